@@ -1,0 +1,77 @@
+//! `create` and `merge`: write new migration files.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::super::{Outcome, Printer, migrations_dir};
+use crate::migration::author::{self, NewRevision};
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// What the migration does; the first line of the file and its name
+    pub message: String,
+    /// Write a Rust migration (portable DDL) instead of SQL
+    #[arg(long)]
+    pub rust: bool,
+    /// The revision to build on (`base` starts a new branch); required when there are several heads
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// A branch label for the new revision
+    #[arg(long = "branch-label", value_name = "LABEL")]
+    pub branch_labels: Vec<String>,
+    /// Revisions this one depends on without being their child
+    #[arg(long = "depends-on", value_name = "REV")]
+    pub depends_on: Vec<String>,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Revisions to join, or `heads`
+    #[arg(required = true, num_args = 1..)]
+    pub revisions: Vec<String>,
+    /// What the merge is for
+    #[arg(short, long)]
+    pub message: String,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+}
+
+pub fn create(args: &CreateArgs, printer: &Printer) -> Outcome {
+    let new = NewRevision {
+        message: args.message.clone(),
+        rust: args.rust,
+        head: args.head.clone(),
+        branch_labels: args.branch_labels.clone(),
+        depends_on: args.depends_on.clone(),
+        rev_id: args.rev_id.clone(),
+    };
+    let path = author::create(&migrations_dir(&args.migrations_dir), &new)?;
+    written(&path, printer);
+    Ok(())
+}
+
+pub fn merge(args: &MergeArgs, printer: &Printer) -> Outcome {
+    let dir = migrations_dir(&args.migrations_dir);
+    let path = author::merge(&dir, &args.revisions, &args.message, args.rev_id.as_deref())?;
+    written(&path, printer);
+    Ok(())
+}
+
+fn written(path: &std::path::Path, printer: &Printer) {
+    printer.line(&path.display().to_string());
+    printer.json(serde_json::json!({ "path": path.display().to_string() }));
+    printer.note(
+        "write its upgrade and downgrade, then rebuild: the binary embeds migrations at build time",
+    );
+}

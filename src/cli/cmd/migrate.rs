@@ -1,0 +1,154 @@
+//! `upgrade`, `downgrade`, `stamp`, `reset`: the commands that change the database.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::super::{EXIT_USAGE, Failure, Outcome, Printer};
+use crate::migration::parse::Direction;
+use crate::revision::Target;
+use crate::runner::{Runner, StepReport};
+
+pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
+    let target = Target::parse(target)?;
+    let run = runner
+        .upgrade(&target, &mut |step| print_step(runner, step, printer))
+        .await?;
+    finish(&run.steps, &run.current, "upgrade", printer)
+}
+
+pub async fn downgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
+    let target = Target::parse(target)?;
+    let run = runner
+        .downgrade(&target, &mut |step| print_step(runner, step, printer))
+        .await?;
+    finish(&run.steps, &run.current, "downgrade", printer)
+}
+
+pub async fn stamp(runner: &Runner<'_>, target: &str, purge: bool, printer: &Printer) -> Outcome {
+    let target = Target::parse(target)?;
+    let rows = runner.stamp(&target, purge).await?;
+    let shown = if rows.is_empty() {
+        "base".to_string()
+    } else {
+        rows.join(", ")
+    };
+    printer.line(&format!("stamped {shown}"));
+    printer.json(serde_json::json!({ "command": "stamp", "current": rows }));
+    Ok(())
+}
+
+pub async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome {
+    let status = runner.status().await?;
+    let graph = runner.catalog().graph();
+    let applied: Vec<&str> = graph
+        .ordered(status.applied.set.iter().copied())
+        .iter()
+        .map(|&i| graph.node(i).id.as_str())
+        .collect();
+    printer.note(&format!(
+        "reset reverts {} applied migration(s) on {} ({}), dropping the data they manage, then applies all {} migration(s)",
+        applied.len(),
+        runner.url(),
+        if applied.is_empty() { "none".to_string() } else { applied.join(", ") },
+        graph.len()
+    ));
+    if !yes {
+        confirm()?;
+    }
+    let mut steps = runner
+        .downgrade(&Target::Base, &mut |step| print_step(runner, step, printer))
+        .await?
+        .steps;
+    let up = runner
+        .upgrade(&Target::Heads, &mut |step| {
+            print_step(runner, step, printer)
+        })
+        .await?;
+    steps.extend(up.steps);
+    finish(&steps, &up.current, "reset", printer)
+}
+
+/// Asks on a terminal; without one, refuses: `--yes` must say it.
+fn confirm() -> Outcome {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure {
+            message: "reset needs confirmation: run it on a terminal, or pass --yes".into(),
+            code: EXIT_USAGE,
+        });
+    }
+    eprint!("Type 'yes' to continue: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(Failure {
+            message: "reset cancelled; nothing was changed".into(),
+            code: 1,
+        })
+    }
+}
+
+/// One line per step, as it finishes: `upgrade cec3a80e61a4 -> 3f2a9c1b7d4e, message (4 ms)`.
+fn print_step(runner: &Runner<'_>, step: &StepReport, printer: &Printer) {
+    let graph = runner.catalog().graph();
+    let index = graph.index_of(&step.revision);
+    let parents = index
+        .map(|i| super::super::output::ids(graph, graph.parents(i)))
+        .unwrap_or_default();
+    let (verb, from, to) = match step.direction {
+        Direction::Upgrade => ("upgrade", parents, step.revision.clone()),
+        Direction::Downgrade => ("downgrade", step.revision.clone(), parents),
+    };
+    let from = if from.is_empty() {
+        "<base>".to_string()
+    } else {
+        from
+    };
+    let to = if to.is_empty() {
+        "<base>".to_string()
+    } else {
+        to
+    };
+    printer.note(&format!(
+        "{verb} {from} -> {to}, {} ({})",
+        step.message,
+        elapsed(step)
+    ));
+}
+
+fn elapsed(step: &StepReport) -> String {
+    let ms = step.elapsed.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+fn finish(steps: &[StepReport], current: &[String], command: &str, printer: &Printer) -> Outcome {
+    let shown = if current.is_empty() {
+        "base".to_string()
+    } else {
+        current.join(", ")
+    };
+    if steps.is_empty() {
+        printer.note(&format!("nothing to do; the database is at {shown}"));
+    } else {
+        printer.note(&format!(
+            "{command}: {} step(s); the database is at {shown}",
+            steps.len()
+        ));
+    }
+    printer.json(serde_json::json!({
+        "command": command,
+        "steps": steps.iter().map(|s| serde_json::json!({
+            "revision": s.revision,
+            "message": s.message,
+            "direction": match s.direction { Direction::Upgrade => "upgrade", Direction::Downgrade => "downgrade" },
+            "elapsed_ms": s.elapsed.as_secs_f64() * 1000.0,
+        })).collect::<Vec<_>>(),
+        "current": current,
+    }));
+    Ok(())
+}

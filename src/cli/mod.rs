@@ -1,0 +1,244 @@
+//! The command line: clap types, configuration (flag, `DATABASE_URL`, `.env`, default), and
+//! the exit code. Each subcommand lives in `cmd/` and calls the library.
+
+mod cmd;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::migration::Catalog;
+use crate::runner::{Options, Runner};
+use crate::url::{DEFAULT_URL, DatabaseUrl};
+pub use output::Printer;
+
+/// Exit code for a usage error (bad flags, a question that needs `--yes`).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aurora-migrate",
+    version,
+    about = "Database migrations embedded in one binary, with Alembic's commands"
+)]
+#[command(after_help = "Exit codes: 0 success, 1 failure, 2 usage error.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Database URL [default: DATABASE_URL, then .env, then sqlite://aurora.db]
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub database_url: Option<String>,
+    /// Name of the version table (optionally schema.table)
+    #[arg(
+        long,
+        global = true,
+        default_value = "alembic_version",
+        value_name = "NAME"
+    )]
+    pub version_table: String,
+    /// Seconds to wait for the database to answer a connection
+    #[arg(long, global = true, default_value_t = 10, value_name = "SECONDS")]
+    pub connect_timeout: u64,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Say more (repeat for more detail)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Say only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations up to TARGET
+    Upgrade {
+        /// head, heads, a revision, +N, REV+N, LABEL@head
+        #[arg(default_value = "head")]
+        target: String,
+    },
+    /// Revert migrations down to TARGET
+    Downgrade {
+        /// base, a revision, -N, REV-N, LABEL@base, LABEL@-N
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+    },
+    /// Show the revisions the database is at
+    Current,
+    /// List revisions, marking what is applied and current
+    History {
+        /// START:END, as base:head, -3:, ae10:, :head, current:
+        #[arg(short = 'r', long, allow_hyphen_values = true)]
+        rev_range: Option<String>,
+    },
+    /// Show the head revisions
+    Heads,
+    /// Show revisions where the graph branches
+    Branches,
+    /// Show one revision
+    Show {
+        /// A revision id, prefix, label, head or LABEL@head
+        rev: String,
+    },
+    /// Write a new migration file and print its path
+    Create(cmd::author::CreateArgs),
+    /// Write a migration that joins several revisions
+    Merge(cmd::author::MergeArgs),
+    /// Set the version table to TARGET without running migrations
+    Stamp {
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Empty the version table first, even of revisions this build does not know
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Revert everything, then apply everything: drops all data the migrations manage
+    Reset {
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Succeed only if the database is at the heads and every checksum matches
+    Check,
+}
+
+/// A command's failure: a message and the exit code it earns.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(error: E) -> Failure {
+        Failure {
+            message: error.to_string(),
+            code: 1,
+        }
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+/// Runs the command line and returns its exit code.
+pub fn main() -> ExitCode {
+    let env_file = load_env_file();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    output::init_logging(&cli.global);
+    let printer = Printer::new(cli.global.format, cli.global.quiet, cli.global.verbose);
+    if let Err(message) = env_file {
+        printer.error(&message);
+        return ExitCode::from(1);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            printer.error(&format!("cannot start the async runtime: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli, &printer)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            printer.error(&failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Loads `.env` from the working directory; variables already set win.
+fn load_env_file() -> Result<(), String> {
+    match dotenvy::from_path(".env") {
+        Ok(()) => Ok(()),
+        Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("cannot read .env: {e}; fix the file or remove it")),
+    }
+}
+
+async fn run(cli: Cli, printer: &Printer) -> Outcome {
+    let catalog = Catalog::embedded()?;
+    match cli.command {
+        Command::Create(args) => return cmd::author::create(&args, printer),
+        Command::Merge(args) => return cmd::author::merge(&args, printer),
+        Command::Heads => return cmd::inspect::heads(&catalog, printer),
+        Command::Branches => return cmd::inspect::branches(&catalog, printer),
+        Command::Show { rev } => return cmd::inspect::show(&catalog, &rev, printer),
+        _ => {}
+    }
+    let runner = runner(&catalog, &cli.global, printer)?;
+    match cli.command {
+        Command::Upgrade { target } => cmd::migrate::upgrade(&runner, &target, printer).await,
+        Command::Downgrade { target } => cmd::migrate::downgrade(&runner, &target, printer).await,
+        Command::Stamp { target, purge } => {
+            cmd::migrate::stamp(&runner, &target, purge, printer).await
+        }
+        Command::Reset { yes } => cmd::migrate::reset(&runner, yes, printer).await,
+        Command::Current => cmd::inspect::current(&runner, printer).await,
+        Command::History { rev_range } => {
+            cmd::inspect::history(&runner, rev_range.as_deref(), printer).await
+        }
+        Command::Check => cmd::inspect::check(&runner, printer).await,
+        Command::Create(_)
+        | Command::Merge(_)
+        | Command::Heads
+        | Command::Branches
+        | Command::Show { .. } => Ok(()),
+    }
+}
+
+fn runner<'c>(
+    catalog: &'c Catalog,
+    global: &Global,
+    printer: &Printer,
+) -> Result<Runner<'c>, Failure> {
+    let url = match &global.database_url {
+        Some(url) => DatabaseUrl::parse(url)?,
+        None => {
+            printer.note(&format!(
+                "using the default database {DEFAULT_URL}; set --database-url, DATABASE_URL or a .env file to choose another"
+            ));
+            DatabaseUrl::parse(DEFAULT_URL)?
+        }
+    };
+    let options = Options {
+        version_table: global.version_table.clone(),
+        connect_timeout: Duration::from_secs(global.connect_timeout.max(1)),
+    };
+    Ok(Runner::new(catalog, url, options)?)
+}
+
+/// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
+fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
+    dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
+}

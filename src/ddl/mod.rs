@@ -1,0 +1,213 @@
+//! Portable DDL for Rust migrations, built with barrel where barrel is proven right.
+//!
+//! barrel 0.7 has known faults (unescaped defaults, INTEGER-only foreign keys, invalid SQLite
+//! alter forms, panics). This module exposes only the forms its snapshot tests prove correct
+//! on every dialect and writes the rest itself. It must not touch a database.
+
+use barrel::backend::{Pg, SqlGenerator, Sqlite};
+use barrel::types as bt;
+
+use crate::dialect::Kind;
+use crate::migration::sql;
+
+/// A column type every dialect spells correctly through this module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    /// An auto-incrementing integer primary key.
+    Primary,
+    Integer,
+    Text,
+    Varchar(usize),
+    Boolean,
+    Double,
+    Date,
+    /// A timestamp without time zone.
+    Timestamp,
+}
+
+/// A literal default value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Default {
+    Integer(i64),
+    Boolean(bool),
+    Text(String),
+}
+
+/// A column of `create_table` or `add_column`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    name: String,
+    ty: Type,
+    nullable: bool,
+    unique: bool,
+    default: Option<Default>,
+}
+
+impl Column {
+    /// A NOT NULL column, as barrel makes them by default.
+    pub fn new(name: &str, ty: Type) -> Column {
+        Column {
+            name: name.to_string(),
+            ty,
+            nullable: false,
+            unique: false,
+            default: None,
+        }
+    }
+
+    pub fn nullable(mut self) -> Column {
+        self.nullable = true;
+        self
+    }
+
+    pub fn unique(mut self) -> Column {
+        self.unique = true;
+        self
+    }
+
+    pub fn default(mut self, value: Default) -> Column {
+        self.default = Some(value);
+        self
+    }
+
+    fn barrel_type(&self, kind: Kind) -> bt::Type {
+        let base = match self.ty {
+            Type::Primary => return bt::primary(),
+            Type::Integer => bt::integer(),
+            Type::Text => bt::text(),
+            Type::Varchar(len) => bt::varchar(len),
+            Type::Boolean => bt::boolean(),
+            Type::Double => bt::double(),
+            Type::Date => bt::date(),
+            Type::Timestamp => bt::datetime(),
+        };
+        // barrel neither escapes text defaults nor spells booleans for SQLite's type affinity
+        // the same way everywhere, so defaults are rendered here and passed through verbatim.
+        let base = match &self.default {
+            None => base,
+            Some(Default::Integer(n)) => base.default(*n),
+            Some(Default::Boolean(b)) if kind == Kind::Postgres => base.default(*b),
+            Some(Default::Boolean(b)) => base.default(i64::from(*b)),
+            Some(Default::Text(text)) => base.default(leak(text.replace('\'', "''"))),
+        };
+        base.nullable(self.nullable).unique(self.unique)
+    }
+}
+
+/// barrel keeps defaults as `&'static str`. Migrations run once per process and their text
+/// is small, so the leak is bounded by the migrations' own size.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// Collects the statements of one direction of a Rust migration, for one dialect.
+pub struct Ddl {
+    kind: Kind,
+    statements: Vec<String>,
+}
+
+impl Ddl {
+    pub fn new(kind: Kind) -> Ddl {
+        Ddl {
+            kind,
+            statements: Vec::new(),
+        }
+    }
+
+    /// The database the statements are for, for the rare migration that must differ.
+    pub fn dialect(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn create_table(&mut self, name: &str, columns: Vec<Column>) {
+        let kind = self.kind;
+        let mut migration = barrel::Migration::new();
+        migration.create_table(name, move |table| {
+            for column in &columns {
+                table.add_column(column.name.as_str(), column.barrel_type(kind));
+            }
+        });
+        self.push_barrel(&migration);
+    }
+
+    pub fn drop_table(&mut self, name: &str) {
+        let mut migration = barrel::Migration::new();
+        migration.drop_table(name);
+        self.push_barrel(&migration);
+    }
+
+    pub fn rename_table(&mut self, from: &str, to: &str) {
+        let mut migration = barrel::Migration::new();
+        migration.rename_table(from, to);
+        self.push_barrel(&migration);
+    }
+
+    /// One column per statement: barrel's multi-column ALTER is invalid on SQLite.
+    pub fn add_column(&mut self, table: &str, column: Column) {
+        let kind = self.kind;
+        let mut migration = barrel::Migration::new();
+        migration.change_table(table, move |t| {
+            t.add_column(column.name.as_str(), column.barrel_type(kind));
+        });
+        self.push_barrel(&migration);
+    }
+
+    /// Written here: barrel panics on SQLite, which supports DROP COLUMN since 3.35.
+    pub fn drop_column(&mut self, table: &str, column: &str) {
+        self.statements.push(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            quote(table),
+            quote(column)
+        ));
+    }
+
+    pub fn create_index(&mut self, table: &str, name: &str, columns: &[&str], unique: bool) {
+        let sql = match self.kind {
+            Kind::Postgres => Pg::create_index(table, None, name, &index_type(columns, unique)),
+            Kind::Sqlite => Sqlite::create_index(table, None, name, &index_type(columns, unique)),
+        };
+        self.statements
+            .push(sql.replace("CREATE  INDEX", "CREATE INDEX"));
+    }
+
+    /// Written here: barrel's form lacks `IF EXISTS` handling and is invalid inside ALTER.
+    pub fn drop_index(&mut self, name: &str) {
+        self.statements.push(format!("DROP INDEX {}", quote(name)));
+    }
+
+    /// A statement barrel cannot express, written for this dialect by the migration.
+    pub fn sql(&mut self, statement: &str) {
+        self.statements
+            .push(statement.trim().trim_end_matches(';').to_string());
+    }
+
+    pub fn into_statements(self) -> Vec<String> {
+        self.statements
+    }
+
+    fn push_barrel(&mut self, migration: &barrel::Migration) {
+        let text = match self.kind {
+            Kind::Postgres => migration.make::<Pg>(),
+            Kind::Sqlite => migration.make::<Sqlite>(),
+        };
+        // barrel joins statements with `;`; the splitter knows its quoting rules.
+        match sql::split(&text, 1) {
+            Ok(statements) => self
+                .statements
+                .extend(statements.into_iter().map(|s| s.text)),
+            Err(_) => self.statements.push(text),
+        }
+    }
+}
+
+fn index_type(columns: &[&str], unique: bool) -> bt::Type {
+    bt::index(columns.iter().map(|c| c.to_string()).collect::<Vec<_>>()).unique(unique)
+}
+
+/// Double-quoted identifier, the same on PostgreSQL and SQLite.
+pub fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests;

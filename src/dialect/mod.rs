@@ -1,0 +1,153 @@
+//! One module per database family: connecting, locking, reading the bookkeeping tables and
+//! applying a step in as few round trips as the driver allows. Knows nothing of the graph.
+
+mod postgres;
+mod sqlite;
+
+use std::time::Duration;
+
+use crate::error::Result;
+use crate::migration::Statement;
+use crate::runner::history::{Elapsed, Tables};
+use crate::url::DatabaseUrl;
+
+/// A database family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Postgres,
+    Sqlite,
+}
+
+impl Kind {
+    /// The name used in section markers (`-- migrate:upgrade postgresql`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Postgres => "postgresql",
+            Kind::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// What the bookkeeping tables hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    /// The version table's rows: one per current head.
+    pub rows: Vec<String>,
+    pub log: Vec<LogEntry>,
+    /// Both the version table and the log exist.
+    pub tables_exist: bool,
+}
+
+/// One applied revision as the log recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub revision: String,
+    pub checksum: String,
+    pub applied_at: String,
+    /// `None` for a revision that was stamped, not run.
+    pub execution_ms: Option<i64>,
+}
+
+/// One migration to run with its bookkeeping.
+pub struct Work<'a> {
+    pub statements: &'a [Statement],
+    pub transactional: bool,
+    /// The bookkeeping statements, given how the elapsed time is known.
+    pub bookkeeping: &'a dyn Fn(Elapsed) -> Vec<String>,
+}
+
+/// Which statement of a [`Work`] failed, and why.
+#[derive(Debug)]
+pub struct Failure {
+    /// Index into `Work::statements`; `None` when the bookkeeping failed.
+    pub statement: Option<usize>,
+    /// Lines into the statement where the server located the fault, if it did.
+    pub line_offset: usize,
+    pub message: String,
+}
+
+/// An open connection to one database.
+pub enum Connection {
+    Postgres(postgres::Postgres),
+    Sqlite(sqlite::Sqlite),
+}
+
+impl Connection {
+    /// Connects, failing within `timeout`. `create` allows creating a missing SQLite file.
+    pub async fn open(url: &DatabaseUrl, create: bool, timeout: Duration) -> Result<Connection> {
+        Ok(match url.kind() {
+            Kind::Postgres => Connection::Postgres(postgres::Postgres::open(url, timeout).await?),
+            Kind::Sqlite => Connection::Sqlite(sqlite::Sqlite::open(url, create, timeout).await?),
+        })
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Connection::Postgres(_) => Kind::Postgres,
+            Connection::Sqlite(_) => Kind::Sqlite,
+        }
+    }
+
+    /// Waits for other runners of the same version table to finish.
+    pub async fn lock(&mut self, tables: &Tables) -> Result<()> {
+        match self {
+            Connection::Postgres(c) => c.lock(tables).await,
+            Connection::Sqlite(c) => c.lock().await,
+        }
+    }
+
+    pub async fn unlock(&mut self) -> Result<()> {
+        match self {
+            Connection::Postgres(c) => c.unlock().await,
+            Connection::Sqlite(c) => c.unlock(),
+        }
+    }
+
+    /// Reads the version table and the log; missing tables read as empty.
+    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        match self {
+            Connection::Postgres(c) => c.read(tables).await,
+            Connection::Sqlite(c) => c.read(tables).await,
+        }
+    }
+
+    /// Runs `statements` in one transaction (bookkeeping without a migration).
+    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+        match self {
+            Connection::Postgres(c) => c.run_in_transaction(statements).await,
+            Connection::Sqlite(c) => c.run_in_transaction(statements).await,
+        }
+    }
+
+    /// Runs one migration and its bookkeeping; on failure nothing of a transactional step stays.
+    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        match self {
+            Connection::Postgres(c) => c.apply(work).await,
+            Connection::Sqlite(c) => c.apply(work).await,
+        }
+    }
+
+    pub async fn close(self) {
+        match self {
+            Connection::Postgres(c) => c.close().await,
+            Connection::Sqlite(c) => c.close().await,
+        }
+    }
+}
+
+/// A stable 63-bit lock key for a version table, the same across builds and platforms.
+pub(crate) fn lock_key(tables: &Tables) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("aurora-migrate:{}", tables.version).as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    (u64::from_be_bytes(bytes) >> 1) as i64
+}
+
+/// The database's message for a failed statement, without sqlx's prefixes.
+pub(crate) fn database_message(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}

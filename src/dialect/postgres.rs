@@ -1,0 +1,273 @@
+//! PostgreSQL: an advisory lock polled with `pg_try_advisory_lock` (so a waiting runner never
+//! holds a snapshot that `CREATE INDEX CONCURRENTLY` would wait for), and each transactional
+//! step sent as one simple-query message: `BEGIN; ...; bookkeeping; COMMIT`.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgErrorPosition};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
+
+use super::{Failure, LogEntry, Stored, Work, database_message, lock_key};
+use crate::error::{Error, Result};
+use crate::runner::history::{Elapsed, Tables};
+use crate::url::DatabaseUrl;
+
+pub struct Postgres {
+    connection: PgConnection,
+    locked: Option<i64>,
+}
+
+impl Postgres {
+    pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Postgres> {
+        let options = PgConnectOptions::from_str(url.driver_url())
+            .map_err(|e| Error::Connect {
+                url: url.to_string(),
+                message: crate::url::mask(&e.to_string()),
+            })?
+            .application_name("aurora-migrate");
+        let connection = match tokio::time::timeout(timeout, options.connect()).await {
+            Err(_) => {
+                return Err(Error::ConnectTimeout {
+                    url: url.to_string(),
+                    timeout,
+                });
+            }
+            Ok(Err(e)) => {
+                return Err(Error::Connect {
+                    url: url.to_string(),
+                    message: crate::url::mask(&connect_message(&e)),
+                });
+            }
+            Ok(Ok(connection)) => connection,
+        };
+        Ok(Postgres {
+            connection,
+            locked: None,
+        })
+    }
+
+    pub async fn lock(&mut self, tables: &Tables) -> Result<()> {
+        let key = lock_key(tables);
+        let mut pause = Duration::from_millis(20);
+        let mut announced = false;
+        loop {
+            let acquired: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(key)
+                .fetch_one(&mut self.connection)
+                .await
+                .map_err(|e| Error::database("cannot take the migration lock", e))?;
+            if acquired {
+                self.locked = Some(key);
+                return Ok(());
+            }
+            if !announced {
+                tracing::info!(
+                    "another runner holds the migration lock for {}; waiting",
+                    tables.version
+                );
+                announced = true;
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(500));
+        }
+    }
+
+    pub async fn unlock(&mut self) -> Result<()> {
+        if let Some(key) = self.locked.take() {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(key)
+                .execute(&mut self.connection)
+                .await
+                .map_err(|e| Error::database("cannot release the migration lock", e))?;
+        }
+        Ok(())
+    }
+
+    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        let exists = format!(
+            "SELECT to_regclass('{}') IS NOT NULL, to_regclass('{}') IS NOT NULL",
+            tables.version_sql(),
+            tables.log_sql()
+        );
+        let row = sqlx::query(AssertSqlSafe(exists))
+            .fetch_one(&mut self.connection)
+            .await
+            .map_err(|e| Error::database("cannot read the version table", e))?;
+        let (has_version, has_log): (bool, bool) = (row.get(0), row.get(1));
+        let mut sql = String::new();
+        if has_version {
+            sql.push_str(&format!(
+                "SELECT 'v', version_num::text, NULL, NULL, NULL::bigint FROM {}",
+                tables.version_sql()
+            ));
+        }
+        if has_log {
+            if has_version {
+                sql.push_str(" UNION ALL ");
+            }
+            sql.push_str(&format!(
+                "SELECT 'l', revision::text, checksum::text, applied_at::text, execution_ms FROM {}",
+                tables.log_sql()
+            ));
+        }
+        if sql.is_empty() {
+            return Ok(Stored::default());
+        }
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut self.connection)
+            .await
+            .map_err(|e| Error::database("cannot read the version table", e))?;
+        let mut stored = Stored {
+            tables_exist: has_version && has_log,
+            ..Stored::default()
+        };
+        for row in rows {
+            let tag: String = row.get(0);
+            let revision: String = row.get(1);
+            if tag == "v" {
+                stored.rows.push(revision);
+            } else {
+                stored.log.push(LogEntry {
+                    revision,
+                    checksum: row.get(2),
+                    applied_at: row.get(3),
+                    execution_ms: row.get(4),
+                });
+            }
+        }
+        Ok(stored)
+    }
+
+    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+        let batch = format!("BEGIN;\n{};\nCOMMIT", statements.join(";\n"));
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(batch))
+            .execute(&mut self.connection)
+            .await
+        {
+            let _ = sqlx::raw_sql("ROLLBACK")
+                .execute(&mut self.connection)
+                .await;
+            return Err(Error::database("cannot write the version table", e));
+        }
+        Ok(())
+    }
+
+    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        if !work.transactional {
+            return self.apply_alone(work).await;
+        }
+        // One message: the server runs it statement by statement and stops at the first error,
+        // after one CommandComplete per statement that succeeded.
+        let mut batch = String::from("BEGIN;\n");
+        let mut starts = Vec::with_capacity(work.statements.len());
+        for statement in work.statements {
+            starts.push(batch.chars().count());
+            batch.push_str(&statement.text);
+            batch.push_str(";\n");
+        }
+        for statement in (work.bookkeeping)(Elapsed::ServerClock) {
+            batch.push_str(&statement);
+            batch.push_str(";\n");
+        }
+        batch.push_str("COMMIT");
+        let mut completed = 0usize;
+        let mut failure = None;
+        {
+            let mut results =
+                sqlx::raw_sql(AssertSqlSafe(batch)).execute_many(&mut self.connection);
+            while let Some(result) = results.next().await {
+                match result {
+                    Ok(_) => completed += 1,
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        let Some(error) = failure else {
+            return Ok(());
+        };
+        let _ = sqlx::raw_sql("ROLLBACK")
+            .execute(&mut self.connection)
+            .await;
+        let index = completed.saturating_sub(1); // the first completion is BEGIN
+        let (statement, line_offset) = match position(&error) {
+            Some(at) => locate(work, &starts, at),
+            None => ((index < work.statements.len()).then_some(index), 0),
+        };
+        Err(Failure {
+            statement,
+            line_offset,
+            message: database_message(&error),
+        })
+    }
+
+    /// `Transaction: none`: each statement alone (CONCURRENTLY refuses a multi-statement
+    /// message), then the bookkeeping in its own transaction.
+    async fn apply_alone(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        let started = std::time::Instant::now();
+        for (index, statement) in work.statements.iter().enumerate() {
+            if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.text.clone()))
+                .execute(&mut self.connection)
+                .await
+            {
+                let line_offset = match position(&e) {
+                    Some(at) => newlines_before(&statement.text, at),
+                    None => 0,
+                };
+                return Err(Failure {
+                    statement: Some(index),
+                    line_offset,
+                    message: database_message(&e),
+                });
+            }
+        }
+        let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
+        self.run_in_transaction(&bookkeeping)
+            .await
+            .map_err(|e| Failure {
+                statement: None,
+                line_offset: 0,
+                message: e.to_string(),
+            })
+    }
+
+    pub async fn close(self) {
+        let _ = self.connection.close().await;
+    }
+}
+
+/// The 0-based character position the server gave for the error, if any.
+fn position(error: &sqlx::Error) -> Option<usize> {
+    let db = error
+        .as_database_error()?
+        .try_downcast_ref::<PgDatabaseError>()?;
+    match db.position()? {
+        PgErrorPosition::Original(at) => Some(at.saturating_sub(1)),
+        PgErrorPosition::Internal { .. } => None,
+    }
+}
+
+fn locate(work: &Work<'_>, starts: &[usize], at: usize) -> (Option<usize>, usize) {
+    match starts.iter().rposition(|&start| start <= at) {
+        Some(index) => (
+            Some(index),
+            newlines_before(&work.statements[index].text, at - starts[index]),
+        ),
+        None => (None, 0),
+    }
+}
+
+fn newlines_before(text: &str, chars: usize) -> usize {
+    text.chars().take(chars).filter(|&c| c == '\n').count()
+}
+
+fn connect_message(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Io(io) => format!("{io}; is PostgreSQL running and listening there?"),
+        other => database_message(other),
+    }
+}

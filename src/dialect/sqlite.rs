@@ -1,0 +1,212 @@
+//! SQLite: runners are serialised by an exclusive lock on the database file (SQLite's own
+//! locks are per transaction, a run spans many); each step runs in one transaction.
+
+use std::fs::File;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
+
+use super::{Failure, LogEntry, Stored, Work, database_message};
+use crate::error::{Error, Result};
+use crate::runner::history::{Elapsed, Tables};
+use crate::url::DatabaseUrl;
+
+pub struct Sqlite {
+    connection: SqliteConnection,
+    path: Option<std::path::PathBuf>,
+    lock: Option<File>,
+}
+
+impl Sqlite {
+    pub async fn open(url: &DatabaseUrl, create: bool, timeout: Duration) -> Result<Sqlite> {
+        let connect_error = |message: String| Error::Connect {
+            url: url.to_string(),
+            message,
+        };
+        let options = SqliteConnectOptions::from_str(url.driver_url())
+            .map_err(|e| connect_error(e.to_string()))?
+            .create_if_missing(create)
+            .busy_timeout(timeout);
+        let connection = match tokio::time::timeout(timeout, options.connect()).await {
+            Err(_) => {
+                return Err(Error::ConnectTimeout {
+                    url: url.to_string(),
+                    timeout,
+                });
+            }
+            Ok(Err(e)) => return Err(connect_error(database_message(&e))),
+            Ok(Ok(connection)) => connection,
+        };
+        Ok(Sqlite {
+            connection,
+            path: url.sqlite_path().cloned(),
+            lock: None,
+        })
+    }
+
+    pub async fn lock(&mut self) -> Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(()); // in memory: no other process can see it
+        };
+        let lock_error = |message: String| Error::FileLock {
+            path: path.display().to_string(),
+            message,
+        };
+        let file = File::open(path).map_err(|e| lock_error(e.to_string()))?;
+        let mut pause = Duration::from_millis(5);
+        let mut announced = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if !announced {
+                        tracing::info!(
+                            "another runner holds the lock on {}; waiting",
+                            path.display()
+                        );
+                        announced = true;
+                    }
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(lock_error(e.to_string())),
+            }
+        }
+        self.lock = Some(file);
+        Ok(())
+    }
+
+    pub fn unlock(&mut self) -> Result<()> {
+        if let Some(file) = self.lock.take() {
+            file.unlock().map_err(|e| Error::FileLock {
+                path: self.path_text(),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn path_text(&self) -> String {
+        self.path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| ":memory:".into())
+    }
+
+    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2)",
+        )
+        .bind(&tables.version)
+        .bind(&tables.log)
+        .fetch_all(&mut self.connection)
+        .await
+        .map_err(|e| Error::database("cannot read the version table", e))?;
+        let mut stored = Stored {
+            tables_exist: names.len() == 2,
+            ..Stored::default()
+        };
+        if names.contains(&tables.version) {
+            stored.rows = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT version_num FROM {}",
+                tables.version_sql()
+            )))
+            .fetch_all(&mut self.connection)
+            .await
+            .map_err(|e| Error::database("cannot read the version table", e))?;
+        }
+        if names.contains(&tables.log) {
+            let sql = format!(
+                "SELECT revision, checksum, CAST(applied_at AS TEXT), execution_ms FROM {}",
+                tables.log_sql()
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(&mut self.connection)
+                .await
+                .map_err(|e| Error::database("cannot read the migration log", e))?;
+            stored.log = rows
+                .iter()
+                .map(|row| LogEntry {
+                    revision: row.get(0),
+                    checksum: row.get(1),
+                    applied_at: row.get(2),
+                    execution_ms: row.get(3),
+                })
+                .collect();
+        }
+        Ok(stored)
+    }
+
+    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+        self.execute("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| Error::database("cannot start a transaction", e))?;
+        for statement in statements {
+            if let Err(e) = self.execute(statement).await {
+                let _ = self.execute("ROLLBACK").await;
+                return Err(Error::database("cannot write the version table", e));
+            }
+        }
+        self.execute("COMMIT")
+            .await
+            .map_err(|e| Error::database("cannot commit", e))
+    }
+
+    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        let started = Instant::now();
+        let fail = |statement, e: &sqlx::Error| Failure {
+            statement,
+            line_offset: 0,
+            message: database_message(e),
+        };
+        if work.transactional {
+            self.execute("BEGIN IMMEDIATE")
+                .await
+                .map_err(|e| fail(None, &e))?;
+        }
+        for (index, statement) in work.statements.iter().enumerate() {
+            if let Err(e) = self.execute(&statement.text).await {
+                if work.transactional {
+                    let _ = self.execute("ROLLBACK").await;
+                }
+                return Err(fail(Some(index), &e));
+            }
+        }
+        let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
+        if !work.transactional {
+            return self
+                .run_in_transaction(&bookkeeping)
+                .await
+                .map_err(|e| Failure {
+                    statement: None,
+                    line_offset: 0,
+                    message: e.to_string(),
+                });
+        }
+        for statement in &bookkeeping {
+            if let Err(e) = self.execute(statement).await {
+                let _ = self.execute("ROLLBACK").await;
+                return Err(fail(None, &e));
+            }
+        }
+        if let Err(e) = self.execute("COMMIT").await {
+            let _ = self.execute("ROLLBACK").await;
+            return Err(fail(None, &e));
+        }
+        Ok(())
+    }
+
+    async fn execute(&mut self, sql: &str) -> std::result::Result<(), sqlx::Error> {
+        sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+            .execute(&mut self.connection)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.unlock();
+        let _ = self.connection.close().await;
+    }
+}

@@ -1,0 +1,147 @@
+//! Plans: the ordered steps from the applied revisions to a destination, and how each step
+//! changes the version table's rows (one row per current head, as Alembic keeps them). Pure.
+
+use std::collections::BTreeSet;
+
+use super::graph::Graph;
+use super::target::{Destination, TargetError, ids};
+use crate::migration::parse::Direction;
+
+/// One migration to run, and the version-table rows it replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub revision: usize,
+    pub direction: Direction,
+    pub delete_rows: Vec<usize>,
+    pub insert_rows: Vec<usize>,
+}
+
+/// The applied revisions, derived from the version table's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Applied {
+    pub set: BTreeSet<usize>,
+}
+
+impl Applied {
+    pub fn from_rows(graph: &Graph, rows: &[usize]) -> Applied {
+        Applied {
+            set: graph.with_ancestors(rows.iter().copied()),
+        }
+    }
+
+    /// The rows that describe this set: applied revisions with no applied child.
+    pub fn rows(&self, graph: &Graph) -> Vec<usize> {
+        graph.ordered(
+            self.set
+                .iter()
+                .copied()
+                .filter(|&r| !graph.children(r).iter().any(|c| self.set.contains(c))),
+        )
+    }
+}
+
+/// Steps that bring `applied` up to `destination`, parents first.
+pub fn upgrade(
+    graph: &Graph,
+    applied: &Applied,
+    destination: &Destination,
+) -> Result<Vec<Step>, TargetError> {
+    let targets = match destination {
+        Destination::Base => return Ok(Vec::new()),
+        Destination::Revisions(targets) => targets.clone(),
+        Destination::Below(index) => {
+            return Err(TargetError::DowngradeOnly(format!(
+                "{}@base",
+                graph.node(*index).id
+            )));
+        }
+    };
+    let wanted = graph.with_ancestors(targets);
+    let order = graph.ordered(wanted.difference(&applied.set).copied());
+    let mut set = applied.set.clone();
+    Ok(order
+        .into_iter()
+        .map(|revision| {
+            let delete_rows = graph
+                .parents(revision)
+                .iter()
+                .copied()
+                .filter(|p| is_row(graph, &set, *p))
+                .collect();
+            set.insert(revision);
+            Step {
+                revision,
+                direction: Direction::Upgrade,
+                delete_rows,
+                insert_rows: vec![revision],
+            }
+        })
+        .collect())
+}
+
+/// Steps that bring `applied` down to `destination`, children first. A revision that is not
+/// applied cannot be a downgrade destination.
+pub fn downgrade(
+    graph: &Graph,
+    applied: &Applied,
+    destination: &Destination,
+) -> Result<Vec<Step>, DowngradeError> {
+    let remove: BTreeSet<usize> = match destination {
+        Destination::Base => applied.set.clone(),
+        Destination::Below(index) => graph.with_descendants([*index]),
+        Destination::Revisions(targets) => {
+            let missing: Vec<usize> = targets
+                .iter()
+                .copied()
+                .filter(|t| !applied.set.contains(t))
+                .collect();
+            if !missing.is_empty() {
+                return Err(DowngradeError::NotApplied(ids(graph, &missing)));
+            }
+            let keep = graph.with_ancestors(targets.iter().copied());
+            graph
+                .with_descendants(targets.iter().copied())
+                .difference(&keep)
+                .copied()
+                .collect()
+        }
+    };
+    let mut order = graph.ordered(remove.intersection(&applied.set).copied());
+    order.reverse();
+    let mut set = applied.set.clone();
+    Ok(order
+        .into_iter()
+        .map(|revision| {
+            set.remove(&revision);
+            let insert_rows = graph
+                .parents(revision)
+                .iter()
+                .copied()
+                .filter(|p| is_row(graph, &set, *p))
+                .collect();
+            Step {
+                revision,
+                direction: Direction::Downgrade,
+                delete_rows: vec![revision],
+                insert_rows,
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DowngradeError {
+    #[error(
+        "{0} is not applied, so it cannot be a downgrade target; `aurora-migrate current` shows what is applied, `upgrade` moves forward"
+    )]
+    NotApplied(String),
+}
+
+fn is_row(graph: &Graph, set: &BTreeSet<usize>, revision: usize) -> bool {
+    set.contains(&revision) && !graph.children(revision).iter().any(|c| set.contains(c))
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

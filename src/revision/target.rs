@@ -1,0 +1,364 @@
+//! Targets as Alembic spells them (`head`, `heads`, `base`, `ae10`, `-1`, `ae10+2`,
+//! `label@head`, `label@base`, `label@-1`): parsing, and resolving against a graph and the
+//! revisions currently applied. Pure: no database.
+
+use std::collections::BTreeSet;
+
+use super::graph::Graph;
+
+/// A target as written by the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Head,
+    Heads,
+    Base,
+    /// A full id, a unique prefix of 4+ characters, or a branch label.
+    Revision(String),
+    /// `+N`/`-N` from the current revision, or from a revision (`ae10+2`), or within a branch
+    /// (`label@-1`).
+    Relative {
+        anchor: Anchor,
+        steps: i64,
+    },
+    /// `label@head` (or `rev@head`): the head descending from it.
+    BranchHead(String),
+    /// `label@base`: the first revision of that branch.
+    BranchBase(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    Current,
+    Revision(String),
+    Branch(String),
+}
+
+/// Where a resolved target leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Nothing applied.
+    Base,
+    /// These revisions (and, going up, their ancestors) applied.
+    Revisions(Vec<usize>),
+    /// Going down: this revision and everything above it removed.
+    Below(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    #[error(
+        "invalid target `{0}`; use head, heads, base, a revision id or prefix, a label, +N, -N, REV+N, REV-N, LABEL@head or LABEL@base"
+    )]
+    Syntax(String),
+    #[error(
+        "no revision, branch label or id prefix matches `{0}`; `aurora-migrate history` lists the revisions"
+    )]
+    Unknown(String),
+    #[error("`{0}` is too short to be an id prefix: use at least 4 characters")]
+    TooShort(String),
+    #[error("several revisions start with `{prefix}`: {candidates}; use more characters")]
+    Ambiguous { prefix: String, candidates: String },
+    #[error(
+        "there are several heads ({0}); name one, use `heads` for all, or `merge heads` to join them"
+    )]
+    SeveralHeads(String),
+    #[error("there are no migrations")]
+    Empty,
+    #[error(
+        "the database has several current heads ({0}); a relative step must start from one: use REV+N, REV-N or LABEL@-N"
+    )]
+    SeveralCurrent(String),
+    #[error(
+        "cannot walk {direction} from {from}: it has several {what} ({candidates}); name the one you want"
+    )]
+    Fork {
+        direction: &'static str,
+        from: String,
+        what: &'static str,
+        candidates: String,
+    },
+    #[error("`{target}` goes {missing} step(s) below base; use `base` to revert everything")]
+    BelowBase { target: String, missing: i64 },
+    #[error("`{target}` goes {missing} step(s) past the head {head}")]
+    PastHead {
+        target: String,
+        missing: i64,
+        head: String,
+    },
+    #[error("`{0}` is only valid as a downgrade target")]
+    DowngradeOnly(String),
+}
+
+impl Target {
+    pub fn parse(text: &str) -> Result<Target, TargetError> {
+        let text = text.trim();
+        let syntax = || TargetError::Syntax(text.to_string());
+        match text {
+            "" => return Err(syntax()),
+            "head" => return Ok(Target::Head),
+            "heads" => return Ok(Target::Heads),
+            "base" => return Ok(Target::Base),
+            _ => {}
+        }
+        if let Some((name, rest)) = text.split_once('@') {
+            check_name(name).ok_or_else(syntax)?;
+            return match rest {
+                "head" => Ok(Target::BranchHead(name.to_string())),
+                "base" => Ok(Target::BranchBase(name.to_string())),
+                _ => Ok(Target::Relative {
+                    anchor: Anchor::Branch(name.to_string()),
+                    steps: steps(rest).ok_or_else(syntax)?,
+                }),
+            };
+        }
+        if let Some(steps) = steps(text) {
+            return Ok(Target::Relative {
+                anchor: Anchor::Current,
+                steps,
+            });
+        }
+        if let Some(at) = text.find(['+', '-']) {
+            let (name, rest) = text.split_at(at);
+            check_name(name).ok_or_else(syntax)?;
+            let steps = steps(rest).ok_or_else(syntax)?;
+            return Ok(Target::Relative {
+                anchor: Anchor::Revision(name.to_string()),
+                steps,
+            });
+        }
+        check_name(text).ok_or_else(syntax)?;
+        Ok(Target::Revision(text.to_string()))
+    }
+}
+
+fn check_name(name: &str) -> Option<()> {
+    crate::migration::parse::is_valid_revision_id(name).then_some(())
+}
+
+/// `+N` or `-N` with N >= 1.
+fn steps(text: &str) -> Option<i64> {
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    (n > 0).then_some(sign * n)
+}
+
+/// Finds a revision by full id, branch label or unique prefix of 4+ characters.
+pub fn lookup(graph: &Graph, name: &str) -> Result<usize, TargetError> {
+    if let Some(index) = graph.index_of(name).or_else(|| graph.label(name)) {
+        return Ok(index);
+    }
+    let matches: Vec<usize> = (0..graph.len())
+        .filter(|&i| graph.node(i).id.starts_with(name))
+        .collect();
+    match matches.as_slice() {
+        [] => Err(TargetError::Unknown(name.to_string())),
+        [_] if name.len() < 4 => Err(TargetError::TooShort(name.to_string())),
+        [one] => Ok(*one),
+        many => Err(TargetError::Ambiguous {
+            prefix: name.to_string(),
+            candidates: ids(graph, many),
+        }),
+    }
+}
+
+pub fn ids(graph: &Graph, indices: &[usize]) -> String {
+    indices
+        .iter()
+        .map(|&i| graph.node(i).id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The single head, or an error naming them all.
+pub fn single_head(graph: &Graph) -> Result<usize, TargetError> {
+    match graph.heads().as_slice() {
+        [] => Err(TargetError::Empty),
+        [one] => Ok(*one),
+        many => Err(TargetError::SeveralHeads(ids(graph, many))),
+    }
+}
+
+/// Resolves `target` given the applied revisions' current heads (the version table rows).
+pub fn resolve(
+    graph: &Graph,
+    target: &Target,
+    current: &[usize],
+) -> Result<Destination, TargetError> {
+    match target {
+        Target::Head => Ok(Destination::Revisions(vec![single_head(graph)?])),
+        Target::Heads => Ok(Destination::Revisions(graph.heads())),
+        Target::Base => Ok(Destination::Base),
+        Target::Revision(name) => Ok(Destination::Revisions(vec![lookup(graph, name)?])),
+        Target::BranchHead(name) => {
+            let start = lookup(graph, name)?;
+            let heads: Vec<usize> = graph.ordered(
+                graph
+                    .with_descendants([start])
+                    .into_iter()
+                    .filter(|&i| graph.children(i).is_empty()),
+            );
+            match heads.as_slice() {
+                [one] => Ok(Destination::Revisions(vec![*one])),
+                many => Err(TargetError::SeveralHeads(ids(graph, many))),
+            }
+        }
+        Target::BranchBase(name) => {
+            Ok(Destination::Below(branch_base(graph, lookup(graph, name)?)))
+        }
+        Target::Relative { anchor, steps } => relative(graph, target, anchor, *steps, current),
+    }
+}
+
+/// Walks down from `start` while the way is a plain chain: the first revision of its branch.
+fn branch_base(graph: &Graph, start: usize) -> usize {
+    let mut at = start;
+    while let [parent] = graph.parents(at) {
+        if graph.children(*parent).len() > 1 {
+            break;
+        }
+        at = *parent;
+    }
+    at
+}
+
+fn relative(
+    graph: &Graph,
+    target: &Target,
+    anchor: &Anchor,
+    steps: i64,
+    current: &[usize],
+) -> Result<Destination, TargetError> {
+    let start: Option<usize> = match anchor {
+        Anchor::Revision(name) => Some(lookup(graph, name)?),
+        Anchor::Current => match current {
+            [] => None,
+            [one] => Some(*one),
+            many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
+        },
+        Anchor::Branch(name) => {
+            let labelled = lookup(graph, name)?;
+            let branch: BTreeSet<usize> = graph.with_descendants([labelled]);
+            let on_branch: Vec<usize> = current
+                .iter()
+                .copied()
+                .filter(|c| branch.contains(c))
+                .collect();
+            match on_branch.as_slice() {
+                [] => graph.parents(branch_base(graph, labelled)).first().copied(),
+                [one] => Some(*one),
+                many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
+            }
+        }
+    };
+    if steps > 0 {
+        walk_up(graph, target, start, steps)
+    } else {
+        walk_down(graph, target, start, -steps)
+    }
+}
+
+fn walk_up(
+    graph: &Graph,
+    target: &Target,
+    start: Option<usize>,
+    steps: i64,
+) -> Result<Destination, TargetError> {
+    let mut at = start;
+    for taken in 0..steps {
+        let next: Vec<usize> = match at {
+            None => graph.bases(),
+            Some(index) => graph.children(index).to_vec(),
+        };
+        at = match next.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                let head = at
+                    .map(|i| graph.node(i).id.clone())
+                    .unwrap_or_else(|| "base".into());
+                return Err(TargetError::PastHead {
+                    target: display(target),
+                    missing: steps - taken,
+                    head,
+                });
+            }
+            many => {
+                return Err(TargetError::Fork {
+                    direction: "up",
+                    from: at
+                        .map(|i| graph.node(i).id.clone())
+                        .unwrap_or_else(|| "base".into()),
+                    what: if at.is_some() { "children" } else { "bases" },
+                    candidates: ids(graph, many),
+                });
+            }
+        };
+    }
+    Ok(at.map_or(Destination::Base, |i| Destination::Revisions(vec![i])))
+}
+
+fn walk_down(
+    graph: &Graph,
+    target: &Target,
+    start: Option<usize>,
+    steps: i64,
+) -> Result<Destination, TargetError> {
+    let Some(mut at) = start else {
+        return Err(TargetError::BelowBase {
+            target: display(target),
+            missing: steps,
+        });
+    };
+    for taken in 1..=steps {
+        match graph.parents(at) {
+            [one] => at = *one,
+            [] if taken == steps => return Ok(Destination::Below(at)),
+            [] => {
+                return Err(TargetError::BelowBase {
+                    target: display(target),
+                    missing: steps - taken,
+                });
+            }
+            many => {
+                return Err(TargetError::Fork {
+                    direction: "down",
+                    from: graph.node(at).id.clone(),
+                    what: "parents",
+                    candidates: ids(graph, many),
+                });
+            }
+        }
+    }
+    Ok(Destination::Revisions(vec![at]))
+}
+
+/// The target as the user would write it.
+pub fn display(target: &Target) -> String {
+    match target {
+        Target::Head => "head".into(),
+        Target::Heads => "heads".into(),
+        Target::Base => "base".into(),
+        Target::Revision(name) => name.clone(),
+        Target::BranchHead(name) => format!("{name}@head"),
+        Target::BranchBase(name) => format!("{name}@base"),
+        Target::Relative { anchor, steps } => {
+            let sign = if *steps > 0 { "+" } else { "-" };
+            match anchor {
+                Anchor::Current => format!("{sign}{}", steps.abs()),
+                Anchor::Revision(name) => format!("{name}{sign}{}", steps.abs()),
+                Anchor::Branch(name) => format!("{name}@{sign}{}", steps.abs()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "target_tests.rs"]
+mod tests;

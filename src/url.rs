@@ -1,0 +1,171 @@
+//! Database URLs: which database family, and a form that is safe to print.
+//!
+//! Accepts sqlx's URLs and SQLAlchemy's (`postgresql+asyncpg://...`, the driver suffix is
+//! ignored). The password never leaves this type except into the driver's options.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::dialect::Kind;
+
+/// The URL used when none is configured.
+pub const DEFAULT_URL: &str = "sqlite://aurora.db";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UrlError {
+    #[error("the database URL is empty; set --database-url or DATABASE_URL")]
+    Empty,
+    #[error("`{0}` is not a database URL; expected postgresql://user@host/db or sqlite://path")]
+    NoScheme(String),
+    #[error("unsupported database `{0}://`; use postgresql:// or sqlite://")]
+    Unsupported(String),
+}
+
+/// A parsed database URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    kind: Kind,
+    /// The URL as the driver wants it (driver suffix removed); may hold a password.
+    driver_url: String,
+    /// `Some(path)` for a SQLite file, `None` for SQLite in memory and for servers.
+    sqlite_path: Option<PathBuf>,
+}
+
+impl DatabaseUrl {
+    pub fn parse(input: &str) -> Result<DatabaseUrl, UrlError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(UrlError::Empty);
+        }
+        let Some((scheme, rest)) = input.split_once(':') else {
+            return Err(UrlError::NoScheme(mask(input)));
+        };
+        let family = scheme
+            .split('+')
+            .next()
+            .unwrap_or(scheme)
+            .to_ascii_lowercase();
+        match family.as_str() {
+            "postgres" | "postgresql" => Ok(DatabaseUrl {
+                kind: Kind::Postgres,
+                driver_url: format!("postgres:{rest}"),
+                sqlite_path: None,
+            }),
+            "sqlite" => {
+                let location = rest.strip_prefix("//").unwrap_or(rest);
+                let path = location.split('?').next().unwrap_or_default();
+                let in_memory = path.is_empty() || path == ":memory:";
+                Ok(DatabaseUrl {
+                    kind: Kind::Sqlite,
+                    driver_url: format!("sqlite://{location}"),
+                    sqlite_path: (!in_memory).then(|| PathBuf::from(path)),
+                })
+            }
+            _ if rest.starts_with("//") => Err(UrlError::Unsupported(family)),
+            _ => Err(UrlError::NoScheme(mask(input))),
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// For the driver only: this string may contain the password.
+    pub(crate) fn driver_url(&self) -> &str {
+        &self.driver_url
+    }
+
+    pub fn sqlite_path(&self) -> Option<&PathBuf> {
+        self.sqlite_path.as_ref()
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&mask(&self.driver_url))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", mask(&self.driver_url))
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host` (and `password=` parameters) by `***`.
+pub fn mask(url: &str) -> String {
+    let mut masked = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(authority_end);
+            match authority.rsplit_once('@') {
+                Some((userinfo, host)) => match userinfo.split_once(':') {
+                    Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+                    None => url.to_string(),
+                },
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    };
+    if let Some(start) = masked.find("password=") {
+        let value_start = start + "password=".len();
+        let value_end = masked[value_start..]
+            .find('&')
+            .map_or(masked.len(), |i| value_start + i);
+        masked.replace_range(value_start..value_end, "***");
+    }
+    masked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_sqlalchemy_urls_and_masks_the_password() {
+        let url =
+            DatabaseUrl::parse("postgresql+asyncpg://aurora:aurora_dev@localhost:5432/aurora")
+                .unwrap();
+        assert_eq!(url.kind(), Kind::Postgres);
+        assert_eq!(
+            url.to_string(),
+            "postgres://aurora:***@localhost:5432/aurora"
+        );
+        assert!(!format!("{url:?}").contains("aurora_dev"));
+    }
+
+    #[test]
+    fn masks_password_parameters() {
+        assert_eq!(
+            mask("postgres://h/db?user=a&password=s3cret&x=1"),
+            "postgres://h/db?user=a&password=***&x=1"
+        );
+    }
+
+    #[test]
+    fn sqlite_paths() {
+        let relative = DatabaseUrl::parse("sqlite://aurora.db").unwrap();
+        assert_eq!(relative.sqlite_path(), Some(&PathBuf::from("aurora.db")));
+        let absolute = DatabaseUrl::parse("sqlite:///tmp/x.db?mode=rwc").unwrap();
+        assert_eq!(absolute.sqlite_path(), Some(&PathBuf::from("/tmp/x.db")));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:").unwrap().sqlite_path(),
+            None
+        );
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_serve() {
+        assert_eq!(DatabaseUrl::parse("  "), Err(UrlError::Empty));
+        assert!(matches!(
+            DatabaseUrl::parse("oracle://x"),
+            Err(UrlError::Unsupported(_))
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("aurora.db"),
+            Err(UrlError::NoScheme(_))
+        ));
+    }
+}
