@@ -209,7 +209,7 @@ impl Graph {
                     .rev()
                     .map(|&i| self.nodes[i].id.clone())
                     .collect();
-                cycle.push(self.nodes[next].id.clone());
+                cycle.push(cycle[0].clone());
                 let node = *path[at..].iter().max().unwrap_or(&next);
                 return GraphError::Cycle { node, path: cycle };
             }

@@ -252,7 +252,20 @@ fn relative(
                 .filter(|c| branch.contains(c))
                 .collect();
             match on_branch.as_slice() {
-                [] => graph.parents(branch_base(graph, labelled)).first().copied(),
+                // Nothing of the branch applied yet: its first revision is the first step up.
+                [] if steps > 0 => {
+                    let first = branch_base(graph, labelled);
+                    return match steps {
+                        1 => Ok(Destination::Revisions(vec![first])),
+                        _ => walk_up(graph, target, Some(first), steps - 1),
+                    };
+                }
+                [] => {
+                    return Err(TargetError::BelowBase {
+                        target: display(target),
+                        missing: -steps,
+                    });
+                }
                 [one] => Some(*one),
                 many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
             }

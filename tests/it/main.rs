@@ -1,1 +1,8 @@
+//! Integration tests against real PostgreSQL and SQLite, through the library and the binary.
 
+mod build_validation;
+mod cli;
+mod concurrency;
+mod integrity;
+mod runner_graph;
+mod support;

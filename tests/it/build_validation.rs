@@ -1,0 +1,126 @@
+//! `build.rs` over fixture directories of broken migrations: the build stops and names
+//! `path:line`. The real build script is compiled once (it is std only) and run per fixture.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use crate::support::fixture;
+
+fn build_script() -> &'static PathBuf {
+    static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("aurora-build-script-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let output = dir.join("build-script");
+        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+        let status = Command::new(rustc)
+            .args(["--edition", "2024", "--crate-name", "build_script", "-o"])
+            .arg(&output)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/build.rs"))
+            .status()
+            .expect("rustc runs");
+        assert!(
+            status.success(),
+            "build.rs compiles on its own with std only"
+        );
+        output
+    })
+}
+
+/// Runs the build script over `dir` and returns (success, stdout, stderr, generated catalogue).
+fn run_build(dir: &str) -> (bool, String, String, Option<String>) {
+    let out_dir = tempfile::tempdir().expect("out dir");
+    let output = Command::new(build_script())
+        .env("CARGO_MANIFEST_DIR", env!("CARGO_MANIFEST_DIR"))
+        .env("OUT_DIR", out_dir.path())
+        .env("AURORA_MIGRATIONS_DIR", dir)
+        .output()
+        .expect("build script runs");
+    let embedded = std::fs::read_to_string(out_dir.path().join("embedded.rs")).ok();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        embedded,
+    )
+}
+
+fn assert_build_fails(fixture_name: &str, expected: &str) {
+    let (ok, _, stderr, embedded) = run_build(&format!("tests/fixtures/{fixture_name}"));
+    assert!(!ok, "{fixture_name} must fail the build");
+    assert!(embedded.is_none(), "a failed build writes no catalogue");
+    assert!(
+        stderr.contains(expected),
+        "{fixture_name}: expected `{expected}` in:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_cycle_stops_the_build_at_its_revises_line() {
+    assert_build_fails(
+        "migrations_cycle",
+        "tests/fixtures/migrations_cycle/x2_two.sql:4: revision cycle: x2 -> x1 -> x2",
+    );
+}
+
+#[test]
+fn a_missing_parent_stops_the_build() {
+    assert_build_fails(
+        "migrations_missing_parent",
+        "tests/fixtures/migrations_missing_parent/y2_two.sql:4: `Revises` names `nope`, which no migration defines",
+    );
+}
+
+#[test]
+fn a_duplicate_id_stops_the_build() {
+    assert_build_fails(
+        "migrations_duplicate_id",
+        "tests/fixtures/migrations_duplicate_id/d1_two.sql:3: duplicate revision id `d1`",
+    );
+}
+
+#[test]
+fn a_misspelt_header_key_stops_the_build() {
+    assert_build_fails(
+        "migrations_bad_header",
+        "tests/fixtures/migrations_bad_header/h1_typo.sql:4: unknown header key `Revison`",
+    );
+}
+
+#[test]
+fn a_missing_section_stops_the_build() {
+    assert_build_fails(
+        "migrations_missing_section",
+        "tests/fixtures/migrations_missing_section/s1_no_downgrade.sql:1: missing `-- migrate:downgrade` section",
+    );
+}
+
+#[test]
+fn a_valid_directory_is_embedded_with_rerun_triggers() {
+    let (ok, stdout, stderr, embedded) = run_build("tests/fixtures/branched");
+    assert!(ok, "{stderr}");
+    let embedded = embedded.expect("catalogue written");
+    assert_eq!(embedded.matches("Embedded {").count(), 6);
+    assert!(embedded.contains("id: \"m1\"") && embedded.contains("parents: &[\"a2\", \"b2\"]"));
+    assert!(stdout.contains("cargo::rerun-if-env-changed=AURORA_MIGRATIONS_DIR"));
+    assert!(
+        stdout.contains("a1_base.sql"),
+        "every file is a rerun trigger"
+    );
+    assert!(!stdout.contains("cargo::warning"), "one head: no warning");
+}
+
+#[test]
+fn several_heads_are_a_warning_not_an_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    for name in ["a1_base.sql", "a2_main.sql", "b1_feature.sql"] {
+        std::fs::copy(fixture("branched").join(name), dir.path().join(name)).expect("copy");
+    }
+    let (ok, stdout, _, _) = run_build(dir.path().to_str().expect("utf-8 path"));
+    assert!(ok);
+    assert!(
+        stdout.contains("cargo::warning=the migrations have 2 heads (a2, b1)"),
+        "{stdout}"
+    );
+}

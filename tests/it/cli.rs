@@ -1,0 +1,334 @@
+//! The binary as a user runs it: every command on PostgreSQL and SQLite, configuration,
+//! exit codes, and the text people read (snapshots).
+
+use std::path::Path;
+
+use crate::support::{Db, cli, texts};
+
+const HEAD: &str = "8d1e6b0f2a57";
+
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = cli(dir).args(args).output().expect("run");
+    let (stdout, stderr) = texts(&output);
+    (output.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+#[test]
+fn every_command_on_each_database() {
+    for db in Db::all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let run = |args: &[&str]| {
+            let mut all = vec!["--database-url", db.url()];
+            all.extend_from_slice(args);
+            run_in(dir.path(), &all)
+        };
+        let name = db.name();
+        let (code, stdout, stderr) = run(&["current"]);
+        assert_eq!(
+            (code, stdout.as_str()),
+            (0, ""),
+            "{name}: empty database: {stderr}"
+        );
+
+        let (code, _, stderr) = run(&["upgrade"]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert!(
+            stderr.contains("upgrade <base> -> cec3a80e61a4, Initial schema"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(" ms)"),
+            "each step says how long it took: {stderr}"
+        );
+
+        assert_eq!(run(&["current"]).1, format!("{HEAD} (head)\n"));
+        let (_, history, _) = run(&["history"]);
+        assert!(
+            history.starts_with(&format!("3f2a9c1b7d4e -> {HEAD} (head) (current), Replace")),
+            "{history}"
+        );
+        assert!(!history.contains("pending"));
+        let (_, heads, _) = run(&["heads"]);
+        assert_eq!(heads, format!("{HEAD} (head)\n"));
+        assert_eq!(run(&["branches"]).1, "", "{name}: no branch points");
+        let (_, show, _) = run(&["show", "3f2a"]);
+        assert!(
+            show.contains("Rev: 3f2a9c1b7d4e") && show.contains("Parent: cec3a80e61a4"),
+            "{show}"
+        );
+        assert_eq!(run(&["check"]).0, 0);
+
+        let (code, _, stderr) = run(&["downgrade", "-1"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(run(&["current"]).1, "3f2a9c1b7d4e\n");
+        let (_, history, _) = run(&["history", "-r", "-1:"]);
+        assert_eq!(
+            history.lines().count(),
+            3,
+            "from one before current to head: {history}"
+        );
+        assert!(history.contains("(pending)"), "{history}");
+        let (code, stdout, _) = run(&["check"]);
+        assert_eq!(code, 1);
+        assert!(
+            stdout.contains("1 migration(s) not applied: 8d1e6b0f2a57"),
+            "{stdout}"
+        );
+
+        let (code, json, _) = run(&["--format", "json", "upgrade"]);
+        assert_eq!(code, 0);
+        let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+        assert_eq!(value["current"][0], HEAD);
+        assert_eq!(value["steps"][0]["revision"], HEAD);
+
+        let (code, _, stderr) = run(&["downgrade", "base"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(run(&["current"]).1, "");
+    }
+}
+
+#[test]
+fn upgrade_downgrade_upgrade_leaves_the_same_schema() {
+    for db in Db::all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let run = |args: &[&str]| {
+            run_in(
+                dir.path(),
+                &[&["--database-url", db.url()][..], args].concat(),
+            )
+            .0
+        };
+        assert_eq!(run(&["upgrade"]), 0);
+        let first = db.catalogue();
+        assert!(
+            first.iter().any(|entry| entry.contains("chains")),
+            "{}: the catalogue is read: {first:?}",
+            db.name()
+        );
+        assert_eq!(run(&["downgrade", "base"]), 0);
+        assert!(
+            db.catalogue().is_empty(),
+            "{}: base leaves nothing, enum types included: {:?}",
+            db.name(),
+            db.catalogue()
+        );
+        assert_eq!(run(&["upgrade"]), 0);
+        assert_eq!(db.catalogue(), first, "{}", db.name());
+    }
+}
+
+#[test]
+fn the_default_database_is_announced_and_env_files_are_read() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (code, _, stderr) = run_in(dir.path(), &["upgrade"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("using the default database sqlite://aurora.db")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(dir.path().join("aurora.db").exists());
+
+    std::fs::write(
+        dir.path().join(".env"),
+        "DATABASE_URL=sqlite://from_env.db\n",
+    )
+    .expect("write .env");
+    let (code, _, stderr) = run_in(dir.path(), &["upgrade"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("default database"));
+    assert!(dir.path().join("from_env.db").exists());
+
+    let output = cli(dir.path())
+        .env("DATABASE_URL", "sqlite://from_var.db")
+        .arg("upgrade")
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    assert!(
+        dir.path().join("from_var.db").exists(),
+        "the environment wins over .env"
+    );
+}
+
+#[test]
+fn passwords_are_never_printed_and_refused_connections_fail_fast() {
+    let dir = tempfile::tempdir().expect("dir");
+    let started = std::time::Instant::now();
+    let (code, stdout, stderr) = run_in(
+        dir.path(),
+        &[
+            "--database-url",
+            "postgresql+asyncpg://aurora:aurora_dev@127.0.0.1:1/aurora",
+            "upgrade",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "a refused connection is an error within seconds"
+    );
+    assert!(
+        !stdout.contains("aurora_dev") && !stderr.contains("aurora_dev"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("postgres://aurora:***@127.0.0.1:1/aurora"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &[
+            "--database-url",
+            "postgres://postgres:wrong_secret@127.0.0.1:5432/nodb_here",
+            "current",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(!stderr.contains("wrong_secret"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_failures_exit_1() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert_eq!(
+        run_in(dir.path(), &["downgrade"]).0,
+        2,
+        "downgrade needs a target"
+    );
+    assert_eq!(run_in(dir.path(), &["frobnicate"]).0, 2);
+    let (code, _, stderr) = run_in(dir.path(), &["upgrade", "nosuchrev"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no revision, branch label or id prefix matches `nosuchrev`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_in(dir.path(), &["--database-url", "oracle://x/y", "current"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("unsupported database `oracle://`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_in(dir.path(), &["downgrade", "-1"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("below base"), "{stderr}");
+}
+
+#[test]
+fn create_and_merge_write_files_the_build_accepts() {
+    let dir = tempfile::tempdir().expect("dir");
+    let migrations = dir.path().join("migrations");
+    let (code, path, stderr) = run_in(
+        dir.path(),
+        &["create", "Create users table", "--rev-id", "aaaa00000001"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        path.trim(),
+        "migrations/aaaa00000001_create_users_table.sql"
+    );
+    let text = std::fs::read_to_string(migrations.join("aaaa00000001_create_users_table.sql"))
+        .expect("written");
+    assert!(text.starts_with("-- Create users table\n--\n-- Revision ID: aaaa00000001\n-- Revises: \n-- Create Date: "), "{text}");
+    fill(&migrations.join("aaaa00000001_create_users_table.sql"));
+
+    let (code, path, _) = run_in(dir.path(), &["create", "Add email", "--rust"]);
+    assert_eq!(code, 0);
+    let rust = std::fs::read_to_string(dir.path().join(path.trim())).expect("rust file");
+    assert!(
+        rust.contains("//! Revises: aaaa00000001")
+            && rust.contains("pub fn upgrade(ddl: &mut Ddl)"),
+        "{rust}"
+    );
+    std::fs::remove_file(dir.path().join(path.trim())).expect("remove");
+
+    let (code, _, _) = run_in(
+        dir.path(),
+        &[
+            "create",
+            "Branch one",
+            "--rev-id",
+            "bbbb00000001",
+            "--branch-label",
+            "one",
+        ],
+    );
+    assert_eq!(code, 0);
+    fill(&migrations.join("bbbb00000001_branch_one.sql"));
+    let (code, _, _) = run_in(
+        dir.path(),
+        &[
+            "create",
+            "Branch two",
+            "--rev-id",
+            "cccc00000001",
+            "--head",
+            "aaaa00000001",
+        ],
+    );
+    assert_eq!(code, 0);
+    fill(&migrations.join("cccc00000001_branch_two.sql"));
+
+    let (code, _, stderr) = run_in(dir.path(), &["create", "Where does it go"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("several heads (bbbb00000001, cccc00000001); pass --head REV"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&migrations).expect("dir").count(),
+        3,
+        "a refused create writes nothing"
+    );
+
+    let (code, path, stderr) = run_in(
+        dir.path(),
+        &[
+            "merge",
+            "heads",
+            "-m",
+            "Join branches",
+            "--rev-id",
+            "dddd00000001",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let merge = std::fs::read_to_string(dir.path().join(path.trim())).expect("merge file");
+    assert!(
+        merge.contains("-- Revises: bbbb00000001, cccc00000001"),
+        "{merge}"
+    );
+    let scanned =
+        aurora_migrate::migration::scan::scan(&migrations).expect("the directory stays valid");
+    assert_eq!(scanned.graph.heads().len(), 1);
+}
+
+/// Gives a created migration some SQL, as its author would.
+fn fill(path: &Path) {
+    let text = std::fs::read_to_string(path).expect("read");
+    let filled = text.replace("-- migrate:upgrade\n", "-- migrate:upgrade\nSELECT 1;\n");
+    std::fs::write(path, filled).expect("write");
+}
+
+#[test]
+fn help_text() {
+    let dir = tempfile::tempdir().expect("dir");
+    insta::assert_snapshot!(run_in(dir.path(), &["--help"]).1);
+}
+
+#[test]
+fn a_changed_migration_is_explained() {
+    let db = crate::support::SqliteDb::new();
+    let dir = tempfile::tempdir().expect("dir");
+    assert_eq!(
+        run_in(dir.path(), &["--database-url", &db.url, "upgrade"]).0,
+        0
+    );
+    db.query("UPDATE alembic_version_aurora_log SET checksum = 'abc' WHERE revision = '3f2a9c1b7d4e' RETURNING revision");
+    let (code, _, stderr) = run_in(dir.path(), &["--database-url", &db.url, "-q", "upgrade"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stderr);
+}

@@ -1,0 +1,179 @@
+//! Branches, merges, dependencies and a failing migration, through the library's runner on
+//! PostgreSQL and SQLite, with fixture catalogues read from disk.
+
+use aurora_migrate::error::Error;
+use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
+
+use crate::support::{Db, catalog};
+
+fn target(text: &str) -> Target {
+    Target::parse(text).expect("valid target")
+}
+
+fn rows(db: &Db) -> Vec<String> {
+    let mut rows = db.query("SELECT version_num FROM alembic_version");
+    rows.sort();
+    rows
+}
+
+fn tables(db: &Db) -> Vec<String> {
+    let sql = match db {
+        Db::Pg(_) => {
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 't\\_%' ORDER BY 1"
+        }
+        Db::Sqlite(_) => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't\\_%' ESCAPE '\\' ORDER BY 1"
+        }
+    };
+    db.query(sql)
+}
+
+#[tokio::test]
+async fn branches_merges_and_unmerges_follow_alembic() {
+    let catalog = catalog("branched");
+    for db in Db::all() {
+        let runner = Runner::new(
+            &catalog,
+            DatabaseUrl::parse(db.url()).unwrap(),
+            Options::default(),
+        )
+        .unwrap();
+        let name = db.name();
+        let run = runner.upgrade(&target("a2"), &mut |_| {}).await.unwrap();
+        assert_eq!(run.current, ["a2"], "{name}");
+
+        let run = runner
+            .upgrade(&target("feature@+2"), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            run.steps
+                .iter()
+                .map(|s| s.revision.as_str())
+                .collect::<Vec<_>>(),
+            ["b1", "b2"],
+            "{name}"
+        );
+        assert_eq!(
+            rows(&db),
+            ["a2", "b2"],
+            "{name}: a branch keeps one row per head"
+        );
+
+        runner.upgrade(&target("m1"), &mut |_| {}).await.unwrap();
+        assert_eq!(
+            rows(&db),
+            ["m1"],
+            "{name}: the merge replaces both parents' rows"
+        );
+
+        let run = runner.downgrade(&target("a2"), &mut |_| {}).await.unwrap();
+        assert_eq!(run.steps.len(), 1, "{name}: only the merge is reverted");
+        assert_eq!(
+            rows(&db),
+            ["a2", "b2"],
+            "{name}: downgrading a merge to one parent leaves the other branch"
+        );
+
+        let run = runner.upgrade(&target("heads"), &mut |_| {}).await.unwrap();
+        assert_eq!(run.current, ["c1"], "{name}");
+        assert_eq!(
+            tables(&db),
+            ["t_a1", "t_a2", "t_b1", "t_b2", "t_c1"],
+            "{name}"
+        );
+
+        let run = runner
+            .downgrade(&target("feature@base"), &mut |_| {})
+            .await
+            .unwrap();
+        let reverted: Vec<&str> = run.steps.iter().map(|s| s.revision.as_str()).collect();
+        assert_eq!(
+            reverted,
+            ["c1", "m1", "b2", "b1"],
+            "{name}: dependents first, then the branch"
+        );
+        assert_eq!(rows(&db), ["a2"], "{name}");
+        assert_eq!(tables(&db), ["t_a1", "t_a2"], "{name}");
+
+        runner
+            .downgrade(&target("base"), &mut |_| {})
+            .await
+            .unwrap();
+        assert!(rows(&db).is_empty() && tables(&db).is_empty(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_dependency_is_applied_first_and_reverted_after_its_dependents() {
+    let catalog = catalog("branched");
+    for db in Db::all() {
+        let runner = Runner::new(
+            &catalog,
+            DatabaseUrl::parse(db.url()).unwrap(),
+            Options::default(),
+        )
+        .unwrap();
+        runner.upgrade(&target("a2"), &mut |_| {}).await.unwrap();
+        // c1 sits after the merge and depends on b1: upgrading to it pulls in the branch.
+        let run = runner.upgrade(&target("c1"), &mut |_| {}).await.unwrap();
+        let applied: Vec<&str> = run.steps.iter().map(|s| s.revision.as_str()).collect();
+        assert_eq!(applied, ["b1", "b2", "m1", "c1"], "{}", db.name());
+        let run = runner.downgrade(&target("b1"), &mut |_| {}).await.unwrap();
+        let reverted: Vec<&str> = run.steps.iter().map(|s| s.revision.as_str()).collect();
+        assert_eq!(reverted, ["c1", "m1", "b2"], "{}", db.name());
+        assert_eq!(rows(&db), ["a2", "b1"], "{}", db.name());
+        let error = runner
+            .downgrade(&target("b2"), &mut |_| {})
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::Downgrade(_)),
+            "{}: b2 is no longer applied: {error}",
+            db.name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failing_migration_rolls_back_alone_and_names_its_line() {
+    let catalog = catalog("failing");
+    for db in Db::all() {
+        let runner = Runner::new(
+            &catalog,
+            DatabaseUrl::parse(db.url()).unwrap(),
+            Options::default(),
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        let error = runner
+            .upgrade(&target("head"), &mut |step| {
+                seen.push(step.revision.clone())
+            })
+            .await
+            .unwrap_err();
+        let Error::Step(failure) = &error else {
+            panic!("{}: expected a step failure, got {error}", db.name())
+        };
+        assert_eq!(failure.revision, "f2", "{}", db.name());
+        assert_eq!(failure.file, "migrations/f2_broken.sql");
+        assert_eq!(failure.line, 9, "{}: the second INSERT fails", db.name());
+        assert_eq!(failure.done_before, ["f1"]);
+        assert!(error.to_string().contains("rolled back"), "{error}");
+        assert_eq!(seen, ["f1"]);
+        assert_eq!(
+            rows(&db),
+            ["f1"],
+            "{}: the migrations before it stay applied",
+            db.name()
+        );
+        assert_eq!(
+            tables(&db),
+            ["t_f1"],
+            "{}: nothing of f2 or after it remains",
+            db.name()
+        );
+        let log = db.query("SELECT revision FROM alembic_version_aurora_log");
+        assert_eq!(log, ["f1"], "{}", db.name());
+    }
+}

@@ -1,0 +1,234 @@
+//! Throwaway databases and a handle on the built binary.
+//!
+//! PostgreSQL is reached at `AURORA_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`);
+//! a test fails, never skips, when the server does not answer.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aurora_migrate::migration::Catalog;
+use aurora_migrate::migration::scan;
+use sqlx::{Connection, Executor, Row};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub fn admin_url() -> String {
+    std::env::var("AURORA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+fn unique_name(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// Runs `future` on a runtime of its own, so helpers work inside and outside `#[tokio::test]`.
+fn block_on<T: Send + 'static>(future: impl std::future::Future<Output = T> + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(future)
+    })
+    .join()
+    .expect("helper thread")
+}
+
+/// A PostgreSQL database created for one test and dropped after it.
+pub struct PgDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl PgDb {
+    pub fn new() -> PgDb {
+        let name = unique_name("aurora_it");
+        let admin = admin_url();
+        let create = format!("CREATE DATABASE \"{name}\"");
+        block_on(async move {
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("PostgreSQL must be running for these tests ({admin}): {e}")
+                });
+            conn.execute(sqlx::AssertSqlSafe(create))
+                .await
+                .expect("create test database");
+        });
+        let base = admin_url();
+        let url = match base.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("AURORA_TEST_PG_URL must end with /database"),
+        };
+        PgDb { name, url }
+    }
+
+    /// Runs a query and returns the first column of each row as text.
+    pub fn query(&self, sql: &str) -> Vec<String> {
+        let (url, sql) = (self.url.clone(), sql.to_string());
+        block_on(async move {
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut conn)
+                .await
+                .expect("query");
+            rows.iter()
+                .map(|r| {
+                    r.try_get::<Option<String>, _>(0)
+                        .expect("text column")
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+    }
+
+    /// The schema as text: columns, constraints, indexes and enum types, sorted.
+    pub fn catalogue(&self) -> Vec<String> {
+        self.query(
+            "SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || udt_name || ' ' || is_nullable || ' ' || coalesce(column_default, '') \
+               FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE 'alembic_version%' \
+             UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) \
+               FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE 'alembic_version%' \
+             UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE 'alembic_version%' \
+             UNION ALL SELECT 'type ' || t.typname || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) \
+               FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname \
+             ORDER BY 1",
+        )
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let (admin, drop) = (
+            admin_url(),
+            format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
+        );
+        block_on(async move {
+            if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                let _ = conn.execute(sqlx::AssertSqlSafe(drop)).await;
+            }
+        });
+    }
+}
+
+/// A temporary directory holding a SQLite database file.
+pub struct SqliteDb {
+    /// Kept so the directory lives as long as the database.
+    _dir: tempfile::TempDir,
+    pub url: String,
+}
+
+impl SqliteDb {
+    pub fn new() -> SqliteDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        SqliteDb { _dir: dir, url }
+    }
+
+    pub fn query(&self, sql: &str) -> Vec<String> {
+        let (url, sql) = (self.url.clone(), sql.to_string());
+        block_on(async move {
+            let mut conn = sqlx::SqliteConnection::connect(&url)
+                .await
+                .expect("connect");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut conn)
+                .await
+                .expect("query");
+            rows.iter()
+                .map(|r| {
+                    r.try_get::<Option<String>, _>(0)
+                        .expect("text column")
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+    }
+
+    pub fn catalogue(&self) -> Vec<String> {
+        self.query(
+            "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master \
+             WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'alembic_version%' ORDER BY name",
+        )
+    }
+}
+
+/// Both kinds of throwaway database, for tests that run on each.
+pub enum Db {
+    Pg(PgDb),
+    Sqlite(SqliteDb),
+}
+
+impl Db {
+    pub fn all() -> Vec<Db> {
+        vec![Db::Pg(PgDb::new()), Db::Sqlite(SqliteDb::new())]
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Db::Pg(db) => &db.url,
+            Db::Sqlite(db) => &db.url,
+        }
+    }
+
+    pub fn query(&self, sql: &str) -> Vec<String> {
+        match self {
+            Db::Pg(db) => db.query(sql),
+            Db::Sqlite(db) => db.query(sql),
+        }
+    }
+
+    pub fn catalogue(&self) -> Vec<String> {
+        match self {
+            Db::Pg(db) => db.catalogue(),
+            Db::Sqlite(db) => db.catalogue(),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Db::Pg(_) => "postgresql",
+            Db::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+/// The built `aurora-migrate`, run in `dir` with a clean environment for configuration.
+pub fn cli(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aurora-migrate"));
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1");
+    command
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A catalogue of SQL migrations read from a fixture directory.
+pub fn catalog(name: &str) -> Catalog {
+    let scanned = scan::scan(&fixture(name))
+        .unwrap_or_else(|faults| panic!("fixture {name} is broken: {faults:?}"));
+    Catalog::from_scan(scanned)
+}
+
+/// stdout and stderr of a finished command, as text.
+pub fn texts(output: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
