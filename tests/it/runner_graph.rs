@@ -177,3 +177,73 @@ async fn a_failing_migration_rolls_back_alone_and_names_its_line() {
         assert_eq!(log, ["f1"], "{}", db.name());
     }
 }
+
+#[tokio::test]
+async fn a_syntax_error_names_the_line_the_server_points_at() {
+    let catalog = catalog("failing_syntax");
+    for db in Db::all() {
+        let runner = Runner::new(
+            &catalog,
+            DatabaseUrl::parse(db.url()).unwrap(),
+            Options::default(),
+        )
+        .unwrap();
+        let error = runner
+            .upgrade(&target("head"), &mut |_| {})
+            .await
+            .unwrap_err();
+        let Error::Step(failure) = &error else {
+            panic!("{}: expected a step failure, got {error}", db.name())
+        };
+        // PostgreSQL gives the position of the fault; SQLite names the statement.
+        let expected = if matches!(db, Db::Pg(_)) { 10 } else { 8 };
+        assert_eq!(failure.line, expected, "{}: {error}", db.name());
+        assert!(
+            failure.statement.starts_with("CREATE TABLE t_s2 ("),
+            "{}",
+            failure.statement
+        );
+        assert!(
+            tables(&db).is_empty(),
+            "{}: the first statement was rolled back too",
+            db.name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_waiting_runner_does_not_stall_create_index_concurrently() {
+    let catalog = catalog("concurrently");
+    let db = crate::support::PgDb::new();
+    let first = Runner::new(
+        &catalog,
+        DatabaseUrl::parse(&db.url).unwrap(),
+        Options::default(),
+    )
+    .unwrap();
+    let second = Runner::new(
+        &catalog,
+        DatabaseUrl::parse(&db.url).unwrap(),
+        Options::default(),
+    )
+    .unwrap();
+    let head = target("head");
+    let (mut quiet_first, mut quiet_second) = (
+        |_: &aurora_migrate::StepReport| {},
+        |_: &aurora_migrate::StepReport| {},
+    );
+    let both = async {
+        let (a, b) = tokio::join!(first.upgrade(&head, &mut quiet_first), async {
+            // Start waiting for the lock while the first runner is inside k1.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            second.upgrade(&head, &mut quiet_second).await
+        });
+        (a.unwrap().steps.len(), b.unwrap().steps.len())
+    };
+    let steps = tokio::time::timeout(std::time::Duration::from_secs(60), both)
+        .await
+        .expect("a runner blocked on the lock would make CREATE INDEX CONCURRENTLY wait forever");
+    assert_eq!(steps, (2, 0));
+    let index = db.query("SELECT indexname::text FROM pg_indexes WHERE indexname = 'ix_t_k_v'");
+    assert_eq!(index, ["ix_t_k_v"]);
+}
