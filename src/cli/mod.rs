@@ -188,32 +188,27 @@ fn load_env_file() -> Result<(), String> {
 
 async fn run(cli: Cli, printer: &Printer) -> Outcome {
     let catalog = Catalog::embedded()?;
+    // Only the commands that read or change a database connect to one.
+    let database = || runner(&catalog, &cli.global, printer);
     match cli.command {
-        Command::Create(args) => return cmd::author::create(&args, printer),
-        Command::Merge(args) => return cmd::author::merge(&args, printer),
-        Command::Heads => return cmd::inspect::heads(&catalog, printer),
-        Command::Branches => return cmd::inspect::branches(&catalog, printer),
-        Command::Show { rev } => return cmd::inspect::show(&catalog, &rev, printer),
-        _ => {}
-    }
-    let runner = runner(&catalog, &cli.global, printer)?;
-    match cli.command {
-        Command::Upgrade { target } => cmd::migrate::upgrade(&runner, &target, printer).await,
-        Command::Downgrade { target } => cmd::migrate::downgrade(&runner, &target, printer).await,
+        Command::Create(args) => cmd::author::create(&args, printer),
+        Command::Merge(args) => cmd::author::merge(&args, printer),
+        Command::Heads => cmd::inspect::heads(&catalog, printer),
+        Command::Branches => cmd::inspect::branches(&catalog, printer),
+        Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
+        Command::Upgrade { target } => cmd::migrate::upgrade(&database()?, &target, printer).await,
+        Command::Downgrade { target } => {
+            cmd::migrate::downgrade(&database()?, &target, printer).await
+        }
         Command::Stamp { target, purge } => {
-            cmd::migrate::stamp(&runner, &target, purge, printer).await
+            cmd::migrate::stamp(&database()?, &target, purge, printer).await
         }
-        Command::Reset { yes } => cmd::migrate::reset(&runner, yes, printer).await,
-        Command::Current => cmd::inspect::current(&runner, printer).await,
+        Command::Reset { yes } => cmd::migrate::reset(&database()?, yes, printer).await,
+        Command::Current => cmd::inspect::current(&database()?, printer).await,
         Command::History { rev_range } => {
-            cmd::inspect::history(&runner, rev_range.as_deref(), printer).await
+            cmd::inspect::history(&database()?, rev_range.as_deref(), printer).await
         }
-        Command::Check => cmd::inspect::check(&runner, printer).await,
-        Command::Create(_)
-        | Command::Merge(_)
-        | Command::Heads
-        | Command::Branches
-        | Command::Show { .. } => Ok(()),
+        Command::Check => cmd::inspect::check(&database()?, printer).await,
     }
 }
 

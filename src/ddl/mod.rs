@@ -27,7 +27,7 @@ pub enum Type {
 
 /// A literal default value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Default {
+pub enum DefaultValue {
     Integer(i64),
     Boolean(bool),
     Text(String),
@@ -40,7 +40,7 @@ pub struct Column {
     ty: Type,
     nullable: bool,
     unique: bool,
-    default: Option<Default>,
+    default: Option<DefaultValue>,
 }
 
 impl Column {
@@ -65,7 +65,7 @@ impl Column {
         self
     }
 
-    pub fn default(mut self, value: Default) -> Column {
+    pub fn default(mut self, value: DefaultValue) -> Column {
         self.default = Some(value);
         self
     }
@@ -85,13 +85,19 @@ impl Column {
         // the same way everywhere, so defaults are rendered here and passed through verbatim.
         let base = match &self.default {
             None => base,
-            Some(Default::Integer(n)) => base.default(*n),
-            Some(Default::Boolean(b)) if kind == Kind::Postgres => base.default(*b),
-            Some(Default::Boolean(b)) => base.default(i64::from(*b)),
-            Some(Default::Text(text)) => base.default(leak(text.replace('\'', "''"))),
+            Some(DefaultValue::Integer(n)) => base.default(*n),
+            Some(DefaultValue::Boolean(b)) if kind == Kind::Postgres => base.default(*b),
+            Some(DefaultValue::Boolean(b)) => base.default(i64::from(*b)),
+            Some(DefaultValue::Text(text)) => base.default(leak(text.replace('\'', "''"))),
         };
         base.nullable(self.nullable).unique(self.unique)
     }
+}
+
+/// barrel wraps names in double quotes without escaping them; doubling any inside keeps a
+/// name one identifier.
+fn escape(name: &str) -> String {
+    name.replace('"', "\"\"")
 }
 
 /// barrel keeps defaults as `&'static str`. Migrations run once per process and their text
@@ -104,6 +110,8 @@ fn leak(text: String) -> &'static str {
 pub struct Ddl {
     kind: Kind,
     statements: Vec<String>,
+    /// The first request this module refuses; the migration fails with it when it runs.
+    fault: Option<String>,
 }
 
 impl Ddl {
@@ -111,6 +119,7 @@ impl Ddl {
         Ddl {
             kind,
             statements: Vec::new(),
+            fault: None,
         }
     }
 
@@ -122,9 +131,9 @@ impl Ddl {
     pub fn create_table(&mut self, name: &str, columns: Vec<Column>) {
         let kind = self.kind;
         let mut migration = barrel::Migration::new();
-        migration.create_table(name, move |table| {
+        migration.create_table(escape(name), move |table| {
             for column in &columns {
-                table.add_column(column.name.as_str(), column.barrel_type(kind));
+                table.add_column(escape(&column.name), column.barrel_type(kind));
             }
         });
         self.push_barrel(&migration);
@@ -132,24 +141,42 @@ impl Ddl {
 
     pub fn drop_table(&mut self, name: &str) {
         let mut migration = barrel::Migration::new();
-        migration.drop_table(name);
+        migration.drop_table(escape(name));
         self.push_barrel(&migration);
     }
 
     pub fn rename_table(&mut self, from: &str, to: &str) {
         let mut migration = barrel::Migration::new();
-        migration.rename_table(from, to);
+        migration.rename_table(escape(from), escape(to));
         self.push_barrel(&migration);
     }
 
-    /// One column per statement: barrel's multi-column ALTER is invalid on SQLite.
+    /// One column per statement: barrel's multi-column ALTER is invalid on SQLite. SQLite
+    /// cannot add a UNIQUE column, so there uniqueness becomes a unique index.
     pub fn add_column(&mut self, table: &str, column: Column) {
+        if column.ty == Type::Primary {
+            self.fault = Some(format!(
+                "add_column({table}, {}): a primary key cannot be added to an existing table; create the table with it",
+                column.name
+            ));
+            return;
+        }
         let kind = self.kind;
+        let separate_index = kind == Kind::Sqlite && column.unique;
+        let index_name = format!("{table}_{}_key", column.name);
+        let name = column.name.clone();
+        let column = Column {
+            unique: column.unique && !separate_index,
+            ..column
+        };
         let mut migration = barrel::Migration::new();
-        migration.change_table(table, move |t| {
-            t.add_column(column.name.as_str(), column.barrel_type(kind));
+        migration.change_table(escape(table), move |t| {
+            t.add_column(escape(&column.name), column.barrel_type(kind));
         });
         self.push_barrel(&migration);
+        if separate_index {
+            self.create_index(table, &index_name, &[name.as_str()], true);
+        }
     }
 
     /// Written here: barrel panics on SQLite, which supports DROP COLUMN since 3.35.
@@ -162,9 +189,14 @@ impl Ddl {
     }
 
     pub fn create_index(&mut self, table: &str, name: &str, columns: &[&str], unique: bool) {
+        let (table, name) = (escape(table), escape(name));
+        let columns: Vec<String> = columns.iter().map(|c| escape(c)).collect();
+        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
         let sql = match self.kind {
-            Kind::Postgres => Pg::create_index(table, None, name, &index_type(columns, unique)),
-            Kind::Sqlite => Sqlite::create_index(table, None, name, &index_type(columns, unique)),
+            Kind::Postgres => Pg::create_index(&table, None, &name, &index_type(&columns, unique)),
+            Kind::Sqlite => {
+                Sqlite::create_index(&table, None, &name, &index_type(&columns, unique))
+            }
         };
         self.statements
             .push(sql.replace("CREATE  INDEX", "CREATE INDEX"));
@@ -181,8 +213,12 @@ impl Ddl {
             .push(statement.trim().trim_end_matches(';').to_string());
     }
 
-    pub fn into_statements(self) -> Vec<String> {
-        self.statements
+    /// The statements, or what this module refused to build.
+    pub fn into_statements(self) -> Result<Vec<String>, String> {
+        match self.fault {
+            Some(fault) => Err(fault),
+            None => Ok(self.statements),
+        }
     }
 
     fn push_barrel(&mut self, migration: &barrel::Migration) {

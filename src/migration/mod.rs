@@ -95,7 +95,13 @@ impl Migration {
                     Direction::Upgrade => upgrade(&mut ddl),
                     Direction::Downgrade => downgrade(&mut ddl),
                 }
-                let statements = ddl.into_statements();
+                let statements =
+                    ddl.into_statements()
+                        .map_err(|message| MigrationError::Invalid {
+                            file: self.file_name.clone(),
+                            line: 1,
+                            message,
+                        })?;
                 if statements.is_empty()
                     && direction == Direction::Upgrade
                     && self.parents.len() < 2

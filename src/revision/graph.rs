@@ -302,6 +302,11 @@ impl Graph {
         self.closure(start, |graph, index| graph.dependents(index).collect())
     }
 
+    /// The given nodes and their descendants through parent links only: a branch's lineage.
+    pub fn with_children(&self, start: impl IntoIterator<Item = usize>) -> BTreeSet<usize> {
+        self.closure(start, |graph, index| graph.children(index).to_vec())
+    }
+
     fn closure(
         &self,
         start: impl IntoIterator<Item = usize>,

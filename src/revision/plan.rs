@@ -98,9 +98,14 @@ pub fn downgrade(
             if !missing.is_empty() {
                 return Err(DowngradeError::NotApplied(ids(graph, &missing)));
             }
+            // As Alembic: what was built on the targets' children goes; a revision that only
+            // depends on a target stays.
             let keep = graph.with_ancestors(targets.iter().copied());
+            let children = targets
+                .iter()
+                .flat_map(|&t| graph.children(t).iter().copied());
             graph
-                .with_descendants(targets.iter().copied())
+                .with_descendants(children)
                 .difference(&keep)
                 .copied()
                 .collect()

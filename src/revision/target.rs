@@ -201,7 +201,7 @@ pub fn resolve(
             let start = lookup(graph, name)?;
             let heads: Vec<usize> = graph.ordered(
                 graph
-                    .with_descendants([start])
+                    .with_children([start])
                     .into_iter()
                     .filter(|&i| graph.children(i).is_empty()),
             );
@@ -245,7 +245,8 @@ fn relative(
         },
         Anchor::Branch(name) => {
             let labelled = lookup(graph, name)?;
-            let branch: BTreeSet<usize> = graph.with_descendants([labelled]);
+            // A label covers its branch from the branch point up, as Alembic propagates it.
+            let branch: BTreeSet<usize> = graph.with_children([branch_base(graph, labelled)]);
             let on_branch: Vec<usize> = current
                 .iter()
                 .copied()
