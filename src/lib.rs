@@ -22,8 +22,10 @@ pub mod ddl;
 pub mod dialect;
 pub mod error;
 pub mod migration;
+pub mod models;
 pub mod revision;
 pub mod runner;
+pub mod schema;
 pub mod url;
 
 pub use error::{Error, Result};

@@ -76,6 +76,33 @@ impl DatabaseUrl {
         &self.driver_url
     }
 
+    /// The same server with another database (PostgreSQL), keeping credentials and options.
+    pub fn with_database(&self, database: &str) -> DatabaseUrl {
+        let (base, query) = match self.driver_url.split_once('?') {
+            Some((base, query)) => (base, format!("?{query}")),
+            None => (self.driver_url.as_str(), String::new()),
+        };
+        let after_scheme = base.find("://").map_or(0, |i| i + 3);
+        let server = match base[after_scheme..].find('/') {
+            Some(slash) => &base[..after_scheme + slash],
+            None => base,
+        };
+        DatabaseUrl {
+            kind: self.kind,
+            driver_url: format!("{server}/{database}{query}"),
+            sqlite_path: None,
+        }
+    }
+
+    /// A SQLite database in a file.
+    pub fn sqlite_file(path: &std::path::Path) -> DatabaseUrl {
+        DatabaseUrl {
+            kind: Kind::Sqlite,
+            driver_url: format!("sqlite://{}", path.display()),
+            sqlite_path: Some(path.to_path_buf()),
+        }
+    }
+
     pub fn sqlite_path(&self) -> Option<&PathBuf> {
         self.sqlite_path.as_ref()
     }
@@ -154,6 +181,17 @@ mod tests {
             DatabaseUrl::parse("sqlite::memory:").unwrap().sqlite_path(),
             None
         );
+    }
+
+    #[test]
+    fn another_database_on_the_same_server() {
+        let url = DatabaseUrl::parse("postgresql://u:p@h:5432/app?sslmode=disable").unwrap();
+        assert_eq!(
+            url.with_database("scratch").driver_url(),
+            "postgres://u:p@h:5432/scratch?sslmode=disable"
+        );
+        let bare = DatabaseUrl::parse("postgres://h").unwrap();
+        assert_eq!(bare.with_database("x").driver_url(), "postgres://h/x");
     }
 
     #[test]

@@ -120,8 +120,12 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Succeed only if the database is at the heads and every checksum matches
-    Check,
+    /// Succeed only if the database is at the heads, every checksum matches and the models agree
+    Check {
+        /// Compare the models with the migrations in a throwaway database on this server instead
+        #[arg(long, value_name = "URL")]
+        scratch_url: Option<String>,
+    },
 }
 
 /// A command's failure: a message and the exit code it earns.
@@ -191,6 +195,9 @@ async fn run(cli: Cli, printer: &Printer) -> Outcome {
     // Only the commands that read or change a database connect to one.
     let database = || runner(&catalog, &cli.global, printer);
     match cli.command {
+        Command::Create(args) if args.autogenerate => {
+            cmd::autogen::create(&catalog, &args, &cli.global, printer).await
+        }
         Command::Create(args) => cmd::author::create(&args, printer),
         Command::Merge(args) => cmd::author::merge(&args, printer),
         Command::Heads => cmd::inspect::heads(&catalog, printer),
@@ -208,7 +215,10 @@ async fn run(cli: Cli, printer: &Printer) -> Outcome {
         Command::History { rev_range } => {
             cmd::inspect::history(&database()?, rev_range.as_deref(), printer).await
         }
-        Command::Check => cmd::inspect::check(&database()?, printer).await,
+        Command::Check {
+            scratch_url: Some(url),
+        } => cmd::autogen::check_models(&catalog, &url, &cli.global, printer).await,
+        Command::Check { scratch_url: None } => cmd::inspect::check(&database()?, printer).await,
     }
 }
 
@@ -226,11 +236,14 @@ fn runner<'c>(
             DatabaseUrl::parse(DEFAULT_URL)?
         }
     };
-    let options = Options {
+    Ok(Runner::new(catalog, url, options(global))?)
+}
+
+fn options(global: &Global) -> Options {
+    Options {
         version_table: global.version_table.clone(),
         connect_timeout: Duration::from_secs(global.connect_timeout.max(1)),
-    };
-    Ok(Runner::new(catalog, url, options)?)
+    }
 }
 
 /// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.

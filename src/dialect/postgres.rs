@@ -48,6 +48,11 @@ impl Postgres {
         })
     }
 
+    /// The driver's connection, for schema introspection.
+    pub(crate) fn raw(&mut self) -> &mut PgConnection {
+        &mut self.connection
+    }
+
     pub async fn lock(&mut self, tables: &Tables) -> Result<()> {
         let key = lock_key(tables);
         let mut pause = Duration::from_millis(20);

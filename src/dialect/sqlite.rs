@@ -28,7 +28,11 @@ impl Sqlite {
         let options = SqliteConnectOptions::from_str(url.driver_url())
             .map_err(|e| connect_error(e.to_string()))?
             .create_if_missing(create)
-            .busy_timeout(timeout);
+            .busy_timeout(timeout)
+            // SQLite's own default. A table rebuild drops and renames tables, which enforced
+            // foreign keys would turn into cascading deletes; each migration is checked with
+            // `PRAGMA foreign_key_check` before it commits instead.
+            .foreign_keys(false);
         let connection = match tokio::time::timeout(timeout, options.connect()).await {
             Err(_) => {
                 return Err(Error::ConnectTimeout {
@@ -44,6 +48,11 @@ impl Sqlite {
             path: url.sqlite_path().cloned(),
             lock: None,
         })
+    }
+
+    /// The driver's connection, for schema introspection.
+    pub(crate) fn raw(&mut self) -> &mut SqliteConnection {
+        &mut self.connection
     }
 
     pub async fn lock(&mut self) -> Result<()> {
@@ -174,6 +183,12 @@ impl Sqlite {
                 return Err(fail(Some(index), &e));
             }
         }
+        if let Err(failure) = self.foreign_key_check().await {
+            if work.transactional {
+                let _ = self.execute("ROLLBACK").await;
+            }
+            return Err(failure);
+        }
         let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
         if !work.transactional {
             return self
@@ -196,6 +211,30 @@ impl Sqlite {
             return Err(fail(None, &e));
         }
         Ok(())
+    }
+
+    /// Rows the migration left pointing at nothing.
+    async fn foreign_key_check(&mut self) -> std::result::Result<(), Failure> {
+        let fail = |message: String| Failure {
+            statement: None,
+            line_offset: 0,
+            message,
+        };
+        let rows = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut self.connection)
+            .await
+            .map_err(|e| fail(database_message(&e)))?;
+        match rows.first() {
+            None => Ok(()),
+            Some(row) => {
+                let (table, parent): (String, String) = (row.get(0), row.get(2));
+                Err(fail(format!(
+                    "the migration leaves {} row(s) breaking foreign keys (first: a row of {table} references a missing {parent} row); \
+                     fix the data in the migration",
+                    rows.len()
+                )))
+            }
+        }
     }
 
     async fn execute(&mut self, sql: &str) -> std::result::Result<(), sqlx::Error> {

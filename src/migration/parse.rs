@@ -407,7 +407,8 @@ fn check_sections(sections: &[Section], header: &Header) -> Result<(), ParseErro
         .filter(|s| s.direction == Direction::Upgrade)
     {
         let empty = section.body.lines().all(is_blank_or_comment);
-        if empty && !is_merge {
+        // A dialect's own section may be empty: nothing to do on that database.
+        if empty && !is_merge && section.dialect.is_none() {
             return Err(fault(
                 section.marker_line,
                 "the upgrade section is empty; write its SQL, or delete the file",

@@ -264,9 +264,11 @@ fn a_merge_may_have_an_empty_upgrade() {
 }
 
 #[test]
-fn an_empty_dialect_variant_of_the_upgrade_is_an_error_too() {
+fn an_empty_dialect_variant_of_the_upgrade_means_nothing_to_do_there() {
     let body = "-- migrate:upgrade\nSELECT 1;\n-- migrate:upgrade sqlite\n\n-- migrate:downgrade\n";
-    assert_err(&sql("", "", body), 6, "the upgrade section is empty");
+    let parsed = ok("ae1027a6acf.sql", &sql("", "", body));
+    assert_eq!(parsed.sections[1].dialect.as_deref(), Some("sqlite"));
+    assert!(parsed.sections[1].body.trim().is_empty());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! with the revision graph, and apply each step with its bookkeeping in one transaction.
 
 pub mod history;
+pub mod scratch;
 mod state;
 
 use std::time::{Duration, Instant};
@@ -86,6 +87,15 @@ impl<'c> Runner<'c> {
         let stored = connection.read(&self.tables).await;
         connection.close().await;
         Ok(Status::read(self.catalog, stored?))
+    }
+
+    /// Reads the database's schema (for autogenerate and `check`), changing nothing.
+    pub async fn introspect(&self) -> Result<crate::schema::introspect::Introspection> {
+        let mut connection =
+            Connection::open(&self.url, false, self.options.connect_timeout).await?;
+        let result = crate::schema::introspect::introspect(&mut connection, &self.tables).await;
+        connection.close().await;
+        result
     }
 
     /// Applies what `target` needs, reporting each step as it finishes.
@@ -264,7 +274,10 @@ impl<'c> Runner<'c> {
                         statements[index].line + failure.line_offset,
                         excerpt(&statements[index].text),
                     ),
-                    None => (1, "(the version table bookkeeping)".to_string()),
+                    None => (
+                        1,
+                        "(after its last statement: checks and bookkeeping)".to_string(),
+                    ),
                 };
                 return Err(Error::Step(Box::new(StepFailure {
                     revision: migration.id.clone(),

@@ -29,6 +29,12 @@ pub struct CreateArgs {
     /// Where migrations live
     #[arg(long, value_name = "DIR")]
     pub migrations_dir: Option<PathBuf>,
+    /// Write the difference between the models (src/models) and the database at head
+    #[arg(long, conflicts_with = "rust")]
+    pub autogenerate: bool,
+    /// With --autogenerate: build the schema at head in a throwaway database on this server
+    #[arg(long, value_name = "URL", requires = "autogenerate")]
+    pub scratch_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +54,11 @@ pub struct MergeArgs {
 }
 
 pub fn create(args: &CreateArgs, printer: &Printer) -> Outcome {
+    write_new(args, None, printer)
+}
+
+/// Writes the file `create` describes, with `body` as its sections when given.
+pub fn write_new(args: &CreateArgs, body: Option<String>, printer: &Printer) -> Outcome {
     let new = NewRevision {
         message: args.message.clone(),
         rust: args.rust,
@@ -55,6 +66,7 @@ pub fn create(args: &CreateArgs, printer: &Printer) -> Outcome {
         branch_labels: args.branch_labels.clone(),
         depends_on: args.depends_on.clone(),
         rev_id: args.rev_id.clone(),
+        body,
     };
     let path = author::create(&migrations_dir(&args.migrations_dir), &new)?;
     written(&path, printer);

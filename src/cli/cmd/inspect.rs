@@ -172,6 +172,16 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             migration.checksum()
         ));
     }
+    if problems.is_empty() {
+        let comparison =
+            crate::schema::autogenerate::compare(runner, &crate::models::schema()).await?;
+        problems.extend(
+            comparison
+                .descriptions()
+                .into_iter()
+                .map(|line| format!("models: {line}")),
+        );
+    }
     let verified = status
         .applied
         .set
@@ -182,7 +192,7 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     if problems.is_empty() {
         let heads = super::super::output::ids(graph, &status.current);
         printer.line(&format!(
-            "up to date: at {}; {verified} checksum(s) verified",
+            "up to date: at {}; {verified} checksum(s) verified; the models match the database",
             if heads.is_empty() {
                 "base".into()
             } else {

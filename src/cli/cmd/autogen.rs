@@ -1,0 +1,89 @@
+//! `create --autogenerate` and the models half of `check`.
+
+use super::super::{Failure, Global, Outcome, Printer, options, runner};
+use super::author::{CreateArgs, write_new};
+use crate::migration::Catalog;
+use crate::models;
+use crate::revision::Target;
+use crate::runner::Runner;
+use crate::runner::scratch::Scratch;
+use crate::schema::autogenerate::{self, Comparison};
+use crate::url::DatabaseUrl;
+
+pub async fn create(
+    catalog: &Catalog,
+    args: &CreateArgs,
+    global: &Global,
+    printer: &Printer,
+) -> Outcome {
+    let comparison = compare(catalog, global, args.scratch_url.as_deref(), printer).await?;
+    let detected = comparison.descriptions();
+    for line in &detected {
+        printer.note(line);
+    }
+    if detected.is_empty() {
+        printer.note("No changes in schema detected; nothing written");
+        printer.json(serde_json::json!({ "changes": [], "path": null }));
+        return Ok(());
+    }
+    write_new(args, Some(comparison.migration_sections()), printer)
+}
+
+/// `check --scratch-url`: do the models describe what the migrations build?
+pub async fn check_models(
+    catalog: &Catalog,
+    scratch_url: &str,
+    global: &Global,
+    printer: &Printer,
+) -> Outcome {
+    let comparison = compare(catalog, global, Some(scratch_url), printer).await?;
+    report(&comparison, printer)
+}
+
+/// Lists every difference between the models and the database; fails if there is one.
+pub fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
+    let detected = comparison.descriptions();
+    printer.json(serde_json::json!({ "ok": detected.is_empty(), "problems": detected }));
+    if detected.is_empty() {
+        printer.line("the models match the database");
+        return Ok(());
+    }
+    for line in &detected {
+        printer.line(line);
+    }
+    Err(Failure {
+        message: format!(
+            "the models and the database differ ({} difference(s)); `aurora-migrate create MESSAGE --autogenerate` writes the migration",
+            detected.len()
+        ),
+        code: 1,
+    })
+}
+
+/// Compares the models with the configured database, or with a scratch one built to the heads.
+pub async fn compare(
+    catalog: &Catalog,
+    global: &Global,
+    scratch_url: Option<&str>,
+    printer: &Printer,
+) -> Result<Comparison, Failure> {
+    let Some(scratch_url) = scratch_url else {
+        let runner = runner(catalog, global, printer)?;
+        return Ok(autogenerate::compare(&runner, &models::schema()).await?);
+    };
+    let scratch = Scratch::create(&DatabaseUrl::parse(scratch_url)?).await?;
+    printer.note(&format!(
+        "building the schema at head in the scratch database {}",
+        scratch.url()
+    ));
+    let result = async {
+        let runner = Runner::new(catalog, scratch.url().clone(), options(global))?;
+        runner.upgrade(&Target::Heads, &mut |_| {}).await?;
+        autogenerate::compare(&runner, &models::schema()).await
+    }
+    .await;
+    let dropped = scratch.drop().await;
+    let comparison = result?;
+    dropped?;
+    Ok(comparison)
+}

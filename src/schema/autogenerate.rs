@@ -1,0 +1,81 @@
+//! Autogenerate: compare the models with a database at head, describe the differences, and
+//! write them as a migration with upgrade and downgrade.
+
+use super::diff::{Change, diff};
+use super::model::Schema;
+use super::render;
+use crate::dialect::Kind;
+use crate::error::{Error, Result};
+use crate::runner::Runner;
+
+/// The database's schema, the models' schema (both as one dialect holds them) and the
+/// changes from the first to the second.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub kind: Kind,
+    pub current: Schema,
+    pub desired: Schema,
+    pub changes: Vec<Change>,
+}
+
+impl Comparison {
+    pub fn descriptions(&self) -> Vec<String> {
+        self.changes.iter().flat_map(Change::describe).collect()
+    }
+
+    /// The sections of the new migration: for the database compared, and for SQLite too when
+    /// that was PostgreSQL (whose schema says everything SQLite needs; the reverse is not so).
+    pub fn migration_sections(&self) -> String {
+        let mut text = render::sections(&self.changes, &self.current, &self.desired, self.kind);
+        if self.kind == Kind::Postgres {
+            let (current, desired) = (
+                self.current.normalized(Kind::Sqlite),
+                self.desired.normalized(Kind::Sqlite),
+            );
+            let changes = diff(&current, &desired);
+            text.push('\n');
+            text.push_str(&render::sections(
+                &changes,
+                &current,
+                &desired,
+                Kind::Sqlite,
+            ));
+        }
+        text
+    }
+}
+
+/// Compares `models` with the database `runner` reaches, which must be at the heads.
+pub async fn compare(runner: &Runner<'_>, models: &Schema) -> Result<Comparison> {
+    let status = runner.status().await?;
+    let graph = runner.catalog().graph();
+    let heads = graph.heads();
+    if !status.unknown.is_empty() || status.current != heads {
+        let at = if status.current.is_empty() && status.unknown.is_empty() {
+            "base".to_string()
+        } else {
+            let mut ids: Vec<String> = status
+                .current
+                .iter()
+                .map(|&i| graph.node(i).id.clone())
+                .collect();
+            ids.extend(status.unknown.iter().cloned());
+            ids.join(", ")
+        };
+        return Err(Error::Refused(format!(
+            "the database is at {at}, not at the heads; autogenerate compares the models with the schema at head: \
+             run `aurora-migrate upgrade heads` first, or pass --scratch-url to build that schema in a throwaway database"
+        )));
+    }
+    let introspection = runner.introspect().await?;
+    let kind = runner.url().kind();
+    let current = introspection.schema.normalized(kind);
+    let desired = models.normalized(kind);
+    let changes = diff(&current, &desired);
+    Ok(Comparison {
+        kind,
+        current,
+        desired,
+        changes,
+    })
+}

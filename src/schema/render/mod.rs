@@ -1,0 +1,99 @@
+//! Renders changes as SQL per dialect, upgrade and downgrade, and as the sections of a new
+//! migration file. Deterministic: the same changes give the same bytes.
+
+mod postgres;
+mod sqlite;
+
+use super::diff::Change;
+use super::model::{Column, ColumnType, Default, Schema};
+use crate::dialect::Kind;
+
+/// The statements that apply `changes` (which turn `current` into `desired`) on `kind`.
+pub fn statements(
+    changes: &[Change],
+    current: &Schema,
+    desired: &Schema,
+    kind: Kind,
+) -> Vec<String> {
+    match kind {
+        Kind::Postgres => postgres::statements(changes),
+        Kind::Sqlite => sqlite::statements(changes, current, desired),
+    }
+}
+
+/// Upgrade and downgrade sections for one dialect, ready to sit under a migration header.
+pub fn sections(changes: &[Change], current: &Schema, desired: &Schema, kind: Kind) -> String {
+    let upgrade = statements(changes, current, desired, kind);
+    let reverse: Vec<Change> = changes.iter().rev().map(Change::reverse).collect();
+    let downgrade = statements(&reverse, desired, current, kind);
+    let block = |list: &[String]| list.iter().map(|s| format!("{s};\n")).collect::<String>();
+    format!(
+        "-- migrate:upgrade {name}\n{}\n-- migrate:downgrade {name}\n{}",
+        block(&upgrade),
+        block(&downgrade),
+        name = kind.name()
+    )
+}
+
+pub fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+pub fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| quote(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A default as `kind` spells it.
+pub fn default_sql(default: &Default, kind: Kind) -> String {
+    match (default, kind) {
+        (Default::Bool(b), Kind::Postgres) => b.to_string(),
+        (Default::Bool(b), Kind::Sqlite) => i32::from(*b).to_string(),
+        (Default::Int(n), _) => n.to_string(),
+        (Default::Text(text), _) => literal(text),
+        (Default::Now, Kind::Postgres) => "now()".into(),
+        (Default::Now, Kind::Sqlite) => "CURRENT_TIMESTAMP".into(),
+        (Default::Expr(expr), Kind::Postgres) => expr.clone(),
+        (Default::Expr(expr), Kind::Sqlite) if expr.starts_with('(') => expr.clone(),
+        (Default::Expr(expr), Kind::Sqlite) => format!("({expr})"),
+    }
+}
+
+/// `"name" TYPE [NOT NULL] [DEFAULT x]`, the part of a column definition both dialects share.
+fn column_head(column: &Column, type_sql: &str, kind: Kind) -> String {
+    let mut sql = format!("{} {type_sql}", quote(&column.name));
+    if !column.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(default) = &column.default {
+        sql.push_str(&format!(" DEFAULT {}", default_sql(default, kind)));
+    }
+    sql
+}
+
+/// Types both dialects spell alike.
+fn common_type(ty: &ColumnType) -> Option<String> {
+    Some(match ty {
+        ColumnType::SmallInt => "SMALLINT".into(),
+        ColumnType::Integer => "INTEGER".into(),
+        ColumnType::BigInt => "BIGINT".into(),
+        ColumnType::Text => "TEXT".into(),
+        ColumnType::Varchar(n) => format!("VARCHAR({n})"),
+        ColumnType::Boolean => "BOOLEAN".into(),
+        ColumnType::Numeric(p, s) => format!("NUMERIC({p}, {s})"),
+        ColumnType::Real => "REAL".into(),
+        ColumnType::Timestamp => "TIMESTAMP".into(),
+        ColumnType::Date => "DATE".into(),
+        ColumnType::Uuid => "UUID".into(),
+        ColumnType::Json => "JSON".into(),
+        ColumnType::Other(text) => text.clone(),
+        _ => return None,
+    })
+}

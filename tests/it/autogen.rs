@@ -1,0 +1,171 @@
+//! Autogenerate over the corpus, on PostgreSQL and SQLite: build the schema before, generate
+//! the migration to the schema after, apply it, read the database back, revert it, read again.
+
+use std::path::Path;
+
+use aurora_migrate::dialect::Kind;
+use aurora_migrate::migration::{Catalog, scan};
+use aurora_migrate::schema::diff::{Change, diff};
+use aurora_migrate::schema::model::Schema;
+use aurora_migrate::schema::{autogenerate, render};
+use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
+
+use crate::autogen_cases;
+use crate::support::Db;
+
+/// What a comparison must agree on: columns by name, checks by name (as the diff compares).
+fn canonical(schema: &Schema, kind: Kind) -> Schema {
+    let mut schema = schema.normalized(kind);
+    for table in &mut schema.tables {
+        table.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        for check in &mut table.checks {
+            check.expression.clear();
+        }
+    }
+    schema
+}
+
+fn write(dir: &Path, id: &str, parent: &str, sections: &str) {
+    let text = format!("-- {id}\n--\n-- Revision ID: {id}\n-- Revises: {parent}\n\n{sections}");
+    std::fs::write(dir.join(format!("{id}_case.sql")), text).expect("write migration");
+}
+
+fn catalog(dir: &Path) -> Catalog {
+    Catalog::from_scan(
+        scan::scan(dir)
+            .unwrap_or_else(|faults| panic!("generated migrations must parse: {faults:?}")),
+    )
+}
+
+async fn introspect(catalog: &Catalog, url: &str, kind: Kind) -> Schema {
+    let runner = Runner::new(
+        catalog,
+        DatabaseUrl::parse(url).unwrap(),
+        Options::default(),
+    )
+    .unwrap();
+    runner
+        .introspect()
+        .await
+        .expect("introspect")
+        .schema
+        .normalized(kind)
+}
+
+async fn migrate(catalog: &Catalog, url: &str, target: &str, up: bool) {
+    let runner = Runner::new(
+        catalog,
+        DatabaseUrl::parse(url).unwrap(),
+        Options::default(),
+    )
+    .unwrap();
+    let target = Target::parse(target).unwrap();
+    let result = if up {
+        runner.upgrade(&target, &mut |_| {}).await
+    } else {
+        runner.downgrade(&target, &mut |_| {}).await
+    };
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// Runs one case on one database and returns the generated migration, for the snapshot.
+async fn run_case(case: &autogen_cases::Case, db: &Db, kind: Kind) -> String {
+    let label = format!("{} on {}", case.name, kind.name());
+    let dir = tempfile::tempdir().expect("dir");
+    let before = case.before.normalized(kind);
+    let empty = Schema::default();
+    write(
+        dir.path(),
+        "c1",
+        "",
+        &render::sections(&diff(&empty, &before), &empty, &before, kind),
+    );
+    let first = catalog(dir.path());
+    migrate(&first, db.url(), "head", true).await;
+    let current = introspect(&first, db.url(), kind).await;
+    assert_eq!(
+        canonical(&current, kind),
+        canonical(&case.before, kind),
+        "{label}: the schema before"
+    );
+
+    let after = case.after.normalized(kind);
+    let changes: Vec<Change> = diff(&current, &after);
+    if changes.is_empty() {
+        assert_eq!(
+            canonical(&case.before, kind),
+            canonical(&case.after, kind),
+            "{label}: no change detected"
+        );
+        return "(no change on this dialect)\n".into();
+    }
+    let sections = render::sections(&changes, &current, &after, kind);
+    write(dir.path(), "c2", "c1", &sections);
+    let second = catalog(dir.path());
+    migrate(&second, db.url(), "head", true).await;
+    let upgraded = introspect(&second, db.url(), kind).await;
+    assert_eq!(
+        canonical(&upgraded, kind),
+        canonical(&case.after, kind),
+        "{label}: the schema after upgrade\n{sections}"
+    );
+    assert!(
+        diff(&upgraded, &after).is_empty(),
+        "{label}: nothing left to generate"
+    );
+    migrate(&second, db.url(), "c1", false).await;
+    let downgraded = introspect(&second, db.url(), kind).await;
+    assert_eq!(
+        canonical(&downgraded, kind),
+        canonical(&case.before, kind),
+        "{label}: the schema after downgrade\n{sections}"
+    );
+    let detected: Vec<String> = changes.iter().flat_map(Change::describe).collect();
+    format!("{}\n\n{sections}", detected.join("\n"))
+}
+
+#[tokio::test]
+async fn every_case_generates_applies_and_reverts_on_each_database() {
+    let cases = autogen_cases::all();
+    assert!(cases.len() >= 30, "the corpus holds at least 30 changes");
+    for case in &cases {
+        for db in Db::all() {
+            let kind = if matches!(db, Db::Pg(_)) {
+                Kind::Postgres
+            } else {
+                Kind::Sqlite
+            };
+            let generated = run_case(case, &db, kind).await;
+            insta::assert_snapshot!(format!("{}@{}", case.name, kind.name()), generated);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_shipped_models_match_the_migrations() {
+    let catalog = Catalog::embedded().expect("embedded");
+    for db in Db::all() {
+        let runner = Runner::new(
+            &catalog,
+            DatabaseUrl::parse(db.url()).unwrap(),
+            Options::default(),
+        )
+        .unwrap();
+        let models = aurora_migrate::models::schema();
+        let refused = autogenerate::compare(&runner, &models).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("not at the heads"),
+            "{refused}"
+        );
+        runner.upgrade(&Target::Heads, &mut |_| {}).await.unwrap();
+        let comparison = autogenerate::compare(&runner, &models).await.unwrap();
+        assert_eq!(
+            comparison.descriptions(),
+            Vec::<String>::new(),
+            "{}",
+            db.name()
+        );
+    }
+}
