@@ -20,6 +20,9 @@ pub struct NewRevision {
     pub rev_id: Option<String>,
     /// Sections written by autogenerate, instead of the empty template.
     pub body: Option<String>,
+    /// Parents fixed by the caller (autogenerate: the revisions the compared schema is at),
+    /// instead of the directory's head or `head`.
+    pub parents: Option<Vec<String>>,
 }
 
 /// Reads and validates the directory; a missing directory is an empty one.
@@ -40,6 +43,7 @@ pub fn read_dir(dir: &Path) -> Result<Option<Scan>> {
 pub fn create(dir: &Path, new: &NewRevision) -> Result<PathBuf> {
     let scan = read_dir(dir)?;
     let parents = match (&scan, new.head.as_deref()) {
+        _ if new.parents.is_some() => new.parents.clone().unwrap_or_default(),
         (_, Some("base")) | (None, None) => Vec::new(),
         (None, Some(head)) => {
             return Err(Error::Refused(format!(

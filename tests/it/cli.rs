@@ -332,3 +332,92 @@ fn a_changed_migration_is_explained() {
     assert_eq!(code, 1);
     insta::assert_snapshot!(stderr);
 }
+
+#[test]
+fn autogenerate_and_check_see_what_the_database_lacks() {
+    for db in Db::all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let run = |args: &[&str]| {
+            run_in(
+                dir.path(),
+                &[&["--database-url", db.url()][..], args].concat(),
+            )
+        };
+        assert_eq!(run(&["upgrade"]).0, 0);
+        let (code, stdout, _) = run(&["check"]);
+        assert_eq!(code, 0, "{}: the shipped models match: {stdout}", db.name());
+        assert!(stdout.contains("the models match the database"), "{stdout}");
+
+        let (code, _, stderr) = run(&["create", "Nothing to do", "--autogenerate"]);
+        assert_eq!(code, 0);
+        assert!(
+            stderr.contains("No changes in schema detected; nothing written"),
+            "{stderr}"
+        );
+        assert!(
+            !dir.path().join("migrations").exists(),
+            "nothing is written when nothing changed"
+        );
+
+        db.query("DROP INDEX ix_tokens_symbol");
+        let (code, stdout, _) = run(&["check"]);
+        assert_eq!(code, 1, "{}", db.name());
+        assert!(
+            stdout.contains("models: Detected added index 'ix_tokens_symbol' on 'tokens' (symbol)"),
+            "{stdout}"
+        );
+
+        let (code, path, stderr) = run(&[
+            "create",
+            "Restore the symbol index",
+            "--autogenerate",
+            "--rev-id",
+            "feed00000001",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stderr.contains("Detected added index 'ix_tokens_symbol'"),
+            "{stderr}"
+        );
+        let text = std::fs::read_to_string(dir.path().join(path.trim())).expect("written");
+        assert!(text.contains("-- Revises: 8d1e6b0f2a57"), "{text}");
+        let kind = db.name();
+        assert!(text.contains(&format!("-- migrate:upgrade {kind}\nCREATE INDEX \"ix_tokens_symbol\" ON \"tokens\" (\"symbol\");")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "-- migrate:downgrade {kind}\nDROP INDEX \"ix_tokens_symbol\";"
+            )),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn check_with_a_scratch_database_compares_models_and_migrations_only() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = crate::support::admin_url();
+    let probe = crate::support::PgDb::new();
+    let scratches = || {
+        probe.query(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'aurora_scratch%' ORDER BY 1",
+        )
+    };
+    let before = scratches();
+    let (code, stdout, stderr) = run_in(dir.path(), &["check", "--scratch-url", &server]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("the models match the database"), "{stdout}");
+    assert!(
+        stderr.contains("building the schema at head in the scratch database"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &["check", "--scratch-url", "sqlite://ignored.db"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !dir.path().join("aurora.db").exists(),
+        "the developer's database is not touched"
+    );
+    assert_eq!(scratches(), before, "the scratch database is dropped");
+}

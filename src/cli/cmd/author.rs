@@ -54,11 +54,17 @@ pub struct MergeArgs {
 }
 
 pub fn create(args: &CreateArgs, printer: &Printer) -> Outcome {
-    write_new(args, None, printer)
+    write_new(args, None, None, printer)
 }
 
-/// Writes the file `create` describes, with `body` as its sections when given.
-pub fn write_new(args: &CreateArgs, body: Option<String>, printer: &Printer) -> Outcome {
+/// Writes the file `create` describes, with `body` as its sections and `parents` as its
+/// parents when given.
+pub fn write_new(
+    args: &CreateArgs,
+    body: Option<String>,
+    parents: Option<Vec<String>>,
+    printer: &Printer,
+) -> Outcome {
     let new = NewRevision {
         message: args.message.clone(),
         rust: args.rust,
@@ -67,6 +73,7 @@ pub fn write_new(args: &CreateArgs, body: Option<String>, printer: &Printer) -> 
         depends_on: args.depends_on.clone(),
         rev_id: args.rev_id.clone(),
         body,
+        parents,
     };
     let path = author::create(&migrations_dir(&args.migrations_dir), &new)?;
     written(&path, printer);

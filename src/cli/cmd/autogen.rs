@@ -26,7 +26,24 @@ pub async fn create(
         printer.json(serde_json::json!({ "changes": [], "path": null }));
         return Ok(());
     }
-    write_new(args, Some(comparison.migration_sections()), printer)
+    // The changes were computed against the embedded heads: the new revision follows them.
+    let parents = match &args.head {
+        Some(_) => None,
+        None => Some(
+            catalog
+                .graph()
+                .heads()
+                .iter()
+                .map(|&h| catalog.graph().node(h).id.clone())
+                .collect(),
+        ),
+    };
+    write_new(
+        args,
+        Some(comparison.migration_sections()),
+        parents,
+        printer,
+    )
 }
 
 /// `check --scratch-url`: do the models describe what the migrations build?
