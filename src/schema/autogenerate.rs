@@ -18,7 +18,30 @@ pub struct Comparison {
     pub changes: Vec<Change>,
 }
 
+/// A generated migration's text after its header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Generated {
+    /// Portable DDL for every dialect, when every change is one barrel is proven right for.
+    Rust(String),
+    /// SQL sections per dialect, for everything else.
+    Sql(String),
+}
+
 impl Comparison {
+    /// The migration: Rust when every change (and its reverse) is portable, SQL otherwise.
+    pub fn generate(&self) -> Generated {
+        let reverse: Vec<Change> = self.changes.iter().rev().map(Change::reverse).collect();
+        match (
+            render::rust::ops(&self.changes),
+            render::rust::ops(&reverse),
+        ) {
+            (Some(upgrade), Some(downgrade)) => {
+                Generated::Rust(render::rust::file_body(&upgrade, &downgrade))
+            }
+            _ => Generated::Sql(self.migration_sections()),
+        }
+    }
+
     pub fn descriptions(&self) -> Vec<String> {
         self.changes.iter().flat_map(Change::describe).collect()
     }

@@ -3,10 +3,12 @@
 
 use std::path::Path;
 
+use aurora_migrate::ddl::Ddl;
 use aurora_migrate::dialect::Kind;
 use aurora_migrate::migration::{Catalog, scan};
 use aurora_migrate::schema::diff::{Change, diff};
 use aurora_migrate::schema::model::Schema;
+use aurora_migrate::schema::render::rust;
 use aurora_migrate::schema::{autogenerate, render};
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 
@@ -123,7 +125,62 @@ async fn run_case(case: &autogen_cases::Case, db: &Db, kind: Kind) -> String {
         "{label}: the schema after downgrade\n{sections}"
     );
     let detected: Vec<String> = changes.iter().flat_map(Change::describe).collect();
-    format!("{}\n\n{sections}", detected.join("\n"))
+    let mut generated = format!("{}\n\n{sections}", detected.join("\n"));
+    if let Some(rust) = check_rust_rendering(&changes, dir.path(), db, kind, case).await {
+        generated.push_str("\n--- as a Rust migration ---\n");
+        generated.push_str(&rust);
+    }
+    generated
+}
+
+/// When the changes are portable, runs the Ddl calls the Rust migration would make, and
+/// checks they build the schema after and revert to the one before; returns the Rust text.
+async fn check_rust_rendering(
+    changes: &[Change],
+    case_dir: &Path,
+    db: &Db,
+    kind: Kind,
+    case: &autogen_cases::Case,
+) -> Option<String> {
+    let label = format!("{} on {} (Rust)", case.name, kind.name());
+    let reverse: Vec<Change> = changes.iter().rev().map(Change::reverse).collect();
+    let (upgrade, downgrade) = (rust::ops(changes)?, rust::ops(&reverse)?);
+    let statements = |ops: &[rust::Op]| {
+        let mut ddl = Ddl::new(kind);
+        for op in ops {
+            op.apply(&mut ddl);
+        }
+        ddl.into_statements()
+            .expect("portable ops build")
+            .iter()
+            .map(|s| format!("{s};\n"))
+            .collect::<String>()
+    };
+    let sections = format!(
+        "-- migrate:upgrade {name}\n{}\n-- migrate:downgrade {name}\n{}",
+        statements(&upgrade),
+        statements(&downgrade),
+        name = kind.name()
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::copy(case_dir.join("c1_case.sql"), dir.path().join("c1_case.sql")).expect("copy c1");
+    write(dir.path(), "c2", "c1", &sections);
+    let catalog = catalog(dir.path());
+    migrate(&catalog, db.url(), "head", true).await;
+    let upgraded = introspect(&catalog, db.url(), kind).await;
+    assert_eq!(
+        canonical(&upgraded, kind),
+        canonical(&case.after, kind),
+        "{label}: after upgrade\n{sections}"
+    );
+    migrate(&catalog, db.url(), "c1", false).await;
+    let downgraded = introspect(&catalog, db.url(), kind).await;
+    assert_eq!(
+        canonical(&downgraded, kind),
+        canonical(&case.before, kind),
+        "{label}: after downgrade\n{sections}"
+    );
+    Some(rust::file_body(&upgrade, &downgrade))
 }
 
 #[tokio::test]

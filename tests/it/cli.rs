@@ -379,16 +379,48 @@ fn autogenerate_and_check_see_what_the_database_lacks() {
             stderr.contains("Detected added index 'ix_tokens_symbol'"),
             "{stderr}"
         );
+        assert_eq!(
+            path.trim(),
+            "migrations/feed00000001_restore_the_symbol_index.rs",
+            "an index is portable DDL"
+        );
         let text = std::fs::read_to_string(dir.path().join(path.trim())).expect("written");
-        assert!(text.contains("-- Revises: 8d1e6b0f2a57"), "{text}");
-        let kind = db.name();
-        assert!(text.contains(&format!("-- migrate:upgrade {kind}\nCREATE INDEX \"ix_tokens_symbol\" ON \"tokens\" (\"symbol\");")), "{text}");
+        assert!(text.contains("//! Revises: 8d1e6b0f2a57"), "{text}");
         assert!(
-            text.contains(&format!(
-                "-- migrate:downgrade {kind}\nDROP INDEX \"ix_tokens_symbol\";"
-            )),
+            text.contains(r#"ddl.create_index("tokens", "ix_tokens_symbol", &["symbol"], false);"#),
             "{text}"
         );
+        assert!(
+            text.contains(r#"ddl.drop_index("ix_tokens_symbol");"#),
+            "{text}"
+        );
+        std::fs::remove_file(dir.path().join(path.trim())).expect("remove");
+        db.query("CREATE INDEX ix_tokens_symbol ON tokens (symbol)");
+
+        if let Db::Pg(_) = db {
+            // A dropped unique constraint is not portable DDL: SQL, with a SQLite rebuild.
+            db.query("ALTER TABLE wallets DROP CONSTRAINT uq_wallets_chain_address");
+            let (code, path, stderr) = run(&[
+                "create",
+                "Restore a constraint",
+                "--autogenerate",
+                "--rev-id",
+                "feed00000002",
+            ]);
+            assert_eq!(code, 0, "{stderr}");
+            assert!(
+                stderr.contains("Detected added unique constraint 'uq_wallets_chain_address'"),
+                "{stderr}"
+            );
+            assert!(path.trim().ends_with(".sql"), "{path}");
+            let text = std::fs::read_to_string(dir.path().join(path.trim())).expect("written");
+            let add = r#"ALTER TABLE "wallets" ADD CONSTRAINT "uq_wallets_chain_address" UNIQUE ("chain_id", "address");"#;
+            assert!(text.contains(add), "{text}");
+            assert!(
+                text.contains("-- migrate:upgrade sqlite\nCREATE TABLE \"_aurora_new_wallets\""),
+                "{text}"
+            );
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::super::{Outcome, Printer, migrations_dir};
+use super::super::{Failure, Outcome, Printer, migrations_dir};
 use crate::migration::author::{self, NewRevision};
 
 #[derive(Debug, Args)]
@@ -54,43 +54,49 @@ pub struct MergeArgs {
 }
 
 pub fn create(args: &CreateArgs, printer: &Printer) -> Outcome {
-    write_new(args, None, None, printer)
+    write_new(args, None, None, printer).map(|_| ())
 }
 
-/// Writes the file `create` describes, with `body` as its sections and `parents` as its
-/// parents when given.
+/// Writes the file `create` describes; `body` is generated text and whether it is Rust,
+/// `parents` fixes the parents.
 pub fn write_new(
     args: &CreateArgs,
-    body: Option<String>,
+    body: Option<(String, bool)>,
     parents: Option<Vec<String>>,
     printer: &Printer,
-) -> Outcome {
+) -> Result<PathBuf, Failure> {
+    let rust = body.as_ref().map_or(args.rust, |(_, rust)| *rust);
     let new = NewRevision {
         message: args.message.clone(),
-        rust: args.rust,
+        rust,
         head: args.head.clone(),
         branch_labels: args.branch_labels.clone(),
         depends_on: args.depends_on.clone(),
         rev_id: args.rev_id.clone(),
-        body,
+        body: body.map(|(text, _)| text),
         parents,
     };
     let path = author::create(&migrations_dir(&args.migrations_dir), &new)?;
-    written(&path, printer);
-    Ok(())
+    written(&path, new.body.is_some(), printer);
+    Ok(path)
 }
 
 pub fn merge(args: &MergeArgs, printer: &Printer) -> Outcome {
     let dir = migrations_dir(&args.migrations_dir);
     let path = author::merge(&dir, &args.revisions, &args.message, args.rev_id.as_deref())?;
-    written(&path, printer);
+    written(&path, false, printer);
     Ok(())
 }
 
-fn written(path: &std::path::Path, printer: &Printer) {
+fn written(path: &std::path::Path, generated: bool, printer: &Printer) {
     printer.line(&path.display().to_string());
     printer.json(serde_json::json!({ "path": path.display().to_string() }));
-    printer.note(
-        "write its upgrade and downgrade, then rebuild: the binary embeds migrations at build time",
-    );
+    let what = if generated {
+        "review it"
+    } else {
+        "write its upgrade and downgrade"
+    };
+    printer.note(&format!(
+        "{what}, then rebuild: the binary embeds migrations at build time"
+    ));
 }

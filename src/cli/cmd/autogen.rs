@@ -7,7 +7,7 @@ use crate::models;
 use crate::revision::Target;
 use crate::runner::Runner;
 use crate::runner::scratch::Scratch;
-use crate::schema::autogenerate::{self, Comparison};
+use crate::schema::autogenerate::{self, Comparison, Generated};
 use crate::url::DatabaseUrl;
 
 pub async fn create(
@@ -38,12 +38,35 @@ pub async fn create(
                 .collect(),
         ),
     };
-    write_new(
-        args,
-        Some(comparison.migration_sections()),
-        parents,
-        printer,
-    )
+    let (text, rust) = match comparison.generate() {
+        Generated::Rust(text) => (text, true),
+        Generated::Sql(text) => (text, false),
+    };
+    let path = write_new(args, Some((text, rust)), parents, printer)?;
+    if rust {
+        format_rust(&path, printer);
+    }
+    Ok(())
+}
+
+/// Runs rustfmt on a generated Rust migration, as Alembic runs Black on its scripts.
+fn format_rust(path: &std::path::Path, printer: &Printer) {
+    match std::process::Command::new("rustfmt")
+        .args(["--edition", "2024"])
+        .arg(path)
+        .output()
+    {
+        Ok(output) if output.status.success() => {}
+        Ok(output) => printer.note(&format!(
+            "rustfmt could not format {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )),
+        Err(_) => printer.note(&format!(
+            "rustfmt is not installed; {} is written unformatted",
+            path.display()
+        )),
+    }
 }
 
 /// `check --scratch-url`: do the models describe what the migrations build?

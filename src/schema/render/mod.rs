@@ -2,6 +2,7 @@
 //! migration file. Deterministic: the same changes give the same bytes.
 
 mod postgres;
+pub mod rust;
 mod sqlite;
 
 use super::diff::Change;
