@@ -22,6 +22,24 @@ pub enum Error {
     Connect { url: String, message: String },
     #[error("no answer from {url} within {} s; is the server running and reachable?", .timeout.as_secs())]
     ConnectTimeout { url: String, timeout: Duration },
+    #[error("{url} is not answering: {message}")]
+    Unreachable { url: String, message: String },
+    #[error(
+        "gave up after waiting {} for the migration lock on {table}, held by {holder}; \
+         wait for that runner to finish, or stop it, then try again",
+        humantime::format_duration(*.waited)
+    )]
+    LockTimeout {
+        table: String,
+        waited: Duration,
+        holder: String,
+    },
+    #[error("{}", interrupted_message(*.signal, .revision.as_deref(), .done))]
+    Interrupted {
+        signal: u8,
+        revision: Option<String>,
+        done: Vec<String>,
+    },
     #[error("{context}: {source}")]
     Database {
         context: String,
@@ -98,7 +116,32 @@ impl std::fmt::Display for StepFailure {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+fn interrupted_message(signal: u8, revision: Option<&str>, done: &[String]) -> String {
+    let name = match signal {
+        2 => "SIGINT",
+        15 => "SIGTERM",
+        _ => "an interrupt",
+    };
+    let what = match revision {
+        Some(revision) => format!("{revision} was interrupted and rolled back"),
+        None => "stopped between migrations".to_string(),
+    };
+    let kept = match done {
+        [] => "nothing else was changed".to_string(),
+        done => format!("applied before it and kept: {}", done.join(", ")),
+    };
+    format!("{name}: {what}; {kept}; the lock is released, run the command again to continue")
+}
+
 impl Error {
+    /// Worth trying again while waiting for a database to start (`--wait`).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            Error::Unreachable { .. } | Error::ConnectTimeout { .. }
+        )
+    }
+
     pub(crate) fn database(context: impl Into<String>, source: sqlx::Error) -> Error {
         Error::Database {
             context: context.into(),

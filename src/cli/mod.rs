@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::migration::Catalog;
+use crate::runner::interrupt::Interrupt;
 use crate::runner::{Options, Runner};
 use crate::url::{DEFAULT_URL, DatabaseUrl};
 pub use output::Printer;
@@ -63,6 +64,15 @@ pub struct Global {
     /// Say only errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Keep retrying the first connection this long while the server does not answer (e.g. 30s)
+    #[arg(long, global = true, env = "AURORA_WAIT", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub wait: Option<Duration>,
+    /// Give up waiting for another runner's lock after this long (e.g. 5m)
+    #[arg(long, global = true, env = "AURORA_LOCK_TIMEOUT", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub lock_timeout: Option<Duration>,
+    /// The environment; `production` makes reset, downgrade base and stamp require --yes
+    #[arg(long = "env", global = true, env = "AURORA_ENV", value_name = "NAME")]
+    pub environment: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,6 +94,9 @@ pub enum Command {
         /// base, a revision, -N, REV-N, LABEL@base, LABEL@-N
         #[arg(allow_hyphen_values = true)]
         target: String,
+        /// Confirm `downgrade base` where --env production asks for it
+        #[arg(long)]
+        yes: bool,
     },
     /// Show the revisions the database is at
     Current,
@@ -113,6 +126,9 @@ pub enum Command {
         /// Empty the version table first, even of revisions this build does not know
         #[arg(long)]
         purge: bool,
+        /// Confirm where --env production asks for it
+        #[arg(long)]
+        yes: bool,
     },
     /// Revert everything, then apply everything: drops all data the migrations manage
     Reset {
@@ -135,14 +151,39 @@ pub struct Failure {
     pub code: u8,
 }
 
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(error: E) -> Failure {
+impl From<crate::Error> for Failure {
+    fn from(error: crate::Error) -> Failure {
+        let code = match &error {
+            // 128 + the signal number, as shells report a process a signal stopped.
+            crate::Error::Interrupted { signal, .. } => 128 + signal,
+            _ => 1,
+        };
         Failure {
             message: error.to_string(),
-            code: 1,
+            code,
         }
     }
 }
+
+/// Errors that are simply reported, with exit code 1.
+macro_rules! failure_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for Failure {
+            fn from(error: $error) -> Failure {
+                Failure { message: error.to_string(), code: 1 }
+            }
+        }
+    )*};
+}
+
+failure_from!(
+    crate::revision::TargetError,
+    crate::url::UrlError,
+    crate::migration::MigrationError,
+    std::io::Error,
+    &str,
+    String
+);
 
 pub type Outcome = Result<(), Failure>;
 
@@ -172,7 +213,8 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli, &printer)) {
+    let interrupt = Interrupt::new();
+    match runtime.block_on(run_until_interrupted(cli, &printer, &interrupt)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             printer.error(&failure.message);
@@ -180,6 +222,35 @@ pub fn main() -> ExitCode {
         }
     }
 }
+
+/// Runs the command; on SIGINT/SIGTERM a command that changes the database gets a grace
+/// period to roll back and release its lock, others stop at once.
+async fn run_until_interrupted(cli: Cli, printer: &Printer, interrupt: &Interrupt) -> Outcome {
+    interrupt.listen_for_signals();
+    let grace = match cli.command {
+        Command::Upgrade { .. }
+        | Command::Downgrade { .. }
+        | Command::Stamp { .. }
+        | Command::Reset { .. } => ROLLBACK_GRACE,
+        _ => Duration::ZERO,
+    };
+    let command = run(cli, printer, interrupt.clone());
+    tokio::pin!(command);
+    tokio::select! {
+        result = &mut command => result,
+        () = interrupt.wait() => match tokio::time::timeout(grace, &mut command).await {
+            Ok(result) => result,
+            Err(_) => {
+                let signal = interrupt.raised().unwrap_or(2);
+                Err(Failure { message: format!("stopped by signal {signal}"), code: 128 + signal })
+            }
+        },
+    }
+}
+
+/// How long an interrupted migration may take to roll back before the process exits anyway
+/// (closing the connection, which makes the server roll back).
+const ROLLBACK_GRACE: Duration = Duration::from_secs(10);
 
 /// Loads `.env` from the working directory; variables already set win.
 fn load_env_file() -> Result<(), String> {
@@ -190,10 +261,10 @@ fn load_env_file() -> Result<(), String> {
     }
 }
 
-async fn run(cli: Cli, printer: &Printer) -> Outcome {
+async fn run(cli: Cli, printer: &Printer, interrupt: Interrupt) -> Outcome {
     let catalog = Catalog::embedded()?;
     // Only the commands that read or change a database connect to one.
-    let database = || runner(&catalog, &cli.global, printer);
+    let database = || runner(&catalog, &cli.global, printer, &interrupt);
     match cli.command {
         Command::Create(args) if args.autogenerate => {
             cmd::autogen::create(&catalog, &args, &cli.global, printer).await
@@ -204,13 +275,22 @@ async fn run(cli: Cli, printer: &Printer) -> Outcome {
         Command::Branches => cmd::inspect::branches(&catalog, printer),
         Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
         Command::Upgrade { target } => cmd::migrate::upgrade(&database()?, &target, printer).await,
-        Command::Downgrade { target } => {
+        Command::Downgrade { target, yes } => {
+            production_guard(
+                &cli.global,
+                &format!("downgrade {target}"),
+                target.trim() == "base" && !yes,
+            )?;
             cmd::migrate::downgrade(&database()?, &target, printer).await
         }
-        Command::Stamp { target, purge } => {
+        Command::Stamp { target, purge, yes } => {
+            production_guard(&cli.global, "stamp", !yes)?;
             cmd::migrate::stamp(&database()?, &target, purge, printer).await
         }
-        Command::Reset { yes } => cmd::migrate::reset(&database()?, yes, printer).await,
+        Command::Reset { yes } => {
+            production_guard(&cli.global, "reset", !yes)?;
+            cmd::migrate::reset(&database()?, yes, printer).await
+        }
         Command::Current => cmd::inspect::current(&database()?, printer).await,
         Command::History { rev_range } => {
             cmd::inspect::history(&database()?, rev_range.as_deref(), printer).await
@@ -222,10 +302,28 @@ async fn run(cli: Cli, printer: &Printer) -> Outcome {
     }
 }
 
+/// In production, commands that drop data or rewrite the version table need `--yes`.
+fn production_guard(global: &Global, command: &str, unconfirmed: bool) -> Outcome {
+    let production = global
+        .environment
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case("production"));
+    if production && unconfirmed {
+        return Err(Failure {
+            message: format!(
+                "`{command}` in production (--env / AURORA_ENV) needs --yes to confirm; nothing was changed"
+            ),
+            code: EXIT_USAGE,
+        });
+    }
+    Ok(())
+}
+
 fn runner<'c>(
     catalog: &'c Catalog,
     global: &Global,
     printer: &Printer,
+    interrupt: &Interrupt,
 ) -> Result<Runner<'c>, Failure> {
     let url = match &global.database_url {
         Some(url) => DatabaseUrl::parse(url)?,
@@ -236,11 +334,21 @@ fn runner<'c>(
             DatabaseUrl::parse(DEFAULT_URL)?
         }
     };
-    Ok(Runner::new(catalog, url, options(global))?)
+    Ok(Runner::new(
+        catalog,
+        url,
+        Options {
+            interrupt: Some(interrupt.clone()),
+            ..options(global)
+        },
+    )?)
 }
 
 fn options(global: &Global) -> Options {
     Options {
+        wait: global.wait,
+        lock_timeout: global.lock_timeout,
+        interrupt: None,
         version_table: global.version_table.clone(),
         connect_timeout: Duration::from_secs(global.connect_timeout.max(1)),
     }

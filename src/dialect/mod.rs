@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::migration::Statement;
 use crate::runner::history::{Elapsed, Tables};
+use crate::runner::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
 
 /// A database family.
@@ -54,6 +55,8 @@ pub struct Work<'a> {
     pub transactional: bool,
     /// The bookkeeping statements, given how the elapsed time is known.
     pub bookkeeping: &'a dyn Fn(Elapsed) -> Vec<String>,
+    /// Checked between statements where the driver runs them one by one (SQLite).
+    pub interrupt: Option<&'a Interrupt>,
 }
 
 /// Which statement of a [`Work`] failed, and why.
@@ -64,6 +67,19 @@ pub struct Failure {
     /// Lines into the statement where the server located the fault, if it did.
     pub line_offset: usize,
     pub message: String,
+    /// The step stopped because the interrupt was raised, and was rolled back.
+    pub interrupted: bool,
+}
+
+impl Failure {
+    pub(crate) fn new(statement: Option<usize>, message: String) -> Failure {
+        Failure {
+            statement,
+            line_offset: 0,
+            message,
+            interrupted: false,
+        }
+    }
 }
 
 /// An open connection to one database.
@@ -88,11 +104,26 @@ impl Connection {
         }
     }
 
-    /// Waits for other runners of the same version table to finish.
-    pub async fn lock(&mut self, tables: &Tables) -> Result<()> {
+    /// Waits for other runners of the same version table to finish, at most `timeout`.
+    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
         match self {
-            Connection::Postgres(c) => c.lock(tables).await,
-            Connection::Sqlite(c) => c.lock().await,
+            Connection::Postgres(c) => c.lock(tables, timeout).await,
+            Connection::Sqlite(c) => c.lock(timeout).await,
+        }
+    }
+
+    /// Stops the statement running on this connection, from elsewhere (PostgreSQL; SQLite
+    /// checks the interrupt between statements itself).
+    pub fn canceller(
+        &self,
+        url: &DatabaseUrl,
+    ) -> Option<impl std::future::Future<Output = ()> + use<>> {
+        match self {
+            Connection::Postgres(c) => {
+                let (url, pid) = (url.clone(), c.pid()?);
+                Some(async move { postgres::Postgres::cancel(&url, pid).await })
+            }
+            Connection::Sqlite(_) => None,
         }
     }
 
@@ -133,15 +164,6 @@ impl Connection {
             Connection::Sqlite(c) => c.close().await,
         }
     }
-}
-
-/// A stable 63-bit lock key for a version table, the same across builds and platforms.
-pub(crate) fn lock_key(tables: &Tables) -> i64 {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("aurora-migrate:{}", tables.version).as_bytes());
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
-    (u64::from_be_bytes(bytes) >> 1) as i64
 }
 
 /// The database's message for a failed statement, without sqlx's prefixes.

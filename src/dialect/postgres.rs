@@ -3,13 +3,13 @@
 //! step sent as one simple-query message: `BEGIN; ...; bookkeeping; COMMIT`.
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgErrorPosition};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
-use super::{Failure, LogEntry, Stored, Work, database_message, lock_key};
+use super::{Failure, LogEntry, Stored, Work, database_message};
 use crate::error::{Error, Result};
 use crate::runner::history::{Elapsed, Tables};
 use crate::url::DatabaseUrl;
@@ -17,6 +17,7 @@ use crate::url::DatabaseUrl;
 pub struct Postgres {
     connection: PgConnection,
     locked: Option<i64>,
+    pid: Option<i32>,
 }
 
 impl Postgres {
@@ -35,9 +36,11 @@ impl Postgres {
                 });
             }
             Ok(Err(e)) => {
-                return Err(Error::Connect {
-                    url: url.to_string(),
-                    message: crate::url::mask(&connect_message(&e)),
+                let (url, message) = (url.to_string(), crate::url::mask(&connect_message(&e)));
+                return Err(if is_unreachable(&e) {
+                    Error::Unreachable { url, message }
+                } else {
+                    Error::Connect { url, message }
                 });
             }
             Ok(Ok(connection)) => connection,
@@ -45,7 +48,13 @@ impl Postgres {
         Ok(Postgres {
             connection,
             locked: None,
+            pid: None,
         })
+    }
+
+    /// The server process running this connection's queries, known once the lock is taken.
+    pub fn pid(&self) -> Option<i32> {
+        self.pid
     }
 
     /// The driver's connection, for schema introspection.
@@ -53,19 +62,30 @@ impl Postgres {
         &mut self.connection
     }
 
-    pub async fn lock(&mut self, tables: &Tables) -> Result<()> {
-        let key = lock_key(tables);
+    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
+        let key = tables.lock_key();
+        let started = Instant::now();
         let mut pause = Duration::from_millis(20);
         let mut announced = false;
         loop {
-            let acquired: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                .bind(key)
-                .fetch_one(&mut self.connection)
-                .await
-                .map_err(|e| Error::database("cannot take the migration lock", e))?;
+            let (acquired, pid): (bool, i32) =
+                sqlx::query_as("SELECT pg_try_advisory_lock($1), pg_backend_pid()")
+                    .bind(key)
+                    .fetch_one(&mut self.connection)
+                    .await
+                    .map_err(|e| Error::database("cannot take the migration lock", e))?;
+            self.pid = Some(pid);
             if acquired {
                 self.locked = Some(key);
                 return Ok(());
+            }
+            if timeout.is_some_and(|limit| started.elapsed() + pause > limit) {
+                let holder = self.lock_holder(key).await;
+                return Err(Error::LockTimeout {
+                    table: tables.version.clone(),
+                    waited: started.elapsed(),
+                    holder,
+                });
             }
             if !announced {
                 tracing::info!(
@@ -76,6 +96,47 @@ impl Postgres {
             }
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_millis(500));
+        }
+    }
+
+    /// Who holds the advisory lock `key`, from pg_stat_activity.
+    async fn lock_holder(&mut self, key: i64) -> String {
+        let row: Result<Option<Holder>, _> = sqlx::query_as(
+            "SELECT a.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
+                    coalesce(host(a.client_addr), 'local socket'), coalesce(a.backend_start::text, '') \
+               FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+                AND l.classid::bigint = $1 AND l.objid::bigint = $2 LIMIT 1",
+        )
+        .bind(key >> 32)
+        .bind(key & 0xffff_ffff)
+        .fetch_optional(&mut self.connection)
+        .await;
+        match row {
+            Ok(Some((pid, user, application, client, since))) => {
+                format!(
+                    "server process {pid} (user {user}, application {application:?}, from {client}, connected since {since})"
+                )
+            }
+            Ok(None) => "a session that has just released it".to_string(),
+            Err(e) => format!(
+                "a session pg_stat_activity does not show ({})",
+                database_message(&e)
+            ),
+        }
+    }
+
+    /// Cancels the statement that server process `pid` runs, from a connection of its own.
+    pub async fn cancel(url: &DatabaseUrl, pid: i32) {
+        let Ok(options) = PgConnectOptions::from_str(url.driver_url()) else {
+            return;
+        };
+        if let Ok(mut connection) = options.connect().await {
+            let _ = sqlx::query("SELECT pg_cancel_backend($1)")
+                .bind(pid)
+                .execute(&mut connection)
+                .await;
+            let _ = connection.close().await;
         }
     }
 
@@ -207,6 +268,7 @@ impl Postgres {
             statement,
             line_offset,
             message: database_message(&error),
+            interrupted: false,
         })
     }
 
@@ -227,17 +289,14 @@ impl Postgres {
                     statement: Some(index),
                     line_offset,
                     message: database_message(&e),
+                    interrupted: false,
                 });
             }
         }
         let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
         self.run_in_transaction(&bookkeeping)
             .await
-            .map_err(|e| Failure {
-                statement: None,
-                line_offset: 0,
-                message: e.to_string(),
-            })
+            .map_err(|e| Failure::new(None, e.to_string()))
     }
 
     pub async fn close(self) {
@@ -268,6 +327,19 @@ fn locate(work: &Work<'_>, starts: &[usize], at: usize) -> (Option<usize>, usize
 
 fn newlines_before(text: &str, chars: usize) -> usize {
     text.chars().take(chars).filter(|&c| c == '\n').count()
+}
+
+/// pid, user, application, client address, connected since.
+type Holder = (i32, String, String, String, String);
+
+/// No server answered (refused, unreachable, still starting): worth waiting for.
+fn is_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        // cannot_connect_now: the server is starting up or shutting down.
+        sqlx::Error::Database(db) => db.code().as_deref() == Some("57P03"),
+        _ => false,
+    }
 }
 
 fn connect_message(error: &sqlx::Error) -> String {

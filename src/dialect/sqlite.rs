@@ -55,7 +55,7 @@ impl Sqlite {
         &mut self.connection
     }
 
-    pub async fn lock(&mut self) -> Result<()> {
+    pub async fn lock(&mut self, timeout: Option<Duration>) -> Result<()> {
         let Some(path) = &self.path else {
             return Ok(()); // in memory: no other process can see it
         };
@@ -64,12 +64,20 @@ impl Sqlite {
             message,
         };
         let file = File::open(path).map_err(|e| lock_error(e.to_string()))?;
+        let started = Instant::now();
         let mut pause = Duration::from_millis(5);
         let mut announced = false;
         loop {
             match file.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) => {
+                    if timeout.is_some_and(|limit| started.elapsed() + pause > limit) {
+                        return Err(Error::LockTimeout {
+                            table: path.display().to_string(),
+                            waited: started.elapsed(),
+                            holder: "another process that has the database file locked".into(),
+                        });
+                    }
                     if !announced {
                         tracing::info!(
                             "another runner holds the lock on {}; waiting",
@@ -165,17 +173,20 @@ impl Sqlite {
 
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         let started = Instant::now();
-        let fail = |statement, e: &sqlx::Error| Failure {
-            statement,
-            line_offset: 0,
-            message: database_message(e),
-        };
+        let fail = |statement, e: &sqlx::Error| Failure::new(statement, database_message(e));
         if work.transactional {
             self.execute("BEGIN IMMEDIATE")
                 .await
                 .map_err(|e| fail(None, &e))?;
         }
         for (index, statement) in work.statements.iter().enumerate() {
+            if work.transactional && work.interrupt.is_some_and(|i| i.raised().is_some()) {
+                let _ = self.execute("ROLLBACK").await;
+                return Err(Failure {
+                    interrupted: true,
+                    ..Failure::new(Some(index), "interrupted".into())
+                });
+            }
             if let Err(e) = self.execute(&statement.text).await {
                 if work.transactional {
                     let _ = self.execute("ROLLBACK").await;
@@ -194,11 +205,7 @@ impl Sqlite {
             return self
                 .run_in_transaction(&bookkeeping)
                 .await
-                .map_err(|e| Failure {
-                    statement: None,
-                    line_offset: 0,
-                    message: e.to_string(),
-                });
+                .map_err(|e| Failure::new(None, e.to_string()));
         }
         for statement in &bookkeeping {
             if let Err(e) = self.execute(statement).await {
@@ -215,11 +222,7 @@ impl Sqlite {
 
     /// Rows the migration left pointing at nothing.
     async fn foreign_key_check(&mut self) -> std::result::Result<(), Failure> {
-        let fail = |message: String| Failure {
-            statement: None,
-            line_offset: 0,
-            message,
-        };
+        let fail = |message: String| Failure::new(None, message);
         let rows = sqlx::query("PRAGMA foreign_key_check")
             .fetch_all(&mut self.connection)
             .await

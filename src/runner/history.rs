@@ -29,6 +29,16 @@ impl Tables {
         })
     }
 
+    /// A stable 63-bit key for the advisory lock that serialises runners of this version
+    /// table, the same across builds and platforms.
+    pub fn lock_key(&self) -> i64 {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("aurora-migrate:{}", self.version).as_bytes());
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&digest[..8]);
+        (u64::from_be_bytes(bytes) >> 1) as i64
+    }
+
     pub fn version_sql(&self) -> String {
         quote_path(&self.version)
     }

@@ -1,16 +1,18 @@
 //! The runner: connect once, lock once, read the bookkeeping once, verify checksums, plan
 //! with the revision graph, and apply each step with its bookkeeping in one transaction.
 
+mod apply;
 pub mod history;
+pub mod interrupt;
 pub mod scratch;
 mod state;
 
 use std::time::{Duration, Instant};
 
-use crate::dialect::{Connection, Work};
-use crate::error::{Error, Result, StepFailure};
+use crate::dialect::Connection;
+use crate::error::{Error, Result};
+use crate::migration::Catalog;
 use crate::migration::parse::Direction;
-use crate::migration::{Catalog, direction_name};
 use crate::revision::target::{self, Target};
 use crate::revision::{Applied, Step, plan};
 use crate::url::DatabaseUrl;
@@ -22,6 +24,12 @@ pub use state::Status;
 pub struct Options {
     pub version_table: String,
     pub connect_timeout: Duration,
+    /// Keep retrying the first connection this long while the server does not answer.
+    pub wait: Option<Duration>,
+    /// Give up waiting for another runner's lock after this long.
+    pub lock_timeout: Option<Duration>,
+    /// Raised to stop: the migration in progress rolls back and the lock is released.
+    pub interrupt: Option<interrupt::Interrupt>,
 }
 
 impl Default for Options {
@@ -29,6 +37,9 @@ impl Default for Options {
         Options {
             version_table: "alembic_version".into(),
             connect_timeout: Duration::from_secs(10),
+            wait: None,
+            lock_timeout: None,
+            interrupt: None,
         }
     }
 }
@@ -82,8 +93,7 @@ impl<'c> Runner<'c> {
         if self.url.sqlite_path().is_some_and(|p| !p.exists()) {
             return Ok(Status::read(self.catalog, Default::default()));
         }
-        let mut connection =
-            Connection::open(&self.url, false, self.options.connect_timeout).await?;
+        let mut connection = self.connect(false).await?;
         let stored = connection.read(&self.tables).await;
         connection.close().await;
         Ok(Status::read(self.catalog, stored?))
@@ -91,8 +101,7 @@ impl<'c> Runner<'c> {
 
     /// Reads the database's schema (for autogenerate and `check`), changing nothing.
     pub async fn introspect(&self) -> Result<crate::schema::introspect::Introspection> {
-        let mut connection =
-            Connection::open(&self.url, false, self.options.connect_timeout).await?;
+        let mut connection = self.connect(false).await?;
         let result = crate::schema::introspect::introspect(&mut connection, &self.tables).await;
         connection.close().await;
         result
@@ -196,11 +205,41 @@ impl<'c> Runner<'c> {
             .collect()
     }
 
+    /// Connects; with `wait`, retries with backoff while the server does not answer.
+    async fn connect(&self, create: bool) -> Result<Connection> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(250);
+        let mut attempt = 1;
+        loop {
+            match Connection::open(&self.url, create, self.options.connect_timeout).await {
+                Err(e)
+                    if e.is_unreachable()
+                        && self
+                            .options
+                            .wait
+                            .is_some_and(|wait| started.elapsed() + pause < wait) =>
+                {
+                    tracing::warn!(
+                        "attempt {attempt}: {e}; retrying in {}",
+                        humantime::format_duration(pause)
+                    );
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Connects, takes the lock and reads the state, all once per run.
     async fn begin(&self) -> Result<(Connection, Status)> {
-        let mut connection =
-            Connection::open(&self.url, true, self.options.connect_timeout).await?;
-        if let Err(e) = connection.lock(&self.tables).await {
+        let mut connection = self.until_interrupted(self.connect(true)).await?;
+        let locked = self
+            .until_interrupted(connection.lock(&self.tables, self.options.lock_timeout))
+            .await;
+        if let Err(e) = locked {
+            // Closing the connection releases a lock taken just as the wait was interrupted.
             connection.close().await;
             return Err(e);
         }
@@ -213,6 +252,25 @@ impl<'c> Runner<'c> {
         }
     }
 
+    /// Runs `work` unless the interrupt is raised first, as while connecting or waiting for
+    /// the lock, where nothing needs rolling back.
+    async fn until_interrupted<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let Some(interrupt) = &self.options.interrupt else {
+            return work.await;
+        };
+        tokio::select! {
+            result = work => result,
+            () = interrupt.wait() => Err(Error::Interrupted {
+                signal: interrupt.raised().unwrap_or(2),
+                revision: None,
+                done: Vec::new(),
+            }),
+        }
+    }
+
     /// Releases the lock on every path, then closes.
     async fn finish<T>(&self, mut connection: Connection, result: Result<T>) -> Result<T> {
         let unlocked = connection.unlock().await;
@@ -221,97 +279,4 @@ impl<'c> Runner<'c> {
         unlocked?;
         Ok(value)
     }
-
-    async fn apply(
-        &self,
-        connection: &mut Connection,
-        status: &Status,
-        steps: &[Step],
-        on_step: &mut dyn FnMut(&StepReport),
-    ) -> Result<Vec<StepReport>> {
-        if steps.is_empty() {
-            return Ok(Vec::new());
-        }
-        if !status.tables_exist {
-            connection
-                .run_in_transaction(&self.tables.create(connection.kind()))
-                .await?;
-        }
-        let graph = self.catalog.graph();
-        let kind = connection.kind();
-        let mut reports = Vec::with_capacity(steps.len());
-        for step in steps {
-            let migration = self.catalog.migration(step.revision);
-            let statements = migration.statements(kind, step.direction)?;
-            let ids = |list: &[usize]| {
-                list.iter()
-                    .map(|&i| graph.node(i).id.as_str())
-                    .collect::<Vec<_>>()
-            };
-            let (delete_rows, insert_rows) = (ids(&step.delete_rows), ids(&step.insert_rows));
-            let checksum = migration.checksum();
-            let upgrade = step.direction == Direction::Upgrade;
-            let bookkeeping = |elapsed| {
-                history::step_statements(
-                    kind,
-                    &self.tables,
-                    &delete_rows,
-                    &insert_rows,
-                    upgrade.then_some((migration.id.as_str(), checksum.as_str())),
-                    (!upgrade).then_some(migration.id.as_str()),
-                    elapsed,
-                )
-            };
-            let work = Work {
-                statements: &statements,
-                transactional: migration.transactional,
-                bookkeeping: &bookkeeping,
-            };
-            let started = Instant::now();
-            if let Err(failure) = connection.apply(&work).await {
-                let (line, statement) = match failure.statement {
-                    Some(index) => (
-                        statements[index].line + failure.line_offset,
-                        excerpt(&statements[index].text),
-                    ),
-                    None => (
-                        1,
-                        "(after its last statement: checks and bookkeeping)".to_string(),
-                    ),
-                };
-                return Err(Error::Step(Box::new(StepFailure {
-                    revision: migration.id.clone(),
-                    direction: direction_name(step.direction),
-                    file: format!("migrations/{}", migration.file_name),
-                    line,
-                    statement,
-                    message: failure.message,
-                    transactional: migration.transactional,
-                    done_before: reports
-                        .iter()
-                        .map(|r: &StepReport| r.revision.clone())
-                        .collect(),
-                })));
-            }
-            let report = StepReport {
-                revision: migration.id.clone(),
-                message: migration.message.clone(),
-                direction: step.direction,
-                elapsed: started.elapsed(),
-            };
-            on_step(&report);
-            reports.push(report);
-        }
-        Ok(reports)
-    }
-}
-
-/// The first line of a statement, shortened for an error message.
-fn excerpt(text: &str) -> String {
-    let first = text.lines().next().unwrap_or_default();
-    let mut short: String = first.chars().take(120).collect();
-    if short.len() < first.len() || text.lines().nth(1).is_some() {
-        short.push_str(" ...");
-    }
-    short
 }

@@ -6,5 +6,6 @@ mod build_validation;
 mod cli;
 mod concurrency;
 mod integrity;
+mod resilience;
 mod runner_graph;
 mod support;

@@ -6,6 +6,7 @@ use crate::migration::Catalog;
 use crate::models;
 use crate::revision::Target;
 use crate::runner::Runner;
+use crate::runner::interrupt::Interrupt;
 use crate::runner::scratch::Scratch;
 use crate::schema::autogenerate::{self, Comparison, Generated};
 use crate::url::DatabaseUrl;
@@ -108,7 +109,7 @@ pub async fn compare(
     printer: &Printer,
 ) -> Result<Comparison, Failure> {
     let Some(scratch_url) = scratch_url else {
-        let runner = runner(catalog, global, printer)?;
+        let runner = runner(catalog, global, printer, &Interrupt::new())?;
         return Ok(autogenerate::compare(&runner, &models::schema()).await?);
     };
     let scratch = Scratch::create(&DatabaseUrl::parse(scratch_url)?).await?;

@@ -1,0 +1,166 @@
+//! Applying a plan: each step's statements with its bookkeeping in one transaction, one line
+//! reported per step, and an interrupt honoured by rolling the step in progress back.
+
+use std::time::Instant;
+
+use super::{Runner, Status, StepReport, history};
+use crate::dialect::{Connection, Failure, Work};
+use crate::error::{Error, Result, StepFailure};
+use crate::migration::direction_name;
+use crate::migration::parse::Direction;
+use crate::revision::Step;
+
+impl Runner<'_> {
+    pub(super) async fn apply(
+        &self,
+        connection: &mut Connection,
+        status: &Status,
+        steps: &[Step],
+        on_step: &mut dyn FnMut(&StepReport),
+    ) -> Result<Vec<StepReport>> {
+        if steps.is_empty() {
+            return Ok(Vec::new());
+        }
+        if !status.tables_exist {
+            connection
+                .run_in_transaction(&self.tables.create(connection.kind()))
+                .await?;
+        }
+        let mut reports: Vec<StepReport> = Vec::with_capacity(steps.len());
+        for step in steps {
+            let done = || {
+                reports
+                    .iter()
+                    .map(|r| r.revision.clone())
+                    .collect::<Vec<_>>()
+            };
+            if let Some(signal) = self.interrupt().and_then(|i| i.raised()) {
+                return Err(Error::Interrupted {
+                    signal,
+                    revision: None,
+                    done: done(),
+                });
+            }
+            let started = Instant::now();
+            if let Err(failure) = self.apply_step(connection, step).await {
+                let migration = self.catalog.migration(step.revision);
+                if let Some(signal) = self
+                    .interrupt()
+                    .and_then(|i| i.raised())
+                    .filter(|_| failure.interrupted || migration.transactional)
+                {
+                    return Err(Error::Interrupted {
+                        signal,
+                        revision: Some(migration.id.clone()),
+                        done: done(),
+                    });
+                }
+                return Err(self.step_failure(step, failure, done()));
+            }
+            let migration = self.catalog.migration(step.revision);
+            let report = StepReport {
+                revision: migration.id.clone(),
+                message: migration.message.clone(),
+                direction: step.direction,
+                elapsed: started.elapsed(),
+            };
+            on_step(&report);
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    fn interrupt(&self) -> Option<&super::interrupt::Interrupt> {
+        self.options.interrupt.as_ref()
+    }
+
+    /// Runs one step; a raised interrupt cancels the statement the server is running.
+    async fn apply_step(
+        &self,
+        connection: &mut Connection,
+        step: &Step,
+    ) -> std::result::Result<(), Failure> {
+        let graph = self.catalog.graph();
+        let kind = connection.kind();
+        let migration = self.catalog.migration(step.revision);
+        let statements = migration
+            .statements(kind, step.direction)
+            .map_err(|e| Failure::new(None, e.to_string()))?;
+        let ids = |list: &[usize]| {
+            list.iter()
+                .map(|&i| graph.node(i).id.as_str())
+                .collect::<Vec<_>>()
+        };
+        let (delete_rows, insert_rows) = (ids(&step.delete_rows), ids(&step.insert_rows));
+        let checksum = migration.checksum();
+        let upgrade = step.direction == Direction::Upgrade;
+        let bookkeeping = |elapsed| {
+            history::step_statements(
+                kind,
+                &self.tables,
+                &delete_rows,
+                &insert_rows,
+                upgrade.then_some((migration.id.as_str(), checksum.as_str())),
+                (!upgrade).then_some(migration.id.as_str()),
+                elapsed,
+            )
+        };
+        let work = Work {
+            statements: &statements,
+            transactional: migration.transactional,
+            bookkeeping: &bookkeeping,
+            interrupt: self.interrupt(),
+        };
+        let (Some(interrupt), Some(cancel)) = (self.interrupt(), connection.canceller(&self.url))
+        else {
+            return connection.apply(&work).await;
+        };
+        let running = connection.apply(&work);
+        tokio::pin!(running);
+        tokio::select! {
+            result = &mut running => result,
+            () = interrupt.wait() => {
+                // The server stops at the cancelled statement; the step's transaction rolls back.
+                cancel.await;
+                running.await
+            }
+        }
+    }
+
+    fn step_failure(&self, step: &Step, failure: Failure, done_before: Vec<String>) -> Error {
+        let migration = self.catalog.migration(step.revision);
+        let (line, statement) = match failure.statement {
+            Some(index) => match migration.statements(self.url.kind(), step.direction) {
+                Ok(statements) => (
+                    statements[index].line + failure.line_offset,
+                    excerpt(&statements[index].text),
+                ),
+                Err(_) => (1, String::new()),
+            },
+            None => (
+                1,
+                "(after its last statement: checks and bookkeeping)".to_string(),
+            ),
+        };
+        Error::Step(Box::new(StepFailure {
+            revision: migration.id.clone(),
+            direction: direction_name(step.direction),
+            file: format!("migrations/{}", migration.file_name),
+            line,
+            statement,
+            message: failure.message,
+            transactional: migration.transactional,
+            done_before,
+        }))
+    }
+}
+
+/// The first line of a statement, shortened for an error message.
+fn excerpt(text: &str) -> String {
+    let first = text.lines().next().unwrap_or_default();
+    let mut short: String = first.chars().take(120).collect();
+    if short.len() < first.len() || text.lines().nth(1).is_some() {
+        short.push_str(" ...");
+    }
+    short
+}

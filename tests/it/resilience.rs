@@ -1,0 +1,340 @@
+//! Waiting for a server, lock timeouts, interrupts, and the production guard.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use aurora_migrate::error::Error;
+use aurora_migrate::runner::Tables;
+use aurora_migrate::runner::interrupt::Interrupt;
+use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
+use sqlx::Connection;
+
+use crate::support::{Db, PgDb, catalog, cli, texts};
+
+/// A port nothing listens on (yet).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn pipe(mut from: TcpStream, mut to: TcpStream) {
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 16 * 1024];
+        while let Ok(n) = from.read(&mut buffer) {
+            if n == 0 || to.write_all(&buffer[..n]).is_err() {
+                break;
+            }
+        }
+        let _ = to.shutdown(std::net::Shutdown::Both);
+    });
+}
+
+/// After `delay`, listens on `port` and forwards every connection to PostgreSQL, as a
+/// database that starts after its clients would.
+fn late_postgres(port: u16, delay: Duration) {
+    std::thread::spawn(move || {
+        std::thread::sleep(delay);
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the late port");
+        for client in listener.incoming().take(8).flatten() {
+            if let Ok(server) = TcpStream::connect("127.0.0.1:5432") {
+                pipe(
+                    client.try_clone().expect("clone"),
+                    server.try_clone().expect("clone"),
+                );
+                pipe(server, client);
+            }
+        }
+    });
+}
+
+#[test]
+fn wait_retries_until_the_database_answers() {
+    let db = PgDb::new();
+    let port = free_port();
+    let url = db
+        .url
+        .replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
+    assert_ne!(url, db.url, "the test URL names the default port");
+    late_postgres(port, Duration::from_millis(1500));
+    let dir = tempfile::tempdir().expect("dir");
+    let output = cli(dir.path())
+        .args(["--database-url", &url, "--wait", "30s", "upgrade"])
+        .output()
+        .expect("run");
+    let (_, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("attempt 1:") && stderr.contains("retrying in"),
+        "each retry is printed: {stderr}"
+    );
+    assert_eq!(
+        db.query("SELECT version_num FROM alembic_version"),
+        ["8d1e6b0f2a57"]
+    );
+}
+
+#[test]
+fn wait_gives_up_when_the_time_is_up() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("postgres://postgres@127.0.0.1:{}/none", free_port());
+    let started = Instant::now();
+    let output = cli(dir.path())
+        .args(["--database-url", &url, "current"])
+        .env("AURORA_WAIT", "2s")
+        .output()
+        .expect("run");
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500)
+            && started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(stderr.contains("is not answering"), "{stderr}");
+}
+
+#[test]
+fn a_lock_timeout_names_who_holds_the_lock() {
+    for db in Db::all() {
+        let dir = tempfile::tempdir().expect("dir");
+        assert!(
+            cli(dir.path())
+                .args(["--database-url", db.url(), "-q", "upgrade", "cec3a80e61a4"])
+                .status()
+                .expect("run")
+                .success()
+        );
+        let key = Tables::new("alembic_version").expect("tables").lock_key();
+        let holder = hold_lock(&db, key);
+        let started = Instant::now();
+        let output = cli(dir.path())
+            .args([
+                "--database-url",
+                db.url(),
+                "--lock-timeout",
+                "1s",
+                "upgrade",
+            ])
+            .output()
+            .expect("run");
+        let (_, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(started.elapsed() < Duration::from_secs(8));
+        assert!(stderr.contains("gave up after waiting"), "{stderr}");
+        let who = if matches!(db, Db::Pg(_)) {
+            "held by server process"
+        } else {
+            "held by another process"
+        };
+        assert!(stderr.contains(who), "{stderr}");
+        assert_eq!(
+            db.query("SELECT version_num FROM alembic_version"),
+            ["cec3a80e61a4"],
+            "nothing changed"
+        );
+        drop(holder);
+    }
+}
+
+/// Holds the runners' lock until dropped: an advisory lock on PostgreSQL, the file on SQLite.
+enum Holder {
+    /// Dropping the sender lets the holding thread close its connection.
+    Pg { _release: std::sync::mpsc::Sender<()> },
+    File { _file: std::fs::File },
+}
+
+fn hold_lock(db: &Db, key: i64) -> Holder {
+    match db {
+        Db::Pg(pg) => {
+            let (url, (ready_tx, ready_rx)) = (pg.url.clone(), std::sync::mpsc::channel());
+            let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async {
+                    let mut connection = sqlx::PgConnection::connect(&url).await.expect("connect");
+                    sqlx::query("SELECT pg_advisory_lock($1)")
+                        .bind(key)
+                        .execute(&mut connection)
+                        .await
+                        .expect("lock");
+                    ready_tx.send(()).expect("ready");
+                    let _ = tokio::task::spawn_blocking(move || release_rx.recv()).await;
+                    let _ = connection.close().await;
+                });
+            });
+            ready_rx.recv().expect("lock taken");
+            Holder::Pg { _release: release_tx }
+        }
+        Db::Sqlite(_) => {
+            let path = db.url().trim_start_matches("sqlite://").to_string();
+            let file = std::fs::File::open(path).expect("open the database file");
+            file.lock().expect("lock the database file");
+            Holder::File { _file: file }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock() {
+    let catalog = catalog("slow");
+    for db in Db::all() {
+        let interrupt = Interrupt::new();
+        let options = Options {
+            interrupt: Some(interrupt.clone()),
+            ..Options::default()
+        };
+        let runner = Runner::new(&catalog, DatabaseUrl::parse(db.url()).unwrap(), options).unwrap();
+        let raise = interrupt.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            raise.raise(15);
+        });
+        let started = Instant::now();
+        let error = runner
+            .upgrade(&Target::Head, &mut |_| {})
+            .await
+            .unwrap_err();
+        let Error::Interrupted {
+            signal,
+            revision,
+            done,
+        } = &error
+        else {
+            panic!("{}: {error}", db.name())
+        };
+        assert_eq!(
+            (*signal, revision.as_deref(), done.as_slice()),
+            (15, Some("s2"), &["s1".to_string()][..]),
+            "{}",
+            db.name()
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("SIGTERM: s2 was interrupted and rolled back"),
+            "{error}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{}: stopped promptly, {:?}",
+            db.name(),
+            started.elapsed()
+        );
+        assert_eq!(
+            db.query("SELECT version_num FROM alembic_version"),
+            ["s1"],
+            "{}",
+            db.name()
+        );
+        let tables = match db {
+            Db::Pg(_) => db.query(
+                "SELECT tablename::text FROM pg_tables WHERE tablename LIKE 't\\_s%' ORDER BY 1",
+            ),
+            Db::Sqlite(_) => db.query(
+                "SELECT name FROM sqlite_master WHERE name LIKE 't\\_s%' ESCAPE '\\' ORDER BY 1",
+            ),
+        };
+        assert_eq!(tables, ["t_s1"], "{}: nothing of s2 remains", db.name());
+        let again = Runner::new(
+            &catalog,
+            DatabaseUrl::parse(db.url()).unwrap(),
+            Options {
+                lock_timeout: Some(Duration::from_secs(2)),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let run = again
+            .upgrade(&Target::Head, &mut |_| {})
+            .await
+            .expect("the lock was released");
+        assert_eq!(run.current, ["s2"]);
+    }
+}
+
+#[test]
+fn sigterm_while_waiting_for_the_lock_exits_with_143() {
+    let db = Db::Pg(PgDb::new());
+    let dir = tempfile::tempdir().expect("dir");
+    let holder = hold_lock(
+        &db,
+        Tables::new("alembic_version").expect("tables").lock_key(),
+    );
+    let child = cli(dir.path())
+        .args(["--database-url", db.url(), "upgrade"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(800));
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wait");
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    assert!(
+        stderr.contains("SIGTERM") && stderr.contains("the lock is released"),
+        "{stderr}"
+    );
+    drop(holder);
+    assert!(
+        db.query("SELECT tablename::text FROM pg_tables WHERE tablename = 'alembic_version'")
+            .is_empty(),
+        "nothing was changed"
+    );
+}
+
+#[test]
+fn production_asks_for_yes_before_dropping_or_rewriting() {
+    for db in Db::all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let run = |args: &[&str]| {
+            let output = cli(dir.path())
+                .env("AURORA_ENV", "production")
+                .args(["--database-url", db.url()])
+                .args(args)
+                .output()
+                .expect("run");
+            let (_, stderr) = texts(&output);
+            (output.status.code(), stderr)
+        };
+        assert_eq!(
+            run(&["upgrade"]).0,
+            Some(0),
+            "upgrades need no confirmation"
+        );
+        for args in [&["reset"][..], &["downgrade", "base"], &["stamp", "base"]] {
+            let (code, stderr) = run(args);
+            assert_eq!(code, Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("in production (--env / AURORA_ENV) needs --yes"),
+                "{stderr}"
+            );
+        }
+        assert_eq!(
+            db.query("SELECT version_num FROM alembic_version"),
+            ["8d1e6b0f2a57"],
+            "nothing changed"
+        );
+        assert_eq!(
+            run(&["downgrade", "-1"]).0,
+            Some(0),
+            "a step down is not guarded"
+        );
+        assert_eq!(run(&["downgrade", "base", "--yes"]).0, Some(0));
+        assert!(
+            db.query("SELECT version_num FROM alembic_version")
+                .is_empty()
+        );
+    }
+}
