@@ -30,7 +30,7 @@ pub fn read_dir(dir: &Path) -> Result<Option<Scan>> {
     if !dir.exists() {
         return Ok(None);
     }
-    scan::scan(dir).map(Some).map_err(|faults| {
+    scan::scan_drafts(dir).map(Some).map_err(|faults| {
         let list: Vec<String> = faults.iter().map(|f| f.to_string()).collect();
         Error::Refused(format!(
             "fix the migrations directory first:\n{}",

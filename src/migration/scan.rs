@@ -70,11 +70,21 @@ pub fn migration_paths(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 
 /// Parses and validates every migration of `dir`; returns every fault found.
 pub fn scan(dir: &Path) -> Result<Scan, Vec<Diagnostic>> {
+    scan_with(dir, true)
+}
+
+/// As [`scan`], but a file may still be a draft whose upgrade is empty: `create` and `merge`
+/// add files to a directory whose newest file its author may not have written yet.
+pub fn scan_drafts(dir: &Path) -> Result<Scan, Vec<Diagnostic>> {
+    scan_with(dir, false)
+}
+
+fn scan_with(dir: &Path, complete: bool) -> Result<Scan, Vec<Diagnostic>> {
     let paths = migration_paths(dir).map_err(|d| vec![d])?;
     let mut files = Vec::new();
     let mut faults = Vec::new();
     for path in paths {
-        match read_file(&path) {
+        match read_file(&path, complete) {
             Ok(file) => files.push(file),
             Err(fault) => faults.push(fault),
         }
@@ -90,7 +100,7 @@ pub fn scan(dir: &Path) -> Result<Scan, Vec<Diagnostic>> {
 }
 
 /// Reads and parses one file.
-pub fn read_file(path: &Path) -> Result<ScannedFile, Diagnostic> {
+pub fn read_file(path: &Path, complete: bool) -> Result<ScannedFile, Diagnostic> {
     let diagnostic = |line, message: String| Diagnostic {
         path: path.to_path_buf(),
         line,
@@ -115,6 +125,9 @@ pub fn read_file(path: &Path) -> Result<ScannedFile, Diagnostic> {
         )
     })?;
     let parsed = parse::parse(&file_name, &text).map_err(|e| diagnostic(e.line, e.message))?;
+    if complete {
+        parse::check_complete(&parsed).map_err(|e| diagnostic(e.line, e.message))?;
+    }
     Ok(ScannedFile {
         path: path.to_path_buf(),
         file_name,

@@ -237,6 +237,7 @@ fn relative(
     current: &[usize],
 ) -> Result<Destination, TargetError> {
     let start: Option<usize> = match anchor {
+        Anchor::Revision(name) if name == "head" => Some(single_head(graph)?),
         Anchor::Revision(name) => Some(lookup(graph, name)?),
         Anchor::Current => match current {
             [] => None,

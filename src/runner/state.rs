@@ -58,6 +58,16 @@ impl Status {
     /// Refuses unknown revisions and applied revisions whose file changed since.
     pub fn verify(&self, catalog: &Catalog) -> Result<()> {
         self.refuse_unknown()?;
+        if self.current.is_empty() && !self.log.is_empty() {
+            let mut logged: Vec<&str> = self.log.keys().map(String::as_str).collect();
+            logged.sort();
+            return Err(Error::Refused(format!(
+                "the version table is missing or empty, but the log records {} applied revision(s) ({}); \
+                 restore the version table, or record where the database really is with `aurora-migrate stamp REV`",
+                logged.len(),
+                logged.join(", ")
+            )));
+        }
         match self.mismatches(catalog).into_iter().next() {
             Some((index, recorded)) => {
                 let migration = catalog.migration(index);

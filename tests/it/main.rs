@@ -2,6 +2,7 @@
 
 mod autogen;
 mod autogen_cases;
+mod bad_input;
 mod build_validation;
 mod cli;
 mod concurrency;

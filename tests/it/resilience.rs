@@ -144,8 +144,12 @@ fn a_lock_timeout_names_who_holds_the_lock() {
 /// Holds the runners' lock until dropped: an advisory lock on PostgreSQL, the file on SQLite.
 enum Holder {
     /// Dropping the sender lets the holding thread close its connection.
-    Pg { _release: std::sync::mpsc::Sender<()> },
-    File { _file: std::fs::File },
+    Pg {
+        _release: std::sync::mpsc::Sender<()>,
+    },
+    File {
+        _file: std::fs::File,
+    },
 }
 
 fn hold_lock(db: &Db, key: i64) -> Holder {
@@ -171,7 +175,9 @@ fn hold_lock(db: &Db, key: i64) -> Holder {
                 });
             });
             ready_rx.recv().expect("lock taken");
-            Holder::Pg { _release: release_tx }
+            Holder::Pg {
+                _release: release_tx,
+            }
         }
         Db::Sqlite(_) => {
             let path = db.url().trim_start_matches("sqlite://").to_string();
