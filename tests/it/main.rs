@@ -6,6 +6,7 @@ mod bad_input;
 mod build_validation;
 mod cli;
 mod concurrency;
+mod faults;
 mod integrity;
 mod resilience;
 mod runner_graph;
