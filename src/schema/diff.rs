@@ -272,7 +272,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Vec<Change> {
             Some(from) if from.values != to.values => types.push(Change::AlterEnum {
                 from: from.clone(),
                 to: to.clone(),
-                columns: enum_columns(current, desired, &to.name),
+                columns: enum_columns(current, &to.name),
             }),
             Some(_) => {}
         }
@@ -421,18 +421,14 @@ fn named<T: Clone + PartialEq>(
 }
 
 /// Columns of tables kept in both schemas that use enum `name` before and after.
-fn enum_columns(current: &Schema, desired: &Schema, name: &str) -> Vec<(String, Column)> {
+fn enum_columns(current: &Schema, name: &str) -> Vec<(String, Column)> {
     let is_enum = |c: &Column| c.ty == ColumnType::Enum(name.to_string());
     let mut columns = Vec::new();
     for table in &current.tables {
+        // Every column using the type when it is rebuilt, even one changed or dropped later
+        // in the same migration: the old type cannot be dropped while any column uses it.
         for column in table.columns.iter().filter(|c| is_enum(c)) {
-            if desired
-                .table(&table.name)
-                .and_then(|t| t.column_named(&column.name))
-                .is_some_and(is_enum)
-            {
-                columns.push((table.name.clone(), column.clone()));
-            }
+            columns.push((table.name.clone(), column.clone()));
         }
     }
     columns
@@ -462,3 +458,7 @@ fn creation_order<'a>(schema: &'a Schema, other: &Schema) -> Vec<&'a Table> {
     }
     ordered
 }
+
+#[cfg(test)]
+#[path = "diff_tests.rs"]
+mod tests;

@@ -43,6 +43,14 @@ fn tokenize(sql: &str) -> Vec<Spanned> {
             while i < chars.len() && chars[i].1 != '\n' {
                 i += 1;
             }
+        } else if c == '/' && chars.get(i + 1).is_some_and(|&(_, n)| n == '*') {
+            i += 2;
+            while i < chars.len()
+                && !(chars[i].1 == '*' && chars.get(i + 1).is_some_and(|&(_, n)| n == '/'))
+            {
+                i += 1;
+            }
+            i += 2;
         } else if matches!(c, '\'' | '"' | '`' | '[') {
             let close = if c == '[' { ']' } else { c };
             let mut text = String::new();
@@ -118,7 +126,23 @@ pub fn constraints(table: &str, sql: &str) -> Constraints {
     let Some(open) = tokens.iter().position(|t| t.token == Token::Other('(')) else {
         return out;
     };
-    for item in items(&tokens[open + 1..]) {
+    let body = items(&tokens[open + 1..]);
+    let is_constraint = |item: &[Spanned]| {
+        let first = item
+            .first()
+            .and_then(|t| t.token.keyword())
+            .unwrap_or_default();
+        matches!(
+            first.as_str(),
+            "CONSTRAINT" | "PRIMARY" | "UNIQUE" | "CHECK" | "FOREIGN"
+        )
+    };
+    let columns: Vec<String> = body
+        .iter()
+        .filter(|item| !is_constraint(item))
+        .filter_map(|item| item.first().and_then(|t| t.token.name()))
+        .collect();
+    for item in body {
         let first = item
             .first()
             .and_then(|t| t.token.keyword())
@@ -128,11 +152,12 @@ pub fn constraints(table: &str, sql: &str) -> Constraints {
             "CONSTRAINT" | "PRIMARY" | "UNIQUE" | "CHECK" | "FOREIGN"
         );
         if is_table_constraint {
-            table_constraint(table, item, sql, &mut out);
+            table_constraint(table, &columns, item, sql, &mut out);
         } else if let Some(column) = item.first().and_then(|t| t.token.name()) {
             column_constraints(table, &column, &item[1..], sql, &mut out);
         }
     }
+    number_repeated_check_names(&mut out.checks);
     out
 }
 
@@ -247,7 +272,13 @@ fn column_constraints(
     }
 }
 
-fn table_constraint(table: &str, tokens: &[Spanned], sql: &str, out: &mut Constraints) {
+fn table_constraint(
+    table: &str,
+    columns: &[String],
+    tokens: &[Spanned],
+    sql: &str,
+    out: &mut Constraints,
+) {
     let (name, rest) = match tokens.first().and_then(|t| t.token.keyword()).as_deref() {
         Some("CONSTRAINT") => (
             tokens.get(1).and_then(|t| t.token.name()),
@@ -273,10 +304,22 @@ fn table_constraint(table: &str, tokens: &[Spanned], sql: &str, out: &mut Constr
             let name = name.unwrap_or_else(|| format!("{table}_{}_key", columns.join("_")));
             out.uniques.push(Unique { name, columns });
         }
-        "CHECK" => out.checks.push(Check {
-            name: name.unwrap_or_else(|| format!("{table}_check")),
-            expression: format!("({})", text(sql, inner)),
-        }),
+        "CHECK" => {
+            // PostgreSQL's default: named for the one column it uses, else for the table.
+            let mut used: Vec<String> = names(inner)
+                .into_iter()
+                .filter(|n| columns.contains(n))
+                .collect();
+            used.dedup();
+            let default_name = match used.as_slice() {
+                [one] => format!("{table}_{one}_check"),
+                _ => format!("{table}_check"),
+            };
+            out.checks.push(Check {
+                name: name.unwrap_or(default_name),
+                expression: format!("({})", text(sql, inner)),
+            });
+        }
         "FOREIGN" => {
             let columns = names(inner);
             let default_name = format!("{table}_{}_fkey", columns.join("_"));
@@ -290,6 +333,18 @@ fn table_constraint(table: &str, tokens: &[Spanned], sql: &str, out: &mut Constr
             }
         }
         _ => {} // PRIMARY KEY: read from the pragmas
+    }
+}
+
+/// Repeated default names get a number, as PostgreSQL numbers them (`t_check`, `t_check1`).
+fn number_repeated_check_names(checks: &mut [Check]) {
+    for index in 1..checks.len() {
+        let base = checks[index].name.clone();
+        let mut number = 0;
+        while checks[..index].iter().any(|c| c.name == checks[index].name) {
+            number += 1;
+            checks[index].name = format!("{base}{number}");
+        }
     }
 }
 
@@ -366,48 +421,5 @@ fn enum_values(column: &str, tokens: &[Spanned]) -> Option<Vec<String>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_inline_and_table_constraints() {
-        let sql = "CREATE TABLE tokens (\n id INTEGER PRIMARY KEY AUTOINCREMENT,\n \
-                   chain_id INTEGER NOT NULL REFERENCES chains (id) ON DELETE CASCADE,\n \
-                   kind VARCHAR(7) NOT NULL DEFAULT 'a' CHECK (kind IN ('a', 'b''c')),\n \
-                   decimals SMALLINT NOT NULL CHECK (decimals BETWEEN 0 AND 36),\n \
-                   name TEXT UNIQUE,\n \
-                   CONSTRAINT uq_x UNIQUE (chain_id, name),\n \
-                   CONSTRAINT fk_y FOREIGN KEY (name) REFERENCES other (n) ON UPDATE SET NULL\n)";
-        let found = constraints("tokens", sql);
-        assert_eq!(found.enums["kind"], ["a", "b'c"]);
-        assert_eq!(
-            found.checks,
-            [Check {
-                name: "tokens_decimals_check".into(),
-                expression: "(decimals BETWEEN 0 AND 36)".into()
-            }]
-        );
-        let uniques: Vec<&str> = found.uniques.iter().map(|u| u.name.as_str()).collect();
-        assert_eq!(uniques, ["tokens_name_key", "uq_x"]);
-        assert_eq!(found.foreign_keys[0].name, "tokens_chain_id_fkey");
-        assert_eq!(found.foreign_keys[0].on_delete, Action::Cascade);
-        assert_eq!(found.foreign_keys[1].name, "fk_y");
-        assert_eq!(found.foreign_keys[1].on_update, Action::SetNull);
-        assert_eq!(found.foreign_keys[1].ref_columns, ["n"]);
-    }
-
-    #[test]
-    fn quoted_names_are_unquoted() {
-        let found = constraints(
-            "t",
-            "CREATE TABLE \"t\" (\"a b\" TEXT CONSTRAINT \"named\" UNIQUE)",
-        );
-        assert_eq!(
-            found.uniques,
-            [Unique {
-                name: "named".into(),
-                columns: vec!["a b".into()]
-            }]
-        );
-    }
-}
+#[path = "sqlite_ddl_tests.rs"]
+mod tests;

@@ -36,6 +36,33 @@ pub fn sections(changes: &[Change], current: &Schema, desired: &Schema, kind: Ki
     )
 }
 
+/// `expression` in parentheses, unless one pair already encloses all of it.
+pub fn parenthesised(expression: &str) -> String {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let enclosed = expression.starts_with('(')
+        && expression.char_indices().all(|(at, c)| {
+            match c {
+                '\'' => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted => {
+                    depth = depth.saturating_sub(1);
+                    // The first parenthesis closes before the end: it does not enclose all.
+                    if depth == 0 && at + 1 < expression.len() {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+    if enclosed {
+        expression.to_string()
+    } else {
+        format!("({expression})")
+    }
+}
+
 pub fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
@@ -62,8 +89,7 @@ pub fn default_sql(default: &Default, kind: Kind) -> String {
         (Default::Now, Kind::Postgres) => "now()".into(),
         (Default::Now, Kind::Sqlite) => "CURRENT_TIMESTAMP".into(),
         (Default::Expr(expr), Kind::Postgres) => expr.clone(),
-        (Default::Expr(expr), Kind::Sqlite) if expr.starts_with('(') => expr.clone(),
-        (Default::Expr(expr), Kind::Sqlite) => format!("({expr})"),
+        (Default::Expr(expr), Kind::Sqlite) => parenthesised(expr),
     }
 }
 
@@ -98,3 +124,7 @@ fn common_type(ty: &ColumnType) -> Option<String> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;

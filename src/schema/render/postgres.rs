@@ -4,7 +4,7 @@
 use super::{column_head, common_type, default_sql, literal, quote, quoted_list};
 use crate::dialect::Kind;
 use crate::schema::diff::Change;
-use crate::schema::model::{Column, ColumnType, EnumType, ForeignKey, Table};
+use crate::schema::model::{Column, ColumnType, Default, EnumType, ForeignKey, Table};
 
 pub fn statements(changes: &[Change]) -> Vec<String> {
     let mut out = Vec::new();
@@ -106,11 +106,7 @@ pub fn type_sql(column: &Column) -> String {
 }
 
 fn parenthesised(expression: &str) -> String {
-    if expression.starts_with('(') && expression.ends_with(')') {
-        expression.to_string()
-    } else {
-        format!("({expression})")
-    }
+    super::parenthesised(expression)
 }
 
 fn foreign_key(key: &ForeignKey) -> String {
@@ -256,10 +252,12 @@ fn alter_enum(from: &EnumType, to: &EnumType, columns: &[(String, Column)], out:
                 continue;
             }
             let place = match position {
-                0 => to
+                // Before the first value that already exists: values added ahead of it do not
+                // exist yet when this statement runs.
+                0 => from
                     .values
-                    .get(1)
-                    .map(|next| format!(" BEFORE {}", literal(next)))
+                    .first()
+                    .map(|first| format!(" BEFORE {}", literal(first)))
                     .unwrap_or_default(),
                 _ => format!(" AFTER {}", literal(&to.values[position - 1])),
             };
@@ -297,7 +295,11 @@ fn alter_enum(from: &EnumType, to: &EnumType, columns: &[(String, Column)], out:
             quote(&column.name),
             quote(&to.name)
         ));
-        if let Some(default) = &column.default {
+        // A default that is a removed value is not restored; the column's own change sets
+        // its new default.
+        let removed =
+            matches!(&column.default, Some(Default::Text(value)) if !to.values.contains(value));
+        if let Some(default) = column.default.as_ref().filter(|_| !removed) {
             out.push(format!(
                 "{head} SET DEFAULT {}",
                 default_sql(default, Kind::Postgres)

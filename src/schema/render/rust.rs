@@ -274,9 +274,12 @@ pub fn file_body(upgrade: &[Op], downgrade: &[Op]) -> String {
         uses.push("DefaultValue");
     }
     uses.sort();
+    let imports = match uses.as_slice() {
+        [one] => one.to_string(),
+        many => format!("{{{}}}", many.join(", ")),
+    };
     format!(
-        "use aurora_migrate::ddl::{{{}}};\n\npub fn upgrade(ddl: &mut Ddl) {{\n{}}}\n\npub fn downgrade(ddl: &mut Ddl) {{\n{}}}\n",
-        uses.join(", "),
+        "use aurora_migrate::ddl::{imports};\n\npub fn upgrade(ddl: &mut Ddl) {{\n{}}}\n\npub fn downgrade(ddl: &mut Ddl) {{\n{}}}\n",
         block(upgrade),
         block(downgrade)
     )

@@ -45,7 +45,8 @@ fn needs_rebuild(change: &Change, current: &Schema) -> bool {
         AddCheck { .. } | DropCheck { .. } => true,
         AddColumn { column, .. } => {
             (!column.nullable && column.default.is_none())
-                || matches!(column.default, Some(crate::schema::model::Default::Now))
+                // SQLite adds a column only with a constant default.
+                || matches!(column.default, Some(crate::schema::model::Default::Now | crate::schema::model::Default::Expr(_)))
         }
         DropColumn { table, column } => current
             .table(table)
@@ -155,11 +156,7 @@ fn create_table(table: &Table, name: &str, out: &mut Vec<String>) {
     }
     for check in &table.checks {
         let expression = &check.expression;
-        let wrapped = if expression.starts_with('(') {
-            expression.clone()
-        } else {
-            format!("({expression})")
-        };
+        let wrapped = super::parenthesised(expression);
         lines.push(format!("CONSTRAINT {} CHECK {wrapped}", quote(&check.name)));
     }
     for key in &table.foreign_keys {
