@@ -16,6 +16,11 @@ ALTER TABLE chains ADD COLUMN status VARCHAR(7) NOT NULL DEFAULT 'active'
 UPDATE chains SET status = CASE WHEN is_active THEN 'active' ELSE 'paused' END;
 ALTER TABLE chains DROP COLUMN is_active;
 
+-- migrate:upgrade mysql
+ALTER TABLE chains ADD COLUMN status ENUM('active', 'paused', 'retired') NOT NULL DEFAULT 'active';
+UPDATE chains SET status = CASE WHEN is_active THEN 'active' ELSE 'paused' END;
+ALTER TABLE chains DROP COLUMN is_active;
+
 -- migrate:downgrade postgresql
 ALTER TABLE chains ADD COLUMN is_active BOOLEAN NOT NULL DEFAULT TRUE;
 UPDATE chains SET is_active = (status = 'active');
@@ -24,5 +29,10 @@ DROP TYPE IF EXISTS chain_status CASCADE;
 
 -- migrate:downgrade sqlite
 ALTER TABLE chains ADD COLUMN is_active BOOLEAN NOT NULL DEFAULT 1;
+UPDATE chains SET is_active = (status = 'active');
+ALTER TABLE chains DROP COLUMN status;
+
+-- migrate:downgrade mysql
+ALTER TABLE chains ADD COLUMN is_active BOOLEAN NOT NULL DEFAULT TRUE;
 UPDATE chains SET is_active = (status = 'active');
 ALTER TABLE chains DROP COLUMN status;

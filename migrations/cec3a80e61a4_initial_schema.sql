@@ -67,6 +67,38 @@ CREATE TABLE wallets (
 );
 CREATE INDEX ix_tokens_symbol ON tokens (symbol);
 
+-- migrate:upgrade mysql
+CREATE TABLE chains (
+    id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    name VARCHAR(100) NOT NULL UNIQUE,
+    chain_id BIGINT NOT NULL UNIQUE,
+    kind ENUM('mainnet', 'testnet', 'devnet') NOT NULL DEFAULT 'mainnet',
+    is_active BOOLEAN NOT NULL DEFAULT TRUE,
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE TABLE tokens (
+    id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    chain_id INTEGER NOT NULL,
+    symbol VARCHAR(20) NOT NULL,
+    decimals SMALLINT NOT NULL CHECK (decimals BETWEEN 0 AND 36),
+    standard ENUM('native', 'erc20', 'erc721', 'spl') NOT NULL,
+    contract_address VARCHAR(100),
+    CONSTRAINT uq_tokens_chain_symbol UNIQUE (chain_id, symbol),
+    CONSTRAINT tokens_chain_id_fkey FOREIGN KEY (chain_id) REFERENCES chains (id) ON DELETE CASCADE
+);
+
+CREATE TABLE wallets (
+    id INTEGER NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    chain_id INTEGER NOT NULL,
+    address VARCHAR(100) NOT NULL,
+    label TEXT,
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT uq_wallets_chain_address UNIQUE (chain_id, address),
+    CONSTRAINT wallets_chain_id_fkey FOREIGN KEY (chain_id) REFERENCES chains (id) ON DELETE RESTRICT
+);
+CREATE INDEX ix_tokens_symbol ON tokens (symbol);
+
 -- migrate:downgrade postgresql
 DROP TABLE IF EXISTS wallets;
 DROP TABLE IF EXISTS tokens;
@@ -75,6 +107,11 @@ DROP TYPE IF EXISTS token_standard CASCADE;
 DROP TYPE IF EXISTS chain_kind CASCADE;
 
 -- migrate:downgrade sqlite
+DROP TABLE IF EXISTS wallets;
+DROP TABLE IF EXISTS tokens;
+DROP TABLE IF EXISTS chains;
+
+-- migrate:downgrade mysql
 DROP TABLE IF EXISTS wallets;
 DROP TABLE IF EXISTS tokens;
 DROP TABLE IF EXISTS chains;

@@ -27,12 +27,19 @@ pub enum Error {
     #[error(
         "gave up after waiting {} for the migration lock on {table}, held by {holder}; \
          wait for that runner to finish, or stop it, then try again",
-        humantime::format_duration(*.waited)
+        humantime::format_duration(std::time::Duration::from_millis(.waited.as_millis() as u64 / 100 * 100))
     )]
     LockTimeout {
         table: String,
         waited: Duration,
         holder: String,
+    },
+    #[error("{}", dirty_message(.revision, .direction, .statement.as_deref(), .message.as_deref()))]
+    Dirty {
+        revision: String,
+        direction: String,
+        statement: Option<String>,
+        message: Option<String>,
     },
     #[error("{}", interrupted_message(*.signal, .revision.as_deref(), .done))]
     Interrupted {
@@ -85,10 +92,21 @@ pub struct StepFailure {
     pub line: usize,
     pub statement: String,
     pub message: String,
-    /// False for `Transaction: none`, where statements before the failing one stay applied.
-    pub transactional: bool,
+    /// What became of the statements before the failing one.
+    pub outcome: StepOutcome,
     /// Revisions this run applied (or reverted) before the failure.
     pub done_before: Vec<String>,
+}
+
+/// What a failed step left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Its transaction rolled back (PostgreSQL, SQLite).
+    RolledBack,
+    /// `Transaction: none`: the statements before the failure stay.
+    Kept,
+    /// MySQL: the statements before the failure stay, and a dirty mark records it.
+    MarkedDirty,
 }
 
 impl std::fmt::Display for StepFailure {
@@ -98,14 +116,19 @@ impl std::fmt::Display for StepFailure {
             "{} of {} failed at {}:{}: {}\n  statement: {}\n  ",
             self.direction, self.revision, self.file, self.line, self.message, self.statement
         )?;
-        if self.transactional {
-            write!(f, "the migration was rolled back; ")?;
-        } else {
-            write!(
+        match self.outcome {
+            StepOutcome::RolledBack => write!(f, "the migration was rolled back; ")?,
+            StepOutcome::Kept => write!(
                 f,
                 "the migration runs outside a transaction, so the statements before this one stay applied: \
                  finish or undo them by hand, then record the revision with `aurora-migrate stamp`; "
-            )?;
+            )?,
+            StepOutcome::MarkedDirty => write!(
+                f,
+                "MySQL cannot roll DDL back: the statements before this one stay applied and the database is \
+                 marked dirty at {}; `aurora-migrate check` says how to resolve it; ",
+                self.revision
+            )?,
         }
         match self.done_before.as_slice() {
             [] => write!(f, "nothing else was changed"),
@@ -115,6 +138,24 @@ impl std::fmt::Display for StepFailure {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn dirty_message(
+    revision: &str,
+    direction: &str,
+    statement: Option<&str>,
+    message: Option<&str>,
+) -> String {
+    let stopped = match (statement, message) {
+        (Some(statement), Some(message)) => format!("stopped at `{statement}` with: {message}"),
+        _ => "did not finish (the runner stopped during it)".to_string(),
+    };
+    format!(
+        "the database is dirty at revision {revision}: its {direction} {stopped}. MySQL commits DDL as it runs, so part of \
+         it may be applied. Either complete or undo it by hand and record the outcome with `aurora-migrate stamp REV` \
+         (which clears the mark), or undo what it did and run it again from its first statement with \
+         `aurora-migrate {direction} --force`"
+    )
+}
 
 fn interrupted_message(signal: u8, revision: Option<&str>, done: &[String]) -> String {
     let name = match signal {

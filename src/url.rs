@@ -16,9 +16,11 @@ pub const DEFAULT_URL: &str = "sqlite://aurora.db";
 pub enum UrlError {
     #[error("the database URL is empty; set --database-url or DATABASE_URL")]
     Empty,
-    #[error("`{0}` is not a database URL; expected postgresql://user@host/db or sqlite://path")]
+    #[error(
+        "`{0}` is not a database URL; expected postgresql://user@host/db, mysql://user@host/db or sqlite://path"
+    )]
     NoScheme(String),
-    #[error("unsupported database `{0}://`; use postgresql:// or sqlite://")]
+    #[error("unsupported database `{0}://`; use postgresql://, mysql://, mariadb:// or sqlite://")]
     Unsupported(String),
 }
 
@@ -62,6 +64,11 @@ impl DatabaseUrl {
                     sqlite_path: (!in_memory).then(|| PathBuf::from(path)),
                 })
             }
+            "mysql" | "mariadb" => Ok(DatabaseUrl {
+                kind: Kind::Mysql,
+                driver_url: format!("mysql:{rest}"),
+                sqlite_path: None,
+            }),
             _ if rest.starts_with("//") => Err(UrlError::Unsupported(family)),
             _ => Err(UrlError::NoScheme(mask(input))),
         }

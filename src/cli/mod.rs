@@ -88,6 +88,9 @@ pub enum Command {
         /// head, heads, a revision, +N, REV+N, LABEL@head
         #[arg(default_value = "head")]
         target: String,
+        /// MySQL: clear a dirty mark and run that migration again from its first statement
+        #[arg(long)]
+        force: bool,
     },
     /// Revert migrations down to TARGET
     Downgrade {
@@ -97,6 +100,9 @@ pub enum Command {
         /// Confirm `downgrade base` where --env production asks for it
         #[arg(long)]
         yes: bool,
+        /// MySQL: clear a dirty mark and run that migration again from its first statement
+        #[arg(long)]
+        force: bool,
     },
     /// Show the revisions the database is at
     Current,
@@ -264,7 +270,8 @@ fn load_env_file() -> Result<(), String> {
 async fn run(cli: Cli, printer: &Printer, interrupt: Interrupt) -> Outcome {
     let catalog = Catalog::embedded()?;
     // Only the commands that read or change a database connect to one.
-    let database = || runner(&catalog, &cli.global, printer, &interrupt);
+    let runner_with = |force: bool| runner(&catalog, &cli.global, printer, &interrupt, force);
+    let database = || runner_with(false);
     match cli.command {
         Command::Create(args) if args.autogenerate => {
             cmd::autogen::create(&catalog, &args, &cli.global, printer).await
@@ -274,14 +281,16 @@ async fn run(cli: Cli, printer: &Printer, interrupt: Interrupt) -> Outcome {
         Command::Heads => cmd::inspect::heads(&catalog, printer),
         Command::Branches => cmd::inspect::branches(&catalog, printer),
         Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
-        Command::Upgrade { target } => cmd::migrate::upgrade(&database()?, &target, printer).await,
-        Command::Downgrade { target, yes } => {
+        Command::Upgrade { target, force } => {
+            cmd::migrate::upgrade(&runner_with(force)?, &target, printer).await
+        }
+        Command::Downgrade { target, yes, force } => {
             production_guard(
                 &cli.global,
                 &format!("downgrade {target}"),
                 target.trim() == "base" && !yes,
             )?;
-            cmd::migrate::downgrade(&database()?, &target, printer).await
+            cmd::migrate::downgrade(&runner_with(force)?, &target, printer).await
         }
         Command::Stamp { target, purge, yes } => {
             production_guard(&cli.global, "stamp", !yes)?;
@@ -324,6 +333,7 @@ fn runner<'c>(
     global: &Global,
     printer: &Printer,
     interrupt: &Interrupt,
+    force: bool,
 ) -> Result<Runner<'c>, Failure> {
     let url = match &global.database_url {
         Some(url) => DatabaseUrl::parse(url)?,
@@ -339,6 +349,7 @@ fn runner<'c>(
         url,
         Options {
             interrupt: Some(interrupt.clone()),
+            force,
             ..options(global)
         },
     )?)
@@ -349,6 +360,7 @@ fn options(global: &Global) -> Options {
         wait: global.wait,
         lock_timeout: global.lock_timeout,
         interrupt: None,
+        force: false,
         version_table: global.version_table.clone(),
         connect_timeout: Duration::from_secs(global.connect_timeout.max(1)),
     }

@@ -4,7 +4,7 @@
 //! alter forms, panics). This module exposes only the forms its snapshot tests prove correct
 //! on every dialect and writes the rest itself. It must not touch a database.
 
-use barrel::backend::{Pg, SqlGenerator, Sqlite};
+use barrel::backend::{MySql, Pg, SqlGenerator, Sqlite};
 use barrel::types as bt;
 
 use crate::dialect::Kind;
@@ -197,6 +197,7 @@ impl Ddl {
             Kind::Sqlite => {
                 Sqlite::create_index(&table, None, &name, &index_type(&columns, unique))
             }
+            Kind::Mysql => MySql::create_index(&table, None, &name, &index_type(&columns, unique)),
         };
         self.statements
             .push(sql.replace("CREATE  INDEX", "CREATE INDEX"));
@@ -225,6 +226,7 @@ impl Ddl {
         let text = match self.kind {
             Kind::Postgres => migration.make::<Pg>(),
             Kind::Sqlite => migration.make::<Sqlite>(),
+            Kind::Mysql => migration.make::<MySql>(),
         };
         // barrel joins statements with `;`; the splitter knows its quoting rules.
         match sql::split(&text, 1) {

@@ -1,6 +1,7 @@
 //! One module per database family: connecting, locking, reading the bookkeeping tables and
 //! applying a step in as few round trips as the driver allows. Knows nothing of the graph.
 
+mod mysql;
 mod postgres;
 mod sqlite;
 
@@ -17,6 +18,8 @@ use crate::url::DatabaseUrl;
 pub enum Kind {
     Postgres,
     Sqlite,
+    /// MySQL and MariaDB.
+    Mysql,
 }
 
 impl Kind {
@@ -25,6 +28,7 @@ impl Kind {
         match self {
             Kind::Postgres => "postgresql",
             Kind::Sqlite => "sqlite",
+            Kind::Mysql => "mysql",
         }
     }
 }
@@ -35,8 +39,20 @@ pub struct Stored {
     /// The version table's rows: one per current head.
     pub rows: Vec<String>,
     pub log: Vec<LogEntry>,
-    /// Both the version table and the log exist.
+    /// Every bookkeeping table of this database exists.
     pub tables_exist: bool,
+    /// Migrations that started and did not finish (MySQL, whose DDL cannot roll back).
+    pub dirty: Vec<DirtyMark>,
+}
+
+/// A migration recorded as in progress that never finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirtyMark {
+    pub revision: String,
+    pub direction: String,
+    /// The statement that failed; `None` when the runner died during the migration.
+    pub failed_statement: Option<String>,
+    pub message: Option<String>,
 }
 
 /// One applied revision as the log recorded it.
@@ -57,6 +73,10 @@ pub struct Work<'a> {
     pub bookkeeping: &'a dyn Fn(Elapsed) -> Vec<String>,
     /// Checked between statements where the driver runs them one by one (SQLite).
     pub interrupt: Option<&'a Interrupt>,
+    /// Which migration and direction, for the dirty mark (MySQL).
+    pub revision: &'a str,
+    pub direction: &'static str,
+    pub tables: &'a Tables,
 }
 
 /// Which statement of a [`Work`] failed, and why.
@@ -86,6 +106,7 @@ impl Failure {
 pub enum Connection {
     Postgres(postgres::Postgres),
     Sqlite(sqlite::Sqlite),
+    Mysql(mysql::Mysql),
 }
 
 impl Connection {
@@ -94,6 +115,7 @@ impl Connection {
         Ok(match url.kind() {
             Kind::Postgres => Connection::Postgres(postgres::Postgres::open(url, timeout).await?),
             Kind::Sqlite => Connection::Sqlite(sqlite::Sqlite::open(url, create, timeout).await?),
+            Kind::Mysql => Connection::Mysql(mysql::Mysql::open(url, timeout).await?),
         })
     }
 
@@ -101,6 +123,7 @@ impl Connection {
         match self {
             Connection::Postgres(_) => Kind::Postgres,
             Connection::Sqlite(_) => Kind::Sqlite,
+            Connection::Mysql(_) => Kind::Mysql,
         }
     }
 
@@ -109,6 +132,7 @@ impl Connection {
         match self {
             Connection::Postgres(c) => c.lock(tables, timeout).await,
             Connection::Sqlite(c) => c.lock(timeout).await,
+            Connection::Mysql(c) => c.lock(tables, timeout).await,
         }
     }
 
@@ -123,7 +147,7 @@ impl Connection {
                 let (url, pid) = (url.clone(), c.pid()?);
                 Some(async move { postgres::Postgres::cancel(&url, pid).await })
             }
-            Connection::Sqlite(_) => None,
+            Connection::Sqlite(_) | Connection::Mysql(_) => None,
         }
     }
 
@@ -131,6 +155,7 @@ impl Connection {
         match self {
             Connection::Postgres(c) => c.unlock().await,
             Connection::Sqlite(c) => c.unlock(),
+            Connection::Mysql(c) => c.unlock().await,
         }
     }
 
@@ -139,6 +164,7 @@ impl Connection {
         match self {
             Connection::Postgres(c) => c.read(tables).await,
             Connection::Sqlite(c) => c.read(tables).await,
+            Connection::Mysql(c) => c.read(tables).await,
         }
     }
 
@@ -147,6 +173,7 @@ impl Connection {
         match self {
             Connection::Postgres(c) => c.run_in_transaction(statements).await,
             Connection::Sqlite(c) => c.run_in_transaction(statements).await,
+            Connection::Mysql(c) => c.run_in_transaction(statements).await,
         }
     }
 
@@ -155,6 +182,7 @@ impl Connection {
         match self {
             Connection::Postgres(c) => c.apply(work).await,
             Connection::Sqlite(c) => c.apply(work).await,
+            Connection::Mysql(c) => c.apply(work).await,
         }
     }
 
@@ -162,6 +190,7 @@ impl Connection {
         match self {
             Connection::Postgres(c) => c.close().await,
             Connection::Sqlite(c) => c.close().await,
+            Connection::Mysql(c) => c.close().await,
         }
     }
 }

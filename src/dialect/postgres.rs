@@ -79,7 +79,7 @@ impl Postgres {
                 self.locked = Some(key);
                 return Ok(());
             }
-            if timeout.is_some_and(|limit| started.elapsed() + pause > limit) {
+            if timeout.is_some_and(|limit| started.elapsed() >= limit) {
                 let holder = self.lock_holder(key).await;
                 return Err(Error::LockTimeout {
                     table: tables.version.clone(),
@@ -94,7 +94,8 @@ impl Postgres {
                 );
                 announced = true;
             }
-            tokio::time::sleep(pause).await;
+            let left = timeout.map_or(pause, |limit| limit.saturating_sub(started.elapsed()));
+            tokio::time::sleep(pause.min(left)).await;
             pause = (pause * 2).min(Duration::from_millis(500));
         }
     }

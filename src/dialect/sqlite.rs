@@ -71,7 +71,7 @@ impl Sqlite {
             match file.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    if timeout.is_some_and(|limit| started.elapsed() + pause > limit) {
+                    if timeout.is_some_and(|limit| started.elapsed() >= limit) {
                         return Err(Error::LockTimeout {
                             table: path.display().to_string(),
                             waited: started.elapsed(),
@@ -85,7 +85,9 @@ impl Sqlite {
                         );
                         announced = true;
                     }
-                    tokio::time::sleep(pause).await;
+                    let left =
+                        timeout.map_or(pause, |limit| limit.saturating_sub(started.elapsed()));
+                    tokio::time::sleep(pause.min(left)).await;
                     pause = (pause * 2).min(Duration::from_millis(200));
                 }
                 Err(std::fs::TryLockError::Error(e)) => return Err(lock_error(e.to_string())),

@@ -4,10 +4,11 @@
 use std::time::Instant;
 
 use super::{Runner, Status, StepReport, history};
+use crate::dialect::Kind;
 use crate::dialect::{Connection, Failure, Work};
-use crate::error::{Error, Result, StepFailure};
-use crate::migration::direction_name;
+use crate::error::{Error, Result, StepFailure, StepOutcome};
 use crate::migration::parse::Direction;
+use crate::migration::{Statement, direction_name};
 use crate::revision::Step;
 
 impl Runner<'_> {
@@ -41,14 +42,15 @@ impl Runner<'_> {
                     done: done(),
                 });
             }
+            let migration = self.catalog.migration(step.revision);
+            let statements = migration.statements(connection.kind(), step.direction)?;
             let started = Instant::now();
-            if let Err(failure) = self.apply_step(connection, step).await {
+            if let Err(failure) = self.apply_step(connection, step, &statements).await {
                 let migration = self.catalog.migration(step.revision);
-                if let Some(signal) = self
-                    .interrupt()
-                    .and_then(|i| i.raised())
-                    .filter(|_| failure.interrupted || migration.transactional)
-                {
+                if let Some(signal) = self.interrupt().and_then(|i| i.raised()).filter(|_| {
+                    failure.interrupted
+                        || (migration.transactional && connection.kind() != Kind::Mysql)
+                }) {
                     return Err(Error::Interrupted {
                         signal,
                         revision: Some(migration.id.clone()),
@@ -79,13 +81,11 @@ impl Runner<'_> {
         &self,
         connection: &mut Connection,
         step: &Step,
+        statements: &[Statement],
     ) -> std::result::Result<(), Failure> {
         let graph = self.catalog.graph();
         let kind = connection.kind();
         let migration = self.catalog.migration(step.revision);
-        let statements = migration
-            .statements(kind, step.direction)
-            .map_err(|e| Failure::new(None, e.to_string()))?;
         let ids = |list: &[usize]| {
             list.iter()
                 .map(|&i| graph.node(i).id.as_str())
@@ -106,10 +106,13 @@ impl Runner<'_> {
             )
         };
         let work = Work {
-            statements: &statements,
+            statements,
             transactional: migration.transactional,
             bookkeeping: &bookkeeping,
             interrupt: self.interrupt(),
+            revision: &migration.id,
+            direction: direction_name(step.direction),
+            tables: &self.tables,
         };
         let (Some(interrupt), Some(cancel)) = (self.interrupt(), connection.canceller(&self.url))
         else {
@@ -149,7 +152,11 @@ impl Runner<'_> {
             line,
             statement,
             message: failure.message,
-            transactional: migration.transactional,
+            outcome: match (self.url.kind(), migration.transactional) {
+                (Kind::Mysql, _) => StepOutcome::MarkedDirty,
+                (_, true) => StepOutcome::RolledBack,
+                (_, false) => StepOutcome::Kept,
+            },
             done_before,
         }))
     }

@@ -9,6 +9,8 @@ use crate::error::{Error, Result};
 pub struct Tables {
     pub version: String,
     pub log: String,
+    /// Migrations in progress, on MySQL.
+    pub dirty: String,
 }
 
 impl Tables {
@@ -26,6 +28,7 @@ impl Tables {
         Ok(Tables {
             version: name.to_string(),
             log: format!("{name}_aurora_log"),
+            dirty: format!("{name}_aurora_dirty"),
         })
     }
 
@@ -47,12 +50,16 @@ impl Tables {
         quote_path(&self.log)
     }
 
+    pub fn dirty_sql(&self) -> String {
+        quote_path(&self.dirty)
+    }
+
     pub fn create(&self, kind: Kind) -> Vec<String> {
         let timestamp = match kind {
             Kind::Postgres => "TIMESTAMPTZ",
-            Kind::Sqlite => "TIMESTAMP",
+            Kind::Sqlite | Kind::Mysql => "TIMESTAMP",
         };
-        vec![
+        let mut statements = vec![
             format!(
                 "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num))",
                 self.version_sql(),
@@ -66,7 +73,15 @@ impl Tables {
                  applied_at {timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_ms BIGINT)",
                 self.log_sql()
             ),
-        ]
+        ];
+        if kind == Kind::Mysql {
+            statements.push(format!(
+                "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, direction VARCHAR(9) NOT NULL, \
+                 failed_statement TEXT, message TEXT, started_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+                self.dirty_sql()
+            ));
+        }
+        statements
     }
 }
 
@@ -137,7 +152,7 @@ pub fn step_statements(
 
 /// Revision ids and checksums are letters, digits and underscores, so quoting them is safe;
 /// the doubling of quotes keeps it safe regardless.
-fn literal(value: &str) -> String {
+pub fn literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 

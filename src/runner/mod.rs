@@ -30,6 +30,8 @@ pub struct Options {
     pub lock_timeout: Option<Duration>,
     /// Raised to stop: the migration in progress rolls back and the lock is released.
     pub interrupt: Option<interrupt::Interrupt>,
+    /// Clear a dirty mark (MySQL) and run that migration again from its first statement.
+    pub force: bool,
 }
 
 impl Default for Options {
@@ -40,6 +42,7 @@ impl Default for Options {
             wait: None,
             lock_timeout: None,
             interrupt: None,
+            force: false,
         }
     }
 }
@@ -178,6 +181,10 @@ impl<'c> Runner<'c> {
                 &self.tables,
                 &applied,
             ));
+            if kind == crate::dialect::Kind::Mysql {
+                // Stamping records where the database really is: no migration is in progress.
+                statements.push(format!("DELETE FROM {}", self.tables.dirty_sql()));
+            }
             connection.run_in_transaction(&statements).await?;
             Ok(applied
                 .rows(graph)
@@ -244,12 +251,38 @@ impl<'c> Runner<'c> {
             return Err(e);
         }
         match connection.read(&self.tables).await {
-            Ok(stored) => Ok((connection, Status::read(self.catalog, stored))),
+            Ok(stored) => {
+                let mut status = Status::read(self.catalog, stored);
+                if self.options.force
+                    && !status.dirty.is_empty()
+                    && let Err(e) = self.clear_dirty(&mut connection, &mut status).await
+                {
+                    let _ = self.finish(connection, Ok(())).await;
+                    return Err(e);
+                }
+                Ok((connection, status))
+            }
             Err(e) => {
                 let _ = self.finish(connection, Ok(())).await;
                 Err(e)
             }
         }
+    }
+
+    /// `--force`: forgets the dirty marks, so their migrations run again from the start.
+    async fn clear_dirty(&self, connection: &mut Connection, status: &mut Status) -> Result<()> {
+        for mark in &status.dirty {
+            tracing::warn!(
+                "--force: {} of {} runs again from its first statement",
+                mark.direction,
+                mark.revision
+            );
+        }
+        connection
+            .run_in_transaction(&[format!("DELETE FROM {}", self.tables.dirty_sql())])
+            .await?;
+        status.dirty.clear();
+        Ok(())
     }
 
     /// Runs `work` unless the interrupt is raised first, as while connecting or waiting for

@@ -34,6 +34,13 @@ impl Scratch {
             Kind::Sqlite => {
                 DatabaseUrl::sqlite_file(&std::env::temp_dir().join(format!("{name}.db")))
             }
+            Kind::Mysql => {
+                return Err(Error::Refused(
+                    "a scratch database is built on PostgreSQL or SQLite (autogenerate reads those schemas); \
+                     pass a postgresql:// or sqlite:// URL"
+                        .into(),
+                ));
+            }
         };
         Ok(Scratch {
             server: server.clone(),
@@ -60,6 +67,7 @@ impl Scratch {
                 )
                 .await
             }
+            Kind::Mysql => Ok(()),
             Kind::Sqlite => {
                 if let Some(path) = self.url.sqlite_path() {
                     for suffix in ["", "-journal", "-wal", "-shm"] {

@@ -19,6 +19,8 @@ pub struct Status {
     pub applied: Applied,
     pub log: HashMap<String, LogEntry>,
     pub tables_exist: bool,
+    /// Migrations that started and never finished (MySQL).
+    pub dirty: Vec<crate::dialect::DirtyMark>,
 }
 
 impl Status {
@@ -45,6 +47,7 @@ impl Status {
             applied,
             log,
             tables_exist: stored.tables_exist,
+            dirty: stored.dirty,
         }
     }
 
@@ -58,6 +61,14 @@ impl Status {
     /// Refuses unknown revisions and applied revisions whose file changed since.
     pub fn verify(&self, catalog: &Catalog) -> Result<()> {
         self.refuse_unknown()?;
+        if let Some(mark) = self.dirty.first() {
+            return Err(Error::Dirty {
+                revision: mark.revision.clone(),
+                direction: mark.direction.clone(),
+                statement: mark.failed_statement.clone(),
+                message: mark.message.clone(),
+            });
+        }
         if self.current.is_empty() && !self.log.is_empty() {
             let mut logged: Vec<&str> = self.log.keys().map(String::as_str).collect();
             logged.sort();

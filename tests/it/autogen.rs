@@ -188,7 +188,7 @@ async fn every_case_generates_applies_and_reverts_on_each_database() {
     let cases = autogen_cases::all();
     assert!(cases.len() >= 30, "the corpus holds at least 30 changes");
     for case in &cases {
-        for db in Db::all() {
+        for db in Db::transactional() {
             let kind = if matches!(db, Db::Pg(_)) {
                 Kind::Postgres
             } else {
@@ -203,7 +203,7 @@ async fn every_case_generates_applies_and_reverts_on_each_database() {
 #[tokio::test]
 async fn the_shipped_models_match_the_migrations() {
     let catalog = Catalog::embedded().expect("embedded");
-    for db in Db::all() {
+    for db in Db::transactional() {
         let runner = Runner::new(
             &catalog,
             DatabaseUrl::parse(db.url()).unwrap(),

@@ -17,7 +17,7 @@ fn run(db: &Db, args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn a_changed_checksum_stops_upgrade_downgrade_and_check() {
-    for db in Db::all() {
+    for db in Db::transactional() {
         assert!(run(&db, &["upgrade"]).0);
         db.query("UPDATE alembic_version_aurora_log SET checksum = 'abc' WHERE revision = 'cec3a80e61a4' RETURNING revision");
         for args in [&["upgrade"][..], &["downgrade", "-1"], &["check"]] {
@@ -68,10 +68,7 @@ fn stamp_moves_the_version_table_without_running_anything() {
             ok && stdout.contains(&format!("stamped {HEAD}")),
             "{stdout}"
         );
-        let chains = db.query(match db {
-            Db::Pg(_) => "SELECT tablename::text FROM pg_tables WHERE tablename = 'chains'",
-            Db::Sqlite(_) => "SELECT name FROM sqlite_master WHERE name = 'chains'",
-        });
+        let chains: Vec<String> = db.tables().into_iter().filter(|t| t == "chains").collect();
         assert!(chains.is_empty(), "{}: stamp runs no migration", db.name());
         assert!(run(&db, &["stamp", "cec3a80e61a4"]).0);
         assert_eq!(

@@ -8,6 +8,7 @@ mod cli;
 mod concurrency;
 mod faults;
 mod integrity;
+mod mysql;
 mod resilience;
 mod runner_graph;
 mod support;

@@ -126,10 +126,10 @@ fn a_lock_timeout_names_who_holds_the_lock() {
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert!(started.elapsed() < Duration::from_secs(8));
         assert!(stderr.contains("gave up after waiting"), "{stderr}");
-        let who = if matches!(db, Db::Pg(_)) {
-            "held by server process"
-        } else {
-            "held by another process"
+        let who = match db {
+            Db::Pg(_) => "held by server process",
+            Db::Mysql(_) => "held by connection",
+            Db::Sqlite(_) => "held by another process",
         };
         assert!(stderr.contains(who), "{stderr}");
         assert_eq!(
@@ -143,7 +143,7 @@ fn a_lock_timeout_names_who_holds_the_lock() {
 
 /// Holds the runners' lock until dropped: an advisory lock on PostgreSQL, the file on SQLite.
 enum Holder {
-    /// Dropping the sender lets the holding thread close its connection.
+    /// A server session (PostgreSQL, MySQL); dropping the sender lets it close.
     Pg {
         _release: std::sync::mpsc::Sender<()>,
     },
@@ -179,6 +179,37 @@ fn hold_lock(db: &Db, key: i64) -> Holder {
                 _release: release_tx,
             }
         }
+        Db::Mysql(my) => {
+            // The runner's lock name: per version table and database.
+            let name: String = format!("aurora-migrate:{key:x}:{}", my.name)
+                .chars()
+                .take(64)
+                .collect();
+            let (url, (ready_tx, ready_rx)) = (my.url.clone(), std::sync::mpsc::channel());
+            let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async {
+                    let mut connection =
+                        sqlx::MySqlConnection::connect(&url).await.expect("connect");
+                    sqlx::query("SELECT GET_LOCK(?, 10)")
+                        .bind(name)
+                        .execute(&mut connection)
+                        .await
+                        .expect("lock");
+                    ready_tx.send(()).expect("ready");
+                    let _ = tokio::task::spawn_blocking(move || release_rx.recv()).await;
+                    let _ = connection.close().await;
+                });
+            });
+            ready_rx.recv().expect("lock taken");
+            Holder::Pg {
+                _release: release_tx,
+            }
+        }
         Db::Sqlite(_) => {
             let path = db.url().trim_start_matches("sqlite://").to_string();
             let file = std::fs::File::open(path).expect("open the database file");
@@ -191,7 +222,7 @@ fn hold_lock(db: &Db, key: i64) -> Holder {
 #[tokio::test]
 async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock() {
     let catalog = catalog("slow");
-    for db in Db::all() {
+    for db in Db::transactional() {
         let interrupt = Interrupt::new();
         let options = Options {
             interrupt: Some(interrupt.clone()),
@@ -240,14 +271,11 @@ async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock
             "{}",
             db.name()
         );
-        let tables = match db {
-            Db::Pg(_) => db.query(
-                "SELECT tablename::text FROM pg_tables WHERE tablename LIKE 't\\_s%' ORDER BY 1",
-            ),
-            Db::Sqlite(_) => db.query(
-                "SELECT name FROM sqlite_master WHERE name LIKE 't\\_s%' ESCAPE '\\' ORDER BY 1",
-            ),
-        };
+        let tables: Vec<String> = db
+            .tables()
+            .into_iter()
+            .filter(|t| t.starts_with("t_s"))
+            .collect();
         assert_eq!(tables, ["t_s1"], "{}: nothing of s2 remains", db.name());
         let again = Runner::new(
             &catalog,

@@ -17,15 +17,10 @@ fn rows(db: &Db) -> Vec<String> {
 }
 
 fn tables(db: &Db) -> Vec<String> {
-    let sql = match db {
-        Db::Pg(_) => {
-            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 't\\_%' ORDER BY 1"
-        }
-        Db::Sqlite(_) => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't\\_%' ESCAPE '\\' ORDER BY 1"
-        }
-    };
-    db.query(sql)
+    db.tables()
+        .into_iter()
+        .filter(|t| t.starts_with("t_"))
+        .collect()
 }
 
 #[tokio::test]
@@ -138,7 +133,7 @@ async fn a_dependency_is_applied_first_and_reverted_after_its_dependents() {
 #[tokio::test]
 async fn a_failing_migration_rolls_back_alone_and_names_its_line() {
     let catalog = catalog("failing");
-    for db in Db::all() {
+    for db in Db::transactional() {
         let runner = Runner::new(
             &catalog,
             DatabaseUrl::parse(db.url()).unwrap(),
@@ -181,7 +176,7 @@ async fn a_failing_migration_rolls_back_alone_and_names_its_line() {
 #[tokio::test]
 async fn a_syntax_error_names_the_line_the_server_points_at() {
     let catalog = catalog("failing_syntax");
-    for db in Db::all() {
+    for db in Db::transactional() {
         let runner = Runner::new(
             &catalog,
             DatabaseUrl::parse(db.url()).unwrap(),

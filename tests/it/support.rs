@@ -162,14 +162,112 @@ impl SqliteDb {
     }
 }
 
-/// Both kinds of throwaway database, for tests that run on each.
+/// A MariaDB/MySQL database created for one test and dropped after it, at
+/// `AURORA_TEST_MYSQL_URL` (default `mysql://root@127.0.0.1:3306/test`).
+pub struct MysqlDb {
+    pub name: String,
+    pub url: String,
+}
+
+pub fn mysql_admin_url() -> String {
+    std::env::var("AURORA_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+}
+
+impl MysqlDb {
+    pub fn new() -> MysqlDb {
+        let name = unique_name("aurora_it");
+        let (admin, create) = (mysql_admin_url(), format!("CREATE DATABASE `{name}`"));
+        block_on(async move {
+            let mut conn = sqlx::MySqlConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("MariaDB/MySQL must be running for these tests ({admin}): {e}")
+                });
+            conn.execute(sqlx::AssertSqlSafe(create))
+                .await
+                .expect("create test database");
+        });
+        let url = match mysql_admin_url().rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("AURORA_TEST_MYSQL_URL must end with /database"),
+        };
+        MysqlDb { name, url }
+    }
+
+    pub fn query(&self, sql: &str) -> Vec<String> {
+        let (url, sql) = (self.url.clone(), sql.to_string());
+        block_on(async move {
+            let mut conn = sqlx::MySqlConnection::connect(&url).await.expect("connect");
+            sqlx::raw_sql("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')")
+                .execute(&mut conn)
+                .await
+                .expect("mode");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut conn)
+                .await
+                .expect("query");
+            rows.iter()
+                .map(|r| {
+                    r.try_get::<Option<String>, _>(0)
+                        .or_else(|_| {
+                            r.try_get::<Option<i64>, _>(0)
+                                .map(|n| n.map(|n| n.to_string()))
+                        })
+                        .expect("a text or integer column")
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+    }
+
+    pub fn catalogue(&self) -> Vec<String> {
+        self.query(
+            "SELECT CAST(CONCAT('column ', TABLE_NAME, '.', COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IS_NULLABLE, ' ', \
+                    COALESCE(COLUMN_DEFAULT, ''), ' ', EXTRA) AS CHAR) \
+               FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'alembic_version%' \
+             UNION ALL SELECT CAST(CONCAT('index ', TABLE_NAME, '.', INDEX_NAME, ' ', NON_UNIQUE, ' ', COLUMN_NAME, ' ', SEQ_IN_INDEX) AS CHAR) \
+               FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'alembic_version%' \
+             UNION ALL SELECT CAST(CONCAT('constraint ', TABLE_NAME, '.', CONSTRAINT_NAME, ' ', CONSTRAINT_TYPE) AS CHAR) \
+               FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE 'alembic_version%' \
+             ORDER BY 1",
+        )
+    }
+}
+
+impl Drop for MysqlDb {
+    fn drop(&mut self) {
+        let (admin, drop) = (
+            mysql_admin_url(),
+            format!("DROP DATABASE IF EXISTS `{}`", self.name),
+        );
+        block_on(async move {
+            if let Ok(mut conn) = sqlx::MySqlConnection::connect(&admin).await {
+                let _ = conn.execute(sqlx::AssertSqlSafe(drop)).await;
+            }
+        });
+    }
+}
+
+/// The kinds of throwaway database, for tests that run on each.
 pub enum Db {
     Pg(PgDb),
     Sqlite(SqliteDb),
+    Mysql(MysqlDb),
 }
 
 impl Db {
+    /// PostgreSQL, SQLite and MariaDB.
     pub fn all() -> Vec<Db> {
+        vec![
+            Db::Pg(PgDb::new()),
+            Db::Sqlite(SqliteDb::new()),
+            Db::Mysql(MysqlDb::new()),
+        ]
+    }
+
+    /// The databases whose DDL is transactional: PostgreSQL and SQLite.
+    pub fn transactional() -> Vec<Db> {
         vec![Db::Pg(PgDb::new()), Db::Sqlite(SqliteDb::new())]
     }
 
@@ -177,6 +275,7 @@ impl Db {
         match self {
             Db::Pg(db) => &db.url,
             Db::Sqlite(db) => &db.url,
+            Db::Mysql(db) => &db.url,
         }
     }
 
@@ -184,6 +283,7 @@ impl Db {
         match self {
             Db::Pg(db) => db.query(sql),
             Db::Sqlite(db) => db.query(sql),
+            Db::Mysql(db) => db.query(sql),
         }
     }
 
@@ -191,13 +291,27 @@ impl Db {
         match self {
             Db::Pg(db) => db.catalogue(),
             Db::Sqlite(db) => db.catalogue(),
+            Db::Mysql(db) => db.catalogue(),
         }
+    }
+
+    /// The tables of the database, without the bookkeeping ones, sorted.
+    pub fn tables(&self) -> Vec<String> {
+        let mut tables = self.query(match self {
+            Db::Pg(_) => "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'",
+            Db::Sqlite(_) => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            Db::Mysql(_) => "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
+        });
+        tables.retain(|t| !t.starts_with("alembic_version"));
+        tables.sort();
+        tables
     }
 
     pub fn name(&self) -> &'static str {
         match self {
             Db::Pg(_) => "postgresql",
             Db::Sqlite(_) => "sqlite",
+            Db::Mysql(_) => "mysql",
         }
     }
 }

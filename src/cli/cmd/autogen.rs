@@ -109,7 +109,7 @@ pub async fn compare(
     printer: &Printer,
 ) -> Result<Comparison, Failure> {
     let Some(scratch_url) = scratch_url else {
-        let runner = runner(catalog, global, printer, &Interrupt::new())?;
+        let runner = runner(catalog, global, printer, &Interrupt::new(), false)?;
         return Ok(autogenerate::compare(&runner, &models::schema()).await?);
     };
     let scratch = Scratch::create(&DatabaseUrl::parse(scratch_url)?).await?;

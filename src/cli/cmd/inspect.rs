@@ -31,12 +31,19 @@ pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     for unknown in &status.unknown {
         printer.line(&format!("{unknown} (unknown to this build)"));
     }
+    for mark in &status.dirty {
+        printer.line(&format!(
+            "{} (dirty: its {} did not finish; `check` says how to resolve it)",
+            mark.revision, mark.direction
+        ));
+    }
     if status.current.is_empty() && status.unknown.is_empty() && printer.verbose() {
         printer.line("no revision applied");
     }
     printer.json(serde_json::json!({
         "current": status.current.iter().map(|&i| revision_json(catalog, i)).collect::<Vec<_>>(),
         "unknown": status.unknown,
+        "dirty": status.dirty.iter().map(|m| serde_json::json!({ "revision": m.revision, "direction": m.direction })).collect::<Vec<_>>(),
     }));
     Ok(())
 }
@@ -150,6 +157,9 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let catalog = runner.catalog();
     let graph = catalog.graph();
     let mut problems = Vec::new();
+    if let Err(dirty @ crate::Error::Dirty { .. }) = status.verify(catalog) {
+        problems.push(dirty.to_string());
+    }
     for unknown in &status.unknown {
         problems.push(format!(
             "the database is at {unknown}, which this build does not contain"
@@ -172,7 +182,11 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             migration.checksum()
         ));
     }
-    if problems.is_empty() {
+    let compare_models = runner.url().kind() != crate::dialect::Kind::Mysql;
+    if !compare_models {
+        printer.note("the models are not compared on MySQL/MariaDB; `check --scratch-url` compares them with the migrations");
+    }
+    if problems.is_empty() && compare_models {
         let comparison =
             crate::schema::autogenerate::compare(runner, &crate::models::schema()).await?;
         problems.extend(
@@ -192,11 +206,16 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     if problems.is_empty() {
         let heads = super::super::output::ids(graph, &status.current);
         printer.line(&format!(
-            "up to date: at {}; {verified} checksum(s) verified; the models match the database",
+            "up to date: at {}; {verified} checksum(s) verified{}",
             if heads.is_empty() {
                 "base".into()
             } else {
                 heads
+            },
+            if compare_models {
+                "; the models match the database"
+            } else {
+                ""
             }
         ));
         return Ok(());

@@ -22,9 +22,14 @@ pub async fn introspect(connection: &mut Connection, tables: &Tables) -> Result<
     let result = match connection {
         Connection::Postgres(c) => postgres::introspect(c.raw(), &ignored).await,
         Connection::Sqlite(c) => sqlite::introspect(c.raw(), &ignored).await,
+        Connection::Mysql(_) => return Err(Error::Refused(MYSQL_UNSUPPORTED.into())),
     };
     result.map_err(|e| Error::database("cannot read the database schema", e))
 }
+
+/// Autogenerate and the models' half of `check` read PostgreSQL and SQLite schemas only.
+pub const MYSQL_UNSUPPORTED: &str = "reading a MySQL/MariaDB schema is not supported: compare the models with the migrations \
+     in a throwaway PostgreSQL or SQLite database instead, with --scratch-url";
 
 /// The table name without its schema.
 fn bare(name: &str) -> &str {

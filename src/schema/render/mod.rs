@@ -19,6 +19,8 @@ pub fn statements(
     match kind {
         Kind::Postgres => postgres::statements(changes),
         Kind::Sqlite => sqlite::statements(changes, current, desired),
+        // Proven unreachable: `autogenerate::compare` refuses MySQL before anything is rendered.
+        Kind::Mysql => unreachable!("MySQL schemas are not rendered"),
     }
 }
 
@@ -83,13 +85,13 @@ pub fn quoted_list(names: &[String]) -> String {
 pub fn default_sql(default: &Default, kind: Kind) -> String {
     match (default, kind) {
         (Default::Bool(b), Kind::Postgres) => b.to_string(),
-        (Default::Bool(b), Kind::Sqlite) => i32::from(*b).to_string(),
+        (Default::Bool(b), Kind::Sqlite | Kind::Mysql) => i32::from(*b).to_string(),
         (Default::Int(n), _) => n.to_string(),
         (Default::Text(text), _) => literal(text),
         (Default::Now, Kind::Postgres) => "now()".into(),
-        (Default::Now, Kind::Sqlite) => "CURRENT_TIMESTAMP".into(),
+        (Default::Now, Kind::Sqlite | Kind::Mysql) => "CURRENT_TIMESTAMP".into(),
         (Default::Expr(expr), Kind::Postgres) => expr.clone(),
-        (Default::Expr(expr), Kind::Sqlite) => parenthesised(expr),
+        (Default::Expr(expr), Kind::Sqlite | Kind::Mysql) => parenthesised(expr),
     }
 }
 

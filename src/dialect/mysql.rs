@@ -1,0 +1,269 @@
+//! MySQL and MariaDB: `GET_LOCK` polled and released on every path, sessions in ANSI_QUOTES
+//! (so identifiers quote the same on every database), and the dirty mark: DDL commits
+//! implicitly and cannot roll back, so a migration is recorded as in progress before its first
+//! statement and cleared with its bookkeeping in one transaction after its last.
+
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
+
+use super::{DirtyMark, Failure, LogEntry, Stored, Work, database_message};
+use crate::error::{Error, Result};
+use crate::runner::history::{Elapsed, Tables, literal};
+use crate::url::DatabaseUrl;
+
+pub struct Mysql {
+    connection: MySqlConnection,
+    locked: Option<String>,
+}
+
+impl Mysql {
+    pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Mysql> {
+        let options =
+            MySqlConnectOptions::from_str(url.driver_url()).map_err(|e| Error::Connect {
+                url: url.to_string(),
+                message: crate::url::mask(&e.to_string()),
+            })?;
+        let mut connection = match tokio::time::timeout(timeout, options.connect()).await {
+            Err(_) => {
+                return Err(Error::ConnectTimeout {
+                    url: url.to_string(),
+                    timeout,
+                });
+            }
+            Ok(Err(e)) => {
+                let (url, message) = (url.to_string(), crate::url::mask(&database_message(&e)));
+                return Err(match e {
+                    sqlx::Error::Io(_) | sqlx::Error::Tls(_) => Error::Unreachable { url, message },
+                    _ => Error::Connect { url, message },
+                });
+            }
+            Ok(Ok(connection)) => connection,
+        };
+        sqlx::raw_sql("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')")
+            .execute(&mut connection)
+            .await
+            .map_err(|e| Error::database("cannot prepare the session", e))?;
+        Ok(Mysql {
+            connection,
+            locked: None,
+        })
+    }
+
+    /// The lock's name: per database and version table, at most 64 characters.
+    fn lock_name(tables: &Tables) -> String {
+        format!("aurora-migrate:{:x}", tables.lock_key())
+    }
+
+    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
+        // GET_LOCK names are server-wide: the database name keeps two databases apart.
+        let name = format!("{}:{}", Self::lock_name(tables), self.database().await?);
+        let name: String = name.chars().take(64).collect();
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(20);
+        let mut announced = false;
+        loop {
+            let acquired: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
+                .bind(&name)
+                .fetch_one(&mut self.connection)
+                .await
+                .map_err(|e| Error::database("cannot take the migration lock", e))?;
+            if acquired == Some(1) {
+                self.locked = Some(name);
+                return Ok(());
+            }
+            if timeout.is_some_and(|limit| started.elapsed() >= limit) {
+                let holder = self.lock_holder(&name).await;
+                return Err(Error::LockTimeout {
+                    table: tables.version.clone(),
+                    waited: started.elapsed(),
+                    holder,
+                });
+            }
+            if !announced {
+                tracing::info!(
+                    "another runner holds the migration lock for {}; waiting",
+                    tables.version
+                );
+                announced = true;
+            }
+            let left = timeout.map_or(pause, |limit| limit.saturating_sub(started.elapsed()));
+            tokio::time::sleep(pause.min(left)).await;
+            pause = (pause * 2).min(Duration::from_millis(500));
+        }
+    }
+
+    async fn database(&mut self) -> Result<String> {
+        let name: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
+            .fetch_one(&mut self.connection)
+            .await
+            .map_err(|e| Error::database("cannot read the current database", e))?;
+        name.ok_or_else(|| {
+            Error::Refused("the database URL names no database; add /name to it".into())
+        })
+    }
+
+    async fn lock_holder(&mut self, name: &str) -> String {
+        let row: std::result::Result<Option<(i64, String, String)>, _> = sqlx::query_as(
+            "SELECT p.ID, p.USER, p.HOST FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)",
+        )
+        .bind(name)
+        .fetch_optional(&mut self.connection)
+        .await;
+        match row {
+            Ok(Some((id, user, host))) => format!("connection {id} (user {user}, from {host})"),
+            Ok(None) => "a session that has just released it".into(),
+            Err(e) => format!(
+                "a session the process list does not show ({})",
+                database_message(&e)
+            ),
+        }
+    }
+
+    pub async fn unlock(&mut self) -> Result<()> {
+        if let Some(name) = self.locked.take() {
+            sqlx::query("SELECT RELEASE_LOCK(?)")
+                .bind(name)
+                .execute(&mut self.connection)
+                .await
+                .map_err(|e| Error::database("cannot release the migration lock", e))?;
+        }
+        Ok(())
+    }
+
+    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        let bare = |name: &str| name.rsplit('.').next().unwrap_or(name).to_string();
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?, ?)",
+        )
+        .bind(bare(&tables.version))
+        .bind(bare(&tables.log))
+        .bind(bare(&tables.dirty))
+        .fetch_all(&mut self.connection)
+        .await
+        .map_err(|e| Error::database("cannot read the version table", e))?;
+        let has = |name: &str| names.contains(&bare(name));
+        let mut stored = Stored {
+            tables_exist: has(&tables.version) && has(&tables.log) && has(&tables.dirty),
+            ..Stored::default()
+        };
+        let failed = |e| Error::database("cannot read the version table", e);
+        if has(&tables.version) {
+            let sql = format!(
+                "SELECT CAST(version_num AS CHAR) FROM {}",
+                tables.version_sql()
+            );
+            stored.rows = sqlx::query_scalar(AssertSqlSafe(sql))
+                .fetch_all(&mut self.connection)
+                .await
+                .map_err(failed)?;
+        }
+        if has(&tables.log) {
+            let sql = format!(
+                "SELECT CAST(revision AS CHAR), CAST(checksum AS CHAR), CAST(applied_at AS CHAR), execution_ms FROM {}",
+                tables.log_sql()
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(&mut self.connection)
+                .await
+                .map_err(failed)?;
+            stored.log = rows
+                .iter()
+                .map(|r| LogEntry {
+                    revision: r.get(0),
+                    checksum: r.get(1),
+                    applied_at: r.get(2),
+                    execution_ms: r.get(3),
+                })
+                .collect();
+        }
+        if has(&tables.dirty) {
+            let sql = format!(
+                "SELECT CAST(revision AS CHAR), CAST(direction AS CHAR), CAST(failed_statement AS CHAR), CAST(message AS CHAR) FROM {}",
+                tables.dirty_sql()
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(&mut self.connection)
+                .await
+                .map_err(failed)?;
+            stored.dirty = rows
+                .iter()
+                .map(|r| DirtyMark {
+                    revision: r.get(0),
+                    direction: r.get(1),
+                    failed_statement: r.get(2),
+                    message: r.get(3),
+                })
+                .collect();
+        }
+        Ok(stored)
+    }
+
+    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+        self.execute("START TRANSACTION")
+            .await
+            .map_err(|e| Error::database("cannot start a transaction", e))?;
+        for statement in statements {
+            if let Err(e) = self.execute(statement).await {
+                let _ = self.execute("ROLLBACK").await;
+                return Err(Error::database("cannot write the version table", e));
+            }
+        }
+        self.execute("COMMIT")
+            .await
+            .map_err(|e| Error::database("cannot commit", e))
+    }
+
+    /// Marks the step in progress, runs its statements, then clears the mark with the
+    /// bookkeeping; a failure leaves the mark, naming the statement.
+    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        let (tables, revision, direction) = (work.tables, work.revision, work.direction);
+        let started = Instant::now();
+        let mark = format!(
+            "INSERT INTO {} (revision, direction) VALUES ({}, {})",
+            tables.dirty_sql(),
+            literal(revision),
+            literal(direction)
+        );
+        self.execute(&mark)
+            .await
+            .map_err(|e| Failure::new(None, database_message(&e)))?;
+        for (index, statement) in work.statements.iter().enumerate() {
+            if let Err(e) = self.execute(&statement.text).await {
+                let message = database_message(&e);
+                let record = format!(
+                    "UPDATE {} SET failed_statement = {}, message = {} WHERE revision = {}",
+                    tables.dirty_sql(),
+                    literal(&statement.text),
+                    literal(&message),
+                    literal(revision)
+                );
+                let _ = self.execute(&record).await;
+                return Err(Failure::new(Some(index), message));
+            }
+        }
+        let mut bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
+        bookkeeping.push(format!(
+            "DELETE FROM {} WHERE revision = {}",
+            tables.dirty_sql(),
+            literal(revision)
+        ));
+        self.run_in_transaction(&bookkeeping)
+            .await
+            .map_err(|e| Failure::new(None, e.to_string()))
+    }
+
+    async fn execute(&mut self, sql: &str) -> std::result::Result<(), sqlx::Error> {
+        sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+            .execute(&mut self.connection)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.unlock().await;
+        let _ = self.connection.close().await;
+    }
+}

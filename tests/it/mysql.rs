@@ -1,0 +1,264 @@
+//! MySQL/MariaDB commit DDL as it runs: a migration that fails or dies half-way leaves a
+//! dirty mark that every later run refuses, naming the revision, the failed statement and the
+//! two ways out (`stamp` after fixing by hand, or `--force` to run it again).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use aurora_migrate::error::Error;
+use aurora_migrate::migration::{Catalog, scan};
+use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
+
+use crate::support::{MysqlDb, catalog, cli, texts};
+
+fn runner<'c>(catalog: &'c Catalog, db: &MysqlDb, force: bool) -> Runner<'c> {
+    Runner::new(
+        catalog,
+        DatabaseUrl::parse(&db.url).unwrap(),
+        Options {
+            force,
+            ..Options::default()
+        },
+    )
+    .unwrap()
+}
+
+fn dirty(db: &MysqlDb) -> Vec<String> {
+    db.query("SELECT CONCAT(revision, ' ', direction, ' ', COALESCE(failed_statement, '-')) FROM alembic_version_aurora_dirty")
+}
+
+#[tokio::test]
+async fn a_failed_migration_leaves_a_dirty_mark_that_stamp_clears() {
+    let db = MysqlDb::new();
+    let catalog = catalog("failing");
+    let error = runner(&catalog, &db, false)
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Step(f) if f.revision == "f2" && f.line == 9),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("MySQL cannot roll DDL back"),
+        "{error}"
+    );
+    assert_eq!(db.query("SELECT version_num FROM alembic_version"), ["f1"]);
+    assert_eq!(dirty(&db), ["f2 upgrade INSERT INTO t_f2 (id) VALUES (1)"]);
+    let kept = db.query("SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't_f2'");
+    assert_eq!(
+        kept,
+        ["t_f2"],
+        "DDL before the failure stays: that is what the mark is for"
+    );
+
+    let refused = runner(&catalog, &db, false)
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .unwrap_err();
+    let text = refused.to_string();
+    assert!(text.starts_with("the database is dirty at revision f2: its upgrade stopped at `INSERT INTO t_f2 (id) VALUES (1)`"), "{text}");
+    assert!(
+        text.contains("aurora-migrate stamp REV")
+            && text.contains("aurora-migrate upgrade --force"),
+        "{text}"
+    );
+    let downgrade = runner(&catalog, &db, false)
+        .downgrade(&Target::Base, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(downgrade, Error::Dirty { .. }), "{downgrade}");
+
+    // Completed by hand: the stamp records it and clears the mark.
+    runner(&catalog, &db, false)
+        .stamp(&Target::parse("f2").unwrap(), false)
+        .await
+        .expect("stamp");
+    assert!(dirty(&db).is_empty());
+    let run = runner(&catalog, &db, false)
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .expect("the run goes on");
+    assert_eq!(run.current, ["f3"]);
+}
+
+/// A migration that needs a table nobody created yet.
+fn needs_table(dir: &Path) {
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "n1_first.sql",
+        "-- n1\n-- Revision ID: n1\n-- Revises:\n\n-- migrate:upgrade\nCREATE TABLE t_n1 (id INTEGER);\n\n-- migrate:downgrade\nDROP TABLE t_n1;\n",
+    );
+    write(
+        "n2_second.sql",
+        "-- n2\n-- Revision ID: n2\n-- Revises: n1\n\n-- migrate:upgrade\nCREATE TABLE t_n2 (id INTEGER);\nINSERT INTO needed (id) VALUES (1);\n\n\
+         -- migrate:downgrade\nDROP TABLE t_n2;\n",
+    );
+}
+
+#[tokio::test]
+async fn force_runs_a_dirty_migration_again_from_its_first_statement() {
+    let db = MysqlDb::new();
+    let dir = tempfile::tempdir().expect("dir");
+    needs_table(dir.path());
+    let catalog = Catalog::from_scan(scan::scan(dir.path()).expect("valid"));
+    let error = runner(&catalog, &db, false)
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Step(f) if f.revision == "n2"),
+        "{error}"
+    );
+    assert_eq!(
+        dirty(&db),
+        ["n2 upgrade INSERT INTO needed (id) VALUES (1)"]
+    );
+    // Undo what ran, provide what was missing, retry.
+    db.query("DROP TABLE t_n2");
+    db.query("CREATE TABLE needed (id INTEGER)");
+    let run = runner(&catalog, &db, true)
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .expect("--force retries");
+    assert_eq!(run.current, ["n2"]);
+    assert!(dirty(&db).is_empty());
+    assert_eq!(db.query("SELECT id FROM needed"), ["1"]);
+}
+
+#[test]
+fn the_command_line_names_the_way_out_and_force_retries() {
+    let db = MysqlDb::new();
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str]| {
+        let output = cli(dir.path())
+            .args(["--database-url", &db.url])
+            .args(args)
+            .output()
+            .expect("run");
+        let (stdout, stderr) = texts(&output);
+        (output.status.code(), stdout, stderr)
+    };
+    assert_eq!(run(&["upgrade", "cec3a80e61a4"]).0, Some(0));
+    // As a runner killed during 3f2a9c1b7d4e would leave it.
+    db.query("INSERT INTO alembic_version_aurora_dirty (revision, direction) VALUES ('3f2a9c1b7d4e', 'upgrade')");
+    let (code, _, stderr) = run(&["upgrade"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("dirty at revision 3f2a9c1b7d4e: its upgrade did not finish (the runner stopped during it)"), "{stderr}");
+    let (code, stdout, _) = run(&["check"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains("dirty at revision 3f2a9c1b7d4e"),
+        "{stdout}"
+    );
+    assert!(
+        run(&["current"])
+            .1
+            .contains("3f2a9c1b7d4e (dirty: its upgrade did not finish")
+    );
+    let (code, _, stderr) = run(&["upgrade", "--force"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("--force: upgrade of 3f2a9c1b7d4e runs again"),
+        "{stderr}"
+    );
+    assert_eq!(
+        db.query("SELECT version_num FROM alembic_version"),
+        ["8d1e6b0f2a57"]
+    );
+}
+
+/// Inside the child that `kill -9` hits (see the test below).
+#[tokio::test]
+async fn child_mysql_upgrade_for_kill_test() {
+    let (Ok(dir), Ok(url)) = (
+        std::env::var("AURORA_MYSQL_CHILD_DIR"),
+        std::env::var("AURORA_MYSQL_CHILD_URL"),
+    ) else {
+        return;
+    };
+    let catalog = Catalog::from_scan(scan::scan(Path::new(&dir)).expect("valid"));
+    let runner = Runner::new(
+        &catalog,
+        DatabaseUrl::parse(&url).unwrap(),
+        Options::default(),
+    )
+    .unwrap();
+    runner
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .expect("child upgrade");
+}
+
+#[tokio::test]
+async fn kill_9_leaves_a_clean_revision_or_a_dirty_mark_then_force_completes() {
+    const LONG: usize = 20;
+    let db = MysqlDb::new();
+    let dir = tempfile::tempdir().expect("dir");
+    for i in 1..=LONG {
+        let parent = if i == 1 {
+            String::new()
+        } else {
+            format!("k{:02}", i - 1)
+        };
+        let text = format!(
+            "-- k{i:02}\n-- Revision ID: k{i:02}\n-- Revises: {parent}\n\n-- migrate:upgrade\nCREATE TABLE t{i:02} (id INTEGER);\n\
+             SELECT SLEEP(0.05);\nINSERT INTO t{i:02} VALUES ({i});\n\n-- migrate:downgrade\nDROP TABLE t{i:02};\n"
+        );
+        std::fs::write(dir.path().join(format!("k{i:02}_step.sql")), text).expect("write");
+    }
+    let catalog = Catalog::from_scan(scan::scan(dir.path()).expect("valid"));
+    let mut seed: u64 = 0xd1e7_2026;
+    for run in 0..5 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let after = Duration::from_millis(150 + (seed >> 33) % 900);
+        let mut child = Command::new(std::env::current_exe().expect("test binary"))
+            .args(["mysql::child_mysql_upgrade_for_kill_test", "--exact"])
+            .env("AURORA_MYSQL_CHILD_DIR", dir.path())
+            .env("AURORA_MYSQL_CHILD_URL", &db.url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        tokio::time::sleep(after).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        tokio::time::sleep(Duration::from_millis(300)).await; // the server ends the session
+        let status = runner(&catalog, &db, false).status().await.expect("status");
+        let applied = status.applied.set.len();
+        let marks = dirty(&db);
+        for i in 1..=applied {
+            assert_eq!(
+                db.query(&format!("SELECT id FROM t{i:02}")),
+                [i.to_string()],
+                "run {run}: k{i:02} complete"
+            );
+        }
+        match marks.as_slice() {
+            [] => {}
+            [mark] => {
+                assert!(
+                    mark.starts_with(&format!("k{:02} upgrade -", applied + 1)),
+                    "run {run}: {mark}"
+                );
+                // The half-applied migration is undone by hand, as the message advises.
+                db.query(&format!("DROP TABLE IF EXISTS t{:02}", applied + 1));
+            }
+            many => panic!("run {run}: one migration at a time: {many:?}"),
+        }
+        let run_result = runner(&catalog, &db, true)
+            .upgrade(&Target::Head, &mut |_| {})
+            .await;
+        assert_eq!(
+            run_result.expect("--force completes").current,
+            [format!("k{LONG:02}")]
+        );
+        runner(&catalog, &db, false)
+            .downgrade(&Target::Base, &mut |_| {})
+            .await
+            .expect("back to base");
+    }
+}
