@@ -94,10 +94,14 @@ impl Column {
     }
 }
 
-/// barrel wraps names in double quotes without escaping them; doubling any inside keeps a
-/// name one identifier.
-fn escape(name: &str) -> String {
-    name.replace('"', "\"\"")
+/// barrel wraps names in quotes (backticks on MySQL) without escaping them; doubling any
+/// inside keeps a name one identifier.
+fn escape(name: &str, kind: Kind) -> String {
+    match kind {
+        // barrel quotes MySQL names with backticks.
+        Kind::Mysql => name.replace('`', "``"),
+        Kind::Postgres | Kind::Sqlite => name.replace('"', "\"\""),
+    }
 }
 
 /// barrel keeps defaults as `&'static str`. Migrations run once per process and their text
@@ -130,10 +134,14 @@ impl Ddl {
 
     pub fn create_table(&mut self, name: &str, columns: Vec<Column>) {
         let kind = self.kind;
+        if let Some(column) = columns.iter().find(|c| !indexable(c, kind)) {
+            self.fault = Some(format!("create_table({name}): {}", unindexable(column)));
+            return;
+        }
         let mut migration = barrel::Migration::new();
-        migration.create_table(escape(name), move |table| {
+        migration.create_table(escape(name, kind), move |table| {
             for column in &columns {
-                table.add_column(escape(&column.name), column.barrel_type(kind));
+                table.add_column(escape(&column.name, kind), column.barrel_type(kind));
             }
         });
         self.push_barrel(&migration);
@@ -141,19 +149,23 @@ impl Ddl {
 
     pub fn drop_table(&mut self, name: &str) {
         let mut migration = barrel::Migration::new();
-        migration.drop_table(escape(name));
+        migration.drop_table(escape(name, self.kind));
         self.push_barrel(&migration);
     }
 
     pub fn rename_table(&mut self, from: &str, to: &str) {
         let mut migration = barrel::Migration::new();
-        migration.rename_table(escape(from), escape(to));
+        migration.rename_table(escape(from, self.kind), escape(to, self.kind));
         self.push_barrel(&migration);
     }
 
     /// One column per statement: barrel's multi-column ALTER is invalid on SQLite. SQLite
     /// cannot add a UNIQUE column, so there uniqueness becomes a unique index.
     pub fn add_column(&mut self, table: &str, column: Column) {
+        if !indexable(&column, self.kind) {
+            self.fault = Some(format!("add_column({table}): {}", unindexable(&column)));
+            return;
+        }
         if column.ty == Type::Primary {
             self.fault = Some(format!(
                 "add_column({table}, {}): a primary key cannot be added to an existing table; create the table with it",
@@ -170,8 +182,8 @@ impl Ddl {
             ..column
         };
         let mut migration = barrel::Migration::new();
-        migration.change_table(escape(table), move |t| {
-            t.add_column(escape(&column.name), column.barrel_type(kind));
+        migration.change_table(escape(table, kind), move |t| {
+            t.add_column(escape(&column.name, kind), column.barrel_type(kind));
         });
         self.push_barrel(&migration);
         if separate_index {
@@ -189,8 +201,8 @@ impl Ddl {
     }
 
     pub fn create_index(&mut self, table: &str, name: &str, columns: &[&str], unique: bool) {
-        let (table, name) = (escape(table), escape(name));
-        let columns: Vec<String> = columns.iter().map(|c| escape(c)).collect();
+        let (table, name) = (escape(table, self.kind), escape(name, self.kind));
+        let columns: Vec<String> = columns.iter().map(|c| escape(c, self.kind)).collect();
         let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
         let sql = match self.kind {
             Kind::Postgres => Pg::create_index(&table, None, &name, &index_type(&columns, unique)),
@@ -204,8 +216,17 @@ impl Ddl {
     }
 
     /// Written here: barrel's form lacks `IF EXISTS` handling and is invalid inside ALTER.
-    pub fn drop_index(&mut self, name: &str) {
-        self.statements.push(format!("DROP INDEX {}", quote(name)));
+    /// MySQL names the table too; the others drop an index by its name alone.
+    pub fn drop_index(&mut self, table: &str, name: &str) {
+        match self.kind {
+            Kind::Mysql => {
+                self.statements
+                    .push(format!("DROP INDEX {} ON {}", quote(name), quote(table)))
+            }
+            Kind::Postgres | Kind::Sqlite => {
+                self.statements.push(format!("DROP INDEX {}", quote(name)))
+            }
+        }
     }
 
     /// A statement barrel cannot express, written for this dialect by the migration.
@@ -236,6 +257,18 @@ impl Ddl {
             Err(_) => self.statements.push(text),
         }
     }
+}
+
+/// MySQL indexes TEXT only with a key length, which portable DDL does not carry.
+fn indexable(column: &Column, kind: Kind) -> bool {
+    !(kind == Kind::Mysql && column.unique && column.ty == Type::Text)
+}
+
+fn unindexable(column: &Column) -> String {
+    format!(
+        "the unique TEXT column {} cannot be indexed on MySQL; use Type::Varchar(n)",
+        column.name
+    )
 }
 
 fn index_type(columns: &[&str], unique: bool) -> bt::Type {

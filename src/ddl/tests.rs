@@ -3,7 +3,7 @@
 
 use super::*;
 
-const DIALECTS: [Kind; 2] = [Kind::Postgres, Kind::Sqlite];
+const DIALECTS: [Kind; 3] = [Kind::Postgres, Kind::Sqlite, Kind::Mysql];
 
 /// The statements one migration direction produces, one per line, each ended by `;`.
 fn render(kind: Kind, build: impl Fn(&mut Ddl)) -> String {
@@ -51,7 +51,7 @@ fn create_table_with_nullable_unique_and_default_columns() {
                 Column::new("id", Type::Primary),
                 Column::new("url", Type::Varchar(255)).unique(),
                 Column::new("note", Type::Text).nullable(),
-                Column::new("alias", Type::Text).nullable().unique(),
+                Column::new("alias", Type::Varchar(64)).nullable().unique(),
                 Column::new("retries", Type::Integer).default(DefaultValue::Integer(3)),
                 Column::new("weight", Type::Integer).default(DefaultValue::Integer(-1)),
                 Column::new("enabled", Type::Boolean).default(DefaultValue::Boolean(true)),
@@ -109,7 +109,9 @@ fn create_index_unique_and_not() {
 
 #[test]
 fn drop_index() {
-    snapshot_each_dialect("drop_index", |ddl| ddl.drop_index("chains_name_idx"));
+    snapshot_each_dialect("drop_index", |ddl| {
+        ddl.drop_index("chains", "chains_name_idx")
+    });
 }
 
 #[test]
@@ -127,9 +129,13 @@ fn statements_keep_the_order_they_were_written_in() {
         ddl.drop_table("a");
         let statements = ddl.into_statements().unwrap();
         assert_eq!(statements.len(), 3, "{statements:?}");
-        assert!(statements[0].starts_with("CREATE TABLE \"a\""));
+        let q = if kind == Kind::Mysql { '`' } else { '"' };
+        assert!(
+            statements[0].starts_with(&format!("CREATE TABLE {q}a{q}")),
+            "{statements:?}"
+        );
         assert_eq!(statements[1], "UPDATE a SET id = id");
-        assert_eq!(statements[2], "DROP TABLE \"a\"");
+        assert_eq!(statements[2], format!("DROP TABLE {q}a{q}"));
     }
 }
 
@@ -190,7 +196,7 @@ fn sqlite_add_column_makes_uniqueness_a_separate_index() {
 
 #[test]
 fn barrel_built_statements_escape_double_quotes_like_quote() {
-    for kind in DIALECTS {
+    for kind in [Kind::Postgres, Kind::Sqlite] {
         let sql = render(kind, |ddl| {
             ddl.create_table("odd\"t", vec![Column::new("odd\"c", Type::Integer)]);
             ddl.create_index("odd\"t", "odd\"i", &["odd\"c"], false);
@@ -220,4 +226,27 @@ fn adding_a_primary_key_column_is_refused_with_a_reason() {
             "{fault}"
         );
     }
+}
+
+#[test]
+fn mysql_names_are_backquoted_with_backquotes_doubled() {
+    let sql = render(Kind::Mysql, |ddl| {
+        ddl.create_table("odd`t", vec![Column::new("odd\"c", Type::Integer)]);
+        ddl.drop_index("odd`t", "ix");
+    });
+    assert_eq!(
+        sql,
+        "CREATE TABLE `odd``t` (`odd\"c` INTEGER NOT NULL);\nDROP INDEX \"ix\" ON \"odd`t\";\n"
+    );
+}
+
+#[test]
+fn mysql_refuses_a_unique_text_column_with_a_reason() {
+    let mut ddl = Ddl::new(Kind::Mysql);
+    ddl.add_column("chains", Column::new("slug", Type::Text).unique());
+    let fault = ddl.into_statements().unwrap_err();
+    assert!(
+        fault.contains("cannot be indexed on MySQL; use Type::Varchar(n)"),
+        "{fault}"
+    );
 }

@@ -391,7 +391,7 @@ fn autogenerate_and_check_see_what_the_database_lacks() {
             "{text}"
         );
         assert!(
-            text.contains(r#"ddl.drop_index("ix_tokens_symbol");"#),
+            text.contains(r#"ddl.drop_index("tokens", "ix_tokens_symbol");"#),
             "{text}"
         );
         std::fs::remove_file(dir.path().join(path.trim())).expect("remove");

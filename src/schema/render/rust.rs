@@ -27,7 +27,10 @@ pub enum Op {
         columns: Vec<String>,
         unique: bool,
     },
-    DropIndex(String),
+    DropIndex {
+        table: String,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +99,7 @@ impl Op {
                 let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
                 target.create_index(table, name, &columns, *unique)
             }
-            Op::DropIndex(name) => target.drop_index(name),
+            Op::DropIndex { table, name } => target.drop_index(table, name),
         }
     }
 
@@ -122,7 +125,7 @@ impl Op {
             } => {
                 format!("ddl.create_index({table:?}, {name:?}, &{columns:?}, {unique});")
             }
-            Op::DropIndex(name) => format!("ddl.drop_index({name:?});"),
+            Op::DropIndex { table, name } => format!("ddl.drop_index({table:?}, {name:?});"),
         }
     }
 }
@@ -170,7 +173,10 @@ pub fn ops(changes: &[Change]) -> Option<Vec<Op>> {
             Change::AddIndex { table, index } => {
                 ops.push(index_op(table, &index.name, &index.columns, index.unique))
             }
-            Change::DropIndex { index, .. } => ops.push(Op::DropIndex(index.name.clone())),
+            Change::DropIndex { table, index } => ops.push(Op::DropIndex {
+                table: table.clone(),
+                name: index.name.clone(),
+            }),
             _ => return None,
         }
     }

@@ -82,7 +82,7 @@ fn portable_column_and_index_changes_are_written_as_ddl_calls() {
             "ddl.add_column(\"items\", Column::new(\"size\", Type::Integer).default(DefaultValue::Integer(3)));",
             "ddl.drop_column(\"items\", \"color\");",
             "ddl.create_index(\"items\", \"ix_note\", &[\"note\"], true);",
-            "ddl.drop_index(\"ix_note\");",
+            "ddl.drop_index(\"items\", \"ix_note\");",
         ]
     );
 }
@@ -154,13 +154,16 @@ fn changes_barrel_cannot_make_are_left_to_sql() {
 
 #[test]
 fn the_file_imports_only_what_it_uses() {
-    let index = || Op::DropIndex("ix".into());
+    let index = || Op::DropIndex {
+        table: "items".into(),
+        name: "ix".into(),
+    };
     // `{Ddl}` is valid Rust; rustfmt, run on the file when installed, drops the braces.
     let only_ddl = file_body(&[index()], &[Op::DropTable("items".into())]);
     assert_eq!(
         only_ddl,
         "use aurora_migrate::ddl::Ddl;\n\n\
-         pub fn upgrade(ddl: &mut Ddl) {\n    ddl.drop_index(\"ix\");\n}\n\n\
+         pub fn upgrade(ddl: &mut Ddl) {\n    ddl.drop_index(\"items\", \"ix\");\n}\n\n\
          pub fn downgrade(ddl: &mut Ddl) {\n    ddl.drop_table(\"items\");\n}\n"
     );
     let plain = ops(&[add(Column::new("c", T::Text).nullable())]).unwrap();
