@@ -327,7 +327,9 @@ fn a_changed_migration_is_explained() {
         run_in(dir.path(), &["--database-url", &db.url, "upgrade"]).0,
         0
     );
-    db.query("UPDATE alembic_version_aurora_log SET checksum = 'abc' WHERE revision = '3f2a9c1b7d4e' RETURNING revision");
+    db.query(
+        "UPDATE alembic_version_aurora_log SET checksum = 'abc' WHERE revision = '3f2a9c1b7d4e'",
+    );
     let (code, _, stderr) = run_in(dir.path(), &["--database-url", &db.url, "-q", "upgrade"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!(stderr);

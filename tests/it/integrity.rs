@@ -17,9 +17,9 @@ fn run(db: &Db, args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn a_changed_checksum_stops_upgrade_downgrade_and_check() {
-    for db in Db::transactional() {
+    for db in Db::all() {
         assert!(run(&db, &["upgrade"]).0);
-        db.query("UPDATE alembic_version_aurora_log SET checksum = 'abc' WHERE revision = 'cec3a80e61a4' RETURNING revision");
+        db.query("UPDATE alembic_version_aurora_log SET checksum = 'abc' WHERE revision = 'cec3a80e61a4'");
         for args in [&["upgrade"][..], &["downgrade", "-1"], &["check"]] {
             let (ok, stdout, stderr) = run(&db, args);
             assert!(!ok, "{} {args:?} must refuse", db.name());
@@ -47,7 +47,7 @@ fn a_changed_checksum_stops_upgrade_downgrade_and_check() {
 fn a_revision_unknown_to_this_build_is_refused() {
     for db in Db::all() {
         assert!(run(&db, &["upgrade"]).0);
-        db.query("INSERT INTO alembic_version (version_num) VALUES ('ffffffffffff') RETURNING version_num");
+        db.query("INSERT INTO alembic_version (version_num) VALUES ('ffffffffffff')");
         let (ok, _, stderr) = run(&db, &["upgrade"]);
         assert!(
             !ok && stderr.contains("ffffffffffff, which this build does not contain"),
@@ -91,7 +91,7 @@ fn stamp_moves_the_version_table_without_running_anything() {
 fn reset_reverts_everything_then_applies_everything() {
     for db in Db::all() {
         assert!(run(&db, &["upgrade"]).0);
-        db.query("INSERT INTO chains (name, chain_id) VALUES ('ethereum', 1) RETURNING name");
+        db.query("INSERT INTO chains (name, chain_id) VALUES ('ethereum', 1)");
         let (ok, _, stderr) = run(&db, &["reset"]);
         assert!(!ok && stderr.contains("pass --yes"), "{stderr}");
         assert_eq!(
@@ -115,7 +115,7 @@ fn a_database_alembic_manages_is_continued() {
     for db in Db::all() {
         assert!(run(&db, &["upgrade", "cec3a80e61a4"]).0);
         // Alembic keeps only alembic_version: no log, so no checksums to judge.
-        db.query("DELETE FROM alembic_version_aurora_log RETURNING revision");
+        db.query("DELETE FROM alembic_version_aurora_log");
         let (ok, _, stderr) = run(&db, &["upgrade"]);
         assert!(ok, "{stderr}");
         assert!(

@@ -290,8 +290,48 @@ async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock
             .upgrade(&Target::Head, &mut |_| {})
             .await
             .expect("the lock was released");
-        assert_eq!(run.current, ["s2"]);
+        assert_eq!(run.current, ["s3"]);
     }
+}
+
+/// MySQL cannot roll DDL back: the interrupted migration finishes, then the run stops.
+#[tokio::test]
+async fn on_mysql_an_interrupt_lets_the_migration_finish_then_stops() {
+    let catalog = catalog("slow");
+    let db = crate::support::MysqlDb::new();
+    let interrupt = Interrupt::new();
+    let options = Options {
+        interrupt: Some(interrupt.clone()),
+        ..Options::default()
+    };
+    let runner = Runner::new(&catalog, DatabaseUrl::parse(&db.url).unwrap(), options).unwrap();
+    let raise = interrupt.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        raise.raise(2);
+    });
+    let error = runner
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .unwrap_err();
+    let Error::Interrupted {
+        signal,
+        revision,
+        done,
+    } = &error
+    else {
+        panic!("{error}")
+    };
+    assert_eq!(
+        (*signal, revision.as_deref(), done.as_slice()),
+        (2, None, &["s1".to_string(), "s2".to_string()][..])
+    );
+    assert_eq!(db.query("SELECT version_num FROM alembic_version"), ["s2"]);
+    assert!(
+        db.query("SELECT revision FROM alembic_version_aurora_dirty")
+            .is_empty(),
+        "no migration left half-done"
+    );
 }
 
 #[test]
