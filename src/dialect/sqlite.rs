@@ -196,7 +196,15 @@ impl Sqlite {
                 return Err(fail(Some(index), &e));
             }
         }
-        if let Err(failure) = self.foreign_key_check().await {
+        let only_creates = work.statements.iter().all(|s| {
+            s.text
+                .trim_start()
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))
+        });
+        // Statements that only create objects cannot break a reference; the check scans every
+        // table, so it is skipped for them.
+        if !only_creates && let Err(failure) = self.foreign_key_check().await {
             if work.transactional {
                 let _ = self.execute("ROLLBACK").await;
             }
@@ -209,13 +217,10 @@ impl Sqlite {
                 .await
                 .map_err(|e| Failure::new(None, e.to_string()));
         }
-        for statement in &bookkeeping {
-            if let Err(e) = self.execute(statement).await {
-                let _ = self.execute("ROLLBACK").await;
-                return Err(fail(None, &e));
-            }
-        }
-        if let Err(e) = self.execute("COMMIT").await {
+        // The bookkeeping and the commit in one call: SQLite runs them in order and stops at
+        // the first error.
+        let closing = format!("{};\nCOMMIT", bookkeeping.join(";\n"));
+        if let Err(e) = self.execute(&closing).await {
             let _ = self.execute("ROLLBACK").await;
             return Err(fail(None, &e));
         }

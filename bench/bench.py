@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""Benchmarks aurora-migrate against the floor: the same SQL applied by psql / sqlite3 with one
+transaction per migration plus a version-row insert, in the same run, printed as ratios.
+
+Usage: bench/run [--sizes 100,1000] [--workloads table,tiny] [--databases postgresql,sqlite]
+PostgreSQL is reached at AURORA_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test);
+throwaway databases are created and dropped. Binaries are built in target/bench.
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = ROOT / "target" / "bench"
+PG_URL = os.environ.get("AURORA_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+REPEATS = 5
+
+
+def migration_sql(workload, i):
+    if workload == "table":
+        up = f"CREATE TABLE bench_{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nCREATE INDEX ix_bench_{i} ON bench_{i} (name);"
+        down = f"DROP TABLE bench_{i};"
+    else:  # tiny: one column added to one table, so round trips dominate
+        up = f"ALTER TABLE bench_base ADD COLUMN c{i} INTEGER;"
+        down = f"ALTER TABLE bench_base DROP COLUMN c{i};"
+    return up, down
+
+
+def generate(directory, workload, n):
+    directory.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        rev = f"b{i:011d}"
+        parent = f"b{i - 1:011d}" if i else ""
+        up, down = migration_sql(workload, i)
+        if workload == "tiny" and i == 0:
+            up = "CREATE TABLE bench_base (id INTEGER PRIMARY KEY);\n" + up
+            down = down + "\nDROP TABLE bench_base;"
+        text = f"-- step {i}\n--\n-- Revision ID: {rev}\n-- Revises: {parent}\n\n-- migrate:upgrade\n{up}\n\n-- migrate:downgrade\n{down}\n"
+        (directory / f"{rev}_step.sql").write_text(text)
+
+
+def floor_script(workload, n, direction, kind):
+    begin = "BEGIN;" if kind == "postgresql" else "BEGIN IMMEDIATE;"
+    lines = ["CREATE TABLE IF NOT EXISTS floor_version (version_num VARCHAR(32) PRIMARY KEY);"]
+    order = range(n) if direction == "up" else reversed(range(n))
+    for i in order:
+        up, down = migration_sql(workload, i)
+        if workload == "tiny" and i == 0:
+            up = "CREATE TABLE bench_base (id INTEGER PRIMARY KEY);\n" + up
+            down = down + "\nDROP TABLE bench_base;"
+        rev = f"b{i:011d}"
+        book = f"INSERT INTO floor_version VALUES ('{rev}');" if direction == "up" else f"DELETE FROM floor_version WHERE version_num = '{rev}';"
+        lines.append(f"{begin}\n{up if direction == 'up' else down}\n{book}\nCOMMIT;")
+    return "\n".join(lines) + "\n"
+
+
+def run(cmd, env=None, stdin=None, check=True):
+    started = time.perf_counter()
+    result = subprocess.run(cmd, env=env, input=stdin, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if check and result.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{result.stderr[-2000:]}")
+    return elapsed, result
+
+
+def build(directory):
+    env = dict(os.environ, AURORA_MIGRATIONS_DIR=str(directory), CARGO_TARGET_DIR=str(TARGET))
+    elapsed, _ = run(["cargo", "build", "--release", "--locked", "--bin", "aurora-migrate"], env=env)
+    return elapsed, TARGET / "release" / "aurora-migrate"
+
+
+def pg_admin(sql, database="test"):
+    url = urlparse(PG_URL)
+    run(["psql", "-X", "-q", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres", "-d", database, "-c", sql])
+
+
+def pg_url(database):
+    url = urlparse(PG_URL)
+    return f"postgres://{url.username or 'postgres'}@{url.hostname or '127.0.0.1'}:{url.port or 5432}/{database}"
+
+
+class CountingProxy:
+    """Forwards PostgreSQL connections and counts what the client asks the server to answer:
+    each simple Query ('Q') and each Sync ('S') ends with one ReadyForQuery: one round trip."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.round_trips = 0
+        self.lock = threading.Lock()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            client, _ = self.listener.accept()
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self.client_to_server, args=(client, server), daemon=True).start()
+            threading.Thread(target=self.copy, args=(server, client), daemon=True).start()
+
+    def copy(self, source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            sink.close()
+
+    def client_to_server(self, client, server):
+        buffer = b""
+        started = False
+        try:
+            while data := client.recv(65536):
+                server.sendall(data)
+                buffer += data
+                while True:
+                    if not started:  # startup message: length, then body; no type byte
+                        if len(buffer) < 4:
+                            break
+                        length = int.from_bytes(buffer[:4], "big")
+                        if len(buffer) < length:
+                            break
+                        code = int.from_bytes(buffer[4:8], "big")
+                        buffer = buffer[length:]
+                        started = code not in (80877103, 80877104)  # SSL / GSS requests come first
+                        continue
+                    if len(buffer) < 5:
+                        break
+                    kind, length = buffer[:1], int.from_bytes(buffer[1:5], "big")
+                    if len(buffer) < 1 + length:
+                        break
+                    buffer = buffer[1 + length:]
+                    if kind in (b"Q", b"S"):
+                        with self.lock:
+                            self.round_trips += 1
+        except OSError:
+            pass
+        finally:
+            server.close()
+
+
+def median_run(cmd, env=None):
+    return statistics.median(run(cmd, env=env)[0] for _ in range(REPEATS))
+
+
+def pg_round(binary, workload, n, ours_first):
+    """One round on fresh databases: (upgrade, floor upgrade, downgrade, floor downgrade)."""
+    db = f"aurora_bench_{os.getpid()}_{workload}_{n}"
+    floor_db = db + "_floor"
+    for name in (db, floor_db):
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
+        pg_admin(f'CREATE DATABASE "{name}"')
+    parsed = urlparse(PG_URL)
+    psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres", "-d", floor_db]
+    env = dict(os.environ, DATABASE_URL=pg_url(db))
+    try:
+        ours = lambda: (run([binary, "-q", "upgrade"], env=env)[0], run([binary, "-q", "downgrade", "base"], env=env)[0])
+        floor = lambda: (run(psql, stdin=floor_script(workload, n, "up", "postgresql"))[0], run(psql, stdin=floor_script(workload, n, "down", "postgresql"))[0])
+        if ours_first:
+            (up, down), (floor_up, floor_down) = ours(), floor()
+        else:
+            (floor_up, floor_down), (up, down) = floor(), ours()
+        return up, floor_up, down, floor_down
+    finally:
+        for name in (db, floor_db):
+            pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def best_of_two(round_fn):
+    """Two rounds in alternating order, the best of each figure: the server's first writes
+    (new WAL segments, cold caches) must not count against whichever runs first."""
+    first, second = round_fn(True), round_fn(False)
+    return tuple(min(a, b) for a, b in zip(first, second))
+
+
+def bench_postgres(binary, workload, n, results):
+    up, floor_up, down, floor_down = best_of_two(lambda ours_first: pg_round(binary, workload, n, ours_first))
+    db = f"aurora_bench_{os.getpid()}_{workload}_{n}_status"
+    pg_admin(f'DROP DATABASE IF EXISTS "{db}"')
+    pg_admin(f'CREATE DATABASE "{db}"')
+    try:
+        parsed = urlparse(PG_URL)
+        url = pg_url(db)
+        proxy = CountingProxy(parsed.port or 5432)
+        proxied = url.replace(f":{parsed.port or 5432}/", f":{proxy.port}/")
+        run([binary, "-q", "upgrade"], env=dict(os.environ, DATABASE_URL=proxied))
+        per_migration = proxy.round_trips / n
+        env = dict(os.environ, DATABASE_URL=url)
+        noop = median_run([binary, "-q", "upgrade"], env=env)
+        current = median_run([binary, "-q", "current"], env=env)
+        psql = ["psql", "-X", "-q", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres", "-d", db]
+        select1 = median_run(psql + ["-c", "select 1"])
+        results.append(("postgresql", workload, n, up, floor_up, noop, current, select1, down, floor_down, per_migration))
+    finally:
+        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def sqlite_round(binary, workload, n, ours_first):
+    with tempfile.TemporaryDirectory() as directory:
+        env = dict(os.environ, DATABASE_URL=f"sqlite://{Path(directory) / 'bench.db'}")
+        floor_path = str(Path(directory) / "floor.db")
+        ours = lambda: (run([binary, "-q", "upgrade"], env=env)[0], run([binary, "-q", "downgrade", "base"], env=env)[0])
+        floor = lambda: (run(["sqlite3", floor_path], stdin=floor_script(workload, n, "up", "sqlite"))[0], run(["sqlite3", floor_path], stdin=floor_script(workload, n, "down", "sqlite"))[0])
+        if ours_first:
+            (up, down), (floor_up, floor_down) = ours(), floor()
+        else:
+            (floor_up, floor_down), (up, down) = floor(), ours()
+        return up, floor_up, down, floor_down
+
+
+def bench_sqlite(binary, workload, n, results):
+    up, floor_up, down, floor_down = best_of_two(lambda ours_first: sqlite_round(binary, workload, n, ours_first))
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "bench.db"
+        env = dict(os.environ, DATABASE_URL=f"sqlite://{path}")
+        run([binary, "-q", "upgrade"], env=env)
+        noop = median_run([binary, "-q", "upgrade"], env=env)
+        current = median_run([binary, "-q", "current"], env=env)
+        select1 = median_run(["sqlite3", str(path), "select 1"])
+        results.append(("sqlite", workload, n, up, floor_up, noop, current, select1, down, floor_down, None))
+
+
+def build_script_time(directory):
+    """The build script alone (std only), compiled with optimisations, over `directory`."""
+    with tempfile.TemporaryDirectory() as out:
+        script = Path(out) / "build-script"
+        run(["rustc", "--edition", "2024", "-O", "--crate-name", "build_script", "-o", str(script), str(ROOT / "build.rs")])
+        env = dict(os.environ, CARGO_MANIFEST_DIR=str(ROOT), OUT_DIR=out, AURORA_MIGRATIONS_DIR=str(directory))
+        return statistics.median(run([str(script)], env=env)[0] for _ in range(REPEATS))
+
+
+def peak_memory_kib(binary, n):
+    with tempfile.TemporaryDirectory() as directory:
+        env = dict(os.environ, DATABASE_URL=f"sqlite://{Path(directory) / 'mem.db'}")
+        _, result = run(["/usr/bin/time", "-f", "%M", str(binary), "-q", "upgrade"], env=env)
+        return int(result.stderr.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--workloads", default="table,tiny")
+    parser.add_argument("--databases", default="postgresql,sqlite")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    workloads = args.workloads.split(",")
+    databases = args.databases.split(",")
+    results, builds = [], {}
+    work = Path(tempfile.mkdtemp(prefix="aurora-bench-"))
+    try:
+        for workload in workloads:
+            for n in sizes:
+                directory = work / f"{workload}-{n}"
+                generate(directory, workload, n)
+                elapsed, binary = build(directory)
+                kept = work / f"aurora-migrate-{workload}-{n}"
+                shutil.copy(binary, kept)
+                builds[(workload, n)] = (elapsed, kept, directory)
+                if "postgresql" in databases:
+                    bench_postgres(kept, workload, n, results)
+                if "sqlite" in databases:
+                    bench_sqlite(kept, workload, n, results)
+        largest = max(sizes)
+        directory = builds[(workloads[0], largest)][2]
+        script = build_script_time(directory)
+        generate(directory, workloads[0], largest + 1)
+        incremental, _ = build(directory)
+        binary = builds[(workloads[0], largest)][1]
+        size = binary.stat().st_size
+        memory = peak_memory_kib(binary, largest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"machine: {os.cpu_count()} cores; {platform()}")
+    print()
+    print(f"{'database':<11}{'workload':<9}{'N':>5} {'upgrade s':>10}{'floor s':>9}{'ratio':>7} {'no-op ms':>9}{'current ms':>11}{'select 1 ms':>12}{'ratio':>7} {'down s':>8}{'floor s':>9}{'ratio':>7} {'round trips/mig':>16}")
+    for (db, workload, n, up, floor_up, noop, current, select1, down, floor_down, trips) in results:
+        trips_text = f"{trips:.2f}" if trips is not None else "in-process"
+        print(
+            f"{db:<11}{workload:<9}{n:>5} {up:>10.2f}{floor_up:>9.2f}{up / floor_up:>7.2f} {noop * 1e3:>9.1f}{current * 1e3:>11.1f}"
+            f"{select1 * 1e3:>12.1f}{max(noop, current) / select1:>7.2f} {down:>8.2f}{floor_down:>9.2f}{down / floor_down:>7.2f} {trips_text:>16}"
+        )
+    print()
+    print(f"build.rs over {largest} files: {script * 1e3:.0f} ms")
+    print(f"incremental release build after adding one migration: {incremental:.1f} s")
+    print(f"binary size (release, stripped): {size / 1e6:.1f} MB")
+    print(f"peak memory, upgrade of {largest} migrations on SQLite: {memory / 1024:.1f} MiB")
+
+
+def platform():
+    try:
+        return subprocess.run(["uname", "-srm"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    main()
