@@ -116,22 +116,7 @@ impl<'c> Runner<'c> {
         target: &Target,
         on_step: &mut dyn FnMut(&StepReport),
     ) -> Result<Run> {
-        let (mut connection, status) = self.begin().await?;
-        let result = async {
-            status.verify(self.catalog)?;
-            let graph = self.catalog.graph();
-            let destination = target::resolve(graph, target, &status.current)?;
-            let steps = plan::upgrade(graph, &status.applied, &destination)?;
-            let reports = self
-                .apply(&mut connection, &status, &steps, on_step)
-                .await?;
-            Ok(Run {
-                steps: reports,
-                current: self.rows_after(&status, &steps),
-            })
-        }
-        .await;
-        self.finish(connection, result).await
+        self.migrate(target, Direction::Upgrade, on_step).await
     }
 
     /// Reverts down to `target`, reporting each step as it finishes.
@@ -140,12 +125,24 @@ impl<'c> Runner<'c> {
         target: &Target,
         on_step: &mut dyn FnMut(&StepReport),
     ) -> Result<Run> {
+        self.migrate(target, Direction::Downgrade, on_step).await
+    }
+
+    async fn migrate(
+        &self,
+        target: &Target,
+        direction: Direction,
+        on_step: &mut dyn FnMut(&StepReport),
+    ) -> Result<Run> {
         let (mut connection, status) = self.begin().await?;
         let result = async {
             status.verify(self.catalog)?;
             let graph = self.catalog.graph();
             let destination = target::resolve(graph, target, &status.current)?;
-            let steps = plan::downgrade(graph, &status.applied, &destination)?;
+            let steps = match direction {
+                Direction::Upgrade => plan::upgrade(graph, &status.applied, &destination)?,
+                Direction::Downgrade => plan::downgrade(graph, &status.applied, &destination)?,
+            };
             let reports = self
                 .apply(&mut connection, &status, &steps, on_step)
                 .await?;

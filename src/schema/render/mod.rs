@@ -65,6 +65,17 @@ pub fn parenthesised(expression: &str) -> String {
     }
 }
 
+/// `CREATE [UNIQUE] INDEX`, spelled alike by PostgreSQL and SQLite.
+fn create_index(table: &str, index: &super::model::Index) -> String {
+    format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        quote(&index.name),
+        quote(table),
+        quoted_list(&index.columns)
+    )
+}
+
 pub fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }

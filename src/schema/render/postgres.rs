@@ -41,13 +41,7 @@ fn render(change: &Change, out: &mut Vec<String>) {
             quote(&column.name)
         )),
         AlterColumn { table, from, to } => alter_column(table, from, to, out),
-        AddIndex { table, index } => out.push(format!(
-            "CREATE {}INDEX {} ON {} ({})",
-            if index.unique { "UNIQUE " } else { "" },
-            quote(&index.name),
-            quote(table),
-            quoted_list(&index.columns)
-        )),
+        AddIndex { table, index } => out.push(super::create_index(table, index)),
         DropIndex { index, .. } => out.push(format!("DROP INDEX {}", quote(&index.name))),
         AddUnique { table, unique } => out.push(format!(
             "{} ADD CONSTRAINT {} UNIQUE ({})",

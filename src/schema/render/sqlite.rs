@@ -84,13 +84,7 @@ fn render(change: &Change, out: &mut Vec<String>) {
             quote(table),
             quote(&column.name)
         )),
-        AddIndex { table, index } => out.push(format!(
-            "CREATE {}INDEX {} ON {} ({})",
-            if index.unique { "UNIQUE " } else { "" },
-            quote(&index.name),
-            quote(table),
-            quoted_list(&index.columns)
-        )),
+        AddIndex { table, index } => out.push(super::create_index(table, index)),
         DropIndex { index, .. } => out.push(format!("DROP INDEX {}", quote(&index.name))),
         // Handled by a rebuild (see `needs_rebuild`).
         AlterColumn { .. }
