@@ -2,6 +2,7 @@
 //! two schemas, and rendering a diff as a migration.
 
 pub mod autogenerate;
+mod describe;
 pub mod diff;
 pub mod introspect;
 pub mod model;
