@@ -52,6 +52,11 @@ impl Mysql {
         })
     }
 
+    /// The driver's connection, for schema introspection.
+    pub(crate) fn raw(&mut self) -> &mut MySqlConnection {
+        &mut self.connection
+    }
+
     /// The lock's name: per database and version table, at most 64 characters.
     fn lock_name(tables: &Tables) -> String {
         format!("aurora-migrate:{:x}", tables.lock_key())

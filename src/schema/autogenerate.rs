@@ -70,11 +70,6 @@ impl Comparison {
 
 /// Compares `models` with the database `runner` reaches, which must be at the heads.
 pub async fn compare(runner: &Runner<'_>, models: &Schema) -> Result<Comparison> {
-    if runner.url().kind() == Kind::Mysql {
-        return Err(Error::Refused(
-            crate::schema::introspect::MYSQL_UNSUPPORTED.into(),
-        ));
-    }
     let status = runner.status().await?;
     let graph = runner.catalog().graph();
     let heads = graph.heads();

@@ -192,6 +192,36 @@ impl Schema {
     /// SQLite has no enum types, time zones, JSONB or comments.
     pub fn normalized(&self, kind: Kind) -> Schema {
         let mut schema = self.clone();
+        if kind == Kind::Mysql {
+            for table in &mut schema.tables {
+                for column in &mut table.columns {
+                    column.ty = match &column.ty {
+                        ColumnType::Enum(name) => ColumnType::EnumValues(
+                            self.enum_type(name)
+                                .map(|e| e.values.clone())
+                                .unwrap_or_default(),
+                        ),
+                        ColumnType::TimestampTz => ColumnType::Timestamp,
+                        ColumnType::Jsonb => ColumnType::Json,
+                        other => other.clone(),
+                    };
+                    if column.ty == ColumnType::Boolean
+                        && let Some(Default::Int(n)) = column.default
+                    {
+                        column.default = Some(Default::Bool(n != 0));
+                    }
+                }
+                // InnoDB treats RESTRICT and NO ACTION alike and reports either.
+                for key in &mut table.foreign_keys {
+                    for action in [&mut key.on_delete, &mut key.on_update] {
+                        if *action == Action::Restrict {
+                            *action = Action::NoAction;
+                        }
+                    }
+                }
+            }
+            schema.enums.clear();
+        }
         if kind == Kind::Sqlite {
             for table in &mut schema.tables {
                 let rowid_key = match table.primary_key.as_slice() {

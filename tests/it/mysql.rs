@@ -307,3 +307,36 @@ fn every_ddl_form_runs_on_mysql() {
     let left = db.query("SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()");
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn check_compares_the_models_on_mysql_and_autogenerate_points_to_a_scratch_database() {
+    let db = MysqlDb::new();
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str]| {
+        let output = cli(dir.path())
+            .args(["--database-url", &db.url])
+            .args(args)
+            .output()
+            .expect("run");
+        let (stdout, stderr) = texts(&output);
+        (output.status.code(), stdout, stderr)
+    };
+    assert_eq!(run(&["upgrade"]).0, Some(0));
+    let (code, stdout, _) = run(&["check"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("the models match the database"), "{stdout}");
+    db.query("DROP INDEX ix_tokens_symbol ON tokens");
+    let (code, stdout, _) = run(&["check"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains("models: Detected added index 'ix_tokens_symbol' on 'tokens' (symbol)"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = run(&["create", "Restore the index", "--autogenerate"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("--scratch-url postgres://... or --scratch-url sqlite://..."),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("migrations").exists(), "nothing written");
+}

@@ -182,11 +182,7 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             migration.checksum()
         ));
     }
-    let compare_models = runner.url().kind() != crate::dialect::Kind::Mysql;
-    if !compare_models {
-        printer.note("the models are not compared on MySQL/MariaDB; `check --scratch-url` compares them with the migrations");
-    }
-    if problems.is_empty() && compare_models {
+    if problems.is_empty() {
         let comparison =
             crate::schema::autogenerate::compare(runner, &crate::models::schema()).await?;
         problems.extend(
@@ -206,17 +202,12 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     if problems.is_empty() {
         let heads = super::super::output::ids(graph, &status.current);
         printer.line(&format!(
-            "up to date: at {}; {verified} checksum(s) verified{}",
+            "up to date: at {}; {verified} checksum(s) verified; the models match the database",
             if heads.is_empty() {
                 "base".into()
             } else {
                 heads
             },
-            if compare_models {
-                "; the models match the database"
-            } else {
-                ""
-            }
         ));
         return Ok(());
     }

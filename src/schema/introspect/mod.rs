@@ -1,6 +1,7 @@
 //! Reads a live database's schema into the same [`Schema`] the models build, ignoring the
 //! tool's own tables.
 
+mod mysql;
 mod postgres;
 mod sqlite;
 pub mod sqlite_ddl;
@@ -18,18 +19,23 @@ pub struct Introspection {
 }
 
 pub async fn introspect(connection: &mut Connection, tables: &Tables) -> Result<Introspection> {
-    let ignored = [bare(&tables.version), bare(&tables.log)];
+    let ignored = [
+        bare(&tables.version),
+        bare(&tables.log),
+        bare(&tables.dirty),
+    ];
     let result = match connection {
         Connection::Postgres(c) => postgres::introspect(c.raw(), &ignored).await,
         Connection::Sqlite(c) => sqlite::introspect(c.raw(), &ignored).await,
-        Connection::Mysql(_) => return Err(Error::Refused(MYSQL_UNSUPPORTED.into())),
+        Connection::Mysql(c) => mysql::introspect(c.raw(), &ignored).await,
     };
     result.map_err(|e| Error::database("cannot read the database schema", e))
 }
 
-/// Autogenerate and the models' half of `check` read PostgreSQL and SQLite schemas only.
-pub const MYSQL_UNSUPPORTED: &str = "reading a MySQL/MariaDB schema is not supported: compare the models with the migrations \
-     in a throwaway PostgreSQL or SQLite database instead, with --scratch-url";
+/// Autogenerate reads MySQL schemas (so `check` compares them) but writes its migrations from
+/// PostgreSQL or SQLite schemas.
+pub const MYSQL_UNSUPPORTED: &str = "autogenerate writes migrations from a PostgreSQL or SQLite schema; build one from the \
+     migrations with --scratch-url postgres://... or --scratch-url sqlite://...";
 
 /// The table name without its schema.
 fn bare(name: &str) -> &str {
