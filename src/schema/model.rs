@@ -211,6 +211,14 @@ impl Schema {
                         column.default = Some(Default::Bool(n != 0));
                     }
                 }
+                // MySQL keeps a unique index as a unique constraint: one thing, not two.
+                let (unique, plain): (Vec<Index>, Vec<Index>) =
+                    table.indexes.drain(..).partition(|i| i.unique);
+                table.indexes = plain;
+                table.uniques.extend(unique.into_iter().map(|i| Unique {
+                    name: i.name,
+                    columns: i.columns,
+                }));
                 // InnoDB treats RESTRICT and NO ACTION alike and reports either.
                 for key in &mut table.foreign_keys {
                     for action in [&mut key.on_delete, &mut key.on_update] {

@@ -188,11 +188,15 @@ async fn every_case_generates_applies_and_reverts_on_each_database() {
     let cases = autogen_cases::all();
     assert!(cases.len() >= 30, "the corpus holds at least 30 changes");
     for case in &cases {
-        for db in Db::transactional() {
-            let kind = if matches!(db, Db::Pg(_)) {
-                Kind::Postgres
-            } else {
-                Kind::Sqlite
+        for db in Db::all() {
+            // MySQL indexes TEXT only with a key length, which the portable model does not carry.
+            if matches!(db, Db::Mysql(_)) && case.name == "change_index_columns" {
+                continue;
+            }
+            let kind = match db {
+                Db::Pg(_) => Kind::Postgres,
+                Db::Sqlite(_) => Kind::Sqlite,
+                Db::Mysql(_) => Kind::Mysql,
             };
             let generated = run_case(case, &db, kind).await;
             insta::assert_snapshot!(format!("{}@{}", case.name, kind.name()), generated);

@@ -309,7 +309,7 @@ fn every_ddl_form_runs_on_mysql() {
 }
 
 #[test]
-fn check_compares_the_models_on_mysql_and_autogenerate_points_to_a_scratch_database() {
+fn check_and_autogenerate_read_mysql_schemas() {
     let db = MysqlDb::new();
     let dir = tempfile::tempdir().expect("dir");
     let run = |args: &[&str]| {
@@ -332,11 +332,41 @@ fn check_compares_the_models_on_mysql_and_autogenerate_points_to_a_scratch_datab
         stdout.contains("models: Detected added index 'ix_tokens_symbol' on 'tokens' (symbol)"),
         "{stdout}"
     );
-    let (code, _, stderr) = run(&["create", "Restore the index", "--autogenerate"]);
-    assert_eq!(code, Some(1));
+    let (code, path, stderr) = run(&[
+        "create",
+        "Restore the index",
+        "--autogenerate",
+        "--rev-id",
+        "feed00000003",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let text = std::fs::read_to_string(dir.path().join(path.trim())).expect("written");
     assert!(
-        stderr.contains("--scratch-url postgres://... or --scratch-url sqlite://..."),
+        text.contains(r#"ddl.create_index("tokens", "ix_tokens_symbol", &["symbol"], false);"#),
+        "{text}"
+    );
+
+    // Not portable DDL: SQL with a MySQL section.
+    std::fs::remove_file(dir.path().join(path.trim())).expect("remove");
+    db.query("CREATE INDEX ix_tokens_symbol ON tokens (symbol)");
+    db.query("ALTER TABLE wallets MODIFY COLUMN label VARCHAR(50)");
+    let (code, path, stderr) = run(&[
+        "create",
+        "Label back to text",
+        "--autogenerate",
+        "--rev-id",
+        "feed00000004",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Detected type change from VARCHAR(50) to TEXT on 'wallets.label'"),
         "{stderr}"
     );
-    assert!(!dir.path().join("migrations").exists(), "nothing written");
+    let text = std::fs::read_to_string(dir.path().join(path.trim())).expect("written");
+    assert!(
+        text.contains(
+            "-- migrate:upgrade mysql\nALTER TABLE \"wallets\" MODIFY COLUMN \"label\" TEXT;"
+        ),
+        "{text}"
+    );
 }

@@ -18,9 +18,6 @@ pub async fn create(
     printer: &Printer,
 ) -> Outcome {
     let comparison = compare(catalog, global, args.scratch_url.as_deref(), printer).await?;
-    if comparison.kind == crate::dialect::Kind::Mysql {
-        return Err(Failure::from(crate::schema::introspect::MYSQL_UNSUPPORTED));
-    }
     let detected = comparison.descriptions();
     for line in &detected {
         printer.note(line);

@@ -32,11 +32,6 @@ pub async fn introspect(connection: &mut Connection, tables: &Tables) -> Result<
     result.map_err(|e| Error::database("cannot read the database schema", e))
 }
 
-/// Autogenerate reads MySQL schemas (so `check` compares them) but writes its migrations from
-/// PostgreSQL or SQLite schemas.
-pub const MYSQL_UNSUPPORTED: &str = "autogenerate writes migrations from a PostgreSQL or SQLite schema; build one from the \
-     migrations with --scratch-url postgres://... or --scratch-url sqlite://...";
-
 /// The table name without its schema.
 fn bare(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)

@@ -259,9 +259,26 @@ pub fn parse_default(raw: &str) -> Option<Default> {
         return Some(Default::Int(n));
     }
     match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
-        Some(inner) => Some(Default::Text(inner.replace("''", "'"))),
+        Some(inner) => Some(Default::Text(unescape(inner))),
         None => Some(Default::Text(text.to_string())),
     }
+}
+
+/// A string literal's content: MariaDB escapes quotes with a backslash, SQL doubles them.
+fn unescape(inner: &str) -> String {
+    let mut out = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '\'' if chars.peek() == Some(&'\'') => {
+                chars.next();
+                out.push('\'');
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -289,5 +306,10 @@ mod tests {
         assert_eq!(parse_default("current_timestamp()"), Some(Default::Now));
         assert_eq!(parse_default("NULL"), None);
         assert_eq!(parse_default("-1"), Some(Default::Int(-1)));
+        assert_eq!(
+            parse_default("'it\\'s'"),
+            Some(Default::Text("it's".into()))
+        );
+        assert_eq!(parse_default("'it''s'"), Some(Default::Text("it's".into())));
     }
 }

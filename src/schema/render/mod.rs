@@ -1,6 +1,7 @@
 //! Renders changes as SQL per dialect, upgrade and downgrade, and as the sections of a new
 //! migration file. Deterministic: the same changes give the same bytes.
 
+mod mysql;
 mod postgres;
 pub mod rust;
 mod sqlite;
@@ -19,8 +20,7 @@ pub fn statements(
     match kind {
         Kind::Postgres => postgres::statements(changes),
         Kind::Sqlite => sqlite::statements(changes, current, desired),
-        // Proven unreachable: `autogenerate::compare` refuses MySQL before anything is rendered.
-        Kind::Mysql => unreachable!("MySQL schemas are not rendered"),
+        Kind::Mysql => mysql::statements(changes, current),
     }
 }
 
