@@ -65,6 +65,19 @@ pub fn parenthesised(expression: &str) -> String {
     }
 }
 
+/// A table constraint for a foreign key, spelled alike by every dialect.
+fn foreign_key(key: &super::model::ForeignKey) -> String {
+    format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        quote(&key.name),
+        quoted_list(&key.columns),
+        quote(&key.ref_table),
+        quoted_list(&key.ref_columns),
+        key.on_delete.sql(),
+        key.on_update.sql()
+    )
+}
+
 /// `CREATE [UNIQUE] INDEX`, spelled alike by PostgreSQL and SQLite.
 fn create_index(table: &str, index: &super::model::Index) -> String {
     format!(

@@ -2,7 +2,9 @@
 //! column types, so a changed value list is `MODIFY COLUMN`; every column change is one
 //! `MODIFY COLUMN` with the whole new definition; unique constraints are dropped as indexes.
 
-use super::{column_head, common_type, create_index, literal, parenthesised, quote, quoted_list};
+use super::{
+    column_head, common_type, create_index, foreign_key, literal, parenthesised, quote, quoted_list,
+};
 use crate::dialect::Kind;
 use crate::schema::diff::Change;
 use crate::schema::model::{Column, ColumnType, ForeignKey, Schema, Table};
@@ -132,18 +134,6 @@ fn column_sql(column: &Column) -> String {
         sql.push_str(&format!(" COMMENT {}", literal(comment)));
     }
     sql
-}
-
-fn foreign_key(key: &ForeignKey) -> String {
-    format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
-        quote(&key.name),
-        quoted_list(&key.columns),
-        quote(&key.ref_table),
-        quoted_list(&key.ref_columns),
-        key.on_delete.sql(),
-        key.on_update.sql()
-    )
 }
 
 fn create_table(table: &Table, out: &mut Vec<String>) {

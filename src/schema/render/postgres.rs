@@ -1,10 +1,10 @@
 //! PostgreSQL: ENUM types created before the tables that use them and dropped after, new
 //! values with `ALTER TYPE ... ADD VALUE`, a removed value by rebuilding the type.
 
-use super::{column_head, common_type, default_sql, literal, quote, quoted_list};
+use super::{column_head, common_type, default_sql, foreign_key, literal, quote, quoted_list};
 use crate::dialect::Kind;
 use crate::schema::diff::Change;
-use crate::schema::model::{Column, ColumnType, Default, EnumType, ForeignKey, Table};
+use crate::schema::model::{Column, ColumnType, Default, EnumType, Table};
 
 pub fn statements(changes: &[Change]) -> Vec<String> {
     let mut out = Vec::new();
@@ -101,18 +101,6 @@ pub fn type_sql(column: &Column) -> String {
 
 fn parenthesised(expression: &str) -> String {
     super::parenthesised(expression)
-}
-
-fn foreign_key(key: &ForeignKey) -> String {
-    format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
-        quote(&key.name),
-        quoted_list(&key.columns),
-        quote(&key.ref_table),
-        quoted_list(&key.ref_columns),
-        key.on_delete.sql(),
-        key.on_update.sql()
-    )
 }
 
 fn create_table(table: &Table, out: &mut Vec<String>) {

@@ -154,15 +154,7 @@ fn create_table(table: &Table, name: &str, out: &mut Vec<String>) {
         lines.push(format!("CONSTRAINT {} CHECK {wrapped}", quote(&check.name)));
     }
     for key in &table.foreign_keys {
-        lines.push(format!(
-            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
-            quote(&key.name),
-            quoted_list(&key.columns),
-            quote(&key.ref_table),
-            quoted_list(&key.ref_columns),
-            key.on_delete.sql(),
-            key.on_update.sql()
-        ));
+        lines.push(super::foreign_key(key));
     }
     out.push(format!(
         "CREATE TABLE {} (\n    {}\n)",
