@@ -195,6 +195,45 @@ impl Connection {
     }
 }
 
+/// Waiting for another runner's lock: growing pauses, one announcement, and the time limit.
+pub(crate) struct LockWait {
+    started: std::time::Instant,
+    pause: Duration,
+    longest: Duration,
+    timeout: Option<Duration>,
+    announced: bool,
+}
+
+impl LockWait {
+    pub(crate) fn new(first: Duration, longest: Duration, timeout: Option<Duration>) -> LockWait {
+        LockWait {
+            started: std::time::Instant::now(),
+            pause: first,
+            longest,
+            timeout,
+            announced: false,
+        }
+    }
+
+    /// Sleeps before the next try; `Err(waited)` once the time limit is reached.
+    pub(crate) async fn pause(&mut self, what: &str) -> std::result::Result<(), Duration> {
+        let waited = self.started.elapsed();
+        if self.timeout.is_some_and(|limit| waited >= limit) {
+            return Err(waited);
+        }
+        if !self.announced {
+            tracing::info!("another runner holds {what}; waiting");
+            self.announced = true;
+        }
+        let left = self
+            .timeout
+            .map_or(self.pause, |limit| limit.saturating_sub(waited));
+        tokio::time::sleep(self.pause.min(left)).await;
+        self.pause = (self.pause * 2).min(self.longest);
+        Ok(())
+    }
+}
+
 /// The database's message for a failed statement, without sqlx's prefixes.
 pub(crate) fn database_message(error: &sqlx::Error) -> String {
     match error {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
-use super::{DirtyMark, Failure, LogEntry, Stored, Work, database_message};
+use super::{DirtyMark, Failure, LockWait, LogEntry, Stored, Work, database_message};
 use crate::error::{Error, Result};
 use crate::runner::history::{Elapsed, Tables, literal};
 use crate::url::DatabaseUrl;
@@ -66,9 +66,11 @@ impl Mysql {
         // GET_LOCK names are server-wide: the database name keeps two databases apart.
         let name = format!("{}:{}", Self::lock_name(tables), self.database().await?);
         let name: String = name.chars().take(64).collect();
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(20);
-        let mut announced = false;
+        let mut wait = LockWait::new(
+            Duration::from_millis(20),
+            Duration::from_millis(500),
+            timeout,
+        );
         loop {
             let acquired: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
                 .bind(&name)
@@ -79,24 +81,17 @@ impl Mysql {
                 self.locked = Some(name);
                 return Ok(());
             }
-            if timeout.is_some_and(|limit| started.elapsed() >= limit) {
+            if let Err(waited) = wait
+                .pause(&format!("the migration lock for {}", tables.version))
+                .await
+            {
                 let holder = self.lock_holder(&name).await;
                 return Err(Error::LockTimeout {
                     table: tables.version.clone(),
-                    waited: started.elapsed(),
+                    waited,
                     holder,
                 });
             }
-            if !announced {
-                tracing::info!(
-                    "another runner holds the migration lock for {}; waiting",
-                    tables.version
-                );
-                announced = true;
-            }
-            let left = timeout.map_or(pause, |limit| limit.saturating_sub(started.elapsed()));
-            tokio::time::sleep(pause.min(left)).await;
-            pause = (pause * 2).min(Duration::from_millis(500));
         }
     }
 

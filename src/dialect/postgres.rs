@@ -3,13 +3,13 @@
 //! step sent as one simple-query message: `BEGIN; ...; bookkeeping; COMMIT`.
 
 use std::str::FromStr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgErrorPosition};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
-use super::{Failure, LogEntry, Stored, Work, database_message};
+use super::{Failure, LockWait, LogEntry, Stored, Work, database_message};
 use crate::error::{Error, Result};
 use crate::runner::history::{Elapsed, Tables};
 use crate::url::DatabaseUrl;
@@ -64,9 +64,11 @@ impl Postgres {
 
     pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
         let key = tables.lock_key();
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(20);
-        let mut announced = false;
+        let mut wait = LockWait::new(
+            Duration::from_millis(20),
+            Duration::from_millis(500),
+            timeout,
+        );
         loop {
             let (acquired, pid): (bool, i32) =
                 sqlx::query_as("SELECT pg_try_advisory_lock($1), pg_backend_pid()")
@@ -79,24 +81,17 @@ impl Postgres {
                 self.locked = Some(key);
                 return Ok(());
             }
-            if timeout.is_some_and(|limit| started.elapsed() >= limit) {
+            if let Err(waited) = wait
+                .pause(&format!("the migration lock for {}", tables.version))
+                .await
+            {
                 let holder = self.lock_holder(key).await;
                 return Err(Error::LockTimeout {
                     table: tables.version.clone(),
-                    waited: started.elapsed(),
+                    waited,
                     holder,
                 });
             }
-            if !announced {
-                tracing::info!(
-                    "another runner holds the migration lock for {}; waiting",
-                    tables.version
-                );
-                announced = true;
-            }
-            let left = timeout.map_or(pause, |limit| limit.saturating_sub(started.elapsed()));
-            tokio::time::sleep(pause.min(left)).await;
-            pause = (pause * 2).min(Duration::from_millis(500));
         }
     }
 

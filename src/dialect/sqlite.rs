@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
-use super::{Failure, LogEntry, Stored, Work, database_message};
+use super::{Failure, LockWait, LogEntry, Stored, Work, database_message};
 use crate::error::{Error, Result};
 use crate::runner::history::{Elapsed, Tables};
 use crate::url::DatabaseUrl;
@@ -64,31 +64,24 @@ impl Sqlite {
             message,
         };
         let file = File::open(path).map_err(|e| lock_error(e.to_string()))?;
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(5);
-        let mut announced = false;
+        let mut wait = LockWait::new(
+            Duration::from_millis(5),
+            Duration::from_millis(200),
+            timeout,
+        );
         loop {
             match file.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    if timeout.is_some_and(|limit| started.elapsed() >= limit) {
+                    if let Err(waited) =
+                        wait.pause(&format!("the lock on {}", path.display())).await
+                    {
                         return Err(Error::LockTimeout {
                             table: path.display().to_string(),
-                            waited: started.elapsed(),
+                            waited,
                             holder: "another process that has the database file locked".into(),
                         });
                     }
-                    if !announced {
-                        tracing::info!(
-                            "another runner holds the lock on {}; waiting",
-                            path.display()
-                        );
-                        announced = true;
-                    }
-                    let left =
-                        timeout.map_or(pause, |limit| limit.saturating_sub(started.elapsed()));
-                    tokio::time::sleep(pause.min(left)).await;
-                    pause = (pause * 2).min(Duration::from_millis(200));
                 }
                 Err(std::fs::TryLockError::Error(e)) => return Err(lock_error(e.to_string())),
             }

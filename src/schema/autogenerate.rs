@@ -90,6 +90,12 @@ pub async fn compare(runner: &Runner<'_>, models: &Schema) -> Result<Comparison>
              run `aurora-migrate upgrade heads` first, or pass --scratch-url to build that schema in a throwaway database"
         )));
     }
+    compare_schema(runner, models).await
+}
+
+/// Compares `models` with the database's schema, for a caller that has already checked that
+/// the database is at the heads (as `check` has).
+pub async fn compare_schema(runner: &Runner<'_>, models: &Schema) -> Result<Comparison> {
     let introspection = runner.introspect().await?;
     let kind = runner.url().kind();
     let current = introspection.schema.normalized(kind);

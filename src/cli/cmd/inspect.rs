@@ -184,7 +184,7 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     }
     if problems.is_empty() {
         let comparison =
-            crate::schema::autogenerate::compare(runner, &crate::models::schema()).await?;
+            crate::schema::autogenerate::compare_schema(runner, &crate::models::schema()).await?;
         problems.extend(
             comparison
                 .descriptions()

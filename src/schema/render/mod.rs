@@ -65,6 +65,31 @@ pub fn parenthesised(expression: &str) -> String {
     }
 }
 
+/// `CREATE TABLE name (...)` from the dialect's column and key lines, followed by the table's
+/// unique, check and foreign-key constraints, which every dialect spells alike.
+fn create_table_sql(name: &str, mut lines: Vec<String>, table: &super::model::Table) -> String {
+    for unique in &table.uniques {
+        lines.push(format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            quote(&unique.name),
+            quoted_list(&unique.columns)
+        ));
+    }
+    for check in &table.checks {
+        lines.push(format!(
+            "CONSTRAINT {} CHECK {}",
+            quote(&check.name),
+            parenthesised(&check.expression)
+        ));
+    }
+    lines.extend(table.foreign_keys.iter().map(foreign_key));
+    format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        quote(name),
+        lines.join(",\n    ")
+    )
+}
+
 /// A table constraint for a foreign key, spelled alike by every dialect.
 fn foreign_key(key: &super::model::ForeignKey) -> String {
     format!(

@@ -141,28 +141,7 @@ fn create_table(table: &Table, out: &mut Vec<String>) {
     if !table.primary_key.is_empty() {
         lines.push(format!("PRIMARY KEY ({})", quoted_list(&table.primary_key)));
     }
-    for unique in &table.uniques {
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            quote(&unique.name),
-            quoted_list(&unique.columns)
-        ));
-    }
-    for check in &table.checks {
-        lines.push(format!(
-            "CONSTRAINT {} CHECK {}",
-            quote(&check.name),
-            parenthesised(&check.expression)
-        ));
-    }
-    for key in &table.foreign_keys {
-        lines.push(foreign_key(key));
-    }
-    out.push(format!(
-        "CREATE TABLE {} (\n    {}\n)",
-        quote(&table.name),
-        lines.join(",\n    ")
-    ));
+    out.push(super::create_table_sql(&table.name, lines, table));
     for index in &table.indexes {
         out.push(create_index(&table.name, index));
     }

@@ -141,26 +141,7 @@ fn create_table(table: &Table, name: &str, out: &mut Vec<String>) {
     if rowid.is_none() && !table.primary_key.is_empty() {
         lines.push(format!("PRIMARY KEY ({})", quoted_list(&table.primary_key)));
     }
-    for unique in &table.uniques {
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            quote(&unique.name),
-            quoted_list(&unique.columns)
-        ));
-    }
-    for check in &table.checks {
-        let expression = &check.expression;
-        let wrapped = super::parenthesised(expression);
-        lines.push(format!("CONSTRAINT {} CHECK {wrapped}", quote(&check.name)));
-    }
-    for key in &table.foreign_keys {
-        lines.push(super::foreign_key(key));
-    }
-    out.push(format!(
-        "CREATE TABLE {} (\n    {}\n)",
-        quote(name),
-        lines.join(",\n    ")
-    ));
+    out.push(super::create_table_sql(name, lines, table));
     if name == table.name {
         for index in &table.indexes {
             render(
