@@ -124,3 +124,26 @@ fn several_heads_are_a_warning_not_an_error() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_file_that_is_not_utf8_or_has_nothing_to_do_stops_the_build() {
+    let dir = tempfile::tempdir().expect("dir");
+    let header = "-- A migration\n--\n-- Revision ID: {id}\n-- Revises:\n\n";
+    let mut latin1 = header.replace("{id}", "n1").into_bytes();
+    latin1.extend_from_slice(b"-- migrate:upgrade\nSELECT 'caf\xe9';\n\n-- migrate:downgrade\n");
+    std::fs::write(dir.path().join("n1_latin1.sql"), latin1).expect("write");
+    let empty = header.replace("{id}", "e1") + "-- migrate:upgrade\n\n-- migrate:downgrade\n";
+    std::fs::write(dir.path().join("e1_empty.sql"), empty).expect("write");
+    let (ok, _, stderr, embedded) = run_build(dir.path().to_str().expect("utf-8 path"));
+    assert!(!ok && embedded.is_none());
+    assert!(
+        stderr.contains("n1_latin1.sql:7: the file is not valid UTF-8; save it as UTF-8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "e1_empty.sql:6: the upgrade section is empty; write its SQL, or delete the file"
+        ),
+        "{stderr}"
+    );
+}
