@@ -1,5 +1,5 @@
 //! Embeds the migrations into the binary. Reads `migrations/` (or `$AURORA_MIGRATIONS_DIR`),
-//! validates every file and the revision graph with the library's own parser, and writes
+//! validates every file and the revision graph with the engine's own parser, and writes
 //! `$OUT_DIR/embedded.rs`. A broken migration stops the build with `path:line: message`.
 #![allow(dead_code)]
 
@@ -7,13 +7,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-#[path = "src/migration"]
+#[path = "engine/src/migration"]
 mod migration {
     pub mod parse;
     pub mod scan;
     pub mod sql;
 }
-#[path = "src/revision"]
+#[path = "engine/src/revision"]
 mod revision {
     pub mod graph;
 }
@@ -100,7 +100,7 @@ fn catalogue(scan: &Scan) -> String {
             file.parsed.header.revision
         );
     }
-    out.push_str("\npub(crate) static MIGRATIONS: &[Embedded] = &[\n");
+    out.push_str("\npub static MIGRATIONS: &[Embedded] = &[\n");
     for file in &scan.files {
         let header = &file.parsed.header;
         let body = match file.kind {

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use aurora_migrate::runner::scratch::Scratch;
-use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner};
+use aurora_migrate::{DatabaseUrl, Options, Runner};
 use std::str::FromStr;
 
 use sqlx::postgres::PgConnectOptions;
@@ -47,7 +47,7 @@ async fn main() {
     let scratch = Scratch::create(&server)
         .await
         .expect("PostgreSQL must be running for this benchmark");
-    let catalog = Catalog::embedded().expect("catalogue");
+    let catalog = aurora_migrations::catalog().expect("catalogue");
     let runner = Runner::new(&catalog, scratch.url().clone(), Options::default()).expect("runner");
     let options = PgConnectOptions::from_str(&server_text)
         .expect("URL")

@@ -1,35 +1,13 @@
-//! Aurora Migrate: database migrations that travel inside one binary.
+//! The Aurora application's migrations, validated and embedded by `build.rs`.
 //!
-//! `build.rs` validates and embeds `migrations/`; [`migration::Catalog::embedded`] turns them
-//! into a revision graph with Alembic's semantics; [`runner::Runner`] applies a plan through
-//! sqlx to PostgreSQL or SQLite under a lock, one transaction per migration.
-//!
-//! ```no_run
-//! # async fn start() -> Result<(), aurora_migrate::Error> {
-//! use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
-//! let catalog = Catalog::embedded()?;
-//! let url = DatabaseUrl::parse("sqlite://aurora.db")?;
-//! let runner = Runner::new(&catalog, url, Options::default())?;
-//! runner.upgrade(&Target::Head, &mut |step| println!("applied {}", step.revision)).await?;
-//! # Ok(()) }
-//! ```
+//! This crate holds data only, so that adding a migration recompiles it and the
+//! `aurora-migrate` binary, never the engine (`aurora_migrate`).
 
-// Rust migrations are compiled inside this crate yet written as a user would write them.
-extern crate self as aurora_migrate;
+use aurora_migrate::migration::{Body, Catalog, Embedded, MigrationError};
 
-pub mod cli;
-pub mod ddl;
-pub mod dialect;
-pub mod error;
-pub mod migration;
-pub mod models;
-pub mod revision;
-pub mod runner;
-pub mod schema;
-pub mod url;
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
-pub use error::{Error, Result};
-pub use migration::{Catalog, Migration};
-pub use revision::Target;
-pub use runner::{Options, Run, Runner, StepReport};
-pub use url::DatabaseUrl;
+/// The embedded migrations with their revision graph.
+pub fn catalog() -> Result<Catalog, MigrationError> {
+    Catalog::from_embedded(MIGRATIONS)
+}

@@ -1,5 +1,5 @@
-//! The `aurora-migrate` command: parse arguments, run, map the outcome to an exit code.
+//! The `aurora-migrate` command: the engine's command line over the embedded migrations.
 
 fn main() -> std::process::ExitCode {
-    aurora_migrate::cli::main()
+    aurora_migrate::cli::main(aurora_migrations::MIGRATIONS)
 }

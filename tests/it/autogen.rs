@@ -206,7 +206,7 @@ async fn every_case_generates_applies_and_reverts_on_each_database() {
 
 #[tokio::test]
 async fn the_shipped_models_match_the_migrations() {
-    let catalog = Catalog::embedded().expect("embedded");
+    let catalog = aurora_migrations::catalog().expect("embedded");
     for db in Db::all() {
         let runner = Runner::new(
             &catalog,

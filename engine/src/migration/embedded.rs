@@ -1,9 +1,12 @@
-//! The migrations `build.rs` found, compiled into the binary: data only.
+//! Migrations compiled into a binary by a `build.rs`: the data type it generates, data only.
 
 use super::Body;
 
-/// One embedded migration file, as `build.rs` parsed it.
-pub(crate) struct Embedded {
+/// One embedded migration file, as the build script parsed and validated it.
+///
+/// A build script writes a `static` slice of these (see the workspace's `build.rs`) and hands
+/// it to [`Catalog::from_embedded`](super::Catalog::from_embedded).
+pub struct Embedded {
     pub file_name: &'static str,
     pub id: &'static str,
     pub message: &'static str,
@@ -15,5 +18,3 @@ pub(crate) struct Embedded {
     pub source: &'static str,
     pub body: Body,
 }
-
-include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::migration::Catalog;
+use crate::migration::{Catalog, Embedded};
 use crate::runner::interrupt::Interrupt;
 use crate::runner::{Options, Runner};
 use crate::url::{DEFAULT_URL, DatabaseUrl};
@@ -193,8 +193,9 @@ failure_from!(
 
 pub type Outcome = Result<(), Failure>;
 
-/// Runs the command line and returns its exit code.
-pub fn main() -> ExitCode {
+/// Runs the command line over the migrations a build script embedded, and returns its exit
+/// code.
+pub fn main(migrations: &'static [Embedded]) -> ExitCode {
     let env_file = load_env_file();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -220,7 +221,7 @@ pub fn main() -> ExitCode {
         }
     };
     let interrupt = Interrupt::new();
-    match runtime.block_on(run_until_interrupted(cli, &printer, &interrupt)) {
+    match runtime.block_on(run_until_interrupted(migrations, cli, &printer, &interrupt)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             printer.error(&failure.message);
@@ -231,7 +232,12 @@ pub fn main() -> ExitCode {
 
 /// Runs the command; on SIGINT/SIGTERM a command that changes the database gets a grace
 /// period to roll back and release its lock, others stop at once.
-async fn run_until_interrupted(cli: Cli, printer: &Printer, interrupt: &Interrupt) -> Outcome {
+async fn run_until_interrupted(
+    migrations: &[Embedded],
+    cli: Cli,
+    printer: &Printer,
+    interrupt: &Interrupt,
+) -> Outcome {
     interrupt.listen_for_signals();
     let grace = match cli.command {
         Command::Upgrade { .. }
@@ -240,7 +246,7 @@ async fn run_until_interrupted(cli: Cli, printer: &Printer, interrupt: &Interrup
         | Command::Reset { .. } => ROLLBACK_GRACE,
         _ => Duration::ZERO,
     };
-    let command = run(cli, printer, interrupt.clone());
+    let command = run(migrations, cli, printer, interrupt.clone());
     tokio::pin!(command);
     tokio::select! {
         result = &mut command => result,
@@ -267,8 +273,13 @@ fn load_env_file() -> Result<(), String> {
     }
 }
 
-async fn run(cli: Cli, printer: &Printer, interrupt: Interrupt) -> Outcome {
-    let catalog = Catalog::embedded()?;
+async fn run(
+    migrations: &[Embedded],
+    cli: Cli,
+    printer: &Printer,
+    interrupt: Interrupt,
+) -> Outcome {
+    let catalog = Catalog::from_embedded(migrations)?;
     // Only the commands that read or change a database connect to one.
     let runner_with = |force: bool| runner(&catalog, &cli.global, printer, &interrupt, force);
     let database = || runner_with(false);

@@ -7,6 +7,7 @@ pub mod parse;
 pub mod scan;
 pub mod sql;
 
+pub use embedded::Embedded;
 use sha2::{Digest, Sha256};
 
 use crate::ddl::Ddl;
@@ -166,10 +167,10 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The migrations compiled into this binary.
-    pub fn embedded() -> Result<Catalog, MigrationError> {
+    /// The migrations a build script compiled into the binary.
+    pub fn from_embedded(embedded: &[Embedded]) -> Result<Catalog, MigrationError> {
         let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let migrations = embedded::MIGRATIONS
+        let migrations = embedded
             .iter()
             .map(|e| Migration {
                 file_name: e.file_name.to_string(),
