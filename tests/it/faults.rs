@@ -270,3 +270,40 @@ fn downgrades_racing_upgrades_leave_a_consistent_database() {
         );
     }
 }
+
+/// SQLite enforces foreign keys per migration, before the commit: a migration that leaves a
+/// row pointing at nothing is rolled back whole, and the error names the tables.
+#[tokio::test]
+async fn on_sqlite_a_migration_that_orphans_rows_is_rolled_back() {
+    let db = crate::support::SqliteDb::new();
+    let catalog = crate::support::catalog("orphan_rows");
+    let runner = Runner::new(
+        &catalog,
+        DatabaseUrl::parse(&db.url).unwrap(),
+        Options::default(),
+    )
+    .expect("runner");
+    let error = runner
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("o2")
+            && text.contains(
+                "leaves 1 row(s) breaking foreign keys (first: a row of children references a missing parents row)"
+            ),
+        "{text}"
+    );
+    assert_eq!(db.query("SELECT version_num FROM alembic_version"), ["o1"]);
+    assert!(
+        db.query("SELECT id FROM parents").is_empty(),
+        "o2 rolled back"
+    );
+    // The log's timing is taken by SQLite's clock inside the migration's batch.
+    let timing = db.query(
+        "SELECT CAST(execution_ms AS TEXT) FROM alembic_version_aurora_log WHERE revision = 'o1'",
+    );
+    let millis: i64 = timing[0].parse().expect("execution_ms recorded");
+    assert!((0..60_000).contains(&millis), "{millis}");
+}

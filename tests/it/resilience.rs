@@ -286,11 +286,12 @@ async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock
             },
         )
         .unwrap();
+        // Reverting s1 needs the lock (re-running the slow s2 would only take time).
         let run = again
-            .upgrade(&Target::Head, &mut |_| {})
+            .downgrade(&Target::Base, &mut |_| {})
             .await
             .expect("the lock was released");
-        assert_eq!(run.current, ["s3"]);
+        assert!(run.current.is_empty(), "{}: {:?}", db.name(), run.current);
     }
 }
 

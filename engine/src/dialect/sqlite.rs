@@ -1,0 +1,349 @@
+//! SQLite: runners are serialised by an exclusive lock on the database file (SQLite's own
+//! locks are per transaction, a run spans many); each step runs in one transaction.
+
+use std::fs::File;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::StreamExt;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
+
+use super::{Failure, LockWait, LogEntry, Stored, Work, database_message};
+use crate::error::{Error, Result};
+use crate::runner::history::{Elapsed, Tables};
+use crate::runner::interrupt::Interrupt;
+use crate::url::DatabaseUrl;
+
+pub struct Sqlite {
+    connection: SqliteConnection,
+    path: Option<std::path::PathBuf>,
+    lock: Option<File>,
+    /// True while a transactional migration runs: only those may be stopped mid-statement.
+    interruptible: Arc<AtomicBool>,
+    session_ready: bool,
+}
+
+/// A TEMP view whose INSERT trigger fails when a row breaks a foreign key: it lets the check
+/// travel in the migration's batch and stop it before the bookkeeping and the commit. TEMP
+/// objects live with the connection and never touch the database file.
+const GUARD_DDL: &str = "CREATE TEMP VIEW IF NOT EXISTS aurora_foreign_key_check(ok) AS SELECT 1 WHERE 0;
+CREATE TEMP TRIGGER IF NOT EXISTS aurora_foreign_key_check INSTEAD OF INSERT ON aurora_foreign_key_check
+BEGIN SELECT RAISE(ABORT, 'foreign key check failed') WHERE EXISTS (SELECT 1 FROM pragma_foreign_key_check); END";
+const GUARD_CALL: &str = "INSERT INTO temp.aurora_foreign_key_check VALUES (1);\n";
+
+/// Virtual-machine steps between two looks at the interrupt: microseconds apart.
+const PROGRESS_STEPS: i32 = 10_000;
+
+/// SQLite's result code for a statement stopped by the progress handler.
+const SQLITE_INTERRUPT: &str = "9";
+
+impl Sqlite {
+    pub async fn open(url: &DatabaseUrl, create: bool, timeout: Duration) -> Result<Sqlite> {
+        let connect_error = |message: String| Error::Connect {
+            url: url.to_string(),
+            message,
+        };
+        let options = SqliteConnectOptions::from_str(url.driver_url())
+            .map_err(|e| connect_error(e.to_string()))?
+            .create_if_missing(create)
+            .busy_timeout(timeout)
+            // SQLite's own default. A table rebuild drops and renames tables, which enforced
+            // foreign keys would turn into cascading deletes; each migration is checked with
+            // `PRAGMA foreign_key_check` before it commits instead.
+            .foreign_keys(false);
+        let connection = match tokio::time::timeout(timeout, options.connect()).await {
+            Err(_) => {
+                return Err(Error::ConnectTimeout {
+                    url: url.to_string(),
+                    timeout,
+                });
+            }
+            Ok(Err(e)) => return Err(connect_error(database_message(&e))),
+            Ok(Ok(connection)) => connection,
+        };
+        Ok(Sqlite {
+            connection,
+            path: url.sqlite_path().cloned(),
+            lock: None,
+            interruptible: Arc::default(),
+            session_ready: false,
+        })
+    }
+
+    /// The driver's connection, for schema introspection.
+    pub(crate) fn raw(&mut self) -> &mut SqliteConnection {
+        &mut self.connection
+    }
+
+    pub async fn lock(&mut self, timeout: Option<Duration>) -> Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(()); // in memory: no other process can see it
+        };
+        let lock_error = |message: String| Error::FileLock {
+            path: path.display().to_string(),
+            message,
+        };
+        let file = File::open(path).map_err(|e| lock_error(e.to_string()))?;
+        let mut wait = LockWait::new(
+            Duration::from_millis(5),
+            Duration::from_millis(200),
+            timeout,
+        );
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if let Err(waited) =
+                        wait.pause(&format!("the lock on {}", path.display())).await
+                    {
+                        return Err(Error::LockTimeout {
+                            table: path.display().to_string(),
+                            waited,
+                            holder: "another process that has the database file locked".into(),
+                        });
+                    }
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(lock_error(e.to_string())),
+            }
+        }
+        self.lock = Some(file);
+        Ok(())
+    }
+
+    pub fn unlock(&mut self) -> Result<()> {
+        if let Some(file) = self.lock.take() {
+            file.unlock().map_err(|e| Error::FileLock {
+                path: self.path_text(),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn path_text(&self) -> String {
+        self.path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| ":memory:".into())
+    }
+
+    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2)",
+        )
+        .bind(&tables.version)
+        .bind(&tables.log)
+        .fetch_all(&mut self.connection)
+        .await
+        .map_err(|e| Error::database("cannot read the version table", e))?;
+        let mut stored = Stored {
+            tables_exist: names.len() == 2,
+            ..Stored::default()
+        };
+        if names.contains(&tables.version) {
+            stored.rows = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT version_num FROM {}",
+                tables.version_sql()
+            )))
+            .fetch_all(&mut self.connection)
+            .await
+            .map_err(|e| Error::database("cannot read the version table", e))?;
+        }
+        if names.contains(&tables.log) {
+            let sql = format!(
+                "SELECT revision, checksum, CAST(applied_at AS TEXT), execution_ms FROM {}",
+                tables.log_sql()
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(&mut self.connection)
+                .await
+                .map_err(|e| Error::database("cannot read the migration log", e))?;
+            stored.log = rows
+                .iter()
+                .map(|row| LogEntry {
+                    revision: row.get(0),
+                    checksum: row.get(1),
+                    applied_at: row.get(2),
+                    execution_ms: row.get(3),
+                })
+                .collect();
+        }
+        Ok(stored)
+    }
+
+    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+        self.execute("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| Error::database("cannot start a transaction", e))?;
+        for statement in statements {
+            if let Err(e) = self.execute(statement).await {
+                let _ = self.execute("ROLLBACK").await;
+                return Err(Error::database("cannot write the version table", e));
+            }
+        }
+        self.execute("COMMIT")
+            .await
+            .map_err(|e| Error::database("cannot commit", e))
+    }
+
+    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        if !work.transactional {
+            return self.apply_alone(work).await;
+        }
+        self.prepare_session(work.interrupt)
+            .await
+            .map_err(|e| Failure::new(None, database_message(&e)))?;
+        let since = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        // One call to the driver's worker thread per migration: SQLite runs the batch statement
+        // by statement and stops at the first error, after one result per statement that ran.
+        let mut batch = String::from("BEGIN IMMEDIATE;\n");
+        for statement in work.statements {
+            batch.push_str(&statement.text);
+            batch.push_str(";\n");
+        }
+        let checks_keys = !only_creates(work);
+        if checks_keys {
+            batch.push_str(GUARD_CALL);
+        }
+        for statement in (work.bookkeeping)(Elapsed::SinceEpochMillis(since)) {
+            batch.push_str(&statement);
+            batch.push_str(";\n");
+        }
+        batch.push_str("COMMIT");
+        self.interruptible.store(true, Ordering::SeqCst);
+        let (completed, error) = self.run_batch(batch).await;
+        self.interruptible.store(false, Ordering::SeqCst);
+        let Some(error) = error else {
+            return Ok(());
+        };
+        let count = work.statements.len();
+        // The first result is BEGIN's; none at all means the transaction never started.
+        let failure = match completed.checked_sub(1) {
+            None => Failure::new(None, database_message(&error)),
+            Some(index) if interrupted(work, &error) => Failure {
+                interrupted: true,
+                ..Failure::new((index < count).then_some(index), "interrupted".into())
+            },
+            Some(index) if index < count => Failure::new(Some(index), database_message(&error)),
+            Some(index) if checks_keys && index == count => match self.foreign_key_check().await {
+                Err(failure) => failure,
+                Ok(()) => Failure::new(None, database_message(&error)),
+            },
+            Some(_) => Failure::new(None, database_message(&error)),
+        };
+        let _ = self.execute("ROLLBACK").await;
+        Err(failure)
+    }
+
+    /// `Transaction: none`: each statement alone, then the bookkeeping in its own transaction.
+    async fn apply_alone(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        let started = Instant::now();
+        for (index, statement) in work.statements.iter().enumerate() {
+            if let Err(e) = self.execute(&statement.text).await {
+                return Err(Failure::new(Some(index), database_message(&e)));
+            }
+        }
+        if !only_creates(work) {
+            self.foreign_key_check().await?;
+        }
+        let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
+        self.run_in_transaction(&bookkeeping)
+            .await
+            .map_err(|e| Failure::new(None, e.to_string()))
+    }
+
+    /// Runs a batch; returns how many statements completed, and the error that stopped it.
+    async fn run_batch(&mut self, batch: String) -> (usize, Option<sqlx::Error>) {
+        let mut completed = 0usize;
+        let mut results = sqlx::raw_sql(AssertSqlSafe(batch)).execute_many(&mut self.connection);
+        while let Some(result) = results.next().await {
+            match result {
+                Ok(_) => completed += 1,
+                Err(e) => return (completed, Some(e)),
+            }
+        }
+        (completed, None)
+    }
+
+    /// Once per connection, before the first migration: the foreign-key guard, and a progress
+    /// handler that lets an interrupt stop the statement SQLite is running.
+    async fn prepare_session(
+        &mut self,
+        interrupt: Option<&Interrupt>,
+    ) -> std::result::Result<(), sqlx::Error> {
+        if self.session_ready {
+            return Ok(());
+        }
+        self.execute(GUARD_DDL).await?;
+        if let Some(interrupt) = interrupt {
+            let interrupt = interrupt.clone();
+            let interruptible = Arc::clone(&self.interruptible);
+            self.connection
+                .lock_handle()
+                .await?
+                .set_progress_handler(PROGRESS_STEPS, move || {
+                    !(interruptible.load(Ordering::SeqCst) && interrupt.raised().is_some())
+                });
+        }
+        self.session_ready = true;
+        Ok(())
+    }
+
+    /// Rows the migration left pointing at nothing.
+    async fn foreign_key_check(&mut self) -> std::result::Result<(), Failure> {
+        let fail = |message: String| Failure::new(None, message);
+        let rows = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut self.connection)
+            .await
+            .map_err(|e| fail(database_message(&e)))?;
+        match rows.first() {
+            None => Ok(()),
+            Some(row) => {
+                let (table, parent): (String, String) = (row.get(0), row.get(2));
+                Err(fail(format!(
+                    "the migration leaves {} row(s) breaking foreign keys (first: a row of {table} references a missing {parent} row); \
+                     fix the data in the migration",
+                    rows.len()
+                )))
+            }
+        }
+    }
+
+    async fn execute(&mut self, sql: &str) -> std::result::Result<(), sqlx::Error> {
+        sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+            .execute(&mut self.connection)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.unlock();
+        let _ = self.connection.close().await;
+    }
+}
+
+/// Statements that only create objects cannot break a reference; the check scans every table,
+/// so it is skipped for them.
+fn only_creates(work: &Work<'_>) -> bool {
+    work.statements.iter().all(|s| {
+        s.text
+            .trim_start()
+            .get(..6)
+            .is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))
+    })
+}
+
+/// The batch stopped because the interrupt was raised, not because a statement failed.
+fn interrupted(work: &Work<'_>, error: &sqlx::Error) -> bool {
+    work.interrupt.is_some_and(|i| i.raised().is_some())
+        && error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == SQLITE_INTERRUPT)
+}
