@@ -59,9 +59,15 @@ impl Tables {
             Kind::Postgres => "TIMESTAMPTZ",
             Kind::Sqlite | Kind::Mysql => "TIMESTAMP",
         };
+        // On SQLite a table keyed by text is one B-tree instead of a table and its index: each
+        // migration's commit writes fewer pages.
+        let options = match kind {
+            Kind::Sqlite => " WITHOUT ROWID",
+            Kind::Postgres | Kind::Mysql => "",
+        };
         let mut statements = vec![
             format!(
-                "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num))",
+                "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num)){options}",
                 self.version_sql(),
                 quote(&format!(
                     "{}_pkc",
@@ -70,7 +76,7 @@ impl Tables {
             ),
             format!(
                 "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, checksum VARCHAR(64) NOT NULL, \
-                 applied_at {timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_ms BIGINT)",
+                 applied_at {timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_ms BIGINT){options}",
                 self.log_sql()
             ),
         ];
@@ -109,19 +115,29 @@ pub fn step_statements(
     elapsed: Elapsed,
 ) -> Vec<String> {
     let mut statements = Vec::new();
-    if !delete_rows.is_empty() {
+    if let ([old], [new]) = (delete_rows, insert_rows) {
+        // A step along a branch moves one row, as Alembic does it.
         statements.push(format!(
-            "DELETE FROM {} WHERE version_num IN ({})",
+            "UPDATE {} SET version_num = {} WHERE version_num = {}",
             tables.version_sql(),
-            literals(delete_rows)
+            literal(new),
+            literal(old)
         ));
-    }
-    for row in insert_rows {
-        statements.push(format!(
-            "INSERT INTO {} (version_num) VALUES ({})",
-            tables.version_sql(),
-            literal(row)
-        ));
+    } else {
+        if !delete_rows.is_empty() {
+            statements.push(format!(
+                "DELETE FROM {} WHERE version_num IN ({})",
+                tables.version_sql(),
+                literals(delete_rows)
+            ));
+        }
+        for row in insert_rows {
+            statements.push(format!(
+                "INSERT INTO {} (version_num) VALUES ({})",
+                tables.version_sql(),
+                literal(row)
+            ));
+        }
     }
     if let Some(revision) = unlogged {
         statements.push(format!(
@@ -144,13 +160,17 @@ pub fn step_statements(
             }
             _ => "NULL".to_string(),
         };
+        // A revision applied again (after a downgrade by another tool, say) replaces its entry.
+        let (insert, conflict) = match kind {
+            Kind::Postgres => (
+                "INSERT INTO",
+                " ON CONFLICT (revision) DO UPDATE SET checksum = EXCLUDED.checksum, \
+                 applied_at = EXCLUDED.applied_at, execution_ms = EXCLUDED.execution_ms",
+            ),
+            Kind::Sqlite | Kind::Mysql => ("REPLACE INTO", ""),
+        };
         statements.push(format!(
-            "DELETE FROM {} WHERE revision = {}",
-            tables.log_sql(),
-            literal(revision)
-        ));
-        statements.push(format!(
-            "INSERT INTO {} (revision, checksum, applied_at, execution_ms) VALUES ({}, {}, CURRENT_TIMESTAMP, {millis})",
+            "{insert} {} (revision, checksum, applied_at, execution_ms) VALUES ({}, {}, CURRENT_TIMESTAMP, {millis}){conflict}",
             tables.log_sql(),
             literal(revision),
             literal(checksum)
@@ -214,6 +234,39 @@ mod tests {
             sql[1],
             "INSERT INTO \"alembic_version\" (version_num) VALUES ('m')"
         );
-        assert!(sql[3].ends_with("VALUES ('m', 'ff', CURRENT_TIMESTAMP, 3)"));
+        assert_eq!(
+            sql[2],
+            "REPLACE INTO \"alembic_version_aurora_log\" (revision, checksum, applied_at, execution_ms) \
+             VALUES ('m', 'ff', CURRENT_TIMESTAMP, 3)"
+        );
+        assert_eq!(sql.len(), 3);
+    }
+
+    #[test]
+    fn a_step_along_a_branch_moves_its_row_and_upserts_the_log() {
+        let tables = Tables::new("alembic_version").unwrap();
+        let sql = step_statements(
+            Kind::Postgres,
+            &tables,
+            &["a"],
+            &["b"],
+            Some(("b", "ff")),
+            None,
+            Elapsed::ServerClock,
+        );
+        assert_eq!(
+            sql[0],
+            "UPDATE \"alembic_version\" SET version_num = 'b' WHERE version_num = 'a'"
+        );
+        assert!(
+            sql[1].starts_with("INSERT INTO \"alembic_version_aurora_log\"")
+                && sql[1].ends_with(
+                    "ON CONFLICT (revision) DO UPDATE SET checksum = EXCLUDED.checksum, \
+                     applied_at = EXCLUDED.applied_at, execution_ms = EXCLUDED.execution_ms"
+                ),
+            "{}",
+            sql[1]
+        );
+        assert_eq!(sql.len(), 2);
     }
 }
