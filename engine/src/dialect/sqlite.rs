@@ -132,6 +132,7 @@ impl Sqlite {
     }
 
     pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        let read_error = |e| Error::database("cannot read the version table", e);
         let names: Vec<String> = sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2)",
         )
@@ -139,39 +140,53 @@ impl Sqlite {
         .bind(&tables.log)
         .fetch_all(&mut self.connection)
         .await
-        .map_err(|e| Error::database("cannot read the version table", e))?;
+        .map_err(read_error)?;
         let mut stored = Stored {
             tables_exist: names.len() == 2,
             ..Stored::default()
         };
-        if names.contains(&tables.version) {
-            stored.rows = sqlx::query_scalar(AssertSqlSafe(format!(
-                "SELECT version_num FROM {}",
-                tables.version_sql()
-            )))
-            .fetch_all(&mut self.connection)
+        // Each row would cross the driver's worker thread alone; one aggregated row of each
+        // table crosses once, whatever the length of the history.
+        let aggregate = |present: bool, sql: String| {
+            if present { sql } else { "NULL".to_string() }
+        };
+        let sql = format!(
+            "SELECT ({}), ({})",
+            aggregate(
+                names.contains(&tables.version),
+                format!(
+                    "SELECT group_concat(version_num, char(31)) FROM {}",
+                    tables.version_sql()
+                )
+            ),
+            aggregate(
+                names.contains(&tables.log),
+                format!(
+                    "SELECT group_concat(revision || char(30) || checksum || char(30) || \
+                     CAST(applied_at AS TEXT) || char(30) || coalesce(execution_ms, ''), char(31)) FROM {}",
+                    tables.log_sql()
+                )
+            ),
+        );
+        let (rows, log): (Option<String>, Option<String>) = sqlx::query_as(AssertSqlSafe(sql))
+            .fetch_one(&mut self.connection)
             .await
-            .map_err(|e| Error::database("cannot read the version table", e))?;
-        }
-        if names.contains(&tables.log) {
-            let sql = format!(
-                "SELECT revision, checksum, CAST(applied_at AS TEXT), execution_ms FROM {}",
-                tables.log_sql()
-            );
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .fetch_all(&mut self.connection)
-                .await
-                .map_err(|e| Error::database("cannot read the migration log", e))?;
-            stored.log = rows
-                .iter()
-                .map(|row| LogEntry {
-                    revision: row.get(0),
-                    checksum: row.get(1),
-                    applied_at: row.get(2),
-                    execution_ms: row.get(3),
-                })
-                .collect();
-        }
+            .map_err(read_error)?;
+        let records = |text: Option<String>| {
+            text.map(|t| t.split('\u{1f}').map(str::to_string).collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        stored.rows = records(rows);
+        stored.log = records(log)
+            .iter()
+            .map(|record| log_entry(record))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|message| {
+                Error::database(
+                    "cannot read the migration log",
+                    sqlx::Error::Decode(message.into()),
+                )
+            })?;
         Ok(stored)
     }
 
@@ -346,4 +361,28 @@ fn interrupted(work: &Work<'_>, error: &sqlx::Error) -> bool {
             .as_database_error()
             .and_then(|e| e.code())
             .is_some_and(|code| code == SQLITE_INTERRUPT)
+}
+
+/// One entry of the aggregated log: revision, checksum, applied_at and execution_ms.
+fn log_entry(record: &str) -> std::result::Result<LogEntry, String> {
+    let fields: Vec<&str> = record.split('\u{1e}').collect();
+    let [revision, checksum, applied_at, millis] = fields[..] else {
+        return Err(format!(
+            "a log entry has {} fields, not 4: {record:?}",
+            fields.len()
+        ));
+    };
+    let execution_ms = match millis {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .map_err(|_| format!("execution_ms of {revision} is not a number: {text:?}"))?,
+        ),
+    };
+    Ok(LogEntry {
+        revision: revision.to_string(),
+        checksum: checksum.to_string(),
+        applied_at: applied_at.to_string(),
+        execution_ms,
+    })
 }
