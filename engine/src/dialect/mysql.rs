@@ -4,7 +4,9 @@
 //! statement and cleared with its bookkeeping in one transaction after its last.
 
 use std::str::FromStr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use futures_util::StreamExt;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
@@ -217,42 +219,69 @@ impl Mysql {
     }
 
     /// Marks the step in progress, runs its statements, then clears the mark with the
-    /// bookkeeping; a failure leaves the mark, naming the statement.
+    /// bookkeeping; a failure leaves the mark, naming the statement. All of it travels in one
+    /// multi-statement message: the server runs it in order and stops at the first error,
+    /// after one result per statement that succeeded.
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         let (tables, revision, direction) = (work.tables, work.revision, work.direction);
-        let started = Instant::now();
-        let mark = format!(
-            "INSERT INTO {} (revision, direction) VALUES ({}, {})",
+        let mut batch = format!(
+            "SET @aurora_started = SYSDATE(6);\nINSERT INTO {} (revision, direction) VALUES ({}, {});\n",
             tables.dirty_sql(),
             literal(revision),
             literal(direction)
         );
-        self.execute(&mark)
-            .await
-            .map_err(|e| Failure::new(None, database_message(&e)))?;
-        for (index, statement) in work.statements.iter().enumerate() {
-            if let Err(e) = self.execute(&statement.text).await {
-                let message = database_message(&e);
+        for statement in work.statements {
+            batch.push_str(&statement.text);
+            batch.push_str(";\n");
+        }
+        batch.push_str("START TRANSACTION;\n");
+        for statement in (work.bookkeeping)(Elapsed::ServerClock) {
+            batch.push_str(&statement);
+            batch.push_str(";\n");
+        }
+        batch.push_str(&format!(
+            "DELETE FROM {} WHERE revision = {};\nCOMMIT",
+            tables.dirty_sql(),
+            literal(revision)
+        ));
+        let mut completed = 0usize;
+        let mut failure = None;
+        {
+            let mut results =
+                sqlx::raw_sql(AssertSqlSafe(batch)).execute_many(&mut self.connection);
+            while let Some(result) = results.next().await {
+                match result {
+                    Ok(_) => completed += 1,
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        let Some(error) = failure else {
+            return Ok(());
+        };
+        let message = database_message(&error);
+        // The first two results are the clock and the mark.
+        match completed.checked_sub(2) {
+            Some(index) if index < work.statements.len() => {
                 let record = format!(
                     "UPDATE {} SET failed_statement = {}, message = {} WHERE revision = {}",
                     tables.dirty_sql(),
-                    literal(&statement.text),
+                    literal(&work.statements[index].text),
                     literal(&message),
                     literal(revision)
                 );
                 let _ = self.execute(&record).await;
-                return Err(Failure::new(Some(index), message));
+                Err(Failure::new(Some(index), message))
+            }
+            _ => {
+                // The bookkeeping failed: its transaction rolls back and the mark stays.
+                let _ = self.execute("ROLLBACK").await;
+                Err(Failure::new(None, message))
             }
         }
-        let mut bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
-        bookkeeping.push(format!(
-            "DELETE FROM {} WHERE revision = {}",
-            tables.dirty_sql(),
-            literal(revision)
-        ));
-        self.run_in_transaction(&bookkeeping)
-            .await
-            .map_err(|e| Failure::new(None, e.to_string()))
     }
 
     async fn execute(&mut self, sql: &str) -> std::result::Result<(), sqlx::Error> {

@@ -94,7 +94,7 @@ impl Tables {
 /// How long a step took, as the log records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Elapsed {
-    /// Measured by the server inside the step's transaction (PostgreSQL): one round trip.
+    /// Measured by the server inside the step's batch (PostgreSQL, MySQL): one round trip.
     ServerClock,
     Millis(u128),
     /// Measured by SQLite's clock when the bookkeeping runs, from this start (milliseconds
@@ -150,6 +150,10 @@ pub fn step_statements(
         let millis = match (elapsed, kind) {
             (Elapsed::ServerClock, Kind::Postgres) => {
                 "(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::BIGINT".to_string()
+            }
+            // The batch set @aurora_started when it began.
+            (Elapsed::ServerClock, Kind::Mysql) => {
+                "TIMESTAMPDIFF(MICROSECOND, @aurora_started, SYSDATE(6)) DIV 1000".to_string()
             }
             (Elapsed::Millis(ms), _) => ms.to_string(),
             // SQLite runs in this process: its clock is the one that took the start.
