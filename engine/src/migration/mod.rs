@@ -75,11 +75,15 @@ impl Migration {
             hasher.update(line.strip_suffix('\r').unwrap_or(line).as_bytes());
             hasher.update(b"\n");
         }
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        // Written by hand: a no-op run compares every applied checksum, and formatting each
+        // byte through `format!` cost more than hashing.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(64);
+        for byte in hasher.finalize() {
+            hex.push(HEX[usize::from(byte >> 4)] as char);
+            hex.push(HEX[usize::from(byte & 0xf)] as char);
+        }
+        hex
     }
 
     /// The statements to run for `direction` on `kind`, each with its line in the file.
@@ -240,5 +244,42 @@ impl Catalog {
 
     pub fn migrations(&self) -> &[Migration] {
         &self.migrations
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_source(source: &str) -> Migration {
+        Migration {
+            file_name: "m.sql".into(),
+            id: "m".into(),
+            message: "m".into(),
+            parents: Vec::new(),
+            depends_on: Vec::new(),
+            branch_labels: Vec::new(),
+            create_date: None,
+            transactional: true,
+            source: source.into(),
+            body: Body::Sql,
+        }
+    }
+
+    #[test]
+    fn the_checksum_is_the_sha256_of_the_file_in_lowercase_hex() {
+        // sha256sum of the same three lines.
+        assert_eq!(
+            with_source("-- m\n\nSELECT 1;\n").checksum(),
+            "83af4c54e698a8c166647886290ac36af536c1fa18e2e0501ce7d2171c4aa7df"
+        );
+    }
+
+    #[test]
+    fn crlf_line_endings_and_a_byte_order_mark_do_not_change_the_checksum() {
+        let unix = with_source("-- m\n\nSELECT 1;\n").checksum();
+        assert_eq!(with_source("-- m\r\n\r\nSELECT 1;\r\n").checksum(), unix);
+        assert_eq!(with_source("\u{feff}-- m\n\nSELECT 1;\n").checksum(), unix);
+        assert_ne!(with_source("-- m\n\nSELECT 2;\n").checksum(), unix);
     }
 }
