@@ -2,9 +2,11 @@
 """Benchmarks aurora-migrate against the floor: the same SQL applied by psql / sqlite3 with one
 transaction per migration plus a version-row insert, in the same run, printed as ratios.
 
-Usage: bench/run [--sizes 100,1000] [--workloads table,tiny] [--databases postgresql,sqlite]
-PostgreSQL is reached at AURORA_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test);
-throwaway databases are created and dropped. Binaries are built in target/bench.
+Usage: bench/run [--sizes 100,1000] [--workloads table,tiny] [--databases postgresql,sqlite,mysql]
+PostgreSQL is reached at AURORA_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test),
+MySQL/MariaDB at AURORA_BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/test, through the
+`mariadb` client); throwaway databases are created and dropped. Binaries are built in
+target/bench.
 """
 
 import argparse
@@ -23,12 +25,14 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "target" / "bench"
 PG_URL = os.environ.get("AURORA_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+MYSQL_URL = os.environ.get("AURORA_BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 REPEATS = 5
 
 
 def migration_sql(workload, i):
     if workload == "table":
-        up = f"CREATE TABLE bench_{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nCREATE INDEX ix_bench_{i} ON bench_{i} (name);"
+        # VARCHAR, not TEXT: MySQL cannot index TEXT without a key length.
+        up = f"CREATE TABLE bench_{i} (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL);\nCREATE INDEX ix_bench_{i} ON bench_{i} (name);"
         down = f"DROP TABLE bench_{i};"
     else:  # tiny: one column added to one table, so round trips dominate
         up = f"ALTER TABLE bench_base ADD COLUMN c{i} INTEGER;"
@@ -50,7 +54,7 @@ def generate(directory, workload, n):
 
 
 def floor_script(workload, n, direction, kind):
-    begin = "BEGIN;" if kind == "postgresql" else "BEGIN IMMEDIATE;"
+    begin = "BEGIN IMMEDIATE;" if kind == "sqlite" else "BEGIN;"
     lines = ["CREATE TABLE IF NOT EXISTS floor_version (version_num VARCHAR(32) PRIMARY KEY);"]
     order = range(n) if direction == "up" else reversed(range(n))
     for i in order:
@@ -233,6 +237,89 @@ def bench_sqlite(binary, workload, n, results):
         results.append(("sqlite", workload, n, up, floor_up, noop, current, select1, down, floor_down, None))
 
 
+def mysql_client(database="test"):
+    url = urlparse(MYSQL_URL)
+    return ["mariadb", "-h", url.hostname or "127.0.0.1", "-P", str(url.port or 3306), "-u", url.username or "root"] + (
+        [f"-p{url.password}"] if url.password else []
+    ) + ["-D", database]
+
+
+def mysql_admin(sql):
+    run(mysql_client() + ["-e", sql])
+
+
+def mysql_url(database):
+    url = urlparse(MYSQL_URL)
+    auth = url.username or "root"
+    if url.password:
+        auth += f":{url.password}"
+    return f"mysql://{auth}@{url.hostname or '127.0.0.1'}:{url.port or 3306}/{database}"
+
+
+class CountingMysqlProxy(CountingProxy):
+    """Counts MySQL commands: every packet the client sends with sequence id 0 starts a command
+    (COM_QUERY, COM_STMT_EXECUTE, COM_PING ...) that the server answers: one round trip. The
+    handshake response has sequence id 1 and is not counted."""
+
+    def client_to_server(self, client, server):
+        buffer = b""
+        try:
+            while data := client.recv(65536):
+                server.sendall(data)
+                buffer += data
+                while len(buffer) >= 4:
+                    length, sequence = int.from_bytes(buffer[:3], "little"), buffer[3]
+                    if len(buffer) < 4 + length:
+                        break
+                    buffer = buffer[4 + length:]
+                    if sequence == 0:
+                        with self.lock:
+                            self.round_trips += 1
+        except OSError:
+            pass
+        finally:
+            server.close()
+
+
+def mysql_round(binary, workload, n, ours_first):
+    """One round on fresh databases: (upgrade, floor upgrade, downgrade, floor downgrade)."""
+    db = f"aurora_bench_{os.getpid()}_{workload}_{n}"
+    floor_db = db + "_floor"
+    for name in (db, floor_db):
+        mysql_admin(f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`")
+    client = mysql_client(floor_db)
+    env = dict(os.environ, DATABASE_URL=mysql_url(db))
+    try:
+        ours = lambda: (run([binary, "-q", "upgrade"], env=env)[0], run([binary, "-q", "downgrade", "base"], env=env)[0])
+        floor = lambda: (run(client, stdin=floor_script(workload, n, "up", "mysql"))[0], run(client, stdin=floor_script(workload, n, "down", "mysql"))[0])
+        if ours_first:
+            (up, down), (floor_up, floor_down) = ours(), floor()
+        else:
+            (floor_up, floor_down), (up, down) = floor(), ours()
+        return up, floor_up, down, floor_down
+    finally:
+        for name in (db, floor_db):
+            mysql_admin(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def bench_mysql(binary, workload, n, results):
+    up, floor_up, down, floor_down = best_of_two(lambda ours_first: mysql_round(binary, workload, n, ours_first))
+    db = f"aurora_bench_{os.getpid()}_{workload}_{n}_status"
+    mysql_admin(f"DROP DATABASE IF EXISTS `{db}`; CREATE DATABASE `{db}`")
+    try:
+        parsed = urlparse(MYSQL_URL)
+        proxy = CountingMysqlProxy(parsed.port or 3306)
+        run([binary, "-q", "upgrade"], env=dict(os.environ, DATABASE_URL=mysql_url(db).replace(f":{parsed.port or 3306}/", f":{proxy.port}/")))
+        per_migration = proxy.round_trips / n
+        env = dict(os.environ, DATABASE_URL=mysql_url(db))
+        noop = median_run([binary, "-q", "upgrade"], env=env)
+        current = median_run([binary, "-q", "current"], env=env)
+        select1 = median_run(mysql_client(db) + ["-e", "select 1"])
+        results.append(("mysql", workload, n, up, floor_up, noop, current, select1, down, floor_down, per_migration))
+    finally:
+        mysql_admin(f"DROP DATABASE IF EXISTS `{db}`")
+
+
 def build_script_time(directory):
     """The build script alone (std only), compiled with optimisations, over `directory`."""
     with tempfile.TemporaryDirectory() as out:
@@ -253,7 +340,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--workloads", default="table,tiny")
-    parser.add_argument("--databases", default="postgresql,sqlite")
+    parser.add_argument("--databases", default="postgresql,sqlite,mysql")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     workloads = args.workloads.split(",")
@@ -273,6 +360,8 @@ def main():
                     bench_postgres(kept, workload, n, results)
                 if "sqlite" in databases:
                     bench_sqlite(kept, workload, n, results)
+                if "mysql" in databases:
+                    bench_mysql(kept, workload, n, results)
         largest = max(sizes)
         directory = builds[(workloads[0], largest)][2]
         script = build_script_time(directory)
