@@ -234,6 +234,25 @@ impl LockWait {
     }
 }
 
+/// Sends a multi-statement batch, which the database runs in order until the first error.
+/// Returns how many statements completed (one result each) and the error that stopped it.
+pub(crate) async fn run_batch<'c, E, DB>(executor: E, batch: String) -> (usize, Option<sqlx::Error>)
+where
+    E: sqlx::Executor<'c, Database = DB>,
+    DB: sqlx::Database,
+{
+    use futures_util::StreamExt;
+    let mut completed = 0usize;
+    let mut results = sqlx::raw_sql(sqlx::AssertSqlSafe(batch)).execute_many(executor);
+    while let Some(result) = results.next().await {
+        match result {
+            Ok(_) => completed += 1,
+            Err(e) => return (completed, Some(e)),
+        }
+    }
+    (completed, None)
+}
+
 /// The database's message for a failed statement, without sqlx's prefixes.
 pub(crate) fn database_message(error: &sqlx::Error) -> String {
     match error {

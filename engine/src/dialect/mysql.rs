@@ -6,12 +6,10 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use futures_util::StreamExt;
-
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
-use super::{DirtyMark, Failure, LockWait, LogEntry, Stored, Work, database_message};
+use super::{DirtyMark, Failure, LockWait, LogEntry, Stored, Work, database_message, run_batch};
 use crate::error::{Error, Result};
 use crate::runner::history::{Elapsed, Tables, literal};
 use crate::url::DatabaseUrl;
@@ -244,21 +242,7 @@ impl Mysql {
             tables.dirty_sql(),
             literal(revision)
         ));
-        let mut completed = 0usize;
-        let mut failure = None;
-        {
-            let mut results =
-                sqlx::raw_sql(AssertSqlSafe(batch)).execute_many(&mut self.connection);
-            while let Some(result) = results.next().await {
-                match result {
-                    Ok(_) => completed += 1,
-                    Err(e) => {
-                        failure = Some(e);
-                        break;
-                    }
-                }
-            }
-        }
+        let (completed, failure) = run_batch(&mut self.connection, batch).await;
         let Some(error) = failure else {
             return Ok(());
         };

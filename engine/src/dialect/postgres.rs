@@ -5,11 +5,10 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgErrorPosition};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
-use super::{Failure, LockWait, LogEntry, Stored, Work, database_message};
+use super::{Failure, LockWait, LogEntry, Stored, Work, database_message, run_batch};
 use crate::error::{Error, Result};
 use crate::runner::history::{Elapsed, Tables};
 use crate::url::DatabaseUrl;
@@ -234,21 +233,7 @@ impl Postgres {
             batch.push_str(";\n");
         }
         batch.push_str("COMMIT");
-        let mut completed = 0usize;
-        let mut failure = None;
-        {
-            let mut results =
-                sqlx::raw_sql(AssertSqlSafe(batch)).execute_many(&mut self.connection);
-            while let Some(result) = results.next().await {
-                match result {
-                    Ok(_) => completed += 1,
-                    Err(e) => {
-                        failure = Some(e);
-                        break;
-                    }
-                }
-            }
-        }
+        let (completed, failure) = run_batch(&mut self.connection, batch).await;
         let Some(error) = failure else {
             return Ok(());
         };

@@ -7,12 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use futures_util::StreamExt;
-
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
-use super::{Failure, LockWait, LogEntry, Stored, Work, database_message};
+use super::{Failure, LockWait, LogEntry, Stored, Work, database_message, run_batch};
 use crate::error::{Error, Result};
 use crate::runner::history::{Elapsed, Tables};
 use crate::runner::interrupt::Interrupt;
@@ -222,7 +220,7 @@ impl Sqlite {
             batch.push_str(&statement.text);
             batch.push_str(";\n");
         }
-        let checks_keys = !only_creates(work);
+        let checks_keys = !references_stay_intact(work);
         if checks_keys {
             batch.push_str(GUARD_CALL);
         }
@@ -232,7 +230,7 @@ impl Sqlite {
         }
         batch.push_str("COMMIT");
         self.interruptible.store(true, Ordering::SeqCst);
-        let (completed, error) = self.run_batch(batch).await;
+        let (completed, error) = run_batch(&mut self.connection, batch).await;
         self.interruptible.store(false, Ordering::SeqCst);
         let Some(error) = error else {
             return Ok(());
@@ -264,26 +262,13 @@ impl Sqlite {
                 return Err(Failure::new(Some(index), database_message(&e)));
             }
         }
-        if !only_creates(work) {
+        if !references_stay_intact(work) {
             self.foreign_key_check().await?;
         }
         let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
         self.run_in_transaction(&bookkeeping)
             .await
             .map_err(|e| Failure::new(None, e.to_string()))
-    }
-
-    /// Runs a batch; returns how many statements completed, and the error that stopped it.
-    async fn run_batch(&mut self, batch: String) -> (usize, Option<sqlx::Error>) {
-        let mut completed = 0usize;
-        let mut results = sqlx::raw_sql(AssertSqlSafe(batch)).execute_many(&mut self.connection);
-        while let Some(result) = results.next().await {
-            match result {
-                Ok(_) => completed += 1,
-                Err(e) => return (completed, Some(e)),
-            }
-        }
-        (completed, None)
     }
 
     /// Once per connection, before the first migration: the foreign-key guard, and a progress
@@ -343,15 +328,45 @@ impl Sqlite {
     }
 }
 
-/// Statements that only create objects cannot break a reference; the check scans every table,
-/// so it is skipped for them.
-fn only_creates(work: &Work<'_>) -> bool {
-    work.statements.iter().all(|s| {
-        s.text
-            .trim_start()
-            .get(..6)
-            .is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))
-    })
+/// Whether the check of every foreign key can be skipped: the check scans every table, and
+/// statements that only create objects, or add a column that references nothing, cannot leave
+/// a row pointing at nothing.
+fn references_stay_intact(work: &Work<'_>) -> bool {
+    work.statements
+        .iter()
+        .all(|s| leaves_references_intact(&s.text))
+}
+
+fn leaves_references_intact(statement: &str) -> bool {
+    let upper = statement.to_ascii_uppercase();
+    let words: Vec<&str> = upper.split_ascii_whitespace().take(4).collect();
+    match words.as_slice() {
+        ["CREATE", ..] => true,
+        ["ALTER", "TABLE", _, "ADD"] => !upper.contains("REFERENCES"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn only_creations_and_plain_added_columns_skip_the_foreign_key_check() {
+    for safe in [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, p INTEGER REFERENCES p (id))",
+        "create index ix on t (p)",
+        "ALTER TABLE t ADD COLUMN c INTEGER",
+        "alter table t\n  add c TEXT NOT NULL DEFAULT ''",
+    ] {
+        assert!(leaves_references_intact(safe), "{safe}");
+    }
+    for checked in [
+        "ALTER TABLE t ADD COLUMN p INTEGER DEFAULT 7 REFERENCES p (id)",
+        "ALTER TABLE t RENAME TO u",
+        "INSERT INTO t VALUES (1, 2)",
+        "DROP TABLE p",
+        "UPDATE t SET p = 9",
+    ] {
+        assert!(!leaves_references_intact(checked), "{checked}");
+    }
 }
 
 /// The batch stopped because the interrupt was raised, not because a statement failed.
