@@ -171,16 +171,30 @@ def pg_round(binary, workload, n, ours_first):
     psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres", "-d", floor_db]
     env = dict(os.environ, DATABASE_URL=pg_url(db))
     try:
-        ours = lambda: (run([binary, "-q", "upgrade"], env=env)[0], run([binary, "-q", "downgrade", "base"], env=env)[0])
-        floor = lambda: (run(psql, stdin=floor_script(workload, n, "up", "postgresql"))[0], run(psql, stdin=floor_script(workload, n, "down", "postgresql"))[0])
-        if ours_first:
-            (up, down), (floor_up, floor_down) = ours(), floor()
-        else:
-            (floor_up, floor_down), (up, down) = floor(), ours()
-        return up, floor_up, down, floor_down
+        return alternate(ours_pair(binary, env), floor_pair(psql, workload, n, "postgresql"), ours_first)
     finally:
         for name in (db, floor_db):
             pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def ours_pair(binary, env):
+    """Timings of `upgrade` then `downgrade base`."""
+    return lambda: (run([binary, "-q", "upgrade"], env=env)[0], run([binary, "-q", "downgrade", "base"], env=env)[0])
+
+
+def floor_pair(client, workload, n, kind):
+    """Timings of the floor's upgrade then downgrade, fed to `client` on stdin."""
+    return lambda: (run(client, stdin=floor_script(workload, n, "up", kind))[0], run(client, stdin=floor_script(workload, n, "down", kind))[0])
+
+
+def alternate(ours, floor, ours_first):
+    """Runs ours and the floor (each an (upgrade, downgrade) pair of timings) in the given order:
+    (upgrade, floor upgrade, downgrade, floor downgrade)."""
+    if ours_first:
+        (up, down), (floor_up, floor_down) = ours(), floor()
+    else:
+        (floor_up, floor_down), (up, down) = floor(), ours()
+    return up, floor_up, down, floor_down
 
 
 def best_of_two(round_fn):
@@ -216,13 +230,7 @@ def sqlite_round(binary, workload, n, ours_first):
     with tempfile.TemporaryDirectory() as directory:
         env = dict(os.environ, DATABASE_URL=f"sqlite://{Path(directory) / 'bench.db'}")
         floor_path = str(Path(directory) / "floor.db")
-        ours = lambda: (run([binary, "-q", "upgrade"], env=env)[0], run([binary, "-q", "downgrade", "base"], env=env)[0])
-        floor = lambda: (run(["sqlite3", floor_path], stdin=floor_script(workload, n, "up", "sqlite"))[0], run(["sqlite3", floor_path], stdin=floor_script(workload, n, "down", "sqlite"))[0])
-        if ours_first:
-            (up, down), (floor_up, floor_down) = ours(), floor()
-        else:
-            (floor_up, floor_down), (up, down) = floor(), ours()
-        return up, floor_up, down, floor_down
+        return alternate(ours_pair(binary, env), floor_pair(["sqlite3", floor_path], workload, n, "sqlite"), ours_first)
 
 
 def bench_sqlite(binary, workload, n, results):
@@ -290,13 +298,7 @@ def mysql_round(binary, workload, n, ours_first):
     client = mysql_client(floor_db)
     env = dict(os.environ, DATABASE_URL=mysql_url(db))
     try:
-        ours = lambda: (run([binary, "-q", "upgrade"], env=env)[0], run([binary, "-q", "downgrade", "base"], env=env)[0])
-        floor = lambda: (run(client, stdin=floor_script(workload, n, "up", "mysql"))[0], run(client, stdin=floor_script(workload, n, "down", "mysql"))[0])
-        if ours_first:
-            (up, down), (floor_up, floor_down) = ours(), floor()
-        else:
-            (floor_up, floor_down), (up, down) = floor(), ours()
-        return up, floor_up, down, floor_down
+        return alternate(ours_pair(binary, env), floor_pair(client, workload, n, "mysql"), ours_first)
     finally:
         for name in (db, floor_db):
             mysql_admin(f"DROP DATABASE IF EXISTS `{name}`")

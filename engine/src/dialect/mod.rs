@@ -234,6 +234,33 @@ impl LockWait {
     }
 }
 
+/// Runs `statements` in one transaction, opened by `begin`, in one batch; on error it rolls
+/// back and nothing of them stays.
+pub(crate) async fn run_in_transaction<C, DB>(
+    connection: &mut C,
+    begin: &str,
+    statements: &[String],
+) -> Result<()>
+where
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    DB: sqlx::Database,
+{
+    let mut batch = format!("{begin};\n");
+    for statement in statements {
+        batch.push_str(statement);
+        batch.push_str(";\n");
+    }
+    batch.push_str("COMMIT");
+    if let (_, Some(e)) = run_batch(&mut *connection, batch).await {
+        let _ = run_batch(&mut *connection, "ROLLBACK".into()).await;
+        return Err(crate::error::Error::database(
+            "cannot write the version table",
+            e,
+        ));
+    }
+    Ok(())
+}
+
 /// Sends a multi-statement batch, which the database runs in order until the first error.
 /// Returns how many statements completed (one result each) and the error that stopped it.
 pub(crate) async fn run_batch<'c, E, DB>(executor: E, batch: String) -> (usize, Option<sqlx::Error>)

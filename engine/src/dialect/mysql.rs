@@ -202,18 +202,7 @@ impl Mysql {
     }
 
     pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
-        self.execute("START TRANSACTION")
-            .await
-            .map_err(|e| Error::database("cannot start a transaction", e))?;
-        for statement in statements {
-            if let Err(e) = self.execute(statement).await {
-                let _ = self.execute("ROLLBACK").await;
-                return Err(Error::database("cannot write the version table", e));
-            }
-        }
-        self.execute("COMMIT")
-            .await
-            .map_err(|e| Error::database("cannot commit", e))
+        super::run_in_transaction(&mut self.connection, "START TRANSACTION", statements).await
     }
 
     /// Marks the step in progress, runs its statements, then clears the mark with the

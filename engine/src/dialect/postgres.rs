@@ -202,17 +202,7 @@ impl Postgres {
     }
 
     pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
-        let batch = format!("BEGIN;\n{};\nCOMMIT", statements.join(";\n"));
-        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(batch))
-            .execute(&mut self.connection)
-            .await
-        {
-            let _ = sqlx::raw_sql("ROLLBACK")
-                .execute(&mut self.connection)
-                .await;
-            return Err(Error::database("cannot write the version table", e));
-        }
-        Ok(())
+        super::run_in_transaction(&mut self.connection, "BEGIN", statements).await
     }
 
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {

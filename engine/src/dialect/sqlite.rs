@@ -189,18 +189,7 @@ impl Sqlite {
     }
 
     pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
-        self.execute("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| Error::database("cannot start a transaction", e))?;
-        for statement in statements {
-            if let Err(e) = self.execute(statement).await {
-                let _ = self.execute("ROLLBACK").await;
-                return Err(Error::database("cannot write the version table", e));
-            }
-        }
-        self.execute("COMMIT")
-            .await
-            .map_err(|e| Error::database("cannot commit", e))
+        super::run_in_transaction(&mut self.connection, "BEGIN IMMEDIATE", statements).await
     }
 
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
