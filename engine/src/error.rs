@@ -107,6 +107,8 @@ pub enum StepOutcome {
     Kept,
     /// MySQL: the statements before the failure stay, and a dirty mark records it.
     MarkedDirty,
+    /// `--transaction all`: the whole run rolled back, with the migrations before this one.
+    RunRolledBack,
 }
 
 impl std::fmt::Display for StepFailure {
@@ -118,6 +120,7 @@ impl std::fmt::Display for StepFailure {
         )?;
         match self.outcome {
             StepOutcome::RolledBack => write!(f, "the migration was rolled back; ")?,
+            StepOutcome::RunRolledBack => {}
             StepOutcome::Kept => write!(
                 f,
                 "the migration runs outside a transaction, so the statements before this one stay applied: \
@@ -130,9 +133,18 @@ impl std::fmt::Display for StepFailure {
                 self.revision
             )?,
         }
-        match self.done_before.as_slice() {
-            [] => write!(f, "nothing else was changed"),
-            done => write!(f, "done before it and kept: {}", done.join(", ")),
+        match (self.outcome, self.done_before.as_slice()) {
+            (StepOutcome::RunRolledBack, []) => write!(
+                f,
+                "the run's single transaction (--transaction all) was rolled back: nothing was changed"
+            ),
+            (StepOutcome::RunRolledBack, undone) => write!(
+                f,
+                "the run's single transaction (--transaction all) was rolled back, undoing {} too: nothing was changed",
+                undone.join(", ")
+            ),
+            (_, []) => write!(f, "nothing else was changed"),
+            (_, done) => write!(f, "done before it and kept: {}", done.join(", ")),
         }
     }
 }

@@ -30,5 +30,5 @@ pub mod url;
 pub use error::{Error, Result};
 pub use migration::{Catalog, Migration};
 pub use revision::Target;
-pub use runner::{Options, Run, Runner, StepReport};
+pub use runner::{Options, Run, Runner, StepReport, Transaction};
 pub use url::DatabaseUrl;

@@ -16,7 +16,7 @@ const CHAIN: usize = 6;
 
 /// A chain of migrations r01..rNN, each creating t01..tNN; `failing` adds a bad statement
 /// to one of them, after its CREATE; `delay` makes each migration slow.
-fn chain(dir: &Path, count: usize, failing: Option<usize>, delay: bool) {
+pub fn chain(dir: &Path, count: usize, failing: Option<usize>, delay: bool) {
     for i in 1..=count {
         let parent = if i == 1 {
             String::new()

@@ -12,3 +12,4 @@ mod mysql;
 mod resilience;
 mod runner_graph;
 mod support;
+mod transaction;

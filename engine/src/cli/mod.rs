@@ -12,8 +12,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::migration::{Catalog, Embedded};
 use crate::runner::interrupt::Interrupt;
-use crate::runner::{Options, Runner};
+use crate::runner::{Options, Runner, Transaction};
 use crate::url::{DEFAULT_URL, DatabaseUrl};
+pub use cmd::migrate::TransactionMode;
 pub use output::Printer;
 
 /// Exit code for a usage error (bad flags, a question that needs `--yes`).
@@ -91,6 +92,10 @@ pub enum Command {
         /// MySQL: clear a dirty mark and run that migration again from its first statement
         #[arg(long)]
         force: bool,
+        /// per-migration: each migration commits with its bookkeeping; all: the whole run
+        /// commits at once or not at all (PostgreSQL, SQLite)
+        #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
+        transaction: TransactionMode,
     },
     /// Revert migrations down to TARGET
     Downgrade {
@@ -103,6 +108,10 @@ pub enum Command {
         /// MySQL: clear a dirty mark and run that migration again from its first statement
         #[arg(long)]
         force: bool,
+        /// per-migration: each migration commits with its bookkeeping; all: the whole run
+        /// commits at once or not at all (PostgreSQL, SQLite)
+        #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
+        transaction: TransactionMode,
     },
     /// Show the revisions the database is at
     Current,
@@ -281,8 +290,14 @@ async fn run(
 ) -> Outcome {
     let catalog = Catalog::from_embedded(migrations)?;
     // Only the commands that read or change a database connect to one.
-    let runner_with = |force: bool| runner(&catalog, &cli.global, printer, &interrupt, force);
-    let database = || runner_with(false);
+    let runner_with = |force: bool, transaction: TransactionMode| {
+        let flags = MigrateFlags {
+            force,
+            transaction: transaction.into(),
+        };
+        runner(&catalog, &cli.global, printer, &interrupt, flags)
+    };
+    let database = || runner_with(false, TransactionMode::PerMigration);
     match cli.command {
         Command::Create(args) if args.autogenerate => {
             cmd::autogen::create(&catalog, &args, &cli.global, printer).await
@@ -292,16 +307,23 @@ async fn run(
         Command::Heads => cmd::inspect::heads(&catalog, printer),
         Command::Branches => cmd::inspect::branches(&catalog, printer),
         Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
-        Command::Upgrade { target, force } => {
-            cmd::migrate::upgrade(&runner_with(force)?, &target, printer).await
-        }
-        Command::Downgrade { target, yes, force } => {
+        Command::Upgrade {
+            target,
+            force,
+            transaction,
+        } => cmd::migrate::upgrade(&runner_with(force, transaction)?, &target, printer).await,
+        Command::Downgrade {
+            target,
+            yes,
+            force,
+            transaction,
+        } => {
             production_guard(
                 &cli.global,
                 &format!("downgrade {target}"),
                 target.trim() == "base" && !yes,
             )?;
-            cmd::migrate::downgrade(&runner_with(force)?, &target, printer).await
+            cmd::migrate::downgrade(&runner_with(force, transaction)?, &target, printer).await
         }
         Command::Stamp { target, purge, yes } => {
             production_guard(&cli.global, "stamp", !yes)?;
@@ -344,7 +366,7 @@ fn runner<'c>(
     global: &Global,
     printer: &Printer,
     interrupt: &Interrupt,
-    force: bool,
+    flags: MigrateFlags,
 ) -> Result<Runner<'c>, Failure> {
     let url = match &global.database_url {
         Some(url) => DatabaseUrl::parse(url)?,
@@ -360,10 +382,18 @@ fn runner<'c>(
         url,
         Options {
             interrupt: Some(interrupt.clone()),
-            force,
+            force: flags.force,
+            transaction: flags.transaction,
             ..options(global)
         },
     )?)
+}
+
+/// The flags of a command that runs migrations.
+#[derive(Debug, Default)]
+pub(crate) struct MigrateFlags {
+    pub force: bool,
+    pub transaction: Transaction,
 }
 
 fn options(global: &Global) -> Options {
@@ -372,6 +402,7 @@ fn options(global: &Global) -> Options {
         lock_timeout: global.lock_timeout,
         interrupt: None,
         force: false,
+        transaction: Transaction::PerMigration,
         version_table: global.version_table.clone(),
         connect_timeout: Duration::from_secs(global.connect_timeout.max(1)),
     }

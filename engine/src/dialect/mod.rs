@@ -73,6 +73,9 @@ pub struct Work<'a> {
     pub bookkeeping: &'a dyn Fn(Elapsed) -> Vec<String>,
     /// Checked between statements where the driver runs them one by one (SQLite).
     pub interrupt: Option<&'a Interrupt>,
+    /// Runs inside the transaction that holds the whole run (`--transaction all`): the step
+    /// neither begins nor commits, and a failure rolls the whole run back.
+    pub enclosed: bool,
     /// Which migration and direction, for the dirty mark (MySQL).
     pub revision: &'a str,
     pub direction: &'static str,
@@ -100,6 +103,14 @@ impl Failure {
             interrupted: false,
         }
     }
+}
+
+/// What to do with the transaction that holds a whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunTransaction {
+    Begin,
+    Commit,
+    Rollback,
 }
 
 /// An open connection to one database.
@@ -174,6 +185,31 @@ impl Connection {
             Connection::Postgres(c) => c.run_in_transaction(statements).await,
             Connection::Sqlite(c) => c.run_in_transaction(statements).await,
             Connection::Mysql(c) => c.run_in_transaction(statements).await,
+        }
+    }
+
+    /// Begins, commits or rolls back the transaction that holds a whole run
+    /// (`--transaction all`, PostgreSQL and SQLite).
+    pub async fn run_transaction(&mut self, control: RunTransaction) -> Result<()> {
+        let (sql, context) = match (control, self.kind()) {
+            (RunTransaction::Begin, Kind::Sqlite) => {
+                ("BEGIN IMMEDIATE", "cannot begin the run's transaction")
+            }
+            (RunTransaction::Begin, _) => ("BEGIN", "cannot begin the run's transaction"),
+            (RunTransaction::Commit, _) => (
+                "COMMIT",
+                "cannot commit the run's transaction (--transaction all), so nothing was changed",
+            ),
+            (RunTransaction::Rollback, _) => ("ROLLBACK", "cannot roll back the run's transaction"),
+        };
+        let failure = match self {
+            Connection::Postgres(c) => run_batch(c.raw(), sql.to_string()).await.1,
+            Connection::Sqlite(c) => run_batch(c.raw(), sql.to_string()).await.1,
+            Connection::Mysql(c) => run_batch(c.raw(), sql.to_string()).await.1,
+        };
+        match failure {
+            Some(e) => Err(crate::error::Error::database(context, e)),
+            None => Ok(()),
         }
     }
 

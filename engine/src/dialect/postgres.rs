@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 use crate::runner::history::{Elapsed, Tables};
 use crate::url::DatabaseUrl;
 
+/// Where a step starts inside the transaction of a whole run, for its execution time.
+const STEP_MARK: &str =
+    "SELECT set_config('aurora.step_started', clock_timestamp()::text, true);\n";
+
 pub struct Postgres {
     connection: PgConnection,
     locked: Option<i64>,
@@ -211,18 +215,25 @@ impl Postgres {
         }
         // One message: the server runs it statement by statement and stops at the first error,
         // after one CommandComplete per statement that succeeded.
-        let mut batch = String::from("BEGIN;\n");
+        // Inside the run's transaction a step opens with a mark of its start instead of BEGIN:
+        // either way the first completion is not one of the migration's statements.
+        let (opening, elapsed, closing) = if work.enclosed {
+            (STEP_MARK, Elapsed::SinceStepMark, "")
+        } else {
+            ("BEGIN;\n", Elapsed::ServerClock, "COMMIT")
+        };
+        let mut batch = String::from(opening);
         let mut starts = Vec::with_capacity(work.statements.len());
         for statement in work.statements {
             starts.push(batch.chars().count());
             batch.push_str(&statement.text);
             batch.push_str(";\n");
         }
-        for statement in (work.bookkeeping)(Elapsed::ServerClock) {
+        for statement in (work.bookkeeping)(elapsed) {
             batch.push_str(&statement);
             batch.push_str(";\n");
         }
-        batch.push_str("COMMIT");
+        batch.push_str(closing);
         let (completed, failure) = run_batch(&mut self.connection, batch).await;
         let Some(error) = failure else {
             return Ok(());
@@ -230,7 +241,7 @@ impl Postgres {
         let _ = sqlx::raw_sql("ROLLBACK")
             .execute(&mut self.connection)
             .await;
-        let index = completed.saturating_sub(1); // the first completion is BEGIN
+        let index = completed.saturating_sub(1); // the first completion is BEGIN or the mark
         let (statement, line_offset) = match position(&error) {
             Some(at) => locate(work, &starts, at),
             None => ((index < work.statements.len()).then_some(index), 0),

@@ -204,7 +204,14 @@ impl Sqlite {
             .map_or(0, |d| d.as_millis());
         // One call to the driver's worker thread per migration: SQLite runs the batch statement
         // by statement and stops at the first error, after one result per statement that ran.
-        let mut batch = String::from("BEGIN IMMEDIATE;\n");
+        // Inside the run's transaction a step is a savepoint: the first result is still not
+        // one of the migration's statements.
+        let (opening, closing) = if work.enclosed {
+            ("SAVEPOINT aurora_step;\n", "RELEASE aurora_step")
+        } else {
+            ("BEGIN IMMEDIATE;\n", "COMMIT")
+        };
+        let mut batch = String::from(opening);
         for statement in work.statements {
             batch.push_str(&statement.text);
             batch.push_str(";\n");
@@ -217,7 +224,7 @@ impl Sqlite {
             batch.push_str(&statement);
             batch.push_str(";\n");
         }
-        batch.push_str("COMMIT");
+        batch.push_str(closing);
         self.interruptible.store(true, Ordering::SeqCst);
         let (completed, error) = run_batch(&mut self.connection, batch).await;
         self.interruptible.store(false, Ordering::SeqCst);
@@ -225,7 +232,7 @@ impl Sqlite {
             return Ok(());
         };
         let count = work.statements.len();
-        // The first result is BEGIN's; none at all means the transaction never started.
+        // The first result is the opening's; none at all means the transaction never started.
         let failure = match completed.checked_sub(1) {
             None => Failure::new(None, database_message(&error)),
             Some(index) if interrupted(work, &error) => Failure {

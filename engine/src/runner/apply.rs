@@ -3,9 +3,9 @@
 
 use std::time::Instant;
 
-use super::{Runner, Status, StepReport, history};
+use super::{Runner, Status, StepReport, Transaction, history};
 use crate::dialect::Kind;
-use crate::dialect::{Connection, Failure, Work};
+use crate::dialect::{Connection, Failure, RunTransaction, Work};
 use crate::error::{Error, Result, StepFailure, StepOutcome};
 use crate::migration::parse::Direction;
 use crate::migration::{Statement, direction_name};
@@ -27,13 +27,48 @@ impl Runner<'_> {
                 .run_in_transaction(&self.tables.create(connection.kind()))
                 .await?;
         }
+        let whole = self.options.transaction == Transaction::All;
+        if !whole {
+            return self.apply_steps(connection, steps, on_step).await;
+        }
+        connection.run_transaction(RunTransaction::Begin).await?;
+        let result = self.apply_steps(connection, steps, on_step).await;
+        match result {
+            Ok(reports) => {
+                connection.run_transaction(RunTransaction::Commit).await?;
+                Ok(reports)
+            }
+            Err(e) => {
+                // A failed or interrupted step has rolled the run back already.
+                let rolled_back = matches!(
+                    &e,
+                    Error::Step(_)
+                        | Error::Interrupted {
+                            revision: Some(_),
+                            ..
+                        }
+                );
+                if !rolled_back {
+                    let _ = connection.run_transaction(RunTransaction::Rollback).await;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn apply_steps(
+        &self,
+        connection: &mut Connection,
+        steps: &[Step],
+        on_step: &mut dyn FnMut(&StepReport),
+    ) -> Result<Vec<StepReport>> {
+        let whole = self.options.transaction == Transaction::All;
         let mut reports: Vec<StepReport> = Vec::with_capacity(steps.len());
         for step in steps {
-            let done = || {
-                reports
-                    .iter()
-                    .map(|r| r.revision.clone())
-                    .collect::<Vec<_>>()
+            // Under --transaction all nothing is kept until the end: a failure undoes them all.
+            let done = || match whole {
+                true => Vec::new(),
+                false => reports.iter().map(|r| r.revision.clone()).collect(),
             };
             if let Some(signal) = self.interrupt().and_then(|i| i.raised()) {
                 return Err(Error::Interrupted {
@@ -57,7 +92,8 @@ impl Runner<'_> {
                         done: done(),
                     });
                 }
-                return Err(self.step_failure(step, failure, done()));
+                let undone = reports.iter().map(|r| r.revision.clone()).collect();
+                return Err(self.step_failure(step, failure, if whole { undone } else { done() }));
             }
             let migration = self.catalog.migration(step.revision);
             let report = StepReport {
@@ -110,6 +146,7 @@ impl Runner<'_> {
             transactional: migration.transactional,
             bookkeeping: &bookkeeping,
             interrupt: self.interrupt(),
+            enclosed: self.options.transaction == Transaction::All,
             revision: &migration.id,
             direction: direction_name(step.direction),
             tables: &self.tables,
@@ -153,6 +190,7 @@ impl Runner<'_> {
             statement,
             message: failure.message,
             outcome: match (self.url.kind(), migration.transactional) {
+                _ if self.options.transaction == Transaction::All => StepOutcome::RunRolledBack,
                 (Kind::Mysql, _) => StepOutcome::MarkedDirty,
                 (_, true) => StepOutcome::RolledBack,
                 (_, false) => StepOutcome::Kept,

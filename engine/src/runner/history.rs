@@ -100,6 +100,9 @@ pub enum Elapsed {
     /// Measured by SQLite's clock when the bookkeeping runs, from this start (milliseconds
     /// since the Unix epoch): the bookkeeping travels in the same call as the migration.
     SinceEpochMillis(u128),
+    /// Measured by PostgreSQL from the mark a step sets when it starts inside the transaction
+    /// of a whole run (`--transaction all`).
+    SinceStepMark,
     /// Stamped, not run.
     None,
 }
@@ -151,6 +154,9 @@ pub fn step_statements(
             (Elapsed::ServerClock, Kind::Postgres) => {
                 "(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::BIGINT".to_string()
             }
+            (Elapsed::SinceStepMark, Kind::Postgres) => "(EXTRACT(EPOCH FROM clock_timestamp() - \
+                 current_setting('aurora.step_started')::timestamptz) * 1000)::BIGINT"
+                .to_string(),
             // The batch set @aurora_started when it began.
             (Elapsed::ServerClock, Kind::Mysql) => {
                 "TIMESTAMPDIFF(MICROSECOND, @aurora_started, SYSDATE(6)) DIV 1000".to_string()

@@ -9,7 +9,7 @@ mod state;
 
 use std::time::{Duration, Instant};
 
-use crate::dialect::Connection;
+use crate::dialect::{Connection, Kind};
 use crate::error::{Error, Result};
 use crate::migration::Catalog;
 use crate::migration::parse::Direction;
@@ -32,6 +32,18 @@ pub struct Options {
     pub interrupt: Option<interrupt::Interrupt>,
     /// Clear a dirty mark (MySQL) and run that migration again from its first statement.
     pub force: bool,
+    pub transaction: Transaction,
+}
+
+/// How the migrations of one run share transactions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Transaction {
+    /// Each migration commits with its bookkeeping; a failure keeps the ones before it.
+    #[default]
+    PerMigration,
+    /// The whole run commits at once or not at all (PostgreSQL and SQLite, whose DDL rolls
+    /// back): Alembic's `transaction_per_migration = False`.
+    All,
 }
 
 impl Default for Options {
@@ -43,6 +55,7 @@ impl Default for Options {
             lock_timeout: None,
             interrupt: None,
             force: false,
+            transaction: Transaction::PerMigration,
         }
     }
 }
@@ -134,6 +147,14 @@ impl<'c> Runner<'c> {
         direction: Direction,
         on_step: &mut dyn FnMut(&StepReport),
     ) -> Result<Run> {
+        let whole = self.options.transaction == Transaction::All;
+        if whole && self.url.kind() == Kind::Mysql {
+            return Err(Error::Refused(
+                "--transaction all needs a database that rolls DDL back (PostgreSQL or SQLite); \
+                 MySQL commits each DDL statement as it runs: run without --transaction all"
+                    .into(),
+            ));
+        }
         let (mut connection, status) = self.begin().await?;
         let result = async {
             status.verify(self.catalog)?;
@@ -143,6 +164,9 @@ impl<'c> Runner<'c> {
                 Direction::Upgrade => plan::upgrade(graph, &status.applied, &destination)?,
                 Direction::Downgrade => plan::downgrade(graph, &status.applied, &destination)?,
             };
+            if whole {
+                self.refuse_untransactional(&steps)?;
+            }
             let reports = self
                 .apply(&mut connection, &status, &steps, on_step)
                 .await?;
@@ -178,7 +202,7 @@ impl<'c> Runner<'c> {
                 &self.tables,
                 &applied,
             ));
-            if kind == crate::dialect::Kind::Mysql {
+            if kind == Kind::Mysql {
                 // Stamping records where the database really is: no migration is in progress.
                 statements.push(format!("DELETE FROM {}", self.tables.dirty_sql()));
             }
@@ -191,6 +215,22 @@ impl<'c> Runner<'c> {
         }
         .await;
         self.finish(connection, result).await
+    }
+
+    /// `--transaction all` cannot hold a migration that runs outside any transaction.
+    fn refuse_untransactional(&self, steps: &[Step]) -> Result<()> {
+        match steps
+            .iter()
+            .map(|step| self.catalog.migration(step.revision))
+            .find(|migration| !migration.transactional)
+        {
+            Some(migration) => Err(Error::Refused(format!(
+                "revision {} (migrations/{}) declares `Transaction: none`, so it cannot run inside \
+                 --transaction all; run without --transaction all",
+                migration.id, migration.file_name
+            ))),
+            None => Ok(()),
+        }
     }
 
     fn rows_after(&self, status: &Status, steps: &[Step]) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! `create --autogenerate` and the models half of `check`.
 
-use super::super::{Failure, Global, Outcome, Printer, options, runner};
+use super::super::{Failure, Global, MigrateFlags, Outcome, Printer, options, runner};
 use super::author::{CreateArgs, write_new};
 use crate::migration::Catalog;
 use crate::models;
@@ -109,7 +109,13 @@ pub async fn compare(
     printer: &Printer,
 ) -> Result<Comparison, Failure> {
     let Some(scratch_url) = scratch_url else {
-        let runner = runner(catalog, global, printer, &Interrupt::new(), false)?;
+        let runner = runner(
+            catalog,
+            global,
+            printer,
+            &Interrupt::new(),
+            MigrateFlags::default(),
+        )?;
         return Ok(autogenerate::compare(&runner, &models::schema()).await?);
     };
     let scratch = Scratch::create(&DatabaseUrl::parse(scratch_url)?).await?;

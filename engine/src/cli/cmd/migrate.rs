@@ -2,10 +2,28 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use clap::ValueEnum;
+
 use super::super::{EXIT_USAGE, Failure, Outcome, Printer};
 use crate::migration::parse::Direction;
 use crate::revision::Target;
-use crate::runner::{Runner, StepReport};
+use crate::runner::{Runner, StepReport, Transaction};
+
+/// How the migrations of one `upgrade` or `downgrade` share transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransactionMode {
+    PerMigration,
+    All,
+}
+
+impl From<TransactionMode> for Transaction {
+    fn from(mode: TransactionMode) -> Transaction {
+        match mode {
+            TransactionMode::PerMigration => Transaction::PerMigration,
+            TransactionMode::All => Transaction::All,
+        }
+    }
+}
 
 pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;
