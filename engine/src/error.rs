@@ -94,7 +94,8 @@ pub struct StepFailure {
     pub message: String,
     /// What became of the statements before the failing one.
     pub outcome: StepOutcome,
-    /// Revisions this run applied (or reverted) before the failure.
+    /// Revisions this run applied (or reverted) before the failure: kept, or with
+    /// [`StepOutcome::RunRolledBack`] undone with it.
     pub done_before: Vec<String>,
 }
 

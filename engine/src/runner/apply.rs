@@ -65,11 +65,9 @@ impl Runner<'_> {
         let whole = self.options.transaction == Transaction::All;
         let mut reports: Vec<StepReport> = Vec::with_capacity(steps.len());
         for step in steps {
+            let applied = || reports.iter().map(|r| r.revision.clone()).collect();
             // Under --transaction all nothing is kept until the end: a failure undoes them all.
-            let done = || match whole {
-                true => Vec::new(),
-                false => reports.iter().map(|r| r.revision.clone()).collect(),
-            };
+            let done = || if whole { Vec::new() } else { applied() };
             if let Some(signal) = self.interrupt().and_then(|i| i.raised()) {
                 return Err(Error::Interrupted {
                     signal,
@@ -92,8 +90,7 @@ impl Runner<'_> {
                         done: done(),
                     });
                 }
-                let undone = reports.iter().map(|r| r.revision.clone()).collect();
-                return Err(self.step_failure(step, failure, if whole { undone } else { done() }));
+                return Err(self.step_failure(step, failure, applied()));
             }
             let migration = self.catalog.migration(step.revision);
             let report = StepReport {
