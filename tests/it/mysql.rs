@@ -370,3 +370,85 @@ fn check_and_autogenerate_read_mysql_schemas() {
         "{text}"
     );
 }
+
+/// A MariaDB account with a password, dropped with the value.
+struct Account {
+    name: String,
+}
+
+impl Account {
+    fn new(db: &MysqlDb, password: &str) -> Account {
+        let name = crate::support::unique_name("aurora_pw");
+        db.query(&format!(
+            "CREATE USER '{name}'@'%' IDENTIFIED BY '{password}'"
+        ));
+        db.query(&format!("GRANT ALL ON `{}`.* TO '{name}'@'%'", db.name));
+        Account { name }
+    }
+}
+
+impl Drop for Account {
+    fn drop(&mut self) {
+        let admin = crate::support::mysql_admin_url();
+        let drop = format!("DROP USER IF EXISTS '{}'@'%'", self.name);
+        let _ = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(async move {
+                    use sqlx::{Connection, Executor};
+                    if let Ok(mut conn) = sqlx::MySqlConnection::connect(&admin).await {
+                        let _ = conn.execute(sqlx::AssertSqlSafe(drop)).await;
+                    }
+                })
+        })
+        .join();
+    }
+}
+
+/// The servers here trust local PostgreSQL connections; MariaDB checks passwords, so a real
+/// rejection is exercised on it.
+#[test]
+fn a_rejected_password_is_reported_but_never_printed() {
+    let db = MysqlDb::new();
+    let account = Account::new(&db, "right-Pa55word");
+    let dir = tempfile::tempdir().expect("dir");
+    let url = |password: &str| {
+        format!(
+            "mysql://{}:{password}@127.0.0.1:3306/{}",
+            account.name, db.name
+        )
+    };
+    let output = cli(dir.path())
+        .args(["--database-url", &url("wrong-Pa55word"), "upgrade"])
+        .output()
+        .expect("run");
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:***@127.0.0.1:3306", account.name))
+            && stderr.contains("Access denied"),
+        "{stderr}"
+    );
+    assert!(
+        !format!("{stdout}{stderr}").contains("Pa55word"),
+        "{stdout}{stderr}"
+    );
+    assert!(
+        db.query("SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
+            .is_empty(),
+        "nothing changed"
+    );
+    // The right password is used, and not printed either.
+    let output = cli(dir.path())
+        .args(["--database-url", &url("right-Pa55word"), "-v", "upgrade"])
+        .output()
+        .expect("run");
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        !format!("{stdout}{stderr}").contains("Pa55word"),
+        "{stdout}{stderr}"
+    );
+}
