@@ -37,6 +37,9 @@ def migration_sql(workload, i):
     else:  # tiny: one column added to one table, so round trips dominate
         up = f"ALTER TABLE bench_base ADD COLUMN c{i} INTEGER;"
         down = f"ALTER TABLE bench_base DROP COLUMN c{i};"
+        if i == 0:
+            up = "CREATE TABLE bench_base (id INTEGER PRIMARY KEY);\n" + up
+            down = down + "\nDROP TABLE bench_base;"
     return up, down
 
 
@@ -46,9 +49,6 @@ def generate(directory, workload, n):
         rev = f"b{i:011d}"
         parent = f"b{i - 1:011d}" if i else ""
         up, down = migration_sql(workload, i)
-        if workload == "tiny" and i == 0:
-            up = "CREATE TABLE bench_base (id INTEGER PRIMARY KEY);\n" + up
-            down = down + "\nDROP TABLE bench_base;"
         text = f"-- step {i}\n--\n-- Revision ID: {rev}\n-- Revises: {parent}\n\n-- migrate:upgrade\n{up}\n\n-- migrate:downgrade\n{down}\n"
         (directory / f"{rev}_step.sql").write_text(text)
 
@@ -59,9 +59,6 @@ def floor_script(workload, n, direction, kind):
     order = range(n) if direction == "up" else reversed(range(n))
     for i in order:
         up, down = migration_sql(workload, i)
-        if workload == "tiny" and i == 0:
-            up = "CREATE TABLE bench_base (id INTEGER PRIMARY KEY);\n" + up
-            down = down + "\nDROP TABLE bench_base;"
         rev = f"b{i:011d}"
         book = f"INSERT INTO floor_version VALUES ('{rev}');" if direction == "up" else f"DELETE FROM floor_version WHERE version_num = '{rev}';"
         lines.append(f"{begin}\n{up if direction == 'up' else down}\n{book}\nCOMMIT;")
@@ -250,6 +247,50 @@ def bench_sqlite(binary, workload, n, results):
         results.append(("sqlite", workload, n, up, floor_up, whole, noop, current, select1, down, floor_down, None))
 
 
+def sqlx_migrations(directory, workload, n):
+    """The same migrations in sqlx-cli's reversible format."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        up, down = migration_sql(workload, i)
+        (directory / f"{i + 1:014d}_step.up.sql").write_text(up + "\n")
+        (directory / f"{i + 1:014d}_step.down.sql").write_text(down + "\n")
+
+
+def bench_sqlx(work, workload, n, peers):
+    """sqlx-cli on PostgreSQL, when `sqlx` is on the PATH: the same figures as ours, each
+    upgrade and revert the best of two on fresh databases."""
+    sqlx = shutil.which("sqlx")
+    if sqlx is None:
+        return
+    source = work / f"sqlx-{workload}-{n}"
+    sqlx_migrations(source, workload, n)
+    db = f"aurora_bench_{os.getpid()}_{workload}_{n}_sqlx"
+    parsed = urlparse(PG_URL)
+
+    def fresh():
+        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        pg_admin(f'CREATE DATABASE "{db}"')
+
+    def migrate(verb, url, *extra):
+        return run([sqlx, "migrate", verb, "--source", str(source), "--database-url", url, *extra])[0]
+
+    try:
+        ups, downs = [], []
+        for _ in range(2):
+            fresh()
+            ups.append(migrate("run", pg_url(db)))
+            downs.append(migrate("revert", pg_url(db), "--target-version", "0"))
+        fresh()
+        proxy = CountingProxy(parsed.port or 5432)
+        migrate("run", pg_url(db).replace(f":{parsed.port or 5432}/", f":{proxy.port}/"))
+        trips = proxy.round_trips / n
+        noop = statistics.median(migrate("run", pg_url(db)) for _ in range(REPEATS))
+        version = run([sqlx, "--version"])[1].stdout.strip()
+        peers.append((version, workload, n, min(ups), noop, min(downs), trips))
+    finally:
+        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
 def mysql_client(database="test"):
     url = urlparse(MYSQL_URL)
     return ["mariadb", "-h", url.hostname or "127.0.0.1", "-P", str(url.port or 3306), "-u", url.username or "root"] + (
@@ -353,7 +394,7 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     workloads = args.workloads.split(",")
     databases = args.databases.split(",")
-    results, builds = [], {}
+    results, builds, peers = [], {}, []
     work = Path(tempfile.mkdtemp(prefix="aurora-bench-"))
     try:
         for workload in workloads:
@@ -366,6 +407,7 @@ def main():
                 builds[(workload, n)] = (elapsed, kept, directory)
                 if "postgresql" in databases:
                     bench_postgres(kept, workload, n, results)
+                    bench_sqlx(work, workload, n, peers)
                 if "sqlite" in databases:
                     bench_sqlite(kept, workload, n, results)
                 if "mysql" in databases:
@@ -391,6 +433,15 @@ def main():
             f"{db:<11}{workload:<9}{n:>5} {up:>10.2f}{floor_up:>9.2f}{up / floor_up:>7.2f}{whole_text:>9} {noop * 1e3:>9.1f}{current * 1e3:>11.1f}"
             f"{select1 * 1e3:>12.1f}{max(noop, current) / select1:>7.2f} {down:>8.2f}{floor_down:>9.2f}{down / floor_down:>7.2f} {trips_text:>16}"
         )
+    if peers:
+        print()
+        print("PostgreSQL, the same migrations through another tool, in this run:")
+        print(f"{'tool':<22}{'workload':<9}{'N':>5} {'upgrade s':>10} {'no-op ms':>9} {'down s':>8} {'round trips/mig':>16}")
+        ours = {(w, n): (up, noop, down, trips) for (db, w, n, up, _, _, noop, _, _, down, _, trips) in results if db == "postgresql"}
+        for (tool, workload, n, up, noop, down, trips) in peers:
+            mine = ours[(workload, n)]
+            print(f"{'aurora-migrate':<22}{workload:<9}{n:>5} {mine[0]:>10.2f} {mine[1] * 1e3:>9.1f} {mine[2]:>8.2f} {mine[3]:>16.2f}")
+            print(f"{tool:<22}{workload:<9}{n:>5} {up:>10.2f} {noop * 1e3:>9.1f} {down:>8.2f} {trips:>16.2f}")
     print()
     print(f"build.rs over {largest} files: {script * 1e3:.0f} ms")
     print(f"incremental release build after adding one migration: {incremental:.1f} s")

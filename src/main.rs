@@ -1,5 +1,5 @@
-//! The `aurora-migrate` command: the engine's command line over the embedded migrations.
+//! The `aurora-migrate` command: the engine's command line over the Aurora application.
 
 fn main() -> std::process::ExitCode {
-    aurora_migrate::cli::main(aurora_migrations::MIGRATIONS)
+    aurora_migrate::cli::main(aurora_migrations::application())
 }

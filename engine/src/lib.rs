@@ -21,7 +21,6 @@ pub mod ddl;
 pub mod dialect;
 pub mod error;
 pub mod migration;
-pub mod models;
 pub mod revision;
 pub mod runner;
 pub mod schema;

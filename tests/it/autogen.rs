@@ -214,7 +214,7 @@ async fn the_shipped_models_match_the_migrations() {
             Options::default(),
         )
         .unwrap();
-        let models = aurora_migrate::models::schema();
+        let models = aurora_migrations::models::schema();
         let refused = autogenerate::compare(&runner, &models).await.unwrap_err();
         assert!(
             refused.to_string().contains("not at the heads"),

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::migration::{Catalog, Embedded};
 use crate::runner::interrupt::Interrupt;
 use crate::runner::{Options, Runner, Transaction};
+use crate::schema::model::Schema;
 use crate::url::{DEFAULT_URL, DatabaseUrl};
 pub use cmd::migrate::TransactionMode;
 pub use output::Printer;
@@ -202,9 +203,17 @@ failure_from!(
 
 pub type Outcome = Result<(), Failure>;
 
-/// Runs the command line over the migrations a build script embedded, and returns its exit
-/// code.
-pub fn main(migrations: &'static [Embedded]) -> ExitCode {
+/// What an application gives the command line.
+#[derive(Clone, Copy)]
+pub struct Application {
+    /// The migrations its build script embedded.
+    pub migrations: &'static [Embedded],
+    /// The schema its models declare: the target of autogenerate and `check`.
+    pub models: fn() -> Schema,
+}
+
+/// Runs the command line for `app` and returns its exit code.
+pub fn main(app: Application) -> ExitCode {
     let env_file = load_env_file();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -230,7 +239,7 @@ pub fn main(migrations: &'static [Embedded]) -> ExitCode {
         }
     };
     let interrupt = Interrupt::new();
-    match runtime.block_on(run_until_interrupted(migrations, cli, &printer, &interrupt)) {
+    match runtime.block_on(run_until_interrupted(app, cli, &printer, &interrupt)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             printer.error(&failure.message);
@@ -242,7 +251,7 @@ pub fn main(migrations: &'static [Embedded]) -> ExitCode {
 /// Runs the command; on SIGINT/SIGTERM a command that changes the database gets a grace
 /// period to roll back and release its lock, others stop at once.
 async fn run_until_interrupted(
-    migrations: &[Embedded],
+    app: Application,
     cli: Cli,
     printer: &Printer,
     interrupt: &Interrupt,
@@ -255,7 +264,7 @@ async fn run_until_interrupted(
         | Command::Reset { .. } => ROLLBACK_GRACE,
         _ => Duration::ZERO,
     };
-    let command = run(migrations, cli, printer, interrupt.clone());
+    let command = run(app, cli, printer, interrupt.clone());
     tokio::pin!(command);
     tokio::select! {
         result = &mut command => result,
@@ -282,13 +291,8 @@ fn load_env_file() -> Result<(), String> {
     }
 }
 
-async fn run(
-    migrations: &[Embedded],
-    cli: Cli,
-    printer: &Printer,
-    interrupt: Interrupt,
-) -> Outcome {
-    let catalog = Catalog::from_embedded(migrations)?;
+async fn run(app: Application, cli: Cli, printer: &Printer, interrupt: Interrupt) -> Outcome {
+    let catalog = Catalog::from_embedded(app.migrations)?;
     // Only the commands that read or change a database connect to one.
     let runner_with = |force: bool, transaction: TransactionMode| {
         let flags = MigrateFlags {
@@ -300,7 +304,7 @@ async fn run(
     let database = || runner_with(false, TransactionMode::PerMigration);
     match cli.command {
         Command::Create(args) if args.autogenerate => {
-            cmd::autogen::create(&catalog, &args, &cli.global, printer).await
+            cmd::autogen::create(&catalog, &(app.models)(), &args, &cli.global, printer).await
         }
         Command::Create(args) => cmd::author::create(&args, printer),
         Command::Merge(args) => cmd::author::merge(&args, printer),
@@ -339,8 +343,12 @@ async fn run(
         }
         Command::Check {
             scratch_url: Some(url),
-        } => cmd::autogen::check_models(&catalog, &url, &cli.global, printer).await,
-        Command::Check { scratch_url: None } => cmd::inspect::check(&database()?, printer).await,
+        } => {
+            cmd::autogen::check_models(&catalog, &(app.models)(), &url, &cli.global, printer).await
+        }
+        Command::Check { scratch_url: None } => {
+            cmd::inspect::check(&database()?, &(app.models)(), printer).await
+        }
     }
 }
 

@@ -3,21 +3,29 @@
 use super::super::{Failure, Global, MigrateFlags, Outcome, Printer, options, runner};
 use super::author::{CreateArgs, write_new};
 use crate::migration::Catalog;
-use crate::models;
 use crate::revision::Target;
 use crate::runner::Runner;
 use crate::runner::interrupt::Interrupt;
 use crate::runner::scratch::Scratch;
 use crate::schema::autogenerate::{self, Comparison, Generated};
+use crate::schema::model::Schema;
 use crate::url::DatabaseUrl;
 
 pub async fn create(
     catalog: &Catalog,
+    models: &Schema,
     args: &CreateArgs,
     global: &Global,
     printer: &Printer,
 ) -> Outcome {
-    let comparison = compare(catalog, global, args.scratch_url.as_deref(), printer).await?;
+    let comparison = compare(
+        catalog,
+        models,
+        global,
+        args.scratch_url.as_deref(),
+        printer,
+    )
+    .await?;
     let detected = comparison.descriptions();
     for line in &detected {
         printer.note(line);
@@ -73,11 +81,12 @@ fn format_rust(path: &std::path::Path, printer: &Printer) {
 /// `check --scratch-url`: do the models describe what the migrations build?
 pub async fn check_models(
     catalog: &Catalog,
+    models: &Schema,
     scratch_url: &str,
     global: &Global,
     printer: &Printer,
 ) -> Outcome {
-    let comparison = compare(catalog, global, Some(scratch_url), printer).await?;
+    let comparison = compare(catalog, models, global, Some(scratch_url), printer).await?;
     report(&comparison, printer)
 }
 
@@ -104,6 +113,7 @@ pub fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
 /// Compares the models with the configured database, or with a scratch one built to the heads.
 pub async fn compare(
     catalog: &Catalog,
+    models: &Schema,
     global: &Global,
     scratch_url: Option<&str>,
     printer: &Printer,
@@ -116,7 +126,7 @@ pub async fn compare(
             &Interrupt::new(),
             MigrateFlags::default(),
         )?;
-        return Ok(autogenerate::compare(&runner, &models::schema()).await?);
+        return Ok(autogenerate::compare(&runner, models).await?);
     };
     let scratch = Scratch::create(&DatabaseUrl::parse(scratch_url)?).await?;
     printer.note(&format!(
@@ -126,7 +136,7 @@ pub async fn compare(
     let result = async {
         let runner = Runner::new(catalog, scratch.url().clone(), options(global))?;
         runner.upgrade(&Target::Heads, &mut |_| {}).await?;
-        autogenerate::compare(&runner, &models::schema()).await
+        autogenerate::compare(&runner, models).await
     }
     .await;
     let dropped = scratch.drop().await;

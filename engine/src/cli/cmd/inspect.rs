@@ -5,6 +5,7 @@ use super::super::{Failure, Outcome, Printer};
 use crate::migration::Catalog;
 use crate::revision::{range, target};
 use crate::runner::Runner;
+use crate::schema::model::Schema;
 
 pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let status = runner.status().await?;
@@ -152,7 +153,7 @@ pub fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
 }
 
 /// Exit 0 only when the database is at every embedded head and every checksum matches.
-pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+pub async fn check(runner: &Runner<'_>, models: &Schema, printer: &Printer) -> Outcome {
     let status = runner.status().await?;
     let catalog = runner.catalog();
     let graph = catalog.graph();
@@ -183,8 +184,7 @@ pub async fn check(runner: &Runner<'_>, printer: &Printer) -> Outcome {
         ));
     }
     if problems.is_empty() {
-        let comparison =
-            crate::schema::autogenerate::compare_schema(runner, &crate::models::schema()).await?;
+        let comparison = crate::schema::autogenerate::compare_schema(runner, models).await?;
         problems.extend(
             comparison
                 .descriptions()

@@ -1,7 +1,9 @@
 //! Aurora's tables as the application declares them: the target of `create --autogenerate`
 //! and of `check`. They describe exactly the schema `migrations/` produces at head.
 
-use crate::schema::model::{Action, Column, ColumnType as T, Default, EnumType, Schema, Table};
+use aurora_migrate::schema::model::{
+    Action, Column, ColumnType as T, Default, EnumType, Schema, Table,
+};
 
 /// The whole Aurora schema.
 pub fn schema() -> Schema {
