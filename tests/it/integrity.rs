@@ -102,7 +102,8 @@ fn reset_reverts_everything_then_applies_everything() {
         let (ok, _, stderr) = run(&db, &["reset", "--yes"]);
         assert!(ok, "{stderr}");
         assert!(
-            stderr.contains("reverts 3 applied migration(s)"),
+            stderr.contains("reverts 3 applied migration(s)")
+                && stderr.contains("(the database now holds the tables chains, tokens, wallets)"),
             "{stderr}"
         );
         assert!(db.query("SELECT name FROM chains").is_empty());

@@ -62,8 +62,24 @@ pub async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome
         .iter()
         .map(|&i| graph.node(i).id.as_str())
         .collect();
+    // Name the tables whose rows are at stake, not only the revisions.
+    let tables: Vec<String> = match applied.is_empty() {
+        true => Vec::new(),
+        false => {
+            let mut names: Vec<String> = (runner.introspect().await?.schema.tables)
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    let holding = match tables.as_slice() {
+        [] => String::new(),
+        names => format!(" (the database now holds the tables {})", names.join(", ")),
+    };
     printer.note(&format!(
-        "reset reverts {} applied migration(s) on {} ({}), dropping the data they manage, then applies all {} migration(s)",
+        "reset reverts {} applied migration(s) on {} ({}), dropping the data they manage{holding}, then applies all {} migration(s)",
         applied.len(),
         runner.url(),
         if applied.is_empty() { "none".to_string() } else { applied.join(", ") },
