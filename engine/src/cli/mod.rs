@@ -1,10 +1,10 @@
-//! The command line: clap types, configuration (flag, `DATABASE_URL`, `.env`, default), and
-//! the exit code. Each subcommand lives in `cmd/` and calls the library.
+//! The command line: clap types and the exit code. Where each setting comes from lives in
+//! `settings.rs`; each subcommand lives in `cmd/` and calls the library.
 
 mod cmd;
 mod output;
+mod settings;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -12,11 +12,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::migration::{Catalog, Embedded};
 use crate::runner::interrupt::Interrupt;
-use crate::runner::{Options, Runner, Transaction};
 use crate::schema::model::Schema;
-use crate::url::{DEFAULT_URL, DatabaseUrl};
 pub use cmd::migrate::TransactionMode;
 pub use output::Printer;
+pub(crate) use settings::MigrateFlags;
+use settings::{load_env_file, migrations_dir, options, production_guard, runner};
 
 /// Exit code for a usage error (bad flags, a question that needs `--yes`).
 pub const EXIT_USAGE: u8 = 2;
@@ -282,15 +282,6 @@ async fn run_until_interrupted(
 /// (closing the connection, which makes the server roll back).
 const ROLLBACK_GRACE: Duration = Duration::from_secs(10);
 
-/// Loads `.env` from the working directory; variables already set win.
-fn load_env_file() -> Result<(), String> {
-    match dotenvy::from_path(".env") {
-        Ok(()) => Ok(()),
-        Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot read .env: {e}; fix the file or remove it")),
-    }
-}
-
 async fn run(app: Application, cli: Cli, printer: &Printer, interrupt: Interrupt) -> Outcome {
     let catalog = Catalog::from_embedded(app.migrations)?;
     // Only the commands that read or change a database connect to one.
@@ -350,73 +341,4 @@ async fn run(app: Application, cli: Cli, printer: &Printer, interrupt: Interrupt
             cmd::inspect::check(&database()?, &(app.models)(), printer).await
         }
     }
-}
-
-/// In production, commands that drop data or rewrite the version table need `--yes`.
-fn production_guard(global: &Global, command: &str, unconfirmed: bool) -> Outcome {
-    let production = global
-        .environment
-        .as_deref()
-        .is_some_and(|e| e.eq_ignore_ascii_case("production"));
-    if production && unconfirmed {
-        return Err(Failure {
-            message: format!(
-                "`{command}` in production (--env / AURORA_ENV) needs --yes to confirm; nothing was changed"
-            ),
-            code: EXIT_USAGE,
-        });
-    }
-    Ok(())
-}
-
-fn runner<'c>(
-    catalog: &'c Catalog,
-    global: &Global,
-    printer: &Printer,
-    interrupt: &Interrupt,
-    flags: MigrateFlags,
-) -> Result<Runner<'c>, Failure> {
-    let url = match &global.database_url {
-        Some(url) => DatabaseUrl::parse(url)?,
-        None => {
-            printer.note(&format!(
-                "using the default database {DEFAULT_URL}; set --database-url, DATABASE_URL or a .env file to choose another"
-            ));
-            DatabaseUrl::parse(DEFAULT_URL)?
-        }
-    };
-    Ok(Runner::new(
-        catalog,
-        url,
-        Options {
-            interrupt: Some(interrupt.clone()),
-            force: flags.force,
-            transaction: flags.transaction,
-            ..options(global)
-        },
-    )?)
-}
-
-/// The flags of a command that runs migrations.
-#[derive(Debug, Default)]
-pub(crate) struct MigrateFlags {
-    pub force: bool,
-    pub transaction: Transaction,
-}
-
-fn options(global: &Global) -> Options {
-    Options {
-        wait: global.wait,
-        lock_timeout: global.lock_timeout,
-        interrupt: None,
-        force: false,
-        transaction: Transaction::PerMigration,
-        version_table: global.version_table.clone(),
-        connect_timeout: Duration::from_secs(global.connect_timeout.max(1)),
-    }
-}
-
-/// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
-fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
-    dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
 }
