@@ -27,8 +27,16 @@ fn canonical(schema: &Schema, kind: Kind) -> Schema {
     schema
 }
 
-fn write(dir: &Path, id: &str, parent: &str, sections: &str) {
-    let text = format!("-- {id}\n--\n-- Revision ID: {id}\n-- Revises: {parent}\n\n{sections}");
+/// A migration file; `outside_transaction` adds `Transaction: none` to its header.
+fn write(dir: &Path, id: &str, parent: &str, outside_transaction: bool, sections: &str) {
+    let transaction = if outside_transaction {
+        "-- Transaction: none\n"
+    } else {
+        ""
+    };
+    let text = format!(
+        "-- {id}\n--\n-- Revision ID: {id}\n-- Revises: {parent}\n{transaction}\n{sections}"
+    );
     std::fs::write(dir.join(format!("{id}_case.sql")), text).expect("write migration");
 }
 
@@ -82,6 +90,7 @@ async fn run_case(case: &autogen_cases::Case, db: &Db, kind: Kind) -> String {
         dir.path(),
         "c1",
         "",
+        false,
         &render::sections(&diff(&empty, &before), &empty, &before, kind),
     );
     let first = catalog(dir.path());
@@ -103,8 +112,13 @@ async fn run_case(case: &autogen_cases::Case, db: &Db, kind: Kind) -> String {
         );
         return "(no change on this dialect)\n".into();
     }
-    let sections = render::sections(&changes, &current, &after, kind);
-    write(dir.path(), "c2", "c1", &sections);
+    let mut sections = render::sections(&changes, &current, &after, kind);
+    // As `create --autogenerate` writes it: outside a transaction when it uses a value it adds.
+    let used = render::enum_values_added_and_used(&changes, kind);
+    write(dir.path(), "c2", "c1", !used.is_empty(), &sections);
+    if !used.is_empty() {
+        sections = format!("Transaction: none ({})\n\n{sections}", used.join(", "));
+    }
     let second = catalog(dir.path());
     migrate(&second, db.url(), "head", true).await;
     let upgraded = introspect(&second, db.url(), kind).await;
@@ -164,7 +178,7 @@ async fn check_rust_rendering(
     );
     let dir = tempfile::tempdir().expect("dir");
     std::fs::copy(case_dir.join("c1_case.sql"), dir.path().join("c1_case.sql")).expect("copy c1");
-    write(dir.path(), "c2", "c1", &sections);
+    write(dir.path(), "c2", "c1", false, &sections);
     let catalog = catalog(dir.path());
     migrate(&catalog, db.url(), "head", true).await;
     let upgraded = introspect(&catalog, db.url(), kind).await;

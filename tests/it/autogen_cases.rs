@@ -301,6 +301,12 @@ pub fn all() -> Vec<Case> {
             base(),
             with_mood(&["happy", "sad", "calm"]),
         ),
+        case("add_enum_value_used_as_a_default", base(), {
+            let mut after =
+                with_items(|t| edit_column(t, "mood", |c| c.default(Default::Text("calm".into()))));
+            after.enums = vec![EnumType::new("mood", &["happy", "sad", "calm"])];
+            after
+        }),
         case(
             "add_enum_value_in_the_middle",
             base(),

@@ -23,6 +23,8 @@ pub struct NewRevision {
     /// Parents fixed by the caller (autogenerate: the revisions the compared schema is at),
     /// instead of the directory's head or `head`.
     pub parents: Option<Vec<String>>,
+    /// The migration must run outside a transaction (`Transaction: none`).
+    pub outside_transaction: bool,
 }
 
 /// Reads and validates the directory; a missing directory is an empty one.
@@ -244,6 +246,9 @@ fn render(new: &NewRevision, id: &str, parents: &[String], depends_on: &[String]
         "{prefix} Create Date: {}",
         chrono::Utc::now().format("%Y-%m-%d %H:%M:%S+00:00")
     ));
+    if new.outside_transaction {
+        header.push(format!("{prefix} Transaction: none"));
+    }
     let header = header.join("\n");
     if let (true, Some(body)) = (new.rust, &new.body) {
         format!(
@@ -298,5 +303,22 @@ mod tests {
         );
         assert_eq!(slug("  ünïcode & symbols!! "), "n_code_symbols");
         assert!(slug(&"word ".repeat(30)).len() <= 40);
+    }
+
+    #[test]
+    fn a_migration_that_must_run_alone_says_so_in_its_header() {
+        let dir = tempfile::tempdir().expect("dir");
+        let new = NewRevision {
+            message: "Use a new mood".into(),
+            rev_id: Some("ab12cd34ef56".into()),
+            body: Some("-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 2;\n".into()),
+            outside_transaction: true,
+            ..NewRevision::default()
+        };
+        let path = create(dir.path(), &new).expect("create");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("\n-- Transaction: none\n"), "{text}");
+        let scanned = scan::scan(dir.path()).expect("the file parses");
+        assert!(!scanned.files[0].parsed.header.transactional);
     }
 }

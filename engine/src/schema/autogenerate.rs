@@ -42,6 +42,12 @@ impl Comparison {
         }
     }
 
+    /// Enum values the migration adds and also uses, as `type.value`: when there are any, it
+    /// must run outside a transaction (PostgreSQL cannot use a value added in the same one).
+    pub fn enum_values_added_and_used(&self) -> Vec<String> {
+        render::enum_values_added_and_used(&self.changes, self.kind)
+    }
+
     pub fn descriptions(&self) -> Vec<String> {
         self.changes.iter().flat_map(Change::describe).collect()
     }

@@ -59,13 +59,25 @@ pub fn create(args: &CreateArgs, printer: &Printer) -> Outcome {
 
 /// Writes the file `create` describes; `body` is generated text and whether it is Rust,
 /// `parents` fixes the parents.
+/// A migration body autogenerate wrote.
+pub struct GeneratedBody {
+    pub text: String,
+    pub rust: bool,
+    /// It must run outside a transaction (its text says why).
+    pub outside_transaction: bool,
+}
+
 pub fn write_new(
     args: &CreateArgs,
-    body: Option<(String, bool)>,
+    body: Option<GeneratedBody>,
     parents: Option<Vec<String>>,
     printer: &Printer,
 ) -> Result<PathBuf, Failure> {
-    let rust = body.as_ref().map_or(args.rust, |(_, rust)| *rust);
+    let rust = body.as_ref().map_or(args.rust, |b| b.rust);
+    let (text, outside_transaction) = match body {
+        Some(b) => (Some(b.text), b.outside_transaction),
+        None => (None, false),
+    };
     let new = NewRevision {
         message: args.message.clone(),
         rust,
@@ -73,8 +85,9 @@ pub fn write_new(
         branch_labels: args.branch_labels.clone(),
         depends_on: args.depends_on.clone(),
         rev_id: args.rev_id.clone(),
-        body: body.map(|(text, _)| text),
+        body: text,
         parents,
+        outside_transaction,
     };
     let path = author::create(&migrations_dir(&args.migrations_dir), &new)?;
     written(&path, new.body.is_some(), printer);

@@ -1,7 +1,7 @@
 //! `create --autogenerate` and the models half of `check`.
 
 use super::super::{Failure, Global, MigrateFlags, Outcome, Printer, options, runner};
-use super::author::{CreateArgs, write_new};
+use super::author::{CreateArgs, GeneratedBody, write_new};
 use crate::migration::Catalog;
 use crate::revision::Target;
 use crate::runner::Runner;
@@ -47,11 +47,28 @@ pub async fn create(
                 .collect(),
         ),
     };
-    let (text, rust) = match comparison.generate() {
+    let (mut text, rust) = match comparison.generate() {
         Generated::Rust(text) => (text, true),
         Generated::Sql(text) => (text, false),
     };
-    let path = write_new(args, Some((text, rust)), parents, printer)?;
+    let used = comparison.enum_values_added_and_used();
+    if !used.is_empty() {
+        // Enums are never portable, so this text is SQL.
+        let why = format!(
+            "uses enum values it adds ({}), which PostgreSQL cannot use in the transaction that adds them",
+            used.join(", ")
+        );
+        printer.note(&format!(
+            "the migration {why}: it runs outside a transaction"
+        ));
+        text = format!("-- Transaction: none, because the migration {why}.\n\n{text}");
+    }
+    let body = GeneratedBody {
+        text,
+        rust,
+        outside_transaction: !used.is_empty(),
+    };
+    let path = write_new(args, Some(body), parents, printer)?;
     if rust {
         format_rust(&path, printer);
     }

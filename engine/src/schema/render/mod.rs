@@ -24,6 +24,45 @@ pub fn statements(
     }
 }
 
+/// Enum values a migration adds in place and also uses as a column default, as `type.value`.
+/// PostgreSQL cannot use a value added in the same transaction ("unsafe use of new value"), so
+/// such a migration must run with `Transaction: none` there.
+pub fn enum_values_added_and_used(changes: &[Change], kind: Kind) -> Vec<String> {
+    if kind != Kind::Postgres {
+        return Vec::new();
+    }
+    let added: Vec<(&str, &str)> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::AlterEnum { from, to, .. } if postgres::only_additions(from, to) => Some(
+                to.values
+                    .iter()
+                    .filter(|v| !from.values.contains(v))
+                    .map(|v| (to.name.as_str(), v.as_str())),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    changes
+        .iter()
+        .flat_map(|change| match change {
+            Change::AddColumn { column, .. } => vec![column],
+            Change::AlterColumn { to, .. } => vec![to],
+            Change::CreateTable(table) => table.columns.iter().collect(),
+            _ => Vec::new(),
+        })
+        .filter_map(|column| match (&column.ty, &column.default) {
+            (ColumnType::Enum(name), Some(Default::Text(value)))
+                if added.contains(&(name.as_str(), value.as_str())) =>
+            {
+                Some(format!("{name}.{value}"))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Upgrade and downgrade sections for one dialect, ready to sit under a migration header.
 pub fn sections(changes: &[Change], current: &Schema, desired: &Schema, kind: Kind) -> String {
     let upgrade = statements(changes, current, desired, kind);

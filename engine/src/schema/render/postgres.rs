@@ -197,17 +197,21 @@ fn alter_column(table: &str, from: &Column, to: &Column, out: &mut Vec<String>) 
     }
 }
 
-/// New values are added in place; a removed or reordered value rebuilds the type, which
-/// fails (and rolls back) if a row still holds a removed value, rather than losing it.
-fn alter_enum(from: &EnumType, to: &EnumType, columns: &[(String, Column)], out: &mut Vec<String>) {
+/// Whether `to` only adds values to `from`, keeping the old ones in their order: then they are
+/// added in place, otherwise the type is rebuilt.
+pub(super) fn only_additions(from: &EnumType, to: &EnumType) -> bool {
     let kept: Vec<&String> = to
         .values
         .iter()
         .filter(|v| from.values.contains(v))
         .collect();
-    let only_additions =
-        kept.len() == from.values.len() && kept.iter().zip(&from.values).all(|(a, b)| *a == b);
-    if only_additions {
+    kept.len() == from.values.len() && kept.iter().zip(&from.values).all(|(a, b)| *a == b)
+}
+
+/// New values are added in place; a removed or reordered value rebuilds the type, which
+/// fails (and rolls back) if a row still holds a removed value, rather than losing it.
+fn alter_enum(from: &EnumType, to: &EnumType, columns: &[(String, Column)], out: &mut Vec<String>) {
+    if only_additions(from, to) {
         for (position, value) in to.values.iter().enumerate() {
             if from.values.contains(value) {
                 continue;

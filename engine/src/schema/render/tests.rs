@@ -329,3 +329,32 @@ mod rust_ops;
 
 #[path = "sqlite_tests.rs"]
 mod sqlite_rebuild;
+
+#[test]
+fn a_value_added_in_place_and_used_as_a_default_is_reported_on_postgres_only() {
+    let mood = |default: &str| {
+        Column::new("mood", T::Enum("mood".into())).default(Default::Text(default.into()))
+    };
+    let uses = vec![
+        alter_enum(&["happy", "sad"], &["happy", "sad", "calm"], vec![]),
+        alter(mood("happy"), mood("calm")),
+    ];
+    assert_eq!(
+        enum_values_added_and_used(&uses, Kind::Postgres),
+        ["mood.calm"]
+    );
+    assert!(enum_values_added_and_used(&uses, Kind::Sqlite).is_empty());
+    assert!(enum_values_added_and_used(&uses, Kind::Mysql).is_empty());
+    // Added but unused; or used from a rebuilt type, whose values all exist once it is created.
+    let unused = vec![alter_enum(
+        &["happy", "sad"],
+        &["happy", "sad", "calm"],
+        vec![],
+    )];
+    assert!(enum_values_added_and_used(&unused, Kind::Postgres).is_empty());
+    let rebuilt = vec![
+        alter_enum(&["happy", "sad"], &["calm", "sad", "happy"], vec![]),
+        alter(mood("happy"), mood("calm")),
+    ];
+    assert!(enum_values_added_and_used(&rebuilt, Kind::Postgres).is_empty());
+}
