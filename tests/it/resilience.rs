@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use aurora_migrate::error::Error;
 use aurora_migrate::runner::Tables;
-use aurora_migrate::runner::interrupt::Interrupt;
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 use sqlx::Connection;
 
@@ -223,17 +222,12 @@ fn hold_lock(db: &Db, key: i64) -> Holder {
 async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock() {
     let catalog = catalog("slow");
     for db in Db::transactional() {
-        let interrupt = Interrupt::new();
+        let interrupt = crate::support::interrupt_after(Duration::from_millis(700), 15);
         let options = Options {
             interrupt: Some(interrupt.clone()),
             ..Options::default()
         };
         let runner = Runner::new(&catalog, DatabaseUrl::parse(db.url()).unwrap(), options).unwrap();
-        let raise = interrupt.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(700)).await;
-            raise.raise(15);
-        });
         let started = Instant::now();
         let error = runner
             .upgrade(&Target::Head, &mut |_| {})
@@ -300,17 +294,12 @@ async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock
 async fn on_mysql_an_interrupt_lets_the_migration_finish_then_stops() {
     let catalog = catalog("slow");
     let db = crate::support::MysqlDb::new();
-    let interrupt = Interrupt::new();
+    let interrupt = crate::support::interrupt_after(Duration::from_millis(700), 2);
     let options = Options {
         interrupt: Some(interrupt.clone()),
         ..Options::default()
     };
     let runner = Runner::new(&catalog, DatabaseUrl::parse(&db.url).unwrap(), options).unwrap();
-    let raise = interrupt.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        raise.raise(2);
-    });
     let error = runner
         .upgrade(&Target::Head, &mut |_| {})
         .await

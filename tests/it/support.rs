@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aurora_migrate::migration::Catalog;
 use aurora_migrate::migration::scan;
+use aurora_migrate::runner::interrupt::Interrupt;
 use sqlx::{Connection, Executor, Row};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -345,4 +346,15 @@ pub fn texts(output: &std::process::Output) -> (String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// An interrupt that raises `signal` by itself after `delay`, as SIGINT or SIGTERM would.
+pub fn interrupt_after(delay: std::time::Duration, signal: u8) -> Interrupt {
+    let interrupt = Interrupt::new();
+    let raise = interrupt.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        raise.raise(signal);
+    });
+    interrupt
 }

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use aurora_migrate::error::{Error, StepOutcome};
 use aurora_migrate::migration::{Catalog, scan};
-use aurora_migrate::runner::interrupt::Interrupt;
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target, Transaction};
 
 use crate::faults::chain;
@@ -114,17 +113,12 @@ async fn a_failure_rolls_back_the_migrations_before_it_too() {
 async fn an_interrupt_rolls_back_the_whole_run() {
     let catalog = catalog("slow");
     for db in Db::transactional() {
-        let interrupt = Interrupt::new();
+        let interrupt = crate::support::interrupt_after(Duration::from_millis(700), 2);
         let options = Options {
             interrupt: Some(interrupt.clone()),
             ..whole()
         };
         let runner = Runner::new(&catalog, DatabaseUrl::parse(db.url()).unwrap(), options).unwrap();
-        let raise = interrupt.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(700)).await;
-            raise.raise(2);
-        });
         let error = runner
             .upgrade(&Target::Head, &mut |_| {})
             .await
