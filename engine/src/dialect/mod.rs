@@ -71,7 +71,7 @@ pub struct Work<'a> {
     pub transactional: bool,
     /// The bookkeeping statements, given how the elapsed time is known.
     pub bookkeeping: &'a dyn Fn(Elapsed) -> Vec<String>,
-    /// Checked between statements where the driver runs them one by one (SQLite).
+    /// Raised to stop: SQLite's progress handler stops the running statement on it.
     pub interrupt: Option<&'a Interrupt>,
     /// Runs inside the transaction that holds the whole run (`--transaction all`): the step
     /// neither begins nor commits, and a failure rolls the whole run back.
@@ -148,7 +148,7 @@ impl Connection {
     }
 
     /// Stops the statement running on this connection, from elsewhere (PostgreSQL; SQLite
-    /// checks the interrupt between statements itself).
+    /// stops its own running statement through a progress handler).
     pub fn canceller(
         &self,
         url: &DatabaseUrl,
