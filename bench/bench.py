@@ -121,37 +121,41 @@ class CountingProxy:
             sink.close()
 
     def client_to_server(self, client, server):
-        buffer = b""
-        started = False
+        messages = self.messages()
+        next(messages)
         try:
             while data := client.recv(65536):
                 server.sendall(data)
-                buffer += data
-                while True:
-                    if not started:  # startup message: length, then body; no type byte
-                        if len(buffer) < 4:
-                            break
-                        length = int.from_bytes(buffer[:4], "big")
-                        if len(buffer) < length:
-                            break
-                        code = int.from_bytes(buffer[4:8], "big")
-                        buffer = buffer[length:]
-                        started = code not in (80877103, 80877104)  # SSL / GSS requests come first
-                        continue
-                    if len(buffer) < 5:
-                        break
-                    kind, length = buffer[:1], int.from_bytes(buffer[1:5], "big")
-                    if len(buffer) < 1 + length:
-                        break
-                    buffer = buffer[1 + length:]
-                    if kind in (b"Q", b"S"):
-                        with self.lock:
-                            self.round_trips += 1
+                trips = messages.send(data)
+                if trips:
+                    with self.lock:
+                        self.round_trips += trips
         except OSError:
             pass
         finally:
             server.close()
 
+    def messages(self):
+        """A generator fed the client's bytes, yielding how many round trips they completed:
+        each simple Query ('Q') and each Sync ('S') ends with one ReadyForQuery."""
+        buffer, started, trips = b"", False, None
+        while True:
+            buffer += yield trips
+            trips = 0
+            while True:
+                if not started:  # startup message: length, then body; no type byte
+                    if len(buffer) < 4 or len(buffer) < int.from_bytes(buffer[:4], "big"):
+                        break
+                    length = int.from_bytes(buffer[:4], "big")
+                    code = int.from_bytes(buffer[4:8], "big")
+                    buffer = buffer[length:]
+                    started = code not in (80877103, 80877104)  # SSL / GSS requests come first
+                    continue
+                if len(buffer) < 5 or len(buffer) < 1 + int.from_bytes(buffer[1:5], "big"):
+                    break
+                kind, length = buffer[:1], int.from_bytes(buffer[1:5], "big")
+                buffer = buffer[1 + length:]
+                trips += kind in (b"Q", b"S")
 
 def median_run(cmd, env=None):
     return statistics.median(run(cmd, env=env)[0] for _ in range(REPEATS))
@@ -318,25 +322,15 @@ class CountingMysqlProxy(CountingProxy):
     (COM_QUERY, COM_STMT_EXECUTE, COM_PING ...) that the server answers: one round trip. The
     handshake response has sequence id 1 and is not counted."""
 
-    def client_to_server(self, client, server):
-        buffer = b""
-        try:
-            while data := client.recv(65536):
-                server.sendall(data)
-                buffer += data
-                while len(buffer) >= 4:
-                    length, sequence = int.from_bytes(buffer[:3], "little"), buffer[3]
-                    if len(buffer) < 4 + length:
-                        break
-                    buffer = buffer[4 + length:]
-                    if sequence == 0:
-                        with self.lock:
-                            self.round_trips += 1
-        except OSError:
-            pass
-        finally:
-            server.close()
-
+    def messages(self):
+        buffer, trips = b"", None
+        while True:
+            buffer += yield trips
+            trips = 0
+            while len(buffer) >= 4 and len(buffer) >= 4 + int.from_bytes(buffer[:3], "little"):
+                length, sequence = int.from_bytes(buffer[:3], "little"), buffer[3]
+                buffer = buffer[4 + length:]
+                trips += sequence == 0
 
 def mysql_round(binary, workload, n, ours_first):
     """One round on fresh databases: (upgrade, floor upgrade, downgrade, floor downgrade)."""

@@ -202,15 +202,12 @@ impl Connection {
             ),
             (RunTransaction::Rollback, _) => ("ROLLBACK", "cannot roll back the run's transaction"),
         };
-        let failure = match self {
-            Connection::Postgres(c) => run_batch(c.raw(), sql.to_string()).await.1,
-            Connection::Sqlite(c) => run_batch(c.raw(), sql.to_string()).await.1,
-            Connection::Mysql(c) => run_batch(c.raw(), sql.to_string()).await.1,
+        let result = match self {
+            Connection::Postgres(c) => execute(c.raw(), sql).await,
+            Connection::Sqlite(c) => execute(c.raw(), sql).await,
+            Connection::Mysql(c) => execute(c.raw(), sql).await,
         };
-        match failure {
-            Some(e) => Err(crate::error::Error::database(context, e)),
-            None => Ok(()),
-        }
+        result.map_err(|e| crate::error::Error::database(context, e))
     }
 
     /// Runs one migration and its bookkeeping; on failure nothing of a transactional step stays.
@@ -270,6 +267,18 @@ impl LockWait {
     }
 }
 
+/// Runs `sql` (one statement or several) and discards what it returns.
+pub(crate) async fn execute<C, DB>(connection: &mut C, sql: &str) -> Result<(), sqlx::Error>
+where
+    for<'e> &'e mut C: sqlx::Executor<'e, Database = DB>,
+    DB: sqlx::Database,
+{
+    match run_batch(connection, sql.to_string()).await {
+        (_, Some(error)) => Err(error),
+        (_, None) => Ok(()),
+    }
+}
+
 /// Runs `statements` in one transaction, opened by `begin`, in one batch; on error it rolls
 /// back and nothing of them stays.
 pub(crate) async fn run_in_transaction<C, DB>(
@@ -288,7 +297,7 @@ where
     }
     batch.push_str("COMMIT");
     if let (_, Some(e)) = run_batch(&mut *connection, batch).await {
-        let _ = run_batch(&mut *connection, "ROLLBACK".into()).await;
+        let _ = execute(connection, "ROLLBACK").await;
         return Err(crate::error::Error::database(
             "cannot write the version table",
             e,

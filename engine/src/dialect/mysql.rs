@@ -258,10 +258,7 @@ impl Mysql {
     }
 
     async fn execute(&mut self, sql: &str) -> std::result::Result<(), sqlx::Error> {
-        sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
-            .execute(&mut self.connection)
-            .await
-            .map(|_| ())
+        super::execute(&mut self.connection, sql).await
     }
 
     pub async fn close(mut self) {

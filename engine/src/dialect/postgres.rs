@@ -238,9 +238,7 @@ impl Postgres {
         let Some(error) = failure else {
             return Ok(());
         };
-        let _ = sqlx::raw_sql("ROLLBACK")
-            .execute(&mut self.connection)
-            .await;
+        let _ = super::execute(&mut self.connection, "ROLLBACK").await;
         let index = completed.saturating_sub(1); // the first completion is BEGIN or the mark
         let (statement, line_offset) = match position(&error) {
             Some(at) => locate(work, &starts, at),
