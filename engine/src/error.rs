@@ -18,10 +18,16 @@ pub enum Error {
     Downgrade(#[from] DowngradeError),
     #[error(transparent)]
     Migration(#[from] MigrationError),
+    #[error(transparent)]
+    Author(#[from] crate::migration::author::AuthorError),
     #[error("cannot connect to {url}: {message}")]
     Connect { url: String, message: String },
     #[error("no answer from {url} within {} s; is the server running and reachable?", .timeout.as_secs())]
     ConnectTimeout { url: String, timeout: Duration },
+    #[error(
+        "cannot set up TLS with {url}: {message}; check sslmode/ssl-mode and the certificate settings (sslrootcert, ssl-ca)"
+    )]
+    Tls { url: String, message: String },
     #[error("{url} is not answering: {message}")]
     Unreachable { url: String, message: String },
     #[error(
@@ -47,11 +53,13 @@ pub enum Error {
         revision: Option<String>,
         done: Vec<String>,
     },
-    #[error("{context}: {source}")]
+    /// A statement of the runner's own failed; `message` is the database's text alone (no
+    /// driver prefix, no server source position), `code` its SQLSTATE where it has one.
+    #[error("{context}: {message}")]
     Database {
         context: String,
-        #[source]
-        source: sqlx::Error,
+        message: String,
+        code: Option<String>,
     },
     #[error("{0}")]
     Step(Box<StepFailure>),
@@ -67,6 +75,10 @@ pub enum Error {
         embedded: String,
     },
     #[error(
+        "{0}; record where the database really is with `aurora-migrate stamp REV` (`stamp --purge REV` rewrites the table whole)"
+    )]
+    Inconsistent(crate::runner::state::Inconsistency),
+    #[error(
         "the database is at revision {0}, which this build does not contain (a newer build may have migrated it); \
          run the build that knows it, or `aurora-migrate stamp --purge TARGET` if the table is wrong"
     )]
@@ -75,6 +87,22 @@ pub enum Error {
         "invalid version table name `{0}`: use letters, digits and underscores, optionally `schema.table`"
     )]
     VersionTable(String),
+    #[error("the downgrade would destroy data: {}; nothing was changed", .reasons.join("; "))]
+    DataLoss { reasons: Vec<String> },
+    #[error(
+        "invalid version table name `{name}`: SQLite has no schemas; use a plain table name (or main.TABLE)"
+    )]
+    VersionTableSchema { name: String },
+    #[error(
+        "the version table name `{name}` is too long: its table `{derived}` would have {length} characters, over the database's limit of {limit}; use a name of at most {longest_allowed} characters"
+    )]
+    VersionTableTooLong {
+        name: String,
+        derived: String,
+        length: usize,
+        limit: usize,
+        longest_allowed: usize,
+    },
     #[error("cannot lock {path}: {message}")]
     FileLock { path: String, message: String },
     #[error("cannot write {path}: {message}")]
@@ -188,6 +216,35 @@ fn interrupted_message(signal: u8, revision: Option<&str>, done: &[String]) -> S
 }
 
 impl Error {
+    /// A stable name for the kind of error, for machines (`--format json`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Url(_) => "url",
+            Error::Target(_) | Error::Downgrade(_) => "target",
+            Error::Migration(_) => "migration",
+            Error::Author(_) => "authoring",
+            Error::Connect { .. } => "connect",
+            Error::Tls { .. } => "tls",
+            Error::ConnectTimeout { .. } => "connect_timeout",
+            Error::Unreachable { .. } => "unreachable",
+            Error::LockTimeout { .. } => "lock_timeout",
+            Error::Dirty { .. } => "dirty",
+            Error::Interrupted { .. } => "interrupted",
+            Error::Database { .. } => "database",
+            Error::Step(_) => "migration_failed",
+            Error::ChecksumMismatch { .. } => "checksum_mismatch",
+            Error::UnknownRevision(_) => "unknown_revision",
+            Error::Inconsistent(_) => "inconsistent_version_table",
+            Error::VersionTable(_)
+            | Error::VersionTableSchema { .. }
+            | Error::VersionTableTooLong { .. } => "version_table",
+            Error::DataLoss { .. } => "confirmation_required",
+            Error::FileLock { .. } => "file_lock",
+            Error::Write { .. } => "write",
+            Error::Refused(_) => "refused",
+        }
+    }
+
     /// Worth trying again while waiting for a database to start (`--wait`).
     pub fn is_unreachable(&self) -> bool {
         matches!(
@@ -199,7 +256,11 @@ impl Error {
     pub(crate) fn database(context: impl Into<String>, source: sqlx::Error) -> Error {
         Error::Database {
             context: context.into(),
-            source,
+            message: crate::dialect::database_message(&source),
+            code: source
+                .as_database_error()
+                .and_then(|e| e.code())
+                .map(|code| code.into_owned()),
         }
     }
 }

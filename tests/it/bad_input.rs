@@ -150,7 +150,7 @@ fn bad_urls_and_unreachable_servers() {
         ),
         (
             &["--database-url", "aurora.db", "current"],
-            "is not a database URL",
+            "does not start with a scheme",
         ),
         (
             &[
@@ -262,7 +262,7 @@ fn a_bad_env_file_is_refused() {
         dir.path(),
         &["--database-url", "ignored://", "upgrade"],
         1,
-        "cannot read .env",
+        "line 1 of .env: unclosed quote",
     );
 }
 
@@ -279,7 +279,8 @@ fn bad_authoring_requests_write_nothing() {
                 "--rev-id",
                 "aaaa00000001",
                 "--branch-label",
-                "main"
+                "main",
+                "--base"
             ])
             .status()
             .expect("run")
@@ -292,11 +293,11 @@ fn bad_authoring_requests_write_nothing() {
         ),
         (
             &["create", "x", "--rev-id", "aaaa00000001"],
-            "revision id `aaaa00000001` is already used",
+            "--rev-id `aaaa00000001` is already the id of a revision",
         ),
         (
             &["create", "x", "--branch-label", "main"],
-            "branch label `main` is already used",
+            "`main` cannot be a branch label: it is already a branch label",
         ),
         (&["create", "x", "--head", "nosuch"], "matches `nosuch`"),
         (

@@ -221,9 +221,21 @@ fn usage_errors_exit_2_and_failures_exit_1() {
 fn create_and_merge_write_files_the_build_accepts() {
     let dir = tempfile::tempdir().expect("dir");
     let migrations = dir.path().join("migrations");
-    let (code, path, stderr) = run_in(
+    let (code, _, stderr) = run_in(
         dir.path(),
         &["create", "Create users table", "--rev-id", "aaaa00000001"],
+    );
+    assert_eq!(code, 1, "a new history outside a project needs --base");
+    assert!(stderr.contains("pass --base"), "{stderr}");
+    let (code, path, stderr) = run_in(
+        dir.path(),
+        &[
+            "create",
+            "Create users table",
+            "--rev-id",
+            "aaaa00000001",
+            "--base",
+        ],
     );
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
@@ -339,6 +351,7 @@ fn a_changed_migration_is_explained() {
 fn autogenerate_and_check_see_what_the_database_lacks() {
     for db in Db::transactional() {
         let dir = tempfile::tempdir().expect("dir");
+        let migrations = crate::support::project_migrations(dir.path());
         let run = |args: &[&str]| {
             run_in(
                 dir.path(),
@@ -356,8 +369,9 @@ fn autogenerate_and_check_see_what_the_database_lacks() {
             stderr.contains("No changes in schema detected; nothing written"),
             "{stderr}"
         );
-        assert!(
-            !dir.path().join("migrations").exists(),
+        assert_eq!(
+            std::fs::read_dir(&migrations).expect("dir").count(),
+            3,
             "nothing is written when nothing changed"
         );
 

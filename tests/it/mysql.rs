@@ -312,6 +312,7 @@ fn every_ddl_form_runs_on_mysql() {
 fn check_and_autogenerate_read_mysql_schemas() {
     let db = MysqlDb::new();
     let dir = tempfile::tempdir().expect("dir");
+    crate::support::project_migrations(dir.path());
     let run = |args: &[&str]| {
         let output = cli(dir.path())
             .args(["--database-url", &db.url])

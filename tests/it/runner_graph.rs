@@ -2,6 +2,7 @@
 //! PostgreSQL and SQLite, with fixture catalogues read from disk.
 
 use aurora_migrate::error::Error;
+use aurora_migrate::runner::Event;
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 
 use crate::support::{Db, catalog};
@@ -142,8 +143,10 @@ async fn a_failing_migration_rolls_back_alone_and_names_its_line() {
         .unwrap();
         let mut seen = Vec::new();
         let error = runner
-            .upgrade(&target("head"), &mut |step| {
-                seen.push(step.revision.clone())
+            .upgrade(&target("head"), &mut |event| {
+                if let Event::Finished(step) = event {
+                    seen.push(step.revision.clone())
+                }
             })
             .await
             .unwrap_err();
@@ -223,10 +226,7 @@ async fn a_waiting_runner_does_not_stall_create_index_concurrently() {
     )
     .unwrap();
     let head = target("head");
-    let (mut quiet_first, mut quiet_second) = (
-        |_: &aurora_migrate::StepReport| {},
-        |_: &aurora_migrate::StepReport| {},
-    );
+    let (mut quiet_first, mut quiet_second) = (|_: Event<'_>| {}, |_: Event<'_>| {});
     let both = async {
         let (a, b) = tokio::join!(first.upgrade(&head, &mut quiet_first), async {
             // Start waiting for the lock while the first runner is inside k1.

@@ -358,3 +358,16 @@ pub fn interrupt_after(delay: std::time::Duration, signal: u8) -> Interrupt {
     });
     interrupt
 }
+
+/// Gives `dir` a copy of the project's `migrations/`, the files this build embeds, as a
+/// checkout of the project has them.
+pub fn project_migrations(dir: &Path) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let target = dir.join("migrations");
+    std::fs::create_dir_all(&target).expect("migrations dir");
+    for entry in std::fs::read_dir(source).expect("project migrations") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
+    }
+    target
+}

@@ -193,7 +193,7 @@ fn the_command_line_takes_per_migration_or_all() {
     let (stdout, stderr) = texts(&output);
     assert!(output.status.success(), "{stdout}{stderr}");
     assert!(
-        stderr.contains("upgrade: 3 step(s); the database is at 8d1e6b0f2a57"),
+        stdout.contains("upgrade: 3 step(s); the database is at 8d1e6b0f2a57"),
         "{stdout}{stderr}"
     );
     let output = cli(dir.path())

@@ -1,24 +1,35 @@
-//! What the command line prints: plain lines for people, JSON for machines, notes and errors
-//! on stderr, and the shapes Alembic users know for revisions.
+//! What the command line prints: results on stdout (plain lines, or one JSON document), progress
+//! and notes on stderr, and an error on stderr and, with `--format json`, as a JSON document
+//! on stdout. Every byte passes the scrubber first, so a password the input held never reaches
+//! a terminal, a log line or a JSON document, whatever shape the input had.
 
-use std::io::Write;
+use std::cell::RefCell;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 
-use super::{Format, Global};
-use crate::migration::Catalog;
-use crate::revision::Graph;
+use super::args::{Format, OutputArgs};
+use super::failure::Failure;
+use crate::url::{DatabaseUrl, Secrets};
 
 pub struct Printer {
     format: Format,
     quiet: bool,
     verbose: u8,
+    secrets: Arc<Secrets>,
+    /// Which database the command used, for the JSON document.
+    database: RefCell<Option<serde_json::Value>>,
+    spinner: RefCell<Option<indicatif::ProgressBar>>,
 }
 
 impl Printer {
-    pub fn new(format: Format, quiet: bool, verbose: u8) -> Printer {
+    pub fn new(output: &OutputArgs, secrets: Arc<Secrets>) -> Printer {
         Printer {
-            format,
-            quiet,
-            verbose,
+            format: output.format,
+            quiet: output.quiet,
+            verbose: output.verbose,
+            secrets,
+            database: RefCell::new(None),
+            spinner: RefCell::new(None),
         }
     }
 
@@ -33,46 +44,112 @@ impl Printer {
     /// A result line on stdout (text format only). A closed pipe is not an error.
     pub fn line(&self, text: &str) {
         if !self.is_json() {
-            let _ = writeln!(std::io::stdout(), "{text}");
+            self.out(text);
         }
     }
 
-    /// The result document on stdout (JSON format only).
-    pub fn json(&self, value: serde_json::Value) {
-        if self.is_json() {
-            let _ = writeln!(std::io::stdout(), "{value}");
+    /// The result document on stdout (JSON format only); an object names the database used.
+    pub fn json(&self, mut value: serde_json::Value) {
+        if !self.is_json() {
+            return;
         }
+        if let (Some(object), Some(database)) = (value.as_object_mut(), &*self.database.borrow()) {
+            object.insert("database".into(), database.clone());
+        }
+        self.out(&value.to_string());
     }
 
     /// Progress and hints on stderr, silenced by `-q`.
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr(), "{text}");
+            self.err(text);
         }
     }
 
-    pub fn error(&self, text: &str) {
-        let _ = writeln!(std::io::stderr(), "error: {text}");
+    /// What must be said even with `-q`: which database a command falls back to.
+    pub fn announce(&self, text: &str) {
+        self.err(text);
+    }
+
+    /// The failure on stderr; with `--format json` also as one document on stdout.
+    pub fn error(&self, failure: &Failure) {
+        self.clear_spinner();
+        self.err(&format!("error: {}", failure.message));
+        if self.is_json() {
+            self.out(
+                &serde_json::json!({
+                    "error": {
+                        "code": failure.code,
+                        "message": failure.message,
+                        "exit_code": failure.exit,
+                    }
+                })
+                .to_string(),
+            );
+        }
+    }
+
+    /// Records the database a command uses, and where its URL came from.
+    pub fn set_database(&self, url: &DatabaseUrl, source: &str) {
+        *self.database.borrow_mut() = Some(serde_json::json!({
+            "url": url.to_string(),
+            "source": source,
+        }));
+    }
+
+    /// A step about to run: a spinner on a terminal, nothing elsewhere (its line comes when
+    /// it ends).
+    pub fn step_started(&self, text: &str) {
+        if self.quiet || self.verbose > 0 || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let spinner = indicatif::ProgressBar::new_spinner();
+        spinner.set_message(self.secrets.scrub(text));
+        spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+        *self.spinner.borrow_mut() = Some(spinner);
+    }
+
+    /// A step done: the spinner gives way to its line.
+    pub fn step_finished(&self, text: &str) {
+        self.clear_spinner();
+        self.note(text);
+    }
+
+    fn clear_spinner(&self) {
+        if let Some(spinner) = self.spinner.borrow_mut().take() {
+            spinner.finish_and_clear();
+        }
+    }
+
+    fn out(&self, text: &str) {
+        let _ = writeln!(std::io::stdout(), "{}", self.secrets.scrub(text));
+    }
+
+    fn err(&self, text: &str) {
+        let _ = writeln!(std::io::stderr(), "{}", self.secrets.scrub(text));
     }
 }
 
-/// Library events (lock waits, statements with `-vv`) go to stderr through tracing.
-pub fn init_logging(global: &Global) {
+/// Library events (lock waits, statements with `-v`) go to stderr through tracing, scrubbed.
+/// sqlx's own events (slow-statement warnings that quote the SQL) only with `-vv`.
+pub fn init_logging(output: &OutputArgs, secrets: Arc<Secrets>) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
-    let level = match (global.quiet, global.verbose) {
-        (true, _) => LevelFilter::ERROR,
-        (false, 0) => LevelFilter::INFO,
-        (false, 1) => LevelFilter::DEBUG,
-        (false, _) => LevelFilter::TRACE,
+    let (level, sqlx) = match (output.quiet, output.verbose) {
+        (true, _) => (LevelFilter::ERROR, LevelFilter::ERROR),
+        (false, 0) => (LevelFilter::INFO, LevelFilter::ERROR),
+        (false, 1) => (LevelFilter::DEBUG, LevelFilter::ERROR),
+        (false, _) => (LevelFilter::TRACE, LevelFilter::DEBUG),
     };
     let filter = Targets::new()
         .with_target("aurora_migrate", level)
-        .with_target("sqlx", LevelFilter::WARN);
-    let use_color = std::env::var_os("NO_COLOR").is_none()
-        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+        .with_target("sqlx", sqlx);
+    let use_color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
     let layer = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
+        .with_writer(move || ScrubbedStderr {
+            secrets: Arc::clone(&secrets),
+            buffer: Vec::new(),
+        })
         .with_ansi(use_color)
         .without_time()
         .with_target(false);
@@ -81,111 +158,26 @@ pub fn init_logging(global: &Global) {
         .try_init();
 }
 
-/// Alembic's one-line form: `parent -> rev (label) (head), message`.
-pub fn revision_line(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {
-    let graph = catalog.graph();
-    let migration = catalog.migration(index);
-    let parents = match graph.parents(index) {
-        [] => "<base>".to_string(),
-        list => ids(graph, list),
-    };
-    let parents = if graph.parents(index).len() > 1 {
-        format!("({parents})")
-    } else {
-        parents
-    };
-    format!(
-        "{parents} -> {}{}, {}",
-        migration.id,
-        tags(graph, index, extra_tags),
-        migration.message
-    )
+/// Collects one event's text and writes it to stderr scrubbed, when the event is done.
+struct ScrubbedStderr {
+    secrets: Arc<Secrets>,
+    buffer: Vec<u8>,
 }
 
-/// ` (label) (head) (branchpoint) (mergepoint)` and any extra tags.
-pub fn tags(graph: &Graph, index: usize, extra: &[&str]) -> String {
-    let node = graph.node(index);
-    let mut tags: Vec<String> = Vec::new();
-    if !node.branch_labels.is_empty() {
-        tags.push(node.branch_labels.join(", "));
+impl Write for ScrubbedStderr {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        Ok(bytes.len())
     }
-    if graph.children(index).is_empty() {
-        tags.push("head".into());
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
-    if graph.children(index).len() > 1 {
-        tags.push("branchpoint".into());
-    }
-    if graph.parents(index).len() > 1 {
-        tags.push("mergepoint".into());
-    }
-    tags.extend(extra.iter().map(|t| t.to_string()));
-    tags.iter().map(|t| format!(" ({t})")).collect()
 }
 
-pub fn ids(graph: &Graph, list: &[usize]) -> String {
-    list.iter()
-        .map(|&i| graph.node(i).id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Alembic's verbose form of a revision.
-pub fn revision_block(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {
-    let graph = catalog.graph();
-    let migration = catalog.migration(index);
-    let mut lines = vec![format!(
-        "Rev: {}{}",
-        migration.id,
-        tags(graph, index, extra_tags)
-    )];
-    match graph.parents(index) {
-        [] => lines.push("Parent: <base>".into()),
-        [one] => lines.push(format!("Parent: {}", graph.node(*one).id)),
-        many => lines.push(format!("Merges: {}", ids(graph, many))),
+impl Drop for ScrubbedStderr {
+    fn drop(&mut self) {
+        let text = String::from_utf8_lossy(&self.buffer);
+        let _ = std::io::stderr().write_all(self.secrets.scrub(&text).as_bytes());
     }
-    if graph.children(index).len() > 1 {
-        lines.push(format!(
-            "Branches into: {}",
-            ids(graph, graph.children(index))
-        ));
-    }
-    if !migration.branch_labels.is_empty() {
-        lines.push(format!(
-            "Branch names: {}",
-            migration.branch_labels.join(", ")
-        ));
-    }
-    if !migration.depends_on.is_empty() {
-        lines.push(format!(
-            "Also depends on: {}",
-            migration.depends_on.join(", ")
-        ));
-    }
-    lines.push(format!("Path: migrations/{}", migration.file_name));
-    if !migration.transactional {
-        lines.push("Transaction: none".into());
-    }
-    lines.push(String::new());
-    lines.push(format!("    {}", migration.message));
-    if let Some(date) = &migration.create_date {
-        lines.push(format!("    Create Date: {date}"));
-    }
-    lines.join("\n")
-}
-
-/// A revision as JSON.
-pub fn revision_json(catalog: &Catalog, index: usize) -> serde_json::Value {
-    let graph = catalog.graph();
-    let migration = catalog.migration(index);
-    serde_json::json!({
-        "revision": migration.id,
-        "message": migration.message,
-        "parents": migration.parents,
-        "depends_on": migration.depends_on,
-        "branch_labels": migration.branch_labels,
-        "is_head": graph.children(index).is_empty(),
-        "file": format!("migrations/{}", migration.file_name),
-        "transactional": migration.transactional,
-        "create_date": migration.create_date,
-    })
 }

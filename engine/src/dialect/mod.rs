@@ -5,9 +5,11 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
+pub(crate) use postgres::connect_options as postgres_options;
+
 use std::time::Duration;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::migration::Statement;
 use crate::runner::history::{Elapsed, Tables};
 use crate::runner::interrupt::Interrupt;
@@ -179,6 +181,17 @@ impl Connection {
         }
     }
 
+    /// Whether the table (a quoted SQL name) holds at least one row.
+    pub async fn holds_rows(&mut self, quoted_table: &str) -> Result<bool, sqlx::Error> {
+        let sql = format!("SELECT 1 FROM {quoted_table} LIMIT 1");
+        let query = || sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()));
+        Ok(match self {
+            Connection::Postgres(c) => query().fetch_optional(c.raw()).await?.is_some(),
+            Connection::Sqlite(c) => query().fetch_optional(c.raw()).await?.is_some(),
+            Connection::Mysql(c) => query().fetch_optional(c.raw()).await?.is_some(),
+        })
+    }
+
     /// Runs `statements` in one transaction (bookkeeping without a migration).
     pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
         match self {
@@ -246,6 +259,11 @@ impl LockWait {
             timeout,
             announced: false,
         }
+    }
+
+    /// How long the wait has lasted.
+    pub(crate) fn waited(&self) -> Duration {
+        self.started.elapsed()
     }
 
     /// Sleeps before the next try; `Err(waited)` once the time limit is reached.
@@ -323,6 +341,74 @@ where
         }
     }
     (completed, None)
+}
+
+/// A failed connection, classified: no server answered (worth waiting for), TLS could not be
+/// set up (worth no wait: the settings are wrong), or the server refused us.
+pub(crate) fn connect_error(url: &DatabaseUrl, error: &sqlx::Error, server: &str) -> Error {
+    let shown = url.to_string();
+    match error {
+        // rustls reports a failed handshake as invalid data; a certificate file that cannot
+        // be read arrives as an I/O error too.
+        sqlx::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidData
+                || (url.requires_tls()
+                    && matches!(
+                        io.kind(),
+                        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+                    )) =>
+        {
+            let reading = match io.kind() {
+                std::io::ErrorKind::InvalidData => "",
+                _ => "cannot read a certificate file: ",
+            };
+            Error::Tls {
+                url: shown,
+                message: url.scrub(&format!("{reading}{io}")),
+            }
+        }
+        sqlx::Error::Io(io) => Error::Unreachable {
+            url: shown,
+            message: url.scrub(&format!("{io}; is {server} running and listening there?")),
+        },
+        sqlx::Error::Tls(tls) => Error::Tls {
+            url: shown,
+            message: url.scrub(&tls.to_string()),
+        },
+        // cannot_connect_now: the server is starting up or shutting down.
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("57P03") => Error::Unreachable {
+            url: shown,
+            message: url.scrub(db.message()),
+        },
+        other => Error::Connect {
+            url: shown,
+            message: url.scrub(&database_message(other)),
+        },
+    }
+}
+
+/// The operating system's name for the user running this process, as libpq finds it.
+pub(crate) fn os_user() -> Option<String> {
+    for variable in ["USER", "LOGNAME"] {
+        if let Some(name) = std::env::var_os(variable).and_then(|v| v.into_string().ok())
+            && !name.is_empty()
+        {
+            return Some(name);
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+        let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+        passwd
+            .lines()
+            .map(|line| line.split(':').collect::<Vec<_>>())
+            .find(|fields| fields.get(2) == Some(&uid.as_str()))
+            .and_then(|fields| fields.first().map(|name| name.to_string()))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// The database's message for a failed statement, without sqlx's prefixes.

@@ -21,11 +21,14 @@ pub struct Mysql {
 
 impl Mysql {
     pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Mysql> {
-        let options =
+        let mut options =
             MySqlConnectOptions::from_str(url.driver_url()).map_err(|e| Error::Connect {
                 url: url.to_string(),
-                message: crate::url::mask(&e.to_string()),
+                message: url.scrub(&e.to_string()),
             })?;
+        if let Some(host) = url.bare_ipv6_host() {
+            options = options.host(host);
+        }
         let mut connection = match tokio::time::timeout(timeout, options.connect()).await {
             Err(_) => {
                 return Err(Error::ConnectTimeout {
@@ -33,13 +36,7 @@ impl Mysql {
                     timeout,
                 });
             }
-            Ok(Err(e)) => {
-                let (url, message) = (url.to_string(), crate::url::mask(&database_message(&e)));
-                return Err(match e {
-                    sqlx::Error::Io(_) | sqlx::Error::Tls(_) => Error::Unreachable { url, message },
-                    _ => Error::Connect { url, message },
-                });
-            }
+            Ok(Err(e)) => return Err(super::connect_error(url, &e, "MySQL")),
             Ok(Ok(connection)) => connection,
         };
         sqlx::raw_sql("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')")
@@ -134,23 +131,27 @@ impl Mysql {
     }
 
     pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
-        let bare = |name: &str| name.rsplit('.').next().unwrap_or(name).to_string();
+        // A schema-qualified name names another database of the same server.
         let names: Vec<String> = sqlx::query_scalar(
-            "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?, ?, ?)",
+            "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME IN (?, ?, ?)",
         )
-        .bind(bare(&tables.version))
-        .bind(bare(&tables.log))
-        .bind(bare(&tables.dirty))
+        .bind(tables.schema())
+        .bind(tables.bare_version())
+        .bind(tables.bare_log())
+        .bind(tables.bare_dirty())
         .fetch_all(&mut self.connection)
         .await
         .map_err(|e| Error::database("cannot read the version table", e))?;
-        let has = |name: &str| names.contains(&bare(name));
+        let has = |name: &str| names.iter().any(|n| n == name);
         let mut stored = Stored {
-            tables_exist: has(&tables.version) && has(&tables.log) && has(&tables.dirty),
+            tables_exist: has(tables.bare_version())
+                && has(tables.bare_log())
+                && has(tables.bare_dirty()),
             ..Stored::default()
         };
         let failed = |e| Error::database("cannot read the version table", e);
-        if has(&tables.version) {
+        if has(tables.bare_version()) {
             let sql = format!(
                 "SELECT CAST(version_num AS CHAR) FROM {}",
                 tables.version_sql()
@@ -160,7 +161,7 @@ impl Mysql {
                 .await
                 .map_err(failed)?;
         }
-        if has(&tables.log) {
+        if has(tables.bare_log()) {
             let sql = format!(
                 "SELECT CAST(revision AS CHAR), CAST(checksum AS CHAR), CAST(applied_at AS CHAR), execution_ms FROM {}",
                 tables.log_sql()
@@ -179,7 +180,7 @@ impl Mysql {
                 })
                 .collect();
         }
-        if has(&tables.dirty) {
+        if has(tables.bare_dirty()) {
             let sql = format!(
                 "SELECT CAST(revision AS CHAR), CAST(direction AS CHAR), CAST(failed_statement AS CHAR), CAST(message AS CHAR) FROM {}",
                 tables.dirty_sql()

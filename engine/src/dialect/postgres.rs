@@ -25,12 +25,7 @@ pub struct Postgres {
 
 impl Postgres {
     pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Postgres> {
-        let options = PgConnectOptions::from_str(url.driver_url())
-            .map_err(|e| Error::Connect {
-                url: url.to_string(),
-                message: crate::url::mask(&e.to_string()),
-            })?
-            .application_name("aurora-migrate");
+        let options = connect_options(url)?;
         let connection = match tokio::time::timeout(timeout, options.connect()).await {
             Err(_) => {
                 return Err(Error::ConnectTimeout {
@@ -38,14 +33,7 @@ impl Postgres {
                     timeout,
                 });
             }
-            Ok(Err(e)) => {
-                let (url, message) = (url.to_string(), crate::url::mask(&connect_message(&e)));
-                return Err(if is_unreachable(&e) {
-                    Error::Unreachable { url, message }
-                } else {
-                    Error::Connect { url, message }
-                });
-            }
+            Ok(Err(e)) => return Err(super::connect_error(url, &e, "PostgreSQL")),
             Ok(Ok(connection)) => connection,
         };
         Ok(Postgres {
@@ -127,7 +115,7 @@ impl Postgres {
 
     /// Cancels the statement that server process `pid` runs, from a connection of its own.
     pub async fn cancel(url: &DatabaseUrl, pid: i32) {
-        let Ok(options) = PgConnectOptions::from_str(url.driver_url()) else {
+        let Ok(options) = connect_options(url) else {
             return;
         };
         if let Ok(mut connection) = options.connect().await {
@@ -284,6 +272,27 @@ impl Postgres {
     }
 }
 
+/// The driver's options for `url`, with what its parser gets wrong set right: an IPv6 host
+/// without brackets, and, for a URL that names no user, the operating system's user (as libpq).
+pub(crate) fn connect_options(url: &DatabaseUrl) -> Result<PgConnectOptions> {
+    let mut options = PgConnectOptions::from_str(url.driver_url())
+        .map_err(|e| Error::Connect {
+            url: url.to_string(),
+            message: url.scrub(&e.to_string()),
+        })?
+        .application_name("aurora-migrate");
+    if let Some(host) = url.bare_ipv6_host() {
+        options = options.host(host);
+    }
+    if url.names_no_user()
+        && std::env::var_os("PGUSER").is_none()
+        && let Some(user) = crate::dialect::os_user()
+    {
+        options = options.username(&user);
+    }
+    Ok(options)
+}
+
 /// The 0-based character position the server gave for the error, if any.
 fn position(error: &sqlx::Error) -> Option<usize> {
     let db = error
@@ -311,20 +320,3 @@ fn newlines_before(text: &str, chars: usize) -> usize {
 
 /// pid, user, application, client address, connected since.
 type Holder = (i32, String, String, String, String);
-
-/// No server answered (refused, unreachable, still starting): worth waiting for.
-fn is_unreachable(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
-        // cannot_connect_now: the server is starting up or shutting down.
-        sqlx::Error::Database(db) => db.code().as_deref() == Some("57P03"),
-        _ => false,
-    }
-}
-
-fn connect_message(error: &sqlx::Error) -> String {
-    match error {
-        sqlx::Error::Io(io) => format!("{io}; is PostgreSQL running and listening there?"),
-        other => database_message(other),
-    }
-}

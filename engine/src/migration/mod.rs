@@ -2,6 +2,7 @@
 //! them all with its revision graph. Knows nothing of connections.
 
 pub mod author;
+pub mod effects;
 mod embedded;
 pub mod parse;
 pub mod scan;

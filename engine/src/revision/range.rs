@@ -39,6 +39,14 @@ pub fn resolve(
         },
     };
     let mut list = graph.ordered(from.intersection(&to).copied());
+    // Both ends named and nothing between them: the range is reversed, not empty.
+    let named = |end: &str| !matches!(end.trim(), "" | "current");
+    let reversed = named(start) && start.trim() != "base" && named(end);
+    if list.is_empty() && !from.is_empty() && reversed {
+        return Err(TargetError::EmptyRange(
+            range.unwrap_or_default().to_string(),
+        ));
+    }
     list.reverse();
     Ok(list)
 }
@@ -158,5 +166,18 @@ mod tests {
                 missing: 1
             }
         );
+    }
+
+    #[test]
+    fn a_range_that_selects_nothing_is_an_error_not_silence() {
+        let g = chain();
+        for reversed in ["head:base", "27c6:1975", "3512:ae10", "heads:base"] {
+            assert_eq!(
+                resolve(&g, Some(reversed), &[]),
+                Err(TargetError::EmptyRange(reversed.into())),
+                "{reversed}"
+            );
+        }
+        assert_eq!(resolve(&g, Some("3512:3512"), &[]).map(|l| l.len()), Ok(1));
     }
 }

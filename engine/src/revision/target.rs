@@ -88,6 +88,10 @@ pub enum TargetError {
     },
     #[error("`{0}` is only valid as a downgrade target")]
     DowngradeOnly(String),
+    #[error(
+        "the range `{0}` selects no revision: START must be an ancestor of END (older first, as in base:head or -3:)"
+    )]
+    EmptyRange(String),
 }
 
 impl Target {

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::{Runner, Status, StepReport, Transaction, history};
+use super::{Event, Runner, Status, StepReport, Transaction, history};
 use crate::dialect::Kind;
 use crate::dialect::{Connection, Failure, RunTransaction, Work};
 use crate::error::{Error, Result, StepFailure, StepOutcome};
@@ -17,7 +17,7 @@ impl Runner<'_> {
         connection: &mut Connection,
         status: &Status,
         steps: &[Step],
-        on_step: &mut dyn FnMut(&StepReport),
+        on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Vec<StepReport>> {
         if steps.is_empty() {
             return Ok(Vec::new());
@@ -29,10 +29,10 @@ impl Runner<'_> {
         }
         let whole = self.options.transaction == Transaction::All;
         if !whole {
-            return self.apply_steps(connection, steps, on_step).await;
+            return self.apply_steps(connection, steps, on_event).await;
         }
         connection.run_transaction(RunTransaction::Begin).await?;
-        let result = self.apply_steps(connection, steps, on_step).await;
+        let result = self.apply_steps(connection, steps, on_event).await;
         match result {
             Ok(reports) => {
                 connection.run_transaction(RunTransaction::Commit).await?;
@@ -60,7 +60,7 @@ impl Runner<'_> {
         &self,
         connection: &mut Connection,
         steps: &[Step],
-        on_step: &mut dyn FnMut(&StepReport),
+        on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Vec<StepReport>> {
         let whole = self.options.transaction == Transaction::All;
         let mut reports: Vec<StepReport> = Vec::with_capacity(steps.len());
@@ -77,6 +77,21 @@ impl Runner<'_> {
             }
             let migration = self.catalog.migration(step.revision);
             let statements = migration.statements(connection.kind(), step.direction)?;
+            on_event(Event::Started {
+                revision: &migration.id,
+                message: &migration.message,
+                direction: step.direction,
+            });
+            for statement in &statements {
+                tracing::debug!(
+                    "{} {} (migrations/{}:{}): {}",
+                    direction_name(step.direction),
+                    migration.id,
+                    migration.file_name,
+                    statement.line,
+                    statement.text
+                );
+            }
             let started = Instant::now();
             if let Err(failure) = self.apply_step(connection, step, &statements).await {
                 let migration = self.catalog.migration(step.revision);
@@ -99,7 +114,7 @@ impl Runner<'_> {
                 direction: step.direction,
                 elapsed: started.elapsed(),
             };
-            on_step(&report);
+            on_event(Event::Finished(&report));
             reports.push(report);
         }
         Ok(reports)

@@ -22,7 +22,7 @@ impl Tables {
                 && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         };
         let parts: Vec<&str> = name.split('.').collect();
-        if parts.len() > 2 || !parts.iter().all(|p| valid_part(p)) || name.len() > 63 {
+        if parts.len() > 2 || !parts.iter().all(|p| valid_part(p)) {
             return Err(Error::VersionTable(name.to_string()));
         }
         Ok(Tables {
@@ -30,6 +30,60 @@ impl Tables {
             log: format!("{name}_aurora_log"),
             dirty: format!("{name}_aurora_dirty"),
         })
+    }
+
+    /// Refuses names `kind` cannot hold: a schema SQLite does not have, or a derived table
+    /// name over the database's identifier limit (which PostgreSQL would silently truncate
+    /// into a collision with the version table itself).
+    pub fn check_for(&self, kind: Kind) -> Result<()> {
+        let (schema, table) = match self.version.split_once('.') {
+            Some((schema, table)) => (Some(schema), table),
+            None => (None, self.version.as_str()),
+        };
+        if kind == Kind::Sqlite && schema.is_some_and(|s| !s.eq_ignore_ascii_case("main")) {
+            return Err(Error::VersionTableSchema {
+                name: self.version.clone(),
+            });
+        }
+        let limit = match kind {
+            Kind::Postgres => 63,
+            Kind::Mysql => 64,
+            Kind::Sqlite => return Ok(()),
+        };
+        let longest = match kind {
+            Kind::Mysql => format!("{table}_aurora_dirty"),
+            _ => format!("{table}_aurora_log"),
+        };
+        if longest.len() > limit || schema.is_some_and(|s| s.len() > limit) {
+            return Err(Error::VersionTableTooLong {
+                name: self.version.clone(),
+                derived: longest.clone(),
+                length: longest.len(),
+                limit,
+                longest_allowed: limit - (longest.len() - table.len()),
+            });
+        }
+        Ok(())
+    }
+
+    /// The version table's name without its schema.
+    pub fn bare_version(&self) -> &str {
+        bare(&self.version)
+    }
+
+    /// The log table's name without its schema.
+    pub fn bare_log(&self) -> &str {
+        bare(&self.log)
+    }
+
+    /// The dirty-mark table's name without its schema.
+    pub fn bare_dirty(&self) -> &str {
+        bare(&self.dirty)
+    }
+
+    /// The schema the tables live in, when one is named.
+    pub fn schema(&self) -> Option<&str> {
+        self.version.split_once('.').map(|(schema, _)| schema)
     }
 
     /// A stable 63-bit key for the advisory lock that serialises runners of this version
@@ -69,10 +123,7 @@ impl Tables {
             format!(
                 "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num)){options}",
                 self.version_sql(),
-                quote(&format!(
-                    "{}_pkc",
-                    self.version.rsplit('.').next().unwrap_or(&self.version)
-                ))
+                quote(&format!("{}_pkc", self.bare_version()))
             ),
             format!(
                 "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, checksum VARCHAR(64) NOT NULL, \
@@ -89,6 +140,10 @@ impl Tables {
         }
         statements
     }
+}
+
+fn bare(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// How long a step took, as the log records it.
@@ -207,7 +262,8 @@ pub fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
-fn quote_path(name: &str) -> String {
+/// A possibly schema-qualified name, each part quoted.
+pub fn quote_path(name: &str) -> String {
     name.split('.').map(quote).collect::<Vec<_>>().join(".")
 }
 

@@ -2,10 +2,12 @@
 //! with the revision graph, and apply each step with its bookkeeping in one transaction.
 
 mod apply;
+mod guard;
 pub mod history;
 pub mod interrupt;
 pub mod scratch;
-mod state;
+pub mod standing;
+pub mod state;
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +35,9 @@ pub struct Options {
     /// Clear a dirty mark (MySQL) and run that migration again from its first statement.
     pub force: bool,
     pub transaction: Transaction,
+    /// Refuse a downgrade whose plan reverts every applied revision, or drops a table or a
+    /// column of a table that holds rows (see [`crate::migration::effects`] for what is seen).
+    pub refuse_data_loss: bool,
 }
 
 /// How the migrations of one run share transactions.
@@ -56,8 +61,20 @@ impl Default for Options {
             interrupt: None,
             force: false,
             transaction: Transaction::PerMigration,
+            refuse_data_loss: false,
         }
     }
+}
+
+/// What a run reports as it goes: a step about to start, and a step done.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    Started {
+        revision: &'a str,
+        message: &'a str,
+        direction: Direction,
+    },
+    Finished(&'a StepReport),
 }
 
 /// One migration run (or reverted).
@@ -88,6 +105,7 @@ pub struct Runner<'c> {
 impl<'c> Runner<'c> {
     pub fn new(catalog: &'c Catalog, url: DatabaseUrl, options: Options) -> Result<Runner<'c>> {
         let tables = Tables::new(&options.version_table)?;
+        tables.check_for(url.kind())?;
         Ok(Runner {
             catalog,
             url,
@@ -102,6 +120,11 @@ impl<'c> Runner<'c> {
 
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
+    }
+
+    /// The bookkeeping tables this runner reads and writes.
+    pub fn tables(&self) -> &Tables {
+        &self.tables
     }
 
     /// Reads what is applied without changing anything (a missing SQLite file reads as empty).
@@ -127,25 +150,25 @@ impl<'c> Runner<'c> {
     pub async fn upgrade(
         &self,
         target: &Target,
-        on_step: &mut dyn FnMut(&StepReport),
+        on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Run> {
-        self.migrate(target, Direction::Upgrade, on_step).await
+        self.migrate(target, Direction::Upgrade, on_event).await
     }
 
     /// Reverts down to `target`, reporting each step as it finishes.
     pub async fn downgrade(
         &self,
         target: &Target,
-        on_step: &mut dyn FnMut(&StepReport),
+        on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Run> {
-        self.migrate(target, Direction::Downgrade, on_step).await
+        self.migrate(target, Direction::Downgrade, on_event).await
     }
 
     async fn migrate(
         &self,
         target: &Target,
         direction: Direction,
-        on_step: &mut dyn FnMut(&StepReport),
+        on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Run> {
         let whole = self.options.transaction == Transaction::All;
         if whole && self.url.kind() == Kind::Mysql {
@@ -167,8 +190,12 @@ impl<'c> Runner<'c> {
             if whole {
                 self.refuse_untransactional(&steps)?;
             }
+            if direction == Direction::Downgrade && self.options.refuse_data_loss {
+                self.refuse_data_loss(&mut connection, &status, &steps)
+                    .await?;
+            }
             let reports = self
-                .apply(&mut connection, &status, &steps, on_step)
+                .apply(&mut connection, &status, &steps, on_event)
                 .await?;
             Ok(Run {
                 steps: reports,
@@ -249,25 +276,23 @@ impl<'c> Runner<'c> {
             .collect()
     }
 
-    /// Connects; with `wait`, retries with backoff while the server does not answer.
+    /// Connects; with `wait`, retries with backoff while the server does not answer, the last
+    /// attempt at the end of the budget.
     async fn connect(&self, create: bool) -> Result<Connection> {
-        let started = Instant::now();
+        let deadline = self.options.wait.map(|wait| Instant::now() + wait);
         let mut pause = Duration::from_millis(250);
         let mut attempt = 1;
         loop {
             match Connection::open(&self.url, create, self.options.connect_timeout).await {
-                Err(e)
-                    if e.is_unreachable()
-                        && self
-                            .options
-                            .wait
-                            .is_some_and(|wait| started.elapsed() + pause < wait) =>
-                {
+                Err(e) if e.is_unreachable() && deadline.is_some_and(|d| Instant::now() < d) => {
+                    let left =
+                        deadline.map_or(pause, |d| d.saturating_duration_since(Instant::now()));
+                    let sleep = pause.min(left);
                     tracing::warn!(
                         "attempt {attempt}: {e}; retrying in {}",
-                        humantime::format_duration(pause)
+                        humantime::format_duration(Duration::from_millis(sleep.as_millis() as u64))
                     );
-                    tokio::time::sleep(pause).await;
+                    tokio::time::sleep(sleep).await;
                     pause = (pause * 2).min(Duration::from_secs(5));
                     attempt += 1;
                 }

@@ -2,9 +2,7 @@
 //! SQLite file), migrated to the heads, read, then dropped, so the developer's own database
 //! is never touched.
 
-use std::str::FromStr;
-
-use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Executor};
 
 use crate::dialect::Kind;
@@ -85,12 +83,11 @@ async fn admin(server: &DatabaseUrl, sql: &str) -> Result<()> {
         url: server.to_string(),
         message,
     };
-    let options =
-        PgConnectOptions::from_str(server.driver_url()).map_err(|e| failed(e.to_string()))?;
+    let options = crate::dialect::postgres_options(server)?;
     let mut connection: PgConnection = options
         .connect()
         .await
-        .map_err(|e| failed(crate::dialect::database_message(&e)))?;
+        .map_err(|e| failed(server.scrub(&crate::dialect::database_message(&e))))?;
     let result = connection.execute(AssertSqlSafe(sql.to_string())).await;
     let _ = connection.close().await;
     result.map(|_| ()).map_err(|e| {

@@ -21,6 +21,30 @@ pub struct Status {
     pub tables_exist: bool,
     /// Migrations that started and never finished (MySQL).
     pub dirty: Vec<crate::dialect::DirtyMark>,
+    /// Ways the version table disagrees with the graph: a row twice, a revision beside its
+    /// own descendant, a log of revisions next to an empty version table.
+    pub inconsistencies: Vec<Inconsistency>,
+}
+
+/// A version table that does not describe one place in the graph.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Inconsistency {
+    #[error("the version table holds {0} more than once")]
+    Duplicate(String),
+    #[error(
+        "the version table holds {ancestor} beside its descendant {descendant}, but it keeps one row per head"
+    )]
+    Stacked {
+        ancestor: String,
+        descendant: String,
+    },
+    #[error(
+        "the version table is missing or empty, but the log records {} applied revision(s) ({})",
+        .0.len(),
+        .0.join(", ")
+    )]
+    LogWithoutVersion(Vec<String>),
 }
 
 impl Status {
@@ -34,7 +58,29 @@ impl Status {
                 None => unknown.push(row.clone()),
             }
         }
+        let mut inconsistencies = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for row in &stored.rows {
+            if !seen.insert(row.as_str()) {
+                inconsistencies.push(Inconsistency::Duplicate(row.clone()));
+            }
+        }
         let current = graph.ordered(current);
+        for &row in &current {
+            // Along parent links only: a dependency on another branch is a row of its own.
+            let lineage = graph.with_children([row]);
+            if let Some(&descendant) = current.iter().find(|&&r| r != row && lineage.contains(&r)) {
+                inconsistencies.push(Inconsistency::Stacked {
+                    ancestor: graph.node(row).id.clone(),
+                    descendant: graph.node(descendant).id.clone(),
+                });
+            }
+        }
+        if stored.rows.is_empty() && !stored.log.is_empty() {
+            let mut logged: Vec<String> = stored.log.iter().map(|e| e.revision.clone()).collect();
+            logged.sort();
+            inconsistencies.push(Inconsistency::LogWithoutVersion(logged));
+        }
         let applied = Applied::from_rows(graph, &current);
         let log = stored
             .log
@@ -42,6 +88,7 @@ impl Status {
             .map(|e| (e.revision.clone(), e))
             .collect();
         Status {
+            inconsistencies,
             current,
             unknown,
             applied,
@@ -69,15 +116,8 @@ impl Status {
                 message: mark.message.clone(),
             });
         }
-        if self.current.is_empty() && !self.log.is_empty() {
-            let mut logged: Vec<&str> = self.log.keys().map(String::as_str).collect();
-            logged.sort();
-            return Err(Error::Refused(format!(
-                "the version table is missing or empty, but the log records {} applied revision(s) ({}); \
-                 restore the version table, or record where the database really is with `aurora-migrate stamp REV`",
-                logged.len(),
-                logged.join(", ")
-            )));
+        if let Some(inconsistency) = self.inconsistencies.first() {
+            return Err(Error::Inconsistent(inconsistency.clone()));
         }
         match self.mismatches(catalog).into_iter().next() {
             Some((index, recorded)) => {
@@ -91,6 +131,18 @@ impl Status {
             }
             None => Ok(()),
         }
+    }
+
+    /// Applied revisions the log has no checksum for (applied by another tool, or the log was
+    /// dropped): nothing can tell whether their files changed.
+    pub fn unrecorded(&self, catalog: &Catalog) -> Vec<usize> {
+        catalog.graph().ordered(
+            self.applied
+                .set
+                .iter()
+                .copied()
+                .filter(|&index| !self.log.contains_key(&catalog.migration(index).id)),
+        )
     }
 
     /// Applied revisions whose recorded checksum differs from the embedded file, with the

@@ -1,15 +1,18 @@
-//! `create` and `merge`: write new migration files.
+//! `create` and `merge`: write new migration files. Both follow the files on disk, and say so
+//! when those differ from the migrations this binary embeds.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::super::{Failure, Outcome, Printer, migrations_dir};
+use super::super::args::{DatabaseArgs, migrations_dir};
+use super::super::{Failure, Outcome, Printer};
+use crate::migration::Catalog;
 use crate::migration::author::{self, NewRevision};
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// What the migration does; the first line of the file and its name
+    /// What the migration does, in one line: the first line of the file and its name
     pub message: String,
     /// Write a Rust migration (portable DDL) instead of SQL
     #[arg(long)]
@@ -17,6 +20,9 @@ pub struct CreateArgs {
     /// The revision to build on (`base` starts a new branch); required when there are several heads
     #[arg(long, value_name = "REV")]
     pub head: Option<String>,
+    /// Start a new history: a revision with no parent, in a directory created if missing
+    #[arg(long, conflicts_with = "head")]
+    pub base: bool,
     /// A branch label for the new revision
     #[arg(long = "branch-label", value_name = "LABEL")]
     pub branch_labels: Vec<String>,
@@ -26,7 +32,7 @@ pub struct CreateArgs {
     /// Use this revision id instead of a new random one
     #[arg(long, value_name = "ID")]
     pub rev_id: Option<String>,
-    /// Where migrations live
+    /// Where migrations live [default: migrations]
     #[arg(long, value_name = "DIR")]
     pub migrations_dir: Option<PathBuf>,
     /// Write the difference between the models (src/models) and the database at head
@@ -35,6 +41,8 @@ pub struct CreateArgs {
     /// With --autogenerate: build the schema at head in a throwaway database on this server
     #[arg(long, value_name = "URL", requires = "autogenerate")]
     pub scratch_url: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -48,17 +56,16 @@ pub struct MergeArgs {
     /// Use this revision id instead of a new random one
     #[arg(long, value_name = "ID")]
     pub rev_id: Option<String>,
-    /// Where migrations live
+    /// Where migrations live [default: migrations]
     #[arg(long, value_name = "DIR")]
     pub migrations_dir: Option<PathBuf>,
 }
 
-pub fn create(args: &CreateArgs, printer: &Printer) -> Outcome {
+pub fn create(catalog: &Catalog, args: &CreateArgs, printer: &Printer) -> Outcome {
+    note_disk_difference(catalog, args.migrations_dir.as_deref(), printer);
     write_new(args, None, None, printer).map(|_| ())
 }
 
-/// Writes the file `create` describes; `body` is generated text and whether it is Rust,
-/// `parents` fixes the parents.
 /// A migration body autogenerate wrote.
 pub struct GeneratedBody {
     pub text: String,
@@ -67,6 +74,7 @@ pub struct GeneratedBody {
     pub outside_transaction: bool,
 }
 
+/// Writes the file `create` describes; `body` is generated text, `parents` fixes the parents.
 pub fn write_new(
     args: &CreateArgs,
     body: Option<GeneratedBody>,
@@ -82,6 +90,7 @@ pub fn write_new(
         message: args.message.clone(),
         rust,
         head: args.head.clone(),
+        base: args.base,
         branch_labels: args.branch_labels.clone(),
         depends_on: args.depends_on.clone(),
         rev_id: args.rev_id.clone(),
@@ -94,11 +103,54 @@ pub fn write_new(
     Ok(path)
 }
 
-pub fn merge(args: &MergeArgs, printer: &Printer) -> Outcome {
+pub fn merge(catalog: &Catalog, args: &MergeArgs, printer: &Printer) -> Outcome {
+    note_disk_difference(catalog, args.migrations_dir.as_deref(), printer);
     let dir = migrations_dir(&args.migrations_dir);
     let path = author::merge(&dir, &args.revisions, &args.message, args.rev_id.as_deref())?;
     written(&path, false, printer);
     Ok(())
+}
+
+/// The heads of the migrations directory, when it exists and differs from what is embedded.
+pub fn disk_heads_if_different(
+    catalog: &Catalog,
+    dir: Option<&Path>,
+) -> Option<(PathBuf, Vec<String>)> {
+    let dir = migrations_dir(&dir.map(Path::to_path_buf));
+    let scan = author::read_dir(&dir).ok().flatten()?;
+    let ids = |graph: &crate::revision::Graph| -> Vec<String> {
+        let mut heads: Vec<String> = graph
+            .heads()
+            .iter()
+            .map(|&h| graph.node(h).id.clone())
+            .collect();
+        heads.sort();
+        heads
+    };
+    let (disk, embedded) = (ids(&scan.graph), ids(catalog.graph()));
+    let same_files = scan.graph.len() == catalog.graph().len();
+    (disk != embedded || !same_files).then_some((dir, disk))
+}
+
+/// Says when the files on disk are not what this binary carries: authoring follows the files.
+pub fn note_disk_difference(catalog: &Catalog, dir: Option<&Path>, printer: &Printer) {
+    if let Some((dir, heads)) = disk_heads_if_different(catalog, dir) {
+        let embedded = embedded_heads(catalog);
+        printer.note(&format!(
+            "note: {} (heads: {}) differs from the migrations this binary embeds (heads: {embedded}); \
+             create and merge follow the files on disk, rebuild to embed them",
+            dir.display(),
+            if heads.is_empty() { "none".into() } else { heads.join(", ") },
+        ));
+    }
+}
+
+pub fn embedded_heads(catalog: &Catalog) -> String {
+    let graph = catalog.graph();
+    match graph.heads().as_slice() {
+        [] => "none".into(),
+        heads => super::super::revision_text::ids(graph, heads),
+    }
 }
 
 fn written(path: &std::path::Path, generated: bool, printer: &Printer) {

@@ -1,7 +1,10 @@
 //! `create --autogenerate` and the models half of `check`.
 
-use super::super::{Failure, Global, MigrateFlags, Outcome, Printer, options, runner};
-use super::author::{CreateArgs, GeneratedBody, write_new};
+use super::super::settings::{MigrateFlags, Resolved, runner};
+use super::super::{Failure, Outcome, Printer};
+use super::author::{
+    CreateArgs, GeneratedBody, disk_heads_if_different, embedded_heads, write_new,
+};
 use crate::migration::Catalog;
 use crate::revision::Target;
 use crate::runner::Runner;
@@ -15,13 +18,30 @@ pub async fn create(
     catalog: &Catalog,
     models: &Schema,
     args: &CreateArgs,
-    global: &Global,
+    resolved: &Resolved,
     printer: &Printer,
 ) -> Outcome {
+    // The database is compared at this build's heads: files on disk that differ would make
+    // the new revision repeat, or fork from, what they do.
+    if let Some((dir, heads)) = disk_heads_if_different(catalog, args.migrations_dir.as_deref()) {
+        return Err(Failure::new(
+            "migrations_differ",
+            format!(
+                "{} (heads: {}) differs from the migrations this binary embeds (heads: {}), and autogenerate compares                  the database at the embedded heads; rebuild so the binary carries the files on disk, then run it again",
+                dir.display(),
+                if heads.is_empty() {
+                    "none".into()
+                } else {
+                    heads.join(", ")
+                },
+                embedded_heads(catalog)
+            ),
+        ));
+    }
     let comparison = compare(
         catalog,
         models,
-        global,
+        resolved,
         args.scratch_url.as_deref(),
         printer,
     )
@@ -100,10 +120,10 @@ pub async fn check_models(
     catalog: &Catalog,
     models: &Schema,
     scratch_url: &str,
-    global: &Global,
+    resolved: &Resolved,
     printer: &Printer,
 ) -> Outcome {
-    let comparison = compare(catalog, models, global, Some(scratch_url), printer).await?;
+    let comparison = compare(catalog, models, resolved, Some(scratch_url), printer).await?;
     report(&comparison, printer)
 }
 
@@ -118,28 +138,27 @@ pub fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
     for line in &detected {
         printer.line(line);
     }
-    Err(Failure {
-        message: format!(
+    Err(Failure::new(
+        "check_failed",
+        format!(
             "the models and the database differ ({} difference(s)); `aurora-migrate create MESSAGE --autogenerate` writes the migration",
             detected.len()
         ),
-        code: 1,
-    })
+    ))
 }
 
 /// Compares the models with the configured database, or with a scratch one built to the heads.
 pub async fn compare(
     catalog: &Catalog,
     models: &Schema,
-    global: &Global,
+    resolved: &Resolved,
     scratch_url: Option<&str>,
     printer: &Printer,
 ) -> Result<Comparison, Failure> {
     let Some(scratch_url) = scratch_url else {
         let runner = runner(
             catalog,
-            global,
-            printer,
+            resolved,
             &Interrupt::new(),
             MigrateFlags::default(),
         )?;
@@ -151,7 +170,7 @@ pub async fn compare(
         scratch.url()
     ));
     let result = async {
-        let runner = Runner::new(catalog, scratch.url().clone(), options(global))?;
+        let runner = Runner::new(catalog, scratch.url().clone(), resolved.options.clone())?;
         runner.upgrade(&Target::Heads, &mut |_| {}).await?;
         autogenerate::compare(&runner, models).await
     }

@@ -1,11 +1,10 @@
-//! `current`, `history`, `heads`, `branches`, `show`, `check`: commands that only read.
+//! `current`, `history`, `heads`, `branches`, `show`: commands that only read.
 
-use super::super::output::{revision_block, revision_json, revision_line};
+use super::super::revision_text::{revision_block, revision_json, revision_line, tags};
 use super::super::{Failure, Outcome, Printer};
 use crate::migration::Catalog;
 use crate::revision::{range, target};
 use crate::runner::Runner;
-use crate::schema::model::Schema;
 
 pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let status = runner.status().await?;
@@ -24,7 +23,7 @@ pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             format!(
                 "{}{}",
                 catalog.migration(index).id,
-                super::super::output::tags(catalog.graph(), index, &[])
+                tags(catalog.graph(), index, &[])
             )
         };
         printer.line(&text);
@@ -73,11 +72,12 @@ pub async fn history(runner: &Runner<'_>, range_text: Option<&str>, printer: &Pr
         value["current"] = status.current.contains(&index).into();
         json.push(value);
     }
-    printer.json(serde_json::Value::Array(json));
+    printer.json(serde_json::json!({ "revisions": json }));
     Ok(())
 }
 
 pub fn heads(catalog: &Catalog, printer: &Printer) -> Outcome {
+    super::author::note_disk_difference(catalog, None, printer);
     let heads = catalog.graph().heads();
     for &index in &heads {
         if printer.verbose() {
@@ -86,7 +86,7 @@ pub fn heads(catalog: &Catalog, printer: &Printer) -> Outcome {
             printer.line(&format!(
                 "{}{}",
                 catalog.migration(index).id,
-                super::super::output::tags(catalog.graph(), index, &[])
+                tags(catalog.graph(), index, &[])
             ));
         }
     }
@@ -103,7 +103,7 @@ pub fn branches(catalog: &Catalog, printer: &Printer) -> Outcome {
         printer.line(&format!(
             "{}{}, {}",
             catalog.migration(point).id,
-            super::super::output::tags(graph, point, &[]),
+            tags(graph, point, &[]),
             catalog.migration(point).message
         ));
         let pad = " ".repeat(catalog.migration(point).id.len());
@@ -111,7 +111,7 @@ pub fn branches(catalog: &Catalog, printer: &Printer) -> Outcome {
             printer.line(&format!(
                 "{pad} -> {}{}, {}",
                 graph.node(child).id,
-                super::super::output::tags(graph, child, &[]),
+                tags(graph, child, &[]),
                 catalog.migration(child).message
             ));
         }
@@ -140,7 +140,7 @@ pub fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
         target::Destination::Revisions(list) => list,
         target::Destination::Below(index) => vec![index],
         target::Destination::Base => {
-            return Err(Failure::from("`base` is not a revision; name one"));
+            return Err(Failure::new("target", "`base` is not a revision; name one"));
         }
     };
     for &index in &indices {
@@ -150,72 +150,4 @@ pub fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
         indices.iter().map(|&i| revision_json(catalog, i)).collect(),
     ));
     Ok(())
-}
-
-/// Exit 0 only when the database is at every embedded head and every checksum matches.
-pub async fn check(runner: &Runner<'_>, models: &Schema, printer: &Printer) -> Outcome {
-    let status = runner.status().await?;
-    let catalog = runner.catalog();
-    let graph = catalog.graph();
-    let mut problems = Vec::new();
-    if let Err(dirty @ crate::Error::Dirty { .. }) = status.verify(catalog) {
-        problems.push(dirty.to_string());
-    }
-    for unknown in &status.unknown {
-        problems.push(format!(
-            "the database is at {unknown}, which this build does not contain"
-        ));
-    }
-    let pending = graph.ordered((0..graph.len()).filter(|i| !status.applied.set.contains(i)));
-    if !pending.is_empty() {
-        problems.push(format!(
-            "{} migration(s) not applied: {}; run `aurora-migrate upgrade heads`",
-            pending.len(),
-            super::super::output::ids(graph, &pending)
-        ));
-    }
-    for (index, recorded) in status.mismatches(catalog) {
-        let migration = catalog.migration(index);
-        problems.push(format!(
-            "revision {} (migrations/{}) changed after it was applied: recorded checksum {recorded}, embedded {}",
-            migration.id,
-            migration.file_name,
-            migration.checksum()
-        ));
-    }
-    if problems.is_empty() {
-        let comparison = crate::schema::autogenerate::compare_schema(runner, models).await?;
-        problems.extend(
-            comparison
-                .descriptions()
-                .into_iter()
-                .map(|line| format!("models: {line}")),
-        );
-    }
-    let verified = status
-        .applied
-        .set
-        .iter()
-        .filter(|&&i| status.log.contains_key(&catalog.migration(i).id))
-        .count();
-    printer.json(serde_json::json!({ "ok": problems.is_empty(), "problems": problems, "checksums_verified": verified }));
-    if problems.is_empty() {
-        let heads = super::super::output::ids(graph, &status.current);
-        printer.line(&format!(
-            "up to date: at {}; {verified} checksum(s) verified; the models match the database",
-            if heads.is_empty() {
-                "base".into()
-            } else {
-                heads
-            },
-        ));
-        return Ok(());
-    }
-    for problem in &problems {
-        printer.line(problem);
-    }
-    Err(Failure {
-        message: format!("check failed: {} problem(s)", problems.len()),
-        code: 1,
-    })
 }

@@ -1,13 +1,15 @@
-//! `upgrade`, `downgrade`, `stamp`, `reset`: the commands that change the database.
+//! `upgrade`, `downgrade`, `stamp`, `reset`: the commands that change the database. Each
+//! step's line goes to stderr as it finishes (a spinner names it while it runs, on a terminal);
+//! the summary is the result, on stdout.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use clap::ValueEnum;
 
-use super::super::{EXIT_USAGE, Failure, Outcome, Printer};
+use super::super::{Failure, Outcome, Printer};
 use crate::migration::parse::Direction;
 use crate::revision::Target;
-use crate::runner::{Runner, StepReport, Transaction};
+use crate::runner::{Event, Runner, StepReport, Transaction};
 
 /// How the migrations of one `upgrade` or `downgrade` share transactions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,7 +30,7 @@ impl From<TransactionMode> for Transaction {
 pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;
     let run = runner
-        .upgrade(&target, &mut |step| print_step(runner, step, printer))
+        .upgrade(&target, &mut |event| progress(runner, event, printer))
         .await?;
     finish(&run.steps, &run.current, "upgrade", printer)
 }
@@ -36,8 +38,17 @@ pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Ou
 pub async fn downgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;
     let run = runner
-        .downgrade(&target, &mut |step| print_step(runner, step, printer))
-        .await?;
+        .downgrade(&target, &mut |event| progress(runner, event, printer))
+        .await
+        .map_err(|e| {
+            let mut failure = Failure::from(e);
+            if failure.code == "confirmation_required" {
+                failure.message.push_str(
+                    "; in production (--env / AURORA_ENV) such a downgrade needs --yes to confirm",
+                );
+            }
+            failure
+        })?;
     finish(&run.steps, &run.current, "downgrade", printer)
 }
 
@@ -89,12 +100,12 @@ pub async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome
         confirm()?;
     }
     let mut steps = runner
-        .downgrade(&Target::Base, &mut |step| print_step(runner, step, printer))
+        .downgrade(&Target::Base, &mut |event| progress(runner, event, printer))
         .await?
         .steps;
     let up = runner
-        .upgrade(&Target::Heads, &mut |step| {
-            print_step(runner, step, printer)
+        .upgrade(&Target::Heads, &mut |event| {
+            progress(runner, event, printer)
         })
         .await?;
     steps.extend(up.steps);
@@ -104,10 +115,10 @@ pub async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome
 /// Asks on a terminal; without one, refuses: `--yes` must say it.
 fn confirm() -> Outcome {
     if !std::io::stdin().is_terminal() {
-        return Err(Failure {
-            message: "reset needs confirmation: run it on a terminal, or pass --yes".into(),
-            code: EXIT_USAGE,
-        });
+        return Err(Failure::usage(
+            "confirmation_required",
+            "reset needs confirmation: run it on a terminal, or pass --yes",
+        ));
     }
     eprint!("Type 'yes' to continue: ");
     let _ = std::io::stderr().flush();
@@ -116,39 +127,46 @@ fn confirm() -> Outcome {
     if answer.trim() == "yes" {
         Ok(())
     } else {
-        Err(Failure {
-            message: "reset cancelled; nothing was changed".into(),
-            code: 1,
-        })
+        Err(Failure::new(
+            "cancelled",
+            "reset cancelled; nothing was changed",
+        ))
     }
 }
 
-/// One line per step, as it finishes: `upgrade cec3a80e61a4 -> 3f2a9c1b7d4e, message (4 ms)`.
-fn print_step(runner: &Runner<'_>, step: &StepReport, printer: &Printer) {
+/// A spinner names the step while it runs; its line, with the time, replaces it when done:
+/// `upgrade cec3a80e61a4 -> 3f2a9c1b7d4e, message (4 ms)`.
+fn progress(runner: &Runner<'_>, event: Event<'_>, printer: &Printer) {
+    match event {
+        Event::Started {
+            revision,
+            message,
+            direction,
+        } => printer.step_started(&format!(
+            "{}, {message} ...",
+            step_text(runner, revision, direction)
+        )),
+        Event::Finished(step) => printer.step_finished(&format!(
+            "{}, {} ({})",
+            step_text(runner, &step.revision, step.direction),
+            step.message,
+            elapsed(step)
+        )),
+    }
+}
+
+/// `upgrade PARENTS -> REV` or `downgrade REV -> PARENTS`.
+fn step_text(runner: &Runner<'_>, revision: &str, direction: Direction) -> String {
     let graph = runner.catalog().graph();
-    let index = graph.index_of(&step.revision);
-    let parents = index
-        .map(|i| super::super::output::ids(graph, graph.parents(i)))
-        .unwrap_or_default();
-    let (verb, from, to) = match step.direction {
-        Direction::Upgrade => ("upgrade", parents, step.revision.clone()),
-        Direction::Downgrade => ("downgrade", step.revision.clone(), parents),
-    };
-    let from = if from.is_empty() {
-        "<base>".to_string()
-    } else {
-        from
-    };
-    let to = if to.is_empty() {
-        "<base>".to_string()
-    } else {
-        to
-    };
-    printer.note(&format!(
-        "{verb} {from} -> {to}, {} ({})",
-        step.message,
-        elapsed(step)
-    ));
+    let parents = graph
+        .index_of(revision)
+        .map(|i| super::super::revision_text::ids(graph, graph.parents(i)))
+        .filter(|ids| !ids.is_empty())
+        .unwrap_or_else(|| "<base>".to_string());
+    match direction {
+        Direction::Upgrade => format!("upgrade {parents} -> {revision}"),
+        Direction::Downgrade => format!("downgrade {revision} -> {parents}"),
+    }
 }
 
 fn elapsed(step: &StepReport) -> String {
@@ -160,6 +178,11 @@ fn elapsed(step: &StepReport) -> String {
     }
 }
 
+/// Milliseconds rounded to hundredths, as JSON carries them.
+pub fn rounded_ms(duration: std::time::Duration) -> f64 {
+    (duration.as_secs_f64() * 100_000.0).round() / 100.0
+}
+
 fn finish(steps: &[StepReport], current: &[String], command: &str, printer: &Printer) -> Outcome {
     let shown = if current.is_empty() {
         "base".to_string()
@@ -167,9 +190,9 @@ fn finish(steps: &[StepReport], current: &[String], command: &str, printer: &Pri
         current.join(", ")
     };
     if steps.is_empty() {
-        printer.note(&format!("nothing to do; the database is at {shown}"));
+        printer.line(&format!("nothing to do; the database is at {shown}"));
     } else {
-        printer.note(&format!(
+        printer.line(&format!(
             "{command}: {} step(s); the database is at {shown}",
             steps.len()
         ));
@@ -180,7 +203,7 @@ fn finish(steps: &[StepReport], current: &[String], command: &str, printer: &Pri
             "revision": s.revision,
             "message": s.message,
             "direction": match s.direction { Direction::Upgrade => "upgrade", Direction::Downgrade => "downgrade" },
-            "elapsed_ms": s.elapsed.as_secs_f64() * 1000.0,
+            "elapsed_ms": rounded_ms(s.elapsed),
         })).collect::<Vec<_>>(),
         "current": current,
     }));

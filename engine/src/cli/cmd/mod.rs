@@ -2,5 +2,8 @@
 
 pub mod author;
 pub mod autogen;
+pub mod check;
 pub mod inspect;
+pub mod meta;
 pub mod migrate;
+pub mod status;

@@ -20,9 +20,9 @@ pub struct Introspection {
 
 pub async fn introspect(connection: &mut Connection, tables: &Tables) -> Result<Introspection> {
     let ignored = [
-        bare(&tables.version),
-        bare(&tables.log),
-        bare(&tables.dirty),
+        tables.bare_version(),
+        tables.bare_log(),
+        tables.bare_dirty(),
     ];
     let result = match connection {
         Connection::Postgres(c) => postgres::introspect(c.raw(), &ignored).await,
@@ -30,9 +30,4 @@ pub async fn introspect(connection: &mut Connection, tables: &Tables) -> Result<
         Connection::Mysql(c) => mysql::introspect(c.raw(), &ignored).await,
     };
     result.map_err(|e| Error::database("cannot read the database schema", e))
-}
-
-/// The table name without its schema.
-fn bare(name: &str) -> &str {
-    name.rsplit('.').next().unwrap_or(name)
 }

@@ -1,5 +1,8 @@
-//! SQLite: runners are serialised by an exclusive lock on the database file (SQLite's own
-//! locks are per transaction, a run spans many); each step runs in one transaction.
+//! SQLite: runners are serialised by an exclusive lock on the database file (`lock.rs`); each
+//! step runs in one transaction, sent to the driver's worker thread as one batch.
+
+mod lock;
+mod read;
 
 use std::fs::File;
 use std::str::FromStr;
@@ -8,11 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
+use sqlx::{ConnectOptions, Connection as _, Row};
 
-use super::{Failure, LockWait, LogEntry, Stored, Work, database_message, run_batch};
+use super::{Failure, Work, database_message, run_batch};
 use crate::error::{Error, Result};
-use crate::runner::history::{Elapsed, Tables};
+use crate::runner::history::Elapsed;
 use crate::runner::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
 
@@ -23,6 +26,8 @@ pub struct Sqlite {
     /// True while a transactional migration runs: only those may be stopped mid-statement.
     interruptible: Arc<AtomicBool>,
     session_ready: bool,
+    /// How long SQLite itself waits for a lock another connection holds.
+    busy_timeout: Duration,
 }
 
 /// A TEMP view whose INSERT trigger fails when a row breaks a foreign key: it lets the check
@@ -69,123 +74,13 @@ impl Sqlite {
             lock: None,
             interruptible: Arc::default(),
             session_ready: false,
+            busy_timeout: timeout,
         })
     }
 
     /// The driver's connection, for schema introspection.
     pub(crate) fn raw(&mut self) -> &mut SqliteConnection {
         &mut self.connection
-    }
-
-    pub async fn lock(&mut self, timeout: Option<Duration>) -> Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(()); // in memory: no other process can see it
-        };
-        let lock_error = |message: String| Error::FileLock {
-            path: path.display().to_string(),
-            message,
-        };
-        let file = File::open(path).map_err(|e| lock_error(e.to_string()))?;
-        let mut wait = LockWait::new(
-            Duration::from_millis(5),
-            Duration::from_millis(200),
-            timeout,
-        );
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    if let Err(waited) =
-                        wait.pause(&format!("the lock on {}", path.display())).await
-                    {
-                        return Err(Error::LockTimeout {
-                            table: path.display().to_string(),
-                            waited,
-                            holder: "another process that has the database file locked".into(),
-                        });
-                    }
-                }
-                Err(std::fs::TryLockError::Error(e)) => return Err(lock_error(e.to_string())),
-            }
-        }
-        self.lock = Some(file);
-        Ok(())
-    }
-
-    pub fn unlock(&mut self) -> Result<()> {
-        if let Some(file) = self.lock.take() {
-            file.unlock().map_err(|e| Error::FileLock {
-                path: self.path_text(),
-                message: e.to_string(),
-            })?;
-        }
-        Ok(())
-    }
-
-    fn path_text(&self) -> String {
-        self.path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| ":memory:".into())
-    }
-
-    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
-        let read_error = |e| Error::database("cannot read the version table", e);
-        let names: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2)",
-        )
-        .bind(&tables.version)
-        .bind(&tables.log)
-        .fetch_all(&mut self.connection)
-        .await
-        .map_err(read_error)?;
-        let mut stored = Stored {
-            tables_exist: names.len() == 2,
-            ..Stored::default()
-        };
-        // Each row would cross the driver's worker thread alone; one aggregated row of each
-        // table crosses once, whatever the length of the history.
-        let aggregate = |present: bool, sql: String| {
-            if present { sql } else { "NULL".to_string() }
-        };
-        let sql = format!(
-            "SELECT ({}), ({})",
-            aggregate(
-                names.contains(&tables.version),
-                format!(
-                    "SELECT group_concat(version_num, char(31)) FROM {}",
-                    tables.version_sql()
-                )
-            ),
-            aggregate(
-                names.contains(&tables.log),
-                format!(
-                    "SELECT group_concat(revision || char(30) || checksum || char(30) || \
-                     CAST(applied_at AS TEXT) || char(30) || coalesce(execution_ms, ''), char(31)) FROM {}",
-                    tables.log_sql()
-                )
-            ),
-        );
-        let (rows, log): (Option<String>, Option<String>) = sqlx::query_as(AssertSqlSafe(sql))
-            .fetch_one(&mut self.connection)
-            .await
-            .map_err(read_error)?;
-        let records = |text: Option<String>| {
-            text.map(|t| t.split('\u{1f}').map(str::to_string).collect::<Vec<_>>())
-                .unwrap_or_default()
-        };
-        stored.rows = records(rows);
-        stored.log = records(log)
-            .iter()
-            .map(|record| log_entry(record))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|message| {
-                Error::database(
-                    "cannot read the migration log",
-                    sqlx::Error::Decode(message.into()),
-                )
-            })?;
-        Ok(stored)
     }
 
     pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
@@ -369,28 +264,4 @@ fn interrupted(work: &Work<'_>, error: &sqlx::Error) -> bool {
             .as_database_error()
             .and_then(|e| e.code())
             .is_some_and(|code| code == SQLITE_INTERRUPT)
-}
-
-/// One entry of the aggregated log: revision, checksum, applied_at and execution_ms.
-fn log_entry(record: &str) -> std::result::Result<LogEntry, String> {
-    let fields: Vec<&str> = record.split('\u{1e}').collect();
-    let [revision, checksum, applied_at, millis] = fields[..] else {
-        return Err(format!(
-            "a log entry has {} fields, not 4: {record:?}",
-            fields.len()
-        ));
-    };
-    let execution_ms = match millis {
-        "" => None,
-        text => Some(
-            text.parse::<i64>()
-                .map_err(|_| format!("execution_ms of {revision} is not a number: {text:?}"))?,
-        ),
-    };
-    Ok(LogEntry {
-        revision: revision.to_string(),
-        checksum: checksum.to_string(),
-        applied_at: applied_at.to_string(),
-        execution_ms,
-    })
 }
