@@ -40,6 +40,16 @@ pub enum Error {
         waited: Duration,
         holder: String,
     },
+    #[error(
+        "gave up after waiting {} for the write lock on {path}, held by {holder}, which has a write transaction open; \
+         let it finish, or stop it, then try again",
+        humantime::format_duration(std::time::Duration::from_millis(.waited.as_millis() as u64 / 100 * 100))
+    )]
+    DatabaseLocked {
+        path: String,
+        waited: Duration,
+        holder: String,
+    },
     #[error("{}", dirty_message(.revision, .direction, .statement.as_deref(), .message.as_deref()))]
     Dirty {
         revision: String,
@@ -204,11 +214,13 @@ fn interrupted_message(signal: u8, revision: Option<&str>, done: &[String]) -> S
         15 => "SIGTERM",
         _ => "an interrupt",
     };
-    let what = match revision {
-        Some(revision) => format!("{revision} was interrupted and rolled back"),
-        None => "stopped between migrations".to_string(),
+    let what = match (revision, done) {
+        (Some(revision), _) => format!("{revision} was interrupted and rolled back"),
+        (None, []) => "stopped before any migration ran".to_string(),
+        (None, _) => "stopped between migrations".to_string(),
     };
     let kept = match done {
+        [] if revision.is_none() => "nothing was changed".to_string(),
         [] => "nothing else was changed".to_string(),
         done => format!("applied before it and kept: {}", done.join(", ")),
     };
@@ -227,7 +239,7 @@ impl Error {
             Error::Tls { .. } => "tls",
             Error::ConnectTimeout { .. } => "connect_timeout",
             Error::Unreachable { .. } => "unreachable",
-            Error::LockTimeout { .. } => "lock_timeout",
+            Error::LockTimeout { .. } | Error::DatabaseLocked { .. } => "lock_timeout",
             Error::Dirty { .. } => "dirty",
             Error::Interrupted { .. } => "interrupted",
             Error::Database { .. } => "database",

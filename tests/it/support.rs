@@ -323,6 +323,9 @@ pub fn cli(dir: &Path) -> Command {
     command
         .current_dir(dir)
         .env_remove("DATABASE_URL")
+        .env_remove("AURORA_ENV")
+        .env_remove("AURORA_WAIT")
+        .env_remove("AURORA_LOCK_TIMEOUT")
         .env("NO_COLOR", "1");
     command
 }

@@ -97,7 +97,7 @@ fn usage_error(error: &clap::Error, secrets: &Secrets) -> ExitCode {
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
-    let text = secrets.scrub(&error.render().to_string());
+    let text = hide_urls(&secrets.scrub(&error.render().to_string()));
     eprint!("{text}");
     let json = std::env::args()
         .collect::<Vec<_>>()
@@ -116,6 +116,23 @@ fn usage_error(error: &clap::Error, secrets: &Secrets) -> ExitCode {
         );
     }
     ExitCode::from(EXIT_USAGE)
+}
+
+/// clap quotes a bad value whole: one that looks like a URL may hold a password anywhere.
+fn hide_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('\'').enumerate() {
+        if i > 0 {
+            out.push('\'');
+        }
+        let quoted = i % 2 == 1;
+        if quoted && (part.contains("://") || (part.contains(':') && part.contains('@'))) {
+            out.push_str("(a URL, not shown)");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// What every command may need besides its own arguments.

@@ -19,6 +19,8 @@ pub struct Printer {
     /// Which database the command used, for the JSON document.
     database: RefCell<Option<serde_json::Value>>,
     spinner: RefCell<Option<indicatif::ProgressBar>>,
+    /// A JSON document went to stdout: a failure after it adds none (one document per run).
+    documented: std::cell::Cell<bool>,
 }
 
 impl Printer {
@@ -30,6 +32,7 @@ impl Printer {
             secrets,
             database: RefCell::new(None),
             spinner: RefCell::new(None),
+            documented: std::cell::Cell::new(false),
         }
     }
 
@@ -56,6 +59,7 @@ impl Printer {
         if let (Some(object), Some(database)) = (value.as_object_mut(), &*self.database.borrow()) {
             object.insert("database".into(), database.clone());
         }
+        self.documented.set(true);
         self.out(&value.to_string());
     }
 
@@ -71,11 +75,12 @@ impl Printer {
         self.err(text);
     }
 
-    /// The failure on stderr; with `--format json` also as one document on stdout.
+    /// The failure on stderr; with `--format json` also as one document on stdout, unless the
+    /// command's own document (which says what failed, as `check` and `status` do) went first.
     pub fn error(&self, failure: &Failure) {
         self.clear_spinner();
         self.err(&format!("error: {}", failure.message));
-        if self.is_json() {
+        if self.is_json() && !self.documented.get() {
             self.out(
                 &serde_json::json!({
                     "error": {

@@ -266,14 +266,15 @@ impl LockWait {
         self.started.elapsed()
     }
 
-    /// Sleeps before the next try; `Err(waited)` once the time limit is reached.
+    /// Sleeps before the next try, saying once who holds what (`what`); `Err(waited)` once
+    /// the time limit is reached.
     pub(crate) async fn pause(&mut self, what: &str) -> std::result::Result<(), Duration> {
         let waited = self.started.elapsed();
         if self.timeout.is_some_and(|limit| waited >= limit) {
             return Err(waited);
         }
         if !self.announced {
-            tracing::info!("another runner holds {what}; waiting");
+            tracing::info!("{what}; waiting");
             self.announced = true;
         }
         let left = self

@@ -79,7 +79,10 @@ impl Mysql {
                 return Ok(());
             }
             if let Err(waited) = wait
-                .pause(&format!("the migration lock for {}", tables.version))
+                .pause(&format!(
+                    "another runner holds the migration lock for {}",
+                    tables.version
+                ))
                 .await
             {
                 let holder = self.lock_holder(&name).await;

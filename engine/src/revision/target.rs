@@ -52,6 +52,10 @@ pub enum TargetError {
     )]
     Syntax(String),
     #[error(
+        "the target looks like a database URL (it is not echoed: it may hold a password); pass a URL with --database-url, and a target such as head or -1"
+    )]
+    LooksLikeUrl,
+    #[error(
         "no revision, branch label or id prefix matches `{0}`; `aurora-migrate history` lists the revisions"
     )]
     Unknown(String),
@@ -97,6 +101,10 @@ pub enum TargetError {
 impl Target {
     pub fn parse(text: &str) -> Result<Target, TargetError> {
         let text = text.trim();
+        // A URL in a target's place may hold a password: say what it is, never echo it.
+        if text.contains("://") || (text.contains(':') && text.contains('@')) {
+            return Err(TargetError::LooksLikeUrl);
+        }
         let syntax = || TargetError::Syntax(text.to_string());
         match text {
             "" => return Err(syntax()),

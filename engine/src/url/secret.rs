@@ -73,14 +73,22 @@ pub fn passwords_in(text: &str) -> Vec<String> {
     for word in text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
         if let Some(at) = word.rfind('@') {
             let before = &word[..at];
-            let userinfo = match before.find("//") {
-                Some(slashes) => &before[slashes + 2..],
-                None => before.rsplit(['=', '(', ',']).next().unwrap_or(before),
+            let (userinfo, has_scheme) = match before.find("//") {
+                Some(slashes) => (&before[slashes + 2..], true),
+                None => (
+                    before.rsplit(['=', '(', ',']).next().unwrap_or(before),
+                    false,
+                ),
             };
-            if let Some((_, password)) = userinfo.split_once(':')
-                && !password.is_empty()
-            {
-                found.push(password.to_string());
+            if let Some((first, password)) = userinfo.split_once(':') {
+                if !password.is_empty() {
+                    found.push(password.to_string());
+                }
+                // Without `//` nothing tells a scheme from a user name or a password: take
+                // both sides.
+                if !has_scheme && !first.is_empty() {
+                    found.push(first.to_string());
+                }
             }
         }
         for (position, _) in word.match_indices('=') {

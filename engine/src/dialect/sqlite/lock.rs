@@ -37,7 +37,10 @@ impl Sqlite {
             match file.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    if let Err(waited) = wait.pause(&format!("the lock on {shown}")).await {
+                    if let Err(waited) = wait
+                        .pause(&format!("another runner holds the lock on {shown}"))
+                        .await
+                    {
                         return Err(Error::LockTimeout {
                             table: shown.clone(),
                             waited,
@@ -83,12 +86,12 @@ impl Sqlite {
                         .map_err(|e| Error::database("cannot release SQLite's write lock", e));
                 }
                 Err(e) if is_busy(&e) => {
-                    let what = format!("a write lock on {shown}");
-                    if let Err(waited) = wait.pause(&what).await {
-                        break Err(Error::LockTimeout {
-                            table: shown.clone(),
-                            waited: waited + runner_wait.waited(),
-                            holder: holders(&path, "another process with a write transaction open"),
+                    let what = format!("another process holds a write lock on {shown}");
+                    if wait.pause(&what).await.is_err() {
+                        break Err(Error::DatabaseLocked {
+                            path: shown.clone(),
+                            waited: runner_wait.waited(),
+                            holder: holders(&path, "another process"),
                         });
                     }
                 }
