@@ -27,8 +27,9 @@ fn at_head() -> (SqliteDb, tempfile::TempDir) {
     assert!(
         cli(dir.path())
             .args(["--database-url", &db.url, "-q", "upgrade"])
-            .status()
+            .output()
             .expect("run")
+            .status
             .success()
     );
     (db, dir)
@@ -152,6 +153,23 @@ fn bad_urls_and_unreachable_servers() {
             &["--database-url", "aurora.db", "current"],
             "does not start with a scheme",
         ),
+        // What `sqlite://$UNSET` becomes: not a throwaway database in memory.
+        (
+            &["--database-url", "sqlite://", "upgrade"],
+            "the SQLite URL names no file",
+        ),
+        (
+            &["--database-url", "sqlite:", "upgrade"],
+            "the SQLite URL names no file",
+        ),
+        (
+            &["--database-url", "sqlite://?mode=rwc", "upgrade"],
+            "the SQLite URL names no file",
+        ),
+        (
+            &["--database-url", "sqlite:///tmp/", "upgrade"],
+            "names a directory",
+        ),
         (
             &[
                 "--database-url",
@@ -184,6 +202,12 @@ fn bad_urls_and_unreachable_servers() {
     for (args, message) in cases {
         refused(&db, dir, args, 1, message);
     }
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(files.is_empty(), "no database file was created: {files:?}");
 }
 
 #[test]
@@ -282,8 +306,9 @@ fn bad_authoring_requests_write_nothing() {
                 "main",
                 "--base"
             ])
-            .status()
+            .output()
             .expect("run")
+            .status
             .success()
     );
     let cases: &[(&[&str], &str)] = &[

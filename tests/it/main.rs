@@ -1,5 +1,6 @@
 //! Integration tests against real PostgreSQL and SQLite, through the library and the binary.
 
+mod authoring;
 mod autogen;
 mod autogen_cases;
 mod bad_input;
@@ -7,12 +8,15 @@ mod build_validation;
 mod cli;
 mod concurrency;
 mod faults;
+mod habits;
 mod integrity;
 mod mysql;
+mod network;
 mod production;
 mod resilience;
 mod runner_graph;
 mod secrets;
+mod sqlite_lock;
 mod support;
 mod transaction;
 mod version_table;

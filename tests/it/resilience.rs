@@ -104,8 +104,9 @@ fn a_lock_timeout_names_who_holds_the_lock() {
         assert!(
             cli(dir.path())
                 .args(["--database-url", db.url(), "-q", "upgrade", "cec3a80e61a4"])
-                .status()
+                .output()
                 .expect("run")
+                .status
                 .success()
         );
         let key = Tables::new("alembic_version").expect("tables").lock_key();
