@@ -12,7 +12,13 @@
 //! let catalog = Catalog::from_embedded(MIGRATIONS)?;
 //! let url = DatabaseUrl::parse("sqlite://aurora.db")?;
 //! let runner = Runner::new(&catalog, url, Options::default())?;
-//! runner.upgrade(&Target::Head, &mut |step| println!("applied {}", step.revision)).await?;
+//! runner
+//!     .upgrade(&Target::Head, &mut |event| {
+//!         if let aurora_migrate::runner::Event::Finished(step) = event {
+//!             println!("applied {}", step.revision);
+//!         }
+//!     })
+//!     .await?;
 //! # Ok(()) }
 //! ```
 
@@ -29,5 +35,5 @@ pub mod url;
 pub use error::{Error, Result};
 pub use migration::{Catalog, Migration};
 pub use revision::Target;
-pub use runner::{Options, Run, Runner, StepReport, Transaction};
+pub use runner::{Event, Options, Run, Runner, StepReport, Transaction};
 pub use url::DatabaseUrl;

@@ -242,3 +242,32 @@ async fn a_waiting_runner_does_not_stall_create_index_concurrently() {
     let index = db.query("SELECT indexname::text FROM pg_indexes WHERE indexname = 'ix_t_k_v'");
     assert_eq!(index, ["ix_t_k_v"]);
 }
+
+#[tokio::test]
+async fn each_step_is_announced_before_it_runs_and_reported_when_it_ends() {
+    let catalog = catalog("branched");
+    for db in Db::transactional() {
+        let runner = Runner::new(
+            &catalog,
+            DatabaseUrl::parse(db.url()).unwrap(),
+            Options::default(),
+        )
+        .unwrap();
+        let mut events = Vec::new();
+        let run = runner
+            .upgrade(&target("heads"), &mut |event| {
+                events.push(match event {
+                    Event::Started { revision, .. } => format!("start {revision}"),
+                    Event::Finished(step) => format!("done {}", step.revision),
+                })
+            })
+            .await
+            .unwrap();
+        let expected: Vec<String> = run
+            .steps
+            .iter()
+            .flat_map(|s| [format!("start {}", s.revision), format!("done {}", s.revision)])
+            .collect();
+        assert_eq!(events, expected, "{}", db.name());
+    }
+}
