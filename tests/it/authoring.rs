@@ -32,12 +32,24 @@ fn outside_a_project_nothing_starts_a_new_history_unless_asked() {
             "{args:?} created the directory"
         );
     }
+    // An empty directory is no different: a revision with no parent is only written when asked.
+    std::fs::create_dir(dir.path().join("migrations")).expect("mkdir");
+    let (code, _, stderr) = run(dir.path(), &["create", "Add a table"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("holds no migrations") && stderr.contains("pass --base"),
+        "{stderr}"
+    );
+    assert_eq!(count(&dir.path().join("migrations")), 0);
     let (code, stdout, stderr) = run(
         dir.path(),
         &["create", "First", "--base", "--rev-id", "abcd00000001"],
     );
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stdout.trim(), "migrations/abcd00000001_first.sql");
+    // A second base beside the first is asked for the same way.
+    let (code, _, stderr) = run(dir.path(), &["create", "Other root", "--head", "base"]);
+    assert_eq!(code, Some(0), "{stderr}");
 }
 
 #[test]

@@ -277,3 +277,36 @@ fn status_says_behind_at_the_heads_or_ahead_and_exits_0_only_at_the_heads() {
         "{value}"
     );
 }
+
+#[test]
+fn on_a_terminal_a_spinner_names_the_migration_while_it_runs() {
+    let db = SqliteDb::new();
+    let dir = tempfile::tempdir().expect("dir");
+    // `script` gives the command a terminal; its output is what the terminal showed.
+    let command = format!(
+        "{} --database-url {} upgrade",
+        env!("CARGO_BIN_EXE_aurora-migrate"),
+        db.url
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("script (util-linux) runs the command on a terminal");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    assert!(
+        shown.contains(
+            "upgrade <base> -> cec3a80e61a4, Initial schema: chains, tokens and wallets ..."
+        ),
+        "the running migration is named before it ends: {shown:?}"
+    );
+    assert!(shown.contains("upgrade: 3 step(s)"), "{shown:?}");
+    // Off a terminal, no spinner: only the finished lines.
+    let (_, _, stderr) = run(
+        dir.path(),
+        &["--database-url", &db.url, "downgrade", "base"],
+    );
+    assert!(!stderr.contains(" ..."), "{stderr}");
+}

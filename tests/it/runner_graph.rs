@@ -266,7 +266,12 @@ async fn each_step_is_announced_before_it_runs_and_reported_when_it_ends() {
         let expected: Vec<String> = run
             .steps
             .iter()
-            .flat_map(|s| [format!("start {}", s.revision), format!("done {}", s.revision)])
+            .flat_map(|s| {
+                [
+                    format!("start {}", s.revision),
+                    format!("done {}", s.revision),
+                ]
+            })
             .collect();
         assert_eq!(events, expected, "{}", db.name());
     }

@@ -62,7 +62,10 @@ const COMMANDS: &[&[&str]] = &[
     &["check"],
     &["create", "Something", "--autogenerate"],
     &["heads"],
+    &["branches"],
     &["show", "head"],
+    &["merge", "heads", "-m", "join"],
+    &["--version"],
 ];
 
 const FORMATS: &[&[&str]] = &[&[], &["--format", "json"], &["-v"]];

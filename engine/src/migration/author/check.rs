@@ -21,6 +21,10 @@ pub enum AuthorError {
         "{dir} does not exist, so this would start a new migration history; run from the project's root, point --migrations-dir at its migrations, or pass --base to start a new history there"
     )]
     NoDirectory { dir: String },
+    #[error(
+        "{dir} holds no migrations, so this would start a new migration history; pass --base to start one"
+    )]
+    NewHistory { dir: String },
     #[error("invalid --rev-id `{0}`: use 1 to 32 letters, digits or underscores")]
     InvalidId(String),
     #[error("--rev-id `{id}` {why}; choose another id, or omit --rev-id for a random one")]

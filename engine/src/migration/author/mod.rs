@@ -62,10 +62,19 @@ pub fn create(dir: &Path, new: &NewRevision) -> Result<PathBuf> {
     let parents = match (&scan, new.head.as_deref()) {
         _ if new.parents.is_some() => new.parents.clone().unwrap_or_default(),
         _ if new.base => Vec::new(),
-        (_, Some("base")) | (None, None) => Vec::new(),
+        (_, Some("base")) => Vec::new(),
         (None, Some(head)) => return Err(AuthorError::HeadWithoutMigrations(head.into()).into()),
         (Some(scan), head) => parent_of(scan, head)?,
+        (None, None) => Vec::new(),
     };
+    // A revision with no parent starts a history: only when asked.
+    let asked = new.base || new.head.as_deref() == Some("base") || new.parents.is_some();
+    if parents.is_empty() && !asked {
+        return Err(AuthorError::NewHistory {
+            dir: dir.display().to_string(),
+        }
+        .into());
+    }
     if let Some(id) = &new.rev_id {
         check::id(graph, id)?;
     }

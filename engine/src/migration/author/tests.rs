@@ -18,6 +18,7 @@ fn a_migration_that_must_run_alone_says_so_in_its_header() {
         rev_id: Some("ab12cd34ef56".into()),
         body: Some("-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 2;\n".into()),
         outside_transaction: true,
+        base: true,
         ..NewRevision::default()
     };
     let path = create(dir.path(), &new).expect("create");
@@ -35,6 +36,7 @@ fn project() -> tempfile::TempDir {
         rev_id: Some("cec3a80e61a4".into()),
         branch_labels: vec!["core".into()],
         body: Some("-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\n".into()),
+        base: true,
         ..NewRevision::default()
     };
     create(dir.path(), &new).expect("first revision");
@@ -118,6 +120,22 @@ fn labels_that_are_keywords_or_collide_are_refused() {
         );
         assert!(error.contains(expected), "{label}: {error}");
     }
+}
+
+#[test]
+fn an_empty_directory_starts_a_history_only_when_asked() {
+    let dir = tempfile::tempdir().expect("dir");
+    let new = NewRevision {
+        message: "First".into(),
+        ..NewRevision::default()
+    };
+    let error = create(dir.path(), &new).expect_err("refused").to_string();
+    assert!(
+        error.contains("holds no migrations") && error.contains("pass --base"),
+        "{error}"
+    );
+    assert_eq!(files(dir.path()), 0);
+    create(dir.path(), &NewRevision { base: true, ..new }).expect("with --base");
 }
 
 #[test]
