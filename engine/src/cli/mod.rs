@@ -149,6 +149,18 @@ impl Context<'_> {
     fn resolve(&self, flags: &DatabaseArgs) -> Result<Resolved, Failure> {
         settings::resolve(&flags.or(&self.outer), &self.env_file, self.printer)
     }
+
+    /// A runner with the resolved settings and the command's flags, which may depend on them.
+    fn runner<'c>(
+        &self,
+        catalog: &'c Catalog,
+        flags: &DatabaseArgs,
+        migrate: impl FnOnce(&Resolved) -> MigrateFlags,
+    ) -> Result<(Resolved, crate::runner::Runner<'c>), Failure> {
+        let resolved = self.resolve(flags)?;
+        let runner = runner(catalog, &resolved, self.interrupt, migrate(&resolved))?;
+        Ok((resolved, runner))
+    }
 }
 
 /// Runs the command; on SIGINT/SIGTERM a command that changes the database gets a grace
@@ -181,6 +193,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
     let catalog = Catalog::from_embedded(context.app.migrations)?;
     let printer = context.printer;
     let models = context.app.models;
+    let plain = |_: &Resolved| MigrateFlags::default();
     match command {
         Command::Heads => cmd::inspect::heads(&catalog, printer),
         Command::Branches => cmd::inspect::branches(&catalog, printer),
@@ -192,94 +205,54 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         }
         Command::Create(args) => cmd::author::create(&catalog, &args, printer),
         Command::Upgrade(args) => {
-            let resolved = context.resolve(&args.database)?;
-            let flags = MigrateFlags {
+            let (_, runner) = context.runner(&catalog, &args.database, |_| MigrateFlags {
                 force: args.force,
                 transaction: args.transaction.into(),
                 refuse_data_loss: false,
-            };
-            let runner = runner(&catalog, &resolved, context.interrupt, flags)?;
+            })?;
             cmd::migrate::upgrade(&runner, &args.target, printer).await
         }
         Command::Downgrade(args) => {
-            let resolved = context.resolve(&args.database)?;
-            let flags = MigrateFlags {
-                force: args.force,
-                transaction: args.transaction.into(),
-                refuse_data_loss: resolved.production && !args.yes,
-            };
-            let runner = runner(&catalog, &resolved, context.interrupt, flags)?;
+            let (_, runner) =
+                context.runner(&catalog, &args.database, |resolved| MigrateFlags {
+                    force: args.force,
+                    transaction: args.transaction.into(),
+                    refuse_data_loss: resolved.production && !args.yes,
+                })?;
             cmd::migrate::downgrade(&runner, &args.target, printer).await
         }
         Command::Stamp(args) => {
-            let resolved = context.resolve(&args.database)?;
+            let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
             confirmed_in_production(&resolved, args.yes, "stamp")?;
-            let runner = runner(
-                &catalog,
-                &resolved,
-                context.interrupt,
-                MigrateFlags::default(),
-            )?;
             cmd::migrate::stamp(&runner, &args.target, args.purge, printer).await
         }
         Command::Reset(args) => {
-            let resolved = context.resolve(&args.database)?;
+            let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
             confirmed_in_production(&resolved, args.yes, "reset")?;
-            let runner = runner(
-                &catalog,
-                &resolved,
-                context.interrupt,
-                MigrateFlags::default(),
-            )?;
             cmd::migrate::reset(&runner, args.yes, printer).await
         }
         Command::Current(args) => {
-            let resolved = context.resolve(&args.database)?;
-            let runner = runner(
-                &catalog,
-                &resolved,
-                context.interrupt,
-                MigrateFlags::default(),
-            )?;
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
             cmd::inspect::current(&runner, printer).await
         }
         Command::Status(args) => {
-            let resolved = context.resolve(&args.database)?;
-            let runner = runner(
-                &catalog,
-                &resolved,
-                context.interrupt,
-                MigrateFlags::default(),
-            )?;
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
             cmd::status::status(&runner, printer).await
         }
         Command::History(args) => {
-            let resolved = context.resolve(&args.database)?;
-            let runner = runner(
-                &catalog,
-                &resolved,
-                context.interrupt,
-                MigrateFlags::default(),
-            )?;
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
             cmd::inspect::history(&runner, args.rev_range.as_deref(), printer).await
         }
-        Command::Check(args) => {
-            let resolved = context.resolve(&args.database)?;
-            match &args.scratch_url {
-                Some(url) => {
-                    cmd::autogen::check_models(&catalog, &models(), url, &resolved, printer).await
-                }
-                None => {
-                    let runner = runner(
-                        &catalog,
-                        &resolved,
-                        context.interrupt,
-                        MigrateFlags::default(),
-                    )?;
-                    cmd::check::check(&runner, &models(), printer).await
-                }
+        Command::Check(args) => match &args.scratch_url {
+            Some(url) => {
+                let resolved = context.resolve(&args.database)?;
+                cmd::autogen::check_models(&catalog, &models(), url, &resolved, printer).await
             }
-        }
+            None => {
+                let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+                cmd::check::check(&runner, &models(), printer).await
+            }
+        },
         Command::Completions { .. } => Ok(()),
     }
 }
