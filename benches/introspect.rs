@@ -31,7 +31,9 @@ async fn measure(runner: &Runner<'_>) -> (usize, usize, Duration, Duration) {
     let mut seen = (0, 0);
     for _ in 0..RUNS {
         let started = Instant::now();
-        let introspection = runner.introspect().await.expect("introspect");
+        let introspection = aurora_migrate::autogenerate::introspect(runner)
+            .await
+            .expect("introspect");
         times.push(started.elapsed());
         seen = (introspection.schema.tables.len(), introspection.queries);
     }
@@ -47,7 +49,7 @@ async fn main() {
     let scratch = Scratch::create(&server)
         .await
         .expect("PostgreSQL must be running for this benchmark");
-    let catalog = aurora_migrations::catalog().expect("catalogue");
+    let catalog = aurora::catalog().expect("catalogue");
     let runner = Runner::new(&catalog, scratch.url().clone(), Options::default()).expect("runner");
     let options = PgConnectOptions::from_str(&server_text)
         .expect("URL")

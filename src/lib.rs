@@ -1,24 +1,24 @@
 //! The Aurora application: its migrations, validated and embedded by `build.rs`, and its
-//! models, the target of autogenerate.
-//!
-//! It holds no engine code, so that adding a migration or changing a model recompiles this
-//! crate and the `aurora-migrate` binary, never the engine (`aurora_migrate`).
+//! models, the target of autogenerate. It holds no engine code, so that adding a migration or
+//! changing a model recompiles this crate and the `aurora-migrate` binary, never the engine.
 
 pub mod models;
 
-use aurora_migrate::migration::{Body, Catalog, Embedded, MigrationError};
+aurora_migrate::include_migrations!();
 
-include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
-
-/// The embedded migrations with their revision graph.
-pub fn catalog() -> Result<Catalog, MigrationError> {
-    Catalog::from_embedded(MIGRATIONS)
+/// The application as the command line takes it: its name, its migrations, its models (none
+/// when `AURORA_MIGRATIONS_DIR` built it around another directory, which they do not
+/// describe).
+pub fn app() -> aurora_migrate_cli::App {
+    aurora_migrate_cli::App {
+        name: "aurora-migrate",
+        migrations: MIGRATIONS,
+        models: (!MIGRATIONS_DIR_OVERRIDDEN).then_some(models::schema as fn() -> _),
+        default_database: Some(aurora_migrate::url::DEFAULT_URL),
+    }
 }
 
-/// The application as the command line takes it.
-pub fn application() -> aurora_migrate::cli::Application {
-    aurora_migrate::cli::Application {
-        migrations: MIGRATIONS,
-        models: models::schema,
-    }
+/// The embedded migrations with their revision graph.
+pub fn catalog() -> Result<aurora_migrate::Catalog, aurora_migrate::catalog::MigrationError> {
+    aurora_migrate::Catalog::from_embedded(MIGRATIONS)
 }

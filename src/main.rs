@@ -1,5 +1,5 @@
-//! The `aurora-migrate` command: the engine's command line over the Aurora application.
+//! The `aurora-migrate` command: Aurora Migrate's command line over the Aurora application.
 
 fn main() -> std::process::ExitCode {
-    aurora_migrate::cli::main(aurora_migrations::application())
+    aurora_migrate_cli::main(aurora::app())
 }

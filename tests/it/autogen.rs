@@ -3,20 +3,20 @@
 
 use std::path::Path;
 
+use aurora_migrate::Catalog;
+use aurora_migrate::Database;
+use aurora_migrate::autogenerate::{self, rust};
+use aurora_migrate::core::source::scan;
 use aurora_migrate::ddl::Ddl;
-use aurora_migrate::dialect::Kind;
-use aurora_migrate::migration::{Catalog, scan};
 use aurora_migrate::schema::diff::{Change, diff};
 use aurora_migrate::schema::model::Schema;
-use aurora_migrate::schema::render::rust;
-use aurora_migrate::schema::{autogenerate, render};
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 
 use crate::autogen_cases;
 use crate::support::Db;
 
 /// What a comparison must agree on: columns by name, checks by name (as the diff compares).
-fn canonical(schema: &Schema, kind: Kind) -> Schema {
+fn canonical(schema: &Schema, kind: Database) -> Schema {
     let mut schema = schema.normalized(kind);
     for table in &mut schema.tables {
         table.columns.sort_by(|a, b| a.name.cmp(&b.name));
@@ -47,15 +47,14 @@ fn catalog(dir: &Path) -> Catalog {
     )
 }
 
-async fn introspect(catalog: &Catalog, url: &str, kind: Kind) -> Schema {
+async fn introspect(catalog: &Catalog, url: &str, kind: Database) -> Schema {
     let runner = Runner::new(
         catalog,
         DatabaseUrl::parse(url).unwrap(),
         Options::default(),
     )
     .unwrap();
-    runner
-        .introspect()
+    autogenerate::introspect(&runner)
         .await
         .expect("introspect")
         .schema
@@ -81,7 +80,7 @@ async fn migrate(catalog: &Catalog, url: &str, target: &str, up: bool) {
 }
 
 /// Runs one case on one database and returns the generated migration, for the snapshot.
-async fn run_case(case: &autogen_cases::Case, db: &Db, kind: Kind) -> String {
+async fn run_case(case: &autogen_cases::Case, db: &Db, kind: Database) -> String {
     let label = format!("{} on {}", case.name, kind.name());
     let dir = tempfile::tempdir().expect("dir");
     let before = case.before.normalized(kind);
@@ -91,7 +90,7 @@ async fn run_case(case: &autogen_cases::Case, db: &Db, kind: Kind) -> String {
         "c1",
         "",
         false,
-        &render::sections(&diff(&empty, &before), &empty, &before, kind),
+        &autogenerate::sections(&diff(&empty, &before), &empty, &before, kind),
     );
     let first = catalog(dir.path());
     migrate(&first, db.url(), "head", true).await;
@@ -112,9 +111,9 @@ async fn run_case(case: &autogen_cases::Case, db: &Db, kind: Kind) -> String {
         );
         return "(no change on this dialect)\n".into();
     }
-    let mut sections = render::sections(&changes, &current, &after, kind);
+    let mut sections = autogenerate::sections(&changes, &current, &after, kind);
     // As `create --autogenerate` writes it: outside a transaction when it uses a value it adds.
-    let used = render::enum_values_added_and_used(&changes, kind);
+    let used = autogenerate::enum_values_added_and_used(&changes, kind);
     write(dir.path(), "c2", "c1", !used.is_empty(), &sections);
     if !used.is_empty() {
         sections = format!("Transaction: none ({})\n\n{sections}", used.join(", "));
@@ -153,7 +152,7 @@ async fn check_rust_rendering(
     changes: &[Change],
     case_dir: &Path,
     db: &Db,
-    kind: Kind,
+    kind: Database,
     case: &autogen_cases::Case,
 ) -> Option<String> {
     let label = format!("{} on {} (Rust)", case.name, kind.name());
@@ -208,9 +207,9 @@ async fn every_case_generates_applies_and_reverts_on_each_database() {
                 continue;
             }
             let kind = match db {
-                Db::Pg(_) => Kind::Postgres,
-                Db::Sqlite(_) => Kind::Sqlite,
-                Db::Mysql(_) => Kind::Mysql,
+                Db::Pg(_) => Database::Postgres,
+                Db::Sqlite(_) => Database::Sqlite,
+                Db::Mysql(_) => Database::Mysql,
             };
             let generated = run_case(case, &db, kind).await;
             insta::assert_snapshot!(format!("{}@{}", case.name, kind.name()), generated);
@@ -220,7 +219,7 @@ async fn every_case_generates_applies_and_reverts_on_each_database() {
 
 #[tokio::test]
 async fn the_shipped_models_match_the_migrations() {
-    let catalog = aurora_migrations::catalog().expect("embedded");
+    let catalog = aurora::catalog().expect("embedded");
     for db in Db::all() {
         let runner = Runner::new(
             &catalog,
@@ -228,7 +227,7 @@ async fn the_shipped_models_match_the_migrations() {
             Options::default(),
         )
         .unwrap();
-        let models = aurora_migrations::models::schema();
+        let models = aurora::models::schema();
         let refused = autogenerate::compare(&runner, &models).await.unwrap_err();
         assert!(
             refused.to_string().contains("not at the heads"),

@@ -1,47 +1,27 @@
-//! `build.rs` over fixture directories of broken migrations: the build stops and names
-//! `path:line`. The real build script is compiled once (it is std only) and run per fixture.
+//! The build step over fixture directories of broken migrations: the build stops and names
+//! `path:line`. Runs `aurora_migrate_build::report`, which is what `embed` prints from the
+//! build script.
 
 use std::path::PathBuf;
-use std::process::Command;
-use std::sync::OnceLock;
+
+use aurora_migrate_build::{BuildEnv, OUTPUT_FILE, report};
 
 use crate::support::fixture;
 
-fn build_script() -> &'static PathBuf {
-    static SCRIPT: OnceLock<PathBuf> = OnceLock::new();
-    SCRIPT.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("aurora-build-script-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let output = dir.join("build-script");
-        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-        let status = Command::new(rustc)
-            .args(["--edition", "2024", "--crate-name", "build_script", "-o"])
-            .arg(&output)
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/build.rs"))
-            .status()
-            .expect("rustc runs");
-        assert!(
-            status.success(),
-            "build.rs compiles on its own with std only"
-        );
-        output
-    })
-}
-
-/// Runs the build script over `dir` and returns (success, stdout, stderr, generated catalogue).
+/// Runs the build step over `dir` and returns (success, stdout, stderr, generated catalogue).
 fn run_build(dir: &str) -> (bool, String, String, Option<String>) {
     let out_dir = tempfile::tempdir().expect("out dir");
-    let output = Command::new(build_script())
-        .env("CARGO_MANIFEST_DIR", env!("CARGO_MANIFEST_DIR"))
-        .env("OUT_DIR", out_dir.path())
-        .env("AURORA_MIGRATIONS_DIR", dir)
-        .output()
-        .expect("build script runs");
-    let embedded = std::fs::read_to_string(out_dir.path().join("embedded.rs")).ok();
+    let env = BuildEnv {
+        manifest_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        out_dir: out_dir.path().to_path_buf(),
+        dir_override: Some(PathBuf::from(dir)),
+    };
+    let report = report("migrations", &env);
+    let embedded = std::fs::read_to_string(out_dir.path().join(OUTPUT_FILE)).ok();
     (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+        report.ok,
+        report.stdout.join("\n"),
+        report.stderr.join("\n"),
         embedded,
     )
 }
@@ -102,7 +82,11 @@ fn a_valid_directory_is_embedded_with_rerun_triggers() {
     assert!(ok, "{stderr}");
     let embedded = embedded.expect("catalogue written");
     assert_eq!(embedded.matches("Embedded {").count(), 6);
-    assert!(embedded.contains("id: \"m1\"") && embedded.contains("parents: &[\"a2\", \"b2\"]"));
+    assert!(
+        embedded.contains(r#"id: ::std::borrow::Cow::Borrowed("m1")"#)
+            && embedded.contains(r#"parents: ::std::borrow::Cow::Borrowed(&[::std::borrow::Cow::Borrowed("a2"), ::std::borrow::Cow::Borrowed("b2")])"#),
+        "{embedded}"
+    );
     assert!(stdout.contains("cargo::rerun-if-env-changed=AURORA_MIGRATIONS_DIR"));
     assert!(
         stdout.contains("a1_base.sql"),

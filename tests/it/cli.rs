@@ -314,7 +314,7 @@ fn create_and_merge_write_files_the_build_accepts() {
         "{merge}"
     );
     let scanned =
-        aurora_migrate::migration::scan::scan(&migrations).expect("the directory stays valid");
+        aurora_migrate::core::source::scan::scan(&migrations).expect("the directory stays valid");
     assert_eq!(scanned.graph.heads().len(), 1);
 }
 

@@ -6,8 +6,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use aurora_migrate::Catalog;
+use aurora_migrate::core::source::scan;
 use aurora_migrate::error::Error;
-use aurora_migrate::migration::{Catalog, scan};
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 
 use crate::support::{Db, cli};

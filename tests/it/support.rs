@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aurora_migrate::migration::Catalog;
-use aurora_migrate::migration::scan;
-use aurora_migrate::runner::interrupt::Interrupt;
+use aurora_migrate::Catalog;
+use aurora_migrate::core::source::scan;
+use aurora_migrate::interrupt::Interrupt;
 use sqlx::{Connection, Executor, Row};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);

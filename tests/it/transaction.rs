@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use aurora_migrate::Catalog;
+use aurora_migrate::core::source::scan;
 use aurora_migrate::error::{Error, StepOutcome};
-use aurora_migrate::migration::{Catalog, scan};
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target, Transaction};
 
 use crate::faults::chain;

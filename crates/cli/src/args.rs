@@ -1,0 +1,278 @@
+//! The clap types: every command, flag and help text. Database flags live on the commands
+//! that connect (and before the command, for every command), so the help of a command that
+//! never connects lists none. Settings are resolved in `settings.rs`, not here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use super::cmd::author::{CreateArgs, MergeArgs};
+pub use super::cmd::migrate::TransactionMode;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (`check` and `status`: the database is at the heads)
+  1    failure: a migration failed, the database is unreachable, a target is unknown, `check`
+       found a problem, `status` found the database behind, ahead or damaged
+  2    usage: an unknown command or flag, a missing setting, a confirmation that --yes must give
+  130  interrupted by SIGINT (143: SIGTERM); the migration in progress was rolled back
+
+Results go to stdout, progress and notes to stderr; --format json prints one JSON document on
+stdout, an error included ({\"error\": {\"code\": ..., \"message\": ...}}).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aurora-migrate",
+    about = "Database migrations embedded in one binary, with Alembic's commands",
+    disable_version_flag = true,
+    arg_required_else_help = true,
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Print the version, the embedded heads and the number of embedded migrations
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How the result is printed; allowed before or after the command.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format: text for people, json for machines
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Say more: -v prints each statement as it is sent
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Print only results and errors, no progress or notes
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Where the database is and how to reach it. Given after the command, a flag wins over the
+/// same flag before it; environment variables and `.env` come after both.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Database")]
+pub struct DatabaseArgs {
+    /// Database URL [default: DATABASE_URL, then DATABASE_URL in .env, then sqlite://aurora.db]
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Name of the version table, optionally schema.table [default: alembic_version]
+    #[arg(long, value_name = "NAME")]
+    pub version_table: Option<String>,
+    /// Seconds to wait for the database to answer a connection, at least 1 [default: 10]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub connect_timeout: Option<u64>,
+    /// Keep retrying the first connection this long while the server does not answer, e.g. 30s
+    /// [env: AURORA_WAIT]
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub wait: Option<Duration>,
+    /// Give up waiting for another runner's lock after this long, e.g. 5m [env: AURORA_LOCK_TIMEOUT]
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub lock_timeout: Option<Duration>,
+    /// The environment [env: AURORA_ENV]; `production` or `prod` (any case) makes destructive
+    /// downgrades, stamp and reset require --yes, and a database URL mandatory
+    #[arg(long = "env", value_name = "NAME")]
+    pub environment: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// These flags, each filled from `outer` where it is not given here.
+    pub fn or(&self, outer: &DatabaseArgs) -> DatabaseArgs {
+        DatabaseArgs {
+            database_url: self.database_url.clone().or(outer.database_url.clone()),
+            version_table: self.version_table.clone().or(outer.version_table.clone()),
+            connect_timeout: self.connect_timeout.or(outer.connect_timeout),
+            wait: self.wait.or(outer.wait),
+            lock_timeout: self.lock_timeout.or(outer.lock_timeout),
+            environment: self.environment.clone().or(outer.environment.clone()),
+        }
+    }
+}
+
+/// A command whose only flags are the database's.
+#[derive(Debug, Args)]
+pub struct Connect {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// head, heads, a revision, +N, REV+N, LABEL@head
+    #[arg(default_value = "head")]
+    pub target: String,
+    /// MySQL: clear a dirty mark and run that migration again from its first statement
+    #[arg(long)]
+    pub force: bool,
+    /// per-migration: each migration commits with its bookkeeping; all: the whole run
+    /// commits at once or not at all (PostgreSQL, SQLite)
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
+    pub transaction: TransactionMode,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DowngradeArgs {
+    /// base, a revision, -N, REV-N, LABEL@base, LABEL@-N
+    #[arg(allow_hyphen_values = true)]
+    pub target: String,
+    /// Confirm, in production, a downgrade that reaches base or drops data
+    #[arg(long)]
+    pub yes: bool,
+    /// MySQL: clear a dirty mark and run that migration again from its first statement
+    #[arg(long)]
+    pub force: bool,
+    /// per-migration: each migration commits with its bookkeeping; all: the whole run
+    /// commits at once or not at all (PostgreSQL, SQLite)
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
+    pub transaction: TransactionMode,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// START:END, as base:head, -3:, ae10:, :head, current:
+    #[arg(short = 'r', long, allow_hyphen_values = true)]
+    pub rev_range: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StampArgs {
+    /// The revision(s) to record as applied: head, heads, base, a revision, LABEL@head
+    #[arg(allow_hyphen_values = true)]
+    pub target: String,
+    /// Empty the version table first, even of revisions this build does not know
+    #[arg(long)]
+    pub purge: bool,
+    /// Confirm where --env production asks for it
+    #[arg(long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Compare the models with the migrations in a throwaway database on this server instead
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations up to TARGET (default: head)
+    #[command(
+        after_help = "Examples:\n  aurora-migrate upgrade\n  aurora-migrate upgrade heads --database-url postgresql://app@db.internal/app\n  aurora-migrate upgrade +1\n  aurora-migrate upgrade --transaction all"
+    )]
+    Upgrade(UpgradeArgs),
+    /// Revert migrations down to TARGET
+    #[command(
+        after_help = "Examples:\n  aurora-migrate downgrade -1\n  aurora-migrate downgrade 3f2a9c1b7d4e\n  aurora-migrate downgrade base --yes   # in production"
+    )]
+    Downgrade(DowngradeArgs),
+    /// Show the revisions the database is at
+    #[command(
+        after_help = "Examples:\n  aurora-migrate current\n  aurora-migrate current -v --format json"
+    )]
+    Current(Connect),
+    /// What is applied and pending, and whether the database is behind, at the heads or ahead
+    #[command(
+        after_help = "Exit code 0 only when the database is at the heads, with no dirty mark, no changed checksum and a consistent version table.\n\nExamples:\n  aurora-migrate status\n  aurora-migrate status --format json   # for a readiness probe"
+    )]
+    Status(Connect),
+    /// List revisions, marking what is applied and current
+    #[command(
+        after_help = "Examples:\n  aurora-migrate history\n  aurora-migrate history -r -3:\n  aurora-migrate history -r base:3f2a -v"
+    )]
+    History(HistoryArgs),
+    /// Show the head revisions this build carries
+    #[command(
+        after_help = "Examples:\n  aurora-migrate heads\n  aurora-migrate heads --format json"
+    )]
+    Heads,
+    /// Show revisions where the graph branches
+    #[command(after_help = "Examples:\n  aurora-migrate branches")]
+    Branches,
+    /// Show one revision
+    #[command(after_help = "Examples:\n  aurora-migrate show head\n  aurora-migrate show cec3")]
+    Show {
+        /// A revision id, prefix, label, head or LABEL@head
+        rev: String,
+    },
+    /// Write a new migration file and print its path
+    #[command(
+        after_help = "Examples:\n  aurora-migrate create \"Add RPC endpoint to chains table\"\n  aurora-migrate create \"Add notes\" --rust\n  aurora-migrate create \"Sync the models\" --autogenerate\n  aurora-migrate create \"First migration\" --base   # a new project"
+    )]
+    Create(CreateArgs),
+    /// Write a migration that joins several revisions
+    #[command(
+        after_help = "Examples:\n  aurora-migrate merge heads -m \"join the feature branch\""
+    )]
+    Merge(MergeArgs),
+    /// Record TARGET in the version table without running migrations
+    #[command(
+        after_help = "Examples:\n  aurora-migrate stamp head          # the schema was built by other means\n  aurora-migrate stamp --purge 3f2a  # rewrite a damaged version table"
+    )]
+    Stamp(StampArgs),
+    /// Revert everything, then apply everything: drops all data the migrations manage
+    #[command(
+        after_help = "Examples:\n  aurora-migrate reset\n  aurora-migrate reset --yes --database-url sqlite://dev.db"
+    )]
+    Reset(ResetArgs),
+    /// Succeed only if the database is at the heads, every checksum matches and the models agree
+    #[command(
+        after_help = "Examples:\n  aurora-migrate check\n  aurora-migrate check --scratch-url postgresql://postgres@localhost/postgres"
+    )]
+    Check(CheckArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  aurora-migrate completions bash > /etc/bash_completion.d/aurora-migrate\n  aurora-migrate completions zsh > \"${fpath[1]}/_aurora-migrate\""
+    )]
+    Completions {
+        /// bash, zsh, fish, powershell or elvish
+        shell: clap_complete::Shell,
+    },
+}
+
+impl Command {
+    /// Commands that change the database get a grace period to roll back on a signal.
+    pub fn changes_the_database(&self) -> bool {
+        matches!(
+            self,
+            Command::Upgrade(_) | Command::Downgrade(_) | Command::Stamp(_) | Command::Reset(_)
+        )
+    }
+}
+
+/// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
+pub fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
+    dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
+}

@@ -1,0 +1,147 @@
+//! `create` and `merge`: write new migration files. Both follow the files on disk, and say so
+//! when those differ from the migrations this binary embeds.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::super::args::{DatabaseArgs, migrations_dir};
+use super::super::{Failure, Outcome, Printer};
+use aurora_migrate::Catalog;
+use aurora_migrate::authoring::{self, NewRevision};
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// What the migration does, in one line: the first line of the file and its name
+    pub message: String,
+    /// Write a Rust migration (portable DDL) instead of SQL
+    #[arg(long)]
+    pub rust: bool,
+    /// The revision to build on (`base` starts a new branch); required when there are several heads
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Start a new history: a revision with no parent, in a directory created if missing
+    #[arg(long, conflicts_with = "head")]
+    pub base: bool,
+    /// A branch label for the new revision
+    #[arg(long = "branch-label", value_name = "LABEL")]
+    pub branch_labels: Vec<String>,
+    /// Revisions this one depends on without being their child
+    #[arg(long = "depends-on", value_name = "REV")]
+    pub depends_on: Vec<String>,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+    /// Write the difference between the models (src/models) and the database at head
+    #[arg(long, conflicts_with = "rust")]
+    pub autogenerate: bool,
+    /// With --autogenerate: build the schema at head in a throwaway database on this server
+    #[arg(long, value_name = "URL", requires = "autogenerate")]
+    pub scratch_url: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Revisions to join, or `heads`
+    #[arg(required = true, num_args = 1..)]
+    pub revisions: Vec<String>,
+    /// What the merge is for
+    #[arg(short, long)]
+    pub message: String,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+}
+
+pub fn create(catalog: &Catalog, args: &CreateArgs, printer: &Printer) -> Outcome {
+    note_disk_difference(catalog, args.migrations_dir.as_deref(), printer);
+    write_new(args, None, None, printer).map(|_| ())
+}
+
+/// A migration body autogenerate wrote.
+pub struct GeneratedBody {
+    pub text: String,
+    pub rust: bool,
+    /// It must run outside a transaction (its text says why).
+    pub outside_transaction: bool,
+}
+
+/// Writes the file `create` describes; `body` is generated text, `parents` fixes the parents.
+pub fn write_new(
+    args: &CreateArgs,
+    body: Option<GeneratedBody>,
+    parents: Option<Vec<String>>,
+    printer: &Printer,
+) -> Result<PathBuf, Failure> {
+    let rust = body.as_ref().map_or(args.rust, |b| b.rust);
+    let (text, outside_transaction) = match body {
+        Some(b) => (Some(b.text), b.outside_transaction),
+        None => (None, false),
+    };
+    let new = NewRevision {
+        message: args.message.clone(),
+        rust,
+        head: args.head.clone(),
+        base: args.base,
+        branch_labels: args.branch_labels.clone(),
+        depends_on: args.depends_on.clone(),
+        rev_id: args.rev_id.clone(),
+        body: text,
+        parents,
+        outside_transaction,
+    };
+    let path = authoring::create(&migrations_dir(&args.migrations_dir), &new)?;
+    written(&path, new.body.is_some(), printer);
+    Ok(path)
+}
+
+pub fn merge(catalog: &Catalog, args: &MergeArgs, printer: &Printer) -> Outcome {
+    note_disk_difference(catalog, args.migrations_dir.as_deref(), printer);
+    let dir = migrations_dir(&args.migrations_dir);
+    let path = authoring::merge(&dir, &args.revisions, &args.message, args.rev_id.as_deref())?;
+    written(&path, false, printer);
+    Ok(())
+}
+
+/// Says when the files on disk are not what this binary carries: authoring follows the files.
+pub fn note_disk_difference(catalog: &Catalog, dir: Option<&Path>, printer: &Printer) {
+    let dir = migrations_dir(&dir.map(Path::to_path_buf));
+    if let Some(heads) = aurora_migrate::authoring::disk_heads_if_different(catalog, &dir) {
+        let embedded = embedded_heads(catalog);
+        printer.note(&format!(
+            "note: {} (heads: {}) differs from the migrations this binary embeds (heads: {embedded}); \
+             create and merge follow the files on disk, rebuild to embed them",
+            dir.display(),
+            if heads.is_empty() { "none".into() } else { heads.join(", ") },
+        ));
+    }
+}
+
+pub fn embedded_heads(catalog: &Catalog) -> String {
+    let graph = catalog.graph();
+    match graph.heads().as_slice() {
+        [] => "none".into(),
+        heads => super::super::revision_text::ids(graph, heads),
+    }
+}
+
+fn written(path: &std::path::Path, generated: bool, printer: &Printer) {
+    printer.line(&path.display().to_string());
+    printer.json(serde_json::json!({ "path": path.display().to_string() }));
+    let what = if generated {
+        "review it"
+    } else {
+        "write its upgrade and downgrade"
+    };
+    printer.note(&format!(
+        "{what}, then rebuild: the binary embeds migrations at build time"
+    ));
+}

@@ -1,0 +1,193 @@
+//! `create --autogenerate` and `check --scratch-url`: the models against a schema, through
+//! the engine's autogenerate; this prints what it finds and writes the file.
+
+use super::super::settings::{MigrateFlags, Resolved, runner};
+use super::super::{Failure, Outcome, Printer};
+use super::author::{CreateArgs, GeneratedBody, embedded_heads, write_new};
+use aurora_migrate::Catalog;
+use aurora_migrate::authoring::disk_heads_if_different;
+use aurora_migrate::autogenerate::{self, Comparison, Generated};
+use aurora_migrate::interrupt::Interrupt;
+use aurora_migrate::schema::model::Schema;
+use aurora_migrate::url::DatabaseUrl;
+
+use super::super::args::migrations_dir;
+
+pub async fn create(
+    catalog: &Catalog,
+    models: Option<&Schema>,
+    args: &CreateArgs,
+    resolved: &Resolved,
+    printer: &Printer,
+) -> Outcome {
+    let Some(models) = models else {
+        return Err(no_models(printer));
+    };
+    // The database is compared at this build's heads: files on disk that differ would make
+    // the new revision repeat, or fork from, what they do.
+    let dir = migrations_dir(&args.migrations_dir);
+    if let Some(heads) = disk_heads_if_different(catalog, &dir) {
+        return Err(Failure::new(
+            "migrations_differ",
+            format!(
+                "{} (heads: {}) differs from the migrations this binary embeds (heads: {}), and autogenerate compares \
+                 the database at the embedded heads; rebuild so the binary carries the files on disk, then run it again",
+                dir.display(),
+                if heads.is_empty() {
+                    "none".into()
+                } else {
+                    heads.join(", ")
+                },
+                embedded_heads(catalog)
+            ),
+        ));
+    }
+    let comparison = compare(
+        catalog,
+        models,
+        resolved,
+        args.scratch_url.as_deref(),
+        printer,
+    )
+    .await?;
+    let detected = comparison.descriptions();
+    for line in &detected {
+        printer.note(line);
+    }
+    if detected.is_empty() {
+        printer.note("No changes in schema detected; nothing written");
+        printer.json(serde_json::json!({ "changes": [], "path": null }));
+        return Ok(());
+    }
+    // The changes were computed against the embedded heads: the new revision follows them.
+    let parents = match &args.head {
+        Some(_) => None,
+        None => Some(autogenerate::parents(catalog)),
+    };
+    let (mut text, rust) = match comparison.generate() {
+        Generated::Rust(text) => (text, true),
+        Generated::Sql(text) => (text, false),
+    };
+    let used = comparison.enum_values_added_and_used();
+    if !used.is_empty() {
+        // Enums are never portable, so this text is SQL.
+        let why = format!(
+            "uses enum values it adds ({}), which PostgreSQL cannot use in the transaction that adds them",
+            used.join(", ")
+        );
+        printer.note(&format!(
+            "the migration {why}: it runs outside a transaction"
+        ));
+        text = format!("-- Transaction: none, because the migration {why}.\n\n{text}");
+    }
+    let body = GeneratedBody {
+        text,
+        rust,
+        outside_transaction: !used.is_empty(),
+    };
+    let path = write_new(args, Some(body), parents, printer)?;
+    if rust {
+        format_rust(&path, printer);
+    }
+    Ok(())
+}
+
+/// Runs rustfmt on a generated Rust migration, as Alembic runs Black on its scripts.
+fn format_rust(path: &std::path::Path, printer: &Printer) {
+    match std::process::Command::new("rustfmt")
+        .args(["--edition", "2024"])
+        .arg(path)
+        .output()
+    {
+        Ok(output) if output.status.success() => {}
+        Ok(output) => printer.note(&format!(
+            "rustfmt could not format {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )),
+        Err(_) => printer.note(&format!(
+            "rustfmt is not installed; {} is written unformatted",
+            path.display()
+        )),
+    }
+}
+
+/// `check --scratch-url`: do the models describe what the migrations build?
+pub async fn check_models(
+    catalog: &Catalog,
+    models: Option<&Schema>,
+    scratch_url: &str,
+    resolved: &Resolved,
+    printer: &Printer,
+) -> Outcome {
+    let Some(models) = models else {
+        return Err(no_models(printer));
+    };
+    let comparison = compare(catalog, models, resolved, Some(scratch_url), printer).await?;
+    report(&comparison, printer)
+}
+
+/// A program with no models has nothing for autogenerate to compare.
+fn no_models(printer: &Printer) -> Failure {
+    Failure::usage(
+        "no_models",
+        format!(
+            "{} has no models to compare: autogenerate writes the difference between a program's models and its database",
+            printer.program()
+        ),
+    )
+}
+
+/// Lists every difference between the models and the database; fails if there is one.
+pub fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
+    let detected = comparison.descriptions();
+    printer.json(serde_json::json!({ "ok": detected.is_empty(), "problems": detected }));
+    if detected.is_empty() {
+        printer.line("the models match the database");
+        return Ok(());
+    }
+    for line in &detected {
+        printer.line(line);
+    }
+    Err(Failure::new(
+        "check_failed",
+        format!(
+            "the models and the database differ ({} difference(s)); `{} create MESSAGE --autogenerate` writes the migration",
+            detected.len(),
+            printer.program()
+        ),
+    ))
+}
+
+/// Compares the models with the configured database, or with a scratch one built to the heads.
+pub async fn compare(
+    catalog: &Catalog,
+    models: &Schema,
+    resolved: &Resolved,
+    scratch_url: Option<&str>,
+    printer: &Printer,
+) -> Result<Comparison, Failure> {
+    let Some(scratch_url) = scratch_url else {
+        let runner = runner(
+            catalog,
+            resolved,
+            &Interrupt::new(),
+            MigrateFlags::default(),
+        )?;
+        return Ok(autogenerate::compare(&runner, models).await?);
+    };
+    let server = DatabaseUrl::parse(scratch_url)?;
+    let mut announce = |url: &DatabaseUrl| {
+        printer.note(&format!(
+            "building the schema at head in the scratch database {url}"
+        ))
+    };
+    Ok(autogenerate::compare_scratch(
+        catalog,
+        models,
+        &server,
+        resolved.options.clone(),
+        &mut announce,
+    )
+    .await?)
+}

@@ -1,0 +1,104 @@
+//! `check`: exit 0 only when the version table is consistent with the graph, the database is
+//! at every embedded head, every applied checksum was recorded and matches, and the models
+//! (when the program has them) agree with the schema. The engine finds; this prints.
+
+use super::super::revision_text::ids;
+use super::super::{Failure, Outcome, Printer};
+use aurora_migrate::autogenerate::{self, Check, Models};
+use aurora_migrate::runner::Runner;
+use aurora_migrate::schema::model::Schema;
+
+pub async fn check(runner: &Runner<'_>, models: Option<&Schema>, printer: &Printer) -> Outcome {
+    let found = autogenerate::check(runner, models).await?;
+    let problems = problems(runner, &found, printer);
+    let standing = &found.standing;
+    let verified = standing.applied.len() - standing.unrecorded.len();
+    let compared = !matches!(found.models, Models::NotGiven);
+    printer.json(serde_json::json!({
+        "ok": problems.is_empty(),
+        "problems": problems,
+        "checksums_verified": verified,
+        "models_compared": compared,
+    }));
+    if problems.is_empty() {
+        let graph = runner.catalog().graph();
+        let at = match standing.current.as_slice() {
+            [] => "base".to_string(),
+            current => ids(graph, current),
+        };
+        let models = match found.models {
+            Models::NotGiven => "models were not compared: this program has none",
+            _ => "the models match the database",
+        };
+        printer.line(&format!(
+            "up to date: at {at}; {verified} checksum(s) verified; {models}"
+        ));
+        return Ok(());
+    }
+    for problem in &problems {
+        printer.line(problem);
+    }
+    Err(Failure::new(
+        "check_failed",
+        format!("check failed: {} problem(s)", problems.len()),
+    ))
+}
+
+/// What `check` found, one line a problem, as a person reads it.
+fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) -> Vec<String> {
+    let program = printer.program();
+    let catalog = runner.catalog();
+    let graph = catalog.graph();
+    let standing = &found.standing;
+    let mut problems: Vec<String> = standing
+        .inconsistencies
+        .iter()
+        .map(|i| format!("{i}; record where the database really is with `{program} stamp REV`"))
+        .collect();
+    if let Some(mark) = standing.dirty.first() {
+        let dirty = aurora_migrate::Error::Dirty {
+            revision: mark.revision.clone(),
+            direction: mark.direction.clone(),
+            statement: mark.failed_statement.clone(),
+            message: mark.message.clone(),
+        };
+        problems.push(printer.name_commands(&dirty.to_string()));
+    }
+    for unknown in &standing.unknown {
+        problems.push(format!(
+            "the database is at {unknown}, which this build does not contain"
+        ));
+    }
+    if !standing.pending.is_empty() {
+        problems.push(format!(
+            "{} migration(s) not applied: {}; run `{program} upgrade heads`",
+            standing.pending.len(),
+            ids(graph, &standing.pending)
+        ));
+    }
+    for (index, recorded) in &standing.changed {
+        let migration = catalog.migration(*index);
+        problems.push(format!(
+            "revision {} (migrations/{}) changed after it was applied: recorded checksum {recorded}, embedded {}",
+            migration.id, migration.file_name, migration.checksum
+        ));
+    }
+    if !standing.unrecorded.is_empty() {
+        problems.push(format!(
+            "{} applied revision(s) have no recorded checksum ({}), so nothing proves their files are the ones applied \
+             (the log table {} is missing or lacks them: another tool applied them, or it was dropped); if the schema \
+             matches these files, record their checksums with `{program} stamp {}`",
+            standing.unrecorded.len(),
+            ids(graph, &standing.unrecorded),
+            runner.tables().log,
+            match standing.current.as_slice() {
+                [] => "REV".to_string(),
+                current => ids(graph, current).replace(", ", " "),
+            }
+        ));
+    }
+    if let Models::Differ(differences) = &found.models {
+        problems.extend(differences.iter().map(|line| format!("models: {line}")));
+    }
+    problems
+}

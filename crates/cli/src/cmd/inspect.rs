@@ -1,0 +1,153 @@
+//! `current`, `history`, `heads`, `branches`, `show`: commands that only read.
+
+use super::super::revision_text::{revision_block, revision_json, revision_line, tags};
+use super::super::{Failure, Outcome, Printer};
+use aurora_migrate::Catalog;
+use aurora_migrate::core::revision::{range, target};
+use aurora_migrate::runner::Runner;
+
+pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+    let status = runner.status().await?;
+    let catalog = runner.catalog();
+    if printer.verbose() {
+        printer.line(&format!("Current revision(s) for {}:", runner.describe()));
+    }
+    for &index in &status.current {
+        let text = if printer.verbose() {
+            let mut block = revision_block(catalog, index, &[]);
+            if let Some(entry) = status.log.get(catalog.migration(index).id.as_ref()) {
+                block.push_str(&format!("\n    Applied at: {}", entry.applied_at));
+            }
+            block
+        } else {
+            format!(
+                "{}{}",
+                catalog.migration(index).id,
+                tags(catalog.graph(), index, &[])
+            )
+        };
+        printer.line(&text);
+    }
+    for unknown in &status.unknown {
+        printer.line(&format!("{unknown} (unknown to this build)"));
+    }
+    for mark in &status.dirty {
+        printer.line(&format!(
+            "{} (dirty: its {} did not finish; `check` says how to resolve it)",
+            mark.revision, mark.direction
+        ));
+    }
+    if status.current.is_empty() && status.unknown.is_empty() && printer.verbose() {
+        printer.line("no revision applied");
+    }
+    printer.json(serde_json::json!({
+        "current": status.current.iter().map(|&i| revision_json(catalog, i)).collect::<Vec<_>>(),
+        "unknown": status.unknown,
+        "dirty": status.dirty.iter().map(|m| serde_json::json!({ "revision": m.revision, "direction": m.direction })).collect::<Vec<_>>(),
+    }));
+    Ok(())
+}
+
+pub async fn history(runner: &Runner<'_>, range_text: Option<&str>, printer: &Printer) -> Outcome {
+    let status = runner.status().await?;
+    let catalog = runner.catalog();
+    let list = range::resolve(catalog.graph(), range_text, &status.current)?;
+    let mut json = Vec::new();
+    for index in list {
+        let applied = status.applied.set.contains(&index);
+        let mut tags = Vec::new();
+        if status.current.contains(&index) {
+            tags.push("current");
+        }
+        if !applied {
+            tags.push("pending");
+        }
+        if printer.verbose() {
+            printer.line(&format!("{}\n", revision_block(catalog, index, &tags)));
+        } else {
+            printer.line(&revision_line(catalog, index, &tags));
+        }
+        let mut value = revision_json(catalog, index);
+        value["applied"] = applied.into();
+        value["current"] = status.current.contains(&index).into();
+        json.push(value);
+    }
+    printer.json(serde_json::json!({ "revisions": json }));
+    Ok(())
+}
+
+pub fn heads(catalog: &Catalog, printer: &Printer) -> Outcome {
+    super::author::note_disk_difference(catalog, None, printer);
+    let heads = catalog.graph().heads();
+    for &index in &heads {
+        if printer.verbose() {
+            printer.line(&revision_block(catalog, index, &[]));
+        } else {
+            printer.line(&format!(
+                "{}{}",
+                catalog.migration(index).id,
+                tags(catalog.graph(), index, &[])
+            ));
+        }
+    }
+    printer.json(serde_json::Value::Array(
+        heads.iter().map(|&i| revision_json(catalog, i)).collect(),
+    ));
+    Ok(())
+}
+
+pub fn branches(catalog: &Catalog, printer: &Printer) -> Outcome {
+    let graph = catalog.graph();
+    let points = graph.branch_points();
+    for &point in &points {
+        printer.line(&format!(
+            "{}{}, {}",
+            catalog.migration(point).id,
+            tags(graph, point, &[]),
+            catalog.migration(point).message
+        ));
+        let pad = " ".repeat(catalog.migration(point).id.len());
+        for &child in graph.children(point) {
+            printer.line(&format!(
+                "{pad} -> {}{}, {}",
+                graph.node(child).id,
+                tags(graph, child, &[]),
+                catalog.migration(child).message
+            ));
+        }
+    }
+    printer.json(serde_json::Value::Array(
+        points
+            .iter()
+            .map(|&p| {
+                let mut value = revision_json(catalog, p);
+                value["children"] = graph
+                    .children(p)
+                    .iter()
+                    .map(|&c| graph.node(c).id.clone())
+                    .collect::<Vec<_>>()
+                    .into();
+                value
+            })
+            .collect(),
+    ));
+    Ok(())
+}
+
+pub fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
+    let graph = catalog.graph();
+    let indices = match target::resolve(graph, &target::Target::parse(rev)?, &[])? {
+        target::Destination::Revisions(list) => list,
+        target::Destination::Below(index) => vec![index],
+        target::Destination::Base => {
+            return Err(Failure::new("target", "`base` is not a revision; name one"));
+        }
+    };
+    for &index in &indices {
+        printer.line(&revision_block(catalog, index, &[]));
+    }
+    printer.json(serde_json::Value::Array(
+        indices.iter().map(|&i| revision_json(catalog, i)).collect(),
+    ));
+    Ok(())
+}

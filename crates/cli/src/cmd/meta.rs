@@ -1,0 +1,44 @@
+//! `--version` (with what the binary carries) and `completions`: commands about the program.
+
+use super::super::failure::Outcome;
+use super::super::{App, Printer, program};
+use aurora_migrate::Catalog;
+
+/// The version, and the embedded migrations' count and heads, so a binary says what it
+/// carries without a database.
+pub fn version(app: &App, printer: &Printer) -> Outcome {
+    let catalog = Catalog::from_embedded(app.migrations)?;
+    let graph = catalog.graph();
+    let heads: Vec<&str> = graph
+        .heads()
+        .iter()
+        .map(|&h| graph.node(h).id.as_str())
+        .collect();
+    let name = app.name;
+    let version = env!("CARGO_PKG_VERSION");
+    printer.line(&format!("{name} {version}"));
+    printer.line(&format!(
+        "{} embedded migration(s); head(s): {}",
+        graph.len(),
+        if heads.is_empty() {
+            "none".to_string()
+        } else {
+            heads.join(", ")
+        }
+    ));
+    printer.json(serde_json::json!({
+        "name": name,
+        "version": version,
+        "migrations": graph.len(),
+        "heads": heads,
+    }));
+    Ok(())
+}
+
+/// A completion script for `shell` on stdout; a closed pipe is not an error.
+pub fn completions(name: &'static str, shell: clap_complete::Shell) {
+    let mut command = program::command(name);
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, name, &mut script);
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+}

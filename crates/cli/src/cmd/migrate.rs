@@ -1,0 +1,193 @@
+//! `upgrade`, `downgrade`, `stamp`, `reset`: the commands that change the database. Each
+//! step's line goes to stderr as it finishes (a spinner names it while it runs, on a terminal);
+//! the summary is the result, on stdout.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use clap::ValueEnum;
+
+use super::super::{Failure, Outcome, Printer};
+use aurora_migrate::Direction;
+use aurora_migrate::core::revision::Target;
+use aurora_migrate::runner::{Event, Runner, StepReport, Transaction};
+
+/// How the migrations of one `upgrade` or `downgrade` share transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransactionMode {
+    PerMigration,
+    All,
+}
+
+impl From<TransactionMode> for Transaction {
+    fn from(mode: TransactionMode) -> Transaction {
+        match mode {
+            TransactionMode::PerMigration => Transaction::PerMigration,
+            TransactionMode::All => Transaction::All,
+        }
+    }
+}
+
+pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
+    let target = Target::parse(target)?;
+    let run = runner
+        .upgrade(&target, &mut |event| progress(runner, event, printer))
+        .await?;
+    finish(&run.steps, &run.current, "upgrade", printer)
+}
+
+pub async fn downgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
+    let target = Target::parse(target)?;
+    let run = runner
+        .downgrade(&target, &mut |event| progress(runner, event, printer))
+        .await
+        .map_err(|e| {
+            let mut failure = Failure::from(e);
+            if failure.code == "confirmation_required" {
+                failure.message.push_str(
+                    "; in production (--env / AURORA_ENV) such a downgrade needs --yes to confirm",
+                );
+            }
+            failure
+        })?;
+    finish(&run.steps, &run.current, "downgrade", printer)
+}
+
+pub async fn stamp(runner: &Runner<'_>, target: &str, purge: bool, printer: &Printer) -> Outcome {
+    let target = Target::parse(target)?;
+    let rows = runner.stamp(&target, purge).await?;
+    let shown = if rows.is_empty() {
+        "base".to_string()
+    } else {
+        rows.join(", ")
+    };
+    printer.line(&format!("stamped {shown}"));
+    printer.json(serde_json::json!({ "command": "stamp", "current": rows }));
+    Ok(())
+}
+
+pub async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome {
+    let preview = runner.reset_preview().await?;
+    let graph = runner.catalog().graph();
+    let applied: Vec<&str> = preview
+        .applied
+        .iter()
+        .map(|&i| graph.node(i).id.as_str())
+        .collect();
+    // Name the tables whose rows are at stake, not only the revisions.
+    let holding = match preview.tables.as_slice() {
+        [] => String::new(),
+        names => format!(" (the database now holds the tables {})", names.join(", ")),
+    };
+    printer.note(&format!(
+        "reset reverts {} applied migration(s) on {} ({}), dropping the data they manage{holding}, then applies all {} migration(s)",
+        applied.len(),
+        runner.describe(),
+        if applied.is_empty() { "none".to_string() } else { applied.join(", ") },
+        graph.len()
+    ));
+    if !yes {
+        confirm()?;
+    }
+    let run = runner
+        .reset(&mut |event| progress(runner, event, printer))
+        .await?;
+    finish(&run.steps, &run.current, "reset", printer)
+}
+
+/// Asks on a terminal; without one, refuses: `--yes` must say it.
+fn confirm() -> Outcome {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(
+            "confirmation_required",
+            "reset needs confirmation: run it on a terminal, or pass --yes",
+        ));
+    }
+    eprint!("Type 'yes' to continue: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            "cancelled",
+            "reset cancelled; nothing was changed",
+        ))
+    }
+}
+
+/// A spinner names the step while it runs; its line, with the time, replaces it when done:
+/// `upgrade cec3a80e61a4 -> 3f2a9c1b7d4e, message (4 ms)`.
+fn progress(runner: &Runner<'_>, event: Event<'_>, printer: &Printer) {
+    match event {
+        Event::Started {
+            revision,
+            message,
+            direction,
+        } => printer.step_started(&format!(
+            "{}, {message} ...",
+            step_text(runner, revision, direction)
+        )),
+        Event::Finished(step) => printer.step_finished(&format!(
+            "{}, {} ({})",
+            step_text(runner, &step.revision, step.direction),
+            step.message,
+            elapsed(step)
+        )),
+    }
+}
+
+/// `upgrade PARENTS -> REV` or `downgrade REV -> PARENTS`.
+fn step_text(runner: &Runner<'_>, revision: &str, direction: Direction) -> String {
+    let graph = runner.catalog().graph();
+    let parents = graph
+        .index_of(revision)
+        .map(|i| super::super::revision_text::ids(graph, graph.parents(i)))
+        .filter(|ids| !ids.is_empty())
+        .unwrap_or_else(|| "<base>".to_string());
+    match direction {
+        Direction::Upgrade => format!("upgrade {parents} -> {revision}"),
+        Direction::Downgrade => format!("downgrade {revision} -> {parents}"),
+    }
+}
+
+fn elapsed(step: &StepReport) -> String {
+    let ms = step.elapsed.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+/// Milliseconds rounded to hundredths, as JSON carries them.
+pub fn rounded_ms(duration: std::time::Duration) -> f64 {
+    (duration.as_secs_f64() * 100_000.0).round() / 100.0
+}
+
+fn finish(steps: &[StepReport], current: &[String], command: &str, printer: &Printer) -> Outcome {
+    let shown = if current.is_empty() {
+        "base".to_string()
+    } else {
+        current.join(", ")
+    };
+    if steps.is_empty() {
+        printer.line(&format!("nothing to do; the database is at {shown}"));
+    } else {
+        printer.line(&format!(
+            "{command}: {} step(s); the database is at {shown}",
+            steps.len()
+        ));
+    }
+    printer.json(serde_json::json!({
+        "command": command,
+        "steps": steps.iter().map(|s| serde_json::json!({
+            "revision": s.revision,
+            "message": s.message,
+            "direction": match s.direction { Direction::Upgrade => "upgrade", Direction::Downgrade => "downgrade" },
+            "elapsed_ms": rounded_ms(s.elapsed),
+        })).collect::<Vec<_>>(),
+        "current": current,
+    }));
+    Ok(())
+}

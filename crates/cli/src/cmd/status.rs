@@ -1,0 +1,91 @@
+//! `status`: what is applied and pending, and whether the database is behind, at the heads or
+//! ahead; exit 0 only at the heads, for readiness probes and deploy scripts.
+
+use super::super::revision_text::ids;
+use super::super::{Failure, Outcome, Printer};
+use aurora_migrate::runner::Runner;
+use aurora_migrate::runner::standing::State;
+
+pub async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+    let standing = runner.standing().await?;
+    let catalog = runner.catalog();
+    let graph = catalog.graph();
+    let list = |indices: &[usize]| match indices {
+        [] => "none".to_string(),
+        some => ids(graph, some),
+    };
+    let state = standing.state();
+    let summary = match state {
+        State::AtHeads => format!("at the heads ({})", list(&standing.current)),
+        State::Behind => format!("behind: {} migration(s) pending", standing.pending.len()),
+        State::Ahead => format!(
+            "ahead: the database holds {} revision(s) this build does not know ({})",
+            standing.unknown.len(),
+            standing.unknown.join(", ")
+        ),
+        State::Diverged => format!(
+            "diverged: the database holds revisions this build does not know ({}) and lacks {} of its own",
+            standing.unknown.join(", "),
+            standing.pending.len()
+        ),
+        State::Changed => format!(
+            "changed: applied migration(s) {} changed since they were applied",
+            ids(
+                graph,
+                &standing.changed.iter().map(|(i, _)| *i).collect::<Vec<_>>()
+            )
+        ),
+        State::Dirty => format!(
+            "dirty: {} did not finish",
+            standing
+                .dirty
+                .iter()
+                .map(|m| m.revision.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        State::Inconsistent => standing
+            .inconsistencies
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    printer.line(&format!("database: {}", runner.describe()));
+    printer.line(&format!(
+        "applied: {} of {} ({})",
+        standing.applied.len(),
+        graph.len(),
+        list(&standing.applied)
+    ));
+    printer.line(&format!("pending: {}", list(&standing.pending)));
+    if !standing.unrecorded.is_empty() {
+        printer.line(&format!(
+            "without a recorded checksum: {}",
+            list(&standing.unrecorded)
+        ));
+    }
+    printer.line(&format!("state: {summary}"));
+    let names = |indices: &[usize]| -> Vec<&str> {
+        indices.iter().map(|&i| graph.node(i).id.as_str()).collect()
+    };
+    printer.json(serde_json::json!({
+        "state": state.name(),
+        "ready": standing.is_ready(),
+        "current": names(&standing.current),
+        "applied": names(&standing.applied),
+        "pending": names(&standing.pending),
+        "unknown": standing.unknown,
+        "changed": standing.changed.iter().map(|(i, _)| graph.node(*i).id.as_str()).collect::<Vec<_>>(),
+        "unrecorded": names(&standing.unrecorded),
+        "dirty": standing.dirty.iter().map(|m| m.revision.as_str()).collect::<Vec<_>>(),
+        "inconsistencies": standing.inconsistencies.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
+    }));
+    match state {
+        State::AtHeads => Ok(()),
+        _ => Err(Failure::new(
+            "not_at_heads",
+            format!("the database is not at the heads: {summary}"),
+        )),
+    }
+}

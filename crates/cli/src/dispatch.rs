@@ -1,0 +1,155 @@
+//! Runs one command: resolves its settings, builds its runner, and calls it; a signal gives a
+//! command that changes the database a grace period to roll back. Must not print by itself.
+
+use std::time::Duration;
+
+use aurora_migrate::Catalog;
+use aurora_migrate::interrupt::Interrupt;
+
+use super::App;
+use super::args::{Command, DatabaseArgs};
+use super::cmd;
+use super::failure::{Failure, Outcome};
+use super::output::Printer;
+use super::settings::{self, EnvFile, MigrateFlags, Resolved, runner};
+
+/// What every command may need besides its own arguments.
+pub(crate) struct Context<'a> {
+    pub app: App,
+    /// Database flags given before the command.
+    pub outer: DatabaseArgs,
+    pub env_file: EnvFile,
+    pub printer: &'a Printer,
+    pub interrupt: &'a Interrupt,
+}
+
+impl Context<'_> {
+    fn resolve(&self, flags: &DatabaseArgs) -> Result<Resolved, Failure> {
+        settings::resolve(
+            &flags.or(&self.outer),
+            &self.env_file,
+            self.app.default_database,
+            self.printer,
+        )
+    }
+
+    /// A runner with the resolved settings and the command's flags, which may depend on them.
+    fn runner<'c>(
+        &self,
+        catalog: &'c Catalog,
+        flags: &DatabaseArgs,
+        migrate: impl FnOnce(&Resolved) -> MigrateFlags,
+    ) -> Result<(Resolved, aurora_migrate::runner::Runner<'c>), Failure> {
+        let resolved = self.resolve(flags)?;
+        let runner = runner(catalog, &resolved, self.interrupt, migrate(&resolved))?;
+        Ok((resolved, runner))
+    }
+}
+
+/// Runs the command; on SIGINT/SIGTERM a command that changes the database gets a grace
+/// period to roll back and release its lock, others stop at once.
+pub(crate) async fn run_until_interrupted(context: &Context<'_>, command: Command) -> Outcome {
+    context.interrupt.listen_for_signals();
+    let grace = match command.changes_the_database() {
+        true => ROLLBACK_GRACE,
+        false => Duration::ZERO,
+    };
+    let running = run(context, command);
+    tokio::pin!(running);
+    tokio::select! {
+        result = &mut running => result,
+        () = context.interrupt.wait() => match tokio::time::timeout(grace, &mut running).await {
+            Ok(result) => result,
+            Err(_) => {
+                let signal = context.interrupt.raised().unwrap_or(2);
+                Err(Failure { message: format!("stopped by signal {signal}"), code: "interrupted", exit: 128 + signal })
+            }
+        },
+    }
+}
+
+/// How long an interrupted migration may take to roll back before the process exits anyway
+/// (closing the connection, which makes the server roll back).
+const ROLLBACK_GRACE: Duration = Duration::from_secs(10);
+
+async fn run(context: &Context<'_>, command: Command) -> Outcome {
+    let catalog = Catalog::from_embedded(context.app.migrations)?;
+    let printer = context.printer;
+    let models = context.app.models.map(|models| models());
+    let plain = |_: &Resolved| MigrateFlags::default();
+    match command {
+        Command::Heads => cmd::inspect::heads(&catalog, printer),
+        Command::Branches => cmd::inspect::branches(&catalog, printer),
+        Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
+        Command::Merge(args) => cmd::author::merge(&catalog, &args, printer),
+        Command::Create(args) if args.autogenerate => {
+            let resolved = context.resolve(&args.database)?;
+            cmd::autogen::create(&catalog, models.as_ref(), &args, &resolved, printer).await
+        }
+        Command::Create(args) => cmd::author::create(&catalog, &args, printer),
+        Command::Upgrade(args) => {
+            let (_, runner) = context.runner(&catalog, &args.database, |_| MigrateFlags {
+                force: args.force,
+                transaction: args.transaction.into(),
+                refuse_data_loss: false,
+            })?;
+            cmd::migrate::upgrade(&runner, &args.target, printer).await
+        }
+        Command::Downgrade(args) => {
+            let (_, runner) =
+                context.runner(&catalog, &args.database, |resolved| MigrateFlags {
+                    force: args.force,
+                    transaction: args.transaction.into(),
+                    refuse_data_loss: resolved.production && !args.yes,
+                })?;
+            cmd::migrate::downgrade(&runner, &args.target, printer).await
+        }
+        Command::Stamp(args) => {
+            let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
+            confirmed_in_production(&resolved, args.yes, "stamp")?;
+            cmd::migrate::stamp(&runner, &args.target, args.purge, printer).await
+        }
+        Command::Reset(args) => {
+            let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
+            confirmed_in_production(&resolved, args.yes, "reset")?;
+            cmd::migrate::reset(&runner, args.yes, printer).await
+        }
+        Command::Current(args) => {
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            cmd::inspect::current(&runner, printer).await
+        }
+        Command::Status(args) => {
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            cmd::status::status(&runner, printer).await
+        }
+        Command::History(args) => {
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            cmd::inspect::history(&runner, args.rev_range.as_deref(), printer).await
+        }
+        Command::Check(args) => match &args.scratch_url {
+            Some(url) => {
+                let resolved = context.resolve(&args.database)?;
+                cmd::autogen::check_models(&catalog, models.as_ref(), url, &resolved, printer).await
+            }
+            None => {
+                let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+                cmd::check::check(&runner, models.as_ref(), printer).await
+            }
+        },
+        Command::Completions { .. } => Ok(()),
+    }
+}
+
+/// In production, `stamp` and `reset` change what the database is known to hold: `--yes`
+/// must say so.
+fn confirmed_in_production(resolved: &Resolved, yes: bool, command: &str) -> Outcome {
+    if resolved.production && !yes {
+        return Err(Failure::usage(
+            "confirmation_required",
+            format!(
+                "`{command}` in production (--env / AURORA_ENV) needs --yes to confirm; nothing was changed"
+            ),
+        ));
+    }
+    Ok(())
+}

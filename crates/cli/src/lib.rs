@@ -1,0 +1,175 @@
+//! The command line of Aurora Migrate, for any program that embeds its migrations: parse,
+//! resolve the settings, run one command, print its result or its error, return the exit
+//! code. A service gives it an [`App`] (its name, its migrations, its models) and gets the whole
+//! command set under its own name:
+//!
+//! ```no_run
+//! # static MIGRATIONS: &[aurora_migrate::Embedded] = &[];
+//! fn main() -> std::process::ExitCode {
+//!     aurora_migrate_cli::main(aurora_migrate_cli::App {
+//!         name: "myservice",
+//!         migrations: MIGRATIONS,
+//!         models: None,
+//!         default_database: None,
+//!     })
+//! }
+//! ```
+//!
+//! clap types live in `args.rs`, printing in `output.rs`, where settings come from in
+//! `settings.rs`, each command in `cmd/`. The engine never imports this crate.
+
+#![warn(missing_docs)]
+
+mod args;
+mod cmd;
+mod dispatch;
+mod failure;
+mod output;
+mod program;
+mod revision_text;
+mod settings;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::FromArgMatches;
+
+use aurora_migrate::Embedded;
+use aurora_migrate::interrupt::Interrupt;
+use aurora_migrate::schema::model::Schema;
+use aurora_migrate::url::Secrets;
+
+use args::{Cli, Command};
+use failure::{EXIT_USAGE, Failure, Outcome};
+use output::Printer;
+
+/// What a program gives the command line.
+#[derive(Clone, Copy)]
+pub struct App {
+    /// The program's name as its users type it (`myservice`, or `myservice migrate` when the
+    /// command set is one subcommand of the service): every help text and message uses it.
+    pub name: &'static str,
+    /// The migrations its build script embedded (`aurora_migrate::include_migrations!()`).
+    pub migrations: &'static [Embedded],
+    /// The schema its models declare, the target of autogenerate and `check`; `None` when it
+    /// has none, and then `check` judges heads and checksums alone.
+    pub models: Option<fn() -> Schema>,
+    /// The database used when no URL is configured, announced each time (never in
+    /// production); `None` makes a URL mandatory.
+    pub default_database: Option<&'static str>,
+}
+
+/// Runs the command line for `app` over the process's arguments and returns its exit code.
+pub fn main(app: App) -> ExitCode {
+    run(app, std::env::args_os())
+}
+
+/// Runs the command line for `app` over `args` (the first is the program's name, as in
+/// `std::env::args_os`): for a service whose own command line hands `migrate ...` over.
+pub fn run<I, T>(app: App, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let secrets = Arc::new(settings::secrets(&args));
+    let parsed = program::command(app.name)
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e, &secrets, &args),
+    };
+    output::init_logging(&cli.output, Arc::clone(&secrets));
+    let printer = Printer::new(&cli.output, secrets, app.name);
+    if cli.version {
+        return exit(cmd::meta::version(&app, &printer), &printer);
+    }
+    let Some(command) = cli.command else {
+        let _ = program::command(app.name).print_help();
+        return ExitCode::from(EXIT_USAGE);
+    };
+    if let Command::Completions { shell } = command {
+        cmd::meta::completions(app.name, shell);
+        return ExitCode::SUCCESS;
+    }
+    let env_file = match settings::load_env_file() {
+        Ok(file) => file,
+        Err(failure) => return exit(Err(failure), &printer),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let failure = Failure::new("runtime", format!("cannot start the async runtime: {e}"));
+            return exit(Err(failure), &printer);
+        }
+    };
+    let interrupt = Interrupt::new();
+    let context = dispatch::Context {
+        app,
+        outer: cli.database,
+        env_file,
+        printer: &printer,
+        interrupt: &interrupt,
+    };
+    let outcome = runtime.block_on(dispatch::run_until_interrupted(&context, command));
+    exit(outcome, &printer)
+}
+
+fn exit(outcome: Outcome, printer: &Printer) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            printer.error(&failure);
+            ExitCode::from(failure.exit)
+        }
+    }
+}
+
+/// clap's own error, scrubbed; with `--format json` also as a JSON document on stdout.
+fn usage_error(error: &clap::Error, secrets: &Secrets, args: &[OsString]) -> ExitCode {
+    if !error.use_stderr() {
+        // --help: not an error.
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = hide_urls(&secrets.scrub(&error.render().to_string()));
+    eprint!("{text}");
+    let json = args
+        .windows(2)
+        .any(|pair| pair[0] == "--format" && pair[1] == "json")
+        || args.iter().any(|a| a == "--format=json");
+    if json {
+        let message = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ");
+        println!(
+            "{}",
+            serde_json::json!({ "error": { "code": "usage", "message": message, "exit_code": EXIT_USAGE } })
+        );
+    }
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// clap quotes a bad value whole: one that looks like a URL may hold a password anywhere.
+fn hide_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('\'').enumerate() {
+        if i > 0 {
+            out.push('\'');
+        }
+        let quoted = i % 2 == 1;
+        if quoted && (part.contains("://") || (part.contains(':') && part.contains('@'))) {
+            out.push_str("(a URL, not shown)");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}

@@ -1,0 +1,202 @@
+//! What the command line prints: results on stdout (plain lines, or one JSON document), progress
+//! and notes on stderr, and an error on stderr and, with `--format json`, as a JSON document
+//! on stdout. Every byte passes the scrubber first, so a password the input held never reaches
+//! a terminal, a log line or a JSON document, whatever shape the input had.
+
+use std::cell::RefCell;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+use super::args::{Format, OutputArgs};
+use super::failure::Failure;
+use aurora_migrate::url::{DatabaseUrl, Secrets};
+
+pub struct Printer {
+    format: Format,
+    quiet: bool,
+    verbose: u8,
+    secrets: Arc<Secrets>,
+    /// Which database the command used, for the JSON document.
+    database: RefCell<Option<serde_json::Value>>,
+    spinner: RefCell<Option<indicatif::ProgressBar>>,
+    /// A JSON document went to stdout: a failure after it adds none (one document per run).
+    documented: std::cell::Cell<bool>,
+    /// The program's name, before the commands messages point at.
+    program: &'static str,
+}
+
+impl Printer {
+    pub fn new(output: &OutputArgs, secrets: Arc<Secrets>, program: &'static str) -> Printer {
+        Printer {
+            format: output.format,
+            quiet: output.quiet,
+            verbose: output.verbose,
+            secrets,
+            database: RefCell::new(None),
+            spinner: RefCell::new(None),
+            documented: std::cell::Cell::new(false),
+            program,
+        }
+    }
+
+    /// The program's name, as its users type it.
+    pub fn program(&self) -> &'static str {
+        self.program
+    }
+
+    /// An engine message with the program's name before each command it points at.
+    pub fn name_commands(&self, text: &str) -> String {
+        super::program::name_commands(text, self.program)
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbose > 0
+    }
+
+    /// A result line on stdout (text format only). A closed pipe is not an error.
+    pub fn line(&self, text: &str) {
+        if !self.is_json() {
+            self.out(text);
+        }
+    }
+
+    /// The result document on stdout (JSON format only); an object names the database used.
+    pub fn json(&self, mut value: serde_json::Value) {
+        if !self.is_json() {
+            return;
+        }
+        if let (Some(object), Some(database)) = (value.as_object_mut(), &*self.database.borrow()) {
+            object.insert("database".into(), database.clone());
+        }
+        self.documented.set(true);
+        self.out(&value.to_string());
+    }
+
+    /// Progress and hints on stderr, silenced by `-q`.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            self.err(text);
+        }
+    }
+
+    /// What must be said even with `-q`: which database a command falls back to.
+    pub fn announce(&self, text: &str) {
+        self.err(text);
+    }
+
+    /// The failure on stderr; with `--format json` also as one document on stdout, unless the
+    /// command's own document (which says what failed, as `check` and `status` do) went first.
+    pub fn error(&self, failure: &Failure) {
+        self.clear_spinner();
+        let message = self.name_commands(&failure.message);
+        self.err(&format!("error: {message}"));
+        if self.is_json() && !self.documented.get() {
+            self.out(
+                &serde_json::json!({
+                    "error": {
+                        "code": failure.code,
+                        "message": message,
+                        "exit_code": failure.exit,
+                    }
+                })
+                .to_string(),
+            );
+        }
+    }
+
+    /// Records the database a command uses, and where its URL came from.
+    pub fn set_database(&self, url: &DatabaseUrl, source: &str) {
+        *self.database.borrow_mut() = Some(serde_json::json!({
+            "url": url.to_string(),
+            "source": source,
+        }));
+    }
+
+    /// A step about to run: a spinner on a terminal, nothing elsewhere (its line comes when
+    /// it ends).
+    pub fn step_started(&self, text: &str) {
+        if self.quiet || self.verbose > 0 || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let spinner = indicatif::ProgressBar::new_spinner();
+        spinner.set_message(self.secrets.scrub(text));
+        spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+        *self.spinner.borrow_mut() = Some(spinner);
+    }
+
+    /// A step done: the spinner gives way to its line.
+    pub fn step_finished(&self, text: &str) {
+        self.clear_spinner();
+        self.note(text);
+    }
+
+    fn clear_spinner(&self) {
+        if let Some(spinner) = self.spinner.borrow_mut().take() {
+            spinner.finish_and_clear();
+        }
+    }
+
+    fn out(&self, text: &str) {
+        let _ = writeln!(std::io::stdout(), "{}", self.secrets.scrub(text));
+    }
+
+    fn err(&self, text: &str) {
+        let _ = writeln!(std::io::stderr(), "{}", self.secrets.scrub(text));
+    }
+}
+
+/// Library events (lock waits, statements with `-v`) go to stderr through tracing, scrubbed.
+/// sqlx's own events (slow-statement warnings that quote the SQL) only with `-vv`.
+pub fn init_logging(output: &OutputArgs, secrets: Arc<Secrets>) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let (level, sqlx) = match (output.quiet, output.verbose) {
+        (true, _) => (LevelFilter::ERROR, LevelFilter::ERROR),
+        (false, 0) => (LevelFilter::INFO, LevelFilter::ERROR),
+        (false, 1) => (LevelFilter::DEBUG, LevelFilter::ERROR),
+        (false, _) => (LevelFilter::TRACE, LevelFilter::DEBUG),
+    };
+    let filter = Targets::new()
+        .with_target("aurora_migrate", level)
+        .with_target("sqlx", sqlx);
+    let use_color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(move || ScrubbedStderr {
+            secrets: Arc::clone(&secrets),
+            buffer: Vec::new(),
+        })
+        .with_ansi(use_color)
+        .without_time()
+        .with_target(false);
+    let _ = tracing_subscriber::registry()
+        .with(layer.with_filter(filter))
+        .try_init();
+}
+
+/// Collects one event's text and writes it to stderr scrubbed, when the event is done.
+struct ScrubbedStderr {
+    secrets: Arc<Secrets>,
+    buffer: Vec<u8>,
+}
+
+impl Write for ScrubbedStderr {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for ScrubbedStderr {
+    fn drop(&mut self) {
+        let text = String::from_utf8_lossy(&self.buffer);
+        let _ = std::io::stderr().write_all(self.secrets.scrub(&text).as_bytes());
+    }
+}

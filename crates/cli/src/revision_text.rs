@@ -1,0 +1,114 @@
+//! Revisions as Alembic users know them: `parent -> rev (head), message`, the verbose block,
+//! and the JSON form. Text only: must not import the runner.
+
+use aurora_migrate::Catalog;
+use aurora_migrate::core::revision::Graph;
+
+/// Alembic's one-line form: `parent -> rev (label) (head), message`.
+pub fn revision_line(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {
+    let graph = catalog.graph();
+    let migration = catalog.migration(index);
+    let parents = match graph.parents(index) {
+        [] => "<base>".to_string(),
+        list => ids(graph, list),
+    };
+    let parents = if graph.parents(index).len() > 1 {
+        format!("({parents})")
+    } else {
+        parents
+    };
+    format!(
+        "{parents} -> {}{}, {}",
+        migration.id,
+        tags(graph, index, extra_tags),
+        migration.message
+    )
+}
+
+/// ` (label) (head) (branchpoint) (mergepoint)` and any extra tags.
+pub fn tags(graph: &Graph, index: usize, extra: &[&str]) -> String {
+    let node = graph.node(index);
+    let mut tags: Vec<String> = Vec::new();
+    if !node.branch_labels.is_empty() {
+        tags.push(node.branch_labels.join(", "));
+    }
+    if graph.children(index).is_empty() {
+        tags.push("head".into());
+    }
+    if graph.children(index).len() > 1 {
+        tags.push("branchpoint".into());
+    }
+    if graph.parents(index).len() > 1 {
+        tags.push("mergepoint".into());
+    }
+    tags.extend(extra.iter().map(|t| t.to_string()));
+    tags.iter().map(|t| format!(" ({t})")).collect()
+}
+
+pub fn ids(graph: &Graph, list: &[usize]) -> String {
+    list.iter()
+        .map(|&i| graph.node(i).id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Alembic's verbose form of a revision.
+pub fn revision_block(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {
+    let graph = catalog.graph();
+    let migration = catalog.migration(index);
+    let mut lines = vec![format!(
+        "Rev: {}{}",
+        migration.id,
+        tags(graph, index, extra_tags)
+    )];
+    match graph.parents(index) {
+        [] => lines.push("Parent: <base>".into()),
+        [one] => lines.push(format!("Parent: {}", graph.node(*one).id)),
+        many => lines.push(format!("Merges: {}", ids(graph, many))),
+    }
+    if graph.children(index).len() > 1 {
+        lines.push(format!(
+            "Branches into: {}",
+            ids(graph, graph.children(index))
+        ));
+    }
+    if !migration.branch_labels.is_empty() {
+        lines.push(format!(
+            "Branch names: {}",
+            migration.branch_labels.join(", ")
+        ));
+    }
+    if !migration.depends_on.is_empty() {
+        lines.push(format!(
+            "Also depends on: {}",
+            migration.depends_on.join(", ")
+        ));
+    }
+    lines.push(format!("Path: migrations/{}", migration.file_name));
+    if !migration.transactional {
+        lines.push("Transaction: none".into());
+    }
+    lines.push(String::new());
+    lines.push(format!("    {}", migration.message));
+    if let Some(date) = &migration.create_date {
+        lines.push(format!("    Create Date: {date}"));
+    }
+    lines.join("\n")
+}
+
+/// A revision as JSON.
+pub fn revision_json(catalog: &Catalog, index: usize) -> serde_json::Value {
+    let graph = catalog.graph();
+    let migration = catalog.migration(index);
+    serde_json::json!({
+        "revision": migration.id,
+        "message": migration.message,
+        "parents": migration.parents,
+        "depends_on": migration.depends_on,
+        "branch_labels": migration.branch_labels,
+        "is_head": graph.children(index).is_empty(),
+        "file": format!("migrations/{}", migration.file_name),
+        "transactional": migration.transactional,
+        "create_date": migration.create_date,
+    })
+}

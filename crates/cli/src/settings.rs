@@ -1,0 +1,233 @@
+//! Where each setting comes from (a flag after the command, the same flag before it, the
+//! environment, `.env`, the default), the passwords all of them hold (so output can be
+//! scrubbed of them), and the production rule.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::args::DatabaseArgs;
+use super::failure::Failure;
+use super::output::Printer;
+use aurora_migrate::Catalog;
+use aurora_migrate::interrupt::Interrupt;
+use aurora_migrate::runner::{Options, Runner, Transaction};
+use aurora_migrate::url::{DatabaseUrl, Secrets, is_password_key};
+
+const ENV_FILE: &str = ".env";
+
+/// The variables `.env` set (those the environment did not already have).
+#[derive(Debug, Default)]
+pub struct EnvFile {
+    pub set: HashSet<String>,
+}
+
+/// Every password the command line, the environment and `.env` seem to hold.
+pub fn secrets(args: &[std::ffi::OsString]) -> Secrets {
+    let mut secrets = Secrets::default();
+    for argument in args.iter().skip(1) {
+        secrets.add_found_in(&argument.to_string_lossy());
+    }
+    for (key, value) in std::env::vars_os() {
+        note_variable(
+            &mut secrets,
+            &key.to_string_lossy(),
+            &value.to_string_lossy(),
+        );
+    }
+    if let Ok(bytes) = std::fs::read(ENV_FILE) {
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            secrets.add_found_in(line);
+            if let Some((key, value)) = line.split_once('=') {
+                let value = value.trim().trim_matches(['"', '\'']);
+                note_variable(
+                    &mut secrets,
+                    key.trim().trim_start_matches("export "),
+                    value,
+                );
+            }
+        }
+    }
+    secrets
+}
+
+fn note_variable(secrets: &mut Secrets, key: &str, value: &str) {
+    let upper = key.to_ascii_uppercase();
+    if is_password_key(key) || upper.contains("SECRET") || upper.contains("TOKEN") {
+        secrets.add(value);
+    }
+    secrets.add_found_in(value);
+}
+
+/// Loads `.env` from the working directory, all or nothing; variables already set win. A
+/// line that does not parse is named by its number and fault, never echoed.
+pub fn load_env_file() -> Result<EnvFile, Failure> {
+    let entries = match dotenvy::from_path_iter(ENV_FILE) {
+        Ok(iter) => iter.collect::<Result<Vec<_>, _>>(),
+        Err(e) if e.not_found() => return Ok(EnvFile::default()),
+        Err(e) => Err(e),
+    };
+    let entries = entries.map_err(|e| Failure::new("env_file", env_file_fault(&e)))?;
+    let mut file = EnvFile::default();
+    for (key, value) in entries {
+        if std::env::var_os(&key).is_none() {
+            // SAFETY: called once at start, before the runtime or any other thread exists.
+            unsafe { std::env::set_var(&key, value) };
+            file.set.insert(key);
+        }
+    }
+    Ok(file)
+}
+
+/// What is wrong with `.env` and where, in words that quote none of it.
+fn env_file_fault(error: &dotenvy::Error) -> String {
+    let dotenvy::Error::LineParse(logical_line, _) = error else {
+        let what = match error {
+            dotenvy::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                "it is not valid UTF-8".to_string()
+            }
+            dotenvy::Error::Io(e) => e.kind().to_string(),
+            _ => "it cannot be read".to_string(),
+        };
+        return format!("cannot read {ENV_FILE}: {what}; fix the file or remove it");
+    };
+    let text = std::fs::read_to_string(ENV_FILE).unwrap_or_default();
+    let first = logical_line.lines().next().unwrap_or_default().trim_end();
+    let number = text
+        .lines()
+        .position(|line| line.trim_end() == first)
+        .map_or_else(|| "a line".to_string(), |i| format!("line {}", i + 1));
+    let quotes = |q: char| logical_line.chars().filter(|&c| c == q).count() % 2 == 1;
+    let fault = if quotes('"') || quotes('\'') {
+        "unclosed quote"
+    } else if !logical_line.contains('=') {
+        "expected NAME=value"
+    } else {
+        "the name or the quoting is not valid (NAME=value, NAME=\"value\", NAME='value')"
+    };
+    format!("{number} of {ENV_FILE}: {fault}; fix the file or remove it")
+}
+
+/// `production` or `prod`, in any case, with surrounding spaces ignored.
+pub fn is_production(environment: Option<&str>) -> bool {
+    environment.is_some_and(|name| {
+        let name = name.trim();
+        name.eq_ignore_ascii_case("production") || name.eq_ignore_ascii_case("prod")
+    })
+}
+
+/// The settings of a command that connects, every source considered.
+pub struct Resolved {
+    pub url: DatabaseUrl,
+    pub options: Options,
+    pub production: bool,
+}
+
+/// Resolves the database settings, announcing a fallback to the default database even with
+/// `-q`, and refusing one in production.
+pub fn resolve(
+    flags: &DatabaseArgs,
+    env_file: &EnvFile,
+    default: Option<&str>,
+    printer: &Printer,
+) -> Result<Resolved, Failure> {
+    let environment = flags
+        .environment
+        .clone()
+        .or_else(|| std::env::var("AURORA_ENV").ok());
+    let production = is_production(environment.as_deref());
+    let from_environment = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    let (text, source) = match (&flags.database_url, from_environment) {
+        (Some(url), _) => (url.clone(), "flag"),
+        (None, Some(url)) if env_file.set.contains("DATABASE_URL") => (url, ".env"),
+        (None, Some(url)) => (url, "environment"),
+        (None, None) => match default {
+            Some(default) if production => {
+                return Err(Failure::usage(
+                    "no_database_url",
+                    format!(
+                        "no database URL is set and the environment is production ({}): set --database-url or DATABASE_URL; \
+                         there is no fallback to {default} in production",
+                        environment.as_deref().unwrap_or_default().trim()
+                    ),
+                ));
+            }
+            Some(default) => {
+                printer.announce(&format!(
+                    "note: using the default database {default}: no --database-url, DATABASE_URL or {ENV_FILE} entry names one"
+                ));
+                (default.to_string(), "default")
+            }
+            None => {
+                return Err(Failure::usage(
+                    "no_database_url",
+                    "no database URL is set: set --database-url or DATABASE_URL (or DATABASE_URL in .env)",
+                ));
+            }
+        },
+    };
+    let url = DatabaseUrl::parse(&text)?;
+    printer.set_database(&url, source);
+    let options = Options {
+        wait: duration(flags.wait, "AURORA_WAIT")?,
+        lock_timeout: duration(flags.lock_timeout, "AURORA_LOCK_TIMEOUT")?,
+        version_table: flags
+            .version_table
+            .clone()
+            .unwrap_or_else(|| "alembic_version".into()),
+        connect_timeout: Duration::from_secs(flags.connect_timeout.unwrap_or(10)),
+        ..Options::default()
+    };
+    Ok(Resolved {
+        url,
+        options,
+        production,
+    })
+}
+
+/// A duration from its flag, or else from its environment variable.
+fn duration(flag: Option<Duration>, variable: &str) -> Result<Option<Duration>, Failure> {
+    if flag.is_some() {
+        return Ok(flag);
+    }
+    match std::env::var(variable) {
+        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
+            .map(Some)
+            .map_err(|e| {
+                Failure::usage(
+                    "invalid_setting",
+                    format!("{variable} is not a duration ({e}); write e.g. 30s or 5m"),
+                )
+            }),
+        _ => Ok(None),
+    }
+}
+
+/// The flags of a command that runs migrations.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MigrateFlags {
+    pub force: bool,
+    pub transaction: Transaction,
+    pub refuse_data_loss: bool,
+}
+
+/// A runner over `catalog` with the resolved settings.
+pub fn runner<'c>(
+    catalog: &'c Catalog,
+    resolved: &Resolved,
+    interrupt: &Interrupt,
+    flags: MigrateFlags,
+) -> Result<Runner<'c>, Failure> {
+    Ok(Runner::new(
+        catalog,
+        resolved.url.clone(),
+        Options {
+            interrupt: Some(interrupt.clone()),
+            force: flags.force,
+            transaction: flags.transaction,
+            refuse_data_loss: flags.refuse_data_loss,
+            ..resolved.options.clone()
+        },
+    )?)
+}

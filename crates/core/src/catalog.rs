@@ -1,0 +1,52 @@
+//! A catalogue: every migration with the revision graph over them, node `i` of the graph being
+//! migration `i`. Data only; must not import the file format's parser.
+
+use crate::migration::Migration;
+use crate::revision::{Graph, GraphError};
+
+/// Every migration of a directory or a build, with their graph.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    migrations: Vec<Migration>,
+    graph: Graph,
+}
+
+impl Catalog {
+    /// Builds the graph over `migrations`; it must be valid (ids unique, parents known, no
+    /// cycle).
+    pub fn new(migrations: Vec<Migration>) -> Result<Catalog, GraphError> {
+        let graph = Graph::new(migrations.iter().map(Migration::node).collect())?;
+        Ok(Catalog { migrations, graph })
+    }
+
+    /// A catalogue whose graph is already built over the same migrations, in order.
+    pub fn with_graph(migrations: Vec<Migration>, graph: Graph) -> Catalog {
+        debug_assert_eq!(migrations.len(), graph.len());
+        Catalog { migrations, graph }
+    }
+
+    /// The revision graph.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The migration at graph index `index`.
+    pub fn migration(&self, index: usize) -> &Migration {
+        &self.migrations[index]
+    }
+
+    /// Every migration, in graph index order.
+    pub fn migrations(&self) -> &[Migration] {
+        &self.migrations
+    }
+
+    /// How many migrations.
+    pub fn len(&self) -> usize {
+        self.migrations.len()
+    }
+
+    /// No migrations at all.
+    pub fn is_empty(&self) -> bool {
+        self.migrations.is_empty()
+    }
+}

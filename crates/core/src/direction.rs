@@ -1,0 +1,28 @@
+//! Which way a migration moves the schema. Must not import anything.
+
+use std::fmt;
+
+/// Which way a section or a step moves the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Forward: the upgrade section.
+    Upgrade,
+    /// Back: the downgrade section.
+    Downgrade,
+}
+
+impl Direction {
+    /// `upgrade` or `downgrade`, as section markers and commands spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Upgrade => "upgrade",
+            Direction::Downgrade => "downgrade",
+        }
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,28 @@
+//! The vocabulary of Aurora Migrate, std only and with no dependencies, so that a service's
+//! `build.rs` and the engine judge migrations by the very same code.
+//!
+//! - [`Database`]: the three database families, and [`Direction`];
+//! - [`revision`]: revision ids, the revision [`Graph`](revision::Graph), Alembic's targets,
+//!   plans and history ranges;
+//! - [`source`]: the migration file format (header, sections, statements) and reading a
+//!   directory of migrations;
+//! - [`Migration`] and [`Catalog`]: migrations as data, parsed once, with their checksums;
+//! - [`authoring`]: the rules a new revision must follow before it is written.
+//!
+//! It must not import anything outside `std`.
+
+#![warn(missing_docs)]
+
+pub mod authoring;
+pub mod catalog;
+pub mod checksum;
+pub mod database;
+pub mod direction;
+pub mod migration;
+pub mod revision;
+pub mod source;
+
+pub use catalog::Catalog;
+pub use database::Database;
+pub use direction::Direction;
+pub use migration::{Migration, Section, Statement};

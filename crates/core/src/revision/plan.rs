@@ -1,0 +1,197 @@
+//! Plans: the ordered steps from the applied revisions to a destination, and how each step
+//! changes the version table's rows (one row per current head, as Alembic keeps them). Pure.
+
+use std::collections::BTreeSet;
+
+use super::graph::Graph;
+use super::target::{Destination, TargetError, ids};
+use crate::direction::Direction;
+
+/// One migration to run, and the version-table rows it replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The migration (graph index).
+    pub revision: usize,
+    /// Up or down.
+    pub direction: Direction,
+    /// Version-table rows the step removes.
+    pub delete_rows: Vec<usize>,
+    /// Version-table rows the step adds.
+    pub insert_rows: Vec<usize>,
+}
+
+/// The applied revisions, derived from the version table's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Applied {
+    /// The applied revisions (graph indices).
+    pub set: BTreeSet<usize>,
+}
+
+impl Applied {
+    /// The revisions the version table's `rows` (its heads) imply: them and their ancestors.
+    pub fn from_rows(graph: &Graph, rows: &[usize]) -> Applied {
+        Applied {
+            set: graph.with_ancestors(rows.iter().copied()),
+        }
+    }
+
+    /// The rows that describe this set: applied revisions with no applied child.
+    pub fn rows(&self, graph: &Graph) -> Vec<usize> {
+        graph.ordered(
+            self.set
+                .iter()
+                .copied()
+                .filter(|&r| !graph.children(r).iter().any(|c| self.set.contains(c))),
+        )
+    }
+}
+
+/// Steps that bring `applied` up to `destination`, parents first.
+pub fn upgrade(
+    graph: &Graph,
+    applied: &Applied,
+    destination: &Destination,
+) -> Result<Vec<Step>, TargetError> {
+    let targets = match destination {
+        Destination::Base => return Ok(Vec::new()),
+        Destination::Revisions(targets) => targets.clone(),
+        Destination::Below(index) => {
+            return Err(TargetError::DowngradeOnly(format!(
+                "{}@base",
+                graph.node(*index).id
+            )));
+        }
+    };
+    let wanted = graph.with_ancestors(targets);
+    let order = graph.ordered(wanted.difference(&applied.set).copied());
+    let mut set = applied.set.clone();
+    Ok(order
+        .into_iter()
+        .map(|revision| {
+            let delete_rows = graph
+                .parents(revision)
+                .iter()
+                .copied()
+                .filter(|p| is_row(graph, &set, *p))
+                .collect();
+            set.insert(revision);
+            Step {
+                revision,
+                direction: Direction::Upgrade,
+                delete_rows,
+                insert_rows: vec![revision],
+            }
+        })
+        .collect())
+}
+
+/// Steps that bring `applied` down to `destination`, children first. A revision that is not
+/// applied cannot be a downgrade destination.
+pub fn downgrade(
+    graph: &Graph,
+    applied: &Applied,
+    destination: &Destination,
+) -> Result<Vec<Step>, DowngradeError> {
+    let remove: BTreeSet<usize> = match destination {
+        Destination::Base => applied.set.clone(),
+        Destination::Below(index) => graph.with_descendants([*index]),
+        Destination::Revisions(targets) => {
+            let missing: Vec<usize> = targets
+                .iter()
+                .copied()
+                .filter(|t| !applied.set.contains(t))
+                .collect();
+            if !missing.is_empty() {
+                return Err(DowngradeError::NotApplied(ids(graph, &missing)));
+            }
+            // As Alembic: what was built on the targets' children goes; a revision that only
+            // depends on a target stays.
+            let keep = graph.with_ancestors(targets.iter().copied());
+            let children = targets
+                .iter()
+                .flat_map(|&t| graph.children(t).iter().copied());
+            graph
+                .with_descendants(children)
+                .difference(&keep)
+                .copied()
+                .collect()
+        }
+    };
+    let mut order = graph.ordered(remove.intersection(&applied.set).copied());
+    order.reverse();
+    let mut set = applied.set.clone();
+    Ok(order
+        .into_iter()
+        .map(|revision| {
+            set.remove(&revision);
+            let insert_rows = graph
+                .parents(revision)
+                .iter()
+                .copied()
+                .filter(|p| is_row(graph, &set, *p))
+                .collect();
+            Step {
+                revision,
+                direction: Direction::Downgrade,
+                delete_rows: vec![revision],
+                insert_rows,
+            }
+        })
+        .collect())
+}
+
+/// A downgrade target the database is not at or above.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DowngradeError {
+    /// The target revisions (listed) are not applied.
+    NotApplied(String),
+}
+
+impl std::fmt::Display for DowngradeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DowngradeError::NotApplied(v0) => write!(
+                f,
+                "{v0} is not applied, so it cannot be a downgrade target; `current` shows what is applied, `upgrade` moves forward"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DowngradeError {}
+
+fn is_row(graph: &Graph, set: &BTreeSet<usize>, revision: usize) -> bool {
+    set.contains(&revision) && !graph.children(revision).iter().any(|c| set.contains(c))
+}
+
+/// The applied set after stamping `destination` onto `start`.
+pub fn stamp(graph: &Graph, start: &Applied, destination: &Destination) -> Applied {
+    let set = match destination {
+        Destination::Base => Default::default(),
+        Destination::Below(index) => start
+            .set
+            .difference(&graph.with_descendants([*index]))
+            .copied()
+            .collect(),
+        Destination::Revisions(targets) if targets.iter().all(|t| start.set.contains(t)) => {
+            let keep = graph.with_ancestors(targets.iter().copied());
+            let drop = graph.with_descendants(targets.iter().copied());
+            start
+                .set
+                .iter()
+                .copied()
+                .filter(|r| keep.contains(r) || !drop.contains(r))
+                .collect()
+        }
+        Destination::Revisions(targets) => {
+            let mut set = start.set.clone();
+            set.extend(graph.with_ancestors(targets.iter().copied()));
+            set
+        }
+    };
+    Applied { set }
+}
+
+#[cfg(test)]
+mod tests;

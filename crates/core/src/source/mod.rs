@@ -1,0 +1,12 @@
+//! The migration file format: a header as Alembic writes it, `-- migrate:upgrade` and
+//! `-- migrate:downgrade` sections (optionally per database), statements ending with `;`; and
+//! reading a directory of such files into migrations and their graph. Must not import the
+//! authoring rules.
+
+pub mod parse;
+pub mod scan;
+pub mod split;
+
+pub use parse::{FileKind, Header, ParseError, Parsed, SectionText, check_complete, parse};
+pub use scan::{Diagnostic, Scan, ScannedFile, scan, scan_drafts};
+pub use split::{SplitError, split};

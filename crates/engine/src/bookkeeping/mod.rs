@@ -1,0 +1,165 @@
+//! The bookkeeping: the version table (`alembic_version`, one row per current head, as
+//! Alembic keeps it), the log of applied revisions with checksums, and on MySQL the dirty
+//! mark; their names, DDL and statements, and what they hold once read. Text and data only:
+//! must not import the drivers or the runner.
+
+mod statements;
+mod stored;
+
+pub use statements::{Elapsed, stamp_statements, step_statements};
+pub use stored::{DirtyMark, Inconsistency, LogEntry, Stored};
+
+use crate::Database;
+use crate::error::{Error, Result};
+use crate::sql::{quote, quote_path};
+
+/// The bookkeeping tables of one version table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tables {
+    /// The version table, as given (`alembic_version`, or `schema.table`).
+    pub version: String,
+    /// The log of applied revisions: `<version>_aurora_log`.
+    pub log: String,
+    /// Migrations in progress, on MySQL: `<version>_aurora_dirty`.
+    pub dirty: String,
+}
+
+impl Tables {
+    /// `name` is a table name or `schema.table`, of letters, digits and underscores.
+    pub fn new(name: &str) -> Result<Tables> {
+        let valid_part = |p: &str| {
+            !p.is_empty()
+                && !p.starts_with(|c: char| c.is_ascii_digit())
+                && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        };
+        let parts: Vec<&str> = name.split('.').collect();
+        if parts.len() > 2 || !parts.iter().all(|p| valid_part(p)) {
+            return Err(Error::VersionTable(name.to_string()));
+        }
+        Ok(Tables {
+            version: name.to_string(),
+            log: format!("{name}_aurora_log"),
+            dirty: format!("{name}_aurora_dirty"),
+        })
+    }
+
+    /// Refuses names `kind` cannot hold: a schema SQLite does not have, or a derived table
+    /// name over the database's identifier limit (which PostgreSQL would silently truncate
+    /// into a collision with the version table itself).
+    pub fn check_for(&self, kind: Database) -> Result<()> {
+        let (schema, table) = match self.version.split_once('.') {
+            Some((schema, table)) => (Some(schema), table),
+            None => (None, self.version.as_str()),
+        };
+        if kind == Database::Sqlite && schema.is_some_and(|s| !s.eq_ignore_ascii_case("main")) {
+            return Err(Error::VersionTableSchema {
+                name: self.version.clone(),
+            });
+        }
+        let limit = match kind {
+            Database::Postgres => 63,
+            Database::Mysql => 64,
+            Database::Sqlite => return Ok(()),
+        };
+        let longest = match kind {
+            Database::Mysql => format!("{table}_aurora_dirty"),
+            _ => format!("{table}_aurora_log"),
+        };
+        if longest.len() > limit || schema.is_some_and(|s| s.len() > limit) {
+            return Err(Error::VersionTableTooLong {
+                name: self.version.clone(),
+                derived: longest.clone(),
+                length: longest.len(),
+                limit,
+                longest_allowed: limit - (longest.len() - table.len()),
+            });
+        }
+        Ok(())
+    }
+
+    /// The version table's name without its schema.
+    pub fn bare_version(&self) -> &str {
+        bare(&self.version)
+    }
+
+    /// The log table's name without its schema.
+    pub fn bare_log(&self) -> &str {
+        bare(&self.log)
+    }
+
+    /// The dirty-mark table's name without its schema.
+    pub fn bare_dirty(&self) -> &str {
+        bare(&self.dirty)
+    }
+
+    /// The schema the tables live in, when one is named.
+    pub fn schema(&self) -> Option<&str> {
+        self.version.split_once('.').map(|(schema, _)| schema)
+    }
+
+    /// A stable 63-bit key for the advisory lock that serialises runners of this version
+    /// table, the same across builds and platforms.
+    pub fn lock_key(&self) -> i64 {
+        let digest =
+            crate::core::checksum::sha256(format!("aurora-migrate:{}", self.version).as_bytes());
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&digest[..8]);
+        (u64::from_be_bytes(bytes) >> 1) as i64
+    }
+
+    /// The version table's name, quoted for SQL.
+    pub fn version_sql(&self) -> String {
+        quote_path(&self.version)
+    }
+
+    /// The log's name, quoted for SQL.
+    pub fn log_sql(&self) -> String {
+        quote_path(&self.log)
+    }
+
+    /// The dirty mark's name, quoted for SQL.
+    pub fn dirty_sql(&self) -> String {
+        quote_path(&self.dirty)
+    }
+
+    /// The statements that create the tables `kind` keeps, if they do not exist.
+    pub fn create(&self, kind: Database) -> Vec<String> {
+        let timestamp = match kind {
+            Database::Postgres => "TIMESTAMPTZ",
+            Database::Sqlite | Database::Mysql => "TIMESTAMP",
+        };
+        // On SQLite a table keyed by text is one B-tree instead of a table and its index: each
+        // migration's commit writes fewer pages.
+        let options = match kind {
+            Database::Sqlite => " WITHOUT ROWID",
+            Database::Postgres | Database::Mysql => "",
+        };
+        let mut statements = vec![
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num)){options}",
+                self.version_sql(),
+                quote(&format!("{}_pkc", self.bare_version()))
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, checksum VARCHAR(64) NOT NULL, \
+                 applied_at {timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_ms BIGINT){options}",
+                self.log_sql()
+            ),
+        ];
+        if kind == Database::Mysql {
+            statements.push(format!(
+                "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, direction VARCHAR(9) NOT NULL, \
+                 failed_statement TEXT, message TEXT, started_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+                self.dirty_sql()
+            ));
+        }
+        statements
+    }
+}
+
+fn bare(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,148 @@
+//! The bookkeeping statements of a step and of a stamp: the version table's rows moved as
+//! Alembic moves them, and the log's entry with the checksum and the time taken. Text only:
+//! must not import the drivers.
+
+use super::Tables;
+use crate::Database;
+use crate::catalog::Catalog;
+use crate::core::revision::Applied;
+use crate::sql::{literal, literals};
+
+/// How long a step took, as the log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Elapsed {
+    /// Measured by the server inside the step's batch (PostgreSQL, MySQL): one round trip.
+    ServerClock,
+    /// Measured here, in milliseconds.
+    Millis(u128),
+    /// Measured by SQLite's clock when the bookkeeping runs, from this start (milliseconds
+    /// since the Unix epoch): the bookkeeping travels in the same call as the migration.
+    SinceEpochMillis(u128),
+    /// Measured by PostgreSQL from the mark a step sets when it starts inside the transaction
+    /// of a whole run (`--transaction all`).
+    SinceStepMark,
+    /// Stamped, not run.
+    None,
+}
+
+/// The bookkeeping of one step, in the step's own transaction.
+pub fn step_statements(
+    kind: Database,
+    tables: &Tables,
+    delete_rows: &[&str],
+    insert_rows: &[&str],
+    logged: Option<(&str, &str)>,
+    unlogged: Option<&str>,
+    elapsed: Elapsed,
+) -> Vec<String> {
+    let mut statements = Vec::new();
+    if let ([old], [new]) = (delete_rows, insert_rows) {
+        // A step along a branch moves one row, as Alembic does it.
+        statements.push(format!(
+            "UPDATE {} SET version_num = {} WHERE version_num = {}",
+            tables.version_sql(),
+            literal(new),
+            literal(old)
+        ));
+    } else {
+        if !delete_rows.is_empty() {
+            statements.push(format!(
+                "DELETE FROM {} WHERE version_num IN ({})",
+                tables.version_sql(),
+                literals(delete_rows)
+            ));
+        }
+        for row in insert_rows {
+            statements.push(format!(
+                "INSERT INTO {} (version_num) VALUES ({})",
+                tables.version_sql(),
+                literal(row)
+            ));
+        }
+    }
+    if let Some(revision) = unlogged {
+        statements.push(format!(
+            "DELETE FROM {} WHERE revision = {}",
+            tables.log_sql(),
+            literal(revision)
+        ));
+    }
+    if let Some((revision, checksum)) = logged {
+        let millis = match (elapsed, kind) {
+            (Elapsed::ServerClock, Database::Postgres) => {
+                "(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::BIGINT".to_string()
+            }
+            (Elapsed::SinceStepMark, Database::Postgres) => {
+                "(EXTRACT(EPOCH FROM clock_timestamp() - \
+                 current_setting('aurora.step_started')::timestamptz) * 1000)::BIGINT"
+                    .to_string()
+            }
+            // The batch set @aurora_started when it began.
+            (Elapsed::ServerClock, Database::Mysql) => {
+                "TIMESTAMPDIFF(MICROSECOND, @aurora_started, SYSDATE(6)) DIV 1000".to_string()
+            }
+            (Elapsed::Millis(ms), _) => ms.to_string(),
+            // SQLite runs in this process: its clock is the one that took the start.
+            (Elapsed::SinceEpochMillis(start), Database::Sqlite) => {
+                format!(
+                    "MAX(0, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - {start})"
+                )
+            }
+            _ => "NULL".to_string(),
+        };
+        // A revision applied again (after a downgrade by another tool, say) replaces its entry.
+        let (insert, conflict) = match kind {
+            Database::Postgres => (
+                "INSERT INTO",
+                " ON CONFLICT (revision) DO UPDATE SET checksum = EXCLUDED.checksum, \
+                 applied_at = EXCLUDED.applied_at, execution_ms = EXCLUDED.execution_ms",
+            ),
+            Database::Sqlite | Database::Mysql => ("REPLACE INTO", ""),
+        };
+        statements.push(format!(
+            "{insert} {} (revision, checksum, applied_at, execution_ms) VALUES ({}, {}, CURRENT_TIMESTAMP, {millis}){conflict}",
+            tables.log_sql(),
+            literal(revision),
+            literal(checksum)
+        ));
+    }
+    statements
+}
+
+/// Rewrites both tables for `applied`: rows for its heads, a checksum for every revision.
+pub fn stamp_statements(catalog: &Catalog, tables: &Tables, applied: &Applied) -> Vec<String> {
+    let graph = catalog.graph();
+    let (version, log) = (tables.version_sql(), tables.log_sql());
+    let mut statements = vec![format!("DELETE FROM {version}")];
+    for row in applied.rows(graph) {
+        statements.push(format!(
+            "INSERT INTO {version} (version_num) VALUES ('{}')",
+            graph.node(row).id
+        ));
+    }
+    let ids: Vec<String> = applied
+        .set
+        .iter()
+        .map(|&i| format!("'{}'", graph.node(i).id))
+        .collect();
+    if ids.is_empty() {
+        statements.push(format!("DELETE FROM {log}"));
+    } else {
+        statements.push(format!(
+            "DELETE FROM {log} WHERE revision NOT IN ({})",
+            ids.join(", ")
+        ));
+    }
+    for &index in &applied.set {
+        let migration = catalog.migration(index);
+        let (id, checksum) = (&migration.id, &migration.checksum);
+        statements.push(format!(
+            "UPDATE {log} SET checksum = '{checksum}' WHERE revision = '{id}'"
+        ));
+        statements.push(format!(
+            "INSERT INTO {log} (revision, checksum, execution_ms) SELECT '{id}', '{checksum}', NULL \
+             WHERE NOT EXISTS (SELECT 1 FROM {log} WHERE revision = '{id}')"
+        ));
+    }
+    statements
+}

@@ -1,0 +1,67 @@
+//! What the bookkeeping tables hold once read, and the ways the version table can disagree
+//! with the graph. Data only: must not import the drivers.
+
+/// What the bookkeeping tables hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    /// The version table's rows: one per current head.
+    pub rows: Vec<String>,
+    /// The log's entries.
+    pub log: Vec<LogEntry>,
+    /// Every bookkeeping table of this database exists.
+    pub tables_exist: bool,
+    /// Migrations that started and did not finish (MySQL, whose DDL cannot roll back).
+    pub dirty: Vec<DirtyMark>,
+}
+
+/// A migration recorded as in progress that never finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirtyMark {
+    /// The revision.
+    pub revision: String,
+    /// `upgrade` or `downgrade`.
+    pub direction: String,
+    /// The statement that failed; `None` when the runner died during the migration.
+    pub failed_statement: Option<String>,
+    /// The database's message for it.
+    pub message: Option<String>,
+}
+
+/// One applied revision as the log recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// The revision.
+    pub revision: String,
+    /// The checksum of its file when it was applied.
+    pub checksum: String,
+    /// When, as the database wrote it.
+    pub applied_at: String,
+    /// `None` for a revision that was stamped, not run.
+    pub execution_ms: Option<i64>,
+}
+
+/// A version table that does not describe one place in the graph.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Inconsistency {
+    /// A row twice.
+    #[error("the version table holds {0} more than once")]
+    Duplicate(String),
+    /// A revision beside its own descendant.
+    #[error(
+        "the version table holds {ancestor} beside its descendant {descendant}, but it keeps one row per head"
+    )]
+    Stacked {
+        /// The older revision.
+        ancestor: String,
+        /// The revision built on it.
+        descendant: String,
+    },
+    /// An empty version table beside a log of applied revisions.
+    #[error(
+        "the version table is missing or empty, but the log records {} applied revision(s) ({})",
+        .0.len(),
+        .0.join(", ")
+    )]
+    LogWithoutVersion(Vec<String>),
+}

@@ -1,0 +1,191 @@
+//! The catalogue a program runs: its migrations as data (parsed once, by the build or from
+//! disk) with their revision graph, and the functions of its Rust migrations; the statements
+//! of one step on one database. Knows nothing of connections: must not import the runner or
+//! the drivers.
+
+use std::borrow::Cow;
+
+use crate::Database;
+use crate::Direction;
+use crate::core::revision::Graph;
+use crate::core::source::FileKind;
+use crate::core::{self, Migration, Statement};
+
+/// One migration a build script embedded: its data, and for a Rust migration its functions.
+///
+/// `aurora_migrate_build::embed` writes a `static` slice of these; [`include_migrations!`]
+/// brings it into the program as `MIGRATIONS`.
+///
+/// [`include_migrations!`]: crate::include_migrations
+#[derive(Debug, Clone)]
+pub struct Embedded {
+    /// The header's facts, the statements of each section, the checksum.
+    pub migration: Migration,
+    /// The functions of a Rust migration; `None` for SQL.
+    pub rust: Option<RustBody>,
+}
+
+/// The two functions of a Rust migration, which fill a [`Ddl`](crate::ddl::Ddl) per database.
+#[cfg(feature = "ddl")]
+#[derive(Debug, Clone, Copy)]
+pub struct RustBody {
+    /// Builds the upgrade.
+    pub upgrade: fn(&mut crate::ddl::Ddl),
+    /// Builds the downgrade.
+    pub downgrade: fn(&mut crate::ddl::Ddl),
+}
+
+/// Without the `ddl` feature there are no Rust migrations: this type has no value.
+#[cfg(not(feature = "ddl"))]
+#[derive(Debug, Clone, Copy)]
+pub enum RustBody {}
+
+/// A migration's statements could not be had.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MigrationError {
+    /// No section for the database, and no plain one.
+    #[error(transparent)]
+    NoSection(#[from] core::migration::MissingSection),
+    /// A Rust migration's functions produced what no database can run.
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        /// The migration's file name.
+        file: String,
+        /// The line (1 for a Rust migration).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A Rust migration read from disk: its code runs only when a build embeds it.
+    #[error(
+        "{file} is a Rust migration read from disk; it runs only when a build embeds it (aurora-migrate-build)"
+    )]
+    NotEmbedded {
+        /// The migration's file name.
+        file: String,
+    },
+    /// The migrations do not form a valid graph.
+    #[error("the embedded migrations do not form a valid graph: {0}")]
+    Graph(String),
+}
+
+/// Every migration with the graph over them; node `i` of the graph is migration `i`.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    data: core::Catalog,
+    rust: Vec<Option<RustBody>>,
+}
+
+impl Catalog {
+    /// The migrations a build script compiled into the program.
+    pub fn from_embedded(embedded: &[Embedded]) -> Result<Catalog, MigrationError> {
+        let migrations = embedded.iter().map(|e| e.migration.clone()).collect();
+        let data =
+            core::Catalog::new(migrations).map_err(|e| MigrationError::Graph(e.to_string()))?;
+        Ok(Catalog {
+            data,
+            rust: embedded.iter().map(|e| e.rust).collect(),
+        })
+    }
+
+    /// The migrations of a directory read with `core::source::scan`.
+    pub fn from_scan(scan: core::source::Scan) -> Catalog {
+        Catalog::from_data(scan.into_catalog())
+    }
+
+    /// Migrations read from disk (`core::source::scan`): SQL ones run, Rust ones are refused
+    /// when they would run.
+    pub fn from_data(data: core::Catalog) -> Catalog {
+        let rust = vec![None; data.len()];
+        Catalog { data, rust }
+    }
+
+    /// The revision graph.
+    pub fn graph(&self) -> &Graph {
+        self.data.graph()
+    }
+
+    /// The migration at graph index `index`.
+    pub fn migration(&self, index: usize) -> &Migration {
+        self.data.migration(index)
+    }
+
+    /// Every migration, in graph index order.
+    pub fn migrations(&self) -> &[Migration] {
+        self.data.migrations()
+    }
+
+    /// How many migrations.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// No migrations at all.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// The statements of migration `index` for `direction` on `database`, each with its line.
+    /// SQL statements were split when the migration was parsed; a Rust migration renders its
+    /// portable DDL for the database.
+    pub fn statements(
+        &self,
+        index: usize,
+        database: Database,
+        direction: Direction,
+    ) -> Result<Cow<'_, [Statement]>, MigrationError> {
+        let migration = self.migration(index);
+        match (migration.kind, self.rust[index]) {
+            (FileKind::Sql, _) => Ok(Cow::Borrowed(migration.statements(database, direction)?)),
+            (FileKind::Rust, Some(body)) => rust_statements(migration, body, database, direction),
+            (FileKind::Rust, None) => Err(MigrationError::NotEmbedded {
+                file: migration.file_name.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(feature = "ddl")]
+fn rust_statements(
+    migration: &Migration,
+    body: RustBody,
+    database: Database,
+    direction: Direction,
+) -> Result<Cow<'static, [Statement]>, MigrationError> {
+    let invalid = |message: String| MigrationError::Invalid {
+        file: migration.file_name.to_string(),
+        line: 1,
+        message,
+    };
+    let mut ddl = crate::ddl::Ddl::new(database);
+    match direction {
+        Direction::Upgrade => (body.upgrade)(&mut ddl),
+        Direction::Downgrade => (body.downgrade)(&mut ddl),
+    }
+    let statements = ddl.into_statements().map_err(invalid)?;
+    if statements.is_empty() && direction == Direction::Upgrade && !migration.is_merge() {
+        return Err(invalid(
+            "upgrade() produced no statement; write it, or delete the file".into(),
+        ));
+    }
+    Ok(Cow::Owned(
+        statements
+            .into_iter()
+            .map(|text| Statement {
+                text: Cow::Owned(text),
+                line: 1,
+            })
+            .collect(),
+    ))
+}
+
+#[cfg(not(feature = "ddl"))]
+fn rust_statements(
+    _: &Migration,
+    body: RustBody,
+    _: Database,
+    _: Direction,
+) -> Result<Cow<'static, [Statement]>, MigrationError> {
+    match body {}
+}

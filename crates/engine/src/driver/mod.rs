@@ -1,0 +1,275 @@
+//! One folder per database family: connecting, locking, reading the bookkeeping, applying a
+//! step in as few round trips as the driver allows, reading the schema and rendering changes.
+//! This file dispatches to the families this build has. Knows nothing of the graph: must not
+//! import the runner, the catalogue's planning or autogenerate.
+
+mod batch;
+mod connect;
+mod handle;
+mod lock_wait;
+#[cfg(feature = "mysql")]
+pub(crate) mod mysql;
+mod pool;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite;
+
+#[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
+compile_error!("aurora-migrate needs at least one database feature: postgres, sqlite or mysql");
+
+pub(crate) use crate::error::database_message;
+pub(crate) use batch::{execute, run_batch, run_in_transaction};
+pub(crate) use connect::{connect_error, os_user};
+pub(crate) use handle::Handle;
+pub(crate) use lock_wait::LockWait;
+pub use pool::Pool;
+
+use std::time::Duration;
+
+use crate::Database;
+use crate::bookkeeping::{Elapsed, Stored, Tables};
+use crate::core::Statement;
+use crate::error::{Error, Result};
+use crate::interrupt::Interrupt;
+use crate::url::DatabaseUrl;
+
+/// The same call on whichever driver a connection holds.
+macro_rules! dispatch {
+    ($connection:expr, $driver:ident => $call:expr) => {
+        match $connection {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres($driver) => $call,
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite($driver) => $call,
+            #[cfg(feature = "mysql")]
+            Connection::Mysql($driver) => $call,
+        }
+    };
+}
+
+/// One migration to run with its bookkeeping.
+pub struct Work<'a> {
+    pub statements: &'a [Statement],
+    pub transactional: bool,
+    /// The bookkeeping statements, given how the elapsed time is known.
+    pub bookkeeping: &'a dyn Fn(Elapsed) -> Vec<String>,
+    /// Raised to stop: SQLite's progress handler stops the running statement on it.
+    pub interrupt: Option<&'a Interrupt>,
+    /// Runs inside the transaction that holds the whole run (`--transaction all`): the step
+    /// neither begins nor commits, and a failure rolls the whole run back.
+    pub enclosed: bool,
+    /// Which migration and direction, for the dirty mark (MySQL).
+    pub revision: &'a str,
+    pub direction: &'static str,
+    pub tables: &'a Tables,
+}
+
+/// Which statement of a [`Work`] failed, and why.
+#[derive(Debug)]
+pub struct Failure {
+    /// Index into `Work::statements`; `None` when the bookkeeping failed.
+    pub statement: Option<usize>,
+    /// Lines into the statement where the server located the fault, if it did.
+    pub line_offset: usize,
+    pub message: String,
+    /// The step stopped because the interrupt was raised, and was rolled back.
+    pub interrupted: bool,
+}
+
+impl Failure {
+    pub(crate) fn new(statement: Option<usize>, message: String) -> Failure {
+        Failure {
+            statement,
+            line_offset: 0,
+            message,
+            interrupted: false,
+        }
+    }
+}
+
+/// What to do with the transaction that holds a whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunTransaction {
+    Begin,
+    Commit,
+    Rollback,
+}
+
+/// An open connection to one database, through the driver of its family.
+pub enum Connection {
+    /// PostgreSQL (boxed: its connect options, kept to cancel a statement, are large).
+    #[cfg(feature = "postgres")]
+    Postgres(Box<postgres::Postgres>),
+    /// SQLite.
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlite::Sqlite),
+    /// MySQL and MariaDB.
+    #[cfg(feature = "mysql")]
+    Mysql(mysql::Mysql),
+}
+
+impl Connection {
+    /// Connects, failing within `timeout`. `create` allows creating a missing SQLite file.
+    pub async fn open(url: &DatabaseUrl, create: bool, timeout: Duration) -> Result<Connection> {
+        #[cfg(not(feature = "sqlite"))]
+        let _ = create;
+        Ok(match url.kind() {
+            #[cfg(feature = "postgres")]
+            Database::Postgres => {
+                Connection::Postgres(Box::new(postgres::Postgres::open(url, timeout).await?))
+            }
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite => {
+                Connection::Sqlite(sqlite::Sqlite::open(url, create, timeout).await?)
+            }
+            #[cfg(feature = "mysql")]
+            Database::Mysql => Connection::Mysql(mysql::Mysql::open(url, timeout).await?),
+            #[allow(unreachable_patterns)]
+            missing => return Err(Error::DriverMissing(missing)),
+        })
+    }
+
+    /// A connection taken from the service's pool.
+    pub async fn from_pool(pool: &Pool) -> Result<Connection> {
+        Ok(match pool {
+            #[cfg(feature = "postgres")]
+            Pool::Postgres(p) => {
+                Connection::Postgres(Box::new(postgres::Postgres::from_pool(p).await?))
+            }
+            #[cfg(feature = "sqlite")]
+            Pool::Sqlite(p) => Connection::Sqlite(sqlite::Sqlite::from_pool(p).await?),
+            #[cfg(feature = "mysql")]
+            Pool::Mysql(p) => Connection::Mysql(mysql::Mysql::from_pool(p).await?),
+        })
+    }
+
+    /// The family of the database.
+    pub fn kind(&self) -> Database {
+        match self {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(_) => Database::Postgres,
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite(_) => Database::Sqlite,
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(_) => Database::Mysql,
+        }
+    }
+
+    /// Waits for other runners of the same version table to finish, at most `timeout`.
+    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
+        dispatch!(self, c => c.lock(tables, timeout).await)
+    }
+
+    /// Stops the statement running on this connection, from elsewhere (PostgreSQL; SQLite
+    /// stops its own running statement through a progress handler).
+    pub fn canceller(&self) -> Option<impl std::future::Future<Output = ()> + use<>> {
+        match self {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => c.canceller(),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
+    /// Releases the lock, if it is held.
+    pub async fn unlock(&mut self) -> Result<()> {
+        dispatch!(self, c => c.unlock().await)
+    }
+
+    /// Reads the version table and the log; missing tables read as empty.
+    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        dispatch!(self, c => c.read(tables).await)
+    }
+
+    /// Whether the table (a quoted SQL name) holds at least one row.
+    pub async fn holds_rows(&mut self, quoted_table: &str) -> Result<bool, sqlx::Error> {
+        let sql = format!("SELECT 1 FROM {quoted_table} LIMIT 1");
+        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+        Ok(dispatch!(self, c => query.fetch_optional(c.raw()).await?.is_some()))
+    }
+
+    /// The tables of the database (its current schema), without the bookkeeping ones, sorted.
+    pub async fn table_names(&mut self, tables: &Tables) -> Result<Vec<String>> {
+        let sql = match self.kind() {
+            Database::Postgres => {
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"
+            }
+            Database::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            }
+            Database::Mysql => {
+                "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+            }
+        };
+        let names = dispatch!(self, c => sqlx::query_scalar(sql).fetch_all(c.raw()).await);
+        let bookkeeping = [
+            tables.bare_version(),
+            tables.bare_log(),
+            tables.bare_dirty(),
+        ];
+        let names: Vec<String> = names.map_err(|e| Error::database("cannot list the tables", e))?;
+        let mut names: Vec<String> = names
+            .into_iter()
+            .filter(|n| !bookkeeping.contains(&n.as_str()))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Runs `statements` in one transaction (bookkeeping without a migration).
+    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+        dispatch!(self, c => c.run_in_transaction(statements).await)
+    }
+
+    /// Begins, commits or rolls back the transaction that holds a whole run
+    /// (`--transaction all`, PostgreSQL and SQLite).
+    pub async fn run_transaction(&mut self, control: RunTransaction) -> Result<()> {
+        let (sql, context) = match (control, self.kind()) {
+            (RunTransaction::Begin, Database::Sqlite) => {
+                ("BEGIN IMMEDIATE", "cannot begin the run's transaction")
+            }
+            (RunTransaction::Begin, _) => ("BEGIN", "cannot begin the run's transaction"),
+            (RunTransaction::Commit, _) => (
+                "COMMIT",
+                "cannot commit the run's transaction (--transaction all), so nothing was changed",
+            ),
+            (RunTransaction::Rollback, _) => ("ROLLBACK", "cannot roll back the run's transaction"),
+        };
+        let result = dispatch!(self, c => execute(c.raw(), sql).await);
+        result.map_err(|e| Error::database(context, e))
+    }
+
+    /// Runs one migration and its bookkeeping; on failure nothing of a transactional step stays.
+    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        dispatch!(self, c => c.apply(work).await)
+    }
+
+    /// Reads the database's schema, ignoring the bookkeeping tables.
+    #[cfg(feature = "autogenerate")]
+    pub async fn introspect(&mut self, tables: &Tables) -> Result<Introspection> {
+        let ignored = [
+            tables.bare_version(),
+            tables.bare_log(),
+            tables.bare_dirty(),
+        ];
+        let result = dispatch!(self, c => c.introspect(&ignored).await);
+        result.map_err(|e| Error::database("cannot read the database schema", e))
+    }
+
+    /// Closes the connection (a pooled one is closed too, not handed back with the runner's
+    /// session settings).
+    pub async fn close(self) {
+        dispatch!(self, c => c.close().await)
+    }
+}
+
+/// A schema and how many queries reading it took.
+#[cfg(feature = "autogenerate")]
+#[derive(Debug, Clone)]
+pub struct Introspection {
+    /// The schema, as the models describe one.
+    pub schema: crate::schema::model::Schema,
+    /// The queries it took (a fixed number, whatever the number of tables).
+    pub queries: usize,
+}

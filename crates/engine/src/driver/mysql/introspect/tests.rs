@@ -1,0 +1,29 @@
+use super::*;
+
+#[test]
+fn column_types_map_to_portable_ones() {
+    assert_eq!(column_type_of("int(11)"), ColumnType::Integer);
+    assert_eq!(column_type_of("tinyint(1)"), ColumnType::Boolean);
+    assert_eq!(column_type_of("varchar(200)"), ColumnType::Varchar(200));
+    assert_eq!(column_type_of("decimal(10,2)"), ColumnType::Numeric(10, 2));
+    assert_eq!(
+        column_type_of("enum('a','b''c')"),
+        ColumnType::EnumValues(vec!["a".into(), "b'c".into()])
+    );
+}
+
+#[test]
+fn defaults_read_alike_from_mariadb_and_mysql() {
+    assert_eq!(
+        parse_default("'mainnet'"),
+        Some(Default::Text("mainnet".into()))
+    );
+    assert_eq!(parse_default("current_timestamp()"), Some(Default::Now));
+    assert_eq!(parse_default("NULL"), None);
+    assert_eq!(parse_default("-1"), Some(Default::Int(-1)));
+    assert_eq!(
+        parse_default("'it\\'s'"),
+        Some(Default::Text("it's".into()))
+    );
+    assert_eq!(parse_default("'it''s'"), Some(Default::Text("it's".into())));
+}

@@ -1,0 +1,319 @@
+//! MySQL and MariaDB: `GET_LOCK` polled and released on every path, sessions in ANSI_QUOTES
+//! (so identifiers quote the same on every database), and the dirty mark: DDL commits
+//! implicitly and cannot roll back, so a migration is recorded as in progress before its first
+//! statement and cleared with its bookkeeping in one transaction after its last. Everything
+//! this database knows lives in this folder; must not import the runner.
+
+#[cfg(feature = "autogenerate")]
+mod introspect;
+#[cfg(feature = "autogenerate")]
+pub(crate) mod render;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::{AssertSqlSafe, ConnectOptions, Row};
+
+use super::{Failure, Handle, LockWait, Work, database_message, run_batch};
+use crate::bookkeeping::{DirtyMark, Elapsed, LogEntry, Stored, Tables};
+use crate::error::{Error, Result};
+use crate::sql::literal;
+use crate::url::DatabaseUrl;
+
+/// Identifiers quoted with double quotes, as on the other databases.
+const ANSI_QUOTES: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')";
+
+pub struct Mysql {
+    connection: Handle<sqlx::MySql>,
+    locked: Option<String>,
+    /// A pooled connection's SQL mode before the runner's, set again when it goes back.
+    restore_mode: Option<String>,
+}
+
+impl Mysql {
+    pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Mysql> {
+        let mut options =
+            MySqlConnectOptions::from_str(url.driver_url()).map_err(|e| Error::Connect {
+                url: url.to_string(),
+                message: url.scrub(&e.to_string()),
+            })?;
+        if let Some(host) = url.bare_ipv6_host() {
+            options = options.host(host);
+        }
+        let mut connection = match tokio::time::timeout(timeout, options.connect()).await {
+            Err(_) => {
+                return Err(Error::ConnectTimeout {
+                    url: url.to_string(),
+                    timeout,
+                });
+            }
+            Ok(Err(e)) => return Err(super::connect_error(url, &e, "MySQL")),
+            Ok(Ok(connection)) => connection,
+        };
+        sqlx::raw_sql(ANSI_QUOTES)
+            .execute(&mut connection)
+            .await
+            .map_err(|e| Error::database("cannot prepare the session", e))?;
+        Ok(Mysql {
+            connection: Handle::Owned(connection),
+            locked: None,
+            restore_mode: None,
+        })
+    }
+
+    /// A connection taken from the service's own pool; its SQL mode is set back when it goes
+    /// back.
+    pub async fn from_pool(pool: &sqlx::MySqlPool) -> Result<Mysql> {
+        let mut connection = pool
+            .acquire()
+            .await
+            .map_err(|e| Error::database("cannot take a connection from the pool", e))?;
+        let prepare = |e| Error::database("cannot prepare the session", e);
+        let mode: String = sqlx::query_scalar("SELECT CAST(@@SESSION.sql_mode AS CHAR)")
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(prepare)?;
+        sqlx::raw_sql(ANSI_QUOTES)
+            .execute(&mut *connection)
+            .await
+            .map_err(prepare)?;
+        Ok(Mysql {
+            connection: Handle::Pooled(connection),
+            locked: None,
+            restore_mode: Some(mode),
+        })
+    }
+
+    /// The driver's connection.
+    pub(crate) fn raw(&mut self) -> &mut MySqlConnection {
+        self.connection.get()
+    }
+
+    /// The lock's name: per database and version table, at most 64 characters.
+    fn lock_name(tables: &Tables) -> String {
+        format!("aurora-migrate:{:x}", tables.lock_key())
+    }
+
+    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
+        // GET_LOCK names are server-wide: the database name keeps two databases apart.
+        let name = format!("{}:{}", Self::lock_name(tables), self.database().await?);
+        let name: String = name.chars().take(64).collect();
+        let mut wait = LockWait::new(
+            Duration::from_millis(20),
+            Duration::from_millis(500),
+            timeout,
+        );
+        loop {
+            let acquired: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
+                .bind(&name)
+                .fetch_one(self.connection.get())
+                .await
+                .map_err(|e| Error::database("cannot take the migration lock", e))?;
+            if acquired == Some(1) {
+                self.locked = Some(name);
+                return Ok(());
+            }
+            if let Err(waited) = wait
+                .pause(&format!(
+                    "another runner holds the migration lock for {}",
+                    tables.version
+                ))
+                .await
+            {
+                let holder = self.lock_holder(&name).await;
+                return Err(Error::LockTimeout {
+                    table: tables.version.clone(),
+                    waited,
+                    holder,
+                });
+            }
+        }
+    }
+
+    async fn database(&mut self) -> Result<String> {
+        let name: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
+            .fetch_one(self.connection.get())
+            .await
+            .map_err(|e| Error::database("cannot read the current database", e))?;
+        name.ok_or(Error::NoDatabaseName)
+    }
+
+    async fn lock_holder(&mut self, name: &str) -> String {
+        let row: std::result::Result<Option<(i64, String, String)>, _> = sqlx::query_as(
+            "SELECT p.ID, p.USER, p.HOST FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)",
+        )
+        .bind(name)
+        .fetch_optional(self.connection.get())
+        .await;
+        match row {
+            Ok(Some((id, user, host))) => format!("connection {id} (user {user}, from {host})"),
+            Ok(None) => "a session that has just released it".into(),
+            Err(e) => format!(
+                "a session the process list does not show ({})",
+                database_message(&e)
+            ),
+        }
+    }
+
+    pub async fn unlock(&mut self) -> Result<()> {
+        if let Some(name) = self.locked.take() {
+            sqlx::query("SELECT RELEASE_LOCK(?)")
+                .bind(name)
+                .execute(self.connection.get())
+                .await
+                .map_err(|e| Error::database("cannot release the migration lock", e))?;
+        }
+        Ok(())
+    }
+
+    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        // A schema-qualified name names another database of the same server.
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME IN (?, ?, ?)",
+        )
+        .bind(tables.schema())
+        .bind(tables.bare_version())
+        .bind(tables.bare_log())
+        .bind(tables.bare_dirty())
+        .fetch_all(self.connection.get())
+        .await
+        .map_err(|e| Error::database("cannot read the version table", e))?;
+        let has = |name: &str| names.iter().any(|n| n == name);
+        let mut stored = Stored {
+            tables_exist: has(tables.bare_version())
+                && has(tables.bare_log())
+                && has(tables.bare_dirty()),
+            ..Stored::default()
+        };
+        let failed = |e| Error::database("cannot read the version table", e);
+        if has(tables.bare_version()) {
+            let sql = format!(
+                "SELECT CAST(version_num AS CHAR) FROM {}",
+                tables.version_sql()
+            );
+            stored.rows = sqlx::query_scalar(AssertSqlSafe(sql))
+                .fetch_all(self.connection.get())
+                .await
+                .map_err(failed)?;
+        }
+        if has(tables.bare_log()) {
+            let sql = format!(
+                "SELECT CAST(revision AS CHAR), CAST(checksum AS CHAR), CAST(applied_at AS CHAR), execution_ms FROM {}",
+                tables.log_sql()
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(self.connection.get())
+                .await
+                .map_err(failed)?;
+            stored.log = rows
+                .iter()
+                .map(|r| LogEntry {
+                    revision: r.get(0),
+                    checksum: r.get(1),
+                    applied_at: r.get(2),
+                    execution_ms: r.get(3),
+                })
+                .collect();
+        }
+        if has(tables.bare_dirty()) {
+            let sql = format!(
+                "SELECT CAST(revision AS CHAR), CAST(direction AS CHAR), CAST(failed_statement AS CHAR), CAST(message AS CHAR) FROM {}",
+                tables.dirty_sql()
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(self.connection.get())
+                .await
+                .map_err(failed)?;
+            stored.dirty = rows
+                .iter()
+                .map(|r| DirtyMark {
+                    revision: r.get(0),
+                    direction: r.get(1),
+                    failed_statement: r.get(2),
+                    message: r.get(3),
+                })
+                .collect();
+        }
+        Ok(stored)
+    }
+
+    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+        super::run_in_transaction(self.connection.get(), "START TRANSACTION", statements).await
+    }
+
+    /// Marks the step in progress, runs its statements, then clears the mark with the
+    /// bookkeeping; a failure leaves the mark, naming the statement. All of it travels in one
+    /// multi-statement message: the server runs it in order and stops at the first error,
+    /// after one result per statement that succeeded.
+    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        let (tables, revision, direction) = (work.tables, work.revision, work.direction);
+        let mut batch = format!(
+            "SET @aurora_started = SYSDATE(6);\nINSERT INTO {} (revision, direction) VALUES ({}, {});\n",
+            tables.dirty_sql(),
+            literal(revision),
+            literal(direction)
+        );
+        for statement in work.statements {
+            batch.push_str(&statement.text);
+            batch.push_str(";\n");
+        }
+        batch.push_str("START TRANSACTION;\n");
+        for statement in (work.bookkeeping)(Elapsed::ServerClock) {
+            batch.push_str(&statement);
+            batch.push_str(";\n");
+        }
+        batch.push_str(&format!(
+            "DELETE FROM {} WHERE revision = {};\nCOMMIT",
+            tables.dirty_sql(),
+            literal(revision)
+        ));
+        let (completed, failure) = run_batch(self.connection.get(), batch).await;
+        let Some(error) = failure else {
+            return Ok(());
+        };
+        let message = database_message(&error);
+        // The first two results are the clock and the mark.
+        match completed.checked_sub(2) {
+            Some(index) if index < work.statements.len() => {
+                let record = format!(
+                    "UPDATE {} SET failed_statement = {}, message = {} WHERE revision = {}",
+                    tables.dirty_sql(),
+                    literal(&work.statements[index].text),
+                    literal(&message),
+                    literal(revision)
+                );
+                let _ = self.execute(&record).await;
+                Err(Failure::new(Some(index), message))
+            }
+            _ => {
+                // The bookkeeping failed: its transaction rolls back and the mark stays.
+                let _ = self.execute("ROLLBACK").await;
+                Err(Failure::new(None, message))
+            }
+        }
+    }
+
+    async fn execute(&mut self, sql: &str) -> std::result::Result<(), sqlx::Error> {
+        super::execute(self.connection.get(), sql).await
+    }
+
+    /// Releases the lock and closes; a pooled connection gets its SQL mode back.
+    pub async fn close(mut self) {
+        let _ = self.unlock().await;
+        if let Some(mode) = self.restore_mode.take() {
+            let restore = format!("SET SESSION sql_mode = {}", literal(&mode));
+            let _ = self.execute(&restore).await;
+        }
+        self.connection.close().await;
+    }
+
+    #[cfg(feature = "autogenerate")]
+    pub async fn introspect(
+        &mut self,
+        ignored: &[&str],
+    ) -> std::result::Result<super::Introspection, sqlx::Error> {
+        introspect::introspect(self.raw(), ignored).await
+    }
+}

@@ -1,0 +1,262 @@
+//! PostgreSQL's schema from pg_catalog in four queries, whatever the number of tables.
+
+use std::collections::BTreeMap;
+
+use sqlx::postgres::PgConnection;
+use sqlx::{Row, postgres::PgRow};
+
+use crate::driver::Introspection;
+use crate::schema::model::{
+    Action, Check, Column, ColumnType, Default, EnumType, ForeignKey, Index, Schema, Table, Unique,
+};
+
+const COLUMNS: &str = "\
+SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), t.typtype::text, t.typname::text, \
+       a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, col_description(c.oid, a.attnum) \
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+  JOIN pg_type t ON t.oid = a.atttypid \
+  LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum \
+ WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+ ORDER BY c.relname, a.attnum";
+
+const CONSTRAINTS: &str = "\
+SELECT cl.relname::text, co.conname::text, co.contype::text, \
+       ARRAY(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(n, i) \
+             JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.i), \
+       rf.relname::text, \
+       ARRAY(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(n, i) \
+             JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n ORDER BY k.i), \
+       co.confdeltype::text, co.confupdtype::text, pg_get_constraintdef(co.oid) \
+  FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid JOIN pg_namespace n ON n.oid = cl.relnamespace \
+  LEFT JOIN pg_class rf ON rf.oid = co.confrelid \
+ WHERE n.nspname = current_schema() AND co.contype IN ('p', 'u', 'f', 'c') \
+ ORDER BY 1, 2";
+
+const INDEXES: &str = "\
+SELECT t.relname::text, i.relname::text, ix.indisunique, \
+       ARRAY(SELECT a.attname::text FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(n, o) \
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.n ORDER BY k.o) \
+  FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid \
+  JOIN pg_namespace n ON n.oid = t.relnamespace \
+ WHERE n.nspname = current_schema() AND ix.indexprs IS NULL AND ix.indpred IS NULL \
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
+ ORDER BY 1, 2";
+
+const ENUMS: &str = "\
+SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
+  JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
+ ORDER BY t.typname, e.enumsortorder";
+
+pub async fn introspect(
+    connection: &mut PgConnection,
+    ignored: &[&str],
+) -> Result<Introspection, sqlx::Error> {
+    let mut queries = 0;
+    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+    let wanted = |name: &str| !ignored.contains(&name);
+    for row in fetch(connection, COLUMNS, &mut queries).await? {
+        let table: String = row.get(0);
+        if wanted(&table) {
+            let column = column(&row);
+            tables
+                .entry(table.clone())
+                .or_insert_with(|| Table::new(&table))
+                .columns
+                .push(column);
+        }
+    }
+    for row in fetch(connection, CONSTRAINTS, &mut queries).await? {
+        let name: String = row.get(0);
+        if let Some(table) = tables.get_mut(&name) {
+            constraint(table, &row);
+        }
+    }
+    for row in fetch(connection, INDEXES, &mut queries).await? {
+        let name: String = row.get(0);
+        if let Some(table) = tables.get_mut(&name) {
+            table.indexes.push(Index {
+                name: row.get(1),
+                unique: row.get(2),
+                columns: row.get(3),
+            });
+        }
+    }
+    let mut enums: Vec<EnumType> = Vec::new();
+    for row in fetch(connection, ENUMS, &mut queries).await? {
+        let (name, value): (String, String) = (row.get(0), row.get(1));
+        match enums.last_mut() {
+            Some(last) if last.name == name => last.values.push(value),
+            _ => enums.push(EnumType {
+                name,
+                values: vec![value],
+            }),
+        }
+    }
+    let mut schema = Schema {
+        enums,
+        tables: tables.into_values().collect(),
+    };
+    schema.sort();
+    Ok(Introspection { schema, queries })
+}
+
+fn column(row: &PgRow) -> Column {
+    let (formatted, typtype, typname): (String, String, String) =
+        (row.get(2), row.get(3), row.get(4));
+    let ty = if typtype == "e" {
+        ColumnType::Enum(typname)
+    } else {
+        column_type(&formatted)
+    };
+    let raw_default: Option<String> = row.get(6);
+    let identity: String = row.get(7);
+    let serial = raw_default
+        .as_deref()
+        .is_some_and(|d| d.starts_with("nextval("));
+    Column {
+        name: row.get(1),
+        ty,
+        nullable: !row.get::<bool, _>(5),
+        default: if serial {
+            None
+        } else {
+            raw_default.as_deref().map(parse_default)
+        },
+        autoincrement: serial || !identity.is_empty(),
+        comment: row.get(8),
+    }
+}
+
+/// `format_type` output to a portable type.
+pub fn column_type(formatted: &str) -> ColumnType {
+    let numbers = |text: &str| -> Vec<u32> {
+        text.split(['(', ')', ','])
+            .filter_map(|p| p.trim().parse().ok())
+            .collect()
+    };
+    match formatted {
+        "smallint" => ColumnType::SmallInt,
+        "integer" => ColumnType::Integer,
+        "bigint" => ColumnType::BigInt,
+        "text" | "character varying" => ColumnType::Text,
+        "boolean" => ColumnType::Boolean,
+        "real" => ColumnType::Real,
+        "double precision" => ColumnType::Double,
+        "timestamp without time zone" => ColumnType::Timestamp,
+        "timestamp with time zone" => ColumnType::TimestampTz,
+        "date" => ColumnType::Date,
+        "uuid" => ColumnType::Uuid,
+        "json" => ColumnType::Json,
+        "jsonb" => ColumnType::Jsonb,
+        "bytea" => ColumnType::Bytes,
+        other if other.starts_with("character varying(") => match numbers(other).as_slice() {
+            [n] => ColumnType::Varchar(*n),
+            _ => ColumnType::Other(other.to_string()),
+        },
+        other if other.starts_with("numeric(") => match numbers(other).as_slice() {
+            [p, s] => ColumnType::Numeric(*p, *s),
+            _ => ColumnType::Other(other.to_string()),
+        },
+        other => ColumnType::Other(other.to_string()),
+    }
+}
+
+/// `pg_get_expr` of a default: casts of literals dropped, `now()` recognised.
+pub fn parse_default(raw: &str) -> Default {
+    let text = raw.trim();
+    let lower = text.to_ascii_lowercase();
+    if lower == "now()" || lower == "current_timestamp" || lower == "transaction_timestamp()" {
+        return Default::Now;
+    }
+    if lower == "true" || lower == "false" {
+        return Default::Bool(lower == "true");
+    }
+    let unparened = text.trim_start_matches('(').trim_end_matches(')');
+    if let Ok(n) = unparened.parse::<i64>() {
+        return Default::Int(n);
+    }
+    if let Some(rest) = text.strip_prefix('\'')
+        && let Some(end) = literal_end(rest)
+    {
+        let after = &rest[end + 1..];
+        if after.is_empty() || after.starts_with("::") {
+            let value = rest[..end].replace("''", "'");
+            return match value.parse::<i64>() {
+                Ok(n)
+                    if after.starts_with("::integer")
+                        || after.starts_with("::bigint")
+                        || after.starts_with("::smallint") =>
+                {
+                    Default::Int(n)
+                }
+                _ => Default::Text(value),
+            };
+        }
+    }
+    Default::Expr(text.to_string())
+}
+
+/// Byte offset of the quote closing a literal whose opening quote was just consumed.
+fn literal_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\'' {
+            if bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn constraint(table: &mut Table, row: &PgRow) {
+    let (name, kind, columns): (String, String, Vec<String>) = (row.get(1), row.get(2), row.get(3));
+    match kind.as_str() {
+        "p" => table.primary_key = columns,
+        "u" => table.uniques.push(Unique { name, columns }),
+        "f" => table.foreign_keys.push(ForeignKey {
+            name,
+            columns,
+            ref_table: row.get::<Option<String>, _>(4).unwrap_or_default(),
+            ref_columns: row.get(5),
+            on_delete: action(&row.get::<String, _>(6)),
+            on_update: action(&row.get::<String, _>(7)),
+        }),
+        _ => {
+            let definition: String = row.get(8);
+            let expression = definition
+                .strip_prefix("CHECK ")
+                .unwrap_or(&definition)
+                .to_string();
+            table.checks.push(Check { name, expression });
+        }
+    }
+}
+
+fn action(code: &str) -> Action {
+    match code {
+        "r" => Action::Restrict,
+        "c" => Action::Cascade,
+        "n" => Action::SetNull,
+        "d" => Action::SetDefault,
+        _ => Action::NoAction,
+    }
+}
+
+/// Runs one catalogue query, counting the round trip.
+async fn fetch(
+    connection: &mut PgConnection,
+    sql: &'static str,
+    queries: &mut usize,
+) -> Result<Vec<PgRow>, sqlx::Error> {
+    *queries += 1;
+    sqlx::query(sql).fetch_all(connection).await
+}
+
+#[cfg(test)]
+mod tests;

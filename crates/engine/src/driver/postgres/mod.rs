@@ -1,0 +1,359 @@
+//! PostgreSQL: an advisory lock polled with `pg_try_advisory_lock` (so a waiting runner never
+//! holds a snapshot that `CREATE INDEX CONCURRENTLY` would wait for), and each transactional
+//! step sent as one simple-query message: `BEGIN; ...; bookkeeping; COMMIT`. Everything this
+//! database knows lives in this folder; must not import the runner.
+
+#[cfg(feature = "autogenerate")]
+mod introspect;
+#[cfg(feature = "autogenerate")]
+pub(crate) mod render;
+mod scratch;
+
+pub(crate) use scratch::{create_database, drop_database};
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgErrorPosition};
+use sqlx::{AssertSqlSafe, ConnectOptions, Row};
+
+use super::{Failure, Handle, LockWait, Work, database_message, run_batch};
+use crate::bookkeeping::{Elapsed, LogEntry, Stored, Tables};
+use crate::error::{Error, Result};
+use crate::url::DatabaseUrl;
+
+/// Where a step starts inside the transaction of a whole run, for its execution time.
+const STEP_MARK: &str =
+    "SELECT set_config('aurora.step_started', clock_timestamp()::text, true);\n";
+
+pub struct Postgres {
+    connection: Handle<sqlx::Postgres>,
+    /// How to reach the server from a second connection, to cancel a statement.
+    options: PgConnectOptions,
+    locked: Option<i64>,
+    pid: Option<i32>,
+}
+
+impl Postgres {
+    pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Postgres> {
+        let options = connect_options(url)?;
+        let connection = match tokio::time::timeout(timeout, options.connect()).await {
+            Err(_) => {
+                return Err(Error::ConnectTimeout {
+                    url: url.to_string(),
+                    timeout,
+                });
+            }
+            Ok(Err(e)) => return Err(super::connect_error(url, &e, "PostgreSQL")),
+            Ok(Ok(connection)) => connection,
+        };
+        Ok(Postgres {
+            connection: Handle::Owned(connection),
+            options,
+            locked: None,
+            pid: None,
+        })
+    }
+
+    /// A connection taken from the service's own pool.
+    pub async fn from_pool(pool: &sqlx::PgPool) -> Result<Postgres> {
+        let connection = pool
+            .acquire()
+            .await
+            .map_err(|e| Error::database("cannot take a connection from the pool", e))?;
+        Ok(Postgres {
+            connection: Handle::Pooled(connection),
+            options: (*pool.connect_options()).clone(),
+            locked: None,
+            pid: None,
+        })
+    }
+
+    /// The driver's connection.
+    pub(crate) fn raw(&mut self) -> &mut PgConnection {
+        self.connection.get()
+    }
+
+    /// Cancels the statement this connection runs, from a connection of its own; known once
+    /// the lock is taken.
+    pub fn canceller(&self) -> Option<impl std::future::Future<Output = ()> + use<>> {
+        let (options, pid) = (self.options.clone(), self.pid?);
+        Some(async move { cancel(&options, pid).await })
+    }
+
+    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
+        let key = tables.lock_key();
+        let mut wait = LockWait::new(
+            Duration::from_millis(20),
+            Duration::from_millis(500),
+            timeout,
+        );
+        loop {
+            let (acquired, pid): (bool, i32) =
+                sqlx::query_as("SELECT pg_try_advisory_lock($1), pg_backend_pid()")
+                    .bind(key)
+                    .fetch_one(self.connection.get())
+                    .await
+                    .map_err(|e| Error::database("cannot take the migration lock", e))?;
+            self.pid = Some(pid);
+            if acquired {
+                self.locked = Some(key);
+                return Ok(());
+            }
+            if let Err(waited) = wait
+                .pause(&format!(
+                    "another runner holds the migration lock for {}",
+                    tables.version
+                ))
+                .await
+            {
+                let holder = self.lock_holder(key).await;
+                return Err(Error::LockTimeout {
+                    table: tables.version.clone(),
+                    waited,
+                    holder,
+                });
+            }
+        }
+    }
+
+    /// Who holds the advisory lock `key`, from pg_stat_activity.
+    async fn lock_holder(&mut self, key: i64) -> String {
+        let row: Result<Option<Holder>, _> = sqlx::query_as(
+            "SELECT a.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
+                    coalesce(host(a.client_addr), 'local socket'), coalesce(a.backend_start::text, '') \
+               FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+                AND l.classid::bigint = $1 AND l.objid::bigint = $2 LIMIT 1",
+        )
+        .bind(key >> 32)
+        .bind(key & 0xffff_ffff)
+        .fetch_optional(self.connection.get())
+        .await;
+        match row {
+            Ok(Some((pid, user, application, client, since))) => {
+                format!(
+                    "server process {pid} (user {user}, application {application:?}, from {client}, connected since {since})"
+                )
+            }
+            Ok(None) => "a session that has just released it".to_string(),
+            Err(e) => format!(
+                "a session pg_stat_activity does not show ({})",
+                database_message(&e)
+            ),
+        }
+    }
+
+    pub async fn unlock(&mut self) -> Result<()> {
+        if let Some(key) = self.locked.take() {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(key)
+                .execute(self.connection.get())
+                .await
+                .map_err(|e| Error::database("cannot release the migration lock", e))?;
+        }
+        Ok(())
+    }
+
+    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+        let exists = format!(
+            "SELECT to_regclass('{}') IS NOT NULL, to_regclass('{}') IS NOT NULL",
+            tables.version_sql(),
+            tables.log_sql()
+        );
+        let row = sqlx::query(AssertSqlSafe(exists))
+            .fetch_one(self.connection.get())
+            .await
+            .map_err(|e| Error::database("cannot read the version table", e))?;
+        let (has_version, has_log): (bool, bool) = (row.get(0), row.get(1));
+        let mut sql = String::new();
+        if has_version {
+            sql.push_str(&format!(
+                "SELECT 'v', version_num::text, NULL, NULL, NULL::bigint FROM {}",
+                tables.version_sql()
+            ));
+        }
+        if has_log {
+            if has_version {
+                sql.push_str(" UNION ALL ");
+            }
+            sql.push_str(&format!(
+                "SELECT 'l', revision::text, checksum::text, applied_at::text, execution_ms FROM {}",
+                tables.log_sql()
+            ));
+        }
+        if sql.is_empty() {
+            return Ok(Stored::default());
+        }
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(self.connection.get())
+            .await
+            .map_err(|e| Error::database("cannot read the version table", e))?;
+        let mut stored = Stored {
+            tables_exist: has_version && has_log,
+            ..Stored::default()
+        };
+        for row in rows {
+            let tag: String = row.get(0);
+            let revision: String = row.get(1);
+            if tag == "v" {
+                stored.rows.push(revision);
+            } else {
+                stored.log.push(LogEntry {
+                    revision,
+                    checksum: row.get(2),
+                    applied_at: row.get(3),
+                    execution_ms: row.get(4),
+                });
+            }
+        }
+        Ok(stored)
+    }
+
+    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+        super::run_in_transaction(self.connection.get(), "BEGIN", statements).await
+    }
+
+    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        if !work.transactional {
+            return self.apply_alone(work).await;
+        }
+        // One message: the server runs it statement by statement and stops at the first error,
+        // after one CommandComplete per statement that succeeded.
+        // Inside the run's transaction a step opens with a mark of its start instead of BEGIN:
+        // either way the first completion is not one of the migration's statements.
+        let (opening, elapsed, closing) = if work.enclosed {
+            (STEP_MARK, Elapsed::SinceStepMark, "")
+        } else {
+            ("BEGIN;\n", Elapsed::ServerClock, "COMMIT")
+        };
+        let mut batch = String::from(opening);
+        let mut starts = Vec::with_capacity(work.statements.len());
+        for statement in work.statements {
+            starts.push(batch.chars().count());
+            batch.push_str(&statement.text);
+            batch.push_str(";\n");
+        }
+        for statement in (work.bookkeeping)(elapsed) {
+            batch.push_str(&statement);
+            batch.push_str(";\n");
+        }
+        batch.push_str(closing);
+        let (completed, failure) = run_batch(self.connection.get(), batch).await;
+        let Some(error) = failure else {
+            return Ok(());
+        };
+        let _ = super::execute(self.connection.get(), "ROLLBACK").await;
+        let index = completed.saturating_sub(1); // the first completion is BEGIN or the mark
+        let (statement, line_offset) = match position(&error) {
+            Some(at) => locate(work, &starts, at),
+            None => ((index < work.statements.len()).then_some(index), 0),
+        };
+        Err(Failure {
+            statement,
+            line_offset,
+            message: database_message(&error),
+            interrupted: false,
+        })
+    }
+
+    /// `Transaction: none`: each statement alone (CONCURRENTLY refuses a multi-statement
+    /// message), then the bookkeeping in its own transaction.
+    async fn apply_alone(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        let started = std::time::Instant::now();
+        for (index, statement) in work.statements.iter().enumerate() {
+            if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.text.clone()))
+                .execute(self.connection.get())
+                .await
+            {
+                let line_offset = match position(&e) {
+                    Some(at) => newlines_before(&statement.text, at),
+                    None => 0,
+                };
+                return Err(Failure {
+                    statement: Some(index),
+                    line_offset,
+                    message: database_message(&e),
+                    interrupted: false,
+                });
+            }
+        }
+        let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
+        self.run_in_transaction(&bookkeeping)
+            .await
+            .map_err(|e| Failure::new(None, e.to_string()))
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.unlock().await;
+        self.connection.close().await;
+    }
+
+    #[cfg(feature = "autogenerate")]
+    pub async fn introspect(
+        &mut self,
+        ignored: &[&str],
+    ) -> std::result::Result<super::Introspection, sqlx::Error> {
+        introspect::introspect(self.raw(), ignored).await
+    }
+}
+
+/// Cancels the statement that server process `pid` runs.
+async fn cancel(options: &PgConnectOptions, pid: i32) {
+    if let Ok(mut connection) = options.connect().await {
+        let _ = sqlx::query("SELECT pg_cancel_backend($1)")
+            .bind(pid)
+            .execute(&mut connection)
+            .await;
+        let _ = sqlx::Connection::close(connection).await;
+    }
+}
+
+/// The driver's options for `url`, with what its parser gets wrong set right: an IPv6 host
+/// without brackets, and, for a URL that names no user, the operating system's user (as libpq).
+pub(crate) fn connect_options(url: &DatabaseUrl) -> Result<PgConnectOptions> {
+    let mut options = PgConnectOptions::from_str(url.driver_url())
+        .map_err(|e| Error::Connect {
+            url: url.to_string(),
+            message: url.scrub(&e.to_string()),
+        })?
+        .application_name("aurora-migrate");
+    if let Some(host) = url.bare_ipv6_host() {
+        options = options.host(host);
+    }
+    if url.names_no_user()
+        && std::env::var_os("PGUSER").is_none()
+        && let Some(user) = super::os_user()
+    {
+        options = options.username(&user);
+    }
+    Ok(options)
+}
+
+/// The 0-based character position the server gave for the error, if any.
+fn position(error: &sqlx::Error) -> Option<usize> {
+    let db = error
+        .as_database_error()?
+        .try_downcast_ref::<PgDatabaseError>()?;
+    match db.position()? {
+        PgErrorPosition::Original(at) => Some(at.saturating_sub(1)),
+        PgErrorPosition::Internal { .. } => None,
+    }
+}
+
+fn locate(work: &Work<'_>, starts: &[usize], at: usize) -> (Option<usize>, usize) {
+    match starts.iter().rposition(|&start| start <= at) {
+        Some(index) => (
+            Some(index),
+            newlines_before(&work.statements[index].text, at - starts[index]),
+        ),
+        None => (None, 0),
+    }
+}
+
+fn newlines_before(text: &str, chars: usize) -> usize {
+    text.chars().take(chars).filter(|&c| c == '\n').count()
+}
+
+/// pid, user, application, client address, connected since.
+type Holder = (i32, String, String, String, String);

@@ -1,0 +1,183 @@
+//! SQLite's schema from two queries over the table-valued pragmas, plus each table's CREATE
+//! statement for what the pragmas do not keep (constraint names, CHECKs).
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteConnection;
+
+use super::create_statement;
+use crate::driver::Introspection;
+use crate::schema::model::{Column, ColumnType, Default, Index, Schema, Table};
+
+const COLUMNS: &str = "\
+SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
+  FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+ ORDER BY m.name, p.cid";
+
+const INDEXES: &str = "\
+SELECT m.tbl_name, m.name, il.\"unique\", ii.name \
+  FROM sqlite_master m JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name \
+  JOIN pragma_index_info(m.name) ii \
+ WHERE m.type = 'index' AND m.sql IS NOT NULL \
+ ORDER BY m.tbl_name, m.name, ii.seqno";
+
+/// A table being read: its columns so far, its CREATE statement, its key by position.
+struct Pending {
+    table: Table,
+    sql: String,
+    key: Vec<(i64, String)>,
+}
+
+pub async fn introspect(
+    connection: &mut SqliteConnection,
+    ignored: &[&str],
+) -> Result<Introspection, sqlx::Error> {
+    let mut queries = 0;
+    let mut tables: BTreeMap<String, Pending> = BTreeMap::new();
+    for row in fetch(connection, COLUMNS, &mut queries).await? {
+        let name: String = row.get(0);
+        if ignored.contains(&name.as_str()) {
+            continue;
+        }
+        let entry = tables.entry(name.clone()).or_insert_with(|| Pending {
+            table: Table::new(&name),
+            sql: row.get(1),
+            key: Vec::new(),
+        });
+        let (column_name, declared, not_null, default, pk): (
+            String,
+            String,
+            bool,
+            Option<String>,
+            i64,
+        ) = (row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
+        if pk > 0 {
+            entry.key.push((pk, column_name.clone()));
+        }
+        entry.table.columns.push(Column {
+            name: column_name,
+            ty: column_type(&declared),
+            nullable: !not_null && pk == 0,
+            default: default.as_deref().and_then(parse_default),
+            autoincrement: false,
+            comment: None,
+        });
+    }
+    let mut indexes: BTreeMap<(String, String), Index> = BTreeMap::new();
+    for row in fetch(connection, INDEXES, &mut queries).await? {
+        let (table, name, unique, column): (String, String, bool, String) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        indexes
+            .entry((table, name.clone()))
+            .or_insert_with(|| Index {
+                name,
+                columns: Vec::new(),
+                unique,
+            })
+            .columns
+            .push(column);
+    }
+    let mut schema = Schema::default();
+    for (
+        name,
+        Pending {
+            mut table,
+            sql,
+            key: mut pk,
+        },
+    ) in tables
+    {
+        pk.sort();
+        table.primary_key = pk.into_iter().map(|(_, c)| c).collect();
+        if let [only] = table.primary_key.as_slice()
+            && let Some(column) = table.columns.iter_mut().find(|c| &c.name == only)
+        {
+            // An INTEGER PRIMARY KEY is the rowid: the database numbers it.
+            column.autoincrement = column.ty == ColumnType::Integer;
+        }
+        let found = create_statement::constraints(&name, &sql);
+        for column in &mut table.columns {
+            if let Some(values) = found.enums.get(&column.name) {
+                column.ty = ColumnType::EnumValues(values.clone());
+            }
+        }
+        table.uniques = found.uniques;
+        table.checks = found.checks;
+        table.foreign_keys = found.foreign_keys;
+        table.indexes = indexes
+            .iter()
+            .filter(|((t, _), _)| *t == name)
+            .map(|(_, index)| index.clone())
+            .collect();
+        schema.tables.push(table);
+    }
+    schema.sort();
+    Ok(Introspection { schema, queries })
+}
+
+/// A declared type to a portable one; SQLite keeps declarations as written.
+pub fn column_type(declared: &str) -> ColumnType {
+    let upper = declared.trim().to_ascii_uppercase();
+    let numbers: Vec<u32> = upper
+        .split(['(', ')', ','])
+        .skip(1)
+        .filter_map(|p| p.trim().parse().ok())
+        .collect();
+    let base = upper.split('(').next().unwrap_or_default().trim();
+    match (base, numbers.as_slice()) {
+        ("INTEGER" | "INT", _) => ColumnType::Integer,
+        ("BIGINT", _) => ColumnType::BigInt,
+        ("SMALLINT", _) => ColumnType::SmallInt,
+        ("TEXT", _) => ColumnType::Text,
+        ("VARCHAR" | "CHARACTER VARYING", [n]) => ColumnType::Varchar(*n),
+        ("BOOLEAN", _) => ColumnType::Boolean,
+        ("NUMERIC" | "DECIMAL", [p, s]) => ColumnType::Numeric(*p, *s),
+        ("REAL", _) => ColumnType::Real,
+        ("DOUBLE" | "DOUBLE PRECISION" | "FLOAT", _) => ColumnType::Double,
+        ("TIMESTAMP" | "DATETIME", _) => ColumnType::Timestamp,
+        ("TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE", _) => ColumnType::TimestampTz,
+        ("DATE", _) => ColumnType::Date,
+        ("UUID", _) => ColumnType::Uuid,
+        ("JSON", _) => ColumnType::Json,
+        ("JSONB", _) => ColumnType::Jsonb,
+        ("BLOB" | "BYTEA" | "BYTES", _) => ColumnType::Bytes,
+        _ => ColumnType::Other(declared.trim().to_string()),
+    }
+}
+
+/// `dflt_value` as SQLite keeps it: the default's SQL text.
+pub fn parse_default(raw: &str) -> Option<Default> {
+    let text = raw.trim();
+    let upper = text.to_ascii_uppercase();
+    Some(match upper.as_str() {
+        "NULL" => return None,
+        "CURRENT_TIMESTAMP" => Default::Now,
+        "TRUE" => Default::Bool(true),
+        "FALSE" => Default::Bool(false),
+        _ => match text
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .parse::<i64>()
+        {
+            Ok(n) => Default::Int(n),
+            Err(_) => match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+                Some(inner) if !inner.replace("''", "").contains('\'') => {
+                    Default::Text(inner.replace("''", "'"))
+                }
+                _ => Default::Expr(text.to_string()),
+            },
+        },
+    })
+}
+
+/// Runs one catalogue query, counting the round trip.
+async fn fetch(
+    connection: &mut SqliteConnection,
+    sql: &'static str,
+    queries: &mut usize,
+) -> Result<Vec<sqlx::sqlite::SqliteRow>, sqlx::Error> {
+    *queries += 1;
+    sqlx::query(sql).fetch_all(connection).await
+}

@@ -1,0 +1,355 @@
+//! The engine's error: what went wrong, which revision, file or table, and what to do next.
+//! A variant per refusal, carrying its data. Messages name no program: a command they point at
+//! is written bare in backticks (`` `stamp REV` ``), and a command line prefixes its name.
+//! Must not import the runner or the drivers.
+
+mod step;
+
+use std::time::Duration;
+
+pub use step::{StepFailure, StepOutcome};
+
+use crate::Database;
+use crate::bookkeeping::Inconsistency;
+use crate::catalog::MigrationError;
+use crate::core::authoring::AuthorError;
+use crate::core::revision::{DowngradeError, TargetError};
+use crate::url::UrlError;
+
+/// Everything the engine can refuse or fail at.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database URL.
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    /// A target that does not parse or resolve.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// A downgrade target that is not applied.
+    #[error(transparent)]
+    Downgrade(#[from] DowngradeError),
+    /// A migration's statements could not be had.
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
+    /// A new revision refused before anything was written.
+    #[error(transparent)]
+    Author(#[from] AuthorError),
+    /// The server refused the connection (authentication, unknown database, ...).
+    #[error("cannot connect to {url}: {message}")]
+    Connect {
+        /// The URL, password masked.
+        url: String,
+        /// The server's or the driver's message.
+        message: String,
+    },
+    /// The server did not answer in time.
+    #[error("no answer from {url} within {} s; is the server running and reachable?", .timeout.as_secs())]
+    ConnectTimeout {
+        /// The URL, password masked.
+        url: String,
+        /// The time given.
+        timeout: Duration,
+    },
+    /// TLS could not be set up.
+    #[error(
+        "cannot set up TLS with {url}: {message}; check sslmode/ssl-mode and the certificate settings (sslrootcert, ssl-ca)"
+    )]
+    Tls {
+        /// The URL, password masked.
+        url: String,
+        /// Why.
+        message: String,
+    },
+    /// No server answered (refused, unreachable, starting up).
+    #[error("{url} is not answering: {message}")]
+    Unreachable {
+        /// The URL, password masked.
+        url: String,
+        /// Why.
+        message: String,
+    },
+    /// This build has no driver for the URL's database.
+    #[error(
+        "this build has no {0} driver: enable the `{feature}` feature of aurora-migrate",
+        feature = match .0 { Database::Postgres => "postgres", Database::Sqlite => "sqlite", Database::Mysql => "mysql" }
+    )]
+    DriverMissing(Database),
+    /// A MySQL URL that names no database.
+    #[error("the database URL names no database; add /name to it")]
+    NoDatabaseName,
+    /// Another runner held the lock longer than the lock timeout.
+    #[error(
+        "gave up after waiting {} for the migration lock on {table}, held by {holder}; \
+         wait for that runner to finish, or stop it, then try again",
+        humantime::format_duration(std::time::Duration::from_millis(.waited.as_millis() as u64 / 100 * 100))
+    )]
+    LockTimeout {
+        /// The version table (or the SQLite file) the lock guards.
+        table: String,
+        /// How long the runner waited.
+        waited: Duration,
+        /// Who holds it.
+        holder: String,
+    },
+    /// Another program kept a SQLite write transaction open longer than the lock timeout.
+    #[error(
+        "gave up after waiting {} for the write lock on {path}, held by {holder}, which has a write transaction open; \
+         let it finish, or stop it, then try again",
+        humantime::format_duration(std::time::Duration::from_millis(.waited.as_millis() as u64 / 100 * 100))
+    )]
+    DatabaseLocked {
+        /// The database file.
+        path: String,
+        /// How long the runner waited.
+        waited: Duration,
+        /// Who holds it.
+        holder: String,
+    },
+    /// A MySQL migration started and did not finish.
+    #[error("{}", dirty_message(.revision, .direction, .statement.as_deref(), .message.as_deref()))]
+    Dirty {
+        /// The migration.
+        revision: String,
+        /// `upgrade` or `downgrade`.
+        direction: String,
+        /// The statement that failed, if one did.
+        statement: Option<String>,
+        /// The database's message for it.
+        message: Option<String>,
+    },
+    /// SIGINT or SIGTERM (or the caller's interrupt) stopped the run.
+    #[error("{}", interrupted_message(*.signal, .revision.as_deref(), .done))]
+    Interrupted {
+        /// The signal number (2 for SIGINT, 15 for SIGTERM).
+        signal: u8,
+        /// The migration that was interrupted and rolled back, if one was running.
+        revision: Option<String>,
+        /// The migrations applied before it and kept.
+        done: Vec<String>,
+    },
+    /// A statement of the runner's own failed; `message` is the database's text alone (no
+    /// driver prefix, no server source position), `code` its SQLSTATE where it has one.
+    #[error("{context}: {message}")]
+    Database {
+        /// What the runner was doing.
+        context: String,
+        /// The database's message.
+        message: String,
+        /// The SQLSTATE or the driver's code.
+        code: Option<String>,
+    },
+    /// A migration's statement failed.
+    #[error("{0}")]
+    Step(Box<StepFailure>),
+    /// An applied migration's file changed since.
+    #[error(
+        "revision {revision} ({file}) changed after it was applied: recorded checksum {recorded}, embedded {embedded}; \
+         restore the file as it was applied, or, if the database already matches the new file, \
+         record the new checksum with `stamp {revision}`"
+    )]
+    ChecksumMismatch {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        file: String,
+        /// The checksum the log holds.
+        recorded: String,
+        /// The checksum of the file this build embeds.
+        embedded: String,
+    },
+    /// The version table does not describe one place in the graph.
+    #[error(
+        "{0}; record where the database really is with `stamp REV` (`stamp --purge REV` rewrites the table whole)"
+    )]
+    Inconsistent(Inconsistency),
+    /// The database is at a revision this build does not contain.
+    #[error(
+        "the database is at revision {0}, which this build does not contain (a newer build may have migrated it); \
+         run the build that knows it, or `stamp --purge TARGET` if the table is wrong"
+    )]
+    UnknownRevision(String),
+    /// Autogenerate compares the schema at the heads; the database is elsewhere.
+    #[error(
+        "the database is at {at}, not at the heads; autogenerate compares the models with the schema at head: \
+         run `upgrade heads` first, or pass --scratch-url to build that schema in a throwaway database"
+    )]
+    NotAtHeads {
+        /// Where the database is.
+        at: String,
+    },
+    /// A version table name that is not letters, digits and underscores.
+    #[error(
+        "invalid version table name `{0}`: use letters, digits and underscores, optionally `schema.table`"
+    )]
+    VersionTable(String),
+    /// A schema-qualified version table on SQLite.
+    #[error(
+        "invalid version table name `{name}`: SQLite has no schemas; use a plain table name (or main.TABLE)"
+    )]
+    VersionTableSchema {
+        /// The name given.
+        name: String,
+    },
+    /// A version table whose bookkeeping tables would pass the identifier limit.
+    #[error(
+        "the version table name `{name}` is too long: its table `{derived}` would have {length} characters, over the database's limit of {limit}; use a name of at most {longest_allowed} characters"
+    )]
+    VersionTableTooLong {
+        /// The name given.
+        name: String,
+        /// The longest derived table name.
+        derived: String,
+        /// Its length.
+        length: usize,
+        /// The database's limit.
+        limit: usize,
+        /// The longest name that fits.
+        longest_allowed: usize,
+    },
+    /// A downgrade the data-loss guard refused.
+    #[error("the downgrade would destroy data: {}; nothing was changed", .reasons.join("; "))]
+    DataLoss {
+        /// What the plan would destroy, statement by statement.
+        reasons: Vec<String>,
+    },
+    /// One transaction for the whole run on a database whose DDL commits as it runs.
+    #[error(
+        "--transaction all needs a database that rolls DDL back (PostgreSQL or SQLite); \
+         MySQL commits each DDL statement as it runs: run without --transaction all"
+    )]
+    WholeRunOnMysql,
+    /// One transaction for the whole run around a migration that runs outside any.
+    #[error(
+        "revision {revision} (migrations/{file}) declares `Transaction: none`, so it cannot run inside \
+         --transaction all; run without --transaction all"
+    )]
+    WholeRunWithoutTransaction {
+        /// The migration.
+        revision: String,
+        /// Its file name.
+        file: String,
+    },
+    /// No scratch database can be made on this database.
+    #[error(
+        "a scratch database is built on PostgreSQL or SQLite; pass a postgresql:// or sqlite:// URL (not {0})"
+    )]
+    ScratchUnsupported(Database),
+    /// The SQLite file could not be locked.
+    #[error("cannot lock {path}: {message}")]
+    FileLock {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// A new migration file could not be written.
+    #[error("cannot write {path}: {message}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The engine's result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn dirty_message(
+    revision: &str,
+    direction: &str,
+    statement: Option<&str>,
+    message: Option<&str>,
+) -> String {
+    let stopped = match (statement, message) {
+        (Some(statement), Some(message)) => format!("stopped at `{statement}` with: {message}"),
+        _ => "did not finish (the runner stopped during it)".to_string(),
+    };
+    format!(
+        "the database is dirty at revision {revision}: its {direction} {stopped}. MySQL commits DDL as it runs, so part of \
+         it may be applied. Either complete or undo it by hand and record the outcome with `stamp REV` \
+         (which clears the mark), or undo what it did and run it again from its first statement with \
+         `{direction} --force`"
+    )
+}
+
+fn interrupted_message(signal: u8, revision: Option<&str>, done: &[String]) -> String {
+    let name = match signal {
+        2 => "SIGINT",
+        15 => "SIGTERM",
+        _ => "an interrupt",
+    };
+    let what = match (revision, done) {
+        (Some(revision), _) => format!("{revision} was interrupted and rolled back"),
+        (None, []) => "stopped before any migration ran".to_string(),
+        (None, _) => "stopped between migrations".to_string(),
+    };
+    let kept = match done {
+        [] if revision.is_none() => "nothing was changed".to_string(),
+        [] => "nothing else was changed".to_string(),
+        done => format!("applied before it and kept: {}", done.join(", ")),
+    };
+    format!("{name}: {what}; {kept}; the lock is released, run the command again to continue")
+}
+
+impl Error {
+    /// A stable name for the kind of error, for machines.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Url(_) => "url",
+            Error::Target(_) | Error::Downgrade(_) => "target",
+            Error::Migration(_) => "migration",
+            Error::Author(_) => "authoring",
+            Error::Connect { .. } | Error::NoDatabaseName => "connect",
+            Error::Tls { .. } => "tls",
+            Error::ConnectTimeout { .. } => "connect_timeout",
+            Error::Unreachable { .. } => "unreachable",
+            Error::DriverMissing(_) => "driver_missing",
+            Error::LockTimeout { .. } | Error::DatabaseLocked { .. } => "lock_timeout",
+            Error::Dirty { .. } => "dirty",
+            Error::Interrupted { .. } => "interrupted",
+            Error::Database { .. } => "database",
+            Error::Step(_) => "migration_failed",
+            Error::ChecksumMismatch { .. } => "checksum_mismatch",
+            Error::UnknownRevision(_) => "unknown_revision",
+            Error::Inconsistent(_) => "inconsistent_version_table",
+            Error::NotAtHeads { .. } => "not_at_heads",
+            Error::VersionTable(_)
+            | Error::VersionTableSchema { .. }
+            | Error::VersionTableTooLong { .. } => "version_table",
+            Error::DataLoss { .. } => "confirmation_required",
+            Error::WholeRunOnMysql | Error::WholeRunWithoutTransaction { .. } => "transaction",
+            Error::ScratchUnsupported(_) => "scratch",
+            Error::FileLock { .. } => "file_lock",
+            Error::Write { .. } => "write",
+        }
+    }
+
+    /// Worth trying again while waiting for a database to start (`--wait`).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            Error::Unreachable { .. } | Error::ConnectTimeout { .. }
+        )
+    }
+
+    pub(crate) fn database(context: impl Into<String>, source: sqlx::Error) -> Error {
+        Error::Database {
+            context: context.into(),
+            message: database_message(&source),
+            code: source
+                .as_database_error()
+                .and_then(|e| e.code())
+                .map(|code| code.into_owned()),
+        }
+    }
+}
+
+/// The database's message for a failed statement, without sqlx's prefixes.
+pub(crate) fn database_message(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,75 @@
+//! A migration that failed mid-way: which statement, what the database said, and what became
+//! of the statements and migrations before it. Must not import the runner.
+
+/// A migration whose statement failed: everything before it stays applied.
+#[derive(Debug)]
+pub struct StepFailure {
+    /// The migration.
+    pub revision: String,
+    /// `upgrade` or `downgrade`.
+    pub direction: &'static str,
+    /// Its file, as `migrations/<name>`.
+    pub file: String,
+    /// The failing statement's line in the file (where the server placed the fault, if it did).
+    pub line: usize,
+    /// The statement's first line.
+    pub statement: String,
+    /// The database's message.
+    pub message: String,
+    /// What became of the statements before the failing one.
+    pub outcome: StepOutcome,
+    /// Revisions this run applied (or reverted) before the failure: kept, or with
+    /// [`StepOutcome::RunRolledBack`] undone with it.
+    pub done_before: Vec<String>,
+}
+
+/// What a failed step left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Its transaction rolled back (PostgreSQL, SQLite).
+    RolledBack,
+    /// `Transaction: none`: the statements before the failure stay.
+    Kept,
+    /// MySQL: the statements before the failure stay, and a dirty mark records it.
+    MarkedDirty,
+    /// `--transaction all`: the whole run rolled back, with the migrations before this one.
+    RunRolledBack,
+}
+
+impl std::fmt::Display for StepFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of {} failed at {}:{}: {}\n  statement: {}\n  ",
+            self.direction, self.revision, self.file, self.line, self.message, self.statement
+        )?;
+        match self.outcome {
+            StepOutcome::RolledBack => write!(f, "the migration was rolled back; ")?,
+            StepOutcome::RunRolledBack => {}
+            StepOutcome::Kept => write!(
+                f,
+                "the migration runs outside a transaction, so the statements before this one stay applied: \
+                 finish or undo them by hand, then record the revision with `stamp`; "
+            )?,
+            StepOutcome::MarkedDirty => write!(
+                f,
+                "MySQL cannot roll DDL back: the statements before this one stay applied and the database is \
+                 marked dirty at {}; `check` says how to resolve it; ",
+                self.revision
+            )?,
+        }
+        match (self.outcome, self.done_before.as_slice()) {
+            (StepOutcome::RunRolledBack, []) => write!(
+                f,
+                "the run's single transaction (--transaction all) was rolled back: nothing was changed"
+            ),
+            (StepOutcome::RunRolledBack, undone) => write!(
+                f,
+                "the run's single transaction (--transaction all) was rolled back, undoing {} too: nothing was changed",
+                undone.join(", ")
+            ),
+            (_, []) => write!(f, "nothing else was changed"),
+            (_, done) => write!(f, "done before it and kept: {}", done.join(", ")),
+        }
+    }
+}

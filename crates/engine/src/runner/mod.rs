@@ -1,0 +1,225 @@
+//! The runner: connect once, lock once, read the bookkeeping once, verify checksums, plan with
+//! the revision graph, and apply each step with its bookkeeping in one transaction; and the
+//! operations beside it (stamp, standing, the data-loss guard). Takes a URL, or the service's
+//! own pool. Must not import autogenerate or the schema model.
+
+mod apply;
+mod guard;
+mod migrate;
+mod reset;
+pub mod scratch;
+mod session;
+mod stamp;
+pub mod standing;
+pub mod state;
+
+use std::time::Duration;
+
+pub use crate::driver::Pool;
+pub use reset::ResetPreview;
+pub use state::Status;
+
+use crate::bookkeeping::Tables;
+use crate::catalog::Catalog;
+use crate::error::Result;
+use crate::interrupt::Interrupt;
+use crate::url::DatabaseUrl;
+use crate::{Database, Direction};
+
+/// How to reach and keep the bookkeeping, and how to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The version table (`alembic_version`, or `schema.table`).
+    pub version_table: String,
+    /// How long a connection may take.
+    pub connect_timeout: Duration,
+    /// Keep retrying the first connection this long while the server does not answer.
+    pub wait: Option<Duration>,
+    /// Give up waiting for another runner's lock after this long.
+    pub lock_timeout: Option<Duration>,
+    /// Raised to stop: the migration in progress rolls back and the lock is released.
+    pub interrupt: Option<Interrupt>,
+    /// Clear a dirty mark (MySQL) and run that migration again from its first statement.
+    pub force: bool,
+    /// How the migrations of a run share transactions.
+    pub transaction: Transaction,
+    /// Refuse a downgrade whose plan reverts every applied revision, or drops a table or a
+    /// column of a table that holds rows (see [`crate::sql::effects`] for what is seen).
+    pub refuse_data_loss: bool,
+}
+
+/// How the migrations of one run share transactions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Transaction {
+    /// Each migration commits with its bookkeeping; a failure keeps the ones before it.
+    #[default]
+    PerMigration,
+    /// The whole run commits at once or not at all (PostgreSQL and SQLite, whose DDL rolls
+    /// back): Alembic's `transaction_per_migration = False`.
+    All,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            version_table: "alembic_version".into(),
+            connect_timeout: Duration::from_secs(10),
+            wait: None,
+            lock_timeout: None,
+            interrupt: None,
+            force: false,
+            transaction: Transaction::PerMigration,
+            refuse_data_loss: false,
+        }
+    }
+}
+
+/// What a run reports as it goes: a step about to start, and a step done.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// A migration is about to run.
+    Started {
+        /// Its id.
+        revision: &'a str,
+        /// Its message.
+        message: &'a str,
+        /// Up or down.
+        direction: Direction,
+    },
+    /// A migration ran, with its bookkeeping.
+    Finished(&'a StepReport),
+}
+
+/// One migration run (or reverted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepReport {
+    /// Its id.
+    pub revision: String,
+    /// Its message.
+    pub message: String,
+    /// Up or down.
+    pub direction: Direction,
+    /// How long it took, bookkeeping included.
+    pub elapsed: Duration,
+}
+
+/// What a run did, and where it left the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// The steps, in the order they ran.
+    pub steps: Vec<StepReport>,
+    /// The version table's rows afterwards: one per current head.
+    pub current: Vec<String>,
+}
+
+/// Where the runner's database is: a URL it connects to, or the service's own pool.
+#[derive(Debug, Clone)]
+enum Source {
+    Url(DatabaseUrl),
+    Pool(Pool),
+}
+
+/// Applies a catalogue's migrations to one database.
+pub struct Runner<'c> {
+    catalog: &'c Catalog,
+    source: Source,
+    tables: Tables,
+    options: Options,
+}
+
+impl<'c> Runner<'c> {
+    /// A runner that connects to `url`.
+    pub fn new(catalog: &'c Catalog, url: DatabaseUrl, options: Options) -> Result<Runner<'c>> {
+        Runner::over(catalog, Source::Url(url), options)
+    }
+
+    /// A runner that takes its connection from the service's pool (a `PgPool`, `SqlitePool`
+    /// or `MySqlPool`, or a reference to one), under the same lock as every other runner.
+    pub fn with_pool(
+        catalog: &'c Catalog,
+        pool: impl Into<Pool>,
+        options: Options,
+    ) -> Result<Runner<'c>> {
+        Runner::over(catalog, Source::Pool(pool.into()), options)
+    }
+
+    fn over(catalog: &'c Catalog, source: Source, options: Options) -> Result<Runner<'c>> {
+        let tables = Tables::new(&options.version_table)?;
+        let kind = match &source {
+            Source::Url(url) => url.kind(),
+            Source::Pool(pool) => pool.kind(),
+        };
+        tables.check_for(kind)?;
+        Ok(Runner {
+            catalog,
+            source,
+            tables,
+            options,
+        })
+    }
+
+    /// The migrations it runs.
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog
+    }
+
+    /// The URL it connects to; `None` for a pool.
+    pub fn url(&self) -> Option<&DatabaseUrl> {
+        match &self.source {
+            Source::Url(url) => Some(url),
+            Source::Pool(_) => None,
+        }
+    }
+
+    /// The database family.
+    pub fn kind(&self) -> Database {
+        match &self.source {
+            Source::Url(url) => url.kind(),
+            Source::Pool(pool) => pool.kind(),
+        }
+    }
+
+    /// The database, as it may be printed: its URL with the password masked, or the pool.
+    pub fn describe(&self) -> String {
+        match &self.source {
+            Source::Url(url) => url.to_string(),
+            Source::Pool(pool) => format!("the service's {} pool", pool.kind()),
+        }
+    }
+
+    /// The bookkeeping tables this runner reads and writes.
+    pub fn tables(&self) -> &Tables {
+        &self.tables
+    }
+
+    /// Reads what is applied without changing anything (a missing SQLite file reads as empty).
+    pub async fn status(&self) -> Result<Status> {
+        if let Source::Url(url) = &self.source
+            && url.sqlite_path().is_some_and(|p| !p.exists())
+        {
+            return Ok(Status::read(self.catalog, Default::default()));
+        }
+        let mut connection = self.open_for_reading().await?;
+        let stored = connection.read(&self.tables).await;
+        connection.close().await;
+        Ok(Status::read(self.catalog, stored?))
+    }
+}
+
+impl Catalog {
+    /// Applies what `target` needs through the service's own pool, with default options:
+    /// what a service runs at start. Returns what ran.
+    pub async fn upgrade(&self, pool: impl Into<Pool>, target: &crate::Target) -> Result<Run> {
+        Runner::with_pool(self, pool, Options::default())?
+            .upgrade(target, &mut |_| {})
+            .await
+    }
+
+    /// Where the database behind the pool stands against these migrations, for a readiness
+    /// probe; changes nothing.
+    pub async fn standing(&self, pool: impl Into<Pool>) -> Result<standing::Standing> {
+        Runner::with_pool(self, pool, Options::default())?
+            .standing()
+            .await
+    }
+}

@@ -1,0 +1,70 @@
+//! A throwaway database: created on the given server (or as a temporary SQLite file), used,
+//! then dropped, so the developer's own database is never touched. Must not import
+//! autogenerate.
+
+use crate::Database;
+use crate::error::{Error, Result};
+use crate::url::DatabaseUrl;
+
+/// A database this process created and must drop.
+pub struct Scratch {
+    server: DatabaseUrl,
+    name: String,
+    url: DatabaseUrl,
+}
+
+impl Scratch {
+    /// Creates a uniquely named database next to `server`'s.
+    pub async fn create(server: &DatabaseUrl) -> Result<Scratch> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let name = format!("aurora_scratch_{}_{nanos}", std::process::id());
+        let url = match server.kind() {
+            #[cfg(feature = "postgres")]
+            Database::Postgres => {
+                crate::driver::postgres::create_database(server, &name).await?;
+                server.with_database(&name)
+            }
+            Database::Sqlite => {
+                DatabaseUrl::sqlite_file(&std::env::temp_dir().join(format!("{name}.db")))
+            }
+            other => return Err(Error::ScratchUnsupported(other)),
+        };
+        Ok(Scratch {
+            server: server.clone(),
+            name,
+            url,
+        })
+    }
+
+    /// The database's name on its server (for SQLite, the file's stem).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the scratch database is.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// Drops the database (removes the SQLite file).
+    pub async fn drop(self) -> Result<()> {
+        match self.server.kind() {
+            #[cfg(feature = "postgres")]
+            Database::Postgres => {
+                crate::driver::postgres::drop_database(&self.server, &self.name).await
+            }
+            Database::Sqlite => {
+                if let Some(path) = self.url.sqlite_path() {
+                    for suffix in ["", "-journal", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! `stamp`: write the version table as if a target had been reached, running no migration,
+//! and record the embedded checksum of every revision it leaves applied. Must not import
+//! autogenerate.
+
+use super::Runner;
+use crate::Database;
+use crate::bookkeeping::stamp_statements;
+use crate::core::revision::target::{self, Target};
+use crate::core::revision::{Applied, plan};
+use crate::error::Result;
+
+impl Runner<'_> {
+    /// Stamps `target` (onto an emptied table with `purge`, which also forgets revisions this
+    /// build does not know) and returns the version table's rows.
+    pub async fn stamp(&self, target: &Target, purge: bool) -> Result<Vec<String>> {
+        let (mut connection, status) = self.begin().await?;
+        let result = async {
+            if !purge {
+                status.refuse_unknown()?;
+            }
+            let graph = self.catalog.graph();
+            let start = match purge {
+                true => Applied::default(),
+                false => status.applied.clone(),
+            };
+            let destination = target::resolve(graph, target, &status.current)?;
+            let applied = plan::stamp(graph, &start, &destination);
+            let kind = connection.kind();
+            let mut statements = self.tables.create(kind);
+            statements.extend(stamp_statements(self.catalog, &self.tables, &applied));
+            if kind == Database::Mysql {
+                // Stamping records where the database really is: no migration is in progress.
+                statements.push(format!("DELETE FROM {}", self.tables.dirty_sql()));
+            }
+            connection.run_in_transaction(&statements).await?;
+            Ok(applied
+                .rows(graph)
+                .iter()
+                .map(|&r| graph.node(r).id.clone())
+                .collect())
+        }
+        .await;
+        self.finish(connection, result).await
+    }
+}

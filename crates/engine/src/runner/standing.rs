@@ -1,0 +1,108 @@
+//! Where a database stands against the catalogue, as data a readiness probe can serve:
+//! behind (revisions pending), at the heads, ahead (revisions this build does not know),
+//! dirty, changed checksums, or a version table the graph cannot explain. Reads, never writes;
+//! must not import the command line.
+
+use super::Runner;
+use super::state::Status;
+use crate::bookkeeping::{DirtyMark, Inconsistency};
+use crate::catalog::Catalog;
+use crate::error::Result;
+
+/// The database's position, judged once from one read of the bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    /// Applied revisions, parents first (graph indices).
+    pub applied: Vec<usize>,
+    /// Revisions of the catalogue not applied, parents first.
+    pub pending: Vec<usize>,
+    /// The version table's rows the catalogue knows.
+    pub current: Vec<usize>,
+    /// Rows the catalogue does not know: a newer build migrated the database.
+    pub unknown: Vec<String>,
+    /// Applied revisions whose file changed since, with the recorded checksum.
+    pub changed: Vec<(usize, String)>,
+    /// Applied revisions with no recorded checksum (another tool applied them).
+    pub unrecorded: Vec<usize>,
+    /// Migrations that started and did not finish (MySQL).
+    pub dirty: Vec<DirtyMark>,
+    /// Ways the version table disagrees with the graph.
+    pub inconsistencies: Vec<Inconsistency>,
+}
+
+/// The one-word summary of a [`Standing`], worst first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// The version table does not describe one place in the graph.
+    Inconsistent,
+    /// A migration did not finish (MySQL).
+    Dirty,
+    /// An applied migration's file changed.
+    Changed,
+    /// Both ahead and behind: a newer build ran, and this one has revisions it lacks.
+    Diverged,
+    /// The database holds revisions this build does not know.
+    Ahead,
+    /// Revisions are pending.
+    Behind,
+    /// Every revision applied, nothing unknown: ready.
+    AtHeads,
+}
+
+impl State {
+    /// A stable name, for JSON and scripts.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Inconsistent => "inconsistent",
+            State::Dirty => "dirty",
+            State::Changed => "changed",
+            State::Diverged => "diverged",
+            State::Ahead => "ahead",
+            State::Behind => "behind",
+            State::AtHeads => "at_heads",
+        }
+    }
+}
+
+impl Standing {
+    /// Judges `status` against the catalogue.
+    pub fn of(catalog: &Catalog, status: &Status) -> Standing {
+        let graph = catalog.graph();
+        Standing {
+            applied: graph.ordered(status.applied.set.iter().copied()),
+            pending: graph.ordered((0..graph.len()).filter(|i| !status.applied.set.contains(i))),
+            current: status.current.clone(),
+            unknown: status.unknown.clone(),
+            changed: status.mismatches(catalog),
+            unrecorded: status.unrecorded(catalog),
+            dirty: status.dirty.clone(),
+            inconsistencies: status.inconsistencies.clone(),
+        }
+    }
+
+    /// The worst of what it found.
+    pub fn state(&self) -> State {
+        match () {
+            _ if !self.inconsistencies.is_empty() => State::Inconsistent,
+            _ if !self.dirty.is_empty() => State::Dirty,
+            _ if !self.changed.is_empty() => State::Changed,
+            _ if !self.unknown.is_empty() && !self.pending.is_empty() => State::Diverged,
+            _ if !self.unknown.is_empty() => State::Ahead,
+            _ if !self.pending.is_empty() => State::Behind,
+            _ => State::AtHeads,
+        }
+    }
+
+    /// At the heads, with nothing to repair: what a readiness probe waits for.
+    pub fn is_ready(&self) -> bool {
+        self.state() == State::AtHeads
+    }
+}
+
+impl Runner<'_> {
+    /// Where the database stands, changing nothing (a missing SQLite file stands at base).
+    pub async fn standing(&self) -> Result<Standing> {
+        let status = self.status().await?;
+        Ok(Standing::of(self.catalog, &status))
+    }
+}

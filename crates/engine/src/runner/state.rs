@@ -1,0 +1,145 @@
+//! What the bookkeeping says, checked against the catalogue: current heads, applied set,
+//! unknown revisions, checksum mismatches, and a version table the graph cannot explain.
+//! Judges data only: must not import the drivers.
+
+use std::collections::HashMap;
+
+use crate::bookkeeping::{DirtyMark, Inconsistency, LogEntry, Stored};
+use crate::catalog::Catalog;
+use crate::core::revision::Applied;
+use crate::error::{Error, Result};
+
+/// The database's migration state, read once per run.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// The version table's rows that the catalogue knows, as graph indices.
+    pub current: Vec<usize>,
+    /// Rows the catalogue does not know (a newer build ran, or the table is corrupt).
+    pub unknown: Vec<String>,
+    /// The revisions the rows imply: them and their ancestors.
+    pub applied: Applied,
+    /// The log's entries, by revision.
+    pub log: HashMap<String, LogEntry>,
+    /// Every bookkeeping table exists.
+    pub tables_exist: bool,
+    /// Migrations that started and never finished (MySQL).
+    pub dirty: Vec<DirtyMark>,
+    /// Ways the version table disagrees with the graph: a row twice, a revision beside its
+    /// own descendant, a log of revisions next to an empty version table.
+    pub inconsistencies: Vec<Inconsistency>,
+}
+
+impl Status {
+    /// Judges what the bookkeeping tables hold against the catalogue.
+    pub fn read(catalog: &Catalog, stored: Stored) -> Status {
+        let graph = catalog.graph();
+        let mut current = Vec::new();
+        let mut unknown = Vec::new();
+        for row in &stored.rows {
+            match graph.index_of(row) {
+                Some(index) => current.push(index),
+                None => unknown.push(row.clone()),
+            }
+        }
+        let mut inconsistencies = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for row in &stored.rows {
+            if !seen.insert(row.as_str()) {
+                inconsistencies.push(Inconsistency::Duplicate(row.clone()));
+            }
+        }
+        let current = graph.ordered(current);
+        for &row in &current {
+            // Along parent links only: a dependency on another branch is a row of its own.
+            let lineage = graph.with_children([row]);
+            if let Some(&descendant) = current.iter().find(|&&r| r != row && lineage.contains(&r)) {
+                inconsistencies.push(Inconsistency::Stacked {
+                    ancestor: graph.node(row).id.clone(),
+                    descendant: graph.node(descendant).id.clone(),
+                });
+            }
+        }
+        if stored.rows.is_empty() && !stored.log.is_empty() {
+            let mut logged: Vec<String> = stored.log.iter().map(|e| e.revision.clone()).collect();
+            logged.sort();
+            inconsistencies.push(Inconsistency::LogWithoutVersion(logged));
+        }
+        let applied = Applied::from_rows(graph, &current);
+        let log = stored
+            .log
+            .into_iter()
+            .map(|e| (e.revision.clone(), e))
+            .collect();
+        Status {
+            inconsistencies,
+            current,
+            unknown,
+            applied,
+            log,
+            tables_exist: stored.tables_exist,
+            dirty: stored.dirty,
+        }
+    }
+
+    /// Refuses a database at a revision this catalogue does not know.
+    pub fn refuse_unknown(&self) -> Result<()> {
+        match self.unknown.first() {
+            Some(revision) => Err(Error::UnknownRevision(revision.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses unknown revisions and applied revisions whose file changed since.
+    pub fn verify(&self, catalog: &Catalog) -> Result<()> {
+        self.refuse_unknown()?;
+        if let Some(mark) = self.dirty.first() {
+            return Err(Error::Dirty {
+                revision: mark.revision.clone(),
+                direction: mark.direction.clone(),
+                statement: mark.failed_statement.clone(),
+                message: mark.message.clone(),
+            });
+        }
+        if let Some(inconsistency) = self.inconsistencies.first() {
+            return Err(Error::Inconsistent(inconsistency.clone()));
+        }
+        match self.mismatches(catalog).into_iter().next() {
+            Some((index, recorded)) => {
+                let migration = catalog.migration(index);
+                Err(Error::ChecksumMismatch {
+                    revision: migration.id.to_string(),
+                    file: format!("migrations/{}", migration.file_name),
+                    recorded,
+                    embedded: migration.checksum.to_string(),
+                })
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Applied revisions the log has no checksum for (applied by another tool, or the log was
+    /// dropped): nothing can tell whether their files changed.
+    pub fn unrecorded(&self, catalog: &Catalog) -> Vec<usize> {
+        catalog.graph().ordered(
+            self.applied
+                .set
+                .iter()
+                .copied()
+                .filter(|&index| !self.log.contains_key(catalog.migration(index).id.as_ref())),
+        )
+    }
+
+    /// Applied revisions whose recorded checksum differs from the embedded file, with the
+    /// recorded value. Revisions applied by another tool have no record and are not judged.
+    pub fn mismatches(&self, catalog: &Catalog) -> Vec<(usize, String)> {
+        self.applied
+            .set
+            .iter()
+            .filter_map(|&index| {
+                let migration = catalog.migration(index);
+                let entry = self.log.get(migration.id.as_ref())?;
+                (entry.checksum != migration.checksum).then(|| (index, entry.checksum.clone()))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,129 @@
+//! The pieces of SQL every database's renderer shares: a CREATE TABLE's constraint lines, an
+//! index, a default, a column's head, the types spelled alike. Pure text: must not import a
+//! driver or autogenerate.
+
+use super::model::{Column, ColumnType, Default, ForeignKey, Index, Table};
+use crate::Database;
+use crate::sql::{literal, quote, quoted_list};
+
+/// `expression` in parentheses, unless one pair already encloses all of it.
+pub fn parenthesised(expression: &str) -> String {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let enclosed = expression.starts_with('(')
+        && expression.char_indices().all(|(at, c)| {
+            match c {
+                '\'' => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted => {
+                    depth = depth.saturating_sub(1);
+                    // The first parenthesis closes before the end: it does not enclose all.
+                    if depth == 0 && at + 1 < expression.len() {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+    if enclosed {
+        expression.to_string()
+    } else {
+        format!("({expression})")
+    }
+}
+
+/// `CREATE TABLE name (...)` from the dialect's column and key lines, followed by the table's
+/// unique, check and foreign-key constraints, which every dialect spells alike.
+pub fn create_table_sql(name: &str, mut lines: Vec<String>, table: &Table) -> String {
+    for unique in &table.uniques {
+        lines.push(format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            quote(&unique.name),
+            quoted_list(&unique.columns)
+        ));
+    }
+    for check in &table.checks {
+        lines.push(format!(
+            "CONSTRAINT {} CHECK {}",
+            quote(&check.name),
+            parenthesised(&check.expression)
+        ));
+    }
+    lines.extend(table.foreign_keys.iter().map(foreign_key));
+    format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        quote(name),
+        lines.join(",\n    ")
+    )
+}
+
+/// A table constraint for a foreign key, spelled alike by every dialect.
+pub fn foreign_key(key: &ForeignKey) -> String {
+    format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        quote(&key.name),
+        quoted_list(&key.columns),
+        quote(&key.ref_table),
+        quoted_list(&key.ref_columns),
+        key.on_delete.sql(),
+        key.on_update.sql()
+    )
+}
+
+/// `CREATE [UNIQUE] INDEX`, spelled alike by PostgreSQL and SQLite.
+pub fn create_index(table: &str, index: &Index) -> String {
+    format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        quote(&index.name),
+        quote(table),
+        quoted_list(&index.columns)
+    )
+}
+
+/// A default as `kind` spells it.
+pub fn default_sql(default: &Default, kind: Database) -> String {
+    match (default, kind) {
+        (Default::Bool(b), Database::Postgres) => b.to_string(),
+        (Default::Bool(b), Database::Sqlite | Database::Mysql) => i32::from(*b).to_string(),
+        (Default::Int(n), _) => n.to_string(),
+        (Default::Text(text), _) => literal(text),
+        (Default::Now, Database::Postgres) => "now()".into(),
+        (Default::Now, Database::Sqlite | Database::Mysql) => "CURRENT_TIMESTAMP".into(),
+        (Default::Expr(expr), Database::Postgres) => expr.clone(),
+        (Default::Expr(expr), Database::Sqlite | Database::Mysql) => parenthesised(expr),
+    }
+}
+
+/// `"name" TYPE [NOT NULL] [DEFAULT x]`, the part of a column definition both dialects share.
+pub fn column_head(column: &Column, type_sql: &str, kind: Database) -> String {
+    let mut sql = format!("{} {type_sql}", quote(&column.name));
+    if !column.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(default) = &column.default {
+        sql.push_str(&format!(" DEFAULT {}", default_sql(default, kind)));
+    }
+    sql
+}
+
+/// Types both dialects spell alike.
+pub fn common_type(ty: &ColumnType) -> Option<String> {
+    Some(match ty {
+        ColumnType::SmallInt => "SMALLINT".into(),
+        ColumnType::Integer => "INTEGER".into(),
+        ColumnType::BigInt => "BIGINT".into(),
+        ColumnType::Text => "TEXT".into(),
+        ColumnType::Varchar(n) => format!("VARCHAR({n})"),
+        ColumnType::Boolean => "BOOLEAN".into(),
+        ColumnType::Numeric(p, s) => format!("NUMERIC({p}, {s})"),
+        ColumnType::Real => "REAL".into(),
+        ColumnType::Timestamp => "TIMESTAMP".into(),
+        ColumnType::Date => "DATE".into(),
+        ColumnType::Uuid => "UUID".into(),
+        ColumnType::Json => "JSON".into(),
+        ColumnType::Other(text) => text.clone(),
+        _ => return None,
+    })
+}

@@ -1,0 +1,37 @@
+//! SQL text: quoting identifiers and literals (the one copy every module uses), and reading
+//! what a statement removes. Pure text work: must not import the drivers or the runner.
+
+pub mod effects;
+
+/// A double-quoted identifier, as PostgreSQL, SQLite and MySQL in ANSI_QUOTES read it.
+pub fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+/// A possibly schema-qualified name, each part quoted.
+pub fn quote_path(name: &str) -> String {
+    name.split('.').map(quote).collect::<Vec<_>>().join(".")
+}
+
+/// Names quoted and comma-separated.
+pub fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| quote(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A single-quoted string literal.
+pub fn literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// Literals quoted and comma-separated.
+pub fn literals(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| literal(v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,182 @@
+use super::*;
+
+const SECRET: &str = "Zq7secretXy";
+
+#[test]
+fn accepts_sqlalchemy_urls_and_masks_the_password() {
+    let url =
+        DatabaseUrl::parse("postgresql+asyncpg://aurora:aurora_dev@localhost:5432/aurora").unwrap();
+    assert_eq!(url.kind(), Database::Postgres);
+    assert_eq!(
+        url.to_string(),
+        "postgres://aurora:***@localhost:5432/aurora"
+    );
+    assert!(!format!("{url:?}").contains("aurora_dev"));
+}
+
+#[test]
+fn masks_password_parameters() {
+    let url = DatabaseUrl::parse("postgres://h/db?user=a&password=s3cret&x=1").unwrap();
+    assert_eq!(url.to_string(), "postgres://h/db?user=a&password=***&x=1");
+}
+
+#[test]
+fn no_shape_of_url_lets_its_password_through() {
+    let cases = [
+        format!("postgresql//user:{SECRET}@host/db"),
+        format!("postgresql:/user:{SECRET}@host/db"),
+        format!("postgresql:user:{SECRET}@host/db"),
+        format!("postgres://user:{SECRET}@@host/db"),
+        format!("postgres://user:p@{SECRET}@host/db"),
+        format!("postgres://user:{SECRET}/x@host/db"),
+        format!("postgres://user:{SECRET}#x@host/db"),
+        format!("postgres://user:{SECRET}?x@host/db"),
+        format!("postgres://user:{SECRET}@host:99999/db"),
+        format!("postgres://user:{SECRET}@[::1/db"),
+        format!("mysql://root:{SECRET}@host:port/db"),
+        format!("mysql://root:{SECRET}@/db"),
+        format!("mysql:root:{SECRET}@host/db"),
+        format!("oracle://root:{SECRET}@host/db"),
+        SECRET.to_string(),
+        format!("user:{SECRET}@host/db"),
+        format!("{SECRET}://host/db"),
+        format!("{SECRET}:x@host/db"),
+        format!("postgres://u@h/db?password={SECRET}&sslmode=disable"),
+        format!("postgres://u:%5A{}@h/db", &SECRET[1..]),
+    ];
+    for case in &cases {
+        let shown = match DatabaseUrl::parse(case) {
+            Ok(url) => format!("{url} {url:?}"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            !shown.contains(SECRET) && !shown.contains(&SECRET[1..]),
+            "{case} -> {shown}"
+        );
+    }
+}
+
+#[test]
+fn an_unencoded_at_sign_in_a_password_is_masked_whole() {
+    let url = DatabaseUrl::parse("postgres://user:p@ss@host/db").unwrap();
+    assert_eq!(url.to_string(), "postgres://user:***@host/db");
+    // The driver still receives the whole password.
+    assert_eq!(
+        ::url::Url::parse(url.driver_url()).unwrap().password(),
+        Some("p%40ss")
+    );
+}
+
+#[test]
+fn driver_messages_are_scrubbed_of_the_password() {
+    let url = DatabaseUrl::parse(&format!("mysql://root:{SECRET}@h/db")).unwrap();
+    assert_eq!(
+        url.scrub(&format!("refused mysql://root:{SECRET}@h/db")),
+        "refused mysql://root:***@h/db"
+    );
+}
+
+#[test]
+fn passwords_are_found_in_text_of_any_shape() {
+    for (text, password) in [
+        ("postgresql//user:hunter22@host/db", "hunter22"),
+        ("postgres://user:a/b@c@host/db", "a/b@c"),
+        ("DATABASE_URL=mysql://root:pa:ss@h/db", "pa:ss"),
+        ("DB_PASSWORD=hunter22", "hunter22"),
+        ("x?sslmode=require&password=hunter22&a=b", "hunter22"),
+    ] {
+        assert!(
+            passwords_in(text).iter().any(|p| p == password),
+            "{text}: {:?}",
+            passwords_in(text)
+        );
+    }
+    assert!(passwords_in("nothing here: at all").is_empty());
+}
+
+#[test]
+fn sqlite_paths() {
+    let relative = DatabaseUrl::parse("sqlite://aurora.db").unwrap();
+    assert_eq!(relative.sqlite_path(), Some(&PathBuf::from("aurora.db")));
+    let absolute = DatabaseUrl::parse("sqlite:///tmp/x.db?mode=rwc").unwrap();
+    assert_eq!(absolute.sqlite_path(), Some(&PathBuf::from("/tmp/x.db")));
+    let short = DatabaseUrl::parse("sqlite:x.db").unwrap();
+    assert_eq!(short.sqlite_path(), Some(&PathBuf::from("x.db")));
+    for memory in ["sqlite::memory:", "sqlite://:memory:"] {
+        assert_eq!(DatabaseUrl::parse(memory).unwrap().sqlite_path(), None);
+    }
+}
+
+#[test]
+fn an_empty_sqlite_path_is_refused_not_taken_for_memory() {
+    for empty in ["sqlite://", "sqlite:", "sqlite://?mode=rwc", "sqlite:?x=1"] {
+        assert_eq!(
+            DatabaseUrl::parse(empty),
+            Err(UrlError::EmptySqlitePath),
+            "{empty}"
+        );
+    }
+    assert_eq!(
+        DatabaseUrl::parse("sqlite:///var/lib/"),
+        Err(UrlError::SqliteDirectory)
+    );
+}
+
+#[test]
+fn ipv6_hosts_lose_their_brackets_for_the_driver() {
+    let url = DatabaseUrl::parse("postgresql://postgres@[::1]:5432/db").unwrap();
+    assert_eq!(url.bare_ipv6_host(), Some("::1"));
+    assert_eq!(url.to_string(), "postgres://postgres@[::1]:5432/db");
+    let v4 = DatabaseUrl::parse("postgresql://postgres@127.0.0.1/db").unwrap();
+    assert_eq!(v4.bare_ipv6_host(), None);
+}
+
+#[test]
+fn a_url_without_a_user_means_the_operating_system_user() {
+    assert!(
+        DatabaseUrl::parse("postgresql:///db?host=/run/postgresql")
+            .unwrap()
+            .names_no_user()
+    );
+    assert!(
+        !DatabaseUrl::parse("postgresql:///db?user=app")
+            .unwrap()
+            .names_no_user()
+    );
+    assert!(
+        !DatabaseUrl::parse("postgresql://app@h/db")
+            .unwrap()
+            .names_no_user()
+    );
+}
+
+#[test]
+fn another_database_on_the_same_server() {
+    let url = DatabaseUrl::parse("postgresql://u:p@h:5432/app?sslmode=disable").unwrap();
+    assert_eq!(
+        url.with_database("scratch").driver_url(),
+        "postgres://u:p@h:5432/scratch?sslmode=disable"
+    );
+    assert_eq!(
+        url.with_database("scratch").to_string(),
+        "postgres://u:***@h:5432/scratch?sslmode=disable"
+    );
+    let bare = DatabaseUrl::parse("postgres://h").unwrap();
+    assert_eq!(bare.with_database("x").driver_url(), "postgres://h/x");
+}
+
+#[test]
+fn rejects_what_it_cannot_serve() {
+    assert_eq!(DatabaseUrl::parse("  "), Err(UrlError::Empty));
+    assert!(matches!(
+        DatabaseUrl::parse("oracle://x"),
+        Err(UrlError::Unsupported(_))
+    ));
+    assert_eq!(DatabaseUrl::parse("aurora.db"), Err(UrlError::NoScheme));
+    assert_eq!(
+        DatabaseUrl::parse("postgresql:host/db"),
+        Err(UrlError::NoAuthority {
+            scheme: "postgresql"
+        })
+    );
+}

@@ -1,0 +1,3 @@
+fn main() {
+    aurora_migrate_build::embed("migrations");
+}
