@@ -1,14 +1,13 @@
 //! The clap types: every command, flag and help text. Database flags live on the commands
 //! that connect (and before the command, for every command), so the help of a command that
-//! never connects lists none. Settings are resolved in `settings.rs`, not here.
+//! never connects lists none. Settings are resolved in `settings.rs`, not here. Must not
+//! import a command.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use aurora_migrate::runner::Transaction;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-pub use super::cmd::author::{CreateArgs, MergeArgs};
-pub use super::cmd::migrate::TransactionMode;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -275,4 +274,71 @@ impl Command {
 /// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
 pub fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
     dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
+}
+
+/// How the migrations of one `upgrade` or `downgrade` share transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransactionMode {
+    PerMigration,
+    All,
+}
+
+impl From<TransactionMode> for Transaction {
+    fn from(mode: TransactionMode) -> Transaction {
+        match mode {
+            TransactionMode::PerMigration => Transaction::PerMigration,
+            TransactionMode::All => Transaction::All,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// What the migration does, in one line: the first line of the file and its name
+    pub message: String,
+    /// Write a Rust migration (portable DDL) instead of SQL
+    #[arg(long)]
+    pub rust: bool,
+    /// The revision to build on (`base` starts a new branch); required when there are several heads
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Start a new history: a revision with no parent, in a directory created if missing
+    #[arg(long, conflicts_with = "head")]
+    pub base: bool,
+    /// A branch label for the new revision
+    #[arg(long = "branch-label", value_name = "LABEL")]
+    pub branch_labels: Vec<String>,
+    /// Revisions this one depends on without being their child
+    #[arg(long = "depends-on", value_name = "REV")]
+    pub depends_on: Vec<String>,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+    /// Write the difference between the models (src/models) and the database at head
+    #[arg(long, conflicts_with = "rust")]
+    pub autogenerate: bool,
+    /// With --autogenerate: build the schema at head in a throwaway database on this server
+    #[arg(long, value_name = "URL", requires = "autogenerate")]
+    pub scratch_url: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Revisions to join, or `heads`
+    #[arg(required = true, num_args = 1..)]
+    pub revisions: Vec<String>,
+    /// What the merge is for
+    #[arg(short, long)]
+    pub message: String,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
 }

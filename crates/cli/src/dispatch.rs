@@ -6,7 +6,7 @@ use std::time::Duration;
 use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
 
-use super::App;
+use super::app::App;
 use super::args::{Command, DatabaseArgs};
 use super::cmd;
 use super::failure::{Failure, Outcome};

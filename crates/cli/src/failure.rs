@@ -1,5 +1,6 @@
 //! A command's failure: the message a person reads, the stable code a machine reads, and the
 //! exit code it earns. Library errors become failures here, and only here.
+//! Must not import a command or the printer.
 
 /// Exit code for a usage error (bad flags, a missing setting, a question that needs `--yes`).
 pub const EXIT_USAGE: u8 = 2;

@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+mod app;
 mod args;
 mod cmd;
 mod dispatch;
@@ -35,30 +36,14 @@ use std::sync::Arc;
 
 use clap::FromArgMatches;
 
-use aurora_migrate::Embedded;
 use aurora_migrate::interrupt::Interrupt;
-use aurora_migrate::schema::model::Schema;
 use aurora_migrate::url::Secrets;
+
+pub use app::App;
 
 use args::{Cli, Command};
 use failure::{EXIT_USAGE, Failure, Outcome};
 use output::Printer;
-
-/// What a program gives the command line.
-#[derive(Clone, Copy)]
-pub struct App {
-    /// The program's name as its users type it (`myservice`, or `myservice migrate` when the
-    /// command set is one subcommand of the service): every help text and message uses it.
-    pub name: &'static str,
-    /// The migrations its build script embedded (`aurora_migrate::include_migrations!()`).
-    pub migrations: &'static [Embedded],
-    /// The schema its models declare, the target of autogenerate and `check`; `None` when it
-    /// has none, and then `check` judges heads and checksums alone.
-    pub models: Option<fn() -> Schema>,
-    /// The database used when no URL is configured, announced each time (never in
-    /// production); `None` makes a URL mandatory.
-    pub default_database: Option<&'static str>,
-}
 
 /// Runs the command line for `app` over the process's arguments and returns its exit code.
 pub fn main(app: App) -> ExitCode {

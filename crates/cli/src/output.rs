@@ -2,6 +2,7 @@
 //! and notes on stderr, and an error on stderr and, with `--format json`, as a JSON document
 //! on stdout. Every byte passes the scrubber first, so a password the input held never reaches
 //! a terminal, a log line or a JSON document, whatever shape the input had.
+//! Must not import a command.
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};

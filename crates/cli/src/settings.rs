@@ -1,6 +1,6 @@
 //! Where each setting comes from (a flag after the command, the same flag before it, the
 //! environment, `.env`, the default), the passwords all of them hold (so output can be
-//! scrubbed of them), and the production rule.
+//! scrubbed of them), and the production rule. Must not import a command.
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -10,19 +10,11 @@ use crate::checksum;
 use crate::database::Database;
 use crate::direction::Direction;
 use crate::revision::Node;
+pub use crate::source::split::Statement;
 use crate::source::{self, FileKind, ParseError, Parsed};
 
 /// Text that is either compiled in or read at run time.
 pub type Text = Cow<'static, str>;
-
-/// One statement of a section, without its trailing semicolon.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
-    /// The statement's SQL.
-    pub text: Text,
-    /// 1-based line in the file where the statement starts.
-    pub line: usize,
-}
 
 /// One `-- migrate:upgrade [database]` or `-- migrate:downgrade [database]` section.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,11 +5,11 @@
 
 use std::borrow::Cow;
 
-use crate::Database;
-use crate::Direction;
-use crate::core::revision::Graph;
-use crate::core::source::FileKind;
-use crate::core::{self, Migration, Statement};
+use aurora_migrate_core::Database;
+use aurora_migrate_core::Direction;
+use aurora_migrate_core::revision::Graph;
+use aurora_migrate_core::source::FileKind;
+use aurora_migrate_core::{self as core, Migration, Statement};
 
 /// One migration a build script embedded: its data, and for a Rust migration its functions.
 ///

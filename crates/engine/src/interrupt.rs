@@ -1,5 +1,6 @@
 //! A request to stop, raised by SIGINT/SIGTERM (or by an application), that the runner
 //! honours by rolling back the migration in progress and releasing its lock.
+//! Must not import the runner or a driver.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};

@@ -7,10 +7,10 @@
 //! ```no_run
 //! # mod embedded { pub static MIGRATIONS: &[aurora_migrate::Embedded] = &[]; }
 //! # use embedded::MIGRATIONS;
-//! # async fn start(pool: sqlx::SqlitePool) -> Result<(), aurora_migrate::Error> {
+//! # async fn start(pool: impl Into<aurora_migrate::Pool>) -> Result<(), aurora_migrate::Error> {
 //! use aurora_migrate::{Catalog, Target};
 //! let catalog = Catalog::from_embedded(MIGRATIONS)?;
-//! let report = catalog.upgrade(&pool, &Target::Head).await?;
+//! let report = catalog.upgrade(pool, &Target::Head).await?; // a PgPool, SqlitePool or MySqlPool
 //! println!("{} migration(s) applied", report.steps.len());
 //! # Ok(()) }
 //! ```
@@ -18,7 +18,8 @@
 //! The revision model is Alembic's ([`core::revision`]); the [`runner`] applies a plan through
 //! one driver per database, one transaction per migration where the database allows it.
 //! Library errors name no program: a message that points at a command names it bare, in
-//! backticks (`` `stamp REV` ``), and a command line prefixes its own name.
+//! backticks (`` `stamp REV` ``), and a command line prefixes its own name. No clap, no
+//! dotenvy, no terminal code: the command line is a crate above this one.
 
 #![warn(missing_docs)]
 

@@ -1,65 +1,13 @@
 //! `create` and `merge`: write new migration files. Both follow the files on disk, and say so
-//! when those differ from the migrations this binary embeds.
+//! when those differ from the migrations this binary embeds. Must not import another command.
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
-
-use super::super::args::{DatabaseArgs, migrations_dir};
-use super::super::{Failure, Outcome, Printer};
+use super::super::args::{CreateArgs, MergeArgs, migrations_dir};
+use super::super::failure::{Failure, Outcome};
+use super::super::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::authoring::{self, NewRevision};
-
-#[derive(Debug, Args)]
-pub struct CreateArgs {
-    /// What the migration does, in one line: the first line of the file and its name
-    pub message: String,
-    /// Write a Rust migration (portable DDL) instead of SQL
-    #[arg(long)]
-    pub rust: bool,
-    /// The revision to build on (`base` starts a new branch); required when there are several heads
-    #[arg(long, value_name = "REV")]
-    pub head: Option<String>,
-    /// Start a new history: a revision with no parent, in a directory created if missing
-    #[arg(long, conflicts_with = "head")]
-    pub base: bool,
-    /// A branch label for the new revision
-    #[arg(long = "branch-label", value_name = "LABEL")]
-    pub branch_labels: Vec<String>,
-    /// Revisions this one depends on without being their child
-    #[arg(long = "depends-on", value_name = "REV")]
-    pub depends_on: Vec<String>,
-    /// Use this revision id instead of a new random one
-    #[arg(long, value_name = "ID")]
-    pub rev_id: Option<String>,
-    /// Where migrations live [default: migrations]
-    #[arg(long, value_name = "DIR")]
-    pub migrations_dir: Option<PathBuf>,
-    /// Write the difference between the models (src/models) and the database at head
-    #[arg(long, conflicts_with = "rust")]
-    pub autogenerate: bool,
-    /// With --autogenerate: build the schema at head in a throwaway database on this server
-    #[arg(long, value_name = "URL", requires = "autogenerate")]
-    pub scratch_url: Option<String>,
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// Revisions to join, or `heads`
-    #[arg(required = true, num_args = 1..)]
-    pub revisions: Vec<String>,
-    /// What the merge is for
-    #[arg(short, long)]
-    pub message: String,
-    /// Use this revision id instead of a new random one
-    #[arg(long, value_name = "ID")]
-    pub rev_id: Option<String>,
-    /// Where migrations live [default: migrations]
-    #[arg(long, value_name = "DIR")]
-    pub migrations_dir: Option<PathBuf>,
-}
 
 pub fn create(catalog: &Catalog, args: &CreateArgs, printer: &Printer) -> Outcome {
     note_disk_difference(catalog, args.migrations_dir.as_deref(), printer);

@@ -1,9 +1,12 @@
 //! `create --autogenerate` and `check --scratch-url`: the models against a schema, through
 //! the engine's autogenerate; this prints what it finds and writes the file.
+//! Must not import the clap parser.
 
+use super::super::args::CreateArgs;
+use super::super::failure::{Failure, Outcome};
+use super::super::output::Printer;
 use super::super::settings::{MigrateFlags, Resolved, runner};
-use super::super::{Failure, Outcome, Printer};
-use super::author::{CreateArgs, GeneratedBody, embedded_heads, write_new};
+use super::author::{GeneratedBody, embedded_heads, write_new};
 use aurora_migrate::Catalog;
 use aurora_migrate::authoring::disk_heads_if_different;
 use aurora_migrate::autogenerate::{self, Comparison, Generated};

@@ -1,9 +1,11 @@
 //! `check`: exit 0 only when the version table is consistent with the graph, the database is
 //! at every embedded head, every applied checksum was recorded and matches, and the models
 //! (when the program has them) agree with the schema. The engine finds; this prints.
+//! Must not import another command.
 
+use super::super::failure::{Failure, Outcome};
+use super::super::output::Printer;
 use super::super::revision_text::ids;
-use super::super::{Failure, Outcome, Printer};
 use aurora_migrate::autogenerate::{self, Check, Models};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::schema::model::Schema;

@@ -1,7 +1,9 @@
 //! `current`, `history`, `heads`, `branches`, `show`: commands that only read.
+//! Must not import another command.
 
+use super::super::failure::{Failure, Outcome};
+use super::super::output::Printer;
 use super::super::revision_text::{revision_block, revision_json, revision_line, tags};
-use super::super::{Failure, Outcome, Printer};
 use aurora_migrate::Catalog;
 use aurora_migrate::core::revision::{range, target};
 use aurora_migrate::runner::Runner;

@@ -1,7 +1,10 @@
 //! `--version` (with what the binary carries) and `completions`: commands about the program.
+//! Must not import another command.
 
+use super::super::app::App;
 use super::super::failure::Outcome;
-use super::super::{App, Printer, program};
+use super::super::output::Printer;
+use super::super::program;
 use aurora_migrate::Catalog;
 
 /// The version, and the embedded migrations' count and heads, so a binary says what it

@@ -1,31 +1,14 @@
 //! `upgrade`, `downgrade`, `stamp`, `reset`: the commands that change the database. Each
 //! step's line goes to stderr as it finishes (a spinner names it while it runs, on a terminal);
-//! the summary is the result, on stdout.
+//! the summary is the result, on stdout. Must not import another command.
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use clap::ValueEnum;
-
-use super::super::{Failure, Outcome, Printer};
+use super::super::failure::{Failure, Outcome};
+use super::super::output::Printer;
 use aurora_migrate::Direction;
 use aurora_migrate::core::revision::Target;
-use aurora_migrate::runner::{Event, Runner, StepReport, Transaction};
-
-/// How the migrations of one `upgrade` or `downgrade` share transactions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TransactionMode {
-    PerMigration,
-    All,
-}
-
-impl From<TransactionMode> for Transaction {
-    fn from(mode: TransactionMode) -> Transaction {
-        match mode {
-            TransactionMode::PerMigration => Transaction::PerMigration,
-            TransactionMode::All => Transaction::All,
-        }
-    }
-}
+use aurora_migrate::runner::{Event, Runner, StepReport};
 
 pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;

@@ -1,4 +1,4 @@
-//! One file per group of subcommands.
+//! One file per group of subcommands. Must not import the dispatcher.
 
 pub mod author;
 pub mod autogen;

@@ -1,8 +1,10 @@
 //! `status`: what is applied and pending, and whether the database is behind, at the heads or
 //! ahead; exit 0 only at the heads, for readiness probes and deploy scripts.
+//! Must not import another command.
 
+use super::super::failure::{Failure, Outcome};
+use super::super::output::Printer;
 use super::super::revision_text::ids;
-use super::super::{Failure, Outcome, Printer};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::runner::standing::State;
 

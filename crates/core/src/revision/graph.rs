@@ -2,6 +2,7 @@
 //!
 //! std only (shared with `build.rs`, which validates the graph at build time). Nodes are
 //! addressed by their index in the order given; every traversal is deterministic.
+//! Must not import the file format or the targets.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;

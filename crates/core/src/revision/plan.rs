@@ -1,5 +1,6 @@
 //! Plans: the ordered steps from the applied revisions to a destination, and how each step
 //! changes the version table's rows (one row per current head, as Alembic keeps them). Pure.
+//! Must not import the file format.
 
 use std::collections::BTreeSet;
 

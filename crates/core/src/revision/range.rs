@@ -1,4 +1,5 @@
 //! History ranges as Alembic writes them: `base:head`, `-3:`, `ae10:`, `:head`, `current:`.
+//! Must not import the file format.
 
 use std::collections::BTreeSet;
 

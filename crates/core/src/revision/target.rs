@@ -1,6 +1,6 @@
 //! Targets as Alembic spells them (`head`, `heads`, `base`, `ae10`, `-1`, `ae10+2`,
 //! `label@head`, `label@base`, `label@-1`): parsing, and resolving against a graph and the
-//! revisions currently applied. Pure: no database.
+//! revisions currently applied. Pure: no database. Must not import the file format or plans.
 
 use std::collections::BTreeSet;
 

@@ -1,11 +1,18 @@
 //! Splits a SQL section into statements, each with the line it starts on. It knows enough SQL
 //! to find the semicolons that end statements: quotes, comments, PostgreSQL dollar quotes and
 //! E'' strings, and the `BEGIN ... END` bodies of triggers and `BEGIN ATOMIC` functions. Must
-//! not import anything but the migration data it produces.
+//! not import anything.
 
 use std::borrow::Cow;
 
-use crate::migration::Statement;
+/// One statement of a section, without its trailing semicolon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// The statement's SQL.
+    pub text: Cow<'static, str>,
+    /// 1-based line in the file where the statement starts.
+    pub line: usize,
+}
 
 /// An unterminated quote or comment, at the line where it opened.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! The text and the file of a new revision: its name (Alembic's slug), its header and
 //! sections, written without overwriting anything. Pure but for the final write.
+//! Must not import the runner.
 
 use std::path::{Path, PathBuf};
 

@@ -6,13 +6,13 @@ mod file;
 
 use std::path::{Path, PathBuf};
 
-pub use crate::core::authoring::AuthorError;
+pub use aurora_migrate_core::authoring::AuthorError;
 pub use file::slug;
 
-use crate::core::authoring as check;
-use crate::core::revision::target::{self, Destination, Target};
-use crate::core::source::scan::{self, Scan};
 use crate::error::{Error, Result};
+use aurora_migrate_core::authoring as check;
+use aurora_migrate_core::revision::target::{self, Destination, Target};
+use aurora_migrate_core::source::scan::{self, Scan};
 
 /// What the new file should say.
 #[derive(Debug, Clone, Default)]
@@ -148,7 +148,7 @@ pub fn disk_heads_if_different(
     dir: &Path,
 ) -> Option<Vec<String>> {
     let scan = read_dir(dir).ok().flatten()?;
-    let heads = |graph: &crate::core::revision::Graph| {
+    let heads = |graph: &aurora_migrate_core::revision::Graph| {
         let mut heads: Vec<String> = graph
             .heads()
             .iter()

@@ -1,6 +1,6 @@
 //! `check` as data: where the database stands (heads, checksums, the version table) and, when
 //! it is at the heads and there are models, how the models and the schema differ. Changes
-//! nothing; the caller decides how to show it.
+//! nothing; the caller decides how to show it. Must not import a driver.
 
 use super::compare_schema;
 use crate::error::Result;

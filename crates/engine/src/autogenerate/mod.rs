@@ -11,12 +11,12 @@ pub use check::{Check, Models, check};
 pub use render::{enum_values_added_and_used, sections, statements};
 pub use scratch::compare_scratch;
 
-use crate::Database;
 use crate::driver::Introspection;
 use crate::error::{Error, Result};
 use crate::runner::Runner;
 use crate::schema::diff::{Change, diff};
 use crate::schema::model::Schema;
+use aurora_migrate_core::Database;
 
 /// The database's schema, the models' schema (both as one dialect holds them) and the
 /// changes from the first to the second.

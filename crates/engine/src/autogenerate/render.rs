@@ -2,9 +2,9 @@
 //! migration file, through the renderer in each database's folder. Deterministic: the same
 //! changes give the same bytes. Must not import the runner.
 
-use crate::Database;
 use crate::schema::diff::Change;
 use crate::schema::model::{ColumnType, Default, Schema};
+use aurora_migrate_core::Database;
 
 /// The statements that apply `changes` (which turn `current` into `desired`) on `kind`.
 pub fn statements(

@@ -1,5 +1,6 @@
 //! Renders changes as a Rust migration over [`Ddl`] when every change is one that the `ddl`
 //! module's snapshot tests prove right on each dialect; otherwise autogenerate writes SQL.
+//! Must not import a driver or the runner.
 
 use crate::ddl::{self, Ddl, DefaultValue, Type};
 use crate::schema::diff::Change;

@@ -1,15 +1,15 @@
 //! The models against what the migrations alone build: a throwaway database on the given
 //! server, migrated to the heads, compared, dropped. The developer's own database is never
-//! touched.
+//! touched. Must not import a driver.
 
 use super::{Comparison, compare};
 use crate::catalog::Catalog;
-use crate::core::revision::Target;
 use crate::error::Result;
 use crate::runner::scratch::Scratch;
 use crate::runner::{Options, Runner};
 use crate::schema::model::Schema;
 use crate::url::DatabaseUrl;
+use aurora_migrate_core::revision::Target;
 
 /// Builds the schema at the heads in a scratch database beside `server` and compares
 /// `models` with it. `on_created` hears where the scratch database is.

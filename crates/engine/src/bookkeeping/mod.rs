@@ -9,9 +9,43 @@ mod stored;
 pub use statements::{Elapsed, stamp_statements, step_statements};
 pub use stored::{DirtyMark, Inconsistency, LogEntry, Stored};
 
-use crate::Database;
-use crate::error::{Error, Result};
 use crate::sql::{quote, quote_path};
+use aurora_migrate_core::Database;
+
+/// A version table name a database cannot hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NameError {
+    /// Not letters, digits and underscores, optionally `schema.table`.
+    #[error(
+        "invalid version table name `{0}`: use letters, digits and underscores, optionally `schema.table`"
+    )]
+    Invalid(String),
+    /// A schema-qualified name on SQLite.
+    #[error(
+        "invalid version table name `{name}`: SQLite has no schemas; use a plain table name (or main.TABLE)"
+    )]
+    SchemaOnSqlite {
+        /// The name given.
+        name: String,
+    },
+    /// A name whose bookkeeping tables would pass the identifier limit.
+    #[error(
+        "the version table name `{name}` is too long: its table `{derived}` would have {length} characters, over the database's limit of {limit}; use a name of at most {longest_allowed} characters"
+    )]
+    TooLong {
+        /// The name given.
+        name: String,
+        /// The longest derived table name.
+        derived: String,
+        /// Its length.
+        length: usize,
+        /// The database's limit.
+        limit: usize,
+        /// The longest name that fits.
+        longest_allowed: usize,
+    },
+}
 
 /// The bookkeeping tables of one version table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +60,7 @@ pub struct Tables {
 
 impl Tables {
     /// `name` is a table name or `schema.table`, of letters, digits and underscores.
-    pub fn new(name: &str) -> Result<Tables> {
+    pub fn new(name: &str) -> Result<Tables, NameError> {
         let valid_part = |p: &str| {
             !p.is_empty()
                 && !p.starts_with(|c: char| c.is_ascii_digit())
@@ -34,7 +68,7 @@ impl Tables {
         };
         let parts: Vec<&str> = name.split('.').collect();
         if parts.len() > 2 || !parts.iter().all(|p| valid_part(p)) {
-            return Err(Error::VersionTable(name.to_string()));
+            return Err(NameError::Invalid(name.to_string()));
         }
         Ok(Tables {
             version: name.to_string(),
@@ -46,13 +80,13 @@ impl Tables {
     /// Refuses names `kind` cannot hold: a schema SQLite does not have, or a derived table
     /// name over the database's identifier limit (which PostgreSQL would silently truncate
     /// into a collision with the version table itself).
-    pub fn check_for(&self, kind: Database) -> Result<()> {
+    pub fn check_for(&self, kind: Database) -> Result<(), NameError> {
         let (schema, table) = match self.version.split_once('.') {
             Some((schema, table)) => (Some(schema), table),
             None => (None, self.version.as_str()),
         };
         if kind == Database::Sqlite && schema.is_some_and(|s| !s.eq_ignore_ascii_case("main")) {
-            return Err(Error::VersionTableSchema {
+            return Err(NameError::SchemaOnSqlite {
                 name: self.version.clone(),
             });
         }
@@ -66,7 +100,7 @@ impl Tables {
             _ => format!("{table}_aurora_log"),
         };
         if longest.len() > limit || schema.is_some_and(|s| s.len() > limit) {
-            return Err(Error::VersionTableTooLong {
+            return Err(NameError::TooLong {
                 name: self.version.clone(),
                 derived: longest.clone(),
                 length: longest.len(),
@@ -100,8 +134,9 @@ impl Tables {
     /// A stable 63-bit key for the advisory lock that serialises runners of this version
     /// table, the same across builds and platforms.
     pub fn lock_key(&self) -> i64 {
-        let digest =
-            crate::core::checksum::sha256(format!("aurora-migrate:{}", self.version).as_bytes());
+        let digest = aurora_migrate_core::checksum::sha256(
+            format!("aurora-migrate:{}", self.version).as_bytes(),
+        );
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(&digest[..8]);
         (u64::from_be_bytes(bytes) >> 1) as i64

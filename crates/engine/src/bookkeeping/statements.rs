@@ -3,10 +3,10 @@
 //! must not import the drivers.
 
 use super::Tables;
-use crate::Database;
 use crate::catalog::Catalog;
-use crate::core::revision::Applied;
 use crate::sql::{literal, literals};
+use aurora_migrate_core::Database;
+use aurora_migrate_core::revision::Applied;
 
 /// How long a step took, as the log records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

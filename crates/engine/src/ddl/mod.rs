@@ -7,9 +7,9 @@
 use barrel::backend::{MySql, Pg, SqlGenerator, Sqlite};
 use barrel::types as bt;
 
-use crate::Database;
-use crate::core::source::split;
 pub use crate::sql::quote;
+use aurora_migrate_core::Database;
+use aurora_migrate_core::source::split;
 
 /// A column type every dialect spells correctly through this module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -51,6 +51,7 @@ pub(crate) fn connect_error(url: &DatabaseUrl, error: &sqlx::Error, server: &str
 }
 
 /// The operating system's name for the user running this process, as libpq finds it.
+#[cfg(feature = "postgres")]
 pub(crate) fn os_user() -> Option<String> {
     for variable in ["USER", "LOGNAME"] {
         if let Some(name) = std::env::var_os(variable).and_then(|v| v.into_string().ok())

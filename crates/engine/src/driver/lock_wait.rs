@@ -24,6 +24,7 @@ impl LockWait {
     }
 
     /// How long the wait has lasted.
+    #[cfg(feature = "sqlite")]
     pub(crate) fn waited(&self) -> Duration {
         self.started.elapsed()
     }

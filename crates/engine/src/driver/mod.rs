@@ -4,6 +4,7 @@
 //! import the runner, the catalogue's planning or autogenerate.
 
 mod batch;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 mod connect;
 mod handle;
 mod lock_wait;
@@ -20,19 +21,22 @@ compile_error!("aurora-migrate needs at least one database feature: postgres, sq
 
 pub(crate) use crate::error::database_message;
 pub(crate) use batch::{execute, run_batch, run_in_transaction};
-pub(crate) use connect::{connect_error, os_user};
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+pub(crate) use connect::connect_error;
+#[cfg(feature = "postgres")]
+pub(crate) use connect::os_user;
 pub(crate) use handle::Handle;
 pub(crate) use lock_wait::LockWait;
 pub use pool::Pool;
 
 use std::time::Duration;
 
-use crate::Database;
 use crate::bookkeeping::{Elapsed, Stored, Tables};
-use crate::core::Statement;
 use crate::error::{Error, Result};
 use crate::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
+use aurora_migrate_core::Database;
+use aurora_migrate_core::Statement;
 
 /// The same call on whichever driver a connection holds.
 macro_rules! dispatch {
@@ -51,17 +55,23 @@ macro_rules! dispatch {
 /// One migration to run with its bookkeeping.
 pub struct Work<'a> {
     pub statements: &'a [Statement],
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
     pub transactional: bool,
     /// The bookkeeping statements, given how the elapsed time is known.
     pub bookkeeping: &'a dyn Fn(Elapsed) -> Vec<String>,
     /// Raised to stop: SQLite's progress handler stops the running statement on it.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub interrupt: Option<&'a Interrupt>,
     /// Runs inside the transaction that holds the whole run (`--transaction all`): the step
     /// neither begins nor commits, and a failure rolls the whole run back.
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
     pub enclosed: bool,
     /// Which migration and direction, for the dirty mark (MySQL).
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub revision: &'a str,
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub direction: &'static str,
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub tables: &'a Tables,
 }
 
@@ -95,6 +105,9 @@ pub enum RunTransaction {
     Commit,
     Rollback,
 }
+
+/// Cancels the statement a connection is running, from another connection.
+pub type Canceller = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// An open connection to one database, through the driver of its family.
 pub enum Connection {
@@ -163,10 +176,10 @@ impl Connection {
 
     /// Stops the statement running on this connection, from elsewhere (PostgreSQL; SQLite
     /// stops its own running statement through a progress handler).
-    pub fn canceller(&self) -> Option<impl std::future::Future<Output = ()> + use<>> {
+    pub fn canceller(&self) -> Option<Canceller> {
         match self {
             #[cfg(feature = "postgres")]
-            Connection::Postgres(c) => c.canceller(),
+            Connection::Postgres(c) => c.canceller().map(|cancel| Box::pin(cancel) as Canceller),
             #[allow(unreachable_patterns)]
             _ => None,
         }

@@ -1,7 +1,7 @@
 //! The service's own pool, of whichever database it is: what a runner takes its connection
 //! from when the service migrates at start. Must not import the runner.
 
-use crate::Database;
+use aurora_migrate_core::Database;
 
 /// A service's sqlx pool.
 #[derive(Debug, Clone)]

@@ -9,12 +9,12 @@ use std::time::Duration;
 
 pub use step::{StepFailure, StepOutcome};
 
-use crate::Database;
 use crate::bookkeeping::Inconsistency;
 use crate::catalog::MigrationError;
-use crate::core::authoring::AuthorError;
-use crate::core::revision::{DowngradeError, TargetError};
 use crate::url::UrlError;
+use aurora_migrate_core::Database;
+use aurora_migrate_core::authoring::AuthorError;
+use aurora_migrate_core::revision::{DowngradeError, TargetError};
 
 /// Everything the engine can refuse or fail at.
 #[derive(Debug, thiserror::Error)]
@@ -178,35 +178,9 @@ pub enum Error {
         /// Where the database is.
         at: String,
     },
-    /// A version table name that is not letters, digits and underscores.
-    #[error(
-        "invalid version table name `{0}`: use letters, digits and underscores, optionally `schema.table`"
-    )]
-    VersionTable(String),
-    /// A schema-qualified version table on SQLite.
-    #[error(
-        "invalid version table name `{name}`: SQLite has no schemas; use a plain table name (or main.TABLE)"
-    )]
-    VersionTableSchema {
-        /// The name given.
-        name: String,
-    },
-    /// A version table whose bookkeeping tables would pass the identifier limit.
-    #[error(
-        "the version table name `{name}` is too long: its table `{derived}` would have {length} characters, over the database's limit of {limit}; use a name of at most {longest_allowed} characters"
-    )]
-    VersionTableTooLong {
-        /// The name given.
-        name: String,
-        /// The longest derived table name.
-        derived: String,
-        /// Its length.
-        length: usize,
-        /// The database's limit.
-        limit: usize,
-        /// The longest name that fits.
-        longest_allowed: usize,
-    },
+    /// A version table name the database cannot hold.
+    #[error(transparent)]
+    VersionTable(#[from] crate::bookkeeping::NameError),
     /// A downgrade the data-loss guard refused.
     #[error("the downgrade would destroy data: {}; nothing was changed", .reasons.join("; "))]
     DataLoss {
@@ -315,9 +289,7 @@ impl Error {
             Error::UnknownRevision(_) => "unknown_revision",
             Error::Inconsistent(_) => "inconsistent_version_table",
             Error::NotAtHeads { .. } => "not_at_heads",
-            Error::VersionTable(_)
-            | Error::VersionTableSchema { .. }
-            | Error::VersionTableTooLong { .. } => "version_table",
+            Error::VersionTable(_) => "version_table",
             Error::DataLoss { .. } => "confirmation_required",
             Error::WholeRunOnMysql | Error::WholeRunWithoutTransaction { .. } => "transaction",
             Error::ScratchUnsupported(_) => "scratch",

@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use super::{Event, Runner, Status, StepReport, Transaction};
 use crate::bookkeeping;
-use crate::core::Statement;
-use crate::core::revision::Step;
 use crate::driver::{Connection, Failure, RunTransaction, Work};
 use crate::error::{Error, Result, StepFailure, StepOutcome};
-use crate::{Database, Direction};
+use aurora_migrate_core::Statement;
+use aurora_migrate_core::revision::Step;
+use aurora_migrate_core::{Database, Direction};
 
 impl Runner<'_> {
     pub(super) async fn apply(

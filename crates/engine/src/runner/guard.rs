@@ -4,11 +4,11 @@
 //! the command line.
 
 use super::{Runner, Status};
-use crate::core::revision::Step;
 use crate::driver::Connection;
 use crate::error::{Error, Result};
 use crate::sql::effects::{self, Removal};
 use crate::sql::quote_path;
+use aurora_migrate_core::revision::Step;
 
 impl Runner<'_> {
     /// Refuses `steps` when they would destroy data, naming each reason.

@@ -3,11 +3,11 @@
 //! database is left. Must not import autogenerate.
 
 use super::{Event, Run, Runner, Status, Transaction};
-use crate::Database;
-use crate::Direction;
-use crate::core::revision::target::{self, Target};
-use crate::core::revision::{Step, plan};
 use crate::error::{Error, Result};
+use aurora_migrate_core::Database;
+use aurora_migrate_core::Direction;
+use aurora_migrate_core::revision::target::{self, Target};
+use aurora_migrate_core::revision::{Step, plan};
 
 impl Runner<'_> {
     /// Applies what `target` needs, reporting each step as it starts and ends.

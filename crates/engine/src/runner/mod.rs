@@ -24,7 +24,7 @@ use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
-use crate::{Database, Direction};
+use aurora_migrate_core::{Database, Direction};
 
 /// How to reach and keep the bookkeeping, and how to run.
 #[derive(Debug, Clone)]
@@ -209,7 +209,11 @@ impl<'c> Runner<'c> {
 impl Catalog {
     /// Applies what `target` needs through the service's own pool, with default options:
     /// what a service runs at start. Returns what ran.
-    pub async fn upgrade(&self, pool: impl Into<Pool>, target: &crate::Target) -> Result<Run> {
+    pub async fn upgrade(
+        &self,
+        pool: impl Into<Pool>,
+        target: &aurora_migrate_core::revision::Target,
+    ) -> Result<Run> {
         Runner::with_pool(self, pool, Options::default())?
             .upgrade(target, &mut |_| {})
             .await

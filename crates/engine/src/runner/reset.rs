@@ -2,8 +2,8 @@
 //! revisions applied and the tables the database holds). Must not import autogenerate.
 
 use super::{Event, Run, Runner};
-use crate::core::revision::Target;
 use crate::error::Result;
+use aurora_migrate_core::revision::Target;
 
 /// What a reset would revert and drop.
 #[derive(Debug, Clone, PartialEq, Eq)]

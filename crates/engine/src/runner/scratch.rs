@@ -2,9 +2,9 @@
 //! then dropped, so the developer's own database is never touched. Must not import
 //! autogenerate.
 
-use crate::Database;
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
+use aurora_migrate_core::Database;
 
 /// A database this process created and must drop.
 pub struct Scratch {

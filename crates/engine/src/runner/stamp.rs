@@ -3,11 +3,11 @@
 //! autogenerate.
 
 use super::Runner;
-use crate::Database;
 use crate::bookkeeping::stamp_statements;
-use crate::core::revision::target::{self, Target};
-use crate::core::revision::{Applied, plan};
 use crate::error::Result;
+use aurora_migrate_core::Database;
+use aurora_migrate_core::revision::target::{self, Target};
+use aurora_migrate_core::revision::{Applied, plan};
 
 impl Runner<'_> {
     /// Stamps `target` (onto an emptied table with `purge`, which also forgets revisions this

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use crate::bookkeeping::{DirtyMark, Inconsistency, LogEntry, Stored};
 use crate::catalog::Catalog;
-use crate::core::revision::Applied;
 use crate::error::{Error, Result};
+use aurora_migrate_core::revision::Applied;
 
 /// The database's migration state, read once per run.
 #[derive(Debug, Clone)]

@@ -1,4 +1,5 @@
 //! Alembic's wording for each detected change, as `create --autogenerate` and `check` print it.
+//! Pure: must not import a driver.
 
 use super::diff::Change;
 use super::model::Column;

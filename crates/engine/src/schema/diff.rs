@@ -1,5 +1,6 @@
 //! The pure difference between two schemas, as an ordered list of changes. Every change
 //! carries what it replaces, so its reverse is known and a downgrade is always generated.
+//! Pure: must not import a driver, sqlx or the runner.
 
 use std::collections::BTreeSet;
 

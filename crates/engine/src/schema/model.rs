@@ -1,7 +1,8 @@
 //! The schema as plain data: what the models declare and what introspection reads back, in
 //! one shape so the two can be compared. No database, no SQL text beyond expressions.
+//! Must not import a driver, sqlx or the runner.
 
-use crate::Database;
+use aurora_migrate_core::Database;
 
 /// Tables and enum types, kept sorted by name so that equal schemas compare equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

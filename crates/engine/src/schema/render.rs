@@ -3,8 +3,8 @@
 //! driver or autogenerate.
 
 use super::model::{Column, ColumnType, Default, ForeignKey, Index, Table};
-use crate::Database;
 use crate::sql::{literal, quote, quoted_list};
+use aurora_migrate_core::Database;
 
 /// `expression` in parentheses, unless one pair already encloses all of it.
 pub fn parenthesised(expression: &str) -> String {

@@ -10,7 +10,7 @@ mod secret;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::Database;
+use aurora_migrate_core::Database;
 pub use secret::{Secrets, is_password_key, passwords_in};
 
 /// The URL used when none is configured.
@@ -149,17 +149,17 @@ impl DatabaseUrl {
 
     /// The host to connect to when the driver would read it wrongly from the URL (an IPv6
     /// literal keeps its brackets there).
-    pub(crate) fn bare_ipv6_host(&self) -> Option<&str> {
+    pub fn bare_ipv6_host(&self) -> Option<&str> {
         self.bare_ipv6_host.as_deref()
     }
 
     /// The URL names no user, so the operating system's user is meant.
-    pub(crate) fn names_no_user(&self) -> bool {
+    pub fn names_no_user(&self) -> bool {
         self.no_user
     }
 
     /// TLS is required or configured by the URL's parameters.
-    pub(crate) fn requires_tls(&self) -> bool {
+    pub fn requires_tls(&self) -> bool {
         self.tls_required
     }
 

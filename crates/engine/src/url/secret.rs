@@ -1,6 +1,7 @@
 //! Passwords to keep out of every message: those a parsed URL holds, and those that text of
 //! any shape seems to hold (a URL with a typo, a `.env` line), so that output can be scrubbed
 //! of them whatever went wrong. Pure text work: no URL parser, no I/O.
+//! Must not import anything.
 
 /// Shorter values are not scrubbed from text: removing every `ab` would garble messages. The
 /// structural masking of [`super::DatabaseUrl`] covers them.

@@ -1,6 +1,7 @@
 //! MySQL and MariaDB schemas from information_schema in four queries, whatever the number of
 //! tables. Names MySQL gives by itself (a UNIQUE or CHECK on one column takes the column's
 //! name) become PostgreSQL's defaults (`t_c_key`, `t_c_check`) so the models compare.
+//! Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
 

@@ -1,14 +1,15 @@
 //! MySQL and MariaDB (sessions in ANSI_QUOTES, so identifiers quote as elsewhere): enums are
 //! column types, so a changed value list is `MODIFY COLUMN`; every column change is one
 //! `MODIFY COLUMN` with the whole new definition; unique constraints are dropped as indexes.
+//! Pure text: must not import sqlx, the runner or autogenerate.
 
-use crate::Database;
 use crate::schema::diff::Change;
 use crate::schema::model::{Column, ColumnType, ForeignKey, Schema, Table};
 use crate::schema::render::{
     column_head, common_type, create_index, create_table_sql, foreign_key, parenthesised,
 };
 use crate::sql::{literal, quote, quoted_list};
+use aurora_migrate_core::Database;
 
 pub fn statements(changes: &[Change], current: &Schema) -> Vec<String> {
     let mut out = Vec::new();

@@ -1,4 +1,5 @@
 //! PostgreSQL's schema from pg_catalog in four queries, whatever the number of tables.
+//! Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
 

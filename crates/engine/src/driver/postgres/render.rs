@@ -1,7 +1,7 @@
 //! PostgreSQL: ENUM types created before the tables that use them and dropped after, new
 //! values with `ALTER TYPE ... ADD VALUE`, a removed value by rebuilding the type.
+//! Pure text: must not import sqlx, the runner or autogenerate.
 
-use crate::Database;
 use crate::schema::diff::Change;
 use crate::schema::model::{Column, ColumnType, Default, EnumType, Table};
 use crate::schema::render::{
@@ -9,6 +9,7 @@ use crate::schema::render::{
     parenthesised,
 };
 use crate::sql::{literal, quote, quoted_list};
+use aurora_migrate_core::Database;
 
 pub fn statements(changes: &[Change]) -> Vec<String> {
     let mut out = Vec::new();

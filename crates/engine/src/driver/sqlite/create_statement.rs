@@ -1,6 +1,7 @@
 //! Reads what SQLite keeps only in a table's CREATE statement: constraint names, CHECKs
 //! (an `col IN ('a', 'b')` check is an enum) and foreign keys. Unnamed constraints get
 //! PostgreSQL's default names (`t_c_key`, `t_c_check`, `t_c_fkey`) so both dialects compare.
+//! Pure text: must not import sqlx.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,6 @@
 //! SQLite's schema from two queries over the table-valued pragmas, plus each table's CREATE
 //! statement for what the pragmas do not keep (constraint names, CHECKs).
+//! Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
 

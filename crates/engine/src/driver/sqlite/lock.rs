@@ -1,7 +1,7 @@
 //! Serialising SQLite runners: an exclusive lock on the database file (SQLite's own locks are
 //! per transaction, a run spans many), then a probe that SQLite's write lock is free, so a
 //! process holding a write transaction open is waited for under `--lock-timeout`, named, and
-//! interruptible, instead of blocking inside SQLite's busy handler.
+//! interruptible, instead of blocking inside SQLite's busy handler. Must not import the runner.
 
 use std::fs::File;
 use std::time::Duration;

@@ -1,16 +1,17 @@
 //! SQLite: enums are CHECK constraints; what `ALTER TABLE` cannot do (type, nullability,
 //! default or constraint changes) is done by the documented rebuild: create the new table,
 //! copy the rows, drop the old one, rename, recreate the indexes.
+//! Pure text: must not import sqlx, the runner or autogenerate.
 
 use std::collections::BTreeSet;
 
-use crate::Database;
 use crate::schema::diff::Change;
 use crate::schema::model::{Column, ColumnType, Schema, Table};
 use crate::schema::render::{
     column_head, common_type, create_index, create_table_sql, default_sql,
 };
 use crate::sql::{literal, quote, quoted_list};
+use aurora_migrate_core::Database;
 
 pub fn statements(changes: &[Change], current: &Schema, desired: &Schema) -> Vec<String> {
     let rebuilt: BTreeSet<&str> = changes

@@ -1,8 +1,8 @@
 //! The diff in memory: the order of changes, their reverses, and Alembic's wording.
 
 use super::*;
-use crate::Database;
 use crate::schema::model::{Action, ColumnType as T, Default};
+use aurora_migrate_core::Database;
 
 fn schema(enums: Vec<EnumType>, tables: Vec<Table>) -> Schema {
     let mut schema = Schema { enums, tables };

@@ -1,8 +1,8 @@
 //! SQLite: what ALTER TABLE does directly and what takes the documented table rebuild.
 
-use crate::Database;
 use crate::schema::diff::diff;
 use crate::schema::model::{Action, Column, ColumnType as T, Default, Schema, Table};
+use aurora_migrate_core::Database;
 
 /// The SQLite statements that turn `before` into `after`, both normalised as introspection
 /// would read them.
