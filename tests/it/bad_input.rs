@@ -181,7 +181,10 @@ fn bad_urls_and_unreachable_servers() {
         (
             &[
                 "--database-url",
-                "postgres://nobody_here:s3cret@127.0.0.1:5432/test",
+                &format!(
+                    "postgres://nobody_here:s3cret@{}/test",
+                    crate::servers::postgres().address
+                ),
                 "upgrade",
             ],
             "role \"nobody_here\" does not exist",
@@ -189,7 +192,10 @@ fn bad_urls_and_unreachable_servers() {
         (
             &[
                 "--database-url",
-                "postgres://postgres:s3cret@127.0.0.1:5432/no_such_database_here",
+                &format!(
+                    "postgres://postgres:s3cret@{}/no_such_database_here",
+                    crate::servers::postgres().address
+                ),
                 "current",
             ],
             "does not exist",

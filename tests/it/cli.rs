@@ -183,7 +183,10 @@ fn passwords_are_never_printed_and_refused_connections_fail_fast() {
         dir.path(),
         &[
             "--database-url",
-            "postgres://postgres:wrong_secret@127.0.0.1:5432/nodb_here",
+            &format!(
+                "postgres://postgres:wrong_secret@{}/nodb_here",
+                crate::servers::postgres().address
+            ),
             "current",
         ],
     );

@@ -16,6 +16,7 @@ mod production;
 mod resilience;
 mod runner_graph;
 mod secrets;
+mod servers;
 mod sqlite_lock;
 mod support;
 mod transaction;

@@ -419,8 +419,10 @@ fn a_rejected_password_is_reported_but_never_printed() {
     let dir = tempfile::tempdir().expect("dir");
     let url = |password: &str| {
         format!(
-            "mysql://{}:{password}@127.0.0.1:3306/{}",
-            account.name, db.name
+            "mysql://{}:{password}@{}/{}",
+            account.name,
+            crate::servers::mysql().address,
+            db.name
         )
     };
     let output = cli(dir.path())
@@ -430,8 +432,11 @@ fn a_rejected_password_is_reported_but_never_printed() {
     let (stdout, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains(&format!("{}:***@127.0.0.1:3306", account.name))
-            && stderr.contains("Access denied"),
+        stderr.contains(&format!(
+            "{}:***@{}",
+            account.name,
+            crate::servers::mysql().address
+        )) && stderr.contains("Access denied"),
         "{stderr}"
     );
     assert!(

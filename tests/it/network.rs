@@ -93,7 +93,14 @@ fn ipv6_relay(to: u16) -> u16 {
 fn an_ipv6_literal_host_connects() {
     let db = PgDb::new();
     let dir = tempfile::tempdir().expect("dir");
-    let port = ipv6_relay(5432);
+    let port = ipv6_relay(
+        crate::servers::postgres()
+            .address
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("port"),
+    );
     let url = format!(
         "postgresql://postgres@[::1]:{port}/{}?sslmode=disable",
         db.name
@@ -114,7 +121,16 @@ fn an_ipv6_literal_host_connects() {
 fn a_unix_socket_url_without_a_user_uses_the_operating_system_user() {
     let db = PgDb::new();
     let dir = tempfile::tempdir().expect("dir");
-    let url = format!("postgresql:///{}?host=/var/run/postgresql", db.name);
+    let url = format!(
+        "postgresql:///{}?host={}&port={}",
+        db.name,
+        crate::servers::postgres().socket_dir.display(),
+        crate::servers::postgres()
+            .address
+            .rsplit(':')
+            .next()
+            .unwrap_or("5432")
+    );
     let output = cli(dir.path())
         .env_remove("USER")
         .env_remove("LOGNAME")

@@ -39,7 +39,7 @@ fn late_postgres(port: u16, delay: Duration) {
         std::thread::sleep(delay);
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the late port");
         for client in listener.incoming().take(8).flatten() {
-            if let Ok(server) = TcpStream::connect("127.0.0.1:5432") {
+            if let Ok(server) = TcpStream::connect(crate::servers::postgres().address.as_str()) {
                 pipe(
                     client.try_clone().expect("clone"),
                     server.try_clone().expect("clone"),
@@ -54,9 +54,10 @@ fn late_postgres(port: u16, delay: Duration) {
 fn wait_retries_until_the_database_answers() {
     let db = PgDb::new();
     let port = free_port();
-    let url = db
-        .url
-        .replace("127.0.0.1:5432", &format!("127.0.0.1:{port}"));
+    let url = db.url.replace(
+        &crate::servers::postgres().address,
+        &format!("127.0.0.1:{port}"),
+    );
     assert_ne!(url, db.url, "the test URL names the default port");
     late_postgres(port, Duration::from_millis(1500));
     let dir = tempfile::tempdir().expect("dir");

@@ -1,7 +1,7 @@
 //! Throwaway databases and a handle on the built binary.
 //!
-//! PostgreSQL is reached at `AURORA_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`);
-//! a test fails, never skips, when the server does not answer.
+//! The servers are the configured ones, the local ones, or private ones started for the run
+//! (`servers.rs`); a test fails, never skips, when a configured server does not answer.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,8 +15,7 @@ use sqlx::{Connection, Executor, Row};
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub fn admin_url() -> String {
-    std::env::var("AURORA_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    crate::servers::postgres().url.clone()
 }
 
 pub fn unique_name(prefix: &str) -> String {
@@ -171,8 +170,7 @@ pub struct MysqlDb {
 }
 
 pub fn mysql_admin_url() -> String {
-    std::env::var("AURORA_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+    crate::servers::mysql().url.clone()
 }
 
 impl MysqlDb {
