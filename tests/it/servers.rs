@@ -111,6 +111,10 @@ fn as_user(user: &str, program: &Path) -> Command {
 
 /// Runs `server` in the background under a watcher that stops it, and removes `dir`, once
 /// this test process is gone.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the watcher outlives this process on purpose: it stops the server after it"
+)]
 fn start_watched(user: &str, server: &str, dir: &Path) {
     let script = format!(
         "{server} >{dir}/server.log 2>&1 & s=$!; while [ -d /proc/{pid} ]; do sleep 1; done; kill $s; wait $s; rm -rf {dir}",
