@@ -6,7 +6,7 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use aurora_migrate::{Catalog, Target};
+use aurora_migrate::{Catalog, Run, Target};
 
 // The migrations build.rs embedded: `MIGRATIONS`.
 aurora_migrate::include_migrations!();
@@ -39,12 +39,12 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE.into());
     let notes: i64 = if url.starts_with("postgres") {
         let pool = sqlx::PgPool::connect(&url).await?;
-        migrate(&pool).await?;
+        report(migrate(&pool).await?, status(&pool).await?);
         sqlx::raw_sql(NOTE).execute(&pool).await?;
         sqlx::query_scalar(PINNED).fetch_one(&pool).await?
     } else {
         let pool = sqlx::SqlitePool::connect(&url).await?;
-        migrate(&pool).await?;
+        report(migrate(&pool).await?, status(&pool).await?);
         sqlx::raw_sql(NOTE).execute(&pool).await?;
         sqlx::query_scalar(PINNED).fetch_one(&pool).await?
     };
@@ -52,17 +52,25 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+fn report(run: Run, status: &str) {
+    println!("applied {} migration(s)", run.steps.len());
+    println!("status: {status}");
+}
+
 /// One query against the schema the migrations built: `pinned` comes from the Rust migration.
 const NOTE: &str = "INSERT INTO notes (body, pinned) VALUES ('migrated at start', TRUE)";
 const PINNED: &str = "SELECT COUNT(*) FROM notes WHERE pinned";
 
-/// Migrates at start through the service's own pool, under the same lock as the command line.
-async fn migrate(pool: impl Into<aurora_migrate::Pool>) -> Result<(), aurora_migrate::Error> {
-    let pool = pool.into();
+// What a service needs to migrate at start (the README shows it as it is here):
+async fn migrate(pool: impl Into<aurora_migrate::Pool>) -> Result<Run, aurora_migrate::Error> {
     let catalog = Catalog::from_embedded(MIGRATIONS)?;
-    let report = catalog.upgrade(pool.clone(), &Target::Head).await?;
-    println!("applied {} migration(s)", report.steps.len());
-    let standing = catalog.standing(pool).await?;
-    println!("status: {}", standing.state().name());
-    Ok(())
+    catalog.upgrade(pool, &Target::Head).await
+}
+
+/// Where the database stands, as a readiness probe would serve it.
+async fn status(
+    pool: impl Into<aurora_migrate::Pool>,
+) -> Result<&'static str, aurora_migrate::Error> {
+    let standing = Catalog::from_embedded(MIGRATIONS)?.standing(pool).await?;
+    Ok(standing.state().name())
 }
