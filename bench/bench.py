@@ -27,6 +27,7 @@ TARGET = ROOT / "target" / "bench"
 PG_URL = os.environ.get("AURORA_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 MYSQL_URL = os.environ.get("AURORA_BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 REPEATS = 5
+os.environ["PGSSLMODE"] = "disable"
 
 
 def migration_sql(workload, i):
@@ -87,7 +88,9 @@ def pg_admin(sql, database="test"):
 
 def pg_url(database):
     url = urlparse(PG_URL)
-    return f"postgres://{url.username or 'postgres'}@{url.hostname or '127.0.0.1'}:{url.port or 5432}/{database}"
+    # Plain TCP for the tool and for psql alike (PGSSLMODE below): the proxy reads the
+    # messages, and a TLS handshake counts against neither.
+    return f"postgres://{url.username or 'postgres'}@{url.hostname or '127.0.0.1'}:{url.port or 5432}/{database}?sslmode=disable"
 
 
 class CountingProxy:
@@ -278,7 +281,6 @@ def bench_sqlx(work, workload, n, peers):
     def migrate(verb, url, *extra):
         # Plain TCP, as ours: with TLS the proxy could not read the messages, and the
         # handshake would count against the tool.
-        url += "?sslmode=disable"
         return run([sqlx, "migrate", verb, "--source", str(source), "--database-url", url, *extra])[0]
 
     try:

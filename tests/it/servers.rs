@@ -3,7 +3,8 @@
 //! server on the usual port is used when it answers; when nothing answers, a private server is
 //! made for this run from the installed binaries (`initdb` and `postgres`, `mariadb-install-db`
 //! and `mariadbd`) in a temporary directory on a free loopback port, and it stops, its
-//! directory removed, once the test process ends.
+//! directory removed, once the test process ends. `AURORA_TEST_PRIVATE_SERVERS=1` starts the
+//! private ones even when local servers answer (CI does so for a subset, to prove them).
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,9 @@ pub fn postgres() -> &'static Server {
         if let Ok(url) = std::env::var("AURORA_TEST_PG_URL") {
             return configured(url, "/var/run/postgresql");
         }
+        if private_wanted() {
+            return private_postgres();
+        }
         match answers("127.0.0.1:5432") {
             true => configured(
                 "postgres://postgres@127.0.0.1:5432/test".into(),
@@ -43,11 +47,18 @@ pub fn mysql() -> &'static Server {
         if let Ok(url) = std::env::var("AURORA_TEST_MYSQL_URL") {
             return configured(url, "/run/mysqld");
         }
+        if private_wanted() {
+            return private_mariadb();
+        }
         match answers("127.0.0.1:3306") {
             true => configured("mysql://root@127.0.0.1:3306/test".into(), "/run/mysqld"),
             false => private_mariadb(),
         }
     })
+}
+
+fn private_wanted() -> bool {
+    std::env::var_os("AURORA_TEST_PRIVATE_SERVERS").is_some_and(|v| v == "1")
 }
 
 fn configured(url: String, socket_dir: &str) -> Server {

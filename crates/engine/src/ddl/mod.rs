@@ -7,7 +7,7 @@
 use barrel::backend::{MySql, Pg, SqlGenerator, Sqlite};
 use barrel::types as bt;
 
-pub use crate::sql::quote;
+use crate::sql::quote;
 use aurora_migrate_core::Database;
 use aurora_migrate_core::source::split;
 
