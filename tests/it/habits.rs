@@ -264,7 +264,7 @@ fn status_says_behind_at_the_heads_or_ahead_and_exits_0_only_at_the_heads() {
     let (code, value) = status();
     assert_eq!(
         (code, value["state"].as_str()),
-        (Some(1), Some("ahead")),
+        (Some(1), Some("ahead_incompatible")),
         "{value}"
     );
     assert_eq!(value["unknown"], serde_json::json!(["ffff00000000"]));

@@ -4,6 +4,7 @@ mod authoring;
 mod autogen;
 mod autogen_cases;
 mod bad_input;
+mod beyond;
 mod build_validation;
 mod cli;
 mod concurrency;

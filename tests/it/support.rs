@@ -265,6 +265,15 @@ impl Db {
         ]
     }
 
+    /// A new, empty database of the same kind.
+    pub fn another(&self) -> Db {
+        match self {
+            Db::Pg(_) => Db::Pg(PgDb::new()),
+            Db::Sqlite(_) => Db::Sqlite(SqliteDb::new()),
+            Db::Mysql(_) => Db::Mysql(MysqlDb::new()),
+        }
+    }
+
     /// The databases whose DDL is transactional: PostgreSQL and SQLite.
     pub fn transactional() -> Vec<Db> {
         vec![Db::Pg(PgDb::new()), Db::Sqlite(SqliteDb::new())]
@@ -339,6 +348,21 @@ pub fn catalog(name: &str) -> Catalog {
     let scanned = scan::scan(&fixture(name))
         .unwrap_or_else(|faults| panic!("fixture {name} is broken: {faults:?}"));
     Catalog::from_scan(scanned)
+}
+
+/// A catalogue of the fixture's migrations whose file names start with one of `revisions`, as
+/// a build that carries only those would embed them; the directory lives as long as the guard.
+pub fn catalog_of(name: &str, revisions: &[&str]) -> (tempfile::TempDir, Catalog) {
+    let dir = tempfile::tempdir().expect("dir");
+    for entry in std::fs::read_dir(fixture(name)).expect("fixture") {
+        let entry = entry.expect("entry");
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if revisions.iter().any(|r| file.starts_with(&format!("{r}_"))) {
+            std::fs::copy(entry.path(), dir.path().join(&file)).expect("copy");
+        }
+    }
+    let scanned = scan::scan(dir.path()).unwrap_or_else(|f| panic!("{name}: {f:?}"));
+    (dir, Catalog::from_scan(scanned))
 }
 
 /// stdout and stderr of a finished command, as text.

@@ -87,7 +87,7 @@ fn data(m: &Migration) -> String {
     }
     format!(
         "{CORE}::Migration {{ file_name: {}, id: {}, message: {}, parents: {}, depends_on: {}, branch_labels: {}, \
-         create_date: {}, transactional: {}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
+         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
         text(&m.file_name),
         text(&m.id),
         text(&m.message),
@@ -98,6 +98,7 @@ fn data(m: &Migration) -> String {
             .as_deref()
             .map_or("None".to_string(), |d| format!("Some({})", text(d))),
         m.transactional,
+        m.compatibility,
         m.kind,
         text(&m.checksum),
         sections.join(", ")

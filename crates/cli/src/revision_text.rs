@@ -3,6 +3,48 @@
 
 use aurora_migrate::Catalog;
 use aurora_migrate::core::revision::Graph;
+use aurora_migrate::runner::Beyond;
+
+/// What a revision beyond the build is called where it is listed.
+pub const BEYOND_TAG: &str = "stored, not in this build";
+
+/// A revision beyond the build, in the one-line form: `parent -> rev (stored, not in this
+/// build), message`, or `(unknown to this build)` when the log recorded nothing of it.
+pub fn beyond_line(beyond: &Beyond) -> String {
+    match &beyond.record {
+        Some(record) => {
+            let parents = match record.parents.as_slice() {
+                [] => "<base>".to_string(),
+                [one] => one.clone(),
+                many => format!("({})", many.join(", ")),
+            };
+            let mut tags = vec![BEYOND_TAG.to_string()];
+            if record.downgrade.is_none() {
+                tags.push("no stored downgrade".into());
+            }
+            if record.compatibility == aurora_migrate::core::Compatibility::Expand {
+                tags.push("expand".into());
+            }
+            let tags: String = tags.iter().map(|t| format!(" ({t})")).collect();
+            format!("{parents} -> {}{tags}, {}", beyond.id, record.message)
+        }
+        None => format!("{} (unknown to this build)", beyond.id),
+    }
+}
+
+/// A revision beyond the build as JSON.
+pub fn beyond_json(beyond: &Beyond) -> serde_json::Value {
+    let record = beyond.record.as_ref();
+    serde_json::json!({
+        "revision": beyond.id,
+        "in_build": false,
+        "recorded": record.is_some(),
+        "message": record.map(|r| r.message.as_str()),
+        "parents": record.map(|r| r.parents.clone()),
+        "compatibility": record.map(|r| r.compatibility.name()),
+        "stored_downgrade": record.is_some_and(|r| r.downgrade.is_some()),
+    })
+}
 
 /// Alembic's one-line form: `parent -> rev (label) (head), message`.
 pub fn revision_line(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {

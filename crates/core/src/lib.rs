@@ -26,3 +26,4 @@ pub use catalog::Catalog;
 pub use database::Database;
 pub use direction::Direction;
 pub use migration::{Migration, Section, Statement};
+pub use source::Compatibility;

@@ -11,7 +11,7 @@ use crate::database::Database;
 use crate::direction::Direction;
 use crate::revision::Node;
 pub use crate::source::split::Statement;
-use crate::source::{self, FileKind, ParseError, Parsed};
+use crate::source::{self, Compatibility, FileKind, ParseError, Parsed};
 
 /// Text that is either compiled in or read at run time.
 pub type Text = Cow<'static, str>;
@@ -46,6 +46,8 @@ pub struct Migration {
     pub create_date: Option<Text>,
     /// False for `Transaction: none`.
     pub transactional: bool,
+    /// `Compatibility`: what it promises the code that ran before it.
+    pub compatibility: Compatibility,
     /// SQL, or Rust whose statements come from code.
     pub kind: FileKind,
     /// [`checksum::of_file`] of the file's text.
@@ -117,6 +119,7 @@ impl Migration {
             branch_labels: texts(&header.branch_labels),
             create_date: header.create_date.clone().map(Cow::Owned),
             transactional: header.transactional,
+            compatibility: header.compatibility,
             kind: FileKind::from_file_name(file_name).unwrap_or(FileKind::Sql),
             checksum: Cow::Owned(checksum::of_file(text)),
             sections: Cow::Owned(sections),

@@ -3,7 +3,9 @@
 
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
-use super::super::revision_text::{revision_block, revision_json, revision_line, tags};
+use super::super::revision_text::{
+    beyond_json, beyond_line, revision_block, revision_json, revision_line, tags,
+};
 use aurora_migrate::Catalog;
 use aurora_migrate::core::revision::{range, target};
 use aurora_migrate::runner::Runner;
@@ -30,8 +32,12 @@ pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
         };
         printer.line(&text);
     }
-    for unknown in &status.unknown {
-        printer.line(&format!("{unknown} (unknown to this build)"));
+    for beyond in status
+        .beyond
+        .iter()
+        .filter(|b| status.unknown.contains(&b.id))
+    {
+        printer.line(&beyond_line(beyond));
     }
     for mark in &status.dirty {
         printer.line(&format!(
@@ -45,6 +51,7 @@ pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     printer.json(serde_json::json!({
         "current": status.current.iter().map(|&i| revision_json(catalog, i)).collect::<Vec<_>>(),
         "unknown": status.unknown,
+        "beyond": status.beyond.iter().filter(|b| status.unknown.contains(&b.id)).map(beyond_json).collect::<Vec<_>>(),
         "dirty": status.dirty.iter().map(|m| serde_json::json!({ "revision": m.revision, "direction": m.direction })).collect::<Vec<_>>(),
     }));
     Ok(())
@@ -55,6 +62,14 @@ pub async fn history(runner: &Runner<'_>, range_text: Option<&str>, printer: &Pr
     let catalog = runner.catalog();
     let list = range::resolve(catalog.graph(), range_text, &status.current)?;
     let mut json = Vec::new();
+    // What the database holds beyond the build comes first, newest first, as it sits above
+    // the build's heads; a range that names revisions of the build leaves it out.
+    if range_text.is_none() {
+        for beyond in &status.beyond {
+            printer.line(&beyond_line(beyond));
+            json.push(beyond_json(beyond));
+        }
+    }
     for index in list {
         let applied = status.applied.set.contains(&index);
         let mut tags = Vec::new();

@@ -13,7 +13,7 @@ use aurora_migrate::runner::{Event, Runner, StepReport};
 pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;
     let run = runner
-        .upgrade(&target, &mut |event| progress(runner, event, printer))
+        .upgrade(&target, &mut |event| progress(event, printer))
         .await?;
     finish(&run.steps, &run.current, "upgrade", printer)
 }
@@ -21,7 +21,7 @@ pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Ou
 pub async fn downgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;
     let run = runner
-        .downgrade(&target, &mut |event| progress(runner, event, printer))
+        .downgrade(&target, &mut |event| progress(event, printer))
         .await
         .map_err(|e| {
             let mut failure = Failure::from(e);
@@ -71,9 +71,7 @@ pub async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome
     if !yes {
         confirm()?;
     }
-    let run = runner
-        .reset(&mut |event| progress(runner, event, printer))
-        .await?;
+    let run = runner.reset(&mut |event| progress(event, printer)).await?;
     finish(&run.steps, &run.current, "reset", printer)
 }
 
@@ -101,19 +99,20 @@ fn confirm() -> Outcome {
 
 /// A spinner names the step while it runs; its line, with the time, replaces it when done:
 /// `upgrade cec3a80e61a4 -> 3f2a9c1b7d4e, message (4 ms)`.
-fn progress(runner: &Runner<'_>, event: Event<'_>, printer: &Printer) {
+fn progress(event: Event<'_>, printer: &Printer) {
     match event {
         Event::Started {
             revision,
             message,
+            parents,
             direction,
         } => printer.step_started(&format!(
             "{}, {message} ...",
-            step_text(runner, revision, direction)
+            step_text(revision, parents, direction)
         )),
         Event::Finished(step) => printer.step_finished(&format!(
             "{}, {} ({})",
-            step_text(runner, &step.revision, step.direction),
+            step_text(&step.revision, &step.parents, step.direction),
             step.message,
             elapsed(step)
         )),
@@ -121,13 +120,11 @@ fn progress(runner: &Runner<'_>, event: Event<'_>, printer: &Printer) {
 }
 
 /// `upgrade PARENTS -> REV` or `downgrade REV -> PARENTS`.
-fn step_text(runner: &Runner<'_>, revision: &str, direction: Direction) -> String {
-    let graph = runner.catalog().graph();
-    let parents = graph
-        .index_of(revision)
-        .map(|i| super::super::revision_text::ids(graph, graph.parents(i)))
-        .filter(|ids| !ids.is_empty())
-        .unwrap_or_else(|| "<base>".to_string());
+fn step_text(revision: &str, parents: &[String], direction: Direction) -> String {
+    let parents = match parents {
+        [] => "<base>".to_string(),
+        some => some.join(", "),
+    };
     match direction {
         Direction::Upgrade => format!("upgrade {parents} -> {revision}"),
         Direction::Downgrade => format!("downgrade {revision} -> {parents}"),

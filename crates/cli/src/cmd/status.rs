@@ -20,10 +20,16 @@ pub async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let summary = match state {
         State::AtHeads => format!("at the heads ({})", list(&standing.current)),
         State::Behind => format!("behind: {} migration(s) pending", standing.pending.len()),
-        State::Ahead => format!(
-            "ahead: the database holds {} revision(s) this build does not know ({})",
-            standing.unknown.len(),
-            standing.unknown.join(", ")
+        State::AheadCompatible => format!(
+            "ahead, compatible: the database holds {} revision(s) this build does not contain ({}), each declared `Compatibility: expand`",
+            standing.beyond.len(),
+            beyond_ids(&standing)
+        ),
+        State::AheadIncompatible => format!(
+            "ahead, incompatible: the database holds {} revision(s) this build does not contain ({}); not declared `Compatibility: expand`: {}",
+            standing.beyond.len(),
+            beyond_ids(&standing),
+            standing.incompatible().join(", ")
         ),
         State::Diverged => format!(
             "diverged: the database holds revisions this build does not know ({}) and lacks {} of its own",
@@ -78,16 +84,31 @@ pub async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
         "applied": names(&standing.applied),
         "pending": names(&standing.pending),
         "unknown": standing.unknown,
+        "beyond": standing.beyond.iter().map(|b| serde_json::json!({
+            "revision": b.id,
+            "message": b.record.as_ref().map(|r| r.message.as_str()),
+            "compatibility": b.record.as_ref().map(|r| r.compatibility.name()),
+            "revertible": b.record.as_ref().is_some_and(|r| r.downgrade.is_some()),
+        })).collect::<Vec<_>>(),
         "changed": standing.changed.iter().map(|(i, _)| graph.node(*i).id.as_str()).collect::<Vec<_>>(),
         "unrecorded": names(&standing.unrecorded),
         "dirty": standing.dirty.iter().map(|m| m.revision.as_str()).collect::<Vec<_>>(),
         "inconsistencies": standing.inconsistencies.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
     }));
     match state {
-        State::AtHeads => Ok(()),
+        State::AtHeads | State::AheadCompatible => Ok(()),
         _ => Err(Failure::new(
             "not_at_heads",
             format!("the database is not at the heads: {summary}"),
         )),
     }
+}
+
+fn beyond_ids(standing: &aurora_migrate::runner::standing::Standing) -> String {
+    standing
+        .beyond
+        .iter()
+        .map(|b| b.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

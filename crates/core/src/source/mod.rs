@@ -7,6 +7,8 @@ pub mod parse;
 pub mod scan;
 pub mod split;
 
-pub use parse::{FileKind, Header, ParseError, Parsed, SectionText, check_complete, parse};
+pub use parse::{
+    Compatibility, FileKind, Header, ParseError, Parsed, SectionText, check_complete, parse,
+};
 pub use scan::{Diagnostic, Scan, ScannedFile, scan, scan_drafts};
 pub use split::{SplitError, split};

@@ -62,6 +62,37 @@ pub struct Header {
     pub create_date: Option<String>,
     /// False for `Transaction: none`.
     pub transactional: bool,
+    /// `Compatibility: expand`: the code of the revision before keeps working after it.
+    pub compatibility: Compatibility,
+}
+
+/// What a revision promises the code that ran before it (`Compatibility` in the header).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Compatibility {
+    /// No promise: the previous code may break (the default).
+    #[default]
+    None,
+    /// Only additions the previous code ignores: tables, nullable columns, indexes.
+    Expand,
+}
+
+impl Compatibility {
+    /// The header's spelling: `expand`, or `none`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compatibility::None => "none",
+            Compatibility::Expand => "expand",
+        }
+    }
+
+    /// Reads the header's spelling back.
+    pub fn from_name(name: &str) -> Option<Compatibility> {
+        match name {
+            "none" => Some(Compatibility::None),
+            "expand" => Some(Compatibility::Expand),
+            _ => None,
+        }
+    }
 }
 
 /// One `-- migrate:upgrade [dialect]` or `-- migrate:downgrade [dialect]` block of a SQL file,
@@ -149,13 +180,14 @@ fn check_file_name(file_name: &str, header: &Header) -> Result<(), ParseError> {
 }
 
 /// Keys a header may hold; anything else that looks like `Key: value` is a typo.
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 7] = [
     "Revision ID",
     "Revises",
     "Branch Labels",
     "Depends On",
     "Create Date",
     "Transaction",
+    "Compatibility",
 ];
 
 fn parse_header(kind: FileKind, lines: &[&str]) -> Result<(Header, usize), ParseError> {
@@ -267,6 +299,19 @@ fn apply_key(header: &mut Header, key: &str, value: &str, line: usize) -> Result
                 ));
             }
             header.transactional = false;
+        }
+        "Compatibility" => {
+            header.compatibility = match Compatibility::from_name(value) {
+                Some(compatibility) => compatibility,
+                None => {
+                    return Err(fault(
+                        line,
+                        format!(
+                            "`Compatibility` takes `expand` (the previous code keeps working: added tables, nullable columns, indexes) or `none`, not `{value}`"
+                        ),
+                    ));
+                }
+            };
         }
         _ => unreachable!("key checked against KEYS"),
     }

@@ -3,11 +3,13 @@
 //! mark; their names, DDL and statements, and what they hold once read. Text and data only:
 //! must not import the drivers or the runner.
 
+mod record;
 mod statements;
 mod stored;
 
+pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored, text_literal};
 pub use statements::{Elapsed, stamp_statements, step_statements};
-pub use stored::{DirtyMark, Inconsistency, LogEntry, Stored};
+pub use stored::{DirtyMark, Inconsistency, LogEntry, Stored, StoredRecord};
 
 use crate::sql::{quote, quote_path};
 use aurora_migrate_core::Database;
@@ -177,8 +179,9 @@ impl Tables {
             ),
             format!(
                 "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, checksum VARCHAR(64) NOT NULL, \
-                 applied_at {timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_ms BIGINT){options}",
-                self.log_sql()
+                 applied_at {timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_ms BIGINT{}){options}",
+                self.log_sql(),
+                record::column_definitions(kind)
             ),
         ];
         if kind == Database::Mysql {

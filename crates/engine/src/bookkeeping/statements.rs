@@ -3,6 +3,7 @@
 //! must not import the drivers.
 
 use super::Tables;
+use super::record::{RECORD_COLUMNS, Record};
 use crate::catalog::Catalog;
 use crate::sql::{literal, literals};
 use aurora_migrate_core::Database;
@@ -31,7 +32,7 @@ pub fn step_statements(
     tables: &Tables,
     delete_rows: &[&str],
     insert_rows: &[&str],
-    logged: Option<(&str, &str)>,
+    logged: Option<&Record>,
     unlogged: Option<&str>,
     elapsed: Elapsed,
 ) -> Vec<String> {
@@ -67,81 +68,113 @@ pub fn step_statements(
             literal(revision)
         ));
     }
-    if let Some((revision, checksum)) = logged {
-        let millis = match (elapsed, kind) {
-            (Elapsed::ServerClock, Database::Postgres) => {
-                "(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::BIGINT".to_string()
-            }
-            (Elapsed::SinceStepMark, Database::Postgres) => {
-                "(EXTRACT(EPOCH FROM clock_timestamp() - \
-                 current_setting('aurora.step_started')::timestamptz) * 1000)::BIGINT"
-                    .to_string()
-            }
-            // The batch set @aurora_started when it began.
-            (Elapsed::ServerClock, Database::Mysql) => {
-                "TIMESTAMPDIFF(MICROSECOND, @aurora_started, SYSDATE(6)) DIV 1000".to_string()
-            }
-            (Elapsed::Millis(ms), _) => ms.to_string(),
-            // SQLite runs in this process: its clock is the one that took the start.
-            (Elapsed::SinceEpochMillis(start), Database::Sqlite) => {
-                format!(
-                    "MAX(0, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - {start})"
-                )
-            }
-            _ => "NULL".to_string(),
-        };
+    if let Some(record) = logged {
+        let millis = elapsed_sql(kind, elapsed);
+        let columns = RECORD_COLUMNS.join(", ");
+        let values = record.values(kind).join(", ");
         // A revision applied again (after a downgrade by another tool, say) replaces its entry.
         let (insert, conflict) = match kind {
             Database::Postgres => (
                 "INSERT INTO",
-                " ON CONFLICT (revision) DO UPDATE SET checksum = EXCLUDED.checksum, \
-                 applied_at = EXCLUDED.applied_at, execution_ms = EXCLUDED.execution_ms",
+                format!(
+                    " ON CONFLICT (revision) DO UPDATE SET checksum = EXCLUDED.checksum, \
+                     applied_at = EXCLUDED.applied_at, execution_ms = EXCLUDED.execution_ms, {}",
+                    RECORD_COLUMNS
+                        .iter()
+                        .map(|c| format!("{c} = EXCLUDED.{c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ),
-            Database::Sqlite | Database::Mysql => ("REPLACE INTO", ""),
+            Database::Sqlite | Database::Mysql => ("REPLACE INTO", String::new()),
         };
         statements.push(format!(
-            "{insert} {} (revision, checksum, applied_at, execution_ms) VALUES ({}, {}, CURRENT_TIMESTAMP, {millis}){conflict}",
+            "{insert} {} (revision, checksum, applied_at, execution_ms, {columns}) VALUES ({}, {}, CURRENT_TIMESTAMP, {millis}, {values}){conflict}",
             tables.log_sql(),
-            literal(revision),
-            literal(checksum)
+            literal(&record.revision),
+            literal(&record.checksum)
         ));
     }
     statements
 }
 
-/// Rewrites both tables for `applied`: rows for its heads, a checksum for every revision.
-pub fn stamp_statements(catalog: &Catalog, tables: &Tables, applied: &Applied) -> Vec<String> {
+/// How the log's `execution_ms` is computed, as SQL.
+fn elapsed_sql(kind: Database, elapsed: Elapsed) -> String {
+    match (elapsed, kind) {
+        (Elapsed::ServerClock, Database::Postgres) => {
+            "(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::BIGINT".to_string()
+        }
+        (Elapsed::SinceStepMark, Database::Postgres) => {
+            "(EXTRACT(EPOCH FROM clock_timestamp() - \
+             current_setting('aurora.step_started')::timestamptz) * 1000)::BIGINT"
+                .to_string()
+        }
+        // The batch set @aurora_started when it began.
+        (Elapsed::ServerClock, Database::Mysql) => {
+            "TIMESTAMPDIFF(MICROSECOND, @aurora_started, SYSDATE(6)) DIV 1000".to_string()
+        }
+        (Elapsed::Millis(ms), _) => ms.to_string(),
+        // SQLite runs in this process: its clock is the one that took the start.
+        (Elapsed::SinceEpochMillis(start), Database::Sqlite) => {
+            format!("MAX(0, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - {start})")
+        }
+        // A script's step set the mark when it began (offline SQL).
+        (Elapsed::SinceStepMark, Database::Sqlite) => {
+            "MAX(0, CAST((julianday('now') - (SELECT started FROM temp.aurora_step_mark)) * 86400000 AS INTEGER))"
+                .to_string()
+        }
+        _ => "NULL".to_string(),
+    }
+}
+
+/// Rewrites both tables for `applied`: rows for its heads, a checksum and a record for every
+/// revision.
+pub fn stamp_statements(
+    catalog: &Catalog,
+    tables: &Tables,
+    applied: &Applied,
+    kind: Database,
+) -> Vec<String> {
     let graph = catalog.graph();
     let (version, log) = (tables.version_sql(), tables.log_sql());
     let mut statements = vec![format!("DELETE FROM {version}")];
     for row in applied.rows(graph) {
         statements.push(format!(
-            "INSERT INTO {version} (version_num) VALUES ('{}')",
-            graph.node(row).id
+            "INSERT INTO {version} (version_num) VALUES ({})",
+            literal(&graph.node(row).id)
         ));
     }
-    let ids: Vec<String> = applied
+    let ids: Vec<&str> = applied
         .set
         .iter()
-        .map(|&i| format!("'{}'", graph.node(i).id))
+        .map(|&i| graph.node(i).id.as_str())
         .collect();
     if ids.is_empty() {
         statements.push(format!("DELETE FROM {log}"));
     } else {
         statements.push(format!(
             "DELETE FROM {log} WHERE revision NOT IN ({})",
-            ids.join(", ")
+            literals(&ids)
         ));
     }
     for &index in &applied.set {
-        let migration = catalog.migration(index);
-        let (id, checksum) = (&migration.id, &migration.checksum);
+        let record = Record::of(catalog, index, kind);
+        let (id, checksum) = (literal(&record.revision), literal(&record.checksum));
+        let values = record.values(kind);
+        let assignments: Vec<String> = RECORD_COLUMNS
+            .iter()
+            .zip(&values)
+            .map(|(column, value)| format!("{column} = {value}"))
+            .collect();
         statements.push(format!(
-            "UPDATE {log} SET checksum = '{checksum}' WHERE revision = '{id}'"
+            "UPDATE {log} SET checksum = {checksum}, {} WHERE revision = {id}",
+            assignments.join(", ")
         ));
         statements.push(format!(
-            "INSERT INTO {log} (revision, checksum, execution_ms) SELECT '{id}', '{checksum}', NULL \
-             WHERE NOT EXISTS (SELECT 1 FROM {log} WHERE revision = '{id}')"
+            "INSERT INTO {log} (revision, checksum, execution_ms, {}) SELECT {id}, {checksum}, NULL, {} \
+             WHERE NOT EXISTS (SELECT 1 FROM {log} WHERE revision = {id})",
+            RECORD_COLUMNS.join(", "),
+            values.join(", ")
         ));
     }
     statements

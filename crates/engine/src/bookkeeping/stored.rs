@@ -12,6 +12,9 @@ pub struct Stored {
     pub tables_exist: bool,
     /// Migrations that started and did not finish (MySQL, whose DDL cannot roll back).
     pub dirty: Vec<DirtyMark>,
+    /// The log's columns when it lacks some of [`RECORD_COLUMNS`](super::RECORD_COLUMNS) (a log
+    /// an older build created); `None` when it has them all or does not exist.
+    pub outdated_log: Option<Vec<String>>,
 }
 
 /// A migration recorded as in progress that never finished.
@@ -38,6 +41,58 @@ pub struct LogEntry {
     pub applied_at: String,
     /// `None` for a revision that was stamped, not run.
     pub execution_ms: Option<i64>,
+    /// What the log keeps of the revision itself; `None` for an entry written before records
+    /// were kept.
+    pub record: Option<StoredRecord>,
+}
+
+/// A log entry's record of its revision, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    /// Its message.
+    pub message: String,
+    /// The revisions it revises.
+    pub parents: Vec<String>,
+    /// What it promised the code that ran before it.
+    pub compatibility: aurora_migrate_core::Compatibility,
+    /// False for `Transaction: none`.
+    pub transactional: bool,
+    /// Its downgrade on this database, as stored; `None` when it had none.
+    pub downgrade: Option<String>,
+    /// The checksum stored with the downgrade.
+    pub downgrade_checksum: Option<String>,
+}
+
+impl StoredRecord {
+    /// Reads the record columns, as text, in the order of
+    /// [`RECORD_COLUMNS`](super::RECORD_COLUMNS); `None` when the entry has no record
+    /// (its `parents` is NULL).
+    pub fn from_columns(columns: [Option<String>; 6]) -> Option<StoredRecord> {
+        let [
+            message,
+            parents,
+            compatibility,
+            transactional,
+            downgrade,
+            downgrade_checksum,
+        ] = columns;
+        let parents = parents?;
+        Some(StoredRecord {
+            message: message.unwrap_or_default(),
+            parents: parents
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect(),
+            compatibility: compatibility
+                .as_deref()
+                .and_then(aurora_migrate_core::Compatibility::from_name)
+                .unwrap_or_default(),
+            transactional: transactional.as_deref() != Some("0"),
+            downgrade,
+            downgrade_checksum,
+        })
+    }
 }
 
 /// A version table that does not describe one place in the graph.

@@ -3,10 +3,12 @@
 //! is written bare in backticks (`` `stamp REV` ``), and a command line prefixes its name.
 //! Must not import the runner or the drivers.
 
+mod beyond;
 mod step;
 
 use std::time::Duration;
 
+pub use beyond::BeyondError;
 pub use step::{StepFailure, StepOutcome};
 
 use crate::bookkeeping::Inconsistency;
@@ -35,6 +37,9 @@ pub enum Error {
     /// A new revision refused before anything was written.
     #[error(transparent)]
     Author(#[from] AuthorError),
+    /// A revision beyond the build that its stored record cannot revert.
+    #[error(transparent)]
+    Beyond(#[from] BeyondError),
     /// The server refused the connection (authentication, unknown database, ...).
     #[error("cannot connect to {url}: {message}")]
     Connect {
@@ -166,7 +171,8 @@ pub enum Error {
     /// The database is at a revision this build does not contain.
     #[error(
         "the database is at revision {0}, which this build does not contain (a newer build may have migrated it); \
-         run the build that knows it, or `stamp --purge TARGET` if the table is wrong"
+         run the build that knows it, revert it from the downgrade the log stored with `downgrade heads`, \
+         or `stamp --purge TARGET` if the table is wrong"
     )]
     UnknownRevision(String),
     /// Autogenerate compares the schema at the heads; the database is elsewhere.
@@ -195,13 +201,13 @@ pub enum Error {
     WholeRunOnMysql,
     /// One transaction for the whole run around a migration that runs outside any.
     #[error(
-        "revision {revision} (migrations/{file}) declares `Transaction: none`, so it cannot run inside \
+        "revision {revision} ({file}) declares `Transaction: none`, so it cannot run inside \
          --transaction all; run without --transaction all"
     )]
     WholeRunWithoutTransaction {
         /// The migration.
         revision: String,
-        /// Its file name.
+        /// Its file, as `migrations/<name>`.
         file: String,
     },
     /// No scratch database can be made on this database.
@@ -275,6 +281,7 @@ impl Error {
             Error::Target(_) | Error::Downgrade(_) => "target",
             Error::Migration(_) => "migration",
             Error::Author(_) => "authoring",
+            Error::Beyond(_) => "not_revertible",
             Error::Connect { .. } | Error::NoDatabaseName => "connect",
             Error::Tls { .. } => "tls",
             Error::ConnectTimeout { .. } => "connect_timeout",

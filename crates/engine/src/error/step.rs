@@ -8,7 +8,8 @@ pub struct StepFailure {
     pub revision: String,
     /// `upgrade` or `downgrade`.
     pub direction: &'static str,
-    /// Its file, as `migrations/<name>`.
+    /// Its file, as `migrations/<name>`, or, for a revision beyond the build, its stored
+    /// downgrade.
     pub file: String,
     /// The failing statement's line in the file (where the server placed the fault, if it did).
     pub line: usize,
@@ -36,12 +37,26 @@ pub enum StepOutcome {
     RunRolledBack,
 }
 
+impl StepFailure {
+    /// `migrations/<file>:<line>`, or which statement of a stored downgrade.
+    pub fn location(&self) -> String {
+        match self.file.starts_with("migrations/") {
+            true => format!("{}:{}", self.file, self.line),
+            false => format!("{}, statement {}", self.file, self.line),
+        }
+    }
+}
+
 impl std::fmt::Display for StepFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} of {} failed at {}:{}: {}\n  statement: {}\n  ",
-            self.direction, self.revision, self.file, self.line, self.message, self.statement
+            "{} of {} failed at {}: {}\n  statement: {}\n  ",
+            self.direction,
+            self.revision,
+            self.location(),
+            self.message,
+            self.statement
         )?;
         match self.outcome {
             StepOutcome::RolledBack => write!(f, "the migration was rolled back; ")?,

@@ -4,12 +4,11 @@
 
 use std::time::Instant;
 
+use super::prepared::{Prepared, STORED_ORIGIN};
 use super::{Event, Runner, Status, StepReport, Transaction};
 use crate::bookkeeping;
 use crate::driver::{Connection, Failure, RunTransaction, Work};
 use crate::error::{Error, Result, StepFailure, StepOutcome};
-use aurora_migrate_core::Statement;
-use aurora_migrate_core::revision::Step;
 use aurora_migrate_core::{Database, Direction};
 
 impl Runner<'_> {
@@ -17,16 +16,19 @@ impl Runner<'_> {
         &self,
         connection: &mut Connection,
         status: &Status,
-        steps: &[Step],
+        steps: &[Prepared<'_>],
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Vec<StepReport>> {
         if steps.is_empty() {
             return Ok(Vec::new());
         }
-        if !status.tables_exist {
-            connection
-                .run_in_transaction(&self.tables.create(connection.kind()))
-                .await?;
+        let mut ddl = match status.tables_exist {
+            true => Vec::new(),
+            false => self.tables.create(connection.kind()),
+        };
+        ddl.extend(self.outdated_log_ddl(connection.kind(), status));
+        if !ddl.is_empty() {
+            connection.run_in_transaction(&ddl).await?;
         }
         let whole = self.options.transaction == Transaction::All;
         if !whole {
@@ -60,7 +62,7 @@ impl Runner<'_> {
     async fn apply_steps(
         &self,
         connection: &mut Connection,
-        steps: &[Step],
+        steps: &[Prepared<'_>],
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Vec<StepReport>> {
         let whole = self.options.transaction == Transaction::All;
@@ -76,44 +78,40 @@ impl Runner<'_> {
                     done: done(),
                 });
             }
-            let migration = self.catalog.migration(step.revision);
-            let statements =
-                self.catalog
-                    .statements(step.revision, connection.kind(), step.direction)?;
             on_event(Event::Started {
-                revision: &migration.id,
-                message: &migration.message,
+                revision: &step.revision,
+                message: &step.message,
+                parents: &step.parents,
                 direction: step.direction,
             });
-            for statement in statements.iter() {
+            for statement in step.statements.iter() {
                 tracing::debug!(
-                    "{} {} (migrations/{}:{}): {}",
+                    "{} {} ({}:{}): {}",
                     step.direction.name(),
-                    migration.id,
-                    migration.file_name,
+                    step.revision,
+                    step.origin,
                     statement.line,
                     statement.text
                 );
             }
             let started = Instant::now();
-            if let Err(failure) = self.apply_step(connection, step, &statements).await {
-                let migration = self.catalog.migration(step.revision);
+            if let Err(failure) = self.apply_step(connection, step).await {
                 if let Some(signal) = self.interrupt().and_then(|i| i.raised()).filter(|_| {
                     failure.interrupted
-                        || (migration.transactional && connection.kind() != Database::Mysql)
+                        || (step.transactional && connection.kind() != Database::Mysql)
                 }) {
                     return Err(Error::Interrupted {
                         signal,
-                        revision: Some(migration.id.to_string()),
+                        revision: Some(step.revision.clone()),
                         done: done(),
                     });
                 }
                 return Err(self.step_failure(step, failure, applied()));
             }
-            let migration = self.catalog.migration(step.revision);
             let report = StepReport {
-                revision: migration.id.to_string(),
-                message: migration.message.to_string(),
+                revision: step.revision.clone(),
+                message: step.message.clone(),
+                parents: step.parents.clone(),
                 direction: step.direction,
                 elapsed: started.elapsed(),
             };
@@ -131,19 +129,11 @@ impl Runner<'_> {
     async fn apply_step(
         &self,
         connection: &mut Connection,
-        step: &Step,
-        statements: &[Statement],
+        step: &Prepared<'_>,
     ) -> std::result::Result<(), Failure> {
-        let graph = self.catalog.graph();
         let kind = connection.kind();
-        let migration = self.catalog.migration(step.revision);
-        let ids = |list: &[usize]| {
-            list.iter()
-                .map(|&i| graph.node(i).id.as_str())
-                .collect::<Vec<_>>()
-        };
-        let (delete_rows, insert_rows) = (ids(&step.delete_rows), ids(&step.insert_rows));
-        let checksum = &migration.checksum;
+        let delete_rows: Vec<&str> = step.delete_rows.iter().map(String::as_str).collect();
+        let insert_rows: Vec<&str> = step.insert_rows.iter().map(String::as_str).collect();
         let upgrade = step.direction == Direction::Upgrade;
         let bookkeeping = |elapsed| {
             bookkeeping::step_statements(
@@ -151,18 +141,18 @@ impl Runner<'_> {
                 &self.tables,
                 &delete_rows,
                 &insert_rows,
-                upgrade.then_some((migration.id.as_ref(), checksum.as_ref())),
-                (!upgrade).then_some(migration.id.as_ref()),
+                step.record.as_ref(),
+                (!upgrade).then_some(step.revision.as_str()),
                 elapsed,
             )
         };
         let work = Work {
-            statements,
-            transactional: migration.transactional,
+            statements: &step.statements,
+            transactional: step.transactional,
             bookkeeping: &bookkeeping,
             interrupt: self.interrupt(),
             enclosed: self.options.transaction == Transaction::All,
-            revision: &migration.id,
+            revision: &step.revision,
             direction: step.direction.name(),
             tables: &self.tables,
         };
@@ -181,32 +171,36 @@ impl Runner<'_> {
         }
     }
 
-    fn step_failure(&self, step: &Step, failure: Failure, done_before: Vec<String>) -> Error {
-        let migration = self.catalog.migration(step.revision);
+    fn step_failure(
+        &self,
+        step: &Prepared<'_>,
+        failure: Failure,
+        done_before: Vec<String>,
+    ) -> Error {
         let (line, statement) = match failure.statement {
-            Some(index) => match self
-                .catalog
-                .statements(step.revision, self.kind(), step.direction)
-            {
-                Ok(statements) => (
-                    statements[index].line + failure.line_offset,
-                    excerpt(&statements[index].text),
-                ),
-                Err(_) => (1, String::new()),
-            },
+            Some(index) => (
+                step.statements[index].line + failure.line_offset,
+                excerpt(&step.statements[index].text),
+            ),
             None => (
                 1,
                 "(after its last statement: checks and bookkeeping)".to_string(),
             ),
         };
+        // A stored downgrade has no file: its statements are numbered, and the offset of a
+        // line inside one would mislead.
+        let line = match step.origin == STORED_ORIGIN {
+            true => failure.statement.map_or(1, |index| index + 1),
+            false => line,
+        };
         Error::Step(Box::new(StepFailure {
-            revision: migration.id.to_string(),
+            revision: step.revision.clone(),
             direction: step.direction.name(),
-            file: format!("migrations/{}", migration.file_name),
+            file: step.origin.clone(),
             line,
             statement,
             message: failure.message,
-            outcome: match (self.kind(), migration.transactional) {
+            outcome: match (self.kind(), step.transactional) {
                 _ if self.options.transaction == Transaction::All => StepOutcome::RunRolledBack,
                 (Database::Mysql, _) => StepOutcome::MarkedDirty,
                 (_, true) => StepOutcome::RolledBack,

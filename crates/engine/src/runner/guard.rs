@@ -3,36 +3,30 @@
 //! that holds rows (or empty one), is refused unless the caller confirmed it. Must not import
 //! the command line.
 
-use super::{Runner, Status};
+use super::Runner;
+use super::prepared::Prepared;
 use crate::driver::Connection;
 use crate::error::{Error, Result};
 use crate::sql::effects::{self, Removal};
 use crate::sql::quote_path;
-use aurora_migrate_core::revision::Step;
 
 impl Runner<'_> {
     /// Refuses `steps` when they would destroy data, naming each reason.
     pub(super) async fn refuse_data_loss(
         &self,
         connection: &mut Connection,
-        status: &Status,
-        steps: &[Step],
+        applied: usize,
+        steps: &[Prepared<'_>],
     ) -> Result<()> {
         let mut reasons = Vec::new();
         let reverted = steps.len();
-        if reverted > 0 && reverted >= status.applied.set.len() {
+        if reverted > 0 && reverted >= applied {
             reasons.push(format!(
                 "it reverts every applied migration ({reverted}), down to base"
             ));
         }
-        let kind = connection.kind();
         for step in steps {
-            let migration = self.catalog.migration(step.revision);
-            for statement in self
-                .catalog
-                .statements(step.revision, kind, step.direction)?
-                .iter()
-            {
+            for statement in step.statements.iter() {
                 for removal in effects::removals(&statement.text) {
                     let holds = match removal.table() {
                         // A table that cannot be read is taken as holding rows: the guard errs
@@ -49,8 +43,8 @@ impl Runner<'_> {
                             _ => ", which holds rows",
                         };
                         reasons.push(format!(
-                            "{} (migrations/{}:{}) {removal}{rows}",
-                            migration.id, migration.file_name, statement.line
+                            "{} ({}:{}) {removal}{rows}",
+                            step.revision, step.origin, statement.line
                         ));
                     }
                 }

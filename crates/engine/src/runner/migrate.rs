@@ -2,11 +2,13 @@
 //! (one transaction for the whole run, the data-loss guard), apply it, and say where the
 //! database is left. Must not import autogenerate.
 
-use super::{Event, Run, Runner, Status, Transaction};
+use super::beyond::View;
+use super::prepared::Prepared;
+use super::{Event, Run, Runner, Transaction};
 use crate::error::{Error, Result};
 use aurora_migrate_core::Database;
 use aurora_migrate_core::Direction;
-use aurora_migrate_core::revision::target::{self, Target};
+use aurora_migrate_core::revision::target::{self, Destination, Target};
 use aurora_migrate_core::revision::{Step, plan};
 
 impl Runner<'_> {
@@ -40,60 +42,78 @@ impl Runner<'_> {
         }
         let (mut connection, status) = self.begin().await?;
         let result = async {
-            status.verify(self.catalog)?;
-            let graph = self.catalog.graph();
-            let destination = target::resolve(graph, target, &status.current)?;
-            let steps = match direction {
-                Direction::Upgrade => plan::upgrade(graph, &status.applied, &destination)?,
-                Direction::Downgrade => plan::downgrade(graph, &status.applied, &destination)?,
+            // A downgrade may revert what this build does not contain, from the log's records.
+            let beyond = direction == Direction::Downgrade && !status.unknown.is_empty();
+            let view = match beyond {
+                true => {
+                    status.verify_known(self.catalog)?;
+                    View::with_beyond(self.catalog, &status)?
+                }
+                false => {
+                    status.verify(self.catalog)?;
+                    View::of_catalog(self.catalog, &status)
+                }
             };
+            let destination = self.destination(&view, target, beyond)?;
+            let steps = match direction {
+                Direction::Upgrade => plan::upgrade(&view.graph, &view.applied, &destination)?,
+                Direction::Downgrade => plan::downgrade(&view.graph, &view.applied, &destination)?,
+            };
+            let prepared = self.prepare(&view, &steps, connection.kind())?;
             if whole {
-                self.refuse_untransactional(&steps)?;
+                refuse_untransactional(&prepared)?;
             }
             if direction == Direction::Downgrade && self.options.refuse_data_loss {
-                self.refuse_data_loss(&mut connection, &status, &steps)
+                self.refuse_data_loss(&mut connection, view.applied.set.len(), &prepared)
                     .await?;
             }
             let reports = self
-                .apply(&mut connection, &status, &steps, on_event)
+                .apply(&mut connection, &status, &prepared, on_event)
                 .await?;
             Ok(Run {
                 steps: reports,
-                current: self.rows_after(&status, &steps),
+                current: rows_after(&view, &steps),
             })
         }
         .await;
         self.finish(connection, result).await
     }
 
-    /// `--transaction all` cannot hold a migration that runs outside any transaction.
-    fn refuse_untransactional(&self, steps: &[Step]) -> Result<()> {
-        match steps
-            .iter()
-            .map(|step| self.catalog.migration(step.revision))
-            .find(|migration| !migration.transactional)
-        {
-            Some(migration) => Err(Error::WholeRunWithoutTransaction {
-                revision: migration.id.to_string(),
-                file: migration.file_name.to_string(),
-            }),
-            None => Ok(()),
-        }
+    /// Where `target` leads on `view`; beyond the build, `head` and `heads` are this build's.
+    fn destination(&self, view: &View<'_>, target: &Target, beyond: bool) -> Result<Destination> {
+        let own = self.catalog.graph();
+        Ok(match target {
+            Target::Heads if beyond => Destination::Revisions(own.heads()),
+            Target::Head if beyond => Destination::Revisions(vec![target::single_head(own)?]),
+            _ => target::resolve(&view.graph, target, &view.rows)?,
+        })
     }
+}
 
-    fn rows_after(&self, status: &Status, steps: &[Step]) -> Vec<String> {
-        let graph = self.catalog.graph();
-        let mut applied = status.applied.clone();
-        for step in steps {
-            match step.direction {
-                Direction::Upgrade => applied.set.insert(step.revision),
-                Direction::Downgrade => applied.set.remove(&step.revision),
-            };
-        }
-        applied
-            .rows(graph)
-            .iter()
-            .map(|&r| graph.node(r).id.clone())
-            .collect()
+/// `--transaction all` cannot hold a migration that runs outside any transaction.
+fn refuse_untransactional(steps: &[Prepared<'_>]) -> Result<()> {
+    match steps.iter().find(|step| !step.transactional) {
+        Some(step) => Err(Error::WholeRunWithoutTransaction {
+            revision: step.revision.clone(),
+            file: step.origin.clone(),
+        }),
+        None => Ok(()),
     }
+}
+
+/// The version table's rows once `steps` have run.
+fn rows_after(view: &View<'_>, steps: &[Step]) -> Vec<String> {
+    let graph = &view.graph;
+    let mut applied = view.applied.clone();
+    for step in steps {
+        match step.direction {
+            Direction::Upgrade => applied.set.insert(step.revision),
+            Direction::Downgrade => applied.set.remove(&step.revision),
+        };
+    }
+    applied
+        .rows(graph)
+        .iter()
+        .map(|&r| graph.node(r).id.clone())
+        .collect()
 }

@@ -4,8 +4,10 @@
 //! own pool. Must not import autogenerate or the schema model.
 
 mod apply;
+mod beyond;
 mod guard;
 mod migrate;
+mod prepared;
 mod reset;
 pub mod scratch;
 mod session;
@@ -17,7 +19,7 @@ use std::time::Duration;
 
 pub use crate::driver::Pool;
 pub use reset::ResetPreview;
-pub use state::Status;
+pub use state::{Beyond, Status};
 
 use crate::bookkeeping::Tables;
 use crate::catalog::Catalog;
@@ -83,6 +85,8 @@ pub enum Event<'a> {
         revision: &'a str,
         /// Its message.
         message: &'a str,
+        /// The revisions it revises.
+        parents: &'a [String],
         /// Up or down.
         direction: Direction,
     },
@@ -97,6 +101,8 @@ pub struct StepReport {
     pub revision: String,
     /// Its message.
     pub message: String,
+    /// The revisions it revises.
+    pub parents: Vec<String>,
     /// Up or down.
     pub direction: Direction,
     /// How long it took, bookkeeping included.
@@ -190,6 +196,14 @@ impl<'c> Runner<'c> {
     /// The bookkeeping tables this runner reads and writes.
     pub fn tables(&self) -> &Tables {
         &self.tables
+    }
+
+    /// The statements that add to a log an older build created the record columns it lacks.
+    fn outdated_log_ddl(&self, kind: Database, status: &Status) -> Vec<String> {
+        match &status.outdated_log {
+            Some(present) => self.tables.extend_log(kind, present),
+            None => Vec::new(),
+        }
     }
 
     /// Reads what is applied without changing anything (a missing SQLite file reads as empty).

@@ -27,7 +27,8 @@ impl Runner<'_> {
             let applied = plan::stamp(graph, &start, &destination);
             let kind = connection.kind();
             let mut statements = self.tables.create(kind);
-            statements.extend(stamp_statements(self.catalog, &self.tables, &applied));
+            statements.extend(self.outdated_log_ddl(kind, &status));
+            statements.extend(stamp_statements(self.catalog, &self.tables, &applied, kind));
             if kind == Database::Mysql {
                 // Stamping records where the database really is: no migration is in progress.
                 statements.push(format!("DELETE FROM {}", self.tables.dirty_sql()));

@@ -1,13 +1,15 @@
 //! Where a database stands against the catalogue, as data a readiness probe can serve:
-//! behind (revisions pending), at the heads, ahead (revisions this build does not know),
+//! behind (revisions pending), at the heads, ahead (revisions this build does not know, all
+//! declared expand, so the build's code still works, or not),
 //! dirty, changed checksums, or a version table the graph cannot explain. Reads, never writes;
 //! must not import the command line.
 
 use super::Runner;
-use super::state::Status;
+use super::state::{Beyond, Status};
 use crate::bookkeeping::{DirtyMark, Inconsistency};
 use crate::catalog::Catalog;
 use crate::error::Result;
+use aurora_migrate_core::Compatibility;
 
 /// The database's position, judged once from one read of the bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,9 @@ pub struct Standing {
     pub current: Vec<usize>,
     /// Rows the catalogue does not know: a newer build migrated the database.
     pub unknown: Vec<String>,
+    /// The revisions beyond this build (the unknown rows and the ancestors of theirs it lacks),
+    /// with what the log recorded of each.
+    pub beyond: Vec<Beyond>,
     /// Applied revisions whose file changed since, with the recorded checksum.
     pub changed: Vec<(usize, String)>,
     /// Applied revisions with no recorded checksum (another tool applied them).
@@ -41,8 +46,12 @@ pub enum State {
     Changed,
     /// Both ahead and behind: a newer build ran, and this one has revisions it lacks.
     Diverged,
-    /// The database holds revisions this build does not know.
-    Ahead,
+    /// The database holds revisions this build does not know, each declared
+    /// `Compatibility: expand`: this build's code keeps working on it.
+    AheadCompatible,
+    /// The database holds revisions this build does not know, not all declared expand (or
+    /// recorded before compatibility was): this build's code may not work on it.
+    AheadIncompatible,
     /// Revisions are pending.
     Behind,
     /// Every revision applied, nothing unknown: ready.
@@ -57,7 +66,8 @@ impl State {
             State::Dirty => "dirty",
             State::Changed => "changed",
             State::Diverged => "diverged",
-            State::Ahead => "ahead",
+            State::AheadCompatible => "ahead_compatible",
+            State::AheadIncompatible => "ahead_incompatible",
             State::Behind => "behind",
             State::AtHeads => "at_heads",
         }
@@ -73,6 +83,7 @@ impl Standing {
             pending: graph.ordered((0..graph.len()).filter(|i| !status.applied.set.contains(i))),
             current: status.current.clone(),
             unknown: status.unknown.clone(),
+            beyond: status.beyond.clone(),
             changed: status.mismatches(catalog),
             unrecorded: status.unrecorded(catalog),
             dirty: status.dirty.clone(),
@@ -87,15 +98,29 @@ impl Standing {
             _ if !self.dirty.is_empty() => State::Dirty,
             _ if !self.changed.is_empty() => State::Changed,
             _ if !self.unknown.is_empty() && !self.pending.is_empty() => State::Diverged,
-            _ if !self.unknown.is_empty() => State::Ahead,
+            _ if !self.unknown.is_empty() && self.incompatible().is_empty() => {
+                State::AheadCompatible
+            }
+            _ if !self.unknown.is_empty() => State::AheadIncompatible,
             _ if !self.pending.is_empty() => State::Behind,
             _ => State::AtHeads,
         }
     }
 
-    /// At the heads, with nothing to repair: what a readiness probe waits for.
+    /// The revisions beyond the build not declared `Compatibility: expand` (or with no
+    /// record to tell).
+    pub fn incompatible(&self) -> Vec<&str> {
+        self.beyond
+            .iter()
+            .filter(|b| b.record.as_ref().map(|r| r.compatibility) != Some(Compatibility::Expand))
+            .map(|b| b.id.as_str())
+            .collect()
+    }
+
+    /// At the heads, or ahead only by expand revisions, with nothing to repair: what a
+    /// readiness probe waits for.
     pub fn is_ready(&self) -> bool {
-        self.state() == State::AtHeads
+        matches!(self.state(), State::AtHeads | State::AheadCompatible)
     }
 }
 

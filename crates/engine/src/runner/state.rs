@@ -2,12 +2,22 @@
 //! unknown revisions, checksum mismatches, and a version table the graph cannot explain.
 //! Judges data only: must not import the drivers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::bookkeeping::{DirtyMark, Inconsistency, LogEntry, Stored};
+use crate::bookkeeping::{DirtyMark, Inconsistency, LogEntry, Stored, StoredRecord};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use aurora_migrate_core::revision::Applied;
+
+/// A revision the database holds that this build does not contain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Beyond {
+    /// Its id.
+    pub id: String,
+    /// What the log recorded of it; `None` when it recorded nothing (the revision was applied
+    /// before records were kept, or by another tool).
+    pub record: Option<StoredRecord>,
+}
 
 /// The database's migration state, read once per run.
 #[derive(Debug, Clone)]
@@ -16,6 +26,9 @@ pub struct Status {
     pub current: Vec<usize>,
     /// Rows the catalogue does not know (a newer build ran, or the table is corrupt).
     pub unknown: Vec<String>,
+    /// The revisions beyond this build: the unknown rows and, through the parents their log
+    /// records name, their ancestors this build does not contain; rows first.
+    pub beyond: Vec<Beyond>,
     /// The revisions the rows imply: them and their ancestors.
     pub applied: Applied,
     /// The log's entries, by revision.
@@ -24,6 +37,8 @@ pub struct Status {
     pub tables_exist: bool,
     /// Migrations that started and never finished (MySQL).
     pub dirty: Vec<DirtyMark>,
+    /// The columns of a log an older build created, which lacks the record columns.
+    pub outdated_log: Option<Vec<String>>,
     /// Ways the version table disagrees with the graph: a row twice, a revision beside its
     /// own descendant, a log of revisions next to an empty version table.
     pub inconsistencies: Vec<Inconsistency>,
@@ -64,20 +79,37 @@ impl Status {
             logged.sort();
             inconsistencies.push(Inconsistency::LogWithoutVersion(logged));
         }
-        let applied = Applied::from_rows(graph, &current);
-        let log = stored
+        let log: HashMap<String, LogEntry> = stored
             .log
             .into_iter()
             .map(|e| (e.revision.clone(), e))
             .collect();
+        let (beyond, reached) = beyond(catalog, &unknown, &log);
+        // A known row below a revision beyond the build is a row that should have gone.
+        for &row in &current {
+            if let Some((_, above)) = reached
+                .iter()
+                .find(|&&(index, _)| graph.with_ancestors([index]).contains(&row))
+            {
+                inconsistencies.push(Inconsistency::Stacked {
+                    ancestor: graph.node(row).id.clone(),
+                    descendant: above.clone(),
+                });
+            }
+        }
+        let mut heads = current.clone();
+        heads.extend(reached.iter().map(|&(index, _)| index));
+        let applied = Applied::from_rows(graph, &heads);
         Status {
             inconsistencies,
             current,
             unknown,
+            beyond,
             applied,
             log,
             tables_exist: stored.tables_exist,
             dirty: stored.dirty,
+            outdated_log: stored.outdated_log,
         }
     }
 
@@ -92,6 +124,12 @@ impl Status {
     /// Refuses unknown revisions and applied revisions whose file changed since.
     pub fn verify(&self, catalog: &Catalog) -> Result<()> {
         self.refuse_unknown()?;
+        self.verify_known(catalog)
+    }
+
+    /// Refuses a dirty mark, an inconsistent version table and applied revisions whose file
+    /// changed since; revisions beyond the build are judged elsewhere.
+    pub fn verify_known(&self, catalog: &Catalog) -> Result<()> {
         if let Some(mark) = self.dirty.first() {
             return Err(Error::Dirty {
                 revision: mark.revision.clone(),
@@ -142,4 +180,31 @@ impl Status {
             })
             .collect()
     }
+}
+
+/// Walks from the unknown rows through the parents their records name: the revisions beyond
+/// the build, and the known revisions they stand on (each with the beyond revision above it).
+fn beyond(
+    catalog: &Catalog,
+    unknown: &[String],
+    log: &HashMap<String, LogEntry>,
+) -> (Vec<Beyond>, Vec<(usize, String)>) {
+    let graph = catalog.graph();
+    let (mut found, mut reached) = (Vec::new(), Vec::new());
+    let mut queue: VecDeque<String> = unknown.iter().cloned().collect();
+    let mut seen = HashSet::new();
+    while let Some(id) = queue.pop_front() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let record = log.get(&id).and_then(|entry| entry.record.clone());
+        for parent in record.iter().flat_map(|r| &r.parents) {
+            match graph.index_of(parent) {
+                Some(index) => reached.push((index, id.clone())),
+                None => queue.push_back(parent.clone()),
+            }
+        }
+        found.push(Beyond { id, record });
+    }
+    (found, reached)
 }

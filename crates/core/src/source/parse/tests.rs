@@ -351,6 +351,31 @@ fn transaction_none_runs_outside_a_transaction() {
 }
 
 #[test]
+fn compatibility_expand_is_a_promise_and_anything_else_is_an_error() {
+    let h = ok(
+        "ae1027a6acf.sql",
+        &sql("", "-- Compatibility: expand\n", BODY),
+    )
+    .header;
+    assert_eq!(h.compatibility, Compatibility::Expand);
+    let h = ok("ae1027a6acf.sql", &sql("", "", BODY)).header;
+    assert_eq!(h.compatibility, Compatibility::None);
+    let h = ok(
+        "ae1027a6acf.sql",
+        &sql("", "-- Compatibility: none\n", BODY),
+    )
+    .header;
+    assert_eq!(h.compatibility, Compatibility::None);
+    for wrong in ["Expand", "contract", "yes", ""] {
+        assert_err(
+            &sql("", &format!("-- Compatibility: {wrong}\n"), BODY),
+            4,
+            "`Compatibility` takes `expand`",
+        );
+    }
+}
+
+#[test]
 fn rust_files_use_inner_doc_comments_and_have_no_sections() {
     let text = "//! Add chains\n//! Revision ID: ae1027a6acf\n//! Revises: 1975ea83b712\n\
                 //! Transaction: none\n\nuse aurora_migrate::ddl::Ddl;\n\

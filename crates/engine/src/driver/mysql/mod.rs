@@ -16,7 +16,9 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Row};
 
 use super::{Failure, Handle, LockWait, Work, database_message, run_batch};
-use crate::bookkeeping::{DirtyMark, Elapsed, LogEntry, Stored, Tables};
+use crate::bookkeeping::{
+    DirtyMark, Elapsed, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables, text_literal,
+};
 use crate::error::{Error, Result};
 use crate::sql::literal;
 use crate::url::DatabaseUrl;
@@ -168,9 +170,10 @@ impl Mysql {
     }
 
     pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
-        // A schema-qualified name names another database of the same server.
-        let names: Vec<String> = sqlx::query_scalar(
-            "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
+        // A schema-qualified name names another database of the same server. The columns of
+        // the three tables say which exist and whether the log holds records.
+        let columns: Vec<(String, String)> = sqlx::query_as(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
              WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME IN (?, ?, ?)",
         )
         .bind(tables.schema())
@@ -180,11 +183,21 @@ impl Mysql {
         .fetch_all(self.connection.get())
         .await
         .map_err(|e| Error::database("cannot read the version table", e))?;
-        let has = |name: &str| names.iter().any(|n| n == name);
+        let has = |name: &str| columns.iter().any(|(table, _)| table == name);
+        let log_columns: Vec<String> = columns
+            .iter()
+            .filter(|(table, _)| table == tables.bare_log())
+            .map(|(_, column)| column.to_ascii_lowercase())
+            .collect();
+        let outdated = has(tables.bare_log())
+            && !RECORD_COLUMNS
+                .iter()
+                .all(|c| log_columns.iter().any(|p| p == c));
         let mut stored = Stored {
             tables_exist: has(tables.bare_version())
                 && has(tables.bare_log())
                 && has(tables.bare_dirty()),
+            outdated_log: outdated.then(|| log_columns.clone()),
             ..Stored::default()
         };
         let failed = |e| Error::database("cannot read the version table", e);
@@ -199,8 +212,15 @@ impl Mysql {
                 .map_err(failed)?;
         }
         if has(tables.bare_log()) {
+            let records: String = match outdated {
+                true => ", NULL".repeat(RECORD_COLUMNS.len()),
+                false => RECORD_COLUMNS
+                    .iter()
+                    .map(|c| format!(", CAST({c} AS CHAR)"))
+                    .collect(),
+            };
             let sql = format!(
-                "SELECT CAST(revision AS CHAR), CAST(checksum AS CHAR), CAST(applied_at AS CHAR), execution_ms FROM {}",
+                "SELECT CAST(revision AS CHAR), CAST(checksum AS CHAR), CAST(applied_at AS CHAR), execution_ms{records} FROM {}",
                 tables.log_sql()
             );
             let rows = sqlx::query(AssertSqlSafe(sql))
@@ -214,6 +234,7 @@ impl Mysql {
                     checksum: r.get(1),
                     applied_at: r.get(2),
                     execution_ms: r.get(3),
+                    record: StoredRecord::from_columns(std::array::from_fn(|i| r.get(4 + i))),
                 })
                 .collect();
         }
@@ -280,8 +301,11 @@ impl Mysql {
                 let record = format!(
                     "UPDATE {} SET failed_statement = {}, message = {} WHERE revision = {}",
                     tables.dirty_sql(),
-                    literal(&work.statements[index].text),
-                    literal(&message),
+                    text_literal(
+                        aurora_migrate_core::Database::Mysql,
+                        &work.statements[index].text
+                    ),
+                    text_literal(aurora_migrate_core::Database::Mysql, &message),
                     literal(revision)
                 );
                 let _ = self.execute(&record).await;

@@ -18,7 +18,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgErrorPos
 use sqlx::{AssertSqlSafe, ConnectOptions, Row};
 
 use super::{Failure, Handle, LockWait, Work, database_message, run_batch};
-use crate::bookkeeping::{Elapsed, LogEntry, Stored, Tables};
+use crate::bookkeeping::{Elapsed, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 
@@ -157,19 +157,30 @@ impl Postgres {
 
     pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
         let exists = format!(
-            "SELECT to_regclass('{}') IS NOT NULL, to_regclass('{}') IS NOT NULL",
-            tables.version_sql(),
-            tables.log_sql()
+            "SELECT to_regclass('{v}') IS NOT NULL, to_regclass('{l}') IS NOT NULL, \
+             (SELECT string_agg(attname::text, ',') FROM pg_attribute \
+               WHERE attrelid = to_regclass('{l}') AND attnum > 0 AND NOT attisdropped)",
+            v = tables.version_sql(),
+            l = tables.log_sql()
         );
         let row = sqlx::query(AssertSqlSafe(exists))
             .fetch_one(self.connection.get())
             .await
             .map_err(|e| Error::database("cannot read the version table", e))?;
         let (has_version, has_log): (bool, bool) = (row.get(0), row.get(1));
+        let columns: Vec<String> = row
+            .get::<Option<String>, _>(2)
+            .map(|c| c.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        let outdated = has_log
+            && !RECORD_COLUMNS
+                .iter()
+                .all(|c| columns.iter().any(|p| p == c));
         let mut sql = String::new();
         if has_version {
             sql.push_str(&format!(
-                "SELECT 'v', version_num::text, NULL, NULL, NULL::bigint FROM {}",
+                "SELECT 'v', version_num::text, NULL, NULL, NULL::bigint{} FROM {}",
+                ", NULL::text".repeat(RECORD_COLUMNS.len()),
                 tables.version_sql()
             ));
         }
@@ -177,8 +188,15 @@ impl Postgres {
             if has_version {
                 sql.push_str(" UNION ALL ");
             }
+            let records = match outdated {
+                true => ", NULL::text".repeat(RECORD_COLUMNS.len()),
+                false => RECORD_COLUMNS
+                    .iter()
+                    .map(|c| format!(", {c}::text"))
+                    .collect(),
+            };
             sql.push_str(&format!(
-                "SELECT 'l', revision::text, checksum::text, applied_at::text, execution_ms FROM {}",
+                "SELECT 'l', revision::text, checksum::text, applied_at::text, execution_ms{records} FROM {}",
                 tables.log_sql()
             ));
         }
@@ -191,6 +209,7 @@ impl Postgres {
             .map_err(|e| Error::database("cannot read the version table", e))?;
         let mut stored = Stored {
             tables_exist: has_version && has_log,
+            outdated_log: outdated.then_some(columns),
             ..Stored::default()
         };
         for row in rows {
@@ -204,6 +223,7 @@ impl Postgres {
                     checksum: row.get(2),
                     applied_at: row.get(3),
                     execution_ms: row.get(4),
+                    record: StoredRecord::from_columns(std::array::from_fn(|i| row.get(5 + i))),
                 });
             }
         }

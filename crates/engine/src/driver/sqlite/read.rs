@@ -4,24 +4,50 @@
 use sqlx::AssertSqlSafe;
 
 use super::Sqlite;
-use crate::bookkeeping::Tables;
-use crate::bookkeeping::{LogEntry, Stored};
+use crate::bookkeeping::{LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
 use crate::error::{Error, Result};
+
+/// Fields of one aggregated log entry: revision, checksum, applied_at, execution_ms, then
+/// whether it has a record and the record's columns.
+const FIELDS: usize = 5 + RECORD_COLUMNS.len();
 
 impl Sqlite {
     pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
         let read_error = |e| Error::database("cannot read the version table", e);
-        let names: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?1, ?2)",
+        // Each table with its columns: whether the log holds records.
+        let tables_found: Vec<(String, String)> = sqlx::query_as(
+            "SELECT m.name, (SELECT group_concat(c.name, ',') FROM pragma_table_info(m.name) c) \
+             FROM sqlite_master m WHERE m.type = 'table' AND m.name IN (?1, ?2)",
         )
         .bind(tables.bare_version())
         .bind(tables.bare_log())
         .fetch_all(self.connection.get())
         .await
         .map_err(read_error)?;
+        let names: Vec<&str> = tables_found.iter().map(|(n, _)| n.as_str()).collect();
+        let log_columns: Option<Vec<String>> = tables_found
+            .iter()
+            .find(|(name, _)| name == tables.bare_log())
+            .map(|(_, columns)| columns.split(',').map(str::to_ascii_lowercase).collect());
+        let outdated = log_columns.as_ref().is_some_and(|present| {
+            !RECORD_COLUMNS
+                .iter()
+                .all(|c| present.iter().any(|p| p == c))
+        });
         let mut stored = Stored {
             tables_exist: names.len() == 2,
+            outdated_log: log_columns.filter(|_| outdated),
             ..Stored::default()
+        };
+        // Text a person wrote travels as hexadecimal, so no separator can occur in it.
+        let record_fields = match outdated {
+            true => " || char(30) || '0'".repeat(RECORD_COLUMNS.len() + 1),
+            false => " || char(30) || (parents IS NOT NULL) || char(30) || hex(coalesce(message, '')) \
+                      || char(30) || coalesce(parents, '') || char(30) || coalesce(compatibility, '') \
+                      || char(30) || coalesce(transactional, '') \
+                      || char(30) || (CASE WHEN downgrade IS NULL THEN '' ELSE 'x' || hex(downgrade) END) \
+                      || char(30) || coalesce(downgrade_checksum, '')"
+                .to_string(),
         };
         // Each row would cross the driver's worker thread alone; one aggregated row of each
         // table crosses once, whatever the length of the history.
@@ -31,17 +57,17 @@ impl Sqlite {
         let sql = format!(
             "SELECT ({}), ({})",
             aggregate(
-                names.iter().any(|n| n == tables.bare_version()),
+                names.contains(&tables.bare_version()),
                 format!(
                     "SELECT group_concat(version_num, char(31)) FROM {}",
                     tables.version_sql()
                 )
             ),
             aggregate(
-                names.iter().any(|n| n == tables.bare_log()),
+                names.contains(&tables.bare_log()),
                 format!(
                     "SELECT group_concat(revision || char(30) || checksum || char(30) || \
-                     CAST(applied_at AS TEXT) || char(30) || coalesce(execution_ms, ''), char(31)) FROM {}",
+                     CAST(applied_at AS TEXT) || char(30) || coalesce(execution_ms, ''){record_fields}, char(31)) FROM {}",
                     tables.log_sql()
                 )
             ),
@@ -69,15 +95,16 @@ impl Sqlite {
     }
 }
 
-/// One entry of the aggregated log: revision, checksum, applied_at and execution_ms.
+/// One entry of the aggregated log: see [`FIELDS`].
 fn log_entry(record: &str) -> std::result::Result<LogEntry, String> {
     let fields: Vec<&str> = record.split('\u{1e}').collect();
-    let [revision, checksum, applied_at, millis] = fields[..] else {
+    if fields.len() != FIELDS {
         return Err(format!(
-            "a log entry has {} fields, not 4: {record:?}",
+            "a log entry has {} fields, not {FIELDS}: {record:?}",
             fields.len()
         ));
-    };
+    }
+    let (revision, millis) = (fields[0], fields[3]);
     let execution_ms = match millis {
         "" => None,
         text => Some(
@@ -85,10 +112,44 @@ fn log_entry(record: &str) -> std::result::Result<LogEntry, String> {
                 .map_err(|_| format!("execution_ms of {revision} is not a number: {text:?}"))?,
         ),
     };
+    let record = match fields[4] {
+        "1" => {
+            let text = |hex: &str| {
+                unhex(hex).ok_or_else(|| format!("the record of {revision} is not text"))
+            };
+            let downgrade = match fields[9].strip_prefix('x') {
+                Some(hex) => Some(text(hex)?),
+                None => None,
+            };
+            let optional = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            StoredRecord::from_columns([
+                Some(text(fields[5])?),
+                Some(fields[6].to_string()),
+                optional(fields[7]),
+                optional(fields[8]),
+                downgrade,
+                optional(fields[10]),
+            ])
+        }
+        _ => None,
+    };
     Ok(LogEntry {
         revision: revision.to_string(),
-        checksum: checksum.to_string(),
-        applied_at: applied_at.to_string(),
+        checksum: fields[1].to_string(),
+        applied_at: fields[2].to_string(),
         execution_ms,
+        record,
     })
+}
+
+/// Text from SQLite's `hex()` of it.
+fn unhex(hex: &str) -> Option<String> {
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+        })
+        .collect();
+    String::from_utf8(bytes?).ok()
 }
