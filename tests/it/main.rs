@@ -13,6 +13,7 @@ mod habits;
 mod integrity;
 mod mysql;
 mod network;
+mod offline;
 mod pool;
 mod production;
 mod readme;

@@ -110,11 +110,17 @@ pub struct Connect {
 
 #[derive(Debug, Args)]
 pub struct UpgradeArgs {
-    /// head, heads, a revision, +N, REV+N, LABEL@head
+    /// head, heads, a revision, +N, REV+N, LABEL@head; with --sql, [FROM:]TO
     #[arg(default_value = "head")]
     pub target: String,
-    /// MySQL: clear a dirty mark and run that migration again from its first statement
+    /// Print the SQL script instead of running it, without connecting (FROM defaults to base)
     #[arg(long)]
+    pub sql: bool,
+    /// With --sql: the database the script is for [default: the database URL's]
+    #[arg(long, value_enum, requires = "sql")]
+    pub dialect: Option<Dialect>,
+    /// MySQL: clear a dirty mark and run that migration again from its first statement
+    #[arg(long, conflicts_with = "sql")]
     pub force: bool,
     /// per-migration: each migration commits with its bookkeeping; all: the whole run
     /// commits at once or not at all (PostgreSQL, SQLite)
@@ -126,14 +132,21 @@ pub struct UpgradeArgs {
 
 #[derive(Debug, Args)]
 pub struct DowngradeArgs {
-    /// base, a revision, -N, REV-N, LABEL@base, LABEL@-N
+    /// base, a revision, -N, REV-N, LABEL@base, LABEL@-N; `heads`: this build's heads, when
+    /// the database holds newer revisions; with --sql, FROM:TO
     #[arg(allow_hyphen_values = true)]
     pub target: String,
+    /// Print the SQL script instead of running it, without connecting
+    #[arg(long)]
+    pub sql: bool,
+    /// With --sql: the database the script is for [default: the database URL's]
+    #[arg(long, value_enum, requires = "sql")]
+    pub dialect: Option<Dialect>,
     /// Confirm, in production, a downgrade that reaches base or drops data
     #[arg(long)]
     pub yes: bool,
     /// MySQL: clear a dirty mark and run that migration again from its first statement
-    #[arg(long)]
+    #[arg(long, conflicts_with = "sql")]
     pub force: bool,
     /// per-migration: each migration commits with its bookkeeping; all: the whole run
     /// commits at once or not at all (PostgreSQL, SQLite)
@@ -189,12 +202,12 @@ pub struct CheckArgs {
 pub enum Command {
     /// Apply migrations up to TARGET (default: head)
     #[command(
-        after_help = "Examples:\n  aurora-migrate upgrade\n  aurora-migrate upgrade heads --database-url postgresql://app@db.internal/app\n  aurora-migrate upgrade +1\n  aurora-migrate upgrade --transaction all"
+        after_help = "Examples:\n  aurora-migrate upgrade\n  aurora-migrate upgrade heads --database-url postgresql://app@db.internal/app\n  aurora-migrate upgrade +1\n  aurora-migrate upgrade --transaction all\n  aurora-migrate upgrade --sql --dialect postgresql > upgrade.sql     # for review, no connection\n  aurora-migrate upgrade --sql 3f2a9c1b7d4e:head --dialect mysql"
     )]
     Upgrade(UpgradeArgs),
     /// Revert migrations down to TARGET
     #[command(
-        after_help = "Examples:\n  aurora-migrate downgrade -1\n  aurora-migrate downgrade 3f2a9c1b7d4e\n  aurora-migrate downgrade base --yes   # in production"
+        after_help = "Examples:\n  aurora-migrate downgrade -1\n  aurora-migrate downgrade 3f2a9c1b7d4e\n  aurora-migrate downgrade base --yes   # in production\n  aurora-migrate downgrade heads        # revert what a newer build applied, from its stored downgrades\n  aurora-migrate downgrade --sql head:base --dialect sqlite"
     )]
     Downgrade(DowngradeArgs),
     /// Show the revisions the database is at
@@ -274,6 +287,26 @@ impl Command {
 /// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
 pub fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
     dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
+}
+
+/// The database an offline script is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Dialect {
+    #[value(alias = "postgres")]
+    Postgresql,
+    Sqlite,
+    #[value(alias = "mariadb")]
+    Mysql,
+}
+
+impl From<Dialect> for aurora_migrate::Database {
+    fn from(dialect: Dialect) -> aurora_migrate::Database {
+        match dialect {
+            Dialect::Postgresql => aurora_migrate::Database::Postgres,
+            Dialect::Sqlite => aurora_migrate::Database::Sqlite,
+            Dialect::Mysql => aurora_migrate::Database::Mysql,
+        }
+    }
 }
 
 /// How the migrations of one `upgrade` or `downgrade` share transactions.

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
+use aurora_migrate::{Catalog, Direction};
 
 use super::app::App;
-use super::args::{Command, DatabaseArgs};
+use super::args::{Command, DatabaseArgs, Dialect, TransactionMode};
 use super::cmd;
 use super::failure::{Failure, Outcome};
 use super::output::Printer;
@@ -87,6 +87,14 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             cmd::autogen::create(&catalog, models.as_ref(), &args, &resolved, printer).await
         }
         Command::Create(args) => cmd::author::create(&catalog, &args, printer),
+        Command::Upgrade(args) if args.sql => {
+            let request = (Direction::Upgrade, args.target.as_str(), args.transaction);
+            offline(context, &catalog, request, args.dialect, &args.database)
+        }
+        Command::Downgrade(args) if args.sql => {
+            let request = (Direction::Downgrade, args.target.as_str(), args.transaction);
+            offline(context, &catalog, request, args.dialect, &args.database)
+        }
         Command::Upgrade(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, |_| MigrateFlags {
                 force: args.force,
@@ -138,6 +146,29 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         },
         Command::Completions { .. } => Ok(()),
     }
+}
+
+/// `--sql`: the script for the dialect given, or else for the database URL's; nothing connects.
+fn offline(
+    context: &Context<'_>,
+    catalog: &Catalog,
+    (direction, range, transaction): (Direction, &str, TransactionMode),
+    dialect: Option<Dialect>,
+    flags: &DatabaseArgs,
+) -> Outcome {
+    let flags = flags.or(&context.outer);
+    let database = match dialect {
+        Some(dialect) => dialect.into(),
+        None => context.resolve(&flags)?.url.kind(),
+    };
+    let request = cmd::offline::Request {
+        direction,
+        range,
+        database,
+        version_table: flags.version_table.as_deref().unwrap_or("alembic_version"),
+        transaction: transaction.into(),
+    };
+    cmd::offline::script(catalog, &request, context.printer)
 }
 
 /// In production, `stamp` and `reset` change what the database is known to hold: `--yes`

@@ -35,6 +35,7 @@ pub mod ddl;
 mod driver;
 pub mod error;
 pub mod interrupt;
+pub mod offline;
 pub mod runner;
 #[cfg(feature = "autogenerate")]
 pub mod schema;

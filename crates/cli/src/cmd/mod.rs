@@ -6,4 +6,5 @@ pub mod check;
 pub mod inspect;
 pub mod meta;
 pub mod migrate;
+pub mod offline;
 pub mod status;

@@ -13,6 +13,7 @@ pub(crate) mod mysql;
 mod pool;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+pub(crate) mod script;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 
@@ -28,6 +29,7 @@ pub(crate) use connect::os_user;
 pub(crate) use handle::Handle;
 pub(crate) use lock_wait::LockWait;
 pub use pool::Pool;
+pub use script::Script;
 
 use std::time::Duration;
 

@@ -4,11 +4,13 @@
 //! Must not import the runner or the drivers.
 
 mod beyond;
+mod offline;
 mod step;
 
 use std::time::Duration;
 
 pub use beyond::BeyondError;
+pub use offline::OfflineError;
 pub use step::{StepFailure, StepOutcome};
 
 use crate::bookkeeping::Inconsistency;
@@ -40,6 +42,9 @@ pub enum Error {
     /// A revision beyond the build that its stored record cannot revert.
     #[error(transparent)]
     Beyond(#[from] BeyondError),
+    /// A range an offline script cannot be made for.
+    #[error(transparent)]
+    Offline(#[from] OfflineError),
     /// The server refused the connection (authentication, unknown database, ...).
     #[error("cannot connect to {url}: {message}")]
     Connect {
@@ -282,6 +287,7 @@ impl Error {
             Error::Migration(_) => "migration",
             Error::Author(_) => "authoring",
             Error::Beyond(_) => "not_revertible",
+            Error::Offline(_) => "target",
             Error::Connect { .. } | Error::NoDatabaseName => "connect",
             Error::Tls { .. } => "tls",
             Error::ConnectTimeout { .. } => "connect_timeout",

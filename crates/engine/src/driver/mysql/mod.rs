@@ -8,6 +8,7 @@
 mod introspect;
 #[cfg(feature = "autogenerate")]
 pub(crate) mod render;
+pub(crate) mod script;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,14 +18,11 @@ use sqlx::{AssertSqlSafe, ConnectOptions, Row};
 
 use super::{Failure, Handle, LockWait, Work, database_message, run_batch};
 use crate::bookkeeping::{
-    DirtyMark, Elapsed, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables, text_literal,
+    DirtyMark, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables, text_literal,
 };
 use crate::error::{Error, Result};
 use crate::sql::literal;
 use crate::url::DatabaseUrl;
-
-/// Identifiers quoted with double quotes, as on the other databases.
-const ANSI_QUOTES: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')";
 
 pub struct Mysql {
     connection: Handle<sqlx::MySql>,
@@ -53,7 +51,7 @@ impl Mysql {
             Ok(Err(e)) => return Err(super::connect_error(url, &e, "MySQL")),
             Ok(Ok(connection)) => connection,
         };
-        sqlx::raw_sql(ANSI_QUOTES)
+        sqlx::raw_sql(script::ANSI_QUOTES)
             .execute(&mut connection)
             .await
             .map_err(|e| Error::database("cannot prepare the session", e))?;
@@ -76,7 +74,7 @@ impl Mysql {
             .fetch_one(&mut *connection)
             .await
             .map_err(prepare)?;
-        sqlx::raw_sql(ANSI_QUOTES)
+        sqlx::raw_sql(script::ANSI_QUOTES)
             .execute(&mut *connection)
             .await
             .map_err(prepare)?;
@@ -93,7 +91,7 @@ impl Mysql {
     }
 
     /// The lock's name: per database and version table, at most 64 characters.
-    fn lock_name(tables: &Tables) -> String {
+    pub(crate) fn lock_name(tables: &Tables) -> String {
         format!("aurora-migrate:{:x}", tables.lock_key())
     }
 
@@ -269,27 +267,8 @@ impl Mysql {
     /// multi-statement message: the server runs it in order and stops at the first error,
     /// after one result per statement that succeeded.
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
-        let (tables, revision, direction) = (work.tables, work.revision, work.direction);
-        let mut batch = format!(
-            "SET @aurora_started = SYSDATE(6);\nINSERT INTO {} (revision, direction) VALUES ({}, {});\n",
-            tables.dirty_sql(),
-            literal(revision),
-            literal(direction)
-        );
-        for statement in work.statements {
-            batch.push_str(&statement.text);
-            batch.push_str(";\n");
-        }
-        batch.push_str("START TRANSACTION;\n");
-        for statement in (work.bookkeeping)(Elapsed::ServerClock) {
-            batch.push_str(&statement);
-            batch.push_str(";\n");
-        }
-        batch.push_str(&format!(
-            "DELETE FROM {} WHERE revision = {};\nCOMMIT",
-            tables.dirty_sql(),
-            literal(revision)
-        ));
+        let (tables, revision) = (work.tables, work.revision);
+        let batch = script::step(work);
         let (completed, failure) = run_batch(self.connection.get(), batch).await;
         let Some(error) = failure else {
             return Ok(());

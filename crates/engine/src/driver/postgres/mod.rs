@@ -8,6 +8,7 @@ mod introspect;
 #[cfg(feature = "autogenerate")]
 pub(crate) mod render;
 mod scratch;
+pub(crate) mod script;
 
 pub(crate) use scratch::{create_database, drop_database};
 
@@ -21,10 +22,6 @@ use super::{Failure, Handle, LockWait, Work, database_message, run_batch};
 use crate::bookkeeping::{Elapsed, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
-
-/// Where a step starts inside the transaction of a whole run, for its execution time.
-const STEP_MARK: &str =
-    "SELECT set_config('aurora.step_started', clock_timestamp()::text, true);\n";
 
 pub struct Postgres {
     connection: Handle<sqlx::Postgres>,
@@ -240,25 +237,10 @@ impl Postgres {
         }
         // One message: the server runs it statement by statement and stops at the first error,
         // after one CommandComplete per statement that succeeded.
-        // Inside the run's transaction a step opens with a mark of its start instead of BEGIN:
-        // either way the first completion is not one of the migration's statements.
-        let (opening, elapsed, closing) = if work.enclosed {
-            (STEP_MARK, Elapsed::SinceStepMark, "")
-        } else {
-            ("BEGIN;\n", Elapsed::ServerClock, "COMMIT")
-        };
-        let mut batch = String::from(opening);
-        let mut starts = Vec::with_capacity(work.statements.len());
-        for statement in work.statements {
-            starts.push(batch.chars().count());
-            batch.push_str(&statement.text);
-            batch.push_str(";\n");
-        }
-        for statement in (work.bookkeeping)(elapsed) {
-            batch.push_str(&statement);
-            batch.push_str(";\n");
-        }
-        batch.push_str(closing);
+        let script::Batch {
+            text: batch,
+            starts,
+        } = script::step(work);
         let (completed, failure) = run_batch(self.connection.get(), batch).await;
         let Some(error) = failure else {
             return Ok(());

@@ -10,6 +10,7 @@ mod lock;
 mod read;
 #[cfg(feature = "autogenerate")]
 pub(crate) mod render;
+pub(crate) mod script;
 
 use std::fs::File;
 use std::str::FromStr;
@@ -38,14 +39,6 @@ pub struct Sqlite {
     /// A pooled connection had foreign keys enforced: they are again when it goes back.
     restore_foreign_keys: bool,
 }
-
-/// A TEMP view whose INSERT trigger fails when a row breaks a foreign key: it lets the check
-/// travel in the migration's batch and stop it before the bookkeeping and the commit. TEMP
-/// objects live with the connection and never touch the database file.
-const GUARD_DDL: &str = "CREATE TEMP VIEW IF NOT EXISTS aurora_foreign_key_check(ok) AS SELECT 1 WHERE 0;
-CREATE TEMP TRIGGER IF NOT EXISTS aurora_foreign_key_check INSTEAD OF INSERT ON aurora_foreign_key_check
-BEGIN SELECT RAISE(ABORT, 'foreign key check failed') WHERE EXISTS (SELECT 1 FROM pragma_foreign_key_check); END";
-const GUARD_CALL: &str = "INSERT INTO temp.aurora_foreign_key_check VALUES (1);\n";
 
 /// Virtual-machine steps between two looks at the interrupt: microseconds apart.
 const PROGRESS_STEPS: i32 = 10_000;
@@ -140,27 +133,8 @@ impl Sqlite {
             .map_or(0, |d| d.as_millis());
         // One call to the driver's worker thread per migration: SQLite runs the batch statement
         // by statement and stops at the first error, after one result per statement that ran.
-        // Inside the run's transaction a step is a savepoint: the first result is still not
-        // one of the migration's statements.
-        let (opening, closing) = if work.enclosed {
-            ("SAVEPOINT aurora_step;\n", "RELEASE aurora_step")
-        } else {
-            ("BEGIN IMMEDIATE;\n", "COMMIT")
-        };
-        let mut batch = String::from(opening);
-        for statement in work.statements {
-            batch.push_str(&statement.text);
-            batch.push_str(";\n");
-        }
-        let checks_keys = !references_stay_intact(work);
-        if checks_keys {
-            batch.push_str(GUARD_CALL);
-        }
-        for statement in (work.bookkeeping)(Elapsed::SinceEpochMillis(since)) {
-            batch.push_str(&statement);
-            batch.push_str(";\n");
-        }
-        batch.push_str(closing);
+        let batch = script::step(work, Elapsed::SinceEpochMillis(since));
+        let checks_keys = script::checks_keys(work);
         self.interruptible.store(true, Ordering::SeqCst);
         let (completed, error) = run_batch(self.connection.get(), batch).await;
         self.interruptible.store(false, Ordering::SeqCst);
@@ -194,7 +168,7 @@ impl Sqlite {
                 return Err(Failure::new(Some(index), database_message(&e)));
             }
         }
-        if !references_stay_intact(work) {
+        if script::checks_keys(work) {
             self.foreign_key_check().await?;
         }
         let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
@@ -212,7 +186,7 @@ impl Sqlite {
         if self.session_ready {
             return Ok(());
         }
-        self.execute(GUARD_DDL).await?;
+        self.execute(script::GUARD_DDL).await?;
         if let Some(interrupt) = interrupt {
             let interrupt = interrupt.clone();
             let interruptible = Arc::clone(&self.interruptible);
@@ -283,22 +257,6 @@ impl Sqlite {
 /// Whether the check of every foreign key can be skipped: the check scans every table, and
 /// statements that only create objects, or add a column that references nothing, cannot leave
 /// a row pointing at nothing.
-fn references_stay_intact(work: &Work<'_>) -> bool {
-    work.statements
-        .iter()
-        .all(|s| leaves_references_intact(&s.text))
-}
-
-fn leaves_references_intact(statement: &str) -> bool {
-    let upper = statement.to_ascii_uppercase();
-    let words: Vec<&str> = upper.split_ascii_whitespace().take(4).collect();
-    match words.as_slice() {
-        ["CREATE", ..] => true,
-        ["ALTER", "TABLE", _, "ADD"] => !upper.contains("REFERENCES"),
-        _ => false,
-    }
-}
-
 /// The batch stopped because the interrupt was raised, not because a statement failed.
 fn interrupted(work: &Work<'_>, error: &sqlx::Error) -> bool {
     work.interrupt.is_some_and(|i| i.raised().is_some())

@@ -1,4 +1,4 @@
-use super::*;
+use super::script::leaves_references_intact;
 
 #[test]
 fn only_creations_and_plain_added_columns_skip_the_foreign_key_check() {

@@ -1,0 +1,72 @@
+//! The text of a MySQL step, as the driver sends it and as an offline script prints it: the
+//! dirty mark, the statements, then the bookkeeping and the mark's removal in one transaction;
+//! and the session a script needs (ANSI_QUOTES, the runners' lock). Pure text: must not touch
+//! a connection.
+
+use crate::bookkeeping::{Elapsed, Tables};
+use crate::driver::{Script, Work};
+use crate::sql::literal;
+
+/// Sessions read identifiers in double quotes, as on every other database.
+pub(super) const ANSI_QUOTES: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')";
+
+/// A step in one multi-statement message: the clock and the mark first, so that the first two
+/// results are not the migration's.
+pub(crate) fn step(work: &Work<'_>) -> String {
+    let (tables, revision, direction) = (work.tables, work.revision, work.direction);
+    let mut batch = format!(
+        "SET @aurora_started = SYSDATE(6);\nINSERT INTO {} (revision, direction) VALUES ({}, {});\n",
+        tables.dirty_sql(),
+        literal(revision),
+        literal(direction)
+    );
+    for statement in work.statements {
+        batch.push_str(&statement.text);
+        batch.push_str(";\n");
+    }
+    batch.push_str("START TRANSACTION;\n");
+    for statement in (work.bookkeeping)(Elapsed::ServerClock) {
+        batch.push_str(&statement);
+        batch.push_str(";\n");
+    }
+    batch.push_str(&format!(
+        "DELETE FROM {} WHERE revision = {};\nCOMMIT",
+        tables.dirty_sql(),
+        literal(revision)
+    ));
+    batch
+}
+
+/// The offline form of a step: what the driver sends, `Transaction: none` or not (DDL
+/// commits as it runs here, and the dirty mark covers both).
+pub(crate) fn script_step(work: &Work<'_>) -> String {
+    let mut text = step(work);
+    text.push_str(";\n");
+    text
+}
+
+/// Statements in one transaction.
+pub(crate) fn transaction(statements: &[String]) -> String {
+    let mut text = String::from("START TRANSACTION;\n");
+    for statement in statements {
+        text.push_str(statement);
+        text.push_str(";\n");
+    }
+    text.push_str("COMMIT;\n");
+    text
+}
+
+/// The session around a script: ANSI_QUOTES, and the runners' lock on this database, held
+/// until the end (a year at most: `GET_LOCK` needs a bound).
+pub(crate) fn script(tables: &Tables) -> Script {
+    let name = format!(
+        "LEFT(CONCAT({}, ':', DATABASE()), 64)",
+        literal(&super::Mysql::lock_name(tables))
+    );
+    Script {
+        opening: format!("{ANSI_QUOTES};\nSELECT GET_LOCK({name}, 31536000);\n"),
+        begin_run: String::new(),
+        commit_run: String::new(),
+        closing: format!("SELECT RELEASE_LOCK({name});\n"),
+    }
+}

@@ -1,0 +1,85 @@
+//! The text of a PostgreSQL step, as the driver sends it and as an offline script prints it:
+//! `BEGIN; ...; bookkeeping; COMMIT` in one message, and the session's lock around a script.
+//! Pure text: must not touch a connection.
+
+use crate::bookkeeping::{Elapsed, Tables};
+use crate::driver::{Script, Work};
+
+/// Where a step starts inside the transaction of a whole run, for its execution time.
+pub(super) const STEP_MARK: &str =
+    "SELECT set_config('aurora.step_started', clock_timestamp()::text, true);\n";
+
+/// Where a step outside any transaction starts, for a script: the mark lasts the session.
+const SESSION_MARK: &str =
+    "SELECT set_config('aurora.step_started', clock_timestamp()::text, false);\n";
+
+/// One transactional step as one message, and where each statement starts in it.
+pub(crate) struct Batch {
+    pub text: String,
+    pub starts: Vec<usize>,
+}
+
+/// A transactional step: `BEGIN; statements; bookkeeping; COMMIT`, or inside the run's
+/// transaction the step mark instead of `BEGIN` and no `COMMIT`. Either way the first
+/// completion is not one of the migration's statements.
+pub(crate) fn step(work: &Work<'_>) -> Batch {
+    let (opening, elapsed, closing) = if work.enclosed {
+        (STEP_MARK, Elapsed::SinceStepMark, "")
+    } else {
+        ("BEGIN;\n", Elapsed::ServerClock, "COMMIT")
+    };
+    let mut text = String::from(opening);
+    let mut starts = Vec::with_capacity(work.statements.len());
+    for statement in work.statements {
+        starts.push(text.chars().count());
+        text.push_str(&statement.text);
+        text.push_str(";\n");
+    }
+    for statement in (work.bookkeeping)(elapsed) {
+        text.push_str(&statement);
+        text.push_str(";\n");
+    }
+    text.push_str(closing);
+    Batch { text, starts }
+}
+
+/// The offline form of a step.
+pub(crate) fn script_step(work: &Work<'_>) -> String {
+    if work.transactional {
+        let mut text = step(work).text;
+        if !work.enclosed {
+            text.push_str(";\n");
+        }
+        return text;
+    }
+    // `Transaction: none`: each statement alone, then the bookkeeping in a transaction.
+    let mut text = String::from(SESSION_MARK);
+    for statement in work.statements {
+        text.push_str(&statement.text);
+        text.push_str(";\n");
+    }
+    text.push_str(&transaction(&(work.bookkeeping)(Elapsed::SinceStepMark)));
+    text
+}
+
+/// Statements in one transaction.
+pub(crate) fn transaction(statements: &[String]) -> String {
+    let mut text = String::from("BEGIN;\n");
+    for statement in statements {
+        text.push_str(statement);
+        text.push_str(";\n");
+    }
+    text.push_str("COMMIT;\n");
+    text
+}
+
+/// The session around a script: the runners' advisory lock, held until the end.
+pub(crate) fn script(tables: &Tables) -> Script {
+    let key = tables.lock_key();
+    Script {
+        opening: format!("SELECT pg_advisory_lock({key});\n"),
+        begin_run: "BEGIN;\n".into(),
+        commit_run: "COMMIT;\n".into(),
+        closing: format!("SELECT pg_advisory_unlock({key});\n"),
+    }
+}

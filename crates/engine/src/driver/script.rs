@@ -1,0 +1,70 @@
+//! What a run sends, as text a script prints: each database's step, transaction and session,
+//! from the same functions its driver sends them with. Pure text: must not touch a connection.
+
+use super::Work;
+use crate::bookkeeping::Tables;
+use crate::error::{Error, Result};
+use aurora_migrate_core::Database;
+
+/// The session a script opens and closes, and the transaction of a whole run.
+#[derive(Debug, Clone, Default)]
+pub struct Script {
+    /// Before anything: session settings, the lock.
+    pub opening: String,
+    /// Opens the transaction of a whole run (`--transaction all`).
+    pub begin_run: String,
+    /// Commits it.
+    pub commit_run: String,
+    /// After everything: the lock released.
+    pub closing: String,
+}
+
+/// The session around a script on `kind`.
+pub(crate) fn session(kind: Database, tables: &Tables) -> Result<Script> {
+    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+    let _ = tables;
+    match kind {
+        #[cfg(feature = "postgres")]
+        Database::Postgres => Ok(super::postgres::script::script(tables)),
+        #[cfg(feature = "sqlite")]
+        Database::Sqlite => Ok(super::sqlite::script::script()),
+        #[cfg(feature = "mysql")]
+        Database::Mysql => Ok(super::mysql::script::script(tables)),
+        #[allow(unreachable_patterns)]
+        missing => Err(Error::DriverMissing(missing)),
+    }
+}
+
+/// One step on `kind`, as the driver would send it.
+pub(crate) fn step(kind: Database, work: &Work<'_>) -> Result<String> {
+    match kind {
+        #[cfg(feature = "postgres")]
+        Database::Postgres => Ok(super::postgres::script::script_step(work)),
+        #[cfg(feature = "sqlite")]
+        Database::Sqlite => Ok(super::sqlite::script::script_step(work)),
+        #[cfg(feature = "mysql")]
+        Database::Mysql => Ok(super::mysql::script::script_step(work)),
+        #[allow(unreachable_patterns)]
+        missing => {
+            let _ = work;
+            Err(Error::DriverMissing(missing))
+        }
+    }
+}
+
+/// `statements` in one transaction on `kind`.
+pub(crate) fn transaction(kind: Database, statements: &[String]) -> Result<String> {
+    match kind {
+        #[cfg(feature = "postgres")]
+        Database::Postgres => Ok(super::postgres::script::transaction(statements)),
+        #[cfg(feature = "sqlite")]
+        Database::Sqlite => Ok(super::sqlite::script::transaction(statements)),
+        #[cfg(feature = "mysql")]
+        Database::Mysql => Ok(super::mysql::script::transaction(statements)),
+        #[allow(unreachable_patterns)]
+        missing => {
+            let _ = statements;
+            Err(Error::DriverMissing(missing))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! A range an offline script cannot be made for. Must not import the runner.
+
+/// What `upgrade --sql` and `downgrade --sql` refuse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OfflineError {
+    /// A target that counts from the revision the database is at.
+    #[error(
+        "`{target}` counts from the revision the database is at, which an offline script does not read; \
+         name the revisions instead, as FROM:TO (e.g. 3f2a9c1b7d4e:head)"
+    )]
+    NeedsDatabase {
+        /// The target as given.
+        target: String,
+    },
+    /// A downgrade without the revision it starts from.
+    #[error(
+        "an offline downgrade needs FROM:TO (e.g. head:base, or heads:3f2a9c1b7d4e): the script does not read \
+         where the database is"
+    )]
+    NoStart,
+    /// A start that is not a place in the graph.
+    #[error(
+        "`{target}` cannot start an offline script; start from base or from revisions (e.g. 3f2a9c1b7d4e:head)"
+    )]
+    BadStart {
+        /// The start as given.
+        target: String,
+    },
+}

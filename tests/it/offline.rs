@@ -1,0 +1,230 @@
+//! Offline SQL: the script `upgrade --sql` prints, run by `psql`, `sqlite3` and `mariadb`,
+//! leaves the schema, version table and log that `upgrade` leaves; the downgrade script from
+//! head to base leaves what `downgrade base` does; `check` and `current` agree with a script.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::support::{Db, cli, texts};
+
+/// Runs `script` with the database's own client, stopping at the first error.
+fn run_with_client(db: &Db, script: &str) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), script).unwrap();
+    let mut command = match db {
+        Db::Pg(pg) => {
+            let mut c = Command::new("psql");
+            c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &pg.url, "-f"])
+                .arg(file.path());
+            c
+        }
+        Db::Sqlite(sqlite) => {
+            let mut c = Command::new("sqlite3");
+            c.arg("-bail")
+                .arg(sqlite.url.trim_start_matches("sqlite://"))
+                .stdin(std::fs::File::open(file.path()).unwrap());
+            c
+        }
+        Db::Mysql(mysql) => {
+            let url = url::Url::parse(&mysql.url).unwrap();
+            let mut c = Command::new("mariadb");
+            c.args(["-h", url.host_str().unwrap(), "-u", url.username()])
+                .arg(format!("-P{}", url.port().unwrap_or(3306)))
+                .arg(url.path().trim_start_matches('/'))
+                .stdin(std::fs::File::open(file.path()).unwrap());
+            c
+        }
+    };
+    let output = command.stdout(Stdio::null()).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}: the script failed: {}",
+        db.name(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The version table and the log, minus when and how long.
+fn bookkeeping(db: &Db) -> (Vec<String>, Vec<String>) {
+    let mut rows = db.query("SELECT version_num FROM alembic_version");
+    rows.sort();
+    let columns = [
+        "revision",
+        "checksum",
+        "coalesce(message, '-')",
+        "coalesce(parents, '-')",
+        "coalesce(compatibility, '-')",
+        "coalesce(CAST(transactional AS CHAR(1)), '-')",
+        "coalesce(downgrade, '-')",
+        "coalesce(downgrade_checksum, '-')",
+        "CASE WHEN execution_ms IS NULL THEN 'stamped' ELSE 'run' END",
+    ];
+    let sql = match db {
+        Db::Mysql(_) => format!(
+            "SELECT CONCAT_WS('|', {}) FROM alembic_version_aurora_log",
+            columns.join(", ")
+        ),
+        _ => format!(
+            "SELECT {} FROM alembic_version_aurora_log",
+            columns.join(" || '|' || ")
+        ),
+    };
+    let mut log = db.query(&sql);
+    log.sort();
+    (rows, log)
+}
+
+fn aurora(dir: &Path, db: &Db, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = cli(dir)
+        .args(args)
+        .args(["--database-url", db.url()])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    (output.status.code(), stdout, stderr)
+}
+
+fn script(dir: &Path, args: &[&str], dialect: &str) -> String {
+    let output = cli(dir)
+        .args(args)
+        .args(["--sql", "--dialect", dialect])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    stdout
+}
+
+#[test]
+fn a_printed_script_leaves_what_upgrade_and_downgrade_leave() {
+    let dir = tempfile::tempdir().unwrap();
+    for by_script in Db::all() {
+        let name = by_script.name();
+        let online = by_script.another();
+        let upgrade = script(dir.path(), &["upgrade"], name);
+        assert!(
+            upgrade.contains("-- upgrade 3f2a9c1b7d4e -> 8d1e6b0f2a57"),
+            "{upgrade}"
+        );
+        run_with_client(&by_script, &upgrade);
+        assert_eq!(
+            aurora(dir.path(), &online, &["upgrade"]).0,
+            Some(0),
+            "{name}"
+        );
+
+        assert_eq!(by_script.catalogue(), online.catalogue(), "{name}: schema");
+        let (rows, log) = bookkeeping(&by_script);
+        assert_eq!(
+            (rows.clone(), log.clone()),
+            bookkeeping(&online),
+            "{name}: bookkeeping"
+        );
+        assert_eq!(rows, ["8d1e6b0f2a57"], "{name}");
+        assert!(
+            log.iter().all(|entry| entry.ends_with("|run")),
+            "{name}: {log:?}"
+        );
+
+        let (code, stdout, stderr) = aurora(dir.path(), &by_script, &["check"]);
+        assert_eq!(code, Some(0), "{name}: {stdout}{stderr}");
+        let (_, stdout, _) = aurora(dir.path(), &by_script, &["current"]);
+        assert_eq!(stdout.trim(), "8d1e6b0f2a57 (head)", "{name}");
+
+        let downgrade = script(dir.path(), &["downgrade", "head:base"], name);
+        run_with_client(&by_script, &downgrade);
+        assert_eq!(
+            aurora(dir.path(), &online, &["downgrade", "base"]).0,
+            Some(0),
+            "{name}"
+        );
+        assert_eq!(
+            by_script.catalogue(),
+            online.catalogue(),
+            "{name}: schema at base"
+        );
+        assert_eq!(bookkeeping(&by_script), (vec![], vec![]), "{name}");
+        assert_eq!(bookkeeping(&online), (vec![], vec![]), "{name}");
+        let (_, stdout, _) = aurora(dir.path(), &by_script, &["current"]);
+        assert_eq!(stdout.trim(), "", "{name}: at base");
+    }
+}
+
+#[test]
+fn a_partial_range_and_a_whole_run_script_continue_where_the_database_is() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in Db::all() {
+        let name = db.name();
+        assert_eq!(
+            aurora(dir.path(), &db, &["upgrade", "3f2a9c1b7d4e"]).0,
+            Some(0)
+        );
+        let rest = script(dir.path(), &["upgrade", "3f2a9c1b7d4e:head"], name);
+        assert_eq!(rest.matches("\n-- upgrade ").count(), 1, "{name}: {rest}");
+        run_with_client(&db, &rest);
+        assert_eq!(aurora(dir.path(), &db, &["check"]).0, Some(0), "{name}");
+        if name != "mysql" {
+            let whole = db.another();
+            let text = script(dir.path(), &["upgrade", "--transaction", "all"], name);
+            run_with_client(&whole, &text);
+            assert_eq!(aurora(dir.path(), &whole, &["check"]).0, Some(0), "{name}");
+            assert_eq!(whole.catalogue(), db.catalogue(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn targets_an_offline_script_cannot_resolve_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, said) in [
+        (
+            &["upgrade", "+1"][..],
+            "counts from the revision the database is at",
+        ),
+        (
+            &["upgrade", "current:head"][..],
+            "counts from the revision the database is at",
+        ),
+        (&["downgrade", "-1"][..], "needs FROM:TO"),
+        (&["downgrade", "base"][..], "needs FROM:TO"),
+        (&["upgrade", "nope"][..], "nope"),
+    ] {
+        let output = cli(dir.path())
+            .args(args)
+            .args(["--sql", "--dialect", "postgresql"])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: nothing printed: {stdout}");
+    }
+    let output = cli(dir.path())
+        .args([
+            "upgrade",
+            "--sql",
+            "--dialect",
+            "mysql",
+            "--transaction",
+            "all",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    // Without --dialect, the URL says which database; nothing connects to it.
+    let output = cli(dir.path())
+        .args([
+            "upgrade",
+            "--sql",
+            "--database-url",
+            "postgresql://nobody@127.0.0.1:1/none",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.starts_with("-- Offline upgrade script for postgresql"),
+        "{stdout}"
+    );
+}
