@@ -8,6 +8,7 @@ mod beyond;
 mod build_validation;
 mod cli;
 mod concurrency;
+mod dump;
 mod faults;
 mod habits;
 mod integrity;

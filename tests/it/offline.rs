@@ -3,46 +3,8 @@
 //! head to base leaves what `downgrade base` does; `check` and `current` agree with a script.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use crate::support::{Db, cli, texts};
-
-/// Runs `script` with the database's own client, stopping at the first error.
-fn run_with_client(db: &Db, script: &str) {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), script).unwrap();
-    let mut command = match db {
-        Db::Pg(pg) => {
-            let mut c = Command::new("psql");
-            c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &pg.url, "-f"])
-                .arg(file.path());
-            c
-        }
-        Db::Sqlite(sqlite) => {
-            let mut c = Command::new("sqlite3");
-            c.arg("-bail")
-                .arg(sqlite.url.trim_start_matches("sqlite://"))
-                .stdin(std::fs::File::open(file.path()).unwrap());
-            c
-        }
-        Db::Mysql(mysql) => {
-            let url = url::Url::parse(&mysql.url).unwrap();
-            let mut c = Command::new("mariadb");
-            c.args(["-h", url.host_str().unwrap(), "-u", url.username()])
-                .arg(format!("-P{}", url.port().unwrap_or(3306)))
-                .arg(url.path().trim_start_matches('/'))
-                .stdin(std::fs::File::open(file.path()).unwrap());
-            c
-        }
-    };
-    let output = command.stdout(Stdio::null()).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}: the script failed: {}",
-        db.name(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use crate::support::{Db, cli, run_with_client, texts};
 
 /// The version table and the log, minus when and how long.
 fn bookkeeping(db: &Db) -> (Vec<String>, Vec<String>) {

@@ -365,6 +365,46 @@ pub fn catalog_of(name: &str, revisions: &[&str]) -> (tempfile::TempDir, Catalog
     (dir, Catalog::from_scan(scanned))
 }
 
+/// Runs `script` with the database's own client, stopping at the first error.
+pub fn run_with_client(db: &Db, script: &str) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), script).unwrap();
+    let mut command = match db {
+        Db::Pg(pg) => {
+            let mut c = std::process::Command::new("psql");
+            c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &pg.url, "-f"])
+                .arg(file.path());
+            c
+        }
+        Db::Sqlite(sqlite) => {
+            let mut c = std::process::Command::new("sqlite3");
+            c.arg("-bail")
+                .arg(sqlite.url.trim_start_matches("sqlite://"))
+                .stdin(std::fs::File::open(file.path()).unwrap());
+            c
+        }
+        Db::Mysql(mysql) => {
+            let url = url::Url::parse(&mysql.url).unwrap();
+            let mut c = std::process::Command::new("mariadb");
+            c.args(["-h", url.host_str().unwrap(), "-u", url.username()])
+                .arg(format!("-P{}", url.port().unwrap_or(3306)))
+                .arg(url.path().trim_start_matches('/'))
+                .stdin(std::fs::File::open(file.path()).unwrap());
+            c
+        }
+    };
+    let output = command
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}: the script failed: {}",
+        db.name(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// stdout and stderr of a finished command, as text.
 pub fn texts(output: &std::process::Output) -> (String, String) {
     (

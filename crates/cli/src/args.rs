@@ -126,6 +126,21 @@ pub struct UpgradeArgs {
     /// commits at once or not at all (PostgreSQL, SQLite)
     #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
     pub transaction: TransactionMode,
+    /// After a successful run, rewrite FILE with the schema dump (as `dump --output FILE`)
+    #[arg(long, value_name = "FILE", conflicts_with = "sql")]
+    pub dump: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// Write the dump to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE", conflicts_with = "check")]
+    pub output: Option<PathBuf>,
+    /// Compare FILE with the dump instead: exit 1 and print a unified diff when it is stale
+    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -259,6 +274,11 @@ pub enum Command {
         after_help = "Examples:\n  aurora-migrate reset\n  aurora-migrate reset --yes --database-url sqlite://dev.db"
     )]
     Reset(ResetArgs),
+    /// Write the schema at the database's revision as canonical SQL, from its own catalog
+    #[command(
+        after_help = "Objects sorted by name, no server version or date: two databases built by the same migrations dump the same bytes, and a dump loaded into an empty database stands at its revision.\n\nExamples:\n  aurora-migrate dump --output schema.sql\n  aurora-migrate dump --check schema.sql   # in CI: exit 1 and a diff when the file is stale\n  aurora-migrate upgrade --dump schema.sql"
+    )]
+    Dump(DumpArgs),
     /// Succeed only if the database is at the heads, every checksum matches and the models agree
     #[command(
         after_help = "Examples:\n  aurora-migrate check\n  aurora-migrate check --scratch-url postgresql://postgres@localhost/postgres"

@@ -101,7 +101,18 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                 transaction: args.transaction.into(),
                 refuse_data_loss: false,
             })?;
-            cmd::migrate::upgrade(&runner, &args.target, printer).await
+            cmd::migrate::upgrade(&runner, &args.target, printer).await?;
+            match &args.dump {
+                Some(path) => cmd::dump::refresh(&runner, path, printer).await,
+                None => Ok(()),
+            }
+        }
+        Command::Dump(args) => {
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            match &args.check {
+                Some(path) => cmd::dump::check(&runner, path, printer).await,
+                None => cmd::dump::dump(&runner, args.output.as_deref(), printer).await,
+            }
         }
         Command::Downgrade(args) => {
             let (_, runner) =

@@ -33,6 +33,8 @@ pub mod catalog;
 #[cfg(feature = "ddl")]
 pub mod ddl;
 mod driver;
+#[cfg(feature = "autogenerate")]
+pub mod dump;
 pub mod error;
 pub mod interrupt;
 pub mod offline;

@@ -19,6 +19,20 @@ pub struct Script {
     pub closing: String,
 }
 
+/// The session settings any script for `kind` starts with, as the driver sets them on its
+/// connection: MySQL reads identifiers in double quotes, SQLite leaves foreign keys to the
+/// guard.
+#[cfg_attr(not(feature = "autogenerate"), allow(dead_code))]
+pub(crate) fn settings(kind: Database) -> String {
+    match kind {
+        #[cfg(feature = "sqlite")]
+        Database::Sqlite => super::sqlite::script::SETTINGS.to_string(),
+        #[cfg(feature = "mysql")]
+        Database::Mysql => format!("{};\n", super::mysql::script::ANSI_QUOTES),
+        _ => String::new(),
+    }
+}
+
 /// The session around a script on `kind`.
 pub(crate) fn session(kind: Database, tables: &Tables) -> Result<Script> {
     #[cfg(not(any(feature = "postgres", feature = "mysql")))]

@@ -258,7 +258,8 @@ impl Schema {
     }
 
     /// The schema as `kind` can hold it, sorted, so that models and introspection compare:
-    /// SQLite has no enum types, time zones, JSONB or comments.
+    /// SQLite has no enum types, time zones, JSONB or comments; MySQL names a UNIQUE or CHECK
+    /// on one column after the column, where the others use `t_c_key` and `t_c_check`.
     pub fn normalized(&self, kind: Database) -> Schema {
         let mut schema = self.clone();
         if kind == Database::Mysql {
@@ -288,6 +289,7 @@ impl Schema {
                     name: i.name,
                     columns: i.columns,
                 }));
+                named_like_postgres(table);
                 // InnoDB treats RESTRICT and NO ACTION alike and reports either.
                 for key in &mut table.foreign_keys {
                     for action in [&mut key.on_delete, &mut key.on_update] {
@@ -479,6 +481,22 @@ impl std::fmt::Display for Default {
             Default::Text(text) => write!(f, "'{}'", text.replace('\'', "''")),
             Default::Now => write!(f, "now()"),
             Default::Expr(expr) => write!(f, "{expr}"),
+        }
+    }
+}
+
+/// A UNIQUE or CHECK named after its one column (MySQL's own naming) takes PostgreSQL's
+/// default name, as the models spell it.
+fn named_like_postgres(table: &mut Table) {
+    let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    for unique in &mut table.uniques {
+        if unique.columns == [unique.name.clone()] {
+            unique.name = format!("{}_{}_key", table.name, unique.name);
+        }
+    }
+    for check in &mut table.checks {
+        if columns.contains(&check.name) {
+            check.name = format!("{}_{}_check", table.name, check.name);
         }
     }
 }

@@ -1,7 +1,6 @@
 //! MySQL and MariaDB schemas from information_schema in four queries, whatever the number of
-//! tables. Names MySQL gives by itself (a UNIQUE or CHECK on one column takes the column's
-//! name) become PostgreSQL's defaults (`t_c_key`, `t_c_check`) so the models compare.
-//! Must not import the runner or autogenerate.
+//! tables, with the names the database gave (`Schema::normalized` renames them for comparing
+//! with models). Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
 
@@ -95,7 +94,7 @@ pub async fn introspect(
     }
     let mut schema = Schema {
         enums: Vec::new(),
-        tables: tables.into_values().map(named_like_postgres).collect(),
+        tables: tables.into_values().collect(),
     };
     schema.sort();
     Ok(Introspection { schema, queries })
@@ -174,22 +173,6 @@ fn check(table: &mut Table, name: String, clause: String) {
     });
 }
 
-/// A UNIQUE or CHECK named after its one column takes PostgreSQL's default name.
-fn named_like_postgres(mut table: Table) -> Table {
-    let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-    for unique in &mut table.uniques {
-        if unique.columns == [unique.name.clone()] {
-            unique.name = format!("{}_{}_key", table.name, unique.name);
-        }
-    }
-    for check in &mut table.checks {
-        if columns.contains(&check.name) {
-            check.name = format!("{}_{}_check", table.name, check.name);
-        }
-    }
-    table
-}
-
 /// `COLUMN_TYPE` to a portable type.
 pub fn column_type_of(column_type: &str) -> ColumnType {
     let lower = column_type.trim().to_ascii_lowercase();
@@ -209,7 +192,9 @@ pub fn column_type_of(column_type: &str) -> ColumnType {
         ("decimal" | "numeric", [p, s]) => ColumnType::Numeric(*p, *s),
         ("float", _) => ColumnType::Real,
         ("double", _) => ColumnType::Double,
-        ("datetime" | "timestamp", _) => ColumnType::Timestamp,
+        ("datetime", _) => ColumnType::Timestamp,
+        // Stored in UTC and shown in the session's time zone: MySQL's time-zone-aware type.
+        ("timestamp", _) => ColumnType::TimestampTz,
         ("date", _) => ColumnType::Date,
         ("json", _) => ColumnType::Json,
         ("uuid", _) => ColumnType::Uuid,

@@ -8,7 +8,7 @@ use crate::driver::{Script, Work};
 use crate::sql::literal;
 
 /// Sessions read identifiers in double quotes, as on every other database.
-pub(super) const ANSI_QUOTES: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')";
+pub(crate) const ANSI_QUOTES: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')";
 
 /// A step in one multi-statement message: the clock and the mark first, so that the first two
 /// results are not the migration's.

@@ -13,6 +13,10 @@ CREATE TEMP TRIGGER IF NOT EXISTS aurora_foreign_key_check INSTEAD OF INSERT ON 
 BEGIN SELECT RAISE(ABORT, 'foreign key check failed') WHERE EXISTS (SELECT 1 FROM pragma_foreign_key_check); END";
 const GUARD_CALL: &str = "INSERT INTO temp.aurora_foreign_key_check VALUES (1);\n";
 
+/// Foreign keys off, as the driver opens its connection: a migration that rebuilds a table
+/// needs them off, and the guard checks them instead.
+pub(crate) const SETTINGS: &str = "PRAGMA foreign_keys = OFF;\n";
+
 /// A script's clock: where the step began, read by the bookkeeping's execution time.
 const MARK_DDL: &str = "CREATE TEMP TABLE IF NOT EXISTS aurora_step_mark (started REAL);
 DELETE FROM temp.aurora_step_mark;
@@ -81,7 +85,7 @@ pub(crate) fn transaction(statements: &[String]) -> String {
 /// `BEGIN IMMEDIATE` is the lock.
 pub(crate) fn script() -> Script {
     Script {
-        opening: format!("PRAGMA foreign_keys = OFF;\n{GUARD_DDL};\n{MARK_DDL}"),
+        opening: format!("{SETTINGS}{GUARD_DDL};\n{MARK_DDL}"),
         begin_run: "BEGIN IMMEDIATE;\n".into(),
         commit_run: "COMMIT;\n".into(),
         closing: String::new(),

@@ -1,0 +1,109 @@
+//! `dump`: the schema at the database's revision as canonical SQL, to stdout or a file; with
+//! `--check`, a unified diff and exit 1 when a committed file is stale. Must not import another
+//! command.
+
+use std::path::Path;
+
+use super::super::failure::{Failure, Outcome};
+use super::super::output::Printer;
+use aurora_migrate::dump::{self, Dump};
+use aurora_migrate::runner::Runner;
+
+pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer) -> Outcome {
+    let dump = dump::dump(runner).await?;
+    match output {
+        Some(path) => {
+            write(path, &dump)?;
+            printer.line(&format!(
+                "wrote {}: {} table(s) at {}",
+                path.display(),
+                dump.tables,
+                at(&dump)
+            ));
+        }
+        None => printer.line(dump.text.trim_end()),
+    }
+    printer.json(serde_json::json!({
+        "command": "dump",
+        "file": output.map(|p| p.display().to_string()),
+        "revisions": dump.revisions,
+        "tables": dump.tables,
+        "sql": dump.text,
+    }));
+    Ok(())
+}
+
+/// Exit 1 with a unified diff when `path` is not what `dump` writes now.
+pub async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outcome {
+    let dump = dump::dump(runner).await?;
+    let committed = std::fs::read_to_string(path).map_err(|e| {
+        Failure::new(
+            "dump_stale",
+            format!(
+                "cannot read {}: {e}; write it with `{} dump --output {}`",
+                path.display(),
+                printer.program(),
+                path.display()
+            ),
+        )
+    })?;
+    let fresh = committed == dump.text;
+    let diff = similar::TextDiff::from_lines(&committed, &dump.text)
+        .unified_diff()
+        .context_radius(3)
+        .header(&path.display().to_string(), "dump of the database")
+        .to_string();
+    if !fresh {
+        printer.line(diff.trim_end());
+    }
+    printer.json(serde_json::json!({
+        "command": "dump",
+        "file": path.display().to_string(),
+        "fresh": fresh,
+        "diff": diff,
+    }));
+    match fresh {
+        true => {
+            printer.note(&format!(
+                "{} is the dump of the database at {}",
+                path.display(),
+                at(&dump)
+            ));
+            Ok(())
+        }
+        false => Err(Failure::new(
+            "dump_stale",
+            format!(
+                "{} is stale: it differs from the dump of the database at {}; regenerate it with `{} dump --output {}`",
+                path.display(),
+                at(&dump),
+                printer.program(),
+                path.display()
+            ),
+        )),
+    }
+}
+
+/// After a successful upgrade: the dump rewritten.
+pub async fn refresh(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outcome {
+    let dump = dump::dump(runner).await?;
+    write(path, &dump)?;
+    printer.note(&format!("wrote {} at {}", path.display(), at(&dump)));
+    Ok(())
+}
+
+fn at(dump: &Dump) -> String {
+    match dump.revisions.as_slice() {
+        [] => "base".to_string(),
+        some => some.join(", "),
+    }
+}
+
+/// Writes beside the file and renames over it, so a reader never sees half a dump.
+fn write(path: &Path, dump: &Dump) -> Outcome {
+    let fail =
+        |e: std::io::Error| Failure::new("write", format!("cannot write {}: {e}", path.display()));
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, &dump.text).map_err(fail)?;
+    std::fs::rename(&partial, path).map_err(fail)
+}
