@@ -10,6 +10,7 @@ mod cli;
 mod concurrency;
 mod dump;
 mod faults;
+mod graph;
 mod habits;
 mod integrity;
 mod mysql;

@@ -43,7 +43,7 @@ pub struct Cli {
 /// How the result is printed; allowed before or after the command.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format: text for people, json for machines
+    /// Output format: text for people, json for machines (`graph` also: dot, mermaid)
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Say more: -v prints each statement as it is sent
@@ -58,6 +58,10 @@ pub struct OutputArgs {
 pub enum Format {
     Text,
     Json,
+    /// Graphviz, for `graph`
+    Dot,
+    /// A Mermaid flowchart, for `graph`
+    Mermaid,
 }
 
 /// Where the database is and how to reach it. Given after the command, a flag wins over the
@@ -176,6 +180,10 @@ pub struct HistoryArgs {
     /// START:END, as base:head, -3:, ae10:, :head, current:
     #[arg(short = 'r', long, allow_hyphen_values = true)]
     pub rev_range: Option<String>,
+    /// Draw the revision graph beside the list, as `git log --graph` (@ current, * applied,
+    /// o pending)
+    #[arg(long, conflicts_with = "rev_range")]
+    pub graph: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -237,9 +245,14 @@ pub enum Command {
     Status(Connect),
     /// List revisions, marking what is applied and current
     #[command(
-        after_help = "Examples:\n  aurora-migrate history\n  aurora-migrate history -r -3:\n  aurora-migrate history -r base:3f2a -v"
+        after_help = "Examples:\n  aurora-migrate history\n  aurora-migrate history --graph\n  aurora-migrate history -r -3:\n  aurora-migrate history -r base:3f2a -v"
     )]
     History(HistoryArgs),
+    /// Draw the revision graph: text lanes, or --format dot|mermaid for documents
+    #[command(
+        after_help = "Marks current (@), applied (*) and pending (o) revisions when --database-url or DATABASE_URL names a database; otherwise nothing connects.\n\nExamples:\n  aurora-migrate graph\n  aurora-migrate graph --format mermaid > docs/migrations.md\n  aurora-migrate graph --format dot | dot -Tsvg > migrations.svg"
+    )]
+    Graph(Connect),
     /// Show the head revisions this build carries
     #[command(
         after_help = "Examples:\n  aurora-migrate heads\n  aurora-migrate heads --format json"

@@ -143,7 +143,23 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         }
         Command::History(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-            cmd::inspect::history(&runner, args.rev_range.as_deref(), printer).await
+            match args.graph {
+                true => cmd::graph::history(&runner, printer).await,
+                false => cmd::inspect::history(&runner, args.rev_range.as_deref(), printer).await,
+            }
+        }
+        Command::Graph(args) => {
+            // A database marks the picture only when one is named: no fallback to the default.
+            let named = args.database.or(&context.outer).database_url.is_some()
+                || std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty());
+            let status = match named {
+                true => {
+                    let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+                    Some(runner.status().await?)
+                }
+                false => None,
+            };
+            cmd::graph::graph(&catalog, status.as_ref(), printer.format(), printer)
         }
         Command::Check(args) => match &args.scratch_url {
             Some(url) => {

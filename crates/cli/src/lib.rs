@@ -41,7 +41,7 @@ use aurora_migrate::url::Secrets;
 
 pub use app::App;
 
-use args::{Cli, Command};
+use args::{Cli, Command, Format};
 use failure::{EXIT_USAGE, Failure, Outcome};
 use output::Printer;
 
@@ -75,6 +75,15 @@ where
         let _ = program::command(app.name).print_help();
         return ExitCode::from(EXIT_USAGE);
     };
+    if matches!(cli.output.format, Format::Dot | Format::Mermaid)
+        && !matches!(command, Command::Graph(_))
+    {
+        let failure = Failure::usage(
+            "usage",
+            "--format dot and --format mermaid are for `graph`; other commands print text or json",
+        );
+        return exit(Err(failure), &printer);
+    }
     if let Command::Completions { shell } = command {
         cmd::meta::completions(app.name, shell);
         return ExitCode::SUCCESS;

@@ -54,6 +54,10 @@ impl Printer {
         self.format == Format::Json
     }
 
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     pub fn verbose(&self) -> bool {
         self.verbose > 0
     }

@@ -3,6 +3,7 @@
 
 pub mod graph;
 pub mod id;
+pub mod picture;
 pub mod plan;
 pub mod range;
 pub mod target;

@@ -1,0 +1,97 @@
+//! `graph` and `history --graph`: the revision graph drawn in lanes as `git log --graph`
+//! draws commits, or written as DOT or Mermaid; with a database, its current, applied and
+//! pending revisions marked. Must not import another command.
+
+use super::super::args::Format;
+use super::super::failure::Outcome;
+use super::super::output::Printer;
+use super::super::revision_text::{beyond_line, tags};
+use aurora_migrate::Catalog;
+use aurora_migrate::core::revision::picture::{self, State};
+use aurora_migrate::runner::{Runner, Status};
+
+/// `history --graph`: the lanes beside each revision, what the database holds beyond the
+/// build first.
+pub async fn history(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+    let status = runner.status().await?;
+    for beyond in &status.beyond {
+        printer.line(&beyond_line(beyond));
+    }
+    draw(runner.catalog(), Some(&status), Format::Text, printer);
+    Ok(())
+}
+
+/// `graph`: marks only when a database was named (`status`).
+pub fn graph(
+    catalog: &Catalog,
+    status: Option<&Status>,
+    format: Format,
+    printer: &Printer,
+) -> Outcome {
+    draw(catalog, status, format, printer);
+    Ok(())
+}
+
+fn draw(catalog: &Catalog, status: Option<&Status>, format: Format, printer: &Printer) {
+    let graph = catalog.graph();
+    let state = |index: usize| {
+        status.map(|status| match () {
+            _ if status.current.contains(&index) => State::Current,
+            _ if status.applied.set.contains(&index) => State::Applied,
+            _ => State::Pending,
+        })
+    };
+    let label = |index: usize| {
+        let migration = catalog.migration(index);
+        format!(
+            "{}{}\n{}",
+            migration.id,
+            tags(graph, index, &[]),
+            migration.message
+        )
+    };
+    let lines = picture::lanes(graph, |index| State::symbol(state(index)));
+    match format {
+        Format::Dot => printer.line(picture::dot(graph, label, state).trim_end()),
+        Format::Mermaid => printer.line(picture::mermaid(graph, label, state).trim_end()),
+        Format::Text => {
+            for line in &lines {
+                let text = match line.node {
+                    Some(index) => {
+                        let migration = catalog.migration(index);
+                        format!(
+                            "{} {}{}, {}",
+                            line.lanes,
+                            migration.id,
+                            tags(graph, index, &[]),
+                            migration.message
+                        )
+                    }
+                    None => line.lanes.clone(),
+                };
+                printer.line(&text);
+            }
+        }
+        Format::Json => {}
+    }
+    let state_name = |index: usize| match state(index) {
+        Some(State::Current) => Some("current"),
+        Some(State::Applied) => Some("applied"),
+        Some(State::Pending) => Some("pending"),
+        None => None,
+    };
+    printer.json(serde_json::json!({
+        "lines": lines.iter().map(|line| serde_json::json!({
+            "lanes": line.lanes,
+            "revision": line.node.map(|i| graph.node(i).id.clone()),
+        })).collect::<Vec<_>>(),
+        "revisions": picture::newest_first(graph).into_iter().map(|i| serde_json::json!({
+            "revision": graph.node(i).id,
+            "message": catalog.migration(i).message,
+            "parents": catalog.migration(i).parents,
+            "depends_on": catalog.migration(i).depends_on,
+            "branch_labels": catalog.migration(i).branch_labels,
+            "state": state_name(i),
+        })).collect::<Vec<_>>(),
+    }));
+}
