@@ -58,9 +58,7 @@ pub struct OutputArgs {
 pub enum Format {
     Text,
     Json,
-    /// Graphviz, for `graph`
     Dot,
-    /// A Mermaid flowchart, for `graph`
     Mermaid,
 }
 
