@@ -27,6 +27,8 @@ TARGET = ROOT / "target" / "bench"
 PG_URL = os.environ.get("AURORA_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 MYSQL_URL = os.environ.get("AURORA_BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 REPEATS = 5
+# (workload, n, `upgrade --sql` seconds, `dump` seconds) for PostgreSQL, measured in bench_postgres.
+OFFLINE = []
 os.environ["PGSSLMODE"] = "disable"
 
 
@@ -225,6 +227,11 @@ def bench_postgres(binary, workload, n, results):
         current = median_run([binary, "-q", "current"], env=env)
         psql = ["psql", "-X", "-q", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres", "-d", db]
         select1 = median_run(psql + ["-c", "select 1"])
+        # The offline script of every migration (no connection), and the dump of the schema
+        # they built (one catalog read).
+        script = median_run([binary, "-q", "upgrade", "--sql", "--dialect", "postgresql"])
+        dump = median_run([binary, "-q", "dump"], env=env)
+        OFFLINE.append((workload, n, script, dump))
         pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         pg_admin(f'CREATE DATABASE "{db}"')
         whole, _ = run([binary, "-q", "upgrade", "--transaction", "all"], env=env)
@@ -442,6 +449,12 @@ def main():
             mine = ours[(workload, n)]
             print(f"{'aurora-migrate':<22}{workload:<9}{n:>5} {mine[0]:>10.2f} {mine[1] * 1e3:>9.1f} {mine[2]:>8.2f} {mine[3]:>16.2f}")
             print(f"{tool:<22}{workload:<9}{n:>5} {up:>10.2f} {noop * 1e3:>9.1f} {down:>8.2f} {trips:>16.2f}")
+    if OFFLINE:
+        print()
+        print("PostgreSQL, review artefacts:")
+        for workload, n, sql, dump in OFFLINE:
+            schema = f"{n} tables" if workload == "table" else f"1 table of {n + 1} columns"
+            print(f"  {workload:<6} upgrade --sql over {n} migrations: {sql * 1e3:.0f} ms; dump of {schema}: {dump * 1e3:.0f} ms")
     print()
     print(f"build.rs over {largest} files: {script * 1e3:.0f} ms")
     print(f"incremental release build after adding one migration: {incremental:.1f} s")

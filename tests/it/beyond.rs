@@ -7,7 +7,7 @@ use aurora_migrate::error::{BeyondError, Error};
 use aurora_migrate::runner::standing::State;
 use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
 
-use crate::support::{Db, catalog_of, cli, project_migrations, texts};
+use crate::support::{Db, aurora, catalog_of, cli, project_migrations, texts};
 
 const ALL: [&str; 4] = ["r1", "r2", "r3", "r4"];
 
@@ -204,15 +204,7 @@ async fn the_running_binary_reports_and_reverts_a_newer_builds_revision() {
     for db in Db::all() {
         let name = db.name();
         let dir = tempfile::tempdir().unwrap();
-        let run = |args: &[&str]| {
-            let output = cli(dir.path())
-                .args(args)
-                .args(["--database-url", db.url()])
-                .output()
-                .unwrap();
-            let (stdout, stderr) = texts(&output);
-            (output.status.code(), stdout, stderr)
-        };
+        let run = |args: &[&str]| aurora(dir.path(), &db, args);
         assert_eq!(run(&["upgrade"]).0, Some(0), "{name}");
         let migrations = project_migrations(dir.path());
         std::fs::write(migrations.join("d0d0d0d0d0d0_add_notes.sql"), NEWER).unwrap();

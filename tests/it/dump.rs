@@ -5,17 +5,7 @@
 
 use std::path::Path;
 
-use crate::support::{Db, cli, run_with_client, texts};
-
-fn aurora(dir: &Path, db: &Db, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = cli(dir)
-        .args(args)
-        .args(["--database-url", db.url()])
-        .output()
-        .unwrap();
-    let (stdout, stderr) = texts(&output);
-    (output.status.code(), stdout, stderr)
-}
+use crate::support::{Db, aurora, run_with_client};
 
 fn dump(dir: &Path, db: &Db) -> String {
     let (code, stdout, stderr) = aurora(dir, db, &["dump"]);

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Db, cli, run_with_client, texts};
+use crate::support::{Db, aurora, cli, run_with_client, texts};
 
 /// The version table and the log, minus when and how long.
 fn bookkeeping(db: &Db) -> (Vec<String>, Vec<String>) {
@@ -34,16 +34,6 @@ fn bookkeeping(db: &Db) -> (Vec<String>, Vec<String>) {
     let mut log = db.query(&sql);
     log.sort();
     (rows, log)
-}
-
-fn aurora(dir: &Path, db: &Db, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = cli(dir)
-        .args(args)
-        .args(["--database-url", db.url()])
-        .output()
-        .unwrap();
-    let (stdout, stderr) = texts(&output);
-    (output.status.code(), stdout, stderr)
 }
 
 fn script(dir: &Path, args: &[&str], dialect: &str) -> String {

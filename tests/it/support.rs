@@ -405,6 +405,17 @@ pub fn run_with_client(db: &Db, script: &str) {
     );
 }
 
+/// The built `aurora-migrate` run in `dir` on `db`: its exit code, stdout and stderr.
+pub fn aurora(dir: &Path, db: &Db, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = cli(dir)
+        .args(args)
+        .args(["--database-url", db.url()])
+        .output()
+        .expect("run aurora-migrate");
+    let (stdout, stderr) = texts(&output);
+    (output.status.code(), stdout, stderr)
+}
+
 /// stdout and stderr of a finished command, as text.
 pub fn texts(output: &std::process::Output) -> (String, String) {
     (

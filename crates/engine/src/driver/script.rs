@@ -66,19 +66,28 @@ pub(crate) fn step(kind: Database, work: &Work<'_>) -> Result<String> {
     }
 }
 
-/// `statements` in one transaction on `kind`.
+/// `statements` in one transaction on `kind`, opened as its driver opens one.
 pub(crate) fn transaction(kind: Database, statements: &[String]) -> Result<String> {
-    match kind {
+    let begin = match kind {
         #[cfg(feature = "postgres")]
-        Database::Postgres => Ok(super::postgres::script::transaction(statements)),
+        Database::Postgres => super::postgres::script::BEGIN,
         #[cfg(feature = "sqlite")]
-        Database::Sqlite => Ok(super::sqlite::script::transaction(statements)),
+        Database::Sqlite => super::sqlite::script::BEGIN,
         #[cfg(feature = "mysql")]
-        Database::Mysql => Ok(super::mysql::script::transaction(statements)),
+        Database::Mysql => super::mysql::script::BEGIN,
         #[allow(unreachable_patterns)]
-        missing => {
-            let _ = statements;
-            Err(Error::DriverMissing(missing))
-        }
+        missing => return Err(Error::DriverMissing(missing)),
+    };
+    Ok(in_transaction(begin, statements))
+}
+
+/// `statements` between `begin` and `COMMIT`, each ending its line.
+pub(crate) fn in_transaction(begin: &str, statements: &[String]) -> String {
+    let mut text = format!("{begin};\n");
+    for statement in statements {
+        text.push_str(statement);
+        text.push_str(";\n");
     }
+    text.push_str("COMMIT;\n");
+    text
 }

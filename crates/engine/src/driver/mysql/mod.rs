@@ -259,7 +259,7 @@ impl Mysql {
     }
 
     pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
-        super::run_in_transaction(self.connection.get(), "START TRANSACTION", statements).await
+        super::run_in_transaction(self.connection.get(), script::BEGIN, statements).await
     }
 
     /// Marks the step in progress, runs its statements, then clears the mark with the

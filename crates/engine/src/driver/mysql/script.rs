@@ -24,7 +24,7 @@ pub(crate) fn step(work: &Work<'_>) -> String {
         batch.push_str(&statement.text);
         batch.push_str(";\n");
     }
-    batch.push_str("START TRANSACTION;\n");
+    batch.push_str(&format!("{BEGIN};\n"));
     for statement in (work.bookkeeping)(Elapsed::ServerClock) {
         batch.push_str(&statement);
         batch.push_str(";\n");
@@ -45,16 +45,8 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
     text
 }
 
-/// Statements in one transaction.
-pub(crate) fn transaction(statements: &[String]) -> String {
-    let mut text = String::from("START TRANSACTION;\n");
-    for statement in statements {
-        text.push_str(statement);
-        text.push_str(";\n");
-    }
-    text.push_str("COMMIT;\n");
-    text
-}
+/// How a transaction opens on this database.
+pub(crate) const BEGIN: &str = "START TRANSACTION";
 
 /// The session around a script: ANSI_QUOTES, and the runners' lock on this database, held
 /// until the end (a year at most: `GET_LOCK` needs a bound).

@@ -3,6 +3,7 @@
 //! Pure text: must not touch a connection.
 
 use crate::bookkeeping::{Elapsed, Tables};
+use crate::driver::script::in_transaction;
 use crate::driver::{Script, Work};
 
 /// Where a step starts inside the transaction of a whole run, for its execution time.
@@ -58,20 +59,15 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
         text.push_str(&statement.text);
         text.push_str(";\n");
     }
-    text.push_str(&transaction(&(work.bookkeeping)(Elapsed::SinceStepMark)));
+    text.push_str(&in_transaction(
+        BEGIN,
+        &(work.bookkeeping)(Elapsed::SinceStepMark),
+    ));
     text
 }
 
-/// Statements in one transaction.
-pub(crate) fn transaction(statements: &[String]) -> String {
-    let mut text = String::from("BEGIN;\n");
-    for statement in statements {
-        text.push_str(statement);
-        text.push_str(";\n");
-    }
-    text.push_str("COMMIT;\n");
-    text
-}
+/// How a transaction opens on this database.
+pub(crate) const BEGIN: &str = "BEGIN";
 
 /// The session around a script: the runners' advisory lock, held until the end.
 pub(crate) fn script(tables: &Tables) -> Script {

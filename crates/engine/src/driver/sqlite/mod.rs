@@ -118,7 +118,7 @@ impl Sqlite {
     }
 
     pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
-        super::run_in_transaction(self.connection.get(), "BEGIN IMMEDIATE", statements).await
+        super::run_in_transaction(self.connection.get(), script::BEGIN, statements).await
     }
 
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {

@@ -3,6 +3,7 @@
 //! a script needs first. Pure text: must not touch a connection.
 
 use crate::bookkeeping::Elapsed;
+use crate::driver::script::in_transaction;
 use crate::driver::{Script, Work};
 
 /// A TEMP view whose INSERT trigger fails when a row breaks a foreign key: it lets the check
@@ -65,20 +66,12 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
         bookkeeping.push(GUARD_CALL.trim_end().trim_end_matches(';').to_string());
     }
     bookkeeping.extend((work.bookkeeping)(Elapsed::SinceStepMark));
-    text.push_str(&transaction(&bookkeeping));
+    text.push_str(&in_transaction(BEGIN, &bookkeeping));
     text
 }
 
-/// Statements in one transaction.
-pub(crate) fn transaction(statements: &[String]) -> String {
-    let mut text = String::from("BEGIN IMMEDIATE;\n");
-    for statement in statements {
-        text.push_str(statement);
-        text.push_str(";\n");
-    }
-    text.push_str("COMMIT;\n");
-    text
-}
+/// How a transaction opens on this database.
+pub(crate) const BEGIN: &str = "BEGIN IMMEDIATE";
 
 /// The session a script sets up as the driver does its connection: foreign keys off (a
 /// migration rebuilding a table needs them off), the guard, the clock. Each step's
