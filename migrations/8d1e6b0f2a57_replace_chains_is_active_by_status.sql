@@ -3,6 +3,8 @@
 -- Revision ID: 8d1e6b0f2a57
 -- Revises: 3f2a9c1b7d4e
 -- Create Date: 2026-11-23 14:00:00+00:00
+-- lint: allow L017 the new status column is filled from is_active in the same transaction; chains holds one row per supported network
+-- lint: allow L011 is_active is replaced by status in this migration, and the release that runs it no longer reads is_active
 
 -- migrate:upgrade postgresql
 CREATE TYPE chain_status AS ENUM ('active', 'paused', 'retired');

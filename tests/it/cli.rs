@@ -398,6 +398,12 @@ fn autogenerate_and_check_see_what_the_database_lacks() {
             stderr.contains("Detected added index 'ix_tokens_symbol'"),
             "{stderr}"
         );
+        // What autogenerate wrote is linted for the database it compared.
+        let lint = match db.name() {
+            "postgresql" => "lint: warning L001 index-without-concurrently",
+            _ => "lint: the new migration is clean for sqlite",
+        };
+        assert!(stderr.contains(lint), "{}: {stderr}", db.name());
         assert_eq!(
             path.trim(),
             "migrations/feed00000001_restore_the_symbol_index.rs",

@@ -13,6 +13,7 @@ mod faults;
 mod graph;
 mod habits;
 mod integrity;
+mod lint;
 mod mysql;
 mod network;
 mod offline;

@@ -85,9 +85,22 @@ fn data(m: &Migration) -> String {
             statements.join(", ")
         ));
     }
+    let allows: Vec<String> = m
+        .lint_allows
+        .iter()
+        .map(|a| {
+            format!(
+                "{CORE}::source::LintAllow {{ code: {}, reason: {}, line: {}, statement_line: {:?} }}",
+                text(&a.code),
+                text(&a.reason),
+                a.line,
+                a.statement_line
+            )
+        })
+        .collect();
     format!(
         "{CORE}::Migration {{ file_name: {}, id: {}, message: {}, parents: {}, depends_on: {}, branch_labels: {}, \
-         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
+         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
         text(&m.file_name),
         text(&m.id),
         text(&m.message),
@@ -99,6 +112,7 @@ fn data(m: &Migration) -> String {
             .map_or("None".to_string(), |d| format!("Some({})", text(d))),
         m.transactional,
         m.compatibility,
+        allows.join(", "),
         m.kind,
         text(&m.checksum),
         sections.join(", ")

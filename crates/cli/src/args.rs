@@ -136,6 +136,25 @@ pub struct UpgradeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct LintArgs {
+    /// A revision, or a range START:END as `history -r` takes it [default: what the database
+    /// has not applied when --database-url or DATABASE_URL names one, else every migration]
+    #[arg(allow_hyphen_values = true)]
+    pub revisions: Option<String>,
+    /// Every migration, whatever the database has applied
+    #[arg(long, conflicts_with = "revisions")]
+    pub all: bool,
+    /// The database(s) to lint for [default: the named database's, else all three]
+    #[arg(long, value_enum)]
+    pub dialect: Vec<Dialect>,
+    /// Read table sizes and row counts from the database and judge the findings by them
+    #[arg(long)]
+    pub with_stats: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct DumpArgs {
     /// Write the dump to FILE instead of stdout
     #[arg(short, long, value_name = "FILE", conflicts_with = "check")]
@@ -215,6 +234,9 @@ pub struct CheckArgs {
     /// Compare the models with the migrations in a throwaway database on this server instead
     #[arg(long, value_name = "URL")]
     pub scratch_url: Option<String>,
+    /// Lint every migration too, for the database's dialect: an error-level finding fails
+    #[arg(long)]
+    pub lint: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -285,6 +307,11 @@ pub enum Command {
         after_help = "Examples:\n  aurora-migrate reset\n  aurora-migrate reset --yes --database-url sqlite://dev.db"
     )]
     Reset(ResetArgs),
+    /// Find what in the migrations could take production down, before they run
+    #[command(
+        after_help = "Exit 1 when an error-level finding remains. `-- lint: allow CODE reason` on a statement (or in the header, for the whole migration) accepts a finding.\n\nExamples:\n  aurora-migrate lint                       # every migration, for every database\n  aurora-migrate lint --database-url postgresql://app@db/app --with-stats   # what production has not applied\n  aurora-migrate lint 3f2a9c1b7d4e --dialect mysql\n  aurora-migrate lint base:head --format json"
+    )]
+    Lint(LintArgs),
     /// Write the schema at the database's revision as canonical SQL, from its own catalog
     #[command(
         after_help = "Objects sorted by name, no server version or date: two databases built by the same migrations dump the same bytes, and a dump loaded into an empty database stands at its revision.\n\nExamples:\n  aurora-migrate dump --output schema.sql\n  aurora-migrate dump --check schema.sql   # in CI: exit 1 and a diff when the file is stale\n  aurora-migrate upgrade --dump schema.sql"

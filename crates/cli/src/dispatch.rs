@@ -107,6 +107,15 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                 None => Ok(()),
             }
         }
+        Command::Lint(args) => {
+            let named = args.database.or(&context.outer).database_url.is_some()
+                || std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty());
+            let runner = match named || args.with_stats {
+                true => Some(context.runner(&catalog, &args.database, plain)?.1),
+                false => None,
+            };
+            cmd::lint::lint(&catalog, &args, runner.as_ref(), printer).await
+        }
         Command::Dump(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;
             match &args.check {
@@ -168,7 +177,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             }
             None => {
                 let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-                cmd::check::check(&runner, models.as_ref(), printer).await
+                cmd::check::check(&runner, models.as_ref(), args.lint, printer).await
             }
         },
         Command::Completions { .. } => Ok(()),

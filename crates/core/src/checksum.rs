@@ -1,5 +1,8 @@
 //! The checksum of a migration file: SHA-256 (FIPS 180-4) of its text with line endings
 //! normalised and a byte-order mark dropped, so a CRLF checkout matches, in lowercase hex.
+//! A line of its own that is a lint suppression (`-- lint: allow ...`, `//! lint: allow ...`)
+//! is left out: it speaks to the lint, not the database, so it can be added to a migration
+//! already applied.
 //!
 //! Written here because this crate has no dependencies (build scripts use it); the engine's
 //! tests hold it to the `sha2` crate. Must not import anything outside `std`.
@@ -10,10 +13,22 @@ pub fn of_file(text: &str) -> String {
     let mut hasher = Sha256::new();
     for line in text.split_inclusive('\n') {
         let line = line.strip_suffix('\n').unwrap_or(line);
-        hasher.update(line.strip_suffix('\r').unwrap_or(line).as_bytes());
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if is_lint_comment(line) {
+            continue;
+        }
+        hasher.update(line.as_bytes());
         hasher.update(b"\n");
     }
     hex(&hasher.finish())
+}
+
+fn is_lint_comment(line: &str) -> bool {
+    let line = line.trim_start();
+    ["--", "//!", "//"].iter().any(|prefix| {
+        line.strip_prefix(prefix)
+            .is_some_and(|rest| rest.trim_start().starts_with("lint:"))
+    })
 }
 
 /// SHA-256 of `bytes`.

@@ -11,7 +11,7 @@ use crate::database::Database;
 use crate::direction::Direction;
 use crate::revision::Node;
 pub use crate::source::split::Statement;
-use crate::source::{self, Compatibility, FileKind, ParseError, Parsed};
+use crate::source::{self, Compatibility, FileKind, LintAllow, ParseError, Parsed};
 
 /// Text that is either compiled in or read at run time.
 pub type Text = Cow<'static, str>;
@@ -48,6 +48,8 @@ pub struct Migration {
     pub transactional: bool,
     /// `Compatibility`: what it promises the code that ran before it.
     pub compatibility: Compatibility,
+    /// `lint: allow` comments, in the header (the whole migration) and in its sections.
+    pub lint_allows: Cow<'static, [LintAllow]>,
     /// SQL, or Rust whose statements come from code.
     pub kind: FileKind,
     /// [`checksum::of_file`] of the file's text.
@@ -94,12 +96,18 @@ impl Migration {
         parsed: &Parsed,
     ) -> Result<Migration, ParseError> {
         let mut sections = Vec::with_capacity(parsed.sections.len());
+        let mut lint_allows = parsed.header.lint_allows.clone();
         for section in &parsed.sections {
             let statements =
                 source::split(&section.body, section.marker_line + 1).map_err(|e| ParseError {
                     line: e.line,
                     message: e.message,
                 })?;
+            lint_allows.extend(source::allow::in_section(
+                &section.body,
+                section.marker_line + 1,
+                &statements,
+            ));
             sections.push(Section {
                 direction: section.direction,
                 database: section.dialect,
@@ -120,6 +128,7 @@ impl Migration {
             create_date: header.create_date.clone().map(Cow::Owned),
             transactional: header.transactional,
             compatibility: header.compatibility,
+            lint_allows: Cow::Owned(lint_allows),
             kind: FileKind::from_file_name(file_name).unwrap_or(FileKind::Sql),
             checksum: Cow::Owned(checksum::of_file(text)),
             sections: Cow::Owned(sections),

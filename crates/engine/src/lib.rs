@@ -37,6 +37,8 @@ mod driver;
 pub mod dump;
 pub mod error;
 pub mod interrupt;
+#[cfg(feature = "lint")]
+pub mod lint;
 pub mod offline;
 pub mod runner;
 #[cfg(feature = "autogenerate")]

@@ -92,7 +92,73 @@ pub async fn create(
     if rust {
         format_rust(&path, printer);
     }
+    lint_written(&comparison, used.is_empty(), &path, printer);
     Ok(())
+}
+
+/// The lint of what was written, as it runs on the database compared; printed, never fatal:
+/// the file is the author's to change.
+fn lint_written(
+    comparison: &autogenerate::Comparison,
+    transactional: bool,
+    path: &std::path::Path,
+    printer: &Printer,
+) {
+    let numbered = |texts: Vec<String>| -> Vec<aurora_migrate::core::Statement> {
+        texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| aurora_migrate::core::Statement {
+                text: text.into(),
+                line: i + 1,
+            })
+            .collect()
+    };
+    let (current, desired, kind) = (&comparison.current, &comparison.desired, comparison.kind);
+    let upgrade = numbered(autogenerate::statements(
+        &comparison.changes,
+        current,
+        desired,
+        kind,
+    ));
+    let reverse: Vec<_> = comparison
+        .changes
+        .iter()
+        .rev()
+        .map(|c| c.reverse())
+        .collect();
+    let downgrade = numbered(autogenerate::statements(&reverse, desired, current, kind));
+    let file = path.display().to_string();
+    let subject = aurora_migrate::lint::Subject {
+        revision: "the new migration",
+        file: &file,
+        database: kind,
+        transactional,
+        compatibility: aurora_migrate::core::Compatibility::None,
+        upgrade: &upgrade,
+        downgrade: Some(&downgrade),
+        allows: &[],
+    };
+    let findings = aurora_migrate::lint::lint(&subject, None);
+    for f in &findings {
+        printer.note(&format!(
+            "lint: {} {} {} (statement {} for {}): {}\n    why: {}\n    instead: {}",
+            f.severity.name(),
+            f.rule.code,
+            f.rule.name,
+            f.line,
+            kind.name(),
+            f.statement,
+            f.why,
+            f.instead
+        ));
+    }
+    if findings.is_empty() {
+        printer.note(&format!(
+            "lint: the new migration is clean for {}",
+            kind.name()
+        ));
+    }
 }
 
 /// Runs rustfmt on a generated Rust migration, as Alembic runs Black on its scripts.

@@ -10,9 +10,40 @@ use aurora_migrate::autogenerate::{self, Check, Models};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::schema::model::Schema;
 
-pub async fn check(runner: &Runner<'_>, models: Option<&Schema>, printer: &Printer) -> Outcome {
+/// With `lint`, every migration is linted for the database's dialect too, and an
+/// error-level finding is a problem.
+pub async fn check(
+    runner: &Runner<'_>,
+    models: Option<&Schema>,
+    lint: bool,
+    printer: &Printer,
+) -> Outcome {
     let found = autogenerate::check(runner, models).await?;
-    let problems = problems(runner, &found, printer);
+    let mut problems = problems(runner, &found, printer);
+    if lint {
+        let report = aurora_migrate::lint::lint_catalog(
+            runner.catalog(),
+            &aurora_migrate::lint::Selection::All,
+            &[runner.kind()],
+            None,
+        )?;
+        printer.note(&super::lint::summary(&report, &[runner.kind().name()]));
+        problems.extend(
+            report
+                .entries
+                .iter()
+                .map(|e| &e.finding)
+                .filter(|f| {
+                    f.severity == aurora_migrate::lint::Severity::Error && f.suppressed.is_none()
+                })
+                .map(|f| {
+                    format!(
+                        "lint {} {} at {}:{} ({}): {}; instead: {}",
+                        f.rule.code, f.rule.name, f.file, f.line, f.revision, f.why, f.instead
+                    )
+                }),
+        );
+    }
     let standing = &found.standing;
     let verified = standing.applied.len() - standing.unrecorded.len();
     let compared = !matches!(found.models, Models::NotGiven);

@@ -6,6 +6,7 @@ pub mod check;
 pub mod dump;
 pub mod graph;
 pub mod inspect;
+pub mod lint;
 pub mod meta;
 pub mod migrate;
 pub mod offline;

@@ -55,3 +55,17 @@ fn crlf_line_endings_and_a_byte_order_mark_do_not_change_the_checksum() {
     assert_eq!(of_file("\u{feff}-- m\n\nSELECT 1;\n"), unix);
     assert_ne!(of_file("-- m\n\nSELECT 2;\n"), unix);
 }
+
+#[test]
+fn a_lint_suppression_on_a_line_of_its_own_leaves_the_checksum_as_it_was() {
+    let plain = "-- Add a table\n-- Revision ID: a1\n\n-- migrate:upgrade\nDROP TABLE t;\n";
+    let allowed = "-- Add a table\n-- Revision ID: a1\n-- lint: allow L010 t was never written\n\n-- migrate:upgrade\n  -- lint: allow L010 really\nDROP TABLE t;\n";
+    assert_eq!(of_file(plain), of_file(allowed));
+    let rust = "//! Add\n//! lint: allow L010 why\nfn f() {}\n";
+    assert_eq!(of_file(rust), of_file("//! Add\nfn f() {}\n"));
+    // SQL on the same line counts.
+    assert_ne!(
+        of_file(plain),
+        of_file(&plain.replace("DROP TABLE t;", "DROP TABLE t; -- lint: allow L010 x"))
+    );
+}

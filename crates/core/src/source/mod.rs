@@ -3,10 +3,12 @@
 //! reading a directory of such files into migrations and their graph. Must not import the
 //! authoring rules.
 
+pub mod allow;
 pub mod parse;
 pub mod scan;
 pub mod split;
 
+pub use allow::LintAllow;
 pub use parse::{
     Compatibility, FileKind, Header, ParseError, Parsed, SectionText, check_complete, parse,
 };

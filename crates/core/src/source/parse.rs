@@ -64,6 +64,8 @@ pub struct Header {
     pub transactional: bool,
     /// `Compatibility: expand`: the code of the revision before keeps working after it.
     pub compatibility: Compatibility,
+    /// `lint: allow CODE reason` lines: suppressions for the whole migration.
+    pub lint_allows: Vec<super::allow::LintAllow>,
 }
 
 /// What a revision promises the code that ran before it (`Compatibility` in the header).
@@ -225,6 +227,16 @@ fn parse_header(kind: FileKind, lines: &[&str]) -> Result<(Header, usize), Parse
         let Some((key, value)) = key_value(content) else {
             continue; // free text under the message
         };
+        if key == "lint" {
+            let allow = super::allow::parse_allow(value, number).ok_or_else(|| {
+                fault(
+                    number,
+                    format!("`lint:` takes `allow CODE reason`, as `{prefix} lint: allow L010 the table is empty`"),
+                )
+            })?;
+            header.lint_allows.push(allow);
+            continue;
+        }
         if !KEYS.contains(&key) {
             return Err(fault(
                 number,

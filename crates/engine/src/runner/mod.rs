@@ -17,7 +17,7 @@ pub mod state;
 
 use std::time::Duration;
 
-pub use crate::driver::Pool;
+pub use crate::driver::{Pool, TableSize};
 pub use reset::ResetPreview;
 pub use state::{Beyond, Status};
 
@@ -204,6 +204,14 @@ impl<'c> Runner<'c> {
             Some(present) => self.tables.extend_log(kind, present),
             None => Vec::new(),
         }
+    }
+
+    /// The size of every table, from the database's statistics; changes nothing.
+    pub async fn table_sizes(&self) -> Result<Vec<TableSize>> {
+        let mut connection = self.open_for_reading().await?;
+        let sizes = connection.table_sizes(&self.tables).await;
+        connection.close().await;
+        sizes
     }
 
     /// Reads what is applied without changing anything (a missing SQLite file reads as empty).

@@ -1,0 +1,10 @@
+-- expect L010
+--
+-- Revision ID: m011
+-- Revises:
+
+-- migrate:upgrade
+DROP TABLE legacy;
+
+-- migrate:downgrade
+CREATE TABLE legacy (id INTEGER PRIMARY KEY);

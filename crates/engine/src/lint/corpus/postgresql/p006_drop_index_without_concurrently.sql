@@ -1,0 +1,10 @@
+-- expect L002
+--
+-- Revision ID: p006
+-- Revises:
+
+-- migrate:upgrade
+DROP INDEX ix_accounts_legacy;
+
+-- migrate:downgrade
+CREATE INDEX ix_accounts_legacy ON accounts (legacy);

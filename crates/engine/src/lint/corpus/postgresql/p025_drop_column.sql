@@ -1,0 +1,10 @@
+-- expect L011
+--
+-- Revision ID: p025
+-- Revises:
+
+-- migrate:upgrade
+ALTER TABLE accounts DROP COLUMN legacy;
+
+-- migrate:downgrade
+ALTER TABLE accounts ADD COLUMN legacy TEXT;

@@ -1,0 +1,10 @@
+-- expect L017
+--
+-- Revision ID: p032
+-- Revises:
+
+-- migrate:upgrade
+UPDATE accounts SET plan = 'free';
+
+-- migrate:downgrade
+

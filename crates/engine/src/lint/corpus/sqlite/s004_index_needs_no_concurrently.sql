@@ -1,0 +1,10 @@
+-- expect clean
+--
+-- Revision ID: s004
+-- Revises:
+
+-- migrate:upgrade
+CREATE INDEX ix_accounts_name ON accounts (name);
+
+-- migrate:downgrade
+DROP INDEX ix_accounts_name;

@@ -1,0 +1,10 @@
+-- expect L017
+--
+-- Revision ID: s007
+-- Revises:
+
+-- migrate:upgrade
+UPDATE accounts SET plan = 'free';
+
+-- migrate:downgrade
+
