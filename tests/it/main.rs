@@ -14,6 +14,7 @@ mod graph;
 mod habits;
 mod integrity;
 mod lint;
+mod lock_retries;
 mod mysql;
 mod network;
 mod offline;

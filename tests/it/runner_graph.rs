@@ -259,6 +259,7 @@ async fn each_step_is_announced_before_it_runs_and_reported_when_it_ends() {
                 events.push(match event {
                     Event::Started { revision, .. } => format!("start {revision}"),
                     Event::Finished(step) => format!("done {}", step.revision),
+                    other => format!("{other:?}"),
                 })
             })
             .await

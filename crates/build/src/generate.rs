@@ -100,7 +100,7 @@ fn data(m: &Migration) -> String {
         .collect();
     format!(
         "{CORE}::Migration {{ file_name: {}, id: {}, message: {}, parents: {}, depends_on: {}, branch_labels: {}, \
-         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
+         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), lock_timeout: {CORE}::source::LockTimeout::{:?}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
         text(&m.file_name),
         text(&m.id),
         text(&m.message),
@@ -113,6 +113,7 @@ fn data(m: &Migration) -> String {
         m.transactional,
         m.compatibility,
         allows.join(", "),
+        m.lock_timeout,
         m.kind,
         text(&m.checksum),
         sections.join(", ")

@@ -128,6 +128,15 @@ pub struct UpgradeArgs {
     /// commits at once or not at all (PostgreSQL, SQLite)
     #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
     pub transaction: TransactionMode,
+    /// How long a migration's statement waits for a lock before the migration rolls back and is
+    /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
+    /// takes [default: 100ms]
+    #[arg(long, value_name = "DURATION", value_parser = lock_timeout, conflicts_with = "sql")]
+    pub statement_lock_timeout: Option<StatementLockTimeout>,
+    /// How many times a migration is tried again after a lock timeout [default: 8]
+    #[arg(long, value_name = "N", conflicts_with = "sql")]
+    pub lock_retries: Option<u32>,
+
     /// After a successful run, rewrite FILE with the schema dump (as `dump --output FILE`)
     #[arg(long, value_name = "FILE", conflicts_with = "sql")]
     pub dump: Option<PathBuf>,
@@ -188,6 +197,15 @@ pub struct DowngradeArgs {
     /// commits at once or not at all (PostgreSQL, SQLite)
     #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
     pub transaction: TransactionMode,
+    /// How long a migration's statement waits for a lock before the migration rolls back and is
+    /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
+    /// takes [default: 100ms]
+    #[arg(long, value_name = "DURATION", value_parser = lock_timeout, conflicts_with = "sql")]
+    pub statement_lock_timeout: Option<StatementLockTimeout>,
+    /// How many times a migration is tried again after a lock timeout [default: 8]
+    #[arg(long, value_name = "N", conflicts_with = "sql")]
+    pub lock_retries: Option<u32>,
+
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -345,6 +363,27 @@ impl Command {
 /// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
 pub fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
     dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
+}
+
+/// `--statement-lock-timeout`: a duration, or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementLockTimeout {
+    Off,
+    First(Duration),
+}
+
+fn lock_timeout(text: &str) -> Result<StatementLockTimeout, String> {
+    match text {
+        "none" => Ok(StatementLockTimeout::Off),
+        _ => match humantime::parse_duration(text) {
+            Ok(duration) if !duration.is_zero() => Ok(StatementLockTimeout::First(duration)),
+            Ok(_) => Err(
+                "a zero timeout would fail every statement that waits; give a duration, or `none`"
+                    .into(),
+            ),
+            Err(e) => Err(format!("{e}; write e.g. 100ms or 2s, or `none`")),
+        },
+    }
 }
 
 /// The database an offline script is written for.

@@ -100,6 +100,10 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                 force: args.force,
                 transaction: args.transaction.into(),
                 refuse_data_loss: false,
+                statement_locks: settings::statement_locks(
+                    args.statement_lock_timeout,
+                    args.lock_retries,
+                ),
             })?;
             cmd::migrate::upgrade(&runner, &args.target, printer).await?;
             match &args.dump {
@@ -129,6 +133,10 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                     force: args.force,
                     transaction: args.transaction.into(),
                     refuse_data_loss: resolved.production && !args.yes,
+                    statement_locks: settings::statement_locks(
+                        args.statement_lock_timeout,
+                        args.lock_retries,
+                    ),
                 })?;
             cmd::migrate::downgrade(&runner, &args.target, printer).await
         }

@@ -5,12 +5,12 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::args::DatabaseArgs;
+use super::args::{DatabaseArgs, StatementLockTimeout};
 use super::failure::Failure;
 use super::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
-use aurora_migrate::runner::{Options, Runner, Transaction};
+use aurora_migrate::runner::{LockRetries, Options, Runner, Transaction};
 use aurora_migrate::url::{DatabaseUrl, Secrets, is_password_key};
 
 const ENV_FILE: &str = ".env";
@@ -210,6 +210,20 @@ pub struct MigrateFlags {
     pub force: bool,
     pub transaction: Transaction,
     pub refuse_data_loss: bool,
+    pub statement_locks: LockRetries,
+}
+
+/// The lock retries `--statement-lock-timeout` and `--lock-retries` ask for.
+pub fn statement_locks(timeout: Option<StatementLockTimeout>, retries: Option<u32>) -> LockRetries {
+    let default = LockRetries::default();
+    LockRetries {
+        first: match timeout {
+            None => default.first,
+            Some(StatementLockTimeout::Off) => None,
+            Some(StatementLockTimeout::First(duration)) => Some(duration),
+        },
+        retries: retries.unwrap_or(default.retries),
+    }
 }
 
 /// A runner over `catalog` with the resolved settings.
@@ -227,6 +241,7 @@ pub fn runner<'c>(
             force: flags.force,
             transaction: flags.transaction,
             refuse_data_loss: flags.refuse_data_loss,
+            statement_locks: flags.statement_locks,
             ..resolved.options.clone()
         },
     )?)

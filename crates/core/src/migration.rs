@@ -11,7 +11,7 @@ use crate::database::Database;
 use crate::direction::Direction;
 use crate::revision::Node;
 pub use crate::source::split::Statement;
-use crate::source::{self, Compatibility, FileKind, LintAllow, ParseError, Parsed};
+use crate::source::{self, Compatibility, FileKind, LintAllow, LockTimeout, ParseError, Parsed};
 
 /// Text that is either compiled in or read at run time.
 pub type Text = Cow<'static, str>;
@@ -50,6 +50,8 @@ pub struct Migration {
     pub compatibility: Compatibility,
     /// `lint: allow` comments, in the header (the whole migration) and in its sections.
     pub lint_allows: Cow<'static, [LintAllow]>,
+    /// `Lock Timeout`: how its statements wait for locks.
+    pub lock_timeout: LockTimeout,
     /// SQL, or Rust whose statements come from code.
     pub kind: FileKind,
     /// [`checksum::of_file`] of the file's text.
@@ -129,6 +131,7 @@ impl Migration {
             transactional: header.transactional,
             compatibility: header.compatibility,
             lint_allows: Cow::Owned(lint_allows),
+            lock_timeout: header.lock_timeout,
             kind: FileKind::from_file_name(file_name).unwrap_or(FileKind::Sql),
             checksum: Cow::Owned(checksum::of_file(text)),
             sections: Cow::Owned(sections),

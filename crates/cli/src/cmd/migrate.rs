@@ -110,12 +110,26 @@ fn progress(event: Event<'_>, printer: &Printer) {
             "{}, {message} ...",
             step_text(revision, parents, direction)
         )),
+        Event::LockRetry {
+            revision,
+            attempt,
+            waited,
+            next,
+            pause,
+            message,
+        } => printer.note(&format!(
+            "{revision} waited {} for a lock ({message}); rolled back, attempt {attempt} in {} with a {} lock timeout",
+            humantime::format_duration(waited),
+            humantime::format_duration(pause),
+            humantime::format_duration(next)
+        )),
         Event::Finished(step) => printer.step_finished(&format!(
             "{}, {} ({})",
             step_text(&step.revision, &step.parents, step.direction),
             step.message,
             elapsed(step)
         )),
+        _ => {}
     }
 }
 
@@ -166,6 +180,7 @@ fn finish(steps: &[StepReport], current: &[String], command: &str, printer: &Pri
             "message": s.message,
             "direction": match s.direction { Direction::Upgrade => "upgrade", Direction::Downgrade => "downgrade" },
             "elapsed_ms": rounded_ms(s.elapsed),
+            "lock_retries": s.retries,
         })).collect::<Vec<_>>(),
         "current": current,
     }));

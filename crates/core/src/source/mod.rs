@@ -10,7 +10,8 @@ pub mod split;
 
 pub use allow::LintAllow;
 pub use parse::{
-    Compatibility, FileKind, Header, ParseError, Parsed, SectionText, check_complete, parse,
+    Compatibility, FileKind, Header, LockTimeout, ParseError, Parsed, SectionText, check_complete,
+    parse,
 };
 pub use scan::{Diagnostic, Scan, ScannedFile, scan, scan_drafts};
 pub use split::{SplitError, split};

@@ -66,6 +66,38 @@ pub struct Header {
     pub compatibility: Compatibility,
     /// `lint: allow CODE reason` lines: suppressions for the whole migration.
     pub lint_allows: Vec<super::allow::LintAllow>,
+    /// `Lock Timeout`: how its statements wait for locks.
+    pub lock_timeout: LockTimeout,
+}
+
+/// How a migration's statements wait for the locks they need (`Lock Timeout` in the header).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum LockTimeout {
+    /// The runner's schedule: a short timeout, retried with longer ones.
+    #[default]
+    Runner,
+    /// `none`: wait as long as it takes, no retries.
+    Off,
+    /// The first attempt's timeout, in milliseconds; the retries grow from it.
+    FirstMillis(u64),
+}
+
+impl LockTimeout {
+    /// Reads `none`, `250ms`, `2s` or `1m`.
+    pub fn parse(value: &str) -> Option<LockTimeout> {
+        if value == "none" {
+            return Some(LockTimeout::Off);
+        }
+        let (number, unit) = value.split_at(value.find(|c: char| !c.is_ascii_digit())?);
+        let number: u64 = number.parse().ok()?;
+        let millis = match unit {
+            "ms" => number,
+            "s" => number.checked_mul(1000)?,
+            "m" => number.checked_mul(60_000)?,
+            _ => return None,
+        };
+        (millis > 0).then_some(LockTimeout::FirstMillis(millis))
+    }
 }
 
 /// What a revision promises the code that ran before it (`Compatibility` in the header).
@@ -182,7 +214,7 @@ fn check_file_name(file_name: &str, header: &Header) -> Result<(), ParseError> {
 }
 
 /// Keys a header may hold; anything else that looks like `Key: value` is a typo.
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "Revision ID",
     "Revises",
     "Branch Labels",
@@ -190,6 +222,7 @@ const KEYS: [&str; 7] = [
     "Create Date",
     "Transaction",
     "Compatibility",
+    "Lock Timeout",
 ];
 
 fn parse_header(kind: FileKind, lines: &[&str]) -> Result<(Header, usize), ParseError> {
@@ -324,6 +357,16 @@ fn apply_key(header: &mut Header, key: &str, value: &str, line: usize) -> Result
                     ));
                 }
             };
+        }
+        "Lock Timeout" => {
+            header.lock_timeout = LockTimeout::parse(value).ok_or_else(|| {
+                fault(
+                    line,
+                    format!(
+                        "`Lock Timeout` takes `none` (wait as long as it takes) or the first attempt's timeout, as `250ms`, `2s` or `1m`, not `{value}`"
+                    ),
+                )
+            })?;
         }
         _ => unreachable!("key checked against KEYS"),
     }

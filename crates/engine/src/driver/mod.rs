@@ -75,6 +75,15 @@ pub struct Work<'a> {
     pub direction: &'static str,
     #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub tables: &'a Tables,
+    /// How long each statement may wait for a lock; `None`: as long as it takes.
+    pub lock_timeout: Option<Duration>,
+    /// A retry that continues a step whose first statements stayed applied (MySQL: its dirty
+    /// mark is already there).
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+    pub continued: bool,
+    /// The last attempt: a lock timeout now fails the step, so find who holds the lock.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub final_attempt: bool,
 }
 
 /// Which statement of a [`Work`] failed, and why.
@@ -87,6 +96,15 @@ pub struct Failure {
     pub message: String,
     /// The step stopped because the interrupt was raised, and was rolled back.
     pub interrupted: bool,
+    /// A statement waited its whole lock timeout: the step may be tried again.
+    pub lock_timeout: bool,
+    /// Who held the lock, when the last attempt could tell.
+    pub holder: Option<String>,
+    /// How many attempts the step had (more than one after lock timeouts).
+    pub attempts: u32,
+    /// Nothing of the step stayed, though the database cannot roll DDL back: its first
+    /// statement never got its lock (MySQL; its dirty mark was cleared).
+    pub nothing_kept: bool,
 }
 
 impl Failure {
@@ -96,6 +114,10 @@ impl Failure {
             line_offset: 0,
             message,
             interrupted: false,
+            lock_timeout: false,
+            holder: None,
+            attempts: 1,
+            nothing_kept: false,
         }
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 pub use beyond::BeyondError;
 pub use offline::OfflineError;
-pub use step::{StepFailure, StepOutcome};
+pub use step::{LockWaited, StepFailure, StepOutcome};
 
 use crate::bookkeeping::Inconsistency;
 use crate::catalog::MigrationError;

@@ -22,6 +22,17 @@ pub struct StepFailure {
     /// Revisions this run applied (or reverted) before the failure: kept, or with
     /// [`StepOutcome::RunRolledBack`] undone with it.
     pub done_before: Vec<String>,
+    /// When the statement waited out its lock timeouts: how often, and who held the lock.
+    pub lock: Option<LockWaited>,
+}
+
+/// A step that gave up waiting for a lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockWaited {
+    /// Its attempts, each with a longer lock timeout.
+    pub attempts: u32,
+    /// The sessions holding the lock, when the last attempt could see them.
+    pub holder: Option<String>,
 }
 
 /// What a failed step left behind.
@@ -58,6 +69,16 @@ impl std::fmt::Display for StepFailure {
             self.message,
             self.statement
         )?;
+        if let Some(lock) = &self.lock {
+            write!(
+                f,
+                "it gave up waiting for a lock after {} attempt(s) with growing lock timeouts; the lock is held by {}\n  ",
+                lock.attempts,
+                lock.holder
+                    .as_deref()
+                    .unwrap_or("a session this database does not name")
+            )?;
+        }
         match self.outcome {
             StepOutcome::RolledBack => write!(f, "the migration was rolled back; ")?,
             StepOutcome::RunRolledBack => {}

@@ -233,6 +233,10 @@ impl Offline {
             revision: &migration.id,
             direction: step.direction.name(),
             tables: &self.tables,
+            // A script cannot retry: its statements wait for locks as the session's settings say.
+            lock_timeout: None,
+            continued: false,
+            final_attempt: true,
         };
         let parents = match names(graph.parents(step.revision)).as_slice() {
             [] => "<base>".to_string(),

@@ -4,11 +4,12 @@
 
 use std::time::Instant;
 
+use super::locks::LockRetries;
 use super::prepared::{Prepared, STORED_ORIGIN};
 use super::{Event, Runner, Status, StepReport, Transaction};
 use crate::bookkeeping;
 use crate::driver::{Connection, Failure, RunTransaction, Work};
-use crate::error::{Error, Result, StepFailure, StepOutcome};
+use crate::error::{Error, LockWaited, Result, StepFailure, StepOutcome};
 use aurora_migrate_core::{Database, Direction};
 
 impl Runner<'_> {
@@ -95,25 +96,29 @@ impl Runner<'_> {
                 );
             }
             let started = Instant::now();
-            if let Err(failure) = self.apply_step(connection, step).await {
-                if let Some(signal) = self.interrupt().and_then(|i| i.raised()).filter(|_| {
-                    failure.interrupted
-                        || (step.transactional && connection.kind() != Database::Mysql)
-                }) {
-                    return Err(Error::Interrupted {
-                        signal,
-                        revision: Some(step.revision.clone()),
-                        done: done(),
-                    });
+            let retries = match self.apply_step(connection, step, on_event).await {
+                Ok(retries) => retries,
+                Err(failure) => {
+                    if let Some(signal) = self.interrupt().and_then(|i| i.raised()).filter(|_| {
+                        failure.interrupted
+                            || (step.transactional && connection.kind() != Database::Mysql)
+                    }) {
+                        return Err(Error::Interrupted {
+                            signal,
+                            revision: Some(step.revision.clone()),
+                            done: done(),
+                        });
+                    }
+                    return Err(self.step_failure(step, failure, applied()));
                 }
-                return Err(self.step_failure(step, failure, applied()));
-            }
+            };
             let report = StepReport {
                 revision: step.revision.clone(),
                 message: step.message.clone(),
                 parents: step.parents.clone(),
                 direction: step.direction,
                 elapsed: started.elapsed(),
+                retries,
             };
             on_event(Event::Finished(&report));
             reports.push(report);
@@ -125,12 +130,14 @@ impl Runner<'_> {
         self.options.interrupt.as_ref()
     }
 
-    /// Runs one step; a raised interrupt cancels the statement the server is running.
+    /// Runs one step, trying it again after a lock timeout on the schedule of
+    /// [`LockRetries`]; returns how many retries it took.
     async fn apply_step(
         &self,
         connection: &mut Connection,
         step: &Prepared<'_>,
-    ) -> std::result::Result<(), Failure> {
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> std::result::Result<u32, Failure> {
         let kind = connection.kind();
         let delete_rows: Vec<&str> = step.delete_rows.iter().map(String::as_str).collect();
         let insert_rows: Vec<&str> = step.insert_rows.iter().map(String::as_str).collect();
@@ -146,20 +153,92 @@ impl Runner<'_> {
                 elapsed,
             )
         };
-        let work = Work {
-            statements: &step.statements,
-            transactional: step.transactional,
-            bookkeeping: &bookkeeping,
-            interrupt: self.interrupt(),
-            enclosed: self.options.transaction == Transaction::All,
-            revision: &step.revision,
-            direction: step.direction.name(),
-            tables: &self.tables,
+        let enclosed = self.options.transaction == Transaction::All;
+        // Inside the run's transaction a timeout would undo the whole run: no retries there.
+        let schedule = match enclosed {
+            true => vec![None],
+            false => self.options.statement_locks.schedule(step.lock_timeout),
         };
+        // What stays of a failed attempt: nothing of a transactional step on PostgreSQL and
+        // SQLite; otherwise the statements before the one that timed out.
+        let keeps = !step.transactional || kind == Database::Mysql;
+        let mut start = 0;
+        let mut attempt = 0;
+        loop {
+            let work = Work {
+                statements: &step.statements[start..],
+                transactional: step.transactional,
+                bookkeeping: &bookkeeping,
+                interrupt: self.interrupt(),
+                enclosed,
+                revision: &step.revision,
+                direction: step.direction.name(),
+                tables: &self.tables,
+                lock_timeout: schedule[attempt],
+                continued: attempt > 0 && kind == Database::Mysql,
+                final_attempt: attempt + 1 == schedule.len(),
+            };
+            let mut failure = match self.attempt(connection, &work).await {
+                Ok(()) => return Ok(attempt as u32),
+                Err(failure) => failure,
+            };
+            failure.statement = failure.statement.map(|index| index + start);
+            failure.attempts = attempt as u32 + 1;
+            let retry = failure.lock_timeout
+                && attempt + 1 < schedule.len()
+                && self.interrupt().is_none_or(|i| i.raised().is_none());
+            let (true, Some(waited)) = (retry, schedule[attempt]) else {
+                if kind == Database::Mysql && failure.lock_timeout && failure.statement == Some(0) {
+                    // The first statement never got its lock: nothing ran, so no dirty mark.
+                    let clear = format!(
+                        "DELETE FROM {} WHERE revision = {}",
+                        self.tables.dirty_sql(),
+                        crate::sql::literal(&step.revision)
+                    );
+                    failure.nothing_kept = connection.run_in_transaction(&[clear]).await.is_ok();
+                }
+                return Err(failure);
+            };
+            if keeps {
+                start = failure.statement.unwrap_or(step.statements.len());
+            }
+            let pause = LockRetries::pause(waited);
+            on_event(Event::LockRetry {
+                revision: &step.revision,
+                attempt: attempt as u32 + 2,
+                waited,
+                next: schedule[attempt + 1].unwrap_or(waited),
+                pause,
+                message: &failure.message,
+            });
+            self.pause(pause).await;
+            attempt += 1;
+        }
+    }
+
+    /// Waits before the next attempt, or less when the interrupt is raised.
+    async fn pause(&self, pause: std::time::Duration) {
+        match self.interrupt() {
+            Some(interrupt) => {
+                tokio::select! {
+                    () = tokio::time::sleep(pause) => {}
+                    () = interrupt.wait() => {}
+                }
+            }
+            None => tokio::time::sleep(pause).await,
+        }
+    }
+
+    /// One attempt; a raised interrupt cancels the statement the server is running.
+    async fn attempt(
+        &self,
+        connection: &mut Connection,
+        work: &Work<'_>,
+    ) -> std::result::Result<(), Failure> {
         let (Some(interrupt), Some(cancel)) = (self.interrupt(), connection.canceller()) else {
-            return connection.apply(&work).await;
+            return connection.apply(work).await;
         };
-        let running = connection.apply(&work);
+        let running = connection.apply(work);
         tokio::pin!(running);
         tokio::select! {
             result = &mut running => result,
@@ -193,7 +272,12 @@ impl Runner<'_> {
             true => failure.statement.map_or(1, |index| index + 1),
             false => line,
         };
+        let lock = failure.lock_timeout.then(|| LockWaited {
+            attempts: failure.attempts,
+            holder: failure.holder.clone(),
+        });
         Error::Step(Box::new(StepFailure {
+            lock,
             revision: step.revision.clone(),
             direction: step.direction.name(),
             file: step.origin.clone(),
@@ -202,6 +286,7 @@ impl Runner<'_> {
             message: failure.message,
             outcome: match (self.kind(), step.transactional) {
                 _ if self.options.transaction == Transaction::All => StepOutcome::RunRolledBack,
+                _ if failure.nothing_kept => StepOutcome::RolledBack,
                 (Database::Mysql, _) => StepOutcome::MarkedDirty,
                 (_, true) => StepOutcome::RolledBack,
                 (_, false) => StepOutcome::Kept,

@@ -6,6 +6,7 @@
 mod apply;
 mod beyond;
 mod guard;
+mod locks;
 mod migrate;
 mod prepared;
 mod reset;
@@ -18,6 +19,7 @@ pub mod state;
 use std::time::Duration;
 
 pub use crate::driver::{Pool, TableSize};
+pub use locks::LockRetries;
 pub use reset::ResetPreview;
 pub use state::{Beyond, Status};
 
@@ -48,6 +50,8 @@ pub struct Options {
     /// Refuse a downgrade whose plan reverts every applied revision, or drops a table or a
     /// column of a table that holds rows (see [`crate::sql::effects`] for what is seen).
     pub refuse_data_loss: bool,
+    /// How long a migration's statements wait for a lock, and how often it is tried again.
+    pub statement_locks: LockRetries,
 }
 
 /// How the migrations of one run share transactions.
@@ -72,12 +76,15 @@ impl Default for Options {
             force: false,
             transaction: Transaction::PerMigration,
             refuse_data_loss: false,
+            statement_locks: LockRetries::default(),
         }
     }
 }
 
-/// What a run reports as it goes: a step about to start, and a step done.
+/// What a run reports as it goes: a step about to start, a step tried again after a lock
+/// timeout, and a step done.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Event<'a> {
     /// A migration is about to run.
     Started {
@@ -89,6 +96,21 @@ pub enum Event<'a> {
         parents: &'a [String],
         /// Up or down.
         direction: Direction,
+    },
+    /// A migration's statement waited its whole lock timeout: the migration is tried again.
+    LockRetry {
+        /// The migration.
+        revision: &'a str,
+        /// The attempt about to start (2 for the first retry).
+        attempt: u32,
+        /// The timeout that ran out.
+        waited: Duration,
+        /// The next attempt's timeout.
+        next: Duration,
+        /// The pause before it.
+        pause: Duration,
+        /// The database's message.
+        message: &'a str,
     },
     /// A migration ran, with its bookkeeping.
     Finished(&'a StepReport),
@@ -107,6 +129,8 @@ pub struct StepReport {
     pub direction: Direction,
     /// How long it took, bookkeeping included.
     pub elapsed: Duration,
+    /// How many times it was tried again after a lock timeout.
+    pub retries: u32,
 }
 
 /// What a run did, and where it left the database.

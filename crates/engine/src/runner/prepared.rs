@@ -9,6 +9,7 @@ use super::beyond::{View, stored_downgrade};
 use crate::bookkeeping::Record;
 use crate::error::Result;
 use aurora_migrate_core::revision::Step;
+use aurora_migrate_core::source::LockTimeout;
 use aurora_migrate_core::{Database, Direction, Statement};
 
 /// One step with everything its run needs.
@@ -35,6 +36,8 @@ pub(super) struct Prepared<'a> {
     pub insert_rows: Vec<String>,
     /// What the log keeps of the revision (upgrades).
     pub record: Option<Record>,
+    /// How its statements wait for locks (`Lock Timeout`).
+    pub lock_timeout: LockTimeout,
 }
 
 /// Where a failure in a stored downgrade is placed: its statements are numbered from 1.
@@ -78,6 +81,7 @@ impl<'c> Runner<'c> {
                     delete_rows,
                     insert_rows,
                     record: None,
+                    lock_timeout: LockTimeout::Runner,
                 });
                 continue;
             }
@@ -95,6 +99,7 @@ impl<'c> Runner<'c> {
                 delete_rows,
                 insert_rows,
                 record,
+                lock_timeout: migration.lock_timeout,
             });
         }
         Ok(prepared)

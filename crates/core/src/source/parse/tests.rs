@@ -421,3 +421,24 @@ fn errors_display_as_line_then_message() {
     let e = fault(7, "something is off");
     assert_eq!(e.to_string(), "7: something is off");
 }
+
+#[test]
+fn lock_timeout_takes_none_or_the_first_attempts_timeout() {
+    for (value, expected) in [
+        ("none", LockTimeout::Off),
+        ("250ms", LockTimeout::FirstMillis(250)),
+        ("2s", LockTimeout::FirstMillis(2000)),
+        ("1m", LockTimeout::FirstMillis(60_000)),
+    ] {
+        let h = ok("ae1027a6acf.sql", &sql("", &format!("-- Lock Timeout: {value}\n"), BODY)).header;
+        assert_eq!(h.lock_timeout, expected, "{value}");
+    }
+    assert_eq!(ok("ae1027a6acf.sql", &sql("", "", BODY)).header.lock_timeout, LockTimeout::Runner);
+    for wrong in ["0s", "2 s", "soon", "5h", "-1s"] {
+        assert_err(
+            &sql("", &format!("-- Lock Timeout: {wrong}\n"), BODY),
+            4,
+            "`Lock Timeout` takes `none`",
+        );
+    }
+}

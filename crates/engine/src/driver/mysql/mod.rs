@@ -26,6 +26,8 @@ use crate::url::DatabaseUrl;
 
 pub struct Mysql {
     connection: Handle<sqlx::MySql>,
+    /// A step set the session's lock timeouts: they are reset before the connection goes back.
+    lock_timeouts_set: bool,
     locked: Option<String>,
     /// A pooled connection's SQL mode before the runner's, set again when it goes back.
     restore_mode: Option<String>,
@@ -56,6 +58,7 @@ impl Mysql {
             .await
             .map_err(|e| Error::database("cannot prepare the session", e))?;
         Ok(Mysql {
+            lock_timeouts_set: false,
             connection: Handle::Owned(connection),
             locked: None,
             restore_mode: None,
@@ -79,6 +82,7 @@ impl Mysql {
             .await
             .map_err(prepare)?;
         Ok(Mysql {
+            lock_timeouts_set: false,
             connection: Handle::Pooled(connection),
             locked: None,
             restore_mode: Some(mode),
@@ -268,14 +272,19 @@ impl Mysql {
     /// after one result per statement that succeeded.
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         let (tables, revision) = (work.tables, work.revision);
-        let batch = script::step(work);
+        let (batch, leading) = script::step(work);
+        self.lock_timeouts_set |= work.lock_timeout.is_some();
         let (completed, failure) = run_batch(self.connection.get(), batch).await;
         let Some(error) = failure else {
             return Ok(());
         };
         let message = database_message(&error);
-        // The first two results are the clock and the mark.
-        match completed.checked_sub(2) {
+        let lock_timeout = is_lock_timeout(&error);
+        let holder = match (lock_timeout, work.final_attempt) {
+            (true, true) => self.transactions_open().await,
+            _ => None,
+        };
+        match completed.checked_sub(leading) {
             Some(index) if index < work.statements.len() => {
                 let record = format!(
                     "UPDATE {} SET failed_statement = {}, message = {} WHERE revision = {}",
@@ -288,23 +297,60 @@ impl Mysql {
                     literal(revision)
                 );
                 let _ = self.execute(&record).await;
-                Err(Failure::new(Some(index), message))
+                Err(Failure {
+                    lock_timeout,
+                    holder,
+                    ..Failure::new(Some(index), message)
+                })
             }
             _ => {
                 // The bookkeeping failed: its transaction rolls back and the mark stays.
                 let _ = self.execute("ROLLBACK").await;
-                Err(Failure::new(None, message))
+                Err(Failure {
+                    lock_timeout,
+                    holder,
+                    ..Failure::new(None, message)
+                })
             }
         }
+    }
+
+    /// The other sessions with a transaction open: who may hold the lock that ran out.
+    async fn transactions_open(&mut self) -> Option<String> {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT CAST(t.trx_mysql_thread_id AS SIGNED), CAST(COALESCE(p.USER, '') AS CHAR), \
+                    CAST(COALESCE(p.HOST, '') AS CHAR), CAST(t.trx_started AS CHAR) \
+               FROM information_schema.INNODB_TRX t \
+               LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id \
+              WHERE t.trx_mysql_thread_id <> CONNECTION_ID() ORDER BY t.trx_started",
+        )
+        .fetch_all(self.connection.get())
+        .await
+        .ok()?;
+        let holders: Vec<String> = rows
+            .into_iter()
+            .map(|(id, user, host, since)| {
+                format!(
+                    "connection {id} (user {user}, from {host}, in a transaction since {since})"
+                )
+            })
+            .collect();
+        (!holders.is_empty()).then(|| holders.join("; "))
     }
 
     async fn execute(&mut self, sql: &str) -> std::result::Result<(), sqlx::Error> {
         super::execute(self.connection.get(), sql).await
     }
 
-    /// Releases the lock and closes; a pooled connection gets its SQL mode back.
+    /// Releases the lock and closes; a pooled connection gets its SQL mode and lock
+    /// timeouts back.
     pub async fn close(mut self) {
         let _ = self.unlock().await;
+        if self.lock_timeouts_set {
+            let reset =
+                "SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT";
+            let _ = self.execute(reset).await;
+        }
         if let Some(mode) = self.restore_mode.take() {
             let restore = format!("SET SESSION sql_mode = {}", literal(&mode));
             let _ = self.execute(&restore).await;
@@ -319,4 +365,12 @@ impl Mysql {
     ) -> std::result::Result<super::Introspection, sqlx::Error> {
         introspect::introspect(self.raw(), ignored).await
     }
+}
+
+/// ER_LOCK_WAIT_TIMEOUT (1205): a lock wait timeout ran out.
+fn is_lock_timeout(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>())
+        .is_some_and(|e| e.number() == 1205)
 }

@@ -10,16 +10,34 @@ use crate::sql::literal;
 /// Sessions read identifiers in double quotes, as on every other database.
 pub(crate) const ANSI_QUOTES: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')";
 
-/// A step in one multi-statement message: the clock and the mark first, so that the first two
-/// results are not the migration's.
-pub(crate) fn step(work: &Work<'_>) -> String {
+/// A step in one multi-statement message: the clock, the lock timeouts and the mark first
+/// (a retry that continues a step keeps its clock and mark), and how many results they give
+/// before the migration's first statement.
+pub(crate) fn step(work: &Work<'_>) -> (String, usize) {
     let (tables, revision, direction) = (work.tables, work.revision, work.direction);
-    let mut batch = format!(
-        "SET @aurora_started = SYSDATE(6);\nINSERT INTO {} (revision, direction) VALUES ({}, {});\n",
-        tables.dirty_sql(),
-        literal(revision),
-        literal(direction)
-    );
+    let mut batch = String::new();
+    let mut leading = 0;
+    if !work.continued {
+        batch.push_str("SET @aurora_started = SYSDATE(6);\n");
+        leading += 1;
+    }
+    if let Some(timeout) = work.lock_timeout {
+        // Whole seconds, at least one: metadata locks (DDL) and row locks (DML) alike.
+        let seconds = timeout.as_millis().div_ceil(1000).max(1);
+        batch.push_str(&format!(
+            "SET SESSION lock_wait_timeout = {seconds}, innodb_lock_wait_timeout = {seconds};\n"
+        ));
+        leading += 1;
+    }
+    if !work.continued {
+        batch.push_str(&format!(
+            "INSERT INTO {} (revision, direction) VALUES ({}, {});\n",
+            tables.dirty_sql(),
+            literal(revision),
+            literal(direction)
+        ));
+        leading += 1;
+    }
     for statement in work.statements {
         batch.push_str(&statement.text);
         batch.push_str(";\n");
@@ -34,13 +52,13 @@ pub(crate) fn step(work: &Work<'_>) -> String {
         tables.dirty_sql(),
         literal(revision)
     ));
-    batch
+    (batch, leading)
 }
 
 /// The offline form of a step: what the driver sends, `Transaction: none` or not (DDL
 /// commits as it runs here, and the dirty mark covers both).
 pub(crate) fn script_step(work: &Work<'_>) -> String {
-    let mut text = step(work);
+    let mut text = step(work).0;
     text.push_str(";\n");
     text
 }

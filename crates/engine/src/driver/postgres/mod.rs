@@ -240,23 +240,61 @@ impl Postgres {
         let script::Batch {
             text: batch,
             starts,
+            leading,
         } = script::step(work);
+        let probe = self.blocker_probe(work);
         let (completed, failure) = run_batch(self.connection.get(), batch).await;
         let Some(error) = failure else {
+            if let Some(probe) = probe {
+                probe.abort();
+            }
             return Ok(());
         };
         let _ = super::execute(self.connection.get(), "ROLLBACK").await;
-        let index = completed.saturating_sub(1); // the first completion is BEGIN or the mark
+        // The first completions are BEGIN (or the mark) and the lock timeout.
+        let index = completed.saturating_sub(leading);
         let (statement, line_offset) = match position(&error) {
             Some(at) => locate(work, &starts, at),
             None => ((index < work.statements.len()).then_some(index), 0),
+        };
+        let lock_timeout = is_lock_timeout(&error);
+        let holder = match (probe, lock_timeout) {
+            (Some(probe), true) => probe.await.ok().flatten(),
+            (Some(probe), false) => {
+                probe.abort();
+                None
+            }
+            (None, _) => None,
         };
         Err(Failure {
             statement,
             line_offset,
             message: database_message(&error),
             interrupted: false,
+            lock_timeout,
+            holder,
+            attempts: 1,
+            nothing_kept: false,
         })
+    }
+
+    /// On the last attempt, a second connection looks, halfway through the lock timeout, at
+    /// who blocks this one (`pg_blocking_pids`), so that the failure can name them.
+    fn blocker_probe(&self, work: &Work<'_>) -> Option<tokio::task::JoinHandle<Option<String>>> {
+        let (timeout, pid) = (work.lock_timeout?, self.pid?);
+        if !work.final_attempt {
+            return None;
+        }
+        let options = self.options.clone();
+        let halfway = tokio::time::Instant::now() + timeout / 2;
+        Some(tokio::spawn(async move {
+            // Connected first, so that the look falls inside the wait however slow that is.
+            let mut connection = options.connect().await.ok()?;
+            tokio::time::sleep_until(halfway).await;
+            let found = blockers(&mut connection, pid).await;
+            let _ = sqlx::Connection::close(connection).await;
+            found
+        }))
     }
 
     /// `Transaction: none`: each statement alone (CONCURRENTLY refuses a multi-statement
@@ -264,6 +302,20 @@ impl Postgres {
     async fn apply_alone(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         let started = std::time::Instant::now();
         for (index, statement) in work.statements.iter().enumerate() {
+            if let Some(timeout) = work.lock_timeout {
+                // CONCURRENTLY waits out other transactions, and a timeout in that wait would
+                // leave an invalid index behind: it waits as long as it takes.
+                let concurrently = statement.text.to_ascii_uppercase().contains("CONCURRENTLY");
+                let ms = if concurrently {
+                    0
+                } else {
+                    timeout.as_millis().max(1)
+                };
+                let set = format!("SET lock_timeout = '{ms}ms'");
+                if let Err(e) = super::execute(self.connection.get(), &set).await {
+                    return Err(Failure::new(Some(index), database_message(&e)));
+                }
+            }
             if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.text.clone()))
                 .execute(self.connection.get())
                 .await
@@ -272,13 +324,21 @@ impl Postgres {
                     Some(at) => newlines_before(&statement.text, at),
                     None => 0,
                 };
+                let _ = super::execute(self.connection.get(), "SET lock_timeout = DEFAULT").await;
                 return Err(Failure {
                     statement: Some(index),
                     line_offset,
                     message: database_message(&e),
                     interrupted: false,
+                    lock_timeout: is_lock_timeout(&e),
+                    holder: None,
+                    attempts: 1,
+                    nothing_kept: false,
                 });
             }
+        }
+        if work.lock_timeout.is_some() {
+            let _ = super::execute(self.connection.get(), "SET lock_timeout = DEFAULT").await;
         }
         let bookkeeping = (work.bookkeeping)(Elapsed::Millis(started.elapsed().as_millis()));
         self.run_in_transaction(&bookkeeping)
@@ -298,6 +358,34 @@ impl Postgres {
     ) -> std::result::Result<super::Introspection, sqlx::Error> {
         introspect::introspect(self.raw(), ignored).await
     }
+}
+
+/// PostgreSQL's `lock_not_available`: a lock timeout ran out.
+fn is_lock_timeout(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "55P03")
+}
+
+/// The sessions blocking server process `pid`, as a person reads them.
+async fn blockers(connection: &mut PgConnection, pid: i32) -> Option<String> {
+    let rows: Vec<Holder> = sqlx::query_as(
+        "SELECT a.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
+                coalesce(a.state, ''), coalesce(a.xact_start::text, '') \
+           FROM pg_stat_activity a WHERE a.pid = ANY(pg_blocking_pids($1)) ORDER BY a.pid",
+    )
+    .bind(pid)
+    .fetch_all(connection)
+    .await
+    .ok()?;
+    let holders: Vec<String> = rows
+        .into_iter()
+        .map(|(pid, user, application, state, since)| {
+            format!("server process {pid} (user {user}, application {application:?}, {state}, in a transaction since {since})")
+        })
+        .collect();
+    (!holders.is_empty()).then(|| holders.join("; "))
 }
 
 /// Cancels the statement that server process `pid` runs.

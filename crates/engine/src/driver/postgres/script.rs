@@ -14,10 +14,20 @@ pub(super) const STEP_MARK: &str =
 const SESSION_MARK: &str =
     "SELECT set_config('aurora.step_started', clock_timestamp()::text, false);\n";
 
-/// One transactional step as one message, and where each statement starts in it.
+/// One transactional step as one message, where each statement starts in it, and how many
+/// completions come before the migration's first statement.
 pub(crate) struct Batch {
     pub text: String,
     pub starts: Vec<usize>,
+    pub leading: usize,
+}
+
+/// `SET LOCAL lock_timeout`, for the step's transaction only.
+fn lock_timeout(timeout: std::time::Duration) -> String {
+    format!(
+        "SET LOCAL lock_timeout = '{}ms';\n",
+        timeout.as_millis().max(1)
+    )
 }
 
 /// A transactional step: `BEGIN; statements; bookkeeping; COMMIT`, or inside the run's
@@ -30,6 +40,12 @@ pub(crate) fn step(work: &Work<'_>) -> Batch {
         ("BEGIN;\n", Elapsed::ServerClock, "COMMIT")
     };
     let mut text = String::from(opening);
+    let mut leading = 1;
+    // Inside the run's transaction a lock timeout would roll back the whole run: none there.
+    if let (Some(timeout), false) = (work.lock_timeout, work.enclosed) {
+        text.push_str(&lock_timeout(timeout));
+        leading += 1;
+    }
     let mut starts = Vec::with_capacity(work.statements.len());
     for statement in work.statements {
         starts.push(text.chars().count());
@@ -41,7 +57,11 @@ pub(crate) fn step(work: &Work<'_>) -> Batch {
         text.push_str(";\n");
     }
     text.push_str(closing);
-    Batch { text, starts }
+    Batch {
+        text,
+        starts,
+        leading,
+    }
 }
 
 /// The offline form of a step.

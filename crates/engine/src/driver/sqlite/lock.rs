@@ -127,7 +127,7 @@ impl Sqlite {
     }
 }
 
-fn is_busy(error: &sqlx::Error) -> bool {
+pub(super) fn is_busy(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
         .and_then(|e| e.code())

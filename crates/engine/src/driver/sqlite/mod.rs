@@ -38,6 +38,8 @@ pub struct Sqlite {
     busy_timeout: Duration,
     /// A pooled connection had foreign keys enforced: they are again when it goes back.
     restore_foreign_keys: bool,
+    /// The busy timeout a step set, while it differs from `busy_timeout`.
+    step_busy: Option<Duration>,
 }
 
 /// Virtual-machine steps between two looks at the interrupt: microseconds apart.
@@ -78,6 +80,7 @@ impl Sqlite {
             session_ready: false,
             busy_timeout: timeout,
             restore_foreign_keys: false,
+            step_busy: None,
         })
     }
 
@@ -109,6 +112,7 @@ impl Sqlite {
             session_ready: false,
             busy_timeout: Duration::from_secs(10),
             restore_foreign_keys: enforced == 1,
+            step_busy: None,
         })
     }
 
@@ -122,6 +126,28 @@ impl Sqlite {
     }
 
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+        self.step_busy_timeout(work.lock_timeout)
+            .await
+            .map_err(|e| Failure::new(None, database_message(&e)))?;
+        self.apply_in_step(work).await
+    }
+
+    /// SQLite waits for another connection's lock as long as its busy timeout: a step's lock
+    /// timeout is that, set only when it changes (no call per migration).
+    async fn step_busy_timeout(
+        &mut self,
+        timeout: Option<Duration>,
+    ) -> std::result::Result<(), sqlx::Error> {
+        let wanted = timeout.unwrap_or(self.busy_timeout);
+        if self.step_busy.unwrap_or(self.busy_timeout) != wanted {
+            self.execute(&format!("PRAGMA busy_timeout = {}", wanted.as_millis()))
+                .await?;
+            self.step_busy = Some(wanted);
+        }
+        Ok(())
+    }
+
+    async fn apply_in_step(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         if !work.transactional {
             return self.apply_alone(work).await;
         }
@@ -157,7 +183,10 @@ impl Sqlite {
             Some(_) => Failure::new(None, database_message(&error)),
         };
         let _ = self.execute("ROLLBACK").await;
-        Err(failure)
+        Err(Failure {
+            lock_timeout: lock::is_busy(&error),
+            ..failure
+        })
     }
 
     /// `Transaction: none`: each statement alone, then the bookkeeping in its own transaction.
@@ -165,7 +194,10 @@ impl Sqlite {
         let started = Instant::now();
         for (index, statement) in work.statements.iter().enumerate() {
             if let Err(e) = self.execute(&statement.text).await {
-                return Err(Failure::new(Some(index), database_message(&e)));
+                return Err(Failure {
+                    lock_timeout: lock::is_busy(&e),
+                    ..Failure::new(Some(index), database_message(&e))
+                });
             }
         }
         if script::checks_keys(work) {
@@ -240,6 +272,10 @@ impl Sqlite {
             }
             if self.restore_foreign_keys {
                 let _ = self.execute("PRAGMA foreign_keys = ON").await;
+            }
+            if self.step_busy.is_some() {
+                let restore = format!("PRAGMA busy_timeout = {}", self.busy_timeout.as_millis());
+                let _ = self.execute(&restore).await;
             }
         }
         self.connection.close().await;
