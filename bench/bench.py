@@ -27,7 +27,8 @@ TARGET = ROOT / "target" / "bench"
 PG_URL = os.environ.get("AURORA_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 MYSQL_URL = os.environ.get("AURORA_BENCH_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
 REPEATS = 5
-# (workload, n, `upgrade --sql` seconds, `dump` seconds) for PostgreSQL, measured in bench_postgres.
+# (workload, n, `upgrade --sql`, `dump`, `lint --all` seconds) for PostgreSQL, measured in
+# bench_postgres.
 OFFLINE = []
 os.environ["PGSSLMODE"] = "disable"
 
@@ -231,7 +232,8 @@ def bench_postgres(binary, workload, n, results):
         # they built (one catalog read).
         script = median_run([binary, "-q", "upgrade", "--sql", "--dialect", "postgresql"])
         dump = median_run([binary, "-q", "dump"], env=env)
-        OFFLINE.append((workload, n, script, dump))
+        lint = median_run([binary, "-q", "lint", "--all"])
+        OFFLINE.append((workload, n, script, dump, lint))
         pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         pg_admin(f'CREATE DATABASE "{db}"')
         whole, _ = run([binary, "-q", "upgrade", "--transaction", "all"], env=env)
@@ -452,9 +454,10 @@ def main():
     if OFFLINE:
         print()
         print("PostgreSQL, review artefacts:")
-        for workload, n, sql, dump in OFFLINE:
+        for workload, n, sql, dump, lint in OFFLINE:
             schema = f"{n} tables" if workload == "table" else f"1 table of {n + 1} columns"
-            print(f"  {workload:<6} upgrade --sql over {n} migrations: {sql * 1e3:.0f} ms; dump of {schema}: {dump * 1e3:.0f} ms")
+            print(f"  {workload:<6} upgrade --sql over {n} migrations: {sql * 1e3:.0f} ms; dump of {schema}: {dump * 1e3:.0f} ms; "
+                  f"lint --all (3 databases): {lint * 1e3:.0f} ms")
     print()
     print(f"build.rs over {largest} files: {script * 1e3:.0f} ms")
     print(f"incremental release build after adding one migration: {incremental:.1f} s")

@@ -164,6 +164,7 @@ fn every_help_has_an_example_and_only_connecting_commands_list_database_flags() 
     ];
     let offline = ["heads", "branches", "show", "merge", "completions"];
     let connecting = [&connecting[..], &["dump", "graph", "lint"]].concat();
+    let offline = [&offline[..], &["test"]].concat();
     for command in connecting.iter().chain(&offline) {
         let (code, help, _) = run(dir.path(), &[command, "--help"]);
         assert_eq!(code, Some(0));

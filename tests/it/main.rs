@@ -26,6 +26,7 @@ mod runner_graph;
 mod secrets;
 mod servers;
 mod sqlite_lock;
+mod stairway;
 mod support;
 mod transaction;
 mod version_table;

@@ -145,6 +145,14 @@ pub struct UpgradeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Build the throwaway database on this server (PostgreSQL or MariaDB) [default: a
+    /// temporary SQLite file, no server at all]
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct LintArgs {
     /// A revision, or a range START:END as `history -r` takes it [default: what the database
     /// has not applied when --database-url or DATABASE_URL names one, else every migration]
@@ -325,6 +333,11 @@ pub enum Command {
         after_help = "Examples:\n  aurora-migrate reset\n  aurora-migrate reset --yes --database-url sqlite://dev.db"
     )]
     Reset(ResetArgs),
+    /// Test the migrations in a throwaway database: each revision up, down, up again; one head; the models
+    #[command(
+        after_help = "Each revision in turn is upgraded, downgraded (which must leave the schema exactly as before) and upgraded again; then the graph must have one head and the models must match the schema at the head. Exit 1 on any failure.\n\nExamples:\n  aurora-migrate test                    # a temporary SQLite file: no server needed\n  aurora-migrate test --scratch-url postgresql://postgres@localhost/postgres\n  aurora-migrate test --scratch-url mysql://root@localhost/test --format json"
+    )]
+    Test(TestArgs),
     /// Find what in the migrations could take production down, before they run
     #[command(
         after_help = "Exit 1 when an error-level finding remains. `-- lint: allow CODE reason` on a statement (or in the header, for the whole migration) accepts a finding.\n\nExamples:\n  aurora-migrate lint                       # every migration, for every database\n  aurora-migrate lint --database-url postgresql://app@db/app --with-stats   # what production has not applied\n  aurora-migrate lint 3f2a9c1b7d4e --dialect mysql\n  aurora-migrate lint base:head --format json"

@@ -111,6 +111,13 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                 None => Ok(()),
             }
         }
+        Command::Test(args) => {
+            let scratch = match &args.scratch_url {
+                Some(url) => Some(aurora_migrate::DatabaseUrl::parse(url)?),
+                None => None,
+            };
+            cmd::stairway::test(&catalog, models.as_ref(), scratch.as_ref(), printer).await
+        }
         Command::Lint(args) => {
             let named = args.database.or(&context.outer).database_url.is_some()
                 || std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty());

@@ -44,6 +44,8 @@ pub mod runner;
 #[cfg(feature = "autogenerate")]
 pub mod schema;
 pub mod sql;
+#[cfg(feature = "autogenerate")]
+pub mod stairway;
 pub mod url;
 
 pub use catalog::{Catalog, Embedded, RustBody};

@@ -10,4 +10,5 @@ pub mod lint;
 pub mod meta;
 pub mod migrate;
 pub mod offline;
+pub mod stairway;
 pub mod status;

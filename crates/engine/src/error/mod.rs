@@ -217,7 +217,7 @@ pub enum Error {
     },
     /// No scratch database can be made on this database.
     #[error(
-        "a scratch database is built on PostgreSQL or SQLite; pass a postgresql:// or sqlite:// URL (not {0})"
+        "a scratch database on {0} needs its driver, which this build leaves out; pass the URL of a database this build has"
     )]
     ScratchUnsupported(Database),
     /// The SQLite file could not be locked.

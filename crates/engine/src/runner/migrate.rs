@@ -30,9 +30,27 @@ impl Runner<'_> {
         self.migrate(target, Direction::Downgrade, on_event).await
     }
 
+    /// Reverts `revision` alone (and what depends on it that is applied): the step a stairway
+    /// test takes down after each one up.
+    pub async fn revert(&self, revision: &str, on_event: &mut dyn FnMut(Event<'_>)) -> Result<Run> {
+        let index = target::lookup(self.catalog.graph(), revision)?;
+        self.migrate_to(Goal::Below(index), Direction::Downgrade, on_event)
+            .await
+    }
+
     async fn migrate(
         &self,
         target: &Target,
+        direction: Direction,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<Run> {
+        self.migrate_to(Goal::Target(target), direction, on_event)
+            .await
+    }
+
+    async fn migrate_to(
+        &self,
+        goal: Goal<'_>,
         direction: Direction,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Run> {
@@ -54,7 +72,10 @@ impl Runner<'_> {
                     View::of_catalog(self.catalog, &status)
                 }
             };
-            let destination = self.destination(&view, target, beyond)?;
+            let destination = match goal {
+                Goal::Target(target) => self.destination(&view, target, beyond)?,
+                Goal::Below(index) => Destination::Below(index),
+            };
             let steps = match direction {
                 Direction::Upgrade => plan::upgrade(&view.graph, &view.applied, &destination)?,
                 Direction::Downgrade => plan::downgrade(&view.graph, &view.applied, &destination)?,
@@ -88,6 +109,13 @@ impl Runner<'_> {
             _ => target::resolve(&view.graph, target, &view.rows)?,
         })
     }
+}
+
+/// Where a run goes: a target as the user writes it, or below one revision.
+#[derive(Clone, Copy)]
+enum Goal<'t> {
+    Target(&'t Target),
+    Below(usize),
 }
 
 /// `--transaction all` cannot hold a migration that runs outside any transaction.

@@ -27,9 +27,21 @@ impl Scratch {
                 crate::driver::postgres::create_database(server, &name).await?;
                 server.with_database(&name)
             }
-            Database::Sqlite => {
-                DatabaseUrl::sqlite_file(&std::env::temp_dir().join(format!("{name}.db")))
+            #[cfg(feature = "mysql")]
+            Database::Mysql => {
+                crate::driver::mysql::create_database(server, &name).await?;
+                server.with_database(&name)
             }
+            Database::Sqlite => {
+                // An empty file is an empty database: readers may open it before any write.
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                std::fs::File::create(&path).map_err(|e| Error::Write {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                DatabaseUrl::sqlite_file(&path)
+            }
+            #[allow(unreachable_patterns)]
             other => return Err(Error::ScratchUnsupported(other)),
         };
         Ok(Scratch {
@@ -56,6 +68,8 @@ impl Scratch {
             Database::Postgres => {
                 crate::driver::postgres::drop_database(&self.server, &self.name).await
             }
+            #[cfg(feature = "mysql")]
+            Database::Mysql => crate::driver::mysql::drop_database(&self.server, &self.name).await,
             Database::Sqlite => {
                 if let Some(path) = self.url.sqlite_path() {
                     for suffix in ["", "-journal", "-wal", "-shm"] {
@@ -64,6 +78,7 @@ impl Scratch {
                 }
                 Ok(())
             }
+            #[allow(unreachable_patterns)]
             _ => Ok(()),
         }
     }

@@ -430,10 +430,19 @@ fn lock_timeout_takes_none_or_the_first_attempts_timeout() {
         ("2s", LockTimeout::FirstMillis(2000)),
         ("1m", LockTimeout::FirstMillis(60_000)),
     ] {
-        let h = ok("ae1027a6acf.sql", &sql("", &format!("-- Lock Timeout: {value}\n"), BODY)).header;
+        let h = ok(
+            "ae1027a6acf.sql",
+            &sql("", &format!("-- Lock Timeout: {value}\n"), BODY),
+        )
+        .header;
         assert_eq!(h.lock_timeout, expected, "{value}");
     }
-    assert_eq!(ok("ae1027a6acf.sql", &sql("", "", BODY)).header.lock_timeout, LockTimeout::Runner);
+    assert_eq!(
+        ok("ae1027a6acf.sql", &sql("", "", BODY))
+            .header
+            .lock_timeout,
+        LockTimeout::Runner
+    );
     for wrong in ["0s", "2 s", "soon", "5h", "-1s"] {
         assert_err(
             &sql("", &format!("-- Lock Timeout: {wrong}\n"), BODY),

@@ -8,7 +8,10 @@
 mod introspect;
 #[cfg(feature = "autogenerate")]
 pub(crate) mod render;
+mod scratch;
 pub(crate) mod script;
+
+pub(crate) use scratch::{create_database, drop_database};
 
 use std::str::FromStr;
 use std::time::Duration;
