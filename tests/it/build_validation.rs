@@ -131,3 +131,42 @@ fn a_file_that_is_not_utf8_or_has_nothing_to_do_stops_the_build() {
         "{stderr}"
     );
 }
+
+#[test]
+fn refinery_files_are_embedded_as_a_chain_in_version_order() {
+    let (ok, _, stderr, embedded) = run_build("tests/fixtures/refinery");
+    assert!(ok, "{stderr}");
+    let embedded = embedded.expect("catalogue written");
+    assert_eq!(embedded.matches("Embedded {").count(), 5);
+    for (id, parent) in [
+        ("v2", "v1"),
+        ("v3", "v2"),
+        ("v4", "v3"),
+        ("b7c1d2e3f4a5", "v4"),
+    ] {
+        let entry = format!(r#"id: ::std::borrow::Cow::Borrowed("{id}"), message: "#);
+        let at = embedded
+            .find(&entry)
+            .unwrap_or_else(|| panic!("{id} in {embedded}"));
+        let parents = format!(
+            r#"parents: ::std::borrow::Cow::Borrowed(&[::std::borrow::Cow::Borrowed("{parent}")])"#
+        );
+        assert!(
+            embedded[at..]
+                .split("Embedded {")
+                .next()
+                .unwrap()
+                .contains(&parents),
+            "{id} revises {parent}"
+        );
+    }
+    assert!(embedded.contains("RustBody::Refinery("), "{embedded}");
+}
+
+#[test]
+fn a_broken_refinery_file_stops_the_build_at_its_line() {
+    assert_build_fails(
+        "migrations_refinery_broken",
+        "tests/fixtures/migrations_refinery_broken/V2__add_note.sql:2: unterminated ' quote",
+    );
+}

@@ -165,6 +165,13 @@ fn every_help_has_an_example_and_only_connecting_commands_list_database_flags() 
     let offline = ["heads", "branches", "show", "merge", "completions"];
     let connecting = [&connecting[..], &["dump", "graph", "lint"]].concat();
     let offline = [&offline[..], &["test"]].concat();
+    let (_, adopt, _) = run(dir.path(), &["adopt", "--help"]);
+    assert!(
+        adopt.contains("Examples:\n  aurora-migrate adopt refinery"),
+        "{adopt}"
+    );
+    let (_, adopt, _) = run(dir.path(), &["adopt", "refinery", "--help"]);
+    assert!(adopt.contains("--database-url"), "{adopt}");
     for command in connecting.iter().chain(&offline) {
         let (code, help, _) = run(dir.path(), &[command, "--help"]);
         assert_eq!(code, Some(0));

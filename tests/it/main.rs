@@ -21,6 +21,7 @@ mod offline;
 mod pool;
 mod production;
 mod readme;
+mod refinery;
 mod resilience;
 mod runner_graph;
 mod secrets;

@@ -27,10 +27,14 @@ pub fn catalog(scan: &Scan, overridden: bool) -> String {
     out.push_str("pub static MIGRATIONS: &[::aurora_migrate::Embedded] = &[\n");
     for file in &scan.files {
         let migration = &file.migration;
-        let rust = match migration.kind {
-            FileKind::Sql => "None".to_string(),
-            FileKind::Rust => format!(
-                "Some(::aurora_migrate::RustBody {{ upgrade: {m}::upgrade, downgrade: {m}::downgrade }})",
+        let rust = match (migration.kind, &migration.refinery) {
+            (FileKind::Sql, _) => "None".to_string(),
+            (FileKind::Rust, Some(_)) => format!(
+                "Some(::aurora_migrate::RustBody::Refinery({m}::migration))",
+                m = module(migration)
+            ),
+            (FileKind::Rust, None) => format!(
+                "Some(::aurora_migrate::RustBody::Ddl {{ upgrade: {m}::upgrade, downgrade: {m}::downgrade }})",
                 m = module(migration)
             ),
         };
@@ -100,7 +104,7 @@ fn data(m: &Migration) -> String {
         .collect();
     format!(
         "{CORE}::Migration {{ file_name: {}, id: {}, message: {}, parents: {}, depends_on: {}, branch_labels: {}, \
-         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), lock_timeout: {CORE}::source::LockTimeout::{:?}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
+         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), lock_timeout: {CORE}::source::LockTimeout::{:?}, refinery: {}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
         text(&m.file_name),
         text(&m.id),
         text(&m.message),
@@ -114,6 +118,17 @@ fn data(m: &Migration) -> String {
         m.compatibility,
         allows.join(", "),
         m.lock_timeout,
+        match &m.refinery {
+            None => "None".to_string(),
+            Some(r) => format!(
+                "Some({CORE}::RefineryOrigin {{ stem: {}, version: {}, sql: {} }})",
+                text(&r.stem),
+                r.version,
+                r.sql
+                    .as_deref()
+                    .map_or("None".to_string(), |s| format!("Some({})", text(s)))
+            ),
+        },
         m.kind,
         text(&m.checksum),
         sections.join(", ")

@@ -328,6 +328,12 @@ pub enum Command {
         after_help = "Examples:\n  aurora-migrate stamp head          # the schema was built by other means\n  aurora-migrate stamp --purge 3f2a  # rewrite a damaged version table"
     )]
     Stamp(StampArgs),
+    /// Take over a database another tool migrated, recording its history as ours
+    #[command(
+        subcommand,
+        after_help = "A first `upgrade` adopts a refinery database by itself; this command does only that step.\n\nExamples:\n  aurora-migrate adopt refinery --database-url postgresql://app@db/app"
+    )]
+    Adopt(AdoptFrom),
     /// Revert everything, then apply everything: drops all data the migrations manage
     #[command(
         after_help = "Examples:\n  aurora-migrate reset\n  aurora-migrate reset --yes --database-url sqlite://dev.db"
@@ -368,9 +374,21 @@ impl Command {
     pub fn changes_the_database(&self) -> bool {
         matches!(
             self,
-            Command::Upgrade(_) | Command::Downgrade(_) | Command::Stamp(_) | Command::Reset(_)
+            Command::Upgrade(_)
+                | Command::Downgrade(_)
+                | Command::Stamp(_)
+                | Command::Reset(_)
+                | Command::Adopt(_)
         )
     }
+}
+
+/// The tool whose history `adopt` takes over.
+#[derive(Debug, Subcommand)]
+pub enum AdoptFrom {
+    /// Check refinery_schema_history against the embedded V files with refinery's checksums,
+    /// then record the same state in the version table and log (refinery's table is left as it is)
+    Refinery(Connect),
 }
 
 /// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.

@@ -7,7 +7,7 @@ use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::{Catalog, Direction};
 
 use super::app::App;
-use super::args::{Command, DatabaseArgs, Dialect, TransactionMode};
+use super::args::{AdoptFrom, Command, DatabaseArgs, Dialect, TransactionMode};
 use super::cmd;
 use super::failure::{Failure, Outcome};
 use super::output::Printer;
@@ -156,6 +156,10 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
             confirmed_in_production(&resolved, args.yes, "reset")?;
             cmd::migrate::reset(&runner, args.yes, printer).await
+        }
+        Command::Adopt(AdoptFrom::Refinery(args)) => {
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            cmd::migrate::adopt_refinery(&runner, printer).await
         }
         Command::Current(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;

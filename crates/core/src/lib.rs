@@ -25,5 +25,5 @@ pub mod source;
 pub use catalog::Catalog;
 pub use database::Database;
 pub use direction::Direction;
-pub use migration::{Migration, Section, Statement};
+pub use migration::{Migration, RefineryOrigin, Section, Statement};
 pub use source::Compatibility;

@@ -52,12 +52,27 @@ pub struct Migration {
     pub lint_allows: Cow<'static, [LintAllow]>,
     /// `Lock Timeout`: how its statements wait for locks.
     pub lock_timeout: LockTimeout,
+    /// For a refinery file (`V<n>__<name>`): what refinery knows it by, to adopt a database
+    /// refinery migrated.
+    pub refinery: Option<RefineryOrigin>,
     /// SQL, or Rust whose statements come from code.
     pub kind: FileKind,
     /// [`checksum::of_file`] of the file's text.
     pub checksum: Text,
     /// The SQL sections; empty for a Rust migration.
     pub sections: Cow<'static, [Section]>,
+}
+
+/// What refinery knows a migration by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefineryOrigin {
+    /// `V12__add_users`.
+    pub stem: Text,
+    /// 12.
+    pub version: i64,
+    /// The file's text, as refinery reads it for its checksum; `None` for a Rust migration,
+    /// whose SQL its function returns.
+    pub sql: Option<Text>,
 }
 
 /// A migration has neither a section for a database nor a plain one.
@@ -132,6 +147,12 @@ impl Migration {
             compatibility: header.compatibility,
             lint_allows: Cow::Owned(lint_allows),
             lock_timeout: header.lock_timeout,
+            refinery: parsed.refinery.as_ref().map(|name| RefineryOrigin {
+                stem: Cow::Owned(name.stem()),
+                version: name.version,
+                sql: (FileKind::from_file_name(file_name) == Some(FileKind::Sql))
+                    .then(|| Cow::Owned(text.to_string())),
+            }),
             kind: FileKind::from_file_name(file_name).unwrap_or(FileKind::Sql),
             checksum: Cow::Owned(checksum::of_file(text)),
             sections: Cow::Owned(sections),

@@ -25,20 +25,20 @@ pub struct Embedded {
     pub rust: Option<RustBody>,
 }
 
-/// The two functions of a Rust migration, which fill a [`Ddl`](crate::ddl::Ddl) per database.
-#[cfg(feature = "ddl")]
+/// The functions of a Rust migration.
 #[derive(Debug, Clone, Copy)]
-pub struct RustBody {
-    /// Builds the upgrade.
-    pub upgrade: fn(&mut crate::ddl::Ddl),
-    /// Builds the downgrade.
-    pub downgrade: fn(&mut crate::ddl::Ddl),
+pub enum RustBody {
+    /// Ours: two functions that fill a [`Ddl`](crate::ddl::Ddl) per database.
+    #[cfg(feature = "ddl")]
+    Ddl {
+        /// Builds the upgrade.
+        upgrade: fn(&mut crate::ddl::Ddl),
+        /// Builds the downgrade.
+        downgrade: fn(&mut crate::ddl::Ddl),
+    },
+    /// refinery's: `pub fn migration() -> String`, the upgrade's SQL; no downgrade.
+    Refinery(fn() -> String),
 }
-
-/// Without the `ddl` feature there are no Rust migrations: this type has no value.
-#[cfg(not(feature = "ddl"))]
-#[derive(Debug, Clone, Copy)]
-pub enum RustBody {}
 
 /// A migration's statements could not be had.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,6 +126,21 @@ impl Catalog {
         self.data.is_empty()
     }
 
+    /// The SQL refinery hashes for a refinery migration: its file's text, or what its Rust
+    /// function returns.
+    pub fn refinery_sql(&self, index: usize) -> Result<String, MigrationError> {
+        let migration = self.migration(index);
+        match (&migration.refinery, self.rust[index]) {
+            (Some(origin), _) if origin.sql.is_some() => {
+                Ok(origin.sql.as_deref().unwrap_or_default().to_string())
+            }
+            (_, Some(RustBody::Refinery(sql))) => Ok(sql()),
+            _ => Err(MigrationError::NotEmbedded {
+                file: migration.file_name.to_string(),
+            }),
+        }
+    }
+
     /// The statements of migration `index` for `direction` on `database`, each with its line.
     /// SQL statements were split when the migration was parsed; a Rust migration renders its
     /// portable DDL for the database.
@@ -138,7 +153,17 @@ impl Catalog {
         let migration = self.migration(index);
         match (migration.kind, self.rust[index]) {
             (FileKind::Sql, _) => Ok(Cow::Borrowed(migration.statements(database, direction)?)),
-            (FileKind::Rust, Some(body)) => rust_statements(migration, body, database, direction),
+            (FileKind::Rust, Some(RustBody::Refinery(sql))) => {
+                refinery_statements(migration, sql, database, direction)
+            }
+            #[cfg(feature = "ddl")]
+            (FileKind::Rust, Some(RustBody::Ddl { upgrade, downgrade })) => {
+                let build = match direction {
+                    Direction::Upgrade => upgrade,
+                    Direction::Downgrade => downgrade,
+                };
+                rust_statements(migration, build, database, direction)
+            }
             (FileKind::Rust, None) => Err(MigrationError::NotEmbedded {
                 file: migration.file_name.to_string(),
             }),
@@ -146,10 +171,33 @@ impl Catalog {
     }
 }
 
+/// A refinery Rust migration: the SQL its function returns, split; it has no downgrade.
+fn refinery_statements(
+    migration: &Migration,
+    sql: fn() -> String,
+    database: Database,
+    direction: Direction,
+) -> Result<Cow<'static, [Statement]>, MigrationError> {
+    if direction == Direction::Downgrade {
+        return Err(MigrationError::NoSection(core::migration::MissingSection {
+            file: migration.file_name.to_string(),
+            direction,
+            database,
+        }));
+    }
+    core::source::split(&sql(), 1)
+        .map(Cow::Owned)
+        .map_err(|e| MigrationError::Invalid {
+            file: migration.file_name.to_string(),
+            line: e.line,
+            message: e.message,
+        })
+}
+
 #[cfg(feature = "ddl")]
 fn rust_statements(
     migration: &Migration,
-    body: RustBody,
+    build: fn(&mut crate::ddl::Ddl),
     database: Database,
     direction: Direction,
 ) -> Result<Cow<'static, [Statement]>, MigrationError> {
@@ -159,10 +207,7 @@ fn rust_statements(
         message,
     };
     let mut ddl = crate::ddl::Ddl::new(database);
-    match direction {
-        Direction::Upgrade => (body.upgrade)(&mut ddl),
-        Direction::Downgrade => (body.downgrade)(&mut ddl),
-    }
+    build(&mut ddl);
     let statements = ddl.into_statements().map_err(invalid)?;
     if statements.is_empty() && direction == Direction::Upgrade && !migration.is_merge() {
         return Err(invalid(
@@ -178,14 +223,4 @@ fn rust_statements(
             })
             .collect(),
     ))
-}
-
-#[cfg(not(feature = "ddl"))]
-fn rust_statements(
-    _: &Migration,
-    body: RustBody,
-    _: Database,
-    _: Direction,
-) -> Result<Cow<'static, [Statement]>, MigrationError> {
-    match body {}
 }

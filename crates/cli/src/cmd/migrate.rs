@@ -48,6 +48,19 @@ pub async fn stamp(runner: &Runner<'_>, target: &str, purge: bool, printer: &Pri
     Ok(())
 }
 
+pub async fn adopt_refinery(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+    let adopted = runner.adopt_refinery().await?;
+    let last = adopted.revisions.last().map_or("base", String::as_str);
+    printer.line(&format!(
+        "adopted refinery's history: {} migration(s) recorded as applied, the database is at {last}",
+        adopted.revisions.len()
+    ));
+    printer.json(
+        serde_json::json!({ "command": "adopt", "from": "refinery", "applied": adopted.revisions }),
+    );
+    Ok(())
+}
+
 pub async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome {
     let preview = runner.reset_preview().await?;
     let graph = runner.catalog().graph();

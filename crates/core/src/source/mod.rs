@@ -5,6 +5,7 @@
 
 pub mod allow;
 pub mod parse;
+pub mod refinery;
 pub mod scan;
 pub mod split;
 
@@ -13,5 +14,6 @@ pub use parse::{
     Compatibility, FileKind, Header, LockTimeout, ParseError, Parsed, SectionText, check_complete,
     parse,
 };
+pub use refinery::RefineryName;
 pub use scan::{Diagnostic, Scan, ScannedFile, scan, scan_drafts};
 pub use split::{SplitError, split};

@@ -150,6 +150,9 @@ pub struct Parsed {
     pub header: Header,
     /// Empty for Rust migrations, whose body is code.
     pub sections: Vec<SectionText>,
+    /// A refinery file (`V<n>__<name>`): its header is made from the name, and its parents by
+    /// the scanner from the other refinery files.
+    pub refinery: Option<super::refinery::RefineryName>,
 }
 
 /// A fault in a file, at a 1-based line (1 when the fault is the file as a whole).
@@ -169,7 +172,7 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-fn fault(line: usize, message: impl Into<String>) -> ParseError {
+pub(super) fn fault(line: usize, message: impl Into<String>) -> ParseError {
     ParseError {
         line,
         message: message.into(),
@@ -182,13 +185,20 @@ pub fn parse(file_name: &str, text: &str) -> Result<Parsed, ParseError> {
         .ok_or_else(|| fault(1, "a migration file must end in .sql or .rs"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+    if let Some(name) = super::refinery::RefineryName::of_file(file_name) {
+        return super::refinery::parse(kind, name, &lines);
+    }
     let (header, body_start) = parse_header(kind, &lines)?;
     check_file_name(file_name, &header)?;
     let sections = match kind {
         FileKind::Sql => parse_sections(&lines, body_start)?,
         FileKind::Rust => Vec::new(),
     };
-    Ok(Parsed { header, sections })
+    Ok(Parsed {
+        header,
+        sections,
+        refinery: None,
+    })
 }
 
 fn check_file_name(file_name: &str, header: &Header) -> Result<(), ParseError> {
@@ -450,7 +460,7 @@ fn is_blank_or_comment(line: &str) -> bool {
 
 type Marker = (Direction, Option<Database>);
 
-fn section_marker(line: &str, number: usize) -> Result<Option<Marker>, ParseError> {
+pub(super) fn section_marker(line: &str, number: usize) -> Result<Option<Marker>, ParseError> {
     let Some(rest) = line.trim().strip_prefix("--") else {
         return Ok(None);
     };

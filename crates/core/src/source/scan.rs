@@ -112,6 +112,7 @@ fn scan_with(dir: &Path, complete: bool) -> Result<Scan, Vec<Diagnostic>> {
     if !faults.is_empty() {
         return Err(faults);
     }
+    chain_refinery_files(&mut files);
     let nodes = files.iter().map(|f| node_of(&f.parsed)).collect();
     match Graph::new(nodes) {
         Ok(graph) => Ok(Scan { files, graph }),
@@ -158,6 +159,24 @@ pub fn read_file(path: &Path, complete: bool) -> Result<ScannedFile, Diagnostic>
         parsed,
         migration,
     })
+}
+
+/// refinery's files form a chain in version order: each revises the one before it.
+fn chain_refinery_files(files: &mut [ScannedFile]) {
+    let mut chain: Vec<(i64, usize)> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.parsed.refinery.as_ref().map(|r| (r.version, i)))
+        .collect();
+    chain.sort();
+    for pair in chain.windows(2) {
+        let (previous, this) = (pair[0].1, pair[1].1);
+        let parent = files[previous].parsed.header.revision.clone();
+        files[this].parsed.header.revises = vec![parent.clone()];
+        files[this].parsed.header.revises_line = 1;
+        files[this].migration.parents =
+            std::borrow::Cow::Owned(vec![std::borrow::Cow::Owned(parent)]);
+    }
 }
 
 /// The graph's view of a parsed header.

@@ -54,6 +54,11 @@ macro_rules! dispatch {
     };
 }
 
+#[cfg(feature = "refinery")]
+mod refinery;
+#[cfg(feature = "refinery")]
+pub use refinery::RefineryRow;
+
 /// One migration to run with its bookkeeping.
 pub struct Work<'a> {
     pub statements: &'a [Statement],

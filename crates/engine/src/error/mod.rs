@@ -3,12 +3,14 @@
 //! is written bare in backticks (`` `stamp REV` ``), and a command line prefixes its name.
 //! Must not import the runner or the drivers.
 
+mod adopt;
 mod beyond;
 mod offline;
 mod step;
 
 use std::time::Duration;
 
+pub use adopt::AdoptError;
 pub use beyond::BeyondError;
 pub use offline::OfflineError;
 pub use step::{LockWaited, StepFailure, StepOutcome};
@@ -45,6 +47,9 @@ pub enum Error {
     /// A range an offline script cannot be made for.
     #[error(transparent)]
     Offline(#[from] OfflineError),
+    /// A database another tool migrated that cannot be adopted as it is.
+    #[error(transparent)]
+    Adopt(#[from] AdoptError),
     /// The server refused the connection (authentication, unknown database, ...).
     #[error("cannot connect to {url}: {message}")]
     Connect {
@@ -288,6 +293,7 @@ impl Error {
             Error::Author(_) => "authoring",
             Error::Beyond(_) => "not_revertible",
             Error::Offline(_) => "target",
+            Error::Adopt(_) => "adopt",
             Error::Connect { .. } | Error::NoDatabaseName => "connect",
             Error::Tls { .. } => "tls",
             Error::ConnectTimeout { .. } => "connect_timeout",

@@ -3,6 +3,8 @@
 //! operations beside it (stamp, standing, the data-loss guard). Takes a URL, or the service's
 //! own pool. Must not import autogenerate or the schema model.
 
+#[cfg(feature = "refinery")]
+mod adopt;
 mod apply;
 mod beyond;
 mod guard;
@@ -19,6 +21,8 @@ pub mod state;
 use std::time::Duration;
 
 pub use crate::driver::{Pool, TableSize};
+#[cfg(feature = "refinery")]
+pub use adopt::Adopted;
 pub use locks::LockRetries;
 pub use reset::ResetPreview;
 pub use state::{Beyond, Status};

@@ -1,0 +1,168 @@
+//! Adopting a database refinery migrated: every row of `refinery_schema_history` checked
+//! against the embedded file with refinery's own checksum (`refinery-core`), then the same
+//! state recorded in our version table and log, in one transaction; refinery's table is never
+//! touched. A first `upgrade` does it by itself, so taking over needs no manual step.
+//! Must not import autogenerate.
+
+use super::{Runner, Status};
+use crate::bookkeeping::stamp_statements;
+use crate::driver::{Connection, RefineryRow};
+use crate::error::{AdoptError, Error, Result};
+use aurora_migrate_core::revision::Applied;
+
+/// What an adoption recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adopted {
+    /// The revisions recorded as applied (refinery's versions, as `v<n>`).
+    pub revisions: Vec<String>,
+}
+
+impl Runner<'_> {
+    /// Adopts refinery's history, under the lock, changing only our own tables.
+    pub async fn adopt_refinery(&self) -> Result<Adopted> {
+        let (mut connection, status) = self.begin().await?;
+        let result = async {
+            if !status.current.is_empty() || !status.unknown.is_empty() {
+                return Err(AdoptError::Adopted(self.tables.version.clone()).into());
+            }
+            let rows = connection
+                .refinery_history()
+                .await?
+                .ok_or(AdoptError::NoHistory)?;
+            self.record_adoption(&mut connection, &rows).await
+        }
+        .await;
+        self.finish(connection, result).await
+    }
+
+    /// On a database with no history of ours but refinery's, and a catalogue with refinery's
+    /// files: adopts it, and says what it recorded (the status is to be read again).
+    pub(super) async fn adopt_if_refinery(
+        &self,
+        connection: &mut Connection,
+        status: &Status,
+    ) -> Result<Option<Adopted>> {
+        let has_refinery_files = self
+            .catalog
+            .migrations()
+            .iter()
+            .any(|m| m.refinery.is_some());
+        if status.tables_exist || !status.current.is_empty() || !has_refinery_files {
+            return Ok(None);
+        }
+        match connection.refinery_history().await? {
+            Some(rows) if !rows.is_empty() => {
+                let adopted = self.record_adoption(connection, &rows).await?;
+                tracing::info!(
+                    "adopted refinery's history: {} migration(s) recorded as applied",
+                    adopted.revisions.len()
+                );
+                Ok(Some(adopted))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    async fn record_adoption(
+        &self,
+        connection: &mut Connection,
+        rows: &[RefineryRow],
+    ) -> Result<Adopted> {
+        let graph = self.catalog.graph();
+        let mut applied = Vec::new();
+        for row in rows {
+            let index = self
+                .catalog
+                .migrations()
+                .iter()
+                .position(|m| {
+                    m.refinery
+                        .as_ref()
+                        .is_some_and(|r| r.version == row.version)
+                })
+                .ok_or_else(|| AdoptError::Missing {
+                    version: row.version,
+                    name: row.name.clone(),
+                })?;
+            let embedded = self.refinery_checksums(index)?;
+            if !embedded.contains(&row.checksum) {
+                return Err(AdoptError::Changed {
+                    version: row.version,
+                    name: row.name.clone(),
+                    recorded: row.checksum.clone(),
+                    embedded: embedded[0].clone(),
+                }
+                .into());
+            }
+            applied.push(index);
+        }
+        // The files form a chain: what refinery applied must be its beginning.
+        let set = Applied::from_rows(graph, &applied);
+        let versions: Vec<i64> = rows.iter().map(|r| r.version).collect();
+        if let Some(&missing) = set.set.iter().find(|&&i| !applied.contains(&i)) {
+            let missing = self
+                .catalog
+                .migration(missing)
+                .refinery
+                .as_ref()
+                .map_or(0, |r| r.version);
+            let applied = versions
+                .iter()
+                .copied()
+                .filter(|v| *v > missing)
+                .min()
+                .unwrap_or(missing);
+            return Err(AdoptError::OutOfOrder { applied, missing }.into());
+        }
+        let kind = connection.kind();
+        let mut statements = self.tables.create(kind);
+        statements.extend(stamp_statements(self.catalog, &self.tables, &set, kind));
+        connection.run_in_transaction(&statements).await?;
+        Ok(Adopted {
+            revisions: graph
+                .ordered(set.set.iter().copied())
+                .into_iter()
+                .map(|i| graph.node(i).id.clone())
+                .collect(),
+        })
+    }
+
+    /// refinery's checksums of migration `index`, by refinery's own code: of the file as it is,
+    /// and of its text before our first section marker, so a downgrade added to the file
+    /// after refinery applied it does not count as a change.
+    fn refinery_checksums(&self, index: usize) -> Result<Vec<String>> {
+        let migration = self.catalog.migration(index);
+        let origin = migration.refinery.as_ref().ok_or_else(|| {
+            Error::from(AdoptError::Missing {
+                version: 0,
+                name: migration.file_name.to_string(),
+            })
+        })?;
+        let sql = self.catalog.refinery_sql(index)?;
+        let mut texts = vec![sql.clone()];
+        let lines: Vec<&str> = sql.split_inclusive('\n').collect();
+        let end = aurora_migrate_core::source::refinery::first_marker(&lines);
+        if end < lines.len() {
+            // The blank lines before the marker may be new too.
+            let before = &sql[..lines[..end].iter().map(|l| l.len()).sum::<usize>()];
+            let trimmed = before.trim_end();
+            texts.extend([
+                before.to_string(),
+                format!("{trimmed}\n"),
+                trimmed.to_string(),
+            ]);
+        }
+        texts
+            .iter()
+            .map(|text| {
+                let checksum = refinery_core::Migration::unapplied(&origin.stem, text)
+                    .map_err(|e| AdoptError::Name {
+                        file: migration.file_name.to_string(),
+                        message: e.to_string(),
+                    })?
+                    .checksum();
+                Ok(checksum.to_string())
+            })
+            .collect()
+    }
+}
