@@ -124,5 +124,32 @@ fn a_database_alembic_manages_is_continued() {
             "{stderr}"
         );
         assert_eq!(db.query("SELECT version_num FROM alembic_version"), [HEAD]);
+        // The revision Alembic applied has its checksum from the first run on: it is judged.
+        let logged = db.query("SELECT revision FROM alembic_version_aurora_log ORDER BY revision");
+        assert_eq!(logged.len(), 3, "{}: {logged:?}", db.name());
+        db.query("UPDATE alembic_version_aurora_log SET checksum = 'altered' WHERE revision = 'cec3a80e61a4'");
+        let (ok, _, stderr) = run(&db, &["upgrade"]);
+        assert!(!ok && stderr.contains("cec3a80e61a4"), "{stderr}");
+    }
+}
+
+#[test]
+fn the_first_run_records_the_checksums_of_what_alembic_applied_even_with_nothing_to_do() {
+    for db in Db::all() {
+        assert!(run(&db, &["upgrade"]).0);
+        db.query("DROP TABLE alembic_version_aurora_log");
+        let (ok, stdout, stderr) = run(&db, &["check"]);
+        assert!(
+            !ok && stdout.contains("the next `aurora-migrate upgrade` records their checksums"),
+            "{stdout}{stderr}"
+        );
+        let (ok, _, stderr) = run(&db, &["upgrade"]);
+        assert!(ok, "{stderr}");
+        assert!(
+            stderr.contains("recorded the checksums of 3 revision(s) another tool applied"),
+            "{stderr}"
+        );
+        let (ok, _, stderr) = run(&db, &["check"]);
+        assert!(ok, "{}: {stderr}", db.name());
     }
 }

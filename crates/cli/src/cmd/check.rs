@@ -120,7 +120,7 @@ fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) -> Vec<String
         problems.push(format!(
             "{} applied revision(s) have no recorded checksum ({}), so nothing proves their files are the ones applied \
              (the log table {} is missing or lacks them: another tool applied them, or it was dropped); if the schema \
-             matches these files, record their checksums with `{program} stamp {}`",
+             matches these files, the next `{program} upgrade` records their checksums (as `{program} stamp {}` does)",
             standing.unrecorded.len(),
             ids(graph, &standing.unrecorded),
             runner.tables().log,

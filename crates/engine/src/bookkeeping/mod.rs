@@ -8,7 +8,7 @@ mod statements;
 mod stored;
 
 pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored, text_literal};
-pub use statements::{Elapsed, stamp_statements, step_statements};
+pub use statements::{Elapsed, record_statements, stamp_statements, step_statements};
 pub use stored::{DirtyMark, Inconsistency, LogEntry, Stored, StoredRecord};
 
 use crate::sql::{quote, quote_path};

@@ -170,12 +170,33 @@ pub fn stamp_statements(
             "UPDATE {log} SET checksum = {checksum}, {} WHERE revision = {id}",
             assignments.join(", ")
         ));
-        statements.push(format!(
-            "INSERT INTO {log} (revision, checksum, execution_ms, {}) SELECT {id}, {checksum}, NULL, {} \
-             WHERE NOT EXISTS (SELECT 1 FROM {log} WHERE revision = {id})",
-            RECORD_COLUMNS.join(", "),
-            values.join(", ")
-        ));
+        statements.push(insert_record(&log, &record, kind));
     }
     statements
+}
+
+/// Log rows, with the embedded checksum and record, for applied revisions that have none (a
+/// database another tool migrated): from then on a changed file is caught.
+pub fn record_statements(
+    catalog: &Catalog,
+    tables: &Tables,
+    revisions: &[usize],
+    kind: Database,
+) -> Vec<String> {
+    let log = tables.log_sql();
+    revisions
+        .iter()
+        .map(|&index| insert_record(&log, &Record::of(catalog, index, kind), kind))
+        .collect()
+}
+
+/// Inserts the log row of `record` unless the revision has one.
+fn insert_record(log: &str, record: &Record, kind: Database) -> String {
+    let (id, checksum) = (literal(&record.revision), literal(&record.checksum));
+    format!(
+        "INSERT INTO {log} (revision, checksum, execution_ms, {}) SELECT {id}, {checksum}, NULL, {} \
+         WHERE NOT EXISTS (SELECT 1 FROM {log} WHERE revision = {id})",
+        RECORD_COLUMNS.join(", "),
+        record.values(kind).join(", ")
+    )
 }

@@ -1,15 +1,24 @@
-//! Adopting a database refinery migrated: every row of `refinery_schema_history` checked
-//! against the embedded file with refinery's own checksum (`refinery-core`), then the same
-//! state recorded in our version table and log, in one transaction; refinery's table is never
-//! touched. A first `upgrade` does it by itself, so taking over needs no manual step.
+//! Taking over a database another tool migrated, on the first run that changes it. refinery's:
+//! every row of `refinery_schema_history` checked against the embedded file with refinery's own
+//! checksum (`refinery-core`), then the same state recorded in our version table and log, in
+//! one transaction; refinery's table is never touched. Alembic's: its version table is ours
+//! already, and the revisions it applied get their checksums in the log (trust on first use).
 //! Must not import autogenerate.
 
 use super::{Runner, Status};
+use crate::bookkeeping::record_statements;
+#[cfg(feature = "refinery")]
 use crate::bookkeeping::stamp_statements;
-use crate::driver::{Connection, RefineryRow};
-use crate::error::{AdoptError, Error, Result};
+use crate::driver::Connection;
+#[cfg(feature = "refinery")]
+use crate::driver::RefineryRow;
+use crate::error::Result;
+#[cfg(feature = "refinery")]
+use crate::error::{AdoptError, Error};
+#[cfg(feature = "refinery")]
 use aurora_migrate_core::revision::Applied;
 
+#[cfg(feature = "refinery")]
 /// What an adoption recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Adopted {
@@ -18,6 +27,53 @@ pub struct Adopted {
 }
 
 impl Runner<'_> {
+    /// Before a run changes the database: adopts refinery's history, and records the checksums
+    /// of revisions another tool applied (Alembic's), so a file changed after today is caught.
+    /// Returns the status as it then stands.
+    pub(super) async fn take_over(
+        &self,
+        connection: &mut Connection,
+        status: Status,
+    ) -> Result<Status> {
+        #[cfg(feature = "refinery")]
+        if self.adopt_if_refinery(connection, &status).await?.is_some() {
+            return Ok(Status::read(
+                self.catalog,
+                connection.read(&self.tables).await?,
+            ));
+        }
+        let unrecorded = status.unrecorded(self.catalog);
+        // What the run will refuse anyway is left as it is: a refusal changes nothing.
+        if unrecorded.is_empty()
+            || !status.unknown.is_empty()
+            || status.verify_known(self.catalog).is_err()
+        {
+            return Ok(status);
+        }
+        let kind = connection.kind();
+        let mut statements = match status.tables_exist {
+            true => Vec::new(),
+            false => self.tables.create(kind),
+        };
+        statements.extend(self.outdated_log_ddl(kind, &status));
+        statements.extend(record_statements(
+            self.catalog,
+            &self.tables,
+            &unrecorded,
+            kind,
+        ));
+        connection.run_in_transaction(&statements).await?;
+        tracing::info!(
+            "recorded the checksums of {} revision(s) another tool applied: from now on a changed file is caught",
+            unrecorded.len()
+        );
+        Ok(Status::read(
+            self.catalog,
+            connection.read(&self.tables).await?,
+        ))
+    }
+
+    #[cfg(feature = "refinery")]
     /// Adopts refinery's history, under the lock, changing only our own tables.
     pub async fn adopt_refinery(&self) -> Result<Adopted> {
         let (mut connection, status) = self.begin().await?;
@@ -37,7 +93,8 @@ impl Runner<'_> {
 
     /// On a database with no history of ours but refinery's, and a catalogue with refinery's
     /// files: adopts it, and says what it recorded (the status is to be read again).
-    pub(super) async fn adopt_if_refinery(
+    #[cfg(feature = "refinery")]
+    async fn adopt_if_refinery(
         &self,
         connection: &mut Connection,
         status: &Status,
@@ -63,6 +120,7 @@ impl Runner<'_> {
         }
     }
 
+    #[cfg(feature = "refinery")]
     async fn record_adoption(
         &self,
         connection: &mut Connection,
@@ -127,6 +185,7 @@ impl Runner<'_> {
         })
     }
 
+    #[cfg(feature = "refinery")]
     /// refinery's checksums of migration `index`, by refinery's own code: of the file as it is,
     /// and of its text before our first section marker, so a downgrade added to the file
     /// after refinery applied it does not count as a change.

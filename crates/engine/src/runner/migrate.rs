@@ -60,11 +60,7 @@ impl Runner<'_> {
         }
         let (mut connection, status) = self.begin().await?;
         let result = async {
-            #[cfg(feature = "refinery")]
-            let status = match self.adopt_if_refinery(&mut connection, &status).await? {
-                Some(_) => super::Status::read(self.catalog, connection.read(&self.tables).await?),
-                None => status,
-            };
+            let status = self.take_over(&mut connection, status).await?;
             // A downgrade may revert what this build does not contain, from the log's records.
             let beyond = direction == Direction::Downgrade && !status.unknown.is_empty();
             let view = match beyond {

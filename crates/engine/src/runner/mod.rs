@@ -3,7 +3,6 @@
 //! operations beside it (stamp, standing, the data-loss guard). Takes a URL, or the service's
 //! own pool. Must not import autogenerate or the schema model.
 
-#[cfg(feature = "refinery")]
 mod adopt;
 mod apply;
 mod beyond;
