@@ -1,5 +1,6 @@
 //! Integration tests against real PostgreSQL and SQLite, through the library and the binary.
 
+mod alembic;
 mod authoring;
 mod autogen;
 mod autogen_cases;
