@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
+use aurora_migrate::core::source::scan;
+use aurora_migrate::{Catalog, Database, DatabaseUrl, Options, Runner, Target};
 
 use crate::support::{Db, aurora, catalog, fixture, texts};
 
@@ -249,4 +250,173 @@ fn the_binary_continues_aurora_from_alembic_and_alembic_continues_from_it() {
     let (code, _, stderr) = aurora(dir.path(), &db, &["upgrade"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(heads(&db), ["8d1e6b0f2a57"]);
+}
+
+/// `import alembic` on Aurora's own Alembic scripts writes files that build on PostgreSQL the
+/// very schema Aurora's migrations build, with nothing left to do.
+#[test]
+fn aurora_s_alembic_scripts_import_completely_and_build_the_same_schema() {
+    let project = tempfile::tempdir().unwrap();
+    let versions = fixture("alembic/aurora/versions");
+    let output = crate::support::cli(project.path())
+        .args(["import", "alembic"])
+        .arg(&versions)
+        .args(["--migrations-dir", "imported", "--format", "json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["files"].as_array().unwrap().len(), 3, "{report}");
+    assert_eq!(
+        report["todos"].as_array().unwrap().len(),
+        0,
+        "converted completely: {report}"
+    );
+    let imported = catalog_from_dir(&project.path().join("imported"));
+    let theirs =
+        scan::scan(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations")).unwrap();
+    for index in 0..theirs.graph.len() {
+        let ours = theirs.graph.node(index);
+        let found = (0..imported.graph().len())
+            .map(|i| imported.graph().node(i))
+            .find(|n| n.id == ours.id);
+        assert_eq!(found, Some(ours), "the same revision, parents and labels");
+    }
+    let text = std::fs::read_to_string(
+        project
+            .path()
+            .join("imported/3f2a9c1b7d4e_add_rpc_endpoint_to_chains_table.sql"),
+    )
+    .unwrap();
+    assert!(text.contains("-- migrate:upgrade postgresql\nALTER TABLE chains ADD COLUMN rpc_endpoint VARCHAR(200);\n"), "{text}");
+    assert!(
+        text.contains(
+            "-- migrate:downgrade postgresql\nALTER TABLE chains DROP COLUMN rpc_endpoint;\n"
+        ),
+        "{text}"
+    );
+
+    let (from_import, from_ours) = (
+        crate::support::PgDb::new(),
+        Db::Pg(crate::support::PgDb::new()),
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let url = DatabaseUrl::parse(&from_import.url).unwrap();
+    runtime
+        .block_on(
+            Runner::new(&imported, url.clone(), Options::default())
+                .unwrap()
+                .upgrade(&Target::Head, &mut |_| {}),
+        )
+        .unwrap();
+    let (code, _, stderr) = aurora(project.path(), &from_ours, &["upgrade"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(from_import.catalogue(), from_ours.catalogue());
+    runtime
+        .block_on(
+            Runner::new(&imported, url, Options::default())
+                .unwrap()
+                .downgrade(&Target::Base, &mut |_| {}),
+        )
+        .unwrap();
+    assert!(
+        Db::Pg(from_import).tables().is_empty(),
+        "the imported downgrades revert it all"
+    );
+}
+
+/// The branched project (a label, two branches, a merge) imports into the graph our files
+/// have, for every database, and runs on each.
+#[tokio::test]
+async fn a_branched_history_imports_into_the_same_graph_for_every_database() {
+    let project = tempfile::tempdir().unwrap();
+    let written = aurora_migrate::authoring::alembic::import(
+        &fixture("alembic/project/versions"),
+        &project.path().join("migrations"),
+        &[Database::Postgres, Database::Sqlite, Database::Mysql],
+    )
+    .unwrap();
+    assert_eq!(written.files.len(), 6);
+    assert!(written.todos.is_empty());
+    let imported = catalog_from_dir(&project.path().join("migrations"));
+    let ours = catalog("alembic/migrations");
+    let nodes = |c: &Catalog| {
+        let mut nodes: Vec<_> = (0..c.graph().len())
+            .map(|i| c.graph().node(i).clone())
+            .collect();
+        nodes.sort_by(|a, b| a.id.cmp(&b.id));
+        nodes
+    };
+    assert_eq!(nodes(&imported), nodes(&ours));
+    let again = aurora_migrate::authoring::alembic::import(
+        &fixture("alembic/project/versions"),
+        &project.path().join("migrations"),
+        &[Database::Postgres],
+    );
+    let refused = again.unwrap_err().to_string();
+    assert!(
+        refused.contains("revision 4b2e8f1c9a01 (4b2e8f1c9a01_create_users.py) is in"),
+        "{refused}"
+    );
+    for db in Db::all() {
+        runner(&imported, &db)
+            .upgrade(&Target::Heads, &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(heads(&db), ["f0e9d8c7b6a5"], "{}", db.name());
+        runner(&imported, &db)
+            .downgrade(&Target::Base, &mut |_| {})
+            .await
+            .unwrap();
+    }
+}
+
+/// What is not converted stops the build at its line, and the command says where.
+#[test]
+fn what_is_not_converted_is_listed_and_stops_the_build_at_its_line() {
+    let project = tempfile::tempdir().unwrap();
+    let versions = project.path().join("versions");
+    std::fs::create_dir(&versions).unwrap();
+    std::fs::write(
+        versions.join("aa11bb22cc33_seed.py"),
+        "\"\"\"seed\"\"\"\nfrom alembic import op\n\nrevision = 'aa11bb22cc33'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('kinds', sa.Column('id', sa.Integer(), primary_key=True))\n    op.bulk_insert(kinds, [{'id': 1}])\n\n\ndef downgrade():\n    op.drop_table('kinds')\n",
+    )
+    .unwrap();
+    let output = crate::support::cli(project.path())
+        .args(["import", "alembic", "versions"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stdout.trim(), "migrations/aa11bb22cc33_seed.sql");
+    assert!(
+        stderr.contains("migrations/aa11bb22cc33_seed.sql:11: to do: line 10: `op.bulk_insert` with arguments beyond literals and calls"),
+        "{stderr}"
+    );
+    let faults = scan::scan(&project.path().join("migrations")).unwrap_err();
+    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert!(
+        faults[0]
+            .to_string()
+            .contains("aa11bb22cc33_seed.sql:11: left to do by hand after import"),
+        "{}",
+        faults[0]
+    );
+
+    // Into a directory that does not build, nothing more is imported.
+    let output = crate::support::cli(project.path())
+        .args(["import", "alembic", "versions"])
+        .output()
+        .unwrap();
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("fix the migrations directory first"),
+        "{stderr}"
+    );
+}
+
+fn catalog_from_dir(dir: &Path) -> Catalog {
+    Catalog::from_scan(scan::scan(dir).unwrap_or_else(|f| panic!("{f:?}")))
 }

@@ -323,6 +323,12 @@ pub enum Command {
         after_help = "Examples:\n  aurora-migrate merge heads -m \"join the feature branch\""
     )]
     Merge(MergeArgs),
+    /// Write our migration files from another tool's scripts, with the same revisions
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  aurora-migrate import alembic alembic/versions\n  aurora-migrate import alembic alembic/versions --dialect postgresql --dialect sqlite"
+    )]
+    Import(ImportFrom),
     /// Record TARGET in the version table without running migrations
     #[command(
         after_help = "Examples:\n  aurora-migrate stamp head          # the schema was built by other means\n  aurora-migrate stamp --purge 3f2a  # rewrite a damaged version table"
@@ -381,6 +387,26 @@ impl Command {
                 | Command::Adopt(_)
         )
     }
+}
+
+/// The tool whose scripts `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// Alembic's versions/*.py: the same revision ids, parents, labels and depends_on; each
+    /// op.* call understood as SQL, the rest a `-- migrate:todo` line that stops the build
+    Alembic(ImportAlembicArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportAlembicArgs {
+    /// The directory of Alembic's scripts (its versions/)
+    pub dir: PathBuf,
+    /// A database to write sections for; repeat for several [default: postgresql]
+    #[arg(long, value_enum)]
+    pub dialect: Vec<Dialect>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
 }
 
 /// The tool whose history `adopt` takes over.

@@ -7,7 +7,7 @@ use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::{Catalog, Direction};
 
 use super::app::App;
-use super::args::{AdoptFrom, Command, DatabaseArgs, Dialect, TransactionMode};
+use super::args::{AdoptFrom, Command, DatabaseArgs, Dialect, ImportFrom, TransactionMode};
 use super::cmd;
 use super::failure::{Failure, Outcome};
 use super::output::Printer;
@@ -82,6 +82,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Branches => cmd::inspect::branches(&catalog, printer),
         Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
         Command::Merge(args) => cmd::author::merge(&catalog, &args, printer),
+        Command::Import(ImportFrom::Alembic(args)) => cmd::author::import_alembic(&args, printer),
         Command::Create(args) if args.autogenerate => {
             let resolved = context.resolve(&args.database)?;
             cmd::autogen::create(&catalog, models.as_ref(), &args, &resolved, printer).await

@@ -471,6 +471,18 @@ pub(super) fn section_marker(line: &str, number: usize) -> Result<Option<Marker>
     let direction = match words.next() {
         Some("upgrade") => Direction::Upgrade,
         Some("downgrade") => Direction::Downgrade,
+        // What `import alembic` could not convert: the build stops here until it is written.
+        Some("todo") => {
+            let what = rest
+                .trim_start()
+                .strip_prefix("todo")
+                .unwrap_or_default()
+                .trim();
+            return Err(fault(
+                number,
+                format!("left to do by hand after import: {what}"),
+            ));
+        }
         other => {
             return Err(fault(
                 number,

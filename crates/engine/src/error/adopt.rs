@@ -60,3 +60,56 @@ pub enum AdoptError {
         message: String,
     },
 }
+
+/// What `import alembic` refuses; nothing is written when it does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The directory holds no Alembic scripts.
+    #[error(
+        "{dir} holds no Alembic scripts (*.py); give the directory of the versions, e.g. alembic/versions"
+    )]
+    NoScripts {
+        /// The directory.
+        dir: String,
+    },
+    /// A script that cannot be read as Python.
+    #[error(
+        "{file}:{line}: cannot read {what}; fix the script, or leave it out and write its migration by hand"
+    )]
+    Unreadable {
+        /// The script.
+        file: String,
+        /// The line.
+        line: usize,
+        /// What could not be read.
+        what: String,
+    },
+    /// A script whose revision facts are not literals.
+    #[error(
+        "{file}: `{name}` must be written as a literal (a string, a tuple of strings or None) to be imported: {why}"
+    )]
+    Facts {
+        /// The script.
+        file: String,
+        /// The variable.
+        name: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// A revision the migrations directory already has.
+    #[error(
+        "revision {id} ({file}) is in {dir} already: import into an empty directory, or remove it first"
+    )]
+    Exists {
+        /// The revision.
+        id: String,
+        /// The script.
+        file: String,
+        /// The migrations directory.
+        dir: String,
+    },
+    /// The scripts do not make one valid graph.
+    #[error("the Alembic scripts do not form a valid revision graph: {0}")]
+    Graph(String),
+}

@@ -10,7 +10,7 @@ mod step;
 
 use std::time::Duration;
 
-pub use adopt::AdoptError;
+pub use adopt::{AdoptError, ImportError};
 pub use beyond::BeyondError;
 pub use offline::OfflineError;
 pub use step::{LockWaited, StepFailure, StepOutcome};
@@ -50,6 +50,9 @@ pub enum Error {
     /// A database another tool migrated that cannot be adopted as it is.
     #[error(transparent)]
     Adopt(#[from] AdoptError),
+    /// Alembic scripts that cannot be imported.
+    #[error(transparent)]
+    Import(#[from] ImportError),
     /// The server refused the connection (authentication, unknown database, ...).
     #[error("cannot connect to {url}: {message}")]
     Connect {
@@ -294,6 +297,7 @@ impl Error {
             Error::Beyond(_) => "not_revertible",
             Error::Offline(_) => "target",
             Error::Adopt(_) => "adopt",
+            Error::Import(_) => "import",
             Error::Connect { .. } | Error::NoDatabaseName => "connect",
             Error::Tls { .. } => "tls",
             Error::ConnectTimeout { .. } => "connect_timeout",
