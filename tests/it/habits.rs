@@ -163,7 +163,7 @@ fn every_help_has_an_example_and_only_connecting_commands_list_database_flags() 
         "check",
     ];
     let offline = ["heads", "branches", "show", "merge", "completions"];
-    let connecting = [&connecting[..], &["dump", "graph", "lint"]].concat();
+    let connecting = [&connecting[..], &["dump", "graph", "lint", "baseline"]].concat();
     let offline = [&offline[..], &["test", "import"]].concat();
     let (_, adopt, _) = run(dir.path(), &["adopt", "--help"]);
     assert!(

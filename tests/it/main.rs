@@ -5,6 +5,7 @@ mod authoring;
 mod autogen;
 mod autogen_cases;
 mod bad_input;
+mod baseline;
 mod beyond;
 mod build_validation;
 mod cli;

@@ -334,6 +334,11 @@ pub enum Command {
         after_help = "Examples:\n  aurora-migrate stamp head          # the schema was built by other means\n  aurora-migrate stamp --purge 3f2a  # rewrite a damaged version table"
     )]
     Stamp(StampArgs),
+    /// Write the first migration from a database's schema and record it as applied there
+    #[command(
+        after_help = "For a database whose schema was made by hand or by another tool: the file creates that schema (its downgrade drops it), and the database is recorded at it with nothing run. A fresh database then builds the same schema. Refused when the database has a version table or the directory has migrations.\n\nExamples:\n  aurora-migrate baseline -m \"Schema as of the take-over\" --database-url postgresql://app@db/app"
+    )]
+    Baseline(BaselineArgs),
     /// Take over a database another tool migrated, recording its history as ours
     #[command(
         subcommand,
@@ -385,6 +390,7 @@ impl Command {
                 | Command::Stamp(_)
                 | Command::Reset(_)
                 | Command::Adopt(_)
+                | Command::Baseline(_)
         )
     }
 }
@@ -477,6 +483,21 @@ impl From<TransactionMode> for Transaction {
             TransactionMode::All => Transaction::All,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// What the migration is (its first line)
+    #[arg(short, long)]
+    pub message: String,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]

@@ -158,6 +158,10 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             confirmed_in_production(&resolved, args.yes, "reset")?;
             cmd::migrate::reset(&runner, args.yes, printer).await
         }
+        Command::Baseline(args) => {
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            cmd::dump::baseline(&runner, &args, printer).await
+        }
         Command::Adopt(AdoptFrom::Refinery(args)) => {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;
             cmd::migrate::adopt_refinery(&runner, printer).await

@@ -45,6 +45,7 @@ pub fn write_new(
         body: text,
         parents,
         outside_transaction,
+        note: None,
     };
     let path = authoring::create(&migrations_dir(&args.migrations_dir), &new)?;
     written(&path, new.body.is_some(), printer);

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::super::args::{BaselineArgs, migrations_dir};
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
 use aurora_migrate::dump::{self, Dump};
@@ -89,6 +90,27 @@ pub async fn refresh(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Out
     let dump = dump::dump(runner).await?;
     write(path, &dump)?;
     printer.note(&format!("wrote {} at {}", path.display(), at(&dump)));
+    Ok(())
+}
+
+pub async fn baseline(runner: &Runner<'_>, args: &BaselineArgs, printer: &Printer) -> Outcome {
+    let dir = migrations_dir(&args.migrations_dir);
+    let done =
+        dump::baseline::baseline(runner, &dir, &args.message, args.rev_id.as_deref()).await?;
+    printer.line(&done.path.display().to_string());
+    printer.note(&format!(
+        "wrote {} ({} table(s)) and recorded {} as applied on {}: rebuild to embed it",
+        done.path.display(),
+        done.tables,
+        done.revision,
+        runner.describe()
+    ));
+    printer.json(serde_json::json!({
+        "command": "baseline",
+        "file": done.path.display().to_string(),
+        "revision": done.revision,
+        "tables": done.tables,
+    }));
     Ok(())
 }
 

@@ -40,6 +40,8 @@ pub struct NewRevision {
     pub parents: Option<Vec<String>>,
     /// The migration must run outside a transaction (`Transaction: none`).
     pub outside_transaction: bool,
+    /// Where a body came from, said under the header [default: autogenerate's line].
+    pub note: Option<String>,
 }
 
 /// Reads and validates the directory; a missing directory is `None`.

@@ -54,6 +54,9 @@ macro_rules! dispatch {
     };
 }
 
+#[cfg(any(feature = "refinery", feature = "autogenerate"))]
+mod exists;
+
 #[cfg(feature = "refinery")]
 mod refinery;
 #[cfg(feature = "refinery")]

@@ -23,22 +23,7 @@ impl Connection {
     /// refinery's history, by version; `None` when the database has no such table.
     pub async fn refinery_history(&mut self) -> Result<Option<Vec<RefineryRow>>> {
         let failed = |e| Error::database("cannot read refinery's history", e);
-        let exists = match self.kind() {
-            Database::Postgres => format!(
-                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '{HISTORY}'"
-            ),
-            Database::Sqlite => format!(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{HISTORY}'"
-            ),
-            Database::Mysql => format!(
-                "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{HISTORY}'"
-            ),
-        };
-        let found: i64 = dispatch!(self, c => {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(exists)).fetch_one(c.raw()).await
-        })
-        .map_err(failed)?;
-        if found == 0 {
+        if !self.table_exists(HISTORY).await? {
             return Ok(None);
         }
         let read = match self.kind() {

@@ -78,6 +78,11 @@ pub fn render(schema: &Schema, kind: Database, tables: &Tables, stored: &Stored)
 /// creation does not matter); the others add them once every table exists.
 fn schema_statements(schema: &Schema, kind: Database) -> Vec<String> {
     let empty = Schema::default();
+    crate::autogenerate::statements(&creation(schema, kind), &empty, schema, kind)
+}
+
+/// The changes that build `schema` from nothing, in the order [`schema_statements`] gives.
+fn creation(schema: &Schema, kind: Database) -> Vec<Change> {
     let mut changes: Vec<Change> = schema
         .enums
         .iter()
@@ -101,7 +106,7 @@ fn schema_statements(schema: &Schema, kind: Database) -> Vec<String> {
         changes.push(Change::CreateTable(created));
     }
     changes.extend(keys);
-    crate::autogenerate::statements(&changes, &empty, schema, kind)
+    changes
 }
 
 /// What a database loaded from the dump needs to stand at the revision: the bookkeeping
@@ -149,6 +154,8 @@ fn sort_parts(table: &mut Table) {
     table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
     table.checks.sort_by(|a, b| a.name.cmp(&b.name));
 }
+
+pub mod baseline;
 
 #[cfg(test)]
 mod tests;

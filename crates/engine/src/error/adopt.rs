@@ -113,3 +113,34 @@ pub enum ImportError {
     #[error("the Alembic scripts do not form a valid revision graph: {0}")]
     Graph(String),
 }
+
+/// What `baseline` refuses; nothing is written when it does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BaselineError {
+    /// The database has our version table: it has a history already.
+    #[error(
+        "the database has the version table {0} already: it has a history, so there is nothing to baseline (`current` shows it)"
+    )]
+    HasHistory(String),
+    /// refinery migrated the database.
+    #[error(
+        "refinery migrated this database (refinery_schema_history): put its V files in the migrations directory and `adopt refinery` instead"
+    )]
+    Refinery,
+    /// The database has nothing to baseline.
+    #[error(
+        "the database has no tables or types: there is no schema to baseline; start with `create --base` instead"
+    )]
+    Empty,
+    /// The directory has migrations already.
+    #[error(
+        "{dir} holds {count} migration(s) already: a baseline is the first migration of a history, so run it into an empty directory"
+    )]
+    HasMigrations {
+        /// The directory.
+        dir: String,
+        /// How many.
+        count: usize,
+    },
+}

@@ -10,7 +10,7 @@ mod step;
 
 use std::time::Duration;
 
-pub use adopt::{AdoptError, ImportError};
+pub use adopt::{AdoptError, BaselineError, ImportError};
 pub use beyond::BeyondError;
 pub use offline::OfflineError;
 pub use step::{LockWaited, StepFailure, StepOutcome};
@@ -53,6 +53,9 @@ pub enum Error {
     /// Alembic scripts that cannot be imported.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// A database that cannot be baselined.
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
     /// The server refused the connection (authentication, unknown database, ...).
     #[error("cannot connect to {url}: {message}")]
     Connect {
@@ -298,6 +301,7 @@ impl Error {
             Error::Offline(_) => "target",
             Error::Adopt(_) => "adopt",
             Error::Import(_) => "import",
+            Error::Baseline(_) => "baseline",
             Error::Connect { .. } | Error::NoDatabaseName => "connect",
             Error::Tls { .. } => "tls",
             Error::ConnectTimeout { .. } => "connect_timeout",

@@ -191,6 +191,17 @@ impl<'c> Runner<'c> {
         })
     }
 
+    /// The same database and options, with another catalogue: one a command has just written
+    /// to disk, for instance.
+    pub fn with_catalog<'d>(&self, catalog: &'d Catalog) -> Runner<'d> {
+        Runner {
+            catalog,
+            source: self.source.clone(),
+            tables: self.tables.clone(),
+            options: self.options.clone(),
+        }
+    }
+
     /// The migrations it runs.
     pub fn catalog(&self) -> &Catalog {
         self.catalog
