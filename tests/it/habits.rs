@@ -164,7 +164,7 @@ fn every_help_has_an_example_and_only_connecting_commands_list_database_flags() 
     ];
     let offline = ["heads", "branches", "show", "merge", "completions"];
     let connecting = [&connecting[..], &["dump", "graph", "lint", "baseline"]].concat();
-    let offline = [&offline[..], &["test", "import"]].concat();
+    let offline = [&offline[..], &["test", "import", "squash"]].concat();
     let (_, adopt, _) = run(dir.path(), &["adopt", "--help"]);
     assert!(
         adopt.contains("Examples:\n  aurora-migrate adopt refinery"),

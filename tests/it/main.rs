@@ -29,6 +29,7 @@ mod runner_graph;
 mod secrets;
 mod servers;
 mod sqlite_lock;
+mod squash;
 mod stairway;
 mod support;
 mod transaction;

@@ -104,7 +104,7 @@ fn data(m: &Migration) -> String {
         .collect();
     format!(
         "{CORE}::Migration {{ file_name: {}, id: {}, message: {}, parents: {}, depends_on: {}, branch_labels: {}, \
-         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), lock_timeout: {CORE}::source::LockTimeout::{:?}, refinery: {}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
+         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), lock_timeout: {CORE}::source::LockTimeout::{:?}, replaces: {}, refinery: {}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
         text(&m.file_name),
         text(&m.id),
         text(&m.message),
@@ -118,6 +118,7 @@ fn data(m: &Migration) -> String {
         m.compatibility,
         allows.join(", "),
         m.lock_timeout,
+        texts(&m.replaces),
         match &m.refinery {
             None => "None".to_string(),
             Some(r) => format!(

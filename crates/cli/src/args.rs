@@ -339,6 +339,11 @@ pub enum Command {
         after_help = "For a database whose schema was made by hand or by another tool: the file creates that schema (its downgrade drops it), and the database is recorded at it with nothing run. A fresh database then builds the same schema. Refused when the database has a version table or the directory has migrations.\n\nExamples:\n  aurora-migrate baseline -m \"Schema as of the take-over\" --database-url postgresql://app@db/app"
     )]
     Baseline(BaselineArgs),
+    /// Write one migration that builds the schema at REV from nothing, replacing every revision up to it
+    #[command(
+        after_help = "The schema comes from replaying the revisions on a throwaway database (a temporary SQLite file, or one beside --scratch-url's server). A fresh database runs the squash instead of the chain; a database with history keeps to the chain. Once every database is past REV, the replaced files can be deleted.\n\nExamples:\n  aurora-migrate squash --upto 3f2a9c1b7d4e -m \"Squash the first year\"\n  aurora-migrate squash --upto 3f2a9c1b7d4e -m \"Squash\" --scratch-url postgresql://postgres@localhost/postgres"
+    )]
+    Squash(SquashArgs),
     /// Take over a database another tool migrated, recording its history as ours
     #[command(
         subcommand,
@@ -483,6 +488,23 @@ impl From<TransactionMode> for Transaction {
             TransactionMode::All => Transaction::All,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct SquashArgs {
+    /// The last revision the squash replaces (with every revision below it)
+    #[arg(long, value_name = "REV")]
+    pub upto: String,
+    /// What the migration is (its first line)
+    #[arg(short, long)]
+    pub message: String,
+    /// Replay on a throwaway database on this server (PostgreSQL or MariaDB), which is also the
+    /// dialect of the SQL written [default: a temporary SQLite file]
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

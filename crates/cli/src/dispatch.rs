@@ -158,6 +158,13 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             confirmed_in_production(&resolved, args.yes, "reset")?;
             cmd::migrate::reset(&runner, args.yes, printer).await
         }
+        Command::Squash(args) => {
+            let scratch = match &args.scratch_url {
+                Some(url) => Some(aurora_migrate::DatabaseUrl::parse(url)?),
+                None => None,
+            };
+            cmd::dump::squash(&catalog, &args, scratch.as_ref(), printer).await
+        }
         Command::Baseline(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;
             cmd::dump::baseline(&runner, &args, printer).await

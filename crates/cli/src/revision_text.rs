@@ -126,6 +126,12 @@ pub fn revision_block(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> S
             migration.depends_on.join(", ")
         ));
     }
+    if let [first, .., last] = migration.replaces.as_ref() {
+        lines.push(format!(
+            "Replaces: {} revisions, {first} to {last} (a squash: a fresh database runs it instead)",
+            migration.replaces.len()
+        ));
+    }
     lines.push(format!("Path: migrations/{}", migration.file_name));
     if !migration.transactional {
         lines.push("Transaction: none".into());
@@ -152,5 +158,6 @@ pub fn revision_json(catalog: &Catalog, index: usize) -> serde_json::Value {
         "file": format!("migrations/{}", migration.file_name),
         "transactional": migration.transactional,
         "create_date": migration.create_date,
+        "replaces": migration.replaces,
     })
 }

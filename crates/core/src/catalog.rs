@@ -15,6 +15,19 @@ impl Catalog {
     /// Builds the graph over `migrations`; it must be valid (ids unique, parents known, no
     /// cycle).
     pub fn new(migrations: Vec<Migration>) -> Result<Catalog, GraphError> {
+        Catalog::view(&migrations, crate::squash::View::Chain)
+    }
+
+    /// The catalogue of one view of `migrations` (see [`crate::squash`]): without squashes,
+    /// every migration as it is.
+    pub fn view(
+        migrations: &[Migration],
+        view: crate::squash::View,
+    ) -> Result<Catalog, GraphError> {
+        let migrations: Vec<Migration> = crate::squash::arrange(migrations, view)
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
         let graph = Graph::new(migrations.iter().map(Migration::node).collect())?;
         Ok(Catalog { migrations, graph })
     }

@@ -21,6 +21,7 @@ pub mod direction;
 pub mod migration;
 pub mod revision;
 pub mod source;
+pub mod squash;
 
 pub use catalog::Catalog;
 pub use database::Database;

@@ -55,6 +55,8 @@ pub struct Migration {
     /// For a refinery file (`V<n>__<name>`): what refinery knows it by, to adopt a database
     /// refinery migrated.
     pub refinery: Option<RefineryOrigin>,
+    /// `Replaces`: for a squash, the revisions it stands for.
+    pub replaces: Cow<'static, [Text]>,
     /// SQL, or Rust whose statements come from code.
     pub kind: FileKind,
     /// [`checksum::of_file`] of the file's text.
@@ -147,6 +149,7 @@ impl Migration {
             compatibility: header.compatibility,
             lint_allows: Cow::Owned(lint_allows),
             lock_timeout: header.lock_timeout,
+            replaces: texts(&header.replaces),
             refinery: parsed.refinery.as_ref().map(|name| RefineryOrigin {
                 stem: Cow::Owned(name.stem()),
                 version: name.version,

@@ -71,34 +71,71 @@ pub enum MigrationError {
 }
 
 /// Every migration with the graph over them; node `i` of the graph is migration `i`.
+///
+/// With a squash whose replaced files are still there, this is the chain's view, and
+/// [`Catalog::squashed`] the view a fresh database takes (see `core::squash`).
 #[derive(Debug, Clone)]
 pub struct Catalog {
     data: core::Catalog,
     rust: Vec<Option<RustBody>>,
+    squashed: Option<Box<Catalog>>,
 }
 
 impl Catalog {
     /// The migrations a build script compiled into the program.
     pub fn from_embedded(embedded: &[Embedded]) -> Result<Catalog, MigrationError> {
-        let migrations = embedded.iter().map(|e| e.migration.clone()).collect();
-        let data =
-            core::Catalog::new(migrations).map_err(|e| MigrationError::Graph(e.to_string()))?;
-        Ok(Catalog {
-            data,
-            rust: embedded.iter().map(|e| e.rust).collect(),
-        })
+        let migrations: Vec<Migration> = embedded.iter().map(|e| e.migration.clone()).collect();
+        let rust: Vec<Option<RustBody>> = embedded.iter().map(|e| e.rust).collect();
+        Catalog::from_parts(&migrations, &rust)
     }
 
     /// The migrations of a directory read with `core::source::scan`.
     pub fn from_scan(scan: core::source::Scan) -> Catalog {
-        Catalog::from_data(scan.into_catalog())
+        let migrations: Vec<Migration> = scan.files.iter().map(|f| f.migration.clone()).collect();
+        let rust = vec![None; migrations.len()];
+        // The scan validated both views already: the fallback is the chain it built.
+        Catalog::from_parts(&migrations, &rust)
+            .unwrap_or_else(|_| Catalog::from_data(scan.into_catalog()))
     }
 
     /// Migrations read from disk (`core::source::scan`): SQL ones run, Rust ones are refused
     /// when they would run.
     pub fn from_data(data: core::Catalog) -> Catalog {
         let rust = vec![None; data.len()];
-        Catalog { data, rust }
+        Catalog {
+            data,
+            rust,
+            squashed: None,
+        }
+    }
+
+    fn from_parts(
+        migrations: &[Migration],
+        rust: &[Option<RustBody>],
+    ) -> Result<Catalog, MigrationError> {
+        let view = |view: core::squash::View| -> Result<Catalog, MigrationError> {
+            let kept = core::squash::arrange(migrations, view);
+            let rust = kept.iter().map(|(index, _)| rust[*index]).collect();
+            let kept: Vec<Migration> = kept.into_iter().map(|(_, m)| m).collect();
+            let data =
+                core::Catalog::new(kept).map_err(|e| MigrationError::Graph(e.to_string()))?;
+            Ok(Catalog {
+                data,
+                rust,
+                squashed: None,
+            })
+        };
+        let mut chain = view(core::squash::View::Chain)?;
+        if core::squash::has_squashed_view(migrations) {
+            chain.squashed = Some(Box::new(view(core::squash::View::Squashed)?));
+        }
+        Ok(chain)
+    }
+
+    /// The view a fresh database takes when a squash's replaced files are still embedded:
+    /// the squashes instead of the revisions they replace. `None` without such a squash.
+    pub fn squashed(&self) -> Option<&Catalog> {
+        self.squashed.as_deref()
     }
 
     /// The revision graph.

@@ -46,6 +46,7 @@ pub fn write_new(
         parents,
         outside_transaction,
         note: None,
+        replaces: Vec::new(),
     };
     let path = authoring::create(&migrations_dir(&args.migrations_dir), &new)?;
     written(&path, new.body.is_some(), printer);

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::super::args::{BaselineArgs, migrations_dir};
+use super::super::args::{BaselineArgs, SquashArgs, migrations_dir};
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
 use aurora_migrate::dump::{self, Dump};
@@ -90,6 +90,42 @@ pub async fn refresh(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Out
     let dump = dump::dump(runner).await?;
     write(path, &dump)?;
     printer.note(&format!("wrote {} at {}", path.display(), at(&dump)));
+    Ok(())
+}
+
+pub async fn squash(
+    catalog: &aurora_migrate::Catalog,
+    args: &SquashArgs,
+    scratch: Option<&aurora_migrate::DatabaseUrl>,
+    printer: &Printer,
+) -> Outcome {
+    let dir = migrations_dir(&args.migrations_dir);
+    let done = dump::squash::squash(catalog, &dir, &args.upto, &args.message, scratch).await?;
+    printer.line(&done.path.display().to_string());
+    let (first, last) = (
+        done.replaces.first().map_or("", String::as_str),
+        done.replaces.last().map_or("", String::as_str),
+    );
+    printer.note(&format!(
+        "the squash replaces {} revision(s), {first} to {last}, with the schema replayed on a scratch {} database; \
+         a fresh database runs it instead of them, a database with history keeps to them. Delete their files once \
+         every database is past {last}, then rebuild",
+        done.replaces.len(),
+        done.dialect
+    ));
+    if !done.data_changes.is_empty() {
+        printer.note(&format!(
+            "these replaced revisions change rows, which a squash (a schema) does not carry: {}; add what a fresh \
+             database needs of it to the squash by hand",
+            done.data_changes.join(", ")
+        ));
+    }
+    printer.json(serde_json::json!({
+        "command": "squash",
+        "file": done.path.display().to_string(),
+        "replaces": done.replaces,
+        "data_changes": done.data_changes,
+    }));
     Ok(())
 }
 

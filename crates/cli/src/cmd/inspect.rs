@@ -89,7 +89,22 @@ pub async fn history(runner: &Runner<'_>, range_text: Option<&str>, printer: &Pr
         value["current"] = status.current.contains(&index).into();
         json.push(value);
     }
-    printer.json(serde_json::json!({ "revisions": json }));
+    // A squash whose replaced files are still here stands beside the chain: say what it is.
+    let mut squashes = Vec::new();
+    if let Some(view) = catalog.squashed() {
+        for (index, squash) in view.migrations().iter().enumerate() {
+            if let [first, .., last] = squash.replaces.as_ref() {
+                printer.line(&format!(
+                    "{} (squash) replaces {} revisions, {first} to {last}: a fresh database runs it instead, {}",
+                    squash.id,
+                    squash.replaces.len(),
+                    squash.message
+                ));
+                squashes.push(revision_json(view, index));
+            }
+        }
+    }
+    printer.json(serde_json::json!({ "revisions": json, "squashes": squashes }));
     Ok(())
 }
 
@@ -152,6 +167,11 @@ pub fn branches(catalog: &Catalog, printer: &Printer) -> Outcome {
 }
 
 pub fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
+    // A squash beside the chain it replaces is shown from the view that has it.
+    let catalog = match (catalog.squashed(), target::lookup(catalog.graph(), rev)) {
+        (Some(view), Err(_)) if target::lookup(view.graph(), rev).is_ok() => view,
+        _ => catalog,
+    };
     let graph = catalog.graph();
     let indices = match target::resolve(graph, &target::Target::parse(rev)?, &[])? {
         target::Destination::Revisions(list) => list,

@@ -68,6 +68,10 @@ pub struct Header {
     pub lint_allows: Vec<super::allow::LintAllow>,
     /// `Lock Timeout`: how its statements wait for locks.
     pub lock_timeout: LockTimeout,
+    /// `Replaces`: the revisions a squash stands for (every one up to where it was squashed).
+    pub replaces: Vec<String>,
+    /// Its line.
+    pub replaces_line: usize,
 }
 
 /// How a migration's statements wait for the locks they need (`Lock Timeout` in the header).
@@ -224,7 +228,7 @@ fn check_file_name(file_name: &str, header: &Header) -> Result<(), ParseError> {
 }
 
 /// Keys a header may hold; anything else that looks like `Key: value` is a typo.
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "Revision ID",
     "Revises",
     "Branch Labels",
@@ -233,6 +237,7 @@ const KEYS: [&str; 8] = [
     "Transaction",
     "Compatibility",
     "Lock Timeout",
+    "Replaces",
 ];
 
 fn parse_header(kind: FileKind, lines: &[&str]) -> Result<(Header, usize), ParseError> {
@@ -344,6 +349,10 @@ fn apply_key(header: &mut Header, key: &str, value: &str, line: usize) -> Result
             header.branch_labels_line = line;
         }
         "Create Date" => header.create_date = Some(value.to_string()),
+        "Replaces" => {
+            header.replaces = id_list(value, line, key)?;
+            header.replaces_line = line;
+        }
         "Transaction" => {
             if value != "none" {
                 return Err(fault(

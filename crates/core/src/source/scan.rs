@@ -9,6 +9,7 @@ use super::parse::{self, FileKind, Parsed};
 use crate::catalog::Catalog;
 use crate::migration::Migration;
 use crate::revision::graph::{Graph, GraphError, Node};
+use crate::squash::{View, arrange_nodes};
 
 /// A migration file read from disk.
 #[derive(Debug, Clone)]
@@ -30,17 +31,19 @@ pub struct ScannedFile {
 /// A directory whose files all parse and whose graph is valid.
 #[derive(Debug, Clone)]
 pub struct Scan {
-    /// Sorted by file name; the graph's node indices follow this order.
+    /// Sorted by file name.
     pub files: Vec<ScannedFile>,
-    /// The graph over them.
+    /// The graph over them, in the chain's view (see [`crate::squash`]): its node indices
+    /// follow the files' order, without the squashes whose replaced files are there.
     pub graph: Graph,
 }
 
 impl Scan {
     /// The migrations and their graph as a catalogue.
     pub fn into_catalog(self) -> Catalog {
-        let migrations = self.files.into_iter().map(|f| f.migration).collect();
-        Catalog::with_graph(migrations, self.graph)
+        let migrations: Vec<Migration> = self.files.into_iter().map(|f| f.migration).collect();
+        let chain = crate::squash::arrange(&migrations, View::Chain);
+        Catalog::with_graph(chain.into_iter().map(|(_, m)| m).collect(), self.graph)
     }
 }
 
@@ -113,10 +116,23 @@ fn scan_with(dir: &Path, complete: bool) -> Result<Scan, Vec<Diagnostic>> {
         return Err(faults);
     }
     chain_refinery_files(&mut files);
-    let nodes = files.iter().map(|f| node_of(&f.parsed)).collect();
-    match Graph::new(nodes) {
+    let nodes: Vec<Node> = files.iter().map(|f| node_of(&f.parsed)).collect();
+    let replaces: Vec<Vec<String>> = files
+        .iter()
+        .map(|f| f.parsed.header.replaces.clone())
+        .collect();
+    // A squash's view is checked as well as the chain's: a fresh database takes it.
+    let squashed = arrange_nodes(&nodes, &replaces, View::Squashed);
+    let (kept, squashed): (Vec<usize>, Vec<Node>) = squashed.into_iter().unzip();
+    if let Err(error) = Graph::new(squashed) {
+        return Err(vec![locate(&files, &kept, &error)]);
+    }
+    let (kept, chain): (Vec<usize>, Vec<Node>) = arrange_nodes(&nodes, &replaces, View::Chain)
+        .into_iter()
+        .unzip();
+    match Graph::new(chain) {
         Ok(graph) => Ok(Scan { files, graph }),
-        Err(error) => Err(vec![locate(&files, &error)]),
+        Err(error) => Err(vec![locate(&files, &kept, &error)]),
     }
 }
 
@@ -190,8 +206,9 @@ pub fn node_of(parsed: &Parsed) -> Node {
 }
 
 /// Turns a graph fault into a diagnostic at the header line that causes it.
-fn locate(files: &[ScannedFile], error: &GraphError) -> Diagnostic {
-    let file = &files[error.node()];
+/// `kept[i]` is the file of the graph's node `i`.
+fn locate(files: &[ScannedFile], kept: &[usize], error: &GraphError) -> Diagnostic {
+    let file = &files[kept[error.node()]];
     let header = &file.parsed.header;
     let (line, message) = match error {
         GraphError::DuplicateId { first, .. } => (
@@ -199,14 +216,17 @@ fn locate(files: &[ScannedFile], error: &GraphError) -> Diagnostic {
             format!(
                 "duplicate revision id `{}`, also defined in {}",
                 header.revision,
-                files[*first].path.display()
+                files[kept[*first]].path.display()
             ),
         ),
         GraphError::UnknownParent { .. } => (header.revises_line, error.to_string()),
         GraphError::UnknownDependency { .. } => (header.depends_on_line, error.to_string()),
         GraphError::DuplicateLabel { first, .. } => (
             header.branch_labels_line,
-            format!("{error}; it is also on {}", files[*first].path.display()),
+            format!(
+                "{error}; it is also on {}",
+                files[kept[*first]].path.display()
+            ),
         ),
         GraphError::LabelIsAnId { .. } => (header.branch_labels_line, error.to_string()),
         GraphError::Cycle { .. } => (header.revises_line.max(1), error.to_string()),

@@ -49,6 +49,9 @@ pub(super) fn render(
     if !depends_on.is_empty() {
         header.push(format!("{prefix} Depends On: {}", depends_on.join(", ")));
     }
+    if !new.replaces.is_empty() {
+        header.push(format!("{prefix} Replaces: {}", new.replaces.join(", ")));
+    }
     header.push(format!(
         "{prefix} Create Date: {}",
         chrono::Utc::now().format("%Y-%m-%d %H:%M:%S+00:00")

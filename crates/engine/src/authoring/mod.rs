@@ -42,6 +42,8 @@ pub struct NewRevision {
     pub outside_transaction: bool,
     /// Where a body came from, said under the header [default: autogenerate's line].
     pub note: Option<String>,
+    /// For a squash: the revisions it stands for (`Replaces`).
+    pub replaces: Vec<String>,
 }
 
 /// Reads and validates the directory; a missing directory is `None`.

@@ -101,7 +101,7 @@ pub async fn baseline(
 }
 
 /// The upgrade and downgrade statements, each ending in `;`.
-fn sections(schema: &Schema, kind: aurora_migrate_core::Database) -> (String, String) {
+pub(super) fn sections(schema: &Schema, kind: aurora_migrate_core::Database) -> (String, String) {
     let build = schema_statements(schema, kind);
     let mut undo: Vec<Change> = creation(schema, kind).iter().map(Change::reverse).collect();
     undo.reverse();

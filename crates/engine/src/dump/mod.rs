@@ -156,6 +156,7 @@ fn sort_parts(table: &mut Table) {
 }
 
 pub mod baseline;
+pub mod squash;
 
 #[cfg(test)]
 mod tests;

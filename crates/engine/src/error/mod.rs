@@ -191,6 +191,19 @@ pub enum Error {
          or `stamp --purge TARGET` if the table is wrong"
     )]
     UnknownRevision(String),
+    /// The database is part way through revisions a squash replaced, whose files are gone.
+    #[error(
+        "the database is at revision {revision}, part way through the revisions squash {squash} replaced (up to \
+         {last}), and this build no longer has their files: upgrade it past {last} with a build that still has them"
+    )]
+    PartWayThroughSquash {
+        /// The database's row.
+        revision: String,
+        /// The squash.
+        squash: String,
+        /// The last revision it replaces.
+        last: String,
+    },
     /// Autogenerate compares the schema at the heads; the database is elsewhere.
     #[error(
         "the database is at {at}, not at the heads; autogenerate compares the models with the schema at head: \
@@ -313,7 +326,7 @@ impl Error {
             Error::Database { .. } => "database",
             Error::Step(_) => "migration_failed",
             Error::ChecksumMismatch { .. } => "checksum_mismatch",
-            Error::UnknownRevision(_) => "unknown_revision",
+            Error::UnknownRevision(_) | Error::PartWayThroughSquash { .. } => "unknown_revision",
             Error::Inconsistent(_) => "inconsistent_version_table",
             Error::NotAtHeads { .. } => "not_at_heads",
             Error::VersionTable(_) => "version_table",

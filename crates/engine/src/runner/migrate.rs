@@ -5,6 +5,7 @@
 use super::beyond::View;
 use super::prepared::Prepared;
 use super::{Event, Run, Runner, Transaction};
+use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use aurora_migrate_core::Database;
 use aurora_migrate_core::Direction;
@@ -59,6 +60,15 @@ impl Runner<'_> {
             return Err(Error::WholeRunOnMysql);
         }
         let (mut connection, status) = self.begin().await?;
+        if let Some(squashed) = self.squash_for(goal, direction, &status) {
+            // A fresh database runs the squash instead of the revisions it replaces.
+            self.finish(connection, Ok(())).await?;
+            return Box::pin(
+                self.with_catalog(squashed)
+                    .migrate_to(goal, direction, on_event),
+            )
+            .await;
+        }
         let result = async {
             let status = self.take_over(&mut connection, status).await?;
             // A downgrade may revert what this build does not contain, from the log's records.
@@ -99,6 +109,22 @@ impl Runner<'_> {
         }
         .await;
         self.finish(connection, result).await
+    }
+
+    /// The squashed view, when a fresh database goes up to a target it has.
+    fn squash_for(
+        &self,
+        goal: Goal<'_>,
+        direction: Direction,
+        status: &super::Status,
+    ) -> Option<&Catalog> {
+        let squashed = self.catalog.squashed()?;
+        let Goal::Target(target) = goal else {
+            return None;
+        };
+        let fresh = status.current.is_empty() && status.unknown.is_empty();
+        let reachable = target::resolve(squashed.graph(), target, &[]).is_ok();
+        (direction == Direction::Upgrade && fresh && reachable).then_some(squashed)
     }
 
     /// Where `target` leads on `view`; beyond the build, `head` and `heads` are this build's.

@@ -13,6 +13,13 @@ impl Runner<'_> {
     /// Stamps `target` (onto an emptied table with `purge`, which also forgets revisions this
     /// build does not know) and returns the version table's rows.
     pub async fn stamp(&self, target: &Target, purge: bool) -> Result<Vec<String>> {
+        // A squash beside the chain it replaces is stamped from the view that has it.
+        if let Some(view) = self.catalog.squashed()
+            && target::resolve(self.catalog.graph(), target, &[]).is_err()
+            && target::resolve(view.graph(), target, &[]).is_ok()
+        {
+            return Box::pin(self.with_catalog(view).stamp(target, purge)).await;
+        }
         let (mut connection, status) = self.begin().await?;
         let result = async {
             if !purge {

@@ -26,6 +26,8 @@ pub struct Status {
     pub current: Vec<usize>,
     /// Rows the catalogue does not know (a newer build ran, or the table is corrupt).
     pub unknown: Vec<String>,
+    /// Unknown rows among the revisions a squash replaced, with the squash and its last one.
+    pub part_way: Vec<(String, String, String)>,
     /// The revisions beyond this build: the unknown rows and, through the parents their log
     /// records name, their ancestors this build does not contain; rows first.
     pub beyond: Vec<Beyond>,
@@ -53,9 +55,22 @@ impl Status {
         for row in &stored.rows {
             match graph.index_of(row) {
                 Some(index) => current.push(index),
-                None => unknown.push(row.clone()),
+                None => match squashed_row(catalog, row) {
+                    Some(rows) => current.extend(rows),
+                    None => unknown.push(row.clone()),
+                },
             }
         }
+        current.sort();
+        current.dedup();
+        let part_way = unknown
+            .iter()
+            .filter_map(|row| {
+                let squash = aurora_migrate_core::squash::replaced_by(catalog.migrations(), row)?;
+                let last = squash.replaces.last()?.to_string();
+                Some((row.clone(), squash.id.to_string(), last))
+            })
+            .collect();
         let mut inconsistencies = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for row in &stored.rows {
@@ -104,6 +119,7 @@ impl Status {
             inconsistencies,
             current,
             unknown,
+            part_way,
             beyond,
             applied,
             log,
@@ -115,6 +131,13 @@ impl Status {
 
     /// Refuses a database at a revision this catalogue does not know.
     pub fn refuse_unknown(&self) -> Result<()> {
+        if let Some((revision, squash, last)) = self.part_way.first() {
+            return Err(Error::PartWayThroughSquash {
+                revision: revision.clone(),
+                squash: squash.clone(),
+                last: last.clone(),
+            });
+        }
         match self.unknown.first() {
             Some(revision) => Err(Error::UnknownRevision(revision.clone())),
             None => Ok(()),
@@ -156,15 +179,22 @@ impl Status {
     }
 
     /// Applied revisions the log has no checksum for (applied by another tool, or the log was
-    /// dropped): nothing can tell whether their files changed.
+    /// dropped): nothing can tell whether their files changed. Revisions a fresh database
+    /// skipped for their squash have the squash's record instead.
     pub fn unrecorded(&self, catalog: &Catalog) -> Vec<usize> {
-        catalog.graph().ordered(
-            self.applied
-                .set
-                .iter()
-                .copied()
-                .filter(|&index| !self.log.contains_key(catalog.migration(index).id.as_ref())),
-        )
+        let by_squash = |id: &str| {
+            catalog.squashed().is_some_and(|view| {
+                view.migrations().iter().any(|m| {
+                    m.replaces.iter().any(|r| r == id) && self.log.contains_key(m.id.as_ref())
+                })
+            })
+        };
+        catalog
+            .graph()
+            .ordered(self.applied.set.iter().copied().filter(|&index| {
+                let id = catalog.migration(index).id.as_ref();
+                !self.log.contains_key(id) && !by_squash(id)
+            }))
     }
 
     /// Applied revisions whose recorded checksum differs from the embedded file, with the
@@ -180,6 +210,31 @@ impl Status {
             })
             .collect()
     }
+}
+
+/// A version row this view does not know that a squash explains: in the chain's view, a
+/// squash's row stands for the revisions it replaces (their heads); once the replaced files
+/// are gone, the row of the last revision it replaces stands for the squash.
+fn squashed_row(catalog: &Catalog, row: &str) -> Option<Vec<usize>> {
+    let graph = catalog.graph();
+    if let Some(view) = catalog.squashed()
+        && let Some(squash) = view
+            .migrations()
+            .iter()
+            .find(|m| m.id == row && !m.replaces.is_empty())
+    {
+        let replaced: Vec<usize> = squash
+            .replaces
+            .iter()
+            .filter_map(|r| graph.index_of(r))
+            .collect();
+        return Some(Applied::from_rows(graph, &replaced).rows(graph));
+    }
+    catalog
+        .migrations()
+        .iter()
+        .position(|m| m.replaces.last().is_some_and(|last| last == row))
+        .map(|index| vec![index])
 }
 
 /// Walks from the unknown rows through the parents their records name: the revisions beyond
