@@ -30,6 +30,8 @@ REPEATS = 5
 # (workload, n, `upgrade --sql`, `dump`, `lint --all` seconds) for PostgreSQL, measured in
 # bench_postgres.
 OFFLINE = []
+# (database, n, squashed at, chain seconds, squash seconds): fresh-database upgrades.
+SQUASH = []
 os.environ["PGSSLMODE"] = "disable"
 
 
@@ -394,6 +396,45 @@ def peak_memory_kib(binary, n):
         return int(result.stderr.strip().splitlines()[-1])
 
 
+def bench_squash(work, n, databases):
+    """A fresh database upgraded through n tiny migrations, and through a squash of the first
+    three quarters and the rest, by binaries that embed each; alternating, median of 3."""
+    directory = work / f"squash-{n}"
+    generate(directory, "tiny", n)
+    _, binary = build(directory)
+    chain = work / "aurora-migrate-chain"
+    shutil.copy(binary, chain)
+    upto = 3 * n // 4
+    for kind in databases:
+        if kind == "mysql":
+            continue
+        squashed_dir = work / f"squash-{n}-{kind}"
+        shutil.copytree(directory, squashed_dir)
+        scratch = ["--scratch-url", pg_url("test")] if kind == "postgresql" else []
+        run([chain, "-q", "squash", "--upto", f"b{upto - 1:011d}", "-m", "squash", "--migrations-dir", str(squashed_dir)] + scratch)
+        _, binary = build(squashed_dir)
+        squashed = work / f"aurora-migrate-squashed-{kind}"
+        shutil.copy(binary, squashed)
+        times = {chain: [], squashed: []}
+        for round_index in range(3):
+            order = [chain, squashed] if round_index % 2 == 0 else [squashed, chain]
+            for tool in order:
+                with tempfile.TemporaryDirectory() as scratch_dir:
+                    if kind == "postgresql":
+                        db = f"aurora_bench_{os.getpid()}_squash"
+                        pg_admin(f'DROP DATABASE IF EXISTS "{db}"')
+                        pg_admin(f'CREATE DATABASE "{db}"')
+                        url = pg_url(db)
+                    else:
+                        url = f"sqlite://{Path(scratch_dir) / 'fresh.db'}"
+                    try:
+                        times[tool].append(run([tool, "-q", "upgrade"], env=dict(os.environ, DATABASE_URL=url))[0])
+                    finally:
+                        if kind == "postgresql":
+                            pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        SQUASH.append((kind, n, upto, statistics.median(times[chain]), statistics.median(times[squashed])))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000")
@@ -422,6 +463,7 @@ def main():
                 if "mysql" in databases:
                     bench_mysql(kept, workload, n, results)
         largest = max(sizes)
+        bench_squash(work, largest, databases)
         directory = builds[(workloads[0], largest)][2]
         script = build_script_time(directory)
         generate(directory, workloads[0], largest + 1)
@@ -458,6 +500,12 @@ def main():
             schema = f"{n} tables" if workload == "table" else f"1 table of {n + 1} columns"
             print(f"  {workload:<6} upgrade --sql over {n} migrations: {sql * 1e3:.0f} ms; dump of {schema}: {dump * 1e3:.0f} ms; "
                   f"lint --all (3 databases): {lint * 1e3:.0f} ms")
+    if SQUASH:
+        print()
+        print("A fresh database upgraded to head (tiny workload), through the chain and through a squash:")
+        for kind, n, upto, chain_time, squash_time in SQUASH:
+            print(f"  {kind:<11} {n} migrations: {chain_time:.2f} s; squashed at {upto}, the squash and {n - upto} more: "
+                  f"{squash_time:.2f} s ({squash_time / chain_time:.2f}x)")
     print()
     print(f"build.rs over {largest} files: {script * 1e3:.0f} ms")
     print(f"incremental release build after adding one migration: {incremental:.1f} s")

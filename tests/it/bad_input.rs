@@ -81,11 +81,6 @@ fn bad_targets_ranges_and_flags() {
         (&["upgrade", "head+1"], 1, "past the head"),
         (&["upgrade", "x@"], 1, "invalid target `x@`"),
         (&["upgrade", "nolabel@head"], 1, "matches `nolabel`"),
-        (
-            &["upgrade", "cec3a80e61a4@base"],
-            1,
-            "only valid as a downgrade target",
-        ),
         (&["downgrade"], 2, "required"),
         (
             &["downgrade", "-5"],

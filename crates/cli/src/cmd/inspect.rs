@@ -175,7 +175,7 @@ pub fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
     let graph = catalog.graph();
     let indices = match target::resolve(graph, &target::Target::parse(rev)?, &[])? {
         target::Destination::Revisions(list) => list,
-        target::Destination::Below(index) => vec![index],
+        target::Destination::Below(list) => list,
         target::Destination::Base => {
             return Err(Failure::new("target", "`base` is not a revision; name one"));
         }

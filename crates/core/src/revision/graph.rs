@@ -342,6 +342,19 @@ impl Graph {
         self.closure(start, |graph, index| graph.children(index).to_vec())
     }
 
+    /// What a node stands on and what stands on it, through parent links only: the lineage a
+    /// branch label names, as Alembic reads it.
+    pub fn lineage(&self, index: usize) -> BTreeSet<usize> {
+        let mut lineage = self.ancestry(index);
+        lineage.extend(self.with_children([index]));
+        lineage
+    }
+
+    /// The node and its ancestors through parent links only (no dependencies).
+    pub fn ancestry(&self, index: usize) -> BTreeSet<usize> {
+        self.closure([index], |graph, i| graph.parents(i).to_vec())
+    }
+
     fn closure(
         &self,
         start: impl IntoIterator<Item = usize>,

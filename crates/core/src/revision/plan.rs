@@ -36,13 +36,14 @@ impl Applied {
         }
     }
 
-    /// The rows that describe this set: applied revisions with no applied child.
+    /// The rows that describe this set: applied revisions that no applied revision revises
+    /// or depends on. As Alembic: a revision's row stands for its dependencies too.
     pub fn rows(&self, graph: &Graph) -> Vec<usize> {
         graph.ordered(
             self.set
                 .iter()
                 .copied()
-                .filter(|&r| !graph.children(r).iter().any(|c| self.set.contains(c))),
+                .filter(|&r| is_row(graph, &self.set, r)),
         )
     }
 }
@@ -54,14 +55,9 @@ pub fn upgrade(
     destination: &Destination,
 ) -> Result<Vec<Step>, TargetError> {
     let targets = match destination {
-        Destination::Base => return Ok(Vec::new()),
+        // As Alembic: `LABEL@base` going up is the base, where nothing is to do.
+        Destination::Base | Destination::Below(_) => return Ok(Vec::new()),
         Destination::Revisions(targets) => targets.clone(),
-        Destination::Below(index) => {
-            return Err(TargetError::DowngradeOnly(format!(
-                "{}@base",
-                graph.node(*index).id
-            )));
-        }
     };
     let wanted = graph.with_ancestors(targets);
     let order = graph.ordered(wanted.difference(&applied.set).copied());
@@ -70,9 +66,7 @@ pub fn upgrade(
         .into_iter()
         .map(|revision| {
             let delete_rows = graph
-                .parents(revision)
-                .iter()
-                .copied()
+                .requirements(revision)
                 .filter(|p| is_row(graph, &set, *p))
                 .collect();
             set.insert(revision);
@@ -95,7 +89,7 @@ pub fn downgrade(
 ) -> Result<Vec<Step>, DowngradeError> {
     let remove: BTreeSet<usize> = match destination {
         Destination::Base => applied.set.clone(),
-        Destination::Below(index) => graph.with_descendants([*index]),
+        Destination::Below(list) => graph.with_descendants(list.iter().copied()),
         Destination::Revisions(targets) => {
             let missing: Vec<usize> = targets
                 .iter()
@@ -119,6 +113,19 @@ pub fn downgrade(
         }
     };
     let mut order = graph.ordered(remove.intersection(&applied.set).copied());
+    // As Alembic: a revision with nothing above it to revert is a target only when it is a
+    // current head; one that a head merely depends on is not.
+    if let (true, Destination::Revisions(targets)) = (order.is_empty(), destination) {
+        let rows = applied.rows(graph);
+        let elsewhere: Vec<usize> = targets
+            .iter()
+            .copied()
+            .filter(|t| !rows.contains(t))
+            .collect();
+        if !elsewhere.is_empty() {
+            return Err(DowngradeError::NotBelowHeads(ids(graph, &elsewhere)));
+        }
+    }
     order.reverse();
     let mut set = applied.set.clone();
     Ok(order
@@ -126,9 +133,7 @@ pub fn downgrade(
         .map(|revision| {
             set.remove(&revision);
             let insert_rows = graph
-                .parents(revision)
-                .iter()
-                .copied()
+                .requirements(revision)
                 .filter(|p| is_row(graph, &set, *p))
                 .collect();
             Step {
@@ -147,6 +152,9 @@ pub fn downgrade(
 pub enum DowngradeError {
     /// The target revisions (listed) are not applied.
     NotApplied(String),
+    /// The target revisions (listed) are applied, but only as what a head depends on: no head
+    /// stands on them, so going down to them means nothing.
+    NotBelowHeads(String),
 }
 
 impl std::fmt::Display for DowngradeError {
@@ -156,6 +164,12 @@ impl std::fmt::Display for DowngradeError {
                 f,
                 "{v0} is not applied, so it cannot be a downgrade target; `current` shows what is applied, `upgrade` moves forward"
             ),
+            DowngradeError::NotBelowHeads(v0) => write!(
+                f,
+                "{v0} is not a valid downgrade target from the current heads: it is applied only as what another \
+                 revision depends on, with nothing of its own above it (Alembic refuses it too); revert the dependent \
+                 revision instead"
+            ),
         }
     }
 }
@@ -163,16 +177,16 @@ impl std::fmt::Display for DowngradeError {
 impl std::error::Error for DowngradeError {}
 
 fn is_row(graph: &Graph, set: &BTreeSet<usize>, revision: usize) -> bool {
-    set.contains(&revision) && !graph.children(revision).iter().any(|c| set.contains(c))
+    set.contains(&revision) && !graph.dependents(revision).any(|c| set.contains(&c))
 }
 
 /// The applied set after stamping `destination` onto `start`.
 pub fn stamp(graph: &Graph, start: &Applied, destination: &Destination) -> Applied {
     let set = match destination {
         Destination::Base => Default::default(),
-        Destination::Below(index) => start
+        Destination::Below(list) => start
             .set
-            .difference(&graph.with_descendants([*index]))
+            .difference(&graph.with_descendants(list.iter().copied()))
             .copied()
             .collect(),
         Destination::Revisions(targets) if targets.iter().all(|t| start.set.contains(t)) => {

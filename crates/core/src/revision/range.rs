@@ -23,11 +23,25 @@ pub fn resolve(
         "" | "base" => all.clone(),
         "current" if current.is_empty() => all.clone(),
         "current" => graph.with_descendants(current.iter().copied()),
-        text => match target::resolve(graph, &Target::parse(text)?, current)? {
-            Destination::Base => all.clone(),
-            Destination::Revisions(list) => graph.with_descendants(list),
-            Destination::Below(index) => graph.with_descendants([index]),
-        },
+        text => {
+            let target = Target::parse(text)?;
+            match target::resolve(graph, &target, current)? {
+                Destination::Base => all.clone(),
+                Destination::Revisions(list) => graph.with_descendants(list),
+                // A walk down (`-2:`) ends below what it reverts: the range starts at its parents.
+                Destination::Below(list) if matches!(target, Target::Relative { .. }) => {
+                    let parents: Vec<usize> = list
+                        .iter()
+                        .flat_map(|&i| graph.parents(i).to_vec())
+                        .collect();
+                    match parents.is_empty() {
+                        true => all.clone(),
+                        false => graph.with_descendants(parents),
+                    }
+                }
+                Destination::Below(list) => graph.with_descendants(list),
+            }
+        }
     };
     let to = match end.trim() {
         "" | "heads" | "head" => all,
@@ -36,7 +50,9 @@ pub fn resolve(
         text => match target::resolve(graph, &Target::parse(text)?, current)? {
             Destination::Base => BTreeSet::new(),
             Destination::Revisions(list) => graph.with_ancestors(list),
-            Destination::Below(index) => graph.with_ancestors(graph.parents(index).to_vec()),
+            Destination::Below(list) => {
+                graph.with_ancestors(list.iter().flat_map(|&i| graph.parents(i).to_vec()))
+            }
         },
     };
     let mut list = graph.ordered(from.intersection(&to).copied());

@@ -49,8 +49,8 @@ pub enum Destination {
     Base,
     /// These revisions (and, going up, their ancestors) applied.
     Revisions(Vec<usize>),
-    /// Going down: this revision and everything above it removed.
-    Below(usize),
+    /// Going down: these revisions and everything above them removed.
+    Below(Vec<usize>),
 }
 
 /// A target that does not parse, or does not resolve against the graph.
@@ -78,6 +78,15 @@ pub enum TargetError {
     Empty,
     /// A relative step from the database's several current heads (listed).
     SeveralCurrent(String),
+    /// A step down within a lineage that leaves nothing of it to revert from the heads.
+    NotOnLineage(String),
+    /// `heads` or `LABEL@head` as a downgrade target where the graph has several heads.
+    AmbiguousDowngrade {
+        /// The target as written.
+        target: String,
+        /// The heads.
+        heads: String,
+    },
     /// A walk that meets a fork.
     Fork {
         /// `up` or `down`.
@@ -105,8 +114,6 @@ pub enum TargetError {
         /// The head reached.
         head: String,
     },
-    /// A downgrade-only target (`label@base`) given to an upgrade.
-    DowngradeOnly(String),
     /// A history range that selects nothing because its ends are reversed.
     EmptyRange(String),
 }
@@ -139,6 +146,16 @@ impl std::fmt::Display for TargetError {
                 "there are several heads ({v0}); name one, use `heads` for all, or `merge heads` to join them"
             ),
             TargetError::Empty => write!(f, "there are no migrations"),
+            TargetError::NotOnLineage(target) => write!(
+                f,
+                "`{target}` is not a valid downgrade target from the current heads: the revisions it would \
+                 revert are not on the lineage it names (Alembic refuses it too); name the revision to go down to"
+            ),
+            TargetError::AmbiguousDowngrade { target, heads } => write!(
+                f,
+                "`{target}` is not a downgrade target while the graph has several heads ({heads}), as Alembic \
+                 refuses it too; name the revision to go down to"
+            ),
             TargetError::SeveralCurrent(v0) => write!(
                 f,
                 "the database has several current heads ({v0}); a relative step must start from one: use REV+N, REV-N or LABEL@-N"
@@ -161,9 +178,6 @@ impl std::fmt::Display for TargetError {
                 missing,
                 head,
             } => write!(f, "`{target}` goes {missing} step(s) past the head {head}"),
-            TargetError::DowngradeOnly(v0) => {
-                write!(f, "`{v0}` is only valid as a downgrade target")
-            }
             TargetError::EmptyRange(v0) => write!(
                 f,
                 "the range `{v0}` selects no revision: START must be an ancestor of END (older first, as in base:head or -3:)"
@@ -284,7 +298,8 @@ pub fn resolve(
 ) -> Result<Destination, TargetError> {
     match target {
         Target::Head => Ok(Destination::Revisions(vec![single_head(graph)?])),
-        Target::Heads => Ok(Destination::Revisions(graph.heads())),
+        // Alembic's real heads: a head another revision depends on comes with that revision.
+        Target::Heads => Ok(Destination::Revisions(real_heads(graph))),
         Target::Base => Ok(Destination::Base),
         Target::Revision(name) => Ok(Destination::Revisions(vec![lookup(graph, name)?])),
         Target::BranchHead(name) => {
@@ -301,10 +316,46 @@ pub fn resolve(
             }
         }
         Target::BranchBase(name) => {
-            Ok(Destination::Below(branch_base(graph, lookup(graph, name)?)))
+            let labelled = lookup(graph, name)?;
+            // As Alembic: the base of the label's lineage, when it has one.
+            let roots: Vec<usize> = graph
+                .lineage(labelled)
+                .into_iter()
+                .filter(|&r| {
+                    graph.parents(r).is_empty() && graph.with_children([r]).contains(&labelled)
+                })
+                .collect();
+            match roots.is_empty() {
+                true => Ok(Destination::Below(vec![branch_base(graph, labelled)])),
+                false => Ok(Destination::Below(roots)),
+            }
         }
         Target::Relative { anchor, steps } => relative(graph, target, anchor, *steps, current),
     }
+}
+
+/// As Alembic: `heads` and `LABEL@head` are downgrade targets only where the graph has one
+/// head (a database ahead of the build has its own rule, beside this one).
+pub fn check_downgrade_target(graph: &Graph, target: &Target) -> Result<(), TargetError> {
+    let heads = real_heads(graph);
+    match target {
+        Target::Heads | Target::BranchHead(_) if heads.len() > 1 => {
+            Err(TargetError::AmbiguousDowngrade {
+                target: display(target),
+                heads: ids(graph, &heads),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The heads no other revision depends on, as Alembic's `heads` target reads them.
+fn real_heads(graph: &Graph) -> Vec<usize> {
+    graph
+        .heads()
+        .into_iter()
+        .filter(|&h| graph.dependents(h).next().is_none())
+        .collect()
 }
 
 /// Walks down from `start` while the way is a plain chain: the first revision of its branch.
@@ -326,31 +377,49 @@ fn relative(
     steps: i64,
     current: &[usize],
 ) -> Result<Destination, TargetError> {
+    // The lineage a walk keeps to, and the revision that names it (a label's, or the current
+    // head's, which Alembic walks from as from a label).
+    let mut within: Option<(BTreeSet<usize>, usize)> = None;
     let start: Option<usize> = match anchor {
         Anchor::Revision(name) if name == "head" => Some(single_head(graph)?),
         Anchor::Revision(name) => Some(lookup(graph, name)?),
         Anchor::Current => match current {
             [] => None,
-            [one] => Some(*one),
+            [one] => {
+                // As Alembic, which walks from the current head as if it were a label: going
+                // down, only that head's lineage goes (a dependency it stands on stays).
+                if steps < 0 {
+                    within = Some((graph.lineage(*one), *one));
+                }
+                Some(*one)
+            }
             many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
         },
         Anchor::Branch(name) => {
             let labelled = lookup(graph, name)?;
-            // A label covers its branch from the branch point up, as Alembic propagates it.
-            let branch: BTreeSet<usize> = graph.with_children([branch_base(graph, labelled)]);
-            let on_branch: Vec<usize> = current
+            // As Alembic: the label's lineage is what it stands on and what stands on it.
+            let branch: BTreeSet<usize> = graph.lineage(labelled);
+            within = Some((branch.clone(), labelled));
+            let mut on_branch: Vec<usize> = current
                 .iter()
                 .copied()
                 .filter(|c| branch.contains(c))
                 .collect();
+            if on_branch.is_empty() {
+                // No head on the lineage, but some of it applied (below a head, or as another
+                // revision's dependency): its newest applied revisions are where it stands.
+                let applied = graph.with_ancestors(current.iter().copied());
+                let mine: BTreeSet<usize> = applied.intersection(&branch).copied().collect();
+                on_branch = graph.ordered(
+                    mine.iter()
+                        .copied()
+                        .filter(|&r| !graph.children(r).iter().any(|c| mine.contains(c))),
+                );
+            }
             match on_branch.as_slice() {
-                // Nothing of the branch applied yet: its first revision is the first step up.
+                // Nothing of the lineage applied yet: up from the base along it, as Alembic.
                 [] if steps > 0 => {
-                    let first = branch_base(graph, labelled);
-                    return match steps {
-                        1 => Ok(Destination::Revisions(vec![first])),
-                        _ => walk_up(graph, target, Some(first), steps - 1),
-                    };
+                    return walk_up(graph, target, None, steps, within.as_ref().map(|w| &w.0));
                 }
                 [] => {
                     return Err(TargetError::BelowBase {
@@ -364,17 +433,19 @@ fn relative(
         }
     };
     if steps > 0 {
-        walk_up(graph, target, start, steps)
+        walk_up(graph, target, start, steps, within.as_ref().map(|w| &w.0))
     } else {
-        walk_down(graph, target, start, -steps)
+        walk_down(graph, target, start, -steps, within.as_ref())
     }
 }
 
+/// Walks up `steps` children; within a label's lineage, only along it, as Alembic walks.
 fn walk_up(
     graph: &Graph,
     target: &Target,
     start: Option<usize>,
     steps: i64,
+    within: Option<&BTreeSet<usize>>,
 ) -> Result<Destination, TargetError> {
     let mut at = start;
     for taken in 0..steps {
@@ -382,6 +453,10 @@ fn walk_up(
             None => graph.bases(),
             Some(index) => graph.children(index).to_vec(),
         };
+        let next: Vec<usize> = next
+            .into_iter()
+            .filter(|n| within.is_none_or(|w| w.contains(n)))
+            .collect();
         at = match next.as_slice() {
             [one] => Some(*one),
             [] => {
@@ -414,6 +489,7 @@ fn walk_down(
     target: &Target,
     start: Option<usize>,
     steps: i64,
+    within: Option<&(BTreeSet<usize>, usize)>,
 ) -> Result<Destination, TargetError> {
     let Some(mut at) = start else {
         return Err(TargetError::BelowBase {
@@ -422,9 +498,21 @@ fn walk_down(
         });
     };
     for taken in 1..=steps {
-        match graph.parents(at) {
+        let parents: Vec<usize> = graph
+            .parents(at)
+            .iter()
+            .copied()
+            .filter(|p| within.is_none_or(|(w, _)| w.contains(p)))
+            .collect();
+        match parents.as_slice() {
             [one] => at = *one,
-            [] if taken == steps => return Ok(Destination::Below(at)),
+            // Down to nothing: within a lineage, its base goes; from a revision, everything.
+            [] if taken == steps => {
+                return match within {
+                    Some(&(_, named)) => lineage_roots(graph, target, graph.bases(), named),
+                    None => Ok(Destination::Base),
+                };
+            }
             [] => {
                 return Err(TargetError::BelowBase {
                     target: display(target),
@@ -441,7 +529,32 @@ fn walk_down(
             }
         }
     }
-    Ok(Destination::Revisions(vec![at]))
+    match within {
+        Some(&(_, named)) => lineage_roots(graph, target, graph.children(at).to_vec(), named),
+        None => Ok(Destination::Revisions(vec![at])),
+    }
+}
+
+/// Within a lineage, only the lineage goes down, as Alembic does it: of the revisions that
+/// would go (`roots` and what stands on them), when there are several, only those the named
+/// revision stands on; none of them is a target Alembic refuses.
+fn lineage_roots(
+    graph: &Graph,
+    target: &Target,
+    roots: Vec<usize>,
+    named: usize,
+) -> Result<Destination, TargetError> {
+    let roots = match roots.len() {
+        0 | 1 => roots,
+        _ => {
+            let ancestry = graph.ancestry(named);
+            roots.into_iter().filter(|r| ancestry.contains(r)).collect()
+        }
+    };
+    match roots.is_empty() {
+        true => Err(TargetError::NotOnLineage(display(target))),
+        false => Ok(Destination::Below(roots)),
+    }
 }
 
 /// The target as the user would write it.

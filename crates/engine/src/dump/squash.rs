@@ -46,7 +46,7 @@ pub async fn squash(
     let replaced = graph.ordered(graph.with_ancestors([top]));
     let replaces: Vec<String> = replaced.iter().map(|&i| graph.node(i).id.clone()).collect();
     let temporary = DatabaseUrl::sqlite_file(&std::env::temp_dir().join("aurora_squash.db"));
-    let scratch = Scratch::create(server.unwrap_or(&temporary)).await?;
+    let scratch = Scratch::create_for(server.unwrap_or(&temporary), "squash").await?;
     let kind = scratch.url().kind();
     let replay = async {
         let runner = Runner::new(catalog, scratch.url().clone(), Options::default())?;

@@ -83,9 +83,12 @@ impl Runner<'_> {
                     View::of_catalog(self.catalog, &status)
                 }
             };
+            if let (Goal::Target(target), Direction::Downgrade, false) = (goal, direction, beyond) {
+                target::check_downgrade_target(&view.graph, target)?;
+            }
             let destination = match goal {
                 Goal::Target(target) => self.destination(&view, target, beyond)?,
-                Goal::Below(index) => Destination::Below(index),
+                Goal::Below(index) => Destination::Below(vec![index]),
             };
             let steps = match direction {
                 Direction::Upgrade => plan::upgrade(&view.graph, &view.applied, &destination)?,

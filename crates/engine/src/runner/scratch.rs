@@ -16,11 +16,16 @@ pub struct Scratch {
 impl Scratch {
     /// Creates a uniquely named database next to `server`'s.
     pub async fn create(server: &DatabaseUrl) -> Result<Scratch> {
+        Scratch::create_for(server, "scratch").await
+    }
+
+    /// As [`Scratch::create`], its name saying what it is for (`aurora_<purpose>_...`).
+    pub async fn create_for(server: &DatabaseUrl, purpose: &str) -> Result<Scratch> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        let name = format!("aurora_scratch_{}_{nanos}", std::process::id());
+        let name = format!("aurora_{purpose}_{}_{nanos}", std::process::id());
         let url = match server.kind() {
             #[cfg(feature = "postgres")]
             Database::Postgres => {

@@ -149,19 +149,16 @@ fn linear_upgrade_skips_what_is_applied() {
 }
 
 #[test]
-fn upgrade_refuses_a_downgrade_only_destination() {
+fn upgrade_to_a_label_base_is_the_base_where_nothing_is_to_do() {
+    // As Alembic, which reads `LABEL@base` going up as the base.
     let g = forked();
-    let e = upgrade(
+    let steps = upgrade(
         &g,
         &Applied::default(),
-        &Destination::Below(index(&g, "f1")),
+        &Destination::Below(vec![index(&g, "f1")]),
     )
-    .unwrap_err();
-    assert_eq!(e, TargetError::DowngradeOnly("f1@base".into()));
-    assert_eq!(
-        e.to_string(),
-        "`f1@base` is only valid as a downgrade target"
-    );
+    .unwrap();
+    assert!(steps.is_empty());
 }
 
 #[test]
@@ -234,12 +231,16 @@ fn downgrading_a_merge_to_one_parent_leaves_the_other_branch_applied() {
 fn downgrading_below_a_branch_removes_only_that_branch() {
     let g = forked();
     assert_eq!(
-        down(&g, &["t2", "f2"], &Destination::Below(index(&g, "f1"))),
+        down(
+            &g,
+            &["t2", "f2"],
+            &Destination::Below(vec![index(&g, "f1")])
+        ),
         ["down f2: [f2] -> [f1]", "down f1: [f1] -> []"]
     );
     let g = diamond();
     assert_eq!(
-        down(&g, &["m"], &Destination::Below(index(&g, "c1"))),
+        down(&g, &["m"], &Destination::Below(vec![index(&g, "c1")])),
         ["down m: [m] -> [c1 c2]", "down c1: [c1] -> []"]
     );
 }
@@ -276,7 +277,7 @@ fn upgrade_pulls_in_a_dependency_first() {
     let g = with_dependency();
     assert_eq!(
         up(&g, &["y1"], &revisions(&g, &["y2"])),
-        ["up x1: [] -> [x1]", "up y2: [y1] -> [y2]"]
+        ["up x1: [] -> [x1]", "up y2: [y1 x1] -> [y2]"]
     );
     assert_eq!(
         up(&g, &[], &revisions(&g, &["y2"])),
@@ -284,7 +285,7 @@ fn upgrade_pulls_in_a_dependency_first() {
             "up r: [] -> [r]",
             "up x1: [r] -> [x1]",
             "up y1: [] -> [y1]",
-            "up y2: [y1] -> [y2]"
+            "up y2: [y1 x1] -> [y2]"
         ]
     );
 }
@@ -293,8 +294,12 @@ fn upgrade_pulls_in_a_dependency_first() {
 fn downgrade_reverts_a_dependent_before_its_dependency() {
     let g = with_dependency();
     assert_eq!(
-        down(&g, &["x1", "y2"], &Destination::Below(index(&g, "x1"))),
-        ["down y2: [y2] -> [y1]", "down x1: [x1] -> []"]
+        down(
+            &g,
+            &["x1", "y2"],
+            &Destination::Below(vec![index(&g, "x1")])
+        ),
+        ["down y2: [y2] -> [y1 x1]", "down x1: [x1] -> []"]
     );
     assert_eq!(
         down(&g, &["x2", "y2"], &revisions(&g, &["r"])),
@@ -314,6 +319,6 @@ fn downgrade_to_a_revision_keeps_what_depends_on_it() {
     let g = with_dependency();
     assert_eq!(
         down(&g, &["x2", "y2"], &revisions(&g, &["x1"])),
-        ["down x2: [x2] -> [x1]"]
+        ["down x2: [x2] -> []"]
     );
 }

@@ -26,7 +26,6 @@ fn chain() -> Graph {
 
 /// r -> t1 -> t2 (trunk) and r -> f1 -> f2 (label `feature` on f1). Heads t2 and f2.
 const R: usize = 0;
-const T1: usize = 1;
 const T2: usize = 2;
 const F1: usize = 3;
 const F2: usize = 4;
@@ -53,7 +52,7 @@ fn at(index: usize) -> Result<Destination, TargetError> {
 }
 
 fn below(index: usize) -> Result<Destination, TargetError> {
-    Ok(Destination::Below(index))
+    Ok(Destination::Below(vec![index]))
 }
 
 fn message(result: Result<Destination, TargetError>) -> String {
@@ -219,11 +218,12 @@ fn branch_head_is_the_head_above_the_label_or_revision() {
 }
 
 #[test]
-fn branch_base_is_below_the_first_revision_of_the_branch() {
+fn branch_base_is_below_the_base_of_the_label_s_lineage() {
+    // As Alembic: `LABEL@base` goes down to the base the labelled revision stands on.
     let g = forked();
-    assert_eq!(resolved(&g, "feature@base", &[]), below(F1));
-    assert_eq!(resolved(&g, "f2@base", &[]), below(F1));
-    assert_eq!(resolved(&g, "t2@base", &[]), below(T1));
+    assert_eq!(resolved(&g, "feature@base", &[]), below(R));
+    assert_eq!(resolved(&g, "f2@base", &[]), below(R));
+    assert_eq!(resolved(&g, "t2@base", &[]), below(R));
     // A chain without a branch point is one branch down to its base.
     assert_eq!(resolved(&chain(), "c@base", &[]), below(0));
 }
@@ -273,8 +273,9 @@ fn upward_steps_refuse_a_fork() {
 #[test]
 fn downward_steps_walk_parents() {
     let g = chain();
-    assert_eq!(resolved(&g, "-1", &[2]), at(1));
-    assert_eq!(resolved(&g, "-2", &[2]), at(0));
+    // As Alembic, from the current head as from a label: what the walk steps off goes.
+    assert_eq!(resolved(&g, "-1", &[2]), below(2));
+    assert_eq!(resolved(&g, "-2", &[2]), below(1));
 }
 
 #[test]
@@ -331,7 +332,8 @@ fn steps_from_a_revision_ignore_the_current_heads() {
     assert_eq!(resolved(&g, "t1+1", &[T2, F2]), at(T2));
     assert_eq!(resolved(&g, "f2-2", &[]), at(R));
     assert_eq!(resolved(&g, "feature+1", &[]), at(F2));
-    assert_eq!(resolved(&g, "f1-2", &[]), below(R));
+    // Below the base from a revision is the base: everything goes, as in Alembic.
+    assert_eq!(resolved(&g, "f1-2", &[]), Ok(Destination::Base));
     assert_eq!(
         resolved(&g, "zzzz+1", &[]),
         Err(TargetError::Unknown("zzzz".into()))
@@ -341,18 +343,21 @@ fn steps_from_a_revision_ignore_the_current_heads() {
 #[test]
 fn branch_steps_start_from_the_current_head_on_that_branch() {
     let g = forked();
-    assert_eq!(resolved(&g, "feature@-1", &[T2, F2]), at(F1));
-    assert_eq!(resolved(&g, "feature@-2", &[T2, F2]), at(R));
+    // Only the lineage goes down: the trunk on r stays, as Alembic keeps it.
+    assert_eq!(resolved(&g, "feature@-1", &[T2, F2]), below(F2));
+    assert_eq!(resolved(&g, "feature@-2", &[T2, F2]), below(F1));
     assert_eq!(resolved(&g, "feature@-3", &[T2, F2]), below(R));
     assert_eq!(resolved(&g, "feature@+1", &[T2, F1]), at(F2));
 }
 
 #[test]
-fn branch_steps_up_from_an_unapplied_branch_start_at_its_first_revision() {
+fn branch_steps_up_from_an_unapplied_branch_walk_its_lineage_from_where_it_stands() {
+    // As Alembic: along the label's lineage, from its newest applied revision or the base.
     let g = forked();
     assert_eq!(resolved(&g, "feature@+1", &[T2]), at(F1));
     assert_eq!(resolved(&g, "feature@+2", &[T2]), at(F2));
-    assert_eq!(resolved(&g, "feature@+1", &[]), at(F1));
+    assert_eq!(resolved(&g, "feature@+1", &[]), at(R));
+    assert_eq!(resolved(&g, "feature@+2", &[]), at(F1));
     assert_eq!(
         message(resolved(&g, "feature@+3", &[T2])),
         "`feature@+3` goes 1 step(s) past the head f2"
@@ -360,9 +365,12 @@ fn branch_steps_up_from_an_unapplied_branch_start_at_its_first_revision() {
 }
 
 #[test]
-fn branch_steps_down_from_an_unapplied_branch_are_below_base() {
+fn branch_steps_down_from_an_unapplied_branch_start_where_its_lineage_stands() {
+    // As Alembic: the feature branch is not applied, but r, below it, is: one step down
+    // from r reverts it.
+    assert_eq!(resolved(&forked(), "feature@-1", &[T2]), below(R));
     assert_eq!(
-        resolved(&forked(), "feature@-1", &[T2]),
+        resolved(&forked(), "feature@-1", &[]),
         Err(TargetError::BelowBase {
             target: "feature@-1".into(),
             missing: 1
@@ -388,7 +396,7 @@ fn branch_head_ignores_revisions_that_only_depend_on_the_branch() {
 #[test]
 fn branch_steps_ignore_current_heads_that_only_depend_on_the_branch() {
     let g = forked_with_dependency();
-    assert_eq!(resolved(&g, "feature@-1", &[5, F2]), at(F1));
+    assert_eq!(resolved(&g, "feature@-1", &[5, F2]), below(F2));
 }
 
 #[test]
