@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use aurora_migrate::core::source::scan;
 use aurora_migrate::{Catalog, Database, DatabaseUrl, Options, Runner, Target};
 
-use crate::support::{Db, aurora, catalog, fixture, texts};
+use crate::support::{Db, aurora, catalog, fixture, runner, texts};
 
 /// The `alembic` program: `AURORA_ALEMBIC`, else a virtual environment under `target/` made
 /// once from PyPI. Without Python, outside CI, the tests say so and do nothing.
@@ -91,15 +91,6 @@ fn heads(db: &Db) -> Vec<String> {
     let mut rows = db.query("SELECT version_num FROM alembic_version");
     rows.sort();
     rows
-}
-
-fn runner<'c>(catalog: &'c Catalog, db: &Db) -> Runner<'c> {
-    Runner::new(
-        catalog,
-        DatabaseUrl::parse(db.url()).unwrap(),
-        Options::default(),
-    )
-    .unwrap()
 }
 
 fn ids(catalog: &Catalog, indices: &[usize]) -> Vec<String> {

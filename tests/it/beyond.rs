@@ -5,20 +5,11 @@
 
 use aurora_migrate::error::{BeyondError, Error};
 use aurora_migrate::runner::standing::State;
-use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
+use aurora_migrate::{Catalog, Target};
 
-use crate::support::{Db, aurora, catalog_of, cli, project_migrations, texts};
+use crate::support::{Db, aurora, catalog_of, cli, project_migrations, runner, texts};
 
 const ALL: [&str; 4] = ["r1", "r2", "r3", "r4"];
-
-fn runner<'c>(catalog: &'c Catalog, db: &Db) -> Runner<'c> {
-    Runner::new(
-        catalog,
-        DatabaseUrl::parse(db.url()).unwrap(),
-        Options::default(),
-    )
-    .unwrap()
-}
 
 fn target(text: &str) -> Target {
     Target::parse(text).unwrap()

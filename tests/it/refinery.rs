@@ -6,9 +6,9 @@
 
 use aurora_migrate::core::source::scan;
 use aurora_migrate::error::{AdoptError, Error};
-use aurora_migrate::{Catalog, DatabaseUrl, Embedded, Options, Runner, RustBody, Target};
+use aurora_migrate::{Catalog, Embedded, RustBody, Target};
 
-use crate::support::{Db, PgDb, SqliteDb, aurora, cli, fixture, texts};
+use crate::support::{Db, PgDb, SqliteDb, aurora, cli, fixture, runner, texts};
 
 mod embedded {
     refinery::embed_migrations!("tests/fixtures/refinery");
@@ -30,15 +30,6 @@ fn catalog_from(dir: &std::path::Path) -> Catalog {
         })
         .collect();
     Catalog::from_embedded(&embedded).unwrap()
-}
-
-fn runner<'c>(catalog: &'c Catalog, db: &Db) -> Runner<'c> {
-    Runner::new(
-        catalog,
-        DatabaseUrl::parse(db.url()).unwrap(),
-        Options::default(),
-    )
-    .unwrap()
 }
 
 /// refinery itself migrates `db` up to `version`, on a thread of its own (its postgres client

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use aurora_migrate::core::source::scan;
-use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
+use aurora_migrate::{Catalog, DatabaseUrl, Target};
 
-use crate::support::{Db, PgDb, SqliteDb, admin_url, cli, project_migrations, texts};
+use crate::support::{Db, PgDb, SqliteDb, admin_url, cli, project_migrations, runner, texts};
 
 fn id(n: usize) -> String {
     format!("r{n:03}")
@@ -49,15 +49,6 @@ fn write_chain(dir: &Path) {
 
 fn catalog_of(dir: &Path) -> Catalog {
     Catalog::from_scan(scan::scan(dir).unwrap_or_else(|f| panic!("{f:?}")))
-}
-
-fn runner<'c>(catalog: &'c Catalog, db: &Db) -> Runner<'c> {
-    Runner::new(
-        catalog,
-        DatabaseUrl::parse(db.url()).unwrap(),
-        Options::default(),
-    )
-    .unwrap()
 }
 
 /// The schema as we introspect it, without the bookkeeping the dump ends with.

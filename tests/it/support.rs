@@ -365,6 +365,16 @@ pub fn catalog_of(name: &str, revisions: &[&str]) -> (tempfile::TempDir, Catalog
     (dir, Catalog::from_scan(scanned))
 }
 
+/// A runner with default options for `db`.
+pub fn runner<'c>(catalog: &'c Catalog, db: &Db) -> aurora_migrate::Runner<'c> {
+    aurora_migrate::Runner::new(
+        catalog,
+        aurora_migrate::DatabaseUrl::parse(db.url()).unwrap(),
+        aurora_migrate::Options::default(),
+    )
+    .unwrap()
+}
+
 /// Runs `script` with the database's own client, stopping at the first error.
 pub fn run_with_client(db: &Db, script: &str) {
     let file = tempfile::NamedTempFile::new().unwrap();

@@ -2,8 +2,6 @@
 //! `label@head`, `label@base`, `label@-1`): parsing, and resolving against a graph and the
 //! revisions currently applied. Pure: no database. Must not import the file format or plans.
 
-use std::collections::BTreeSet;
-
 use super::graph::Graph;
 
 /// A target as written by the user.
@@ -330,7 +328,9 @@ pub fn resolve(
                 false => Ok(Destination::Below(roots)),
             }
         }
-        Target::Relative { anchor, steps } => relative(graph, target, anchor, *steps, current),
+        Target::Relative { anchor, steps } => {
+            walk::relative(graph, target, anchor, *steps, current)
+        }
     }
 }
 
@@ -370,193 +370,6 @@ fn branch_base(graph: &Graph, start: usize) -> usize {
     at
 }
 
-fn relative(
-    graph: &Graph,
-    target: &Target,
-    anchor: &Anchor,
-    steps: i64,
-    current: &[usize],
-) -> Result<Destination, TargetError> {
-    // The lineage a walk keeps to, and the revision that names it (a label's, or the current
-    // head's, which Alembic walks from as from a label).
-    let mut within: Option<(BTreeSet<usize>, usize)> = None;
-    let start: Option<usize> = match anchor {
-        Anchor::Revision(name) if name == "head" => Some(single_head(graph)?),
-        Anchor::Revision(name) => Some(lookup(graph, name)?),
-        Anchor::Current => match current {
-            [] => None,
-            [one] => {
-                // As Alembic, which walks from the current head as if it were a label: going
-                // down, only that head's lineage goes (a dependency it stands on stays).
-                if steps < 0 {
-                    within = Some((graph.lineage(*one), *one));
-                }
-                Some(*one)
-            }
-            many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
-        },
-        Anchor::Branch(name) => {
-            let labelled = lookup(graph, name)?;
-            // As Alembic: the label's lineage is what it stands on and what stands on it.
-            let branch: BTreeSet<usize> = graph.lineage(labelled);
-            within = Some((branch.clone(), labelled));
-            let mut on_branch: Vec<usize> = current
-                .iter()
-                .copied()
-                .filter(|c| branch.contains(c))
-                .collect();
-            if on_branch.is_empty() {
-                // No head on the lineage, but some of it applied (below a head, or as another
-                // revision's dependency): its newest applied revisions are where it stands.
-                let applied = graph.with_ancestors(current.iter().copied());
-                let mine: BTreeSet<usize> = applied.intersection(&branch).copied().collect();
-                on_branch = graph.ordered(
-                    mine.iter()
-                        .copied()
-                        .filter(|&r| !graph.children(r).iter().any(|c| mine.contains(c))),
-                );
-            }
-            match on_branch.as_slice() {
-                // Nothing of the lineage applied yet: up from the base along it, as Alembic.
-                [] if steps > 0 => {
-                    return walk_up(graph, target, None, steps, within.as_ref().map(|w| &w.0));
-                }
-                [] => {
-                    return Err(TargetError::BelowBase {
-                        target: display(target),
-                        missing: -steps,
-                    });
-                }
-                [one] => Some(*one),
-                many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
-            }
-        }
-    };
-    if steps > 0 {
-        walk_up(graph, target, start, steps, within.as_ref().map(|w| &w.0))
-    } else {
-        walk_down(graph, target, start, -steps, within.as_ref())
-    }
-}
-
-/// Walks up `steps` children; within a label's lineage, only along it, as Alembic walks.
-fn walk_up(
-    graph: &Graph,
-    target: &Target,
-    start: Option<usize>,
-    steps: i64,
-    within: Option<&BTreeSet<usize>>,
-) -> Result<Destination, TargetError> {
-    let mut at = start;
-    for taken in 0..steps {
-        let next: Vec<usize> = match at {
-            None => graph.bases(),
-            Some(index) => graph.children(index).to_vec(),
-        };
-        let next: Vec<usize> = next
-            .into_iter()
-            .filter(|n| within.is_none_or(|w| w.contains(n)))
-            .collect();
-        at = match next.as_slice() {
-            [one] => Some(*one),
-            [] => {
-                let head = at
-                    .map(|i| graph.node(i).id.clone())
-                    .unwrap_or_else(|| "base".into());
-                return Err(TargetError::PastHead {
-                    target: display(target),
-                    missing: steps - taken,
-                    head,
-                });
-            }
-            many => {
-                return Err(TargetError::Fork {
-                    direction: "up",
-                    from: at
-                        .map(|i| graph.node(i).id.clone())
-                        .unwrap_or_else(|| "base".into()),
-                    what: if at.is_some() { "children" } else { "bases" },
-                    candidates: ids(graph, many),
-                });
-            }
-        };
-    }
-    Ok(at.map_or(Destination::Base, |i| Destination::Revisions(vec![i])))
-}
-
-fn walk_down(
-    graph: &Graph,
-    target: &Target,
-    start: Option<usize>,
-    steps: i64,
-    within: Option<&(BTreeSet<usize>, usize)>,
-) -> Result<Destination, TargetError> {
-    let Some(mut at) = start else {
-        return Err(TargetError::BelowBase {
-            target: display(target),
-            missing: steps,
-        });
-    };
-    for taken in 1..=steps {
-        let parents: Vec<usize> = graph
-            .parents(at)
-            .iter()
-            .copied()
-            .filter(|p| within.is_none_or(|(w, _)| w.contains(p)))
-            .collect();
-        match parents.as_slice() {
-            [one] => at = *one,
-            // Down to nothing: within a lineage, its base goes; from a revision, everything.
-            [] if taken == steps => {
-                return match within {
-                    Some(&(_, named)) => lineage_roots(graph, target, graph.bases(), named),
-                    None => Ok(Destination::Base),
-                };
-            }
-            [] => {
-                return Err(TargetError::BelowBase {
-                    target: display(target),
-                    missing: steps - taken,
-                });
-            }
-            many => {
-                return Err(TargetError::Fork {
-                    direction: "down",
-                    from: graph.node(at).id.clone(),
-                    what: "parents",
-                    candidates: ids(graph, many),
-                });
-            }
-        }
-    }
-    match within {
-        Some(&(_, named)) => lineage_roots(graph, target, graph.children(at).to_vec(), named),
-        None => Ok(Destination::Revisions(vec![at])),
-    }
-}
-
-/// Within a lineage, only the lineage goes down, as Alembic does it: of the revisions that
-/// would go (`roots` and what stands on them), when there are several, only those the named
-/// revision stands on; none of them is a target Alembic refuses.
-fn lineage_roots(
-    graph: &Graph,
-    target: &Target,
-    roots: Vec<usize>,
-    named: usize,
-) -> Result<Destination, TargetError> {
-    let roots = match roots.len() {
-        0 | 1 => roots,
-        _ => {
-            let ancestry = graph.ancestry(named);
-            roots.into_iter().filter(|r| ancestry.contains(r)).collect()
-        }
-    };
-    match roots.is_empty() {
-        true => Err(TargetError::NotOnLineage(display(target))),
-        false => Ok(Destination::Below(roots)),
-    }
-}
-
 /// The target as the user would write it.
 pub fn display(target: &Target) -> String {
     match target {
@@ -576,6 +389,8 @@ pub fn display(target: &Target) -> String {
         }
     }
 }
+
+mod walk;
 
 #[cfg(test)]
 mod tests;

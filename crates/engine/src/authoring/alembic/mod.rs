@@ -4,6 +4,8 @@
 //! above the Python it came from. Every script is read and the graph checked before one file
 //! is written. Must not import the runner.
 
+mod columns;
+mod lex;
 mod ops;
 pub mod python;
 
