@@ -2,13 +2,14 @@
 //! migrations of `tests/fixtures/refinery` (SQL and Rust files, as refinery names them), then
 //! a first `upgrade` adopts its history by refinery's own checksums and applies the rest; a
 //! file changed since refinery applied it is refused with its version named, and nothing is
-//! written. On SQLite (rusqlite) and PostgreSQL (refinery's postgres driver).
+//! written. On SQLite (rusqlite), PostgreSQL (refinery's postgres driver) and MariaDB (its mysql
+//! driver).
 
 use aurora_migrate::core::source::scan;
 use aurora_migrate::error::{AdoptError, Error};
 use aurora_migrate::{Catalog, Embedded, RustBody, Target};
 
-use crate::support::{Db, PgDb, SqliteDb, aurora, cli, fixture, runner, texts};
+use crate::support::{Db, SqliteDb, aurora, cli, fixture, runner, texts};
 
 mod embedded {
     refinery::embed_migrations!("tests/fixtures/refinery");
@@ -35,18 +36,26 @@ fn catalog_from(dir: &std::path::Path) -> Catalog {
 /// refinery itself migrates `db` up to `version`, on a thread of its own (its postgres client
 /// runs a runtime of its own).
 fn refinery_migrates(db: &Db, version: i32) {
-    let (url, postgres) = (db.url().to_string(), matches!(db, Db::Pg(_)));
+    let (url, kind) = (db.url().to_string(), db.name());
     std::thread::spawn(move || {
         let runner = embedded::migrations::runner().set_target(refinery::Target::Version(version));
-        if postgres {
-            let mut client =
-                refinery_core::postgres::Client::connect(&url, refinery_core::postgres::NoTls)
-                    .unwrap();
-            runner.run(&mut client).unwrap();
-        } else {
-            let path = url.strip_prefix("sqlite://").unwrap();
-            let mut conn = refinery_core::rusqlite::Connection::open(path).unwrap();
-            runner.run(&mut conn).unwrap();
+        match kind {
+            "postgresql" => {
+                let mut client =
+                    refinery_core::postgres::Client::connect(&url, refinery_core::postgres::NoTls)
+                        .unwrap();
+                runner.run(&mut client).unwrap();
+            }
+            "mysql" => {
+                let options = refinery_core::mysql::Opts::from_url(&url).unwrap();
+                let mut conn = refinery_core::mysql::Conn::new(options).unwrap();
+                runner.run(&mut conn).unwrap();
+            }
+            _ => {
+                let path = url.strip_prefix("sqlite://").unwrap();
+                let mut conn = refinery_core::rusqlite::Connection::open(path).unwrap();
+                runner.run(&mut conn).unwrap();
+            }
         }
     })
     .join()
@@ -54,11 +63,14 @@ fn refinery_migrates(db: &Db, version: i32) {
 }
 
 fn dbs() -> Vec<Db> {
-    vec![Db::Sqlite(SqliteDb::new()), Db::Pg(PgDb::new())]
+    Db::all()
 }
 
 fn refinery_rows(db: &Db) -> Vec<String> {
-    db.query("SELECT CAST(version AS TEXT) || ' ' || name || ' ' || checksum FROM refinery_schema_history ORDER BY version")
+    db.query(match db {
+        Db::Mysql(_) => "SELECT CAST(CONCAT(version, ' ', name, ' ', checksum) AS CHAR) FROM refinery_schema_history ORDER BY version",
+        _ => "SELECT CAST(version AS TEXT) || ' ' || name || ' ' || checksum FROM refinery_schema_history ORDER BY version",
+    })
 }
 
 #[tokio::test]
