@@ -13,6 +13,7 @@ mod cli;
 mod concurrency;
 mod dump;
 mod faults;
+mod fleet;
 mod graph;
 mod habits;
 mod integrity;

@@ -141,7 +141,38 @@ pub struct UpgradeArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "sql")]
     pub dump: Option<PathBuf>,
     #[command(flatten)]
+    pub fleet: FleetArgs,
+    #[command(flatten)]
     pub database: DatabaseArgs,
+}
+
+/// Many databases in one run.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Many databases")]
+pub struct FleetArgs {
+    /// Upgrade every database FILE lists: one URL per line, or `name = url`; `#` starts a
+    /// comment; `${VAR}` is the environment's VAR (keep passwords out of the file)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["targets_cmd", "sql", "dump", "database_url"])]
+    pub targets: Option<PathBuf>,
+    /// As --targets, with the list a command prints (run by `sh -c`), e.g. a service registry
+    #[arg(long, value_name = "CMD", conflicts_with_all = ["sql", "dump", "database_url"])]
+    pub targets_cmd: Option<String>,
+    /// With --targets: at most N databases at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..))]
+    pub parallel: u64,
+    /// With --targets: the first K databases go first, and if one fails the rest are skipped
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub canary: u64,
+    /// With --targets: after a failure, start no new database (stop) or go on (continue)
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = OnErrorMode::Stop)]
+    pub on_error: OnErrorMode,
+}
+
+/// `--on-error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnErrorMode {
+    Stop,
+    Continue,
 }
 
 #[derive(Debug, Args)]

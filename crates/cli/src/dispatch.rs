@@ -96,6 +96,32 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             let request = (Direction::Downgrade, args.target.as_str(), args.transaction);
             offline(context, &catalog, request, args.dialect, &args.database)
         }
+        Command::Upgrade(args)
+            if args.fleet.targets.is_some() || args.fleet.targets_cmd.is_some() =>
+        {
+            let list = cmd::fleet::targets(&args.fleet)?;
+            let options = settings::options(&args.database.or(&context.outer))?;
+            let flags = MigrateFlags {
+                force: args.force,
+                transaction: args.transaction.into(),
+                refuse_data_loss: false,
+                statement_locks: settings::statement_locks(
+                    args.statement_lock_timeout,
+                    args.lock_retries,
+                ),
+            };
+            let request = (args.target.as_str(), context.interrupt);
+            cmd::fleet::upgrade(
+                &catalog,
+                &list,
+                &args.fleet,
+                options,
+                flags,
+                request,
+                printer,
+            )
+            .await
+        }
         Command::Upgrade(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, |_| MigrateFlags {
                 force: args.force,

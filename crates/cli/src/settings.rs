@@ -169,6 +169,21 @@ pub fn resolve(
     };
     let url = DatabaseUrl::parse(&text)?;
     printer.set_database(&url, source);
+    let (options, production) = options(flags)?;
+    Ok(Resolved {
+        url,
+        options,
+        production,
+    })
+}
+
+/// The settings besides the URL: the bookkeeping and timeouts, and whether it is production.
+pub fn options(flags: &DatabaseArgs) -> Result<(Options, bool), Failure> {
+    let environment = flags
+        .environment
+        .clone()
+        .or_else(|| std::env::var("AURORA_ENV").ok());
+    let production = is_production(environment.as_deref());
     let options = Options {
         wait: duration(flags.wait, "AURORA_WAIT")?,
         lock_timeout: duration(flags.lock_timeout, "AURORA_LOCK_TIMEOUT")?,
@@ -179,11 +194,7 @@ pub fn resolve(
         connect_timeout: Duration::from_secs(flags.connect_timeout.unwrap_or(10)),
         ..Options::default()
     };
-    Ok(Resolved {
-        url,
-        options,
-        production,
-    })
+    Ok((options, production))
 }
 
 /// A duration from its flag, or else from its environment variable.

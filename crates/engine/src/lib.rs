@@ -36,6 +36,7 @@ mod driver;
 #[cfg(feature = "autogenerate")]
 pub mod dump;
 pub mod error;
+pub mod fleet;
 pub mod interrupt;
 #[cfg(feature = "lint")]
 pub mod lint;

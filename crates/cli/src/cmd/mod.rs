@@ -4,6 +4,7 @@ pub mod author;
 pub mod autogen;
 pub mod check;
 pub mod dump;
+pub mod fleet;
 pub mod graph;
 pub mod inspect;
 pub mod lint;

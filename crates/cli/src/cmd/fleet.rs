@@ -1,0 +1,181 @@
+//! `upgrade --targets`: the fleet's list read from a file or a command, every database
+//! upgraded as the engine's fleet schedule says, a line per database as it finishes, and a
+//! summary. Must not import the dispatcher.
+
+use std::time::Duration;
+
+use aurora_migrate::fleet::{self, Finished, FleetTarget, OnError, Outcome, Schedule};
+use aurora_migrate::interrupt::Interrupt;
+use aurora_migrate::{Catalog, Run, Target};
+
+use super::super::args::{FleetArgs, OnErrorMode};
+use super::super::failure::{Failure, Outcome as CommandOutcome};
+use super::super::output::Printer;
+use super::super::settings::{MigrateFlags, Resolved, runner};
+
+/// The fleet's databases, from `--targets FILE` or `--targets-cmd CMD`.
+pub fn targets(args: &FleetArgs) -> Result<Vec<FleetTarget>, Failure> {
+    let text = match (&args.targets, &args.targets_cmd) {
+        (Some(path), _) => std::fs::read_to_string(path).map_err(|e| {
+            Failure::usage(
+                "targets",
+                format!("cannot read the targets file {}: {e}", path.display()),
+            )
+        })?,
+        (None, Some(command)) => {
+            let output = std::process::Command::new("sh")
+                .args(["-c", command])
+                .output()
+                .map_err(|e| {
+                    Failure::usage("targets", format!("cannot run the targets command: {e}"))
+                })?;
+            if !output.status.success() {
+                return Err(Failure::usage(
+                    "targets",
+                    format!(
+                        "the targets command failed ({}): {}",
+                        output.status,
+                        String::from_utf8_lossy(&output.stderr).trim()
+                    ),
+                ));
+            }
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        }
+        (None, None) => {
+            return Err(Failure::usage(
+                "targets",
+                "no --targets or --targets-cmd given",
+            ));
+        }
+    };
+    fleet::parse(&text, &|name| std::env::var(name).ok())
+        .map_err(|e| Failure::usage("targets", e.to_string()))
+}
+
+/// Upgrades every target to `target`.
+pub async fn upgrade(
+    catalog: &Catalog,
+    list: &[FleetTarget],
+    args: &FleetArgs,
+    (options, production): (aurora_migrate::Options, bool),
+    flags: MigrateFlags,
+    (target, interrupt): (&str, &Interrupt),
+    printer: &Printer,
+) -> CommandOutcome {
+    let target = Target::parse(target)?;
+    let schedule = Schedule {
+        parallel: args.parallel as usize,
+        canary: args.canary as usize,
+        on_error: match args.on_error {
+            OnErrorMode::Stop => OnError::Stop,
+            OnErrorMode::Continue => OnError::Continue,
+        },
+    };
+    printer.note(&format!(
+        "upgrading {} database(s), at most {} at once{}",
+        list.len(),
+        schedule.parallel,
+        match schedule.canary {
+            0 => String::new(),
+            k => format!(", the first {k} as a canary"),
+        }
+    ));
+    let work = |member: &FleetTarget| {
+        let resolved = Resolved {
+            url: member.url.clone(),
+            options: options.clone(),
+            production,
+        };
+        let target = &target;
+        async move {
+            let runner = runner(catalog, &resolved, interrupt, flags).map_err(|f| f.message)?;
+            runner
+                .upgrade(target, &mut |_| {})
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
+    let ends = fleet::run(
+        list,
+        schedule,
+        &|| interrupt.raised().is_some(),
+        work,
+        &|end| {
+            printer.line(&line(end));
+        },
+    )
+    .await;
+    let count =
+        |wanted: fn(&Outcome<Run>) -> bool| ends.iter().filter(|e| wanted(&e.outcome)).count();
+    let (done, failed, skipped) = (
+        count(|o| matches!(o, Outcome::Done(_))),
+        count(|o| matches!(o, Outcome::Failed(_))),
+        count(|o| matches!(o, Outcome::Skipped)),
+    );
+    printer.line(&format!(
+        "fleet: {done} of {} database(s) upgraded, {failed} failed, {skipped} skipped",
+        ends.len()
+    ));
+    printer.json(serde_json::json!({
+        "command": "upgrade",
+        "targets": ends.iter().map(json).collect::<Vec<_>>(),
+        "summary": { "total": ends.len(), "done": done, "failed": failed, "skipped": skipped },
+    }));
+    match failed + skipped {
+        0 => Ok(()),
+        _ => Err(Failure::new(
+            "fleet",
+            format!(
+                "{failed} database(s) failed and {skipped} were skipped of {}; each is named above",
+                ends.len()
+            ),
+        )),
+    }
+}
+
+fn line(end: &Finished<Run>) -> String {
+    match &end.outcome {
+        Outcome::Done(run) => format!(
+            "{}: ok, {} applied, at {} ({})",
+            end.name,
+            run.steps.len(),
+            match run.current.as_slice() {
+                [] => "base".to_string(),
+                current => current.join(", "),
+            },
+            millis(end.elapsed)
+        ),
+        Outcome::Failed(message) => {
+            format!("{}: failed ({}): {message}", end.name, millis(end.elapsed))
+        }
+        Outcome::Skipped => format!("{}: skipped", end.name),
+    }
+}
+
+fn json(end: &Finished<Run>) -> serde_json::Value {
+    let (outcome, applied, current, error) = match &end.outcome {
+        Outcome::Done(run) => (
+            "done",
+            run.steps
+                .iter()
+                .map(|s| s.revision.clone())
+                .collect::<Vec<_>>(),
+            run.current.clone(),
+            None,
+        ),
+        Outcome::Failed(message) => ("failed", Vec::new(), Vec::new(), Some(message.clone())),
+        Outcome::Skipped => ("skipped", Vec::new(), Vec::new(), None),
+    };
+    serde_json::json!({
+        "name": end.name,
+        "outcome": outcome,
+        "applied": applied,
+        "current": current,
+        "elapsed_ms": end.elapsed.as_millis() as u64,
+        "error": error,
+    })
+}
+
+fn millis(elapsed: Duration) -> String {
+    format!("{} ms", elapsed.as_millis())
+}

@@ -1,0 +1,158 @@
+use super::*;
+
+fn targets(text: &str) -> Result<Vec<FleetTarget>, FleetError> {
+    parse(text, &|name| (name == "PW").then(|| "s3cret".to_string()))
+}
+
+#[test]
+fn a_list_has_urls_names_comments_and_passwords_from_the_environment() {
+    let list = targets(
+        "# tenants\n\nsqlite:///tmp/a.db\ntenant7 = postgres://app:${PW}@db/t7  # the big one\n",
+    )
+    .unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].name, "sqlite:///tmp/a.db");
+    assert_eq!(list[1].name, "tenant7");
+    assert_eq!(
+        list[1].url.scrub("pw s3cret"),
+        "pw ***",
+        "the password came from the environment"
+    );
+    assert!(
+        !list[1].url.to_string().contains("s3cret"),
+        "printed masked"
+    );
+}
+
+#[test]
+fn bad_lists_are_refused_with_the_line() {
+    assert_eq!(targets("\n# nothing\n").unwrap_err(), FleetError::Empty);
+    let missing = targets("a = postgres://app:${NOPE}@db/a").unwrap_err();
+    assert_eq!(
+        missing.to_string(),
+        "line 1 of the targets names ${NOPE}, which the environment does not set"
+    );
+    let twice = targets("a = sqlite:///x.db\na = sqlite:///y.db").unwrap_err();
+    assert!(
+        matches!(twice, FleetError::Duplicate { line: 2, .. }),
+        "{twice}"
+    );
+    let bad = targets("sqlite:///x.db\nnot a url").unwrap_err();
+    assert!(
+        bad.to_string().starts_with("line 2 of the targets: "),
+        "{bad}"
+    );
+}
+
+fn fleet(n: usize) -> Vec<FleetTarget> {
+    (0..n)
+        .map(|i| FleetTarget {
+            name: format!("t{i}"),
+            url: DatabaseUrl::parse(&format!("sqlite:///tmp/fleet_{i}.db")).unwrap(),
+        })
+        .collect()
+}
+
+fn block<T>(future: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+fn outcomes(schedule: Schedule, failing: &[&str]) -> Vec<String> {
+    let list = fleet(6);
+    let ends = block(run(
+        &list,
+        schedule,
+        &|| false,
+        |target| {
+            let fail = failing.contains(&target.name.as_str());
+            async move {
+                tokio::task::yield_now().await;
+                if fail { Err("boom") } else { Ok(1) }
+            }
+        },
+        &|_| {},
+    ));
+    ends.iter()
+        .map(|e| match &e.outcome {
+            Outcome::Done(_) => format!("{} done", e.name),
+            Outcome::Failed(m) => format!("{} {m}", e.name),
+            Outcome::Skipped => format!("{} skipped", e.name),
+        })
+        .collect()
+}
+
+#[test]
+fn a_failure_stops_or_not_and_a_failed_canary_stops_the_rest() {
+    let serial = |on_error, canary| Schedule {
+        parallel: 1,
+        canary,
+        on_error,
+    };
+    assert_eq!(
+        outcomes(serial(OnError::Stop, 0), &["t2"]),
+        [
+            "t0 done",
+            "t1 done",
+            "t2 boom",
+            "t3 skipped",
+            "t4 skipped",
+            "t5 skipped"
+        ]
+    );
+    assert_eq!(
+        outcomes(serial(OnError::Continue, 0), &["t2"]),
+        [
+            "t0 done", "t1 done", "t2 boom", "t3 done", "t4 done", "t5 done"
+        ]
+    );
+    let canary = Schedule {
+        parallel: 3,
+        canary: 2,
+        on_error: OnError::Continue,
+    };
+    assert_eq!(
+        outcomes(canary, &["t1"]),
+        [
+            "t0 done",
+            "t1 boom",
+            "t2 skipped",
+            "t3 skipped",
+            "t4 skipped",
+            "t5 skipped"
+        ]
+    );
+    assert_eq!(
+        outcomes(canary, &["t4"])[5],
+        "t5 done",
+        "past the canary, continue"
+    );
+}
+
+#[test]
+fn no_more_than_parallel_targets_run_at_once() {
+    let list = fleet(20);
+    let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    block(run(
+        &list,
+        Schedule {
+            parallel: 4,
+            canary: 0,
+            on_error: OnError::Continue,
+        },
+        &|| false,
+        |_| async {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            for _ in 0..3 {
+                tokio::task::yield_now().await;
+            }
+            running.fetch_sub(1, Ordering::SeqCst);
+            Ok::<_, String>(())
+        },
+        &|_| {},
+    ));
+    assert_eq!(most.load(Ordering::SeqCst), 4);
+}
