@@ -245,3 +245,140 @@ fn the_list_can_come_from_a_command_and_a_bad_one_is_refused_by_line() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("the targets command failed"), "{stderr}");
 }
+
+#[test]
+fn a_failed_run_is_resumed_from_its_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let dbs: Vec<SqliteDb> = (0..4).map(|_| SqliteDb::new()).collect();
+    let mut lines: Vec<String> = dbs
+        .iter()
+        .enumerate()
+        .map(|(i, db)| format!("r{i} = {}", db.url))
+        .collect();
+    lines.insert(
+        1,
+        "down = postgres://postgres@127.0.0.1:9/none?connect_timeout=1".to_string(),
+    );
+    let file = list(dir.path(), "fleet.txt", &lines);
+    let state = dir.path().join("state.jsonl").display().to_string();
+    let (code, stdout, _) = run(
+        dir.path(),
+        &[
+            "upgrade",
+            "--targets",
+            &file,
+            "--parallel",
+            "1",
+            "--state",
+            &state,
+        ],
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(&state).unwrap().lines().count(),
+        5,
+        "every database recorded"
+    );
+
+    // The broken target mended (left out of the list here), the run continues where it stopped.
+    lines.remove(1);
+    let file = list(dir.path(), "fleet.txt", &lines);
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "upgrade",
+            "--targets",
+            &file,
+            "--state",
+            &state,
+            "--resume",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("resuming: 1 database(s) the state file records as upgraded are left out"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let names: Vec<&str> = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["r1", "r2", "r3"]);
+    for db in &dbs {
+        assert_eq!(db.query("SELECT version_num FROM alembic_version"), [HEAD]);
+    }
+}
+
+#[test]
+fn shards_take_stable_shares_of_the_fleet_from_a_flag_or_the_job_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let dbs: Vec<SqliteDb> = (0..12).map(|_| SqliteDb::new()).collect();
+    let lines: Vec<String> = dbs
+        .iter()
+        .enumerate()
+        .map(|(i, db)| format!("s{i} = {}", db.url))
+        .collect();
+    let file = list(dir.path(), "fleet.txt", &lines);
+    let mut seen = Vec::new();
+    for k in 0..3 {
+        let shard = format!("{k}/3");
+        let (code, stdout, stderr) = run(
+            dir.path(),
+            &[
+                "upgrade",
+                "--targets",
+                &file,
+                "--shard",
+                &shard,
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(code, Some(0), "{stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let names: Vec<String> = report["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect();
+        // The indexed Job's pod k takes the very same share.
+        let output = cli(dir.path())
+            .env("JOB_COMPLETION_INDEX", k.to_string())
+            .args([
+                "upgrade",
+                "--targets",
+                &file,
+                "--shard-from-env",
+                "3",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let again: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let again: Vec<String> = again["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(again, names, "shard {k}");
+        seen.extend(names);
+    }
+    seen.sort();
+    let mut all: Vec<String> = (0..12).map(|i| format!("s{i}")).collect();
+    all.sort();
+    assert_eq!(seen, all, "the shards cover the fleet once");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["upgrade", "--targets", &file, "--shard", "3/3"],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("shard 3 of 3 does not exist"), "{stderr}");
+}

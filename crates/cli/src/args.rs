@@ -166,6 +166,40 @@ pub struct FleetArgs {
     /// With --targets: after a failure, start no new database (stop) or go on (continue)
     #[arg(long, value_enum, value_name = "MODE", default_value_t = OnErrorMode::Stop)]
     pub on_error: OnErrorMode,
+    /// With --targets: record each database's outcome in FILE (JSON lines) as it finishes
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// With --state: leave out the databases FILE records as upgraded, to continue a run that
+    /// failed or was interrupted
+    #[arg(long, requires = "state")]
+    pub resume: bool,
+    /// With --targets: take only shard K of N (0-based), a stable share by name, e.g. 2/8
+    #[arg(long, value_name = "K/N", value_parser = shard, conflicts_with = "shard_from_env")]
+    pub shard: Option<(usize, usize)>,
+    /// With --targets: take shard JOB_COMPLETION_INDEX of N, as a Kubernetes indexed Job gives it
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shard_from_env: Option<u64>,
+}
+
+/// `--shard K/N`.
+fn shard(text: &str) -> Result<(usize, usize), String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or("write the shard as K/N, e.g. 2/8")?;
+    let (k, n): (usize, usize) = (
+        k.trim()
+            .parse()
+            .map_err(|_| format!("`{k}` is not a shard number"))?,
+        n.trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a number of shards"))?,
+    );
+    match k < n {
+        true => Ok((k, n)),
+        false => Err(format!(
+            "shard {k} of {n} does not exist: K counts from 0 to N-1"
+        )),
+    }
 }
 
 /// `--on-error`.

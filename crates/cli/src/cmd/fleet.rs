@@ -48,8 +48,83 @@ pub fn targets(args: &FleetArgs) -> Result<Vec<FleetTarget>, Failure> {
             ));
         }
     };
-    fleet::parse(&text, &|name| std::env::var(name).ok())
-        .map_err(|e| Failure::usage("targets", e.to_string()))
+    let list = fleet::parse(&text, &|name| std::env::var(name).ok())
+        .map_err(|e| Failure::usage("targets", e.to_string()))?;
+    let share = match (args.shard, args.shard_from_env) {
+        (Some((k, n)), _) => Some((k, n)),
+        (None, Some(n)) => {
+            let index = std::env::var("JOB_COMPLETION_INDEX").map_err(|_| {
+                Failure::usage(
+                    "targets",
+                    "--shard-from-env needs JOB_COMPLETION_INDEX (set by a Kubernetes indexed Job)",
+                )
+            })?;
+            let k: usize = index.trim().parse().map_err(|_| {
+                Failure::usage(
+                    "targets",
+                    format!("JOB_COMPLETION_INDEX is `{index}`, not a number"),
+                )
+            })?;
+            if k as u64 >= n {
+                return Err(Failure::usage(
+                    "targets",
+                    format!("JOB_COMPLETION_INDEX {k} is not below the {n} shards"),
+                ));
+            }
+            Some((k, n as usize))
+        }
+        (None, None) => None,
+    };
+    Ok(match share {
+        Some((k, n)) => fleet::shard(list, k, n),
+        None => list,
+    })
+}
+
+/// The databases a state file records as upgraded.
+fn finished_before(path: &std::path::Path) -> Result<std::collections::HashSet<String>, Failure> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
+        Err(e) => {
+            return Err(Failure::usage(
+                "state",
+                format!("cannot read the state file {}: {e}", path.display()),
+            ));
+        }
+    };
+    let mut done = std::collections::HashSet::new();
+    for (number, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let entry: serde_json::Value = serde_json::from_str(line).map_err(|e| {
+            Failure::usage(
+                "state",
+                format!("{}:{}: not a state line ({e})", path.display(), number + 1),
+            )
+        })?;
+        let name = entry["name"].as_str().unwrap_or_default().to_string();
+        match entry["outcome"].as_str() {
+            Some("done") => done.insert(name),
+            _ => done.remove(&name),
+        };
+    }
+    Ok(done)
+}
+
+/// Appends a database's outcome to the state file, flushed at once: an interrupted run
+/// leaves every finished database recorded.
+fn record(path: &std::path::Path, end: &Finished<Run>) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("cannot write the state file {}: {e}", path.display()))?;
+    writeln!(file, "{}", json(end))
+        .map_err(|e| format!("cannot write the state file {}: {e}", path.display()))
 }
 
 /// Upgrades every target to `target`.
@@ -63,6 +138,22 @@ pub async fn upgrade(
     printer: &Printer,
 ) -> CommandOutcome {
     let target = Target::parse(target)?;
+    let left_out = match (&args.state, args.resume) {
+        (Some(path), true) => finished_before(path)?,
+        _ => Default::default(),
+    };
+    let list: Vec<FleetTarget> = list
+        .iter()
+        .filter(|t| !left_out.contains(&t.name))
+        .cloned()
+        .collect();
+    if !left_out.is_empty() {
+        printer.note(&format!(
+            "resuming: {} database(s) the state file records as upgraded are left out",
+            left_out.len()
+        ));
+    }
+    let list = &list;
     let schedule = Schedule {
         parallel: args.parallel as usize,
         canary: args.canary as usize,
@@ -95,16 +186,20 @@ pub async fn upgrade(
                 .map_err(|e| e.to_string())
         }
     };
-    let ends = fleet::run(
-        list,
-        schedule,
-        &|| interrupt.raised().is_some(),
-        work,
-        &|end| {
-            printer.line(&line(end));
-        },
-    )
-    .await;
+    let state_failed = std::cell::RefCell::new(None);
+    let finished = |end: &Finished<Run>| {
+        printer.line(&line(end));
+        if let Some(path) = &args.state
+            && let Err(e) = record(path, end)
+        {
+            state_failed.borrow_mut().get_or_insert(e);
+        }
+    };
+    let stopped = || interrupt.raised().is_some();
+    let ends = fleet::run(list, schedule, &stopped, work, &finished).await;
+    if let Some(message) = state_failed.into_inner() {
+        return Err(Failure::new("state", message));
+    }
     let count =
         |wanted: fn(&Outcome<Run>) -> bool| ends.iter().filter(|e| wanted(&e.outcome)).count();
     let (done, failed, skipped) = (

@@ -115,6 +115,22 @@ fn expand(
     Ok(out)
 }
 
+/// The share of the targets shard `index` of `count` takes: each target by a stable hash of
+/// its name (FNV-1a), so every machine that reads the same list agrees, with no coordinator.
+pub fn shard(targets: Vec<FleetTarget>, index: usize, count: usize) -> Vec<FleetTarget> {
+    let count = count.max(1) as u64;
+    targets
+        .into_iter()
+        .filter(|t| stable_hash(&t.name) % count == index as u64)
+        .collect()
+}
+
+fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// What to do when a target fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnError {

@@ -156,3 +156,31 @@ fn no_more_than_parallel_targets_run_at_once() {
     ));
     assert_eq!(most.load(Ordering::SeqCst), 4);
 }
+
+#[test]
+fn shards_split_the_fleet_stably_and_completely() {
+    let list = fleet(100);
+    let shards: Vec<Vec<String>> = (0..4)
+        .map(|k| {
+            shard(list.clone(), k, 4)
+                .into_iter()
+                .map(|t| t.name)
+                .collect()
+        })
+        .collect();
+    let mut all: Vec<String> = shards.concat();
+    all.sort();
+    let mut names: Vec<String> = list.iter().map(|t| t.name.clone()).collect();
+    names.sort();
+    assert_eq!(all, names, "every target in exactly one shard");
+    assert!(
+        shards.iter().all(|s| s.len() > 10),
+        "{:?}",
+        shards.iter().map(Vec::len).collect::<Vec<_>>()
+    );
+    let again: Vec<String> = shard(list.clone(), 2, 4)
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(again, shards[2], "the same list splits the same way");
+}
