@@ -32,6 +32,9 @@ REPEATS = 5
 OFFLINE = []
 # (database, n, squashed at, chain seconds, squash seconds): fresh-database upgrades.
 SQUASH = []
+# (databases, parallel, fleet seconds, serial seconds), and (databases, peak KiB) of a fleet run.
+FLEET = []
+FLEET_MEMORY = []
 os.environ["PGSSLMODE"] = "disable"
 
 
@@ -396,6 +399,37 @@ def peak_memory_kib(binary, n):
         return int(result.stderr.strip().splitlines()[-1])
 
 
+def fleet_list(directory, count):
+    path = Path(directory) / "targets.txt"
+    path.write_text("".join(f"t{i} = sqlite://{Path(directory) / f't{i}.db'}\n" for i in range(count)))
+    return path
+
+
+def bench_fleet(binary, count=50, parallel=4):
+    """`upgrade --targets` over `count` fresh SQLite databases against a shell-style serial loop
+    of `upgrade --database-url` over the same ones; alternating, median of 3. Then the peak
+    memory of a fleet run over 10 and over 1000 databases."""
+    times = {"fleet": [], "serial": []}
+    for round_index in range(3):
+        order = ["fleet", "serial"] if round_index % 2 == 0 else ["serial", "fleet"]
+        for kind in order:
+            with tempfile.TemporaryDirectory() as directory:
+                targets = fleet_list(directory, count)
+                started = time.perf_counter()
+                if kind == "fleet":
+                    run([binary, "-q", "upgrade", "--targets", str(targets), "--parallel", str(parallel)])
+                else:
+                    for i in range(count):
+                        run([binary, "-q", "upgrade", "--database-url", f"sqlite://{Path(directory) / f't{i}.db'}"])
+                times[kind].append(time.perf_counter() - started)
+    FLEET.append((count, parallel, statistics.median(times["fleet"]), statistics.median(times["serial"])))
+    for size in (10, 1000):
+        with tempfile.TemporaryDirectory() as directory:
+            targets = fleet_list(directory, size)
+            _, result = run(["/usr/bin/time", "-f", "%M", str(binary), "-q", "upgrade", "--targets", str(targets), "--parallel", str(parallel)])
+            FLEET_MEMORY.append((size, int(result.stderr.strip().splitlines()[-1])))
+
+
 def bench_squash(work, n, databases):
     """A fresh database upgraded through n tiny migrations, and through a squash of the first
     three quarters and the rest, by binaries that embed each; alternating, median of 3."""
@@ -464,6 +498,8 @@ def main():
                     bench_mysql(kept, workload, n, results)
         largest = max(sizes)
         bench_squash(work, largest, databases)
+        if "sqlite" in databases:
+            bench_fleet(builds[(workloads[0], min(sizes))][1])
         directory = builds[(workloads[0], largest)][2]
         script = build_script_time(directory)
         generate(directory, workloads[0], largest + 1)
@@ -506,6 +542,13 @@ def main():
         for kind, n, upto, chain_time, squash_time in SQUASH:
             print(f"  {kind:<11} {n} migrations: {chain_time:.2f} s; squashed at {upto}, the squash and {n - upto} more: "
                   f"{squash_time:.2f} s ({squash_time / chain_time:.2f}x)")
+    if FLEET:
+        print()
+        print("A fleet of fresh SQLite databases upgraded by one `upgrade --targets` against a serial loop of `upgrade`:")
+        for count, parallel, fleet_time, serial_time in FLEET:
+            print(f"  {count} databases, --parallel {parallel}: {fleet_time:.2f} s against {serial_time:.2f} s ({fleet_time / serial_time:.2f}x)")
+        for size, kib in FLEET_MEMORY:
+            print(f"  peak memory over {size} databases: {kib / 1024:.1f} MiB")
     print()
     print(f"build.rs over {largest} files: {script * 1e3:.0f} ms")
     print(f"incremental release build after adding one migration: {incremental:.1f} s")

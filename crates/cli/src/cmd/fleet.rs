@@ -6,12 +6,19 @@ use std::time::Duration;
 
 use aurora_migrate::fleet::{self, Finished, FleetTarget, OnError, Outcome, Schedule};
 use aurora_migrate::interrupt::Interrupt;
-use aurora_migrate::{Catalog, Run, Target};
+use aurora_migrate::{Catalog, Target};
 
 use super::super::args::{FleetArgs, OnErrorMode};
 use super::super::failure::{Failure, Outcome as CommandOutcome};
 use super::super::output::Printer;
 use super::super::settings::{MigrateFlags, Resolved, runner};
+
+/// What a database's upgrade leaves to report: its revisions, not the steps' messages and
+/// timings, so that a fleet of thousands holds little.
+pub struct Upgraded {
+    applied: Vec<String>,
+    current: Vec<String>,
+}
 
 /// The fleet's databases, from `--targets FILE` or `--targets-cmd CMD`.
 pub fn targets(args: &FleetArgs) -> Result<Vec<FleetTarget>, Failure> {
@@ -116,7 +123,7 @@ fn finished_before(path: &std::path::Path) -> Result<std::collections::HashSet<S
 
 /// Appends a database's outcome to the state file, flushed at once: an interrupted run
 /// leaves every finished database recorded.
-fn record(path: &std::path::Path, end: &Finished<Run>) -> Result<(), String> {
+fn record(path: &std::path::Path, end: &Finished<Upgraded>) -> Result<(), String> {
     use std::io::Write as _;
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -180,14 +187,18 @@ pub async fn upgrade(
         let target = &target;
         async move {
             let runner = runner(catalog, &resolved, interrupt, flags).map_err(|f| f.message)?;
-            runner
+            let run = runner
                 .upgrade(target, &mut |_| {})
                 .await
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?;
+            Ok::<_, String>(Upgraded {
+                applied: run.steps.into_iter().map(|s| s.revision).collect(),
+                current: run.current,
+            })
         }
     };
     let state_failed = std::cell::RefCell::new(None);
-    let finished = |end: &Finished<Run>| {
+    let finished = |end: &Finished<Upgraded>| {
         printer.line(&line(end));
         if let Some(path) = &args.state
             && let Err(e) = record(path, end)
@@ -201,7 +212,7 @@ pub async fn upgrade(
         return Err(Failure::new("state", message));
     }
     let count =
-        |wanted: fn(&Outcome<Run>) -> bool| ends.iter().filter(|e| wanted(&e.outcome)).count();
+        |wanted: fn(&Outcome<Upgraded>) -> bool| ends.iter().filter(|e| wanted(&e.outcome)).count();
     let (done, failed, skipped) = (
         count(|o| matches!(o, Outcome::Done(_))),
         count(|o| matches!(o, Outcome::Failed(_))),
@@ -228,12 +239,12 @@ pub async fn upgrade(
     }
 }
 
-fn line(end: &Finished<Run>) -> String {
+fn line(end: &Finished<Upgraded>) -> String {
     match &end.outcome {
         Outcome::Done(run) => format!(
             "{}: ok, {} applied, at {} ({})",
             end.name,
-            run.steps.len(),
+            run.applied.len(),
             match run.current.as_slice() {
                 [] => "base".to_string(),
                 current => current.join(", "),
@@ -247,17 +258,9 @@ fn line(end: &Finished<Run>) -> String {
     }
 }
 
-fn json(end: &Finished<Run>) -> serde_json::Value {
+fn json(end: &Finished<Upgraded>) -> serde_json::Value {
     let (outcome, applied, current, error) = match &end.outcome {
-        Outcome::Done(run) => (
-            "done",
-            run.steps
-                .iter()
-                .map(|s| s.revision.clone())
-                .collect::<Vec<_>>(),
-            run.current.clone(),
-            None,
-        ),
+        Outcome::Done(run) => ("done", run.applied.clone(), run.current.clone(), None),
         Outcome::Failed(message) => ("failed", Vec::new(), Vec::new(), Some(message.clone())),
         Outcome::Skipped => ("skipped", Vec::new(), Vec::new(), None),
     };
