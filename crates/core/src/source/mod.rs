@@ -7,6 +7,7 @@ pub mod allow;
 pub mod parse;
 pub mod refinery;
 pub mod scan;
+mod section;
 pub mod split;
 
 pub use allow::LintAllow;

@@ -1,10 +1,9 @@
-//! Parses one migration file (header and sections) into plain data; the build and the engine
-//! judge a file by these very rules. Must not import anything but the statement splitter and
-//! the vocabulary (databases, directions, ids).
+//! Parses one migration file (its header, then its sections) into plain data; the build and
+//! the engine judge a file by these very rules. Must not import anything but the sections,
+//! the statement splitter, refinery's names and the vocabulary (databases, directions, ids).
 
-use std::fmt;
-
-use crate::database::Database;
+pub use super::section::{ParseError, SectionText};
+use super::section::{fault, is_blank_or_comment, read_sections};
 use crate::direction::Direction;
 use crate::revision::id::is_valid as is_valid_revision_id;
 
@@ -133,20 +132,6 @@ impl Compatibility {
     }
 }
 
-/// One `-- migrate:upgrade [dialect]` or `-- migrate:downgrade [dialect]` block of a SQL file,
-/// as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SectionText {
-    /// Which way it moves the schema.
-    pub direction: Direction,
-    /// `None` for the section that serves every dialect without a variant of its own.
-    pub dialect: Option<Database>,
-    /// 1-based line of the marker; the body starts on the next line.
-    pub marker_line: usize,
-    /// The lines after the marker, up to the next marker.
-    pub body: String,
-}
-
 /// A parsed migration file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed {
@@ -159,30 +144,6 @@ pub struct Parsed {
     pub refinery: Option<super::refinery::RefineryName>,
 }
 
-/// A fault in a file, at a 1-based line (1 when the fault is the file as a whole).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    /// 1-based line in the file.
-    pub line: usize,
-    /// What is wrong, and what to do.
-    pub message: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.line, self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
-
-pub(super) fn fault(line: usize, message: impl Into<String>) -> ParseError {
-    ParseError {
-        line,
-        message: message.into(),
-    }
-}
-
 /// Parses a file's text. `file_name` is checked against the `Revision ID`.
 pub fn parse(file_name: &str, text: &str) -> Result<Parsed, ParseError> {
     let kind = FileKind::from_file_name(file_name)
@@ -190,12 +151,31 @@ pub fn parse(file_name: &str, text: &str) -> Result<Parsed, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
     if let Some(name) = super::refinery::RefineryName::of_file(file_name) {
-        return super::refinery::parse(kind, name, &lines);
+        let header = Header {
+            message: name.message(),
+            revision: name.revision(),
+            revision_line: 1,
+            transactional: true,
+            ..Header::default()
+        };
+        let sections = match kind {
+            FileKind::Sql => super::refinery::sections(&lines)?,
+            FileKind::Rust => Vec::new(),
+        };
+        return Ok(Parsed {
+            header,
+            sections,
+            refinery: Some(name),
+        });
     }
     let (header, body_start) = parse_header(kind, &lines)?;
     check_file_name(file_name, &header)?;
     let sections = match kind {
-        FileKind::Sql => parse_sections(&lines, body_start)?,
+        FileKind::Sql => {
+            let sections = read_sections(&lines, body_start)?;
+            check_sections(&sections)?;
+            sections
+        }
         FileKind::Rust => Vec::new(),
     };
     Ok(Parsed {
@@ -416,112 +396,6 @@ fn id_list(value: &str, line: usize, key: &str) -> Result<Vec<String>, ParseErro
         ids.push(id.to_string());
     }
     Ok(ids)
-}
-
-fn parse_sections(lines: &[&str], start: usize) -> Result<Vec<SectionText>, ParseError> {
-    let mut sections: Vec<SectionText> = Vec::new();
-    for (index, line) in lines.iter().enumerate().skip(start) {
-        let number = index + 1;
-        if let Some(marker) = section_marker(line, number)? {
-            if let Some(other) = sections
-                .iter()
-                .find(|s| s.direction == marker.0 && s.dialect == marker.1)
-            {
-                return Err(fault(
-                    number,
-                    format!("this section repeats the one at line {}", other.marker_line),
-                ));
-            }
-            sections.push(SectionText {
-                direction: marker.0,
-                dialect: marker.1,
-                marker_line: number,
-                body: String::new(),
-            });
-            continue;
-        }
-        match sections.last_mut() {
-            Some(section) => {
-                section.body.push_str(line);
-                section.body.push('\n');
-            }
-            None if is_blank_or_comment(line) => {}
-            None => {
-                return Err(fault(
-                    number,
-                    "SQL before the first `-- migrate:upgrade` marker; move it into a section",
-                ));
-            }
-        }
-    }
-    check_sections(&sections)?;
-    for section in &sections {
-        super::split::split(&section.body, section.marker_line + 1)
-            .map_err(|e| fault(e.line, e.message))?;
-    }
-    Ok(sections)
-}
-
-fn is_blank_or_comment(line: &str) -> bool {
-    let line = line.trim();
-    line.is_empty() || line.starts_with("--")
-}
-
-type Marker = (Direction, Option<Database>);
-
-pub(super) fn section_marker(line: &str, number: usize) -> Result<Option<Marker>, ParseError> {
-    let Some(rest) = line.trim().strip_prefix("--") else {
-        return Ok(None);
-    };
-    let Some(rest) = rest.trim_start().strip_prefix("migrate:") else {
-        return Ok(None);
-    };
-    let mut words = rest.split_whitespace();
-    let direction = match words.next() {
-        Some("upgrade") => Direction::Upgrade,
-        Some("downgrade") => Direction::Downgrade,
-        // What `import alembic` could not convert: the build stops here until it is written.
-        Some("todo") => {
-            let what = rest
-                .trim_start()
-                .strip_prefix("todo")
-                .unwrap_or_default()
-                .trim();
-            return Err(fault(
-                number,
-                format!("left to do by hand after import: {what}"),
-            ));
-        }
-        other => {
-            return Err(fault(
-                number,
-                format!(
-                    "unknown section `migrate:{}`; use `-- migrate:upgrade` or `-- migrate:downgrade`, optionally followed by a dialect",
-                    other.unwrap_or("")
-                ),
-            ));
-        }
-    };
-    let dialect = match words.next() {
-        None => None,
-        Some(name) if Database::from_name(name).is_some() => Database::from_name(name),
-        Some(name) => {
-            return Err(fault(
-                number,
-                format!(
-                    "unknown dialect `{name}`; use one of: {}",
-                    Database::ALL.map(Database::name).join(", ")
-                ),
-            ));
-        }
-    };
-    if let Some(extra) = words.next() {
-        return Err(fault(
-            number,
-            format!("unexpected `{extra}` after the section marker"),
-        ));
-    }
-    Ok(Some((direction, dialect)))
 }
 
 fn check_sections(sections: &[SectionText]) -> Result<(), ParseError> {

@@ -3,11 +3,10 @@
 //! each becomes revision `v<n>`, its message the name with spaces, and the refinery files form
 //! a chain in version order (each revises the one before it). A SQL file's text up to its first
 //! `-- migrate:` marker is its upgrade; a downgrade exists only when the file gives one with
-//! our markers. Must not import the scanner.
+//! our markers. Must not import the scanner or the header parser.
 
-use super::parse::{Header, ParseError, Parsed, SectionText, fault, section_marker};
+use super::section::{ParseError, SectionText, fault, read_sections};
 use crate::Direction;
-use crate::source::FileKind;
 
 /// What a refinery file name says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,73 +67,29 @@ pub fn first_marker(lines: &[&str]) -> usize {
         .unwrap_or(lines.len())
 }
 
-/// A refinery file: the header from its name; its SQL up to the first marker is its upgrade,
-/// and our sections after it (a downgrade, dialect variants) are read as in our files.
-pub(super) fn parse(
-    kind: FileKind,
-    name: RefineryName,
-    lines: &[&str],
-) -> Result<Parsed, ParseError> {
-    let header = Header {
-        message: name.message(),
-        revision: name.revision(),
-        revision_line: 1,
-        transactional: true,
-        ..Header::default()
-    };
-    let mut sections = Vec::new();
-    if kind == FileKind::Sql {
-        let end = first_marker(lines);
-        let body: String = lines[..end].iter().map(|l| format!("{l}\n")).collect();
-        super::split::split(&body, 1).map_err(|e| fault(e.line, e.message))?;
-        sections.push(SectionText {
-            direction: Direction::Upgrade,
-            dialect: None,
-            marker_line: 0,
-            body,
-        });
-        if end < lines.len() {
-            let more = parse_sections_after(lines, end)?;
-            if let Some(repeated) = more
-                .iter()
-                .find(|s| s.direction == Direction::Upgrade && s.dialect.is_none())
-            {
-                return Err(fault(
-                    repeated.marker_line,
-                    "a refinery file's SQL before its first marker is its upgrade; this section repeats it",
-                ));
-            }
-            sections.extend(more);
-        }
+/// A refinery SQL file's sections: its text up to the first marker is its upgrade, and our
+/// sections after it (a downgrade, dialect variants) are read as in our files.
+pub(super) fn sections(lines: &[&str]) -> Result<Vec<SectionText>, ParseError> {
+    let end = first_marker(lines);
+    let body: String = lines[..end].iter().map(|l| format!("{l}\n")).collect();
+    super::split::split(&body, 1).map_err(|e| fault(e.line, e.message))?;
+    let mut sections = vec![SectionText {
+        direction: Direction::Upgrade,
+        dialect: None,
+        marker_line: 0,
+        body,
+    }];
+    let more = read_sections(lines, end)?;
+    if let Some(repeated) = more
+        .iter()
+        .find(|s| s.direction == Direction::Upgrade && s.dialect.is_none())
+    {
+        return Err(fault(
+            repeated.marker_line,
+            "a refinery file's SQL before its first marker is its upgrade; this section repeats it",
+        ));
     }
-    Ok(Parsed {
-        header,
-        sections,
-        refinery: Some(name),
-    })
-}
-
-/// Our sections from line `start` on, in a file whose upgrade came before them.
-fn parse_sections_after(lines: &[&str], start: usize) -> Result<Vec<SectionText>, ParseError> {
-    let mut sections: Vec<SectionText> = Vec::new();
-    for (index, line) in lines.iter().enumerate().skip(start) {
-        let number = index + 1;
-        if let Some(marker) = section_marker(line, number)? {
-            sections.push(SectionText {
-                direction: marker.0,
-                dialect: marker.1,
-                marker_line: number,
-                body: String::new(),
-            });
-        } else if let Some(section) = sections.last_mut() {
-            section.body.push_str(line);
-            section.body.push('\n');
-        }
-    }
-    for section in &sections {
-        super::split::split(&section.body, section.marker_line + 1)
-            .map_err(|e| fault(e.line, e.message))?;
-    }
+    sections.extend(more);
     Ok(sections)
 }
 

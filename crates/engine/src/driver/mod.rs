@@ -6,6 +6,7 @@
 mod batch;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod connect;
+mod framing;
 mod handle;
 mod lock_wait;
 #[cfg(feature = "mysql")]
@@ -29,7 +30,6 @@ pub(crate) use connect::os_user;
 pub(crate) use handle::Handle;
 pub(crate) use lock_wait::LockWait;
 pub use pool::Pool;
-pub use script::Script;
 
 use std::time::Duration;
 

@@ -2,22 +2,11 @@
 //! from the same functions its driver sends them with. Pure text: must not touch a connection.
 
 use super::Work;
+use super::framing::Script;
+use super::framing::in_transaction;
 use crate::bookkeeping::Tables;
 use crate::error::{Error, Result};
 use aurora_migrate_core::Database;
-
-/// The session a script opens and closes, and the transaction of a whole run.
-#[derive(Debug, Clone, Default)]
-pub struct Script {
-    /// Before anything: session settings, the lock.
-    pub opening: String,
-    /// Opens the transaction of a whole run (`--transaction all`).
-    pub begin_run: String,
-    /// Commits it.
-    pub commit_run: String,
-    /// After everything: the lock released.
-    pub closing: String,
-}
 
 /// The session settings any script for `kind` starts with, as the driver sets them on its
 /// connection: MySQL reads identifiers in double quotes, SQLite leaves foreign keys to the
@@ -79,15 +68,4 @@ pub(crate) fn transaction(kind: Database, statements: &[String]) -> Result<Strin
         missing => return Err(Error::DriverMissing(missing)),
     };
     Ok(in_transaction(begin, statements))
-}
-
-/// `statements` between `begin` and `COMMIT`, each ending its line.
-pub(crate) fn in_transaction(begin: &str, statements: &[String]) -> String {
-    let mut text = format!("{begin};\n");
-    for statement in statements {
-        text.push_str(statement);
-        text.push_str(";\n");
-    }
-    text.push_str("COMMIT;\n");
-    text
 }

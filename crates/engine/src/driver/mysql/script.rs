@@ -4,7 +4,8 @@
 //! a connection.
 
 use crate::bookkeeping::{Elapsed, Tables};
-use crate::driver::{Script, Work};
+use crate::driver::Work;
+use crate::driver::framing::Script;
 use crate::sql::literal;
 
 /// Sessions read identifiers in double quotes, as on every other database.

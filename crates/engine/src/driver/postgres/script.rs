@@ -3,8 +3,9 @@
 //! Pure text: must not touch a connection.
 
 use crate::bookkeeping::{Elapsed, Tables};
-use crate::driver::script::in_transaction;
-use crate::driver::{Script, Work};
+use crate::driver::Work;
+use crate::driver::framing::Script;
+use crate::driver::framing::in_transaction;
 
 /// Where a step starts inside the transaction of a whole run, for its execution time.
 pub(super) const STEP_MARK: &str =

@@ -3,8 +3,9 @@
 //! a script needs first. Pure text: must not touch a connection.
 
 use crate::bookkeeping::Elapsed;
-use crate::driver::script::in_transaction;
-use crate::driver::{Script, Work};
+use crate::driver::Work;
+use crate::driver::framing::Script;
+use crate::driver::framing::in_transaction;
 
 /// A TEMP view whose INSERT trigger fails when a row breaks a foreign key: it lets the check
 /// travel in the migration's batch and stop it before the bookkeeping and the commit. TEMP
