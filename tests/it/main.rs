@@ -17,6 +17,7 @@ mod fleet;
 mod graph;
 mod habits;
 mod integrity;
+mod lease;
 mod lint;
 mod lock_retries;
 mod mysql;

@@ -333,6 +333,8 @@ pub fn cli(dir: &Path) -> Command {
         .env_remove("AURORA_ENV")
         .env_remove("AURORA_WAIT")
         .env_remove("AURORA_LOCK_TIMEOUT")
+        .env_remove("AURORA_LOCK")
+        .env_remove("AURORA_LEASE")
         .env("NO_COLOR", "1");
     command
 }

@@ -87,6 +87,22 @@ pub struct DatabaseArgs {
     /// downgrades, stamp and reset require --yes, and a database URL mandatory
     #[arg(long = "env", value_name = "NAME")]
     pub environment: Option<String>,
+    /// What keeps two runners apart: `advisory`, the server's session lock; `lease`, a row of
+    /// ours renewed while the run lasts, for a transaction-pooling PgBouncer (PostgreSQL, MySQL)
+    /// [env: AURORA_LOCK] [default: advisory]
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub lock: Option<LockKind>,
+    /// With --lock lease: how long the lease lasts unless renewed (every third of it); a runner
+    /// that dies is taken over after this, e.g. 30s [env: AURORA_LEASE] [default: 30s]
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub lease: Option<Duration>,
+}
+
+/// `--lock`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LockKind {
+    Advisory,
+    Lease,
 }
 
 impl DatabaseArgs {
@@ -99,6 +115,8 @@ impl DatabaseArgs {
             wait: self.wait.or(outer.wait),
             lock_timeout: self.lock_timeout.or(outer.lock_timeout),
             environment: self.environment.clone().or(outer.environment.clone()),
+            lock: self.lock.or(outer.lock),
+            lease: self.lease.or(outer.lease),
         }
     }
 }

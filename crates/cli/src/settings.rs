@@ -5,13 +5,14 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::args::{DatabaseArgs, StatementLockTimeout};
+use super::args::{DatabaseArgs, LockKind, StatementLockTimeout};
 use super::failure::Failure;
 use super::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
-use aurora_migrate::runner::{LockRetries, Options, Runner, Transaction};
+use aurora_migrate::runner::{DEFAULT_LEASE, Lock, LockRetries, Options, Runner, Transaction};
 use aurora_migrate::url::{DatabaseUrl, Secrets, is_password_key};
+use clap::ValueEnum as _;
 
 const ENV_FILE: &str = ".env";
 
@@ -192,9 +193,46 @@ pub fn options(flags: &DatabaseArgs) -> Result<(Options, bool), Failure> {
             .clone()
             .unwrap_or_else(|| "alembic_version".into()),
         connect_timeout: Duration::from_secs(flags.connect_timeout.unwrap_or(10)),
+        lock: lock(flags)?,
         ..Options::default()
     };
     Ok((options, production))
+}
+
+/// The lock `--lock` and `--lease` (or AURORA_LOCK and AURORA_LEASE) ask for.
+fn lock(flags: &DatabaseArgs) -> Result<Lock, Failure> {
+    let kind = match (flags.lock, std::env::var("AURORA_LOCK")) {
+        (Some(kind), _) => kind,
+        (None, Ok(text)) if !text.trim().is_empty() => {
+            match LockKind::from_str(text.trim(), true) {
+                Ok(kind) => kind,
+                Err(_) => {
+                    return Err(Failure::usage(
+                        "invalid_setting",
+                        "AURORA_LOCK is neither `advisory` nor `lease`",
+                    ));
+                }
+            }
+        }
+        _ => LockKind::Advisory,
+    };
+    let duration = duration(flags.lease, "AURORA_LEASE")?.unwrap_or(DEFAULT_LEASE);
+    if duration < Duration::from_secs(1) {
+        return Err(Failure::usage(
+            "invalid_setting",
+            "a lease shorter than 1s would expire between its renewals; give --lease 1s or more",
+        ));
+    }
+    if flags.lease.is_some() && kind != LockKind::Lease {
+        return Err(Failure::usage(
+            "invalid_setting",
+            "--lease sets the length of the lease lock: add --lock lease, or leave --lease out",
+        ));
+    }
+    Ok(match kind {
+        LockKind::Advisory => Lock::Advisory,
+        LockKind::Lease => Lock::Lease { duration },
+    })
 }
 
 /// A duration from its flag, or else from its environment variable.

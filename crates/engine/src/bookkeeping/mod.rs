@@ -3,10 +3,12 @@
 //! mark; their names, DDL and statements, and what they hold once read. Text and data only:
 //! must not import the drivers or the runner.
 
+mod lease;
 mod record;
 mod statements;
 mod stored;
 
+pub use lease::Claimant;
 pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored, text_literal};
 pub use statements::{Elapsed, record_statements, stamp_statements, step_statements};
 pub use stored::{DirtyMark, Inconsistency, LogEntry, Stored, StoredRecord};
@@ -58,6 +60,8 @@ pub struct Tables {
     pub log: String,
     /// Migrations in progress, on MySQL: `<version>_aurora_dirty`.
     pub dirty: String,
+    /// The lease lock, where runners take it (`--lock lease`): `<version>_aurora_lease`.
+    pub lease: String,
 }
 
 impl Tables {
@@ -76,6 +80,7 @@ impl Tables {
             version: name.to_string(),
             log: format!("{name}_aurora_log"),
             dirty: format!("{name}_aurora_dirty"),
+            lease: format!("{name}_aurora_lease"),
         })
     }
 
@@ -126,6 +131,16 @@ impl Tables {
     /// The dirty-mark table's name without its schema.
     pub fn bare_dirty(&self) -> &str {
         bare(&self.dirty)
+    }
+
+    /// The bookkeeping tables' names without their schema: what a schema read leaves out.
+    pub fn bare_names(&self) -> [&str; 4] {
+        [
+            bare(&self.version),
+            bare(&self.log),
+            bare(&self.dirty),
+            bare(&self.lease),
+        ]
     }
 
     /// The schema the tables live in, when one is named.

@@ -21,8 +21,12 @@ impl Connection {
                 "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {name}"
             ),
         };
+        // The simple query protocol: nothing prepared stays behind a transaction pooler.
         let found: i64 = dispatch!(self, c => {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(c.raw()).await
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .fetch_one(c.raw())
+                .await
+                .and_then(|row| sqlx::Row::try_get(&row, 0))
         })
         .map_err(|e| Error::database("cannot read the database's tables", e))?;
         Ok(found > 0)

@@ -56,6 +56,7 @@ macro_rules! dispatch {
 
 #[cfg(any(feature = "refinery", feature = "autogenerate"))]
 mod exists;
+mod lease;
 
 #[cfg(feature = "refinery")]
 mod refinery;
@@ -217,9 +218,56 @@ impl Connection {
         }
     }
 
-    /// Releases the lock, if it is held.
+    /// Releases the lock (the advisory lock or the lease), if it is held.
     pub async fn unlock(&mut self) -> Result<()> {
-        dispatch!(self, c => c.unlock().await)
+        let released = match self.lease_slot().and_then(Option::take) {
+            Some(held) => held.release().await,
+            None => Ok(()),
+        };
+        let unlocked = dispatch!(self, c => c.unlock().await);
+        unlocked.and(released)
+    }
+
+    /// Takes the lease lock (see [`lease`]) and keeps it with this connection until
+    /// [`Connection::unlock`] or [`Connection::close`].
+    pub async fn lease(
+        &mut self,
+        tables: &Tables,
+        duration: Duration,
+        timeout: Option<Duration>,
+        heartbeat: Connection,
+    ) -> Result<()> {
+        let held = self
+            .take_lease(tables, duration, timeout, heartbeat)
+            .await?;
+        match self.lease_slot() {
+            Some(slot) => *slot = Some(held),
+            // take_lease refuses the databases without a slot before it takes anything.
+            None => held.release().await?,
+        }
+        Ok(())
+    }
+
+    /// The statement that fences a step with the lease this connection holds (PostgreSQL).
+    pub fn lease_fence(&mut self, tables: &Tables) -> Option<String> {
+        let kind = self.kind();
+        self.lease_slot()?.as_ref()?.fence(tables, kind)
+    }
+
+    /// The error to stop with, once the lease this connection held was lost.
+    pub fn lease_lost(&mut self) -> Option<Error> {
+        self.lease_slot()?.as_ref()?.lost()
+    }
+
+    fn lease_slot(&mut self) -> Option<&mut Option<lease::Held>> {
+        match self {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => Some(&mut c.lease),
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => Some(&mut c.lease),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
     }
 
     /// Reads the version table and the log; missing tables read as empty.
@@ -248,11 +296,7 @@ impl Connection {
             }
         };
         let names = dispatch!(self, c => sqlx::query_scalar(sql).fetch_all(c.raw()).await);
-        let bookkeeping = [
-            tables.bare_version(),
-            tables.bare_log(),
-            tables.bare_dirty(),
-        ];
+        let bookkeeping = tables.bare_names();
         let names: Vec<String> = names.map_err(|e| Error::database("cannot list the tables", e))?;
         let mut names: Vec<String> = names
             .into_iter()
@@ -291,11 +335,7 @@ impl Connection {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c.raw()).await
         })
         .map_err(failed)?;
-        let bookkeeping = [
-            tables.bare_version(),
-            tables.bare_log(),
-            tables.bare_dirty(),
-        ];
+        let bookkeeping = tables.bare_names();
         Ok(rows
             .into_iter()
             .filter(|(name, _, _)| !bookkeeping.contains(&name.as_str()))
@@ -334,18 +374,17 @@ impl Connection {
     /// Reads the database's schema, ignoring the bookkeeping tables.
     #[cfg(feature = "autogenerate")]
     pub async fn introspect(&mut self, tables: &Tables) -> Result<Introspection> {
-        let ignored = [
-            tables.bare_version(),
-            tables.bare_log(),
-            tables.bare_dirty(),
-        ];
+        let ignored = tables.bare_names();
         let result = dispatch!(self, c => c.introspect(&ignored).await);
         result.map_err(|e| Error::database("cannot read the database schema", e))
     }
 
     /// Closes the connection (a pooled one is closed too, not handed back with the runner's
     /// session settings).
-    pub async fn close(self) {
+    pub async fn close(mut self) {
+        if let Some(held) = self.lease_slot().and_then(Option::take) {
+            let _ = held.release().await;
+        }
         dispatch!(self, c => c.close().await)
     }
 }

@@ -5,6 +5,7 @@
 
 mod adopt;
 mod beyond;
+mod lease;
 mod offline;
 mod step;
 
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 pub use adopt::{AdoptError, BaselineError, ImportError};
 pub use beyond::BeyondError;
+pub use lease::LeaseError;
 pub use offline::OfflineError;
 pub use step::{LockWaited, StepFailure, StepOutcome};
 
@@ -50,6 +52,9 @@ pub enum Error {
     /// A database another tool migrated that cannot be adopted as it is.
     #[error(transparent)]
     Adopt(#[from] AdoptError),
+    /// The lease lock refused or lost.
+    #[error(transparent)]
+    Lease(#[from] LeaseError),
     /// Alembic scripts that cannot be imported.
     #[error(transparent)]
     Import(#[from] ImportError),
@@ -314,6 +319,8 @@ impl Error {
             Error::Offline(_) => "target",
             Error::Adopt(_) => "adopt",
             Error::Import(_) => "import",
+            Error::Lease(LeaseError::Lost { .. }) => "lease_lost",
+            Error::Lease(_) => "lease",
             Error::Baseline(_) => "baseline",
             Error::Connect { .. } | Error::NoDatabaseName => "connect",
             Error::Tls { .. } => "tls",

@@ -79,6 +79,9 @@ impl Runner<'_> {
                     done: done(),
                 });
             }
+            if let Some(lost) = connection.lease_lost() {
+                return Err(lost);
+            }
             on_event(Event::Started {
                 revision: &step.revision,
                 message: &step.message,
@@ -142,8 +145,11 @@ impl Runner<'_> {
         let delete_rows: Vec<&str> = step.delete_rows.iter().map(String::as_str).collect();
         let insert_rows: Vec<&str> = step.insert_rows.iter().map(String::as_str).collect();
         let upgrade = step.direction == Direction::Upgrade;
+        // Under the lease lock the step commits only while the lease is still ours.
+        let fence = connection.lease_fence(&self.tables);
         let bookkeeping = |elapsed| {
-            bookkeeping::step_statements(
+            let mut statements: Vec<String> = fence.iter().cloned().collect();
+            statements.extend(bookkeeping::step_statements(
                 kind,
                 &self.tables,
                 &delete_rows,
@@ -151,7 +157,8 @@ impl Runner<'_> {
                 step.record.as_ref(),
                 (!upgrade).then_some(step.revision.as_str()),
                 elapsed,
-            )
+            ));
+            statements
         };
         let enclosed = self.options.transaction == Transaction::All;
         // Inside the run's transaction a timeout would undo the whole run: no retries there.

@@ -55,7 +55,30 @@ pub struct Options {
     pub refuse_data_loss: bool,
     /// How long a migration's statements wait for a lock, and how often it is tried again.
     pub statement_locks: LockRetries,
+    /// Which lock serialises the runners of one version table.
+    pub lock: Lock,
 }
+
+/// Which lock serialises the runners of one version table. SQLite is always locked through
+/// its database file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lock {
+    /// PostgreSQL's session advisory lock, MySQL's `GET_LOCK`: released by the server when
+    /// the runner's connection ends.
+    #[default]
+    Advisory,
+    /// A lease in a table of ours (`<version table>_aurora_lease`), renewed by a heartbeat
+    /// on a second connection and taken over once it expires: for a transaction-pooling
+    /// PgBouncer, where a session lock lands on whichever server connection the pooler
+    /// picks, and for databases whose advisory locks are stubs.
+    Lease {
+        /// How long the lease lasts without a renewal (renewed every third of it).
+        duration: Duration,
+    },
+}
+
+/// How long a lease lasts without a renewal, unless told otherwise.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
 /// How the migrations of one run share transactions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -80,6 +103,7 @@ impl Default for Options {
             transaction: Transaction::PerMigration,
             refuse_data_loss: false,
             statement_locks: LockRetries::default(),
+            lock: Lock::Advisory,
         }
     }
 }

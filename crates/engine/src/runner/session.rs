@@ -4,9 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Runner, Source, Status};
+use super::{Lock, Runner, Source, Status};
 use crate::driver::Connection;
-use crate::error::{Error, Result};
+use crate::error::{Error, LeaseError, Result};
+use aurora_migrate_core::Database;
 
 impl Runner<'_> {
     /// A connection for reading only: no lock, no file created.
@@ -46,9 +47,7 @@ impl Runner<'_> {
     /// Connects, takes the lock and reads the state, all once per run.
     pub(super) async fn begin(&self) -> Result<(Connection, Status)> {
         let mut connection = self.until_interrupted(self.connect(true)).await?;
-        let locked = self
-            .until_interrupted(connection.lock(&self.tables, self.options.lock_timeout))
-            .await;
+        let locked = self.until_interrupted(self.lock(&mut connection)).await;
         if let Err(e) = locked {
             // Closing the connection releases a lock taken just as the wait was interrupted.
             connection.close().await;
@@ -69,6 +68,24 @@ impl Runner<'_> {
             Err(e) => {
                 let _ = self.finish(connection, Ok(())).await;
                 Err(e)
+            }
+        }
+    }
+
+    /// Takes the lock the options name: the database's advisory lock, or the lease, whose
+    /// heartbeat has a connection of its own.
+    async fn lock(&self, connection: &mut Connection) -> Result<()> {
+        let timeout = self.options.lock_timeout;
+        match self.options.lock {
+            Lock::Advisory => connection.lock(&self.tables, timeout).await,
+            Lock::Lease { .. } if connection.kind() == Database::Sqlite => {
+                Err(Error::Lease(LeaseError::Sqlite))
+            }
+            Lock::Lease { duration } => {
+                let heartbeat = self.connect(false).await?;
+                connection
+                    .lease(&self.tables, duration, timeout, heartbeat)
+                    .await
             }
         }
     }

@@ -32,6 +32,8 @@ pub struct Mysql {
     /// A step set the session's lock timeouts: they are reset before the connection goes back.
     lock_timeouts_set: bool,
     locked: Option<String>,
+    /// The lease lock, when runners take that instead of `GET_LOCK`.
+    pub(crate) lease: Option<super::lease::Held>,
     /// A pooled connection's SQL mode before the runner's, set again when it goes back.
     restore_mode: Option<String>,
 }
@@ -64,6 +66,7 @@ impl Mysql {
             lock_timeouts_set: false,
             connection: Handle::Owned(connection),
             locked: None,
+            lease: None,
             restore_mode: None,
         })
     }
@@ -88,6 +91,7 @@ impl Mysql {
             lock_timeouts_set: false,
             connection: Handle::Pooled(connection),
             locked: None,
+            lease: None,
             restore_mode: Some(mode),
         })
     }

@@ -29,6 +29,8 @@ pub struct Postgres {
     options: PgConnectOptions,
     locked: Option<i64>,
     pid: Option<i32>,
+    /// The lease lock, when runners take that instead of the advisory lock.
+    pub(crate) lease: Option<super::lease::Held>,
 }
 
 impl Postgres {
@@ -49,6 +51,7 @@ impl Postgres {
             options,
             locked: None,
             pid: None,
+            lease: None,
         })
     }
 
@@ -63,6 +66,7 @@ impl Postgres {
             options: (*pool.connect_options()).clone(),
             locked: None,
             pid: None,
+            lease: None,
         })
     }
 
@@ -86,12 +90,14 @@ impl Postgres {
             timeout,
         );
         loop {
-            let (acquired, pid): (bool, i32) =
-                sqlx::query_as("SELECT pg_try_advisory_lock($1), pg_backend_pid()")
-                    .bind(key)
-                    .fetch_one(self.connection.get())
-                    .await
-                    .map_err(|e| Error::database("cannot take the migration lock", e))?;
+            // Every statement of the driver goes through the simple query protocol: a
+            // transaction-pooling PgBouncer keeps no prepared statement for us.
+            let sql = format!("SELECT pg_try_advisory_lock({key}), pg_backend_pid()");
+            let (acquired, pid): (bool, i32) = sqlx::raw_sql(AssertSqlSafe(sql))
+                .fetch_one(self.connection.get())
+                .await
+                .and_then(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+                .map_err(|e| Error::database("cannot take the migration lock", e))?;
             self.pid = Some(pid);
             if acquired {
                 self.locked = Some(key);
@@ -116,17 +122,19 @@ impl Postgres {
 
     /// Who holds the advisory lock `key`, from pg_stat_activity.
     async fn lock_holder(&mut self, key: i64) -> String {
-        let row: Result<Option<Holder>, _> = sqlx::query_as(
+        let sql = format!(
             "SELECT a.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
                     coalesce(host(a.client_addr), 'local socket'), coalesce(a.backend_start::text, '') \
                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
               WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
-                AND l.classid::bigint = $1 AND l.objid::bigint = $2 LIMIT 1",
-        )
-        .bind(key >> 32)
-        .bind(key & 0xffff_ffff)
-        .fetch_optional(self.connection.get())
-        .await;
+                AND l.classid::bigint = {} AND l.objid::bigint = {} LIMIT 1",
+            key >> 32,
+            key & 0xffff_ffff
+        );
+        let row = sqlx::raw_sql(AssertSqlSafe(sql))
+            .fetch_optional(self.connection.get())
+            .await
+            .and_then(|row| row.as_ref().map(holder).transpose());
         match row {
             Ok(Some((pid, user, application, client, since))) => {
                 format!(
@@ -143,8 +151,7 @@ impl Postgres {
 
     pub async fn unlock(&mut self) -> Result<()> {
         if let Some(key) = self.locked.take() {
-            sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(key)
+            sqlx::raw_sql(AssertSqlSafe(format!("SELECT pg_advisory_unlock({key})")))
                 .execute(self.connection.get())
                 .await
                 .map_err(|e| Error::database("cannot release the migration lock", e))?;
@@ -160,7 +167,9 @@ impl Postgres {
             v = tables.version_sql(),
             l = tables.log_sql()
         );
-        let row = sqlx::query(AssertSqlSafe(exists))
+        // The simple query protocol, here and below: no prepared statement is left on a server
+        // connection a transaction-pooling PgBouncer may hand to another client next.
+        let row = sqlx::raw_sql(AssertSqlSafe(exists))
             .fetch_one(self.connection.get())
             .await
             .map_err(|e| Error::database("cannot read the version table", e))?;
@@ -200,7 +209,7 @@ impl Postgres {
         if sql.is_empty() {
             return Ok(Stored::default());
         }
-        let rows = sqlx::query(AssertSqlSafe(sql))
+        let rows = sqlx::raw_sql(AssertSqlSafe(sql))
             .fetch_all(self.connection.get())
             .await
             .map_err(|e| Error::database("cannot read the version table", e))?;
@@ -370,15 +379,16 @@ fn is_lock_timeout(error: &sqlx::Error) -> bool {
 
 /// The sessions blocking server process `pid`, as a person reads them.
 async fn blockers(connection: &mut PgConnection, pid: i32) -> Option<String> {
-    let rows: Vec<Holder> = sqlx::query_as(
+    let sql = format!(
         "SELECT a.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
                 coalesce(a.state, ''), coalesce(a.xact_start::text, '') \
-           FROM pg_stat_activity a WHERE a.pid = ANY(pg_blocking_pids($1)) ORDER BY a.pid",
-    )
-    .bind(pid)
-    .fetch_all(connection)
-    .await
-    .ok()?;
+           FROM pg_stat_activity a WHERE a.pid = ANY(pg_blocking_pids({pid})) ORDER BY a.pid"
+    );
+    let rows: Vec<Holder> = sqlx::raw_sql(AssertSqlSafe(sql))
+        .fetch_all(connection)
+        .await
+        .and_then(|rows| rows.iter().map(holder).collect())
+        .ok()?;
     let holders: Vec<String> = rows
         .into_iter()
         .map(|(pid, user, application, state, since)| {
@@ -391,8 +401,7 @@ async fn blockers(connection: &mut PgConnection, pid: i32) -> Option<String> {
 /// Cancels the statement that server process `pid` runs.
 async fn cancel(options: &PgConnectOptions, pid: i32) {
     if let Ok(mut connection) = options.connect().await {
-        let _ = sqlx::query("SELECT pg_cancel_backend($1)")
-            .bind(pid)
+        let _ = sqlx::raw_sql(AssertSqlSafe(format!("SELECT pg_cancel_backend({pid})")))
             .execute(&mut connection)
             .await;
         let _ = sqlx::Connection::close(connection).await;
@@ -445,5 +454,15 @@ fn newlines_before(text: &str, chars: usize) -> usize {
     text.chars().take(chars).filter(|&c| c == '\n').count()
 }
 
-/// pid, user, application, client address, connected since.
+/// pid, user, application, client address (or state), connected (or in a transaction) since.
 type Holder = (i32, String, String, String, String);
+
+fn holder(row: &sqlx::postgres::PgRow) -> std::result::Result<Holder, sqlx::Error> {
+    Ok((
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+        row.try_get(4)?,
+    ))
+}

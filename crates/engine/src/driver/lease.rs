@@ -1,0 +1,271 @@
+//! The lease lock (`--lock lease`): a row of ours taken with one atomic statement, renewed by
+//! a heartbeat on a second connection while the run lasts, released on every path, and taken
+//! over once its lease expires (its holder died). It needs no session state on the server, so
+//! it holds behind a transaction-pooling PgBouncer and on databases without advisory locks.
+//! Every statement goes through the simple query protocol. Must not import the runner.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use sqlx::Row;
+use tokio::sync::Notify;
+
+use super::{Connection, LockWait, database_message};
+use crate::bookkeeping::{Claimant, Tables};
+use crate::error::{Error, LeaseError, Result};
+use aurora_migrate_core::Database;
+
+/// A lease this runner holds, and the heartbeat that keeps it.
+pub(crate) struct Held {
+    holder: String,
+    token: i64,
+    table: String,
+    lost: Arc<AtomicBool>,
+    stop: Arc<Notify>,
+    heartbeat: tokio::task::JoinHandle<Result<()>>,
+}
+
+impl Held {
+    /// The statement that fences a step: it fails unless this lease is still ours.
+    pub(crate) fn fence(&self, tables: &Tables, kind: Database) -> Option<String> {
+        (kind == Database::Postgres).then(|| tables.lease_fence(&self.holder, self.token))
+    }
+
+    /// Why the lease is no longer ours, once the heartbeat found it taken over or expired.
+    pub(crate) fn lost(&self) -> Option<Error> {
+        self.lost.load(Ordering::SeqCst).then(|| {
+            Error::Lease(LeaseError::Lost {
+                table: self.table.clone(),
+                token: self.token,
+            })
+        })
+    }
+
+    /// Stops the heartbeat, which gives the lease up on its own connection and closes it.
+    pub(crate) async fn release(self) -> Result<()> {
+        self.stop.notify_one();
+        match self.heartbeat.await {
+            Ok(result) => result,
+            Err(e) => Err(Error::Lease(LeaseError::Heartbeat(e.to_string()))),
+        }
+    }
+}
+
+impl Connection {
+    /// Takes the lease on `tables` for `duration`, waiting at most `timeout` for its holder
+    /// to release it or to let it expire; `heartbeat` is a second connection to the same
+    /// database that renews it every third of `duration` until it is released.
+    pub(crate) async fn take_lease(
+        &mut self,
+        tables: &Tables,
+        duration: Duration,
+        timeout: Option<Duration>,
+        heartbeat: Connection,
+    ) -> Result<Held> {
+        let kind = self.kind();
+        if kind == Database::Sqlite {
+            heartbeat.close().await;
+            return Err(Error::Lease(LeaseError::Sqlite));
+        }
+        if let Err(e) = self.create_lease_table(tables).await {
+            heartbeat.close().await;
+            return Err(e);
+        }
+        let claimant = Claimant::this_process();
+        let mut wait = LockWait::new(
+            Duration::from_millis(20),
+            Duration::from_millis(500),
+            timeout,
+        );
+        let token = loop {
+            match self.try_lease(tables, &claimant, duration).await {
+                Ok(Some(token)) => break token,
+                Ok(None) => {}
+                Err(e) => {
+                    heartbeat.close().await;
+                    return Err(e);
+                }
+            }
+            let what = format!(
+                "another runner holds the migration lease for {}",
+                tables.version
+            );
+            if let Err(waited) = wait.pause(&what).await {
+                let holder = self.lease_holder(tables).await;
+                heartbeat.close().await;
+                return Err(Error::LockTimeout {
+                    table: tables.version.clone(),
+                    waited,
+                    holder,
+                });
+            }
+        };
+        let lost = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(Notify::new());
+        let beat = Beat {
+            tables: tables.clone(),
+            holder: claimant.holder.clone(),
+            token,
+            duration,
+            lost: Arc::clone(&lost),
+            stop: Arc::clone(&stop),
+        };
+        Ok(Held {
+            holder: claimant.holder,
+            token,
+            table: tables.version.clone(),
+            lost,
+            stop,
+            heartbeat: tokio::spawn(beat.run(heartbeat)),
+        })
+    }
+
+    /// Creates the lease table and its row; runners that create it at the same moment may
+    /// collide in the catalog, so a failure is tried again before it counts.
+    async fn create_lease_table(&mut self, tables: &Tables) -> Result<()> {
+        let statements = tables.create_lease(self.kind());
+        let mut attempt = 0;
+        loop {
+            let mut failed = None;
+            for statement in &statements {
+                if let Err(e) = self.simple(statement).await {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            match failed {
+                None => return Ok(()),
+                Some(e) if attempt >= 3 => {
+                    return Err(Error::database("cannot create the lease table", e));
+                }
+                Some(_) => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+                }
+            }
+        }
+    }
+
+    /// One attempt: the fencing token when the lease was free or expired and is now ours.
+    async fn try_lease(
+        &mut self,
+        tables: &Tables,
+        claimant: &Claimant,
+        duration: Duration,
+    ) -> Result<Option<i64>> {
+        let kind = self.kind();
+        let acquire = tables.acquire_lease(kind, claimant, duration);
+        let failed = |e| Error::database("cannot take the migration lease", e);
+        if kind == Database::Postgres {
+            return self.simple_i64(&acquire).await.map_err(failed);
+        }
+        if self.simple(&acquire).await.map_err(failed)? == 0 {
+            return Ok(None);
+        }
+        self.simple_i64(&tables.lease_token(&claimant.holder))
+            .await
+            .map_err(failed)
+    }
+
+    /// Who holds the lease, for a message.
+    async fn lease_holder(&mut self, tables: &Tables) -> String {
+        let sql = tables.lease_holder(self.kind());
+        let row = dispatch!(self, c => {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).fetch_optional(c.raw()).await.map(|row| {
+                row.map(|row| (0..7).map(|i| row.try_get::<Option<String>, _>(i).ok().flatten()).collect::<Vec<_>>())
+            })
+        });
+        match row {
+            Ok(Some(fields)) => {
+                let field = |i: usize| fields[i].clone().unwrap_or_else(|| "?".into());
+                match &fields[0] {
+                    Some(holder) => format!(
+                        "runner {holder} (host {}, process {}, since {}, renewed {}, expiring {}, fencing token {})",
+                        field(1),
+                        field(2),
+                        field(3),
+                        field(4),
+                        field(5),
+                        field(6)
+                    ),
+                    None => "a runner that has just released it".into(),
+                }
+            }
+            Ok(None) => "nobody (the lease row is missing)".into(),
+            Err(e) => format!(
+                "a runner the lease table does not show ({})",
+                database_message(&e)
+            ),
+        }
+    }
+
+    /// Runs one statement through the simple query protocol; returns the rows it changed.
+    async fn simple(&mut self, sql: &str) -> std::result::Result<u64, sqlx::Error> {
+        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
+        Ok(dispatch!(self, c => query.execute(c.raw()).await?.rows_affected()))
+    }
+
+    /// The first column of the first row, as a number, through the simple query protocol.
+    async fn simple_i64(&mut self, sql: &str) -> std::result::Result<Option<i64>, sqlx::Error> {
+        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
+        dispatch!(self, c => match query.fetch_optional(c.raw()).await? {
+            Some(row) => Ok(Some(row.try_get::<i64, _>(0)?)),
+            None => Ok(None),
+        })
+    }
+}
+
+/// The heartbeat: renews the lease every third of its length on its own connection, marks
+/// it lost when a renewal finds it gone or none has succeeded for a whole lease, and on
+/// release gives it up.
+struct Beat {
+    tables: Tables,
+    holder: String,
+    token: i64,
+    duration: Duration,
+    lost: Arc<AtomicBool>,
+    stop: Arc<Notify>,
+}
+
+impl Beat {
+    async fn run(self, mut connection: Connection) -> Result<()> {
+        let kind = connection.kind();
+        let renew = self
+            .tables
+            .renew_lease(kind, &self.holder, self.token, self.duration);
+        let mut renewed = Instant::now();
+        loop {
+            tokio::select! {
+                () = self.stop.notified() => break,
+                () = tokio::time::sleep(self.duration / 3) => {}
+            }
+            match connection.simple(&renew).await {
+                Ok(0) => {
+                    tracing::warn!(
+                        "the migration lease on {} was taken over by another runner",
+                        self.tables.version
+                    );
+                    self.lost.store(true, Ordering::SeqCst);
+                }
+                Ok(_) => renewed = Instant::now(),
+                Err(e) if renewed.elapsed() >= self.duration => {
+                    tracing::warn!(
+                        "the migration lease on {} could not be renewed for {}: {}",
+                        self.tables.version,
+                        humantime::format_duration(self.duration),
+                        database_message(&e)
+                    );
+                    self.lost.store(true, Ordering::SeqCst);
+                }
+                Err(e) => tracing::debug!("renewing the migration lease: {}", database_message(&e)),
+            }
+        }
+        let release = self.tables.release_lease(kind, &self.holder, self.token);
+        let released = connection.simple(&release).await;
+        connection.close().await;
+        released
+            .map(|_| ())
+            .map_err(|e| Error::database("cannot release the migration lease", e))
+    }
+}
