@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::support::{PgDb, SqliteDb, cli, texts};
+use crate::support::{MysqlDb, PgDb, SqliteDb, cli, texts};
 
 const HEAD: &str = "8d1e6b0f2a57";
 
@@ -85,7 +85,7 @@ fn two_hundred_sqlite_and_twenty_postgresql_databases_reach_head_in_one_run() {
     for (i, entry) in targets.iter().enumerate() {
         assert_eq!(entry["outcome"], "done", "{entry}");
         assert_eq!(entry["current"][0], HEAD, "{entry}");
-        let applied = entry["applied"].as_array().unwrap().len();
+        let applied = entry["revisions"].as_array().unwrap().len();
         let expected = if i < 200 && i % 3 == 0 { 2 } else { 3 };
         assert_eq!(applied, expected, "{entry}");
     }
@@ -129,6 +129,15 @@ fn broken_targets_fail_alone_or_stop_the_rest_and_a_failed_canary_stops_the_flee
     let (code, _, stderr) = run(dir.path(), &["upgrade", "--database-url", &changed.url]);
     assert_eq!(code, Some(0), "{stderr}");
     changed.query("UPDATE alembic_version_aurora_log SET checksum = 'altered' WHERE revision = 'cec3a80e61a4'");
+    // A MariaDB database left dirty by a migration that stopped half-way, last.
+    let dirty = MysqlDb::new();
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["upgrade", "cec3a80e61a4", "--database-url", &dirty.url],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    dirty.query("INSERT INTO alembic_version_aurora_dirty (revision, direction) VALUES ('3f2a9c1b7d4e', 'upgrade')");
+    lines.push(format!("dirty = {}", dirty.url));
     let file = list(dir.path(), "fleet.txt", &lines);
 
     let (code, stdout, _) = run(
@@ -150,8 +159,18 @@ fn broken_targets_fail_alone_or_stop_the_rest_and_a_failed_canary_stops_the_flee
         "{stdout}"
     );
     assert!(
-        stdout.contains("fleet: 7 of 9 database(s) upgraded, 2 failed, 0 skipped"),
+        stdout.contains("dirty: failed")
+            && stdout.contains("the database is dirty at revision 3f2a9c1b7d4e"),
         "{stdout}"
+    );
+    assert!(
+        stdout.contains("fleet: 7 of 10 database(s) upgraded, 3 failed, 0 skipped"),
+        "{stdout}"
+    );
+    assert_eq!(
+        dirty.query("SELECT version_num FROM alembic_version"),
+        ["cec3a80e61a4"],
+        "a dirty database is left as it was"
     );
 
     // Stop: one at a time, nothing after the failure starts.
@@ -298,7 +317,7 @@ fn a_failed_run_is_resumed_from_its_state_file() {
     );
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stderr.contains("resuming: 1 database(s) the state file records as upgraded are left out"),
+        stderr.contains("resuming: 1 database(s) the state file records as done are left out"),
         "{stderr}"
     );
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();

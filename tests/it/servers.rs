@@ -168,7 +168,18 @@ fn postgres_bin(program: &str) -> PathBuf {
 }
 
 fn private_postgres() -> Server {
-    let dir = server_dir("pg", "postgres");
+    start_postgres("pg", "-c fsync=off -c full_page_writes=off")
+}
+
+/// A PostgreSQL server of one test's own, which no other test writes to (for counting what
+/// the server itself does, as WAL flushes), with `settings` on its command line; it stops when
+/// the test process ends.
+pub fn postgres_of_its_own(name: &str, settings: &str) -> Server {
+    start_postgres(name, settings)
+}
+
+fn start_postgres(name: &str, settings: &str) -> Server {
+    let dir = server_dir(name, "postgres");
     let data = dir.join("data");
     let output = as_user("postgres", &postgres_bin("initdb"))
         .arg("-D")
@@ -192,7 +203,7 @@ fn private_postgres() -> Server {
         false => String::new(),
     };
     let server = format!(
-        "{} -D {} -p {port} -k {} -h 127.0.0.1 -c fsync=off -c full_page_writes=off{tls}",
+        "{} -D {} -p {port} -k {} -h 127.0.0.1 {settings}{tls}",
         postgres_bin("postgres").display(),
         data.display(),
         dir.display()

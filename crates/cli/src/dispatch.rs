@@ -4,11 +4,14 @@
 use std::time::Duration;
 
 use aurora_migrate::interrupt::Interrupt;
-use aurora_migrate::{Catalog, Direction};
+use aurora_migrate::{Catalog, Direction, Target};
 
 use super::app::App;
-use super::args::{AdoptFrom, Command, DatabaseArgs, Dialect, ImportFrom, TransactionMode};
+use super::args::{
+    AdoptFrom, Command, DatabaseArgs, Dialect, FleetArgs, ImportFrom, TransactionMode,
+};
 use super::cmd;
+use super::cmd::fleet::Job;
 use super::failure::{Failure, Outcome};
 use super::output::Printer;
 use super::settings::{self, EnvFile, MigrateFlags, Resolved, runner};
@@ -96,29 +99,115 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             let request = (Direction::Downgrade, args.target.as_str(), args.transaction);
             offline(context, &catalog, request, args.dialect, &args.database)
         }
-        Command::Upgrade(args)
-            if args.fleet.targets.is_some() || args.fleet.targets_cmd.is_some() =>
-        {
-            let list = cmd::fleet::targets(&args.fleet)?;
-            let options = settings::options(&args.database.or(&context.outer))?;
-            let flags = MigrateFlags {
+        Command::Upgrade(args) if args.fleet.given() => {
+            let flags = |_: bool| MigrateFlags {
                 force: args.force,
                 transaction: args.transaction.into(),
+                durability: args.durability.into(),
                 refuse_data_loss: false,
                 statement_locks: settings::statement_locks(
                     args.statement_lock_timeout,
                     args.lock_retries,
                 ),
             };
-            let request = (args.target.as_str(), context.interrupt);
-            cmd::fleet::upgrade(
+            let job = Job::Upgrade(Target::parse(&args.target)?);
+            fleet(context, &catalog, &args.fleet, &args.database, flags, &job).await
+        }
+        Command::Downgrade(args) if args.fleet.given() => {
+            let flags = |production: bool| MigrateFlags {
+                force: args.force,
+                transaction: args.transaction.into(),
+                durability: args.durability.into(),
+                refuse_data_loss: production && !args.yes,
+                statement_locks: settings::statement_locks(
+                    args.statement_lock_timeout,
+                    args.lock_retries,
+                ),
+            };
+            let job = Job::Downgrade(Target::parse(&args.target)?);
+            fleet(context, &catalog, &args.fleet, &args.database, flags, &job).await
+        }
+        Command::Stamp(args) if args.fleet.given() => {
+            let (_, production) = settings::options(&args.database.or(&context.outer))?;
+            confirmed_in_production(production, args.yes, "stamp")?;
+            let job = Job::Stamp {
+                target: Target::parse(&args.target)?,
+                purge: args.purge,
+            };
+            fleet(
+                context,
                 &catalog,
-                &list,
                 &args.fleet,
-                options,
-                flags,
-                request,
-                printer,
+                &args.database,
+                plain_flags,
+                &job,
+            )
+            .await
+        }
+        Command::Reset(args) if args.fleet.given() => {
+            if !args.yes {
+                return Err(Failure::usage(
+                    "confirmation_required",
+                    "reset on a fleet reverts and reapplies every database, dropping the data the migrations manage: pass --yes to confirm; nothing was changed",
+                ));
+            }
+            let job = Job::Reset;
+            fleet(
+                context,
+                &catalog,
+                &args.fleet,
+                &args.database,
+                plain_flags,
+                &job,
+            )
+            .await
+        }
+        Command::Current(args) if args.fleet.given() => {
+            fleet(
+                context,
+                &catalog,
+                &args.fleet,
+                &args.database,
+                plain_flags,
+                &Job::Current,
+            )
+            .await
+        }
+        Command::Status(args) if args.fleet.given() => {
+            fleet(
+                context,
+                &catalog,
+                &args.fleet,
+                &args.database,
+                plain_flags,
+                &Job::Status,
+            )
+            .await
+        }
+        Command::Check(args) if args.fleet.given() => {
+            let job = Job::Check {
+                models: models.as_ref(),
+                lint: args.lint,
+            };
+            fleet(
+                context,
+                &catalog,
+                &args.fleet,
+                &args.database,
+                plain_flags,
+                &job,
+            )
+            .await
+        }
+        Command::Adopt(AdoptFrom::Refinery(args)) if args.fleet.given() => {
+            let job = Job::AdoptRefinery;
+            fleet(
+                context,
+                &catalog,
+                &args.fleet,
+                &args.database,
+                plain_flags,
+                &job,
             )
             .await
         }
@@ -126,6 +215,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             let (_, runner) = context.runner(&catalog, &args.database, |_| MigrateFlags {
                 force: args.force,
                 transaction: args.transaction.into(),
+                durability: args.durability.into(),
                 refuse_data_loss: false,
                 statement_locks: settings::statement_locks(
                     args.statement_lock_timeout,
@@ -166,6 +256,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                 context.runner(&catalog, &args.database, |resolved| MigrateFlags {
                     force: args.force,
                     transaction: args.transaction.into(),
+                    durability: args.durability.into(),
                     refuse_data_loss: resolved.production && !args.yes,
                     statement_locks: settings::statement_locks(
                         args.statement_lock_timeout,
@@ -176,12 +267,12 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         }
         Command::Stamp(args) => {
             let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
-            confirmed_in_production(&resolved, args.yes, "stamp")?;
+            confirmed_in_production(resolved.production, args.yes, "stamp")?;
             cmd::migrate::stamp(&runner, &args.target, args.purge, printer).await
         }
         Command::Reset(args) => {
             let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
-            confirmed_in_production(&resolved, args.yes, "reset")?;
+            confirmed_in_production(resolved.production, args.yes, "reset")?;
             cmd::migrate::reset(&runner, args.yes, printer).await
         }
         Command::Squash(args) => {
@@ -241,6 +332,31 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
     }
 }
 
+/// A command run on every database of a fleet, with the settings every one shares; `flags`
+/// may depend on whether it is production.
+async fn fleet(
+    context: &Context<'_>,
+    catalog: &Catalog,
+    fleet: &FleetArgs,
+    database: &DatabaseArgs,
+    flags: impl Fn(bool) -> MigrateFlags,
+    job: &Job<'_>,
+) -> Outcome {
+    let list = cmd::fleet::targets(fleet)?;
+    let (options, production) = settings::options(&database.or(&context.outer))?;
+    let settings = cmd::fleet::Settings {
+        options,
+        production,
+        flags: flags(production),
+        interrupt: context.interrupt,
+    };
+    cmd::fleet::run(catalog, &list, fleet, settings, job, context.printer).await
+}
+
+fn plain_flags(_: bool) -> MigrateFlags {
+    MigrateFlags::default()
+}
+
 /// `--sql`: the script for the dialect given, or else for the database URL's; nothing connects.
 fn offline(
     context: &Context<'_>,
@@ -266,8 +382,8 @@ fn offline(
 
 /// In production, `stamp` and `reset` change what the database is known to hold: `--yes`
 /// must say so.
-fn confirmed_in_production(resolved: &Resolved, yes: bool, command: &str) -> Outcome {
-    if resolved.production && !yes {
+fn confirmed_in_production(production: bool, yes: bool, command: &str) -> Outcome {
+    if production && !yes {
         return Err(Failure::usage(
             "confirmation_required",
             format!(

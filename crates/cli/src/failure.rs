@@ -33,7 +33,11 @@ impl Failure {
 impl From<aurora_migrate::Error> for Failure {
     fn from(error: aurora_migrate::Error) -> Failure {
         use aurora_migrate::Error;
-        let exit = match &error {
+        let stopped = match &error {
+            Error::Unconfirmed { stopped, .. } => stopped.as_ref(),
+            other => other,
+        };
+        let exit = match stopped {
             // 128 + the signal number, as shells report a process a signal stopped.
             Error::Interrupted { signal, .. } => 128 + signal,
             Error::DataLoss { .. } => EXIT_USAGE,

@@ -139,6 +139,22 @@ impl Printer {
         self.note(text);
     }
 
+    /// A progress bar for `total` items, on a terminal only (and not with `-q` or JSON): lines
+    /// printed while it shows go above it, through [`indicatif::ProgressBar::suspend`].
+    pub fn progress_bar(&self, total: u64) -> Option<indicatif::ProgressBar> {
+        if self.quiet || self.is_json() || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} database(s), {elapsed} elapsed, about {eta} left",
+        ) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Some(bar)
+    }
+
     fn clear_spinner(&self) {
         if let Some(spinner) = self.spinner.borrow_mut().take() {
             spinner.finish_and_clear();

@@ -10,7 +10,9 @@ use super::failure::Failure;
 use super::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
-use aurora_migrate::runner::{DEFAULT_LEASE, Lock, LockRetries, Options, Runner, Transaction};
+use aurora_migrate::runner::{
+    DEFAULT_LEASE, Durability, Lock, LockRetries, Options, Runner, Transaction,
+};
 use aurora_migrate::url::{DatabaseUrl, Secrets, is_password_key};
 use clap::ValueEnum as _;
 
@@ -258,6 +260,7 @@ fn duration(flag: Option<Duration>, variable: &str) -> Result<Option<Duration>, 
 pub struct MigrateFlags {
     pub force: bool,
     pub transaction: Transaction,
+    pub durability: Durability,
     pub refuse_data_loss: bool,
     pub statement_locks: LockRetries,
 }
@@ -289,6 +292,7 @@ pub fn runner<'c>(
             interrupt: Some(interrupt.clone()),
             force: flags.force,
             transaction: flags.transaction,
+            durability: flags.durability,
             refuse_data_loss: flags.refuse_data_loss,
             statement_locks: flags.statement_locks,
             ..resolved.options.clone()

@@ -21,28 +21,9 @@ pub async fn check(
     let found = autogenerate::check(runner, models).await?;
     let mut problems = problems(runner, &found, printer);
     if lint {
-        let report = aurora_migrate::lint::lint_catalog(
-            runner.catalog(),
-            &aurora_migrate::lint::Selection::All,
-            &[runner.kind()],
-            None,
-        )?;
-        printer.note(&super::lint::summary(&report, &[runner.kind().name()]));
-        problems.extend(
-            report
-                .entries
-                .iter()
-                .map(|e| &e.finding)
-                .filter(|f| {
-                    f.severity == aurora_migrate::lint::Severity::Error && f.suppressed.is_none()
-                })
-                .map(|f| {
-                    format!(
-                        "lint {} {} at {}:{} ({}): {}; instead: {}",
-                        f.rule.code, f.rule.name, f.file, f.line, f.revision, f.why, f.instead
-                    )
-                }),
-        );
+        let (summary, errors) = lint_findings(runner)?;
+        printer.note(&summary);
+        problems.extend(errors);
     }
     let standing = &found.standing;
     let verified = standing.applied.len() - standing.unrecorded.len();
@@ -77,8 +58,40 @@ pub async fn check(
     ))
 }
 
+/// Every migration linted for the database's dialect: the summary, and the error-level
+/// findings not allowed, one line each.
+fn lint_findings(runner: &Runner<'_>) -> Result<(String, Vec<String>), Failure> {
+    let report = aurora_migrate::lint::lint_catalog(
+        runner.catalog(),
+        &aurora_migrate::lint::Selection::All,
+        &[runner.kind()],
+        None,
+    )?;
+    let errors = report
+        .entries
+        .iter()
+        .map(|e| &e.finding)
+        .filter(|f| f.severity == aurora_migrate::lint::Severity::Error && f.suppressed.is_none())
+        .map(|f| {
+            format!(
+                "lint {} {} at {}:{} ({}): {}; instead: {}",
+                f.rule.code, f.rule.name, f.file, f.line, f.revision, f.why, f.instead
+            )
+        })
+        .collect();
+    Ok((
+        super::lint::summary(&report, &[runner.kind().name()]),
+        errors,
+    ))
+}
+
+/// The error-level lint findings alone, for a fleet's check.
+pub fn lint_errors(runner: &Runner<'_>) -> Result<Vec<String>, Failure> {
+    lint_findings(runner).map(|(_, errors)| errors)
+}
+
 /// What `check` found, one line a problem, as a person reads it.
-fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) -> Vec<String> {
+pub fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) -> Vec<String> {
     let program = printer.program();
     let catalog = runner.catalog();
     let graph = catalog.graph();

@@ -75,13 +75,7 @@ impl Tables {
             Database::Mysql => "DATETIME(6)",
             _ => "TIMESTAMPTZ",
         };
-        let mut statements = Vec::new();
-        if let (Database::Postgres, Some(schema)) = (kind, self.schema()) {
-            statements.push(format!(
-                "CREATE SCHEMA IF NOT EXISTS {}",
-                crate::sql::quote(schema)
-            ));
-        }
+        let mut statements: Vec<String> = self.create_own_schema(kind).into_iter().collect();
         statements.push(format!(
             "CREATE TABLE IF NOT EXISTS {} (name VARCHAR(255) NOT NULL PRIMARY KEY, holder VARCHAR(64), \
              host VARCHAR(255), pid BIGINT, acquired_at {timestamp} NULL, renewed_at {timestamp} NULL, \

@@ -62,6 +62,9 @@ pub struct Tables {
     pub dirty: String,
     /// The lease lock, where runners take it (`--lock lease`): `<version>_aurora_lease`.
     pub lease: String,
+    /// The schema is a tenant's own, made with its bookkeeping when missing (a schema named
+    /// only by `--version-table` must exist: a typo there makes no schema).
+    pub own_schema: bool,
 }
 
 impl Tables {
@@ -81,6 +84,7 @@ impl Tables {
             log: format!("{name}_aurora_log"),
             dirty: format!("{name}_aurora_dirty"),
             lease: format!("{name}_aurora_lease"),
+            own_schema: false,
         })
     }
 
@@ -131,6 +135,16 @@ impl Tables {
     /// The dirty-mark table's name without its schema.
     pub fn bare_dirty(&self) -> &str {
         bare(&self.dirty)
+    }
+
+    /// A tenant's own schema, made before its bookkeeping and its migrations.
+    pub fn create_own_schema(&self, kind: Database) -> Option<String> {
+        match (kind, self.schema()) {
+            (Database::Postgres, Some(schema)) if self.own_schema => {
+                Some(format!("CREATE SCHEMA IF NOT EXISTS {}", quote(schema)))
+            }
+            _ => None,
+        }
     }
 
     /// The bookkeeping tables' names without their schema: what a schema read leaves out.
@@ -186,7 +200,9 @@ impl Tables {
             Database::Sqlite => " WITHOUT ROWID",
             Database::Postgres | Database::Mysql => "",
         };
-        let mut statements = vec![
+        let mut statements = Vec::new();
+        statements.extend(self.create_own_schema(kind));
+        statements.extend([
             format!(
                 "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num)){options}",
                 self.version_sql(),
@@ -198,7 +214,7 @@ impl Tables {
                 self.log_sql(),
                 record::column_definitions(kind)
             ),
-        ];
+        ]);
         if kind == Database::Mysql {
             statements.push(format!(
                 "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, direction VARCHAR(9) NOT NULL, \

@@ -93,6 +93,10 @@ pub struct Work<'a> {
     /// The last attempt: a lock timeout now fails the step, so find who holds the lock.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub final_attempt: bool,
+    /// The step's commit waits for its WAL to reach disk; `false` only on PostgreSQL, for a
+    /// step that a later durable commit in the same run covers (`--durability run`).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub durable: bool,
 }
 
 /// Which statement of a [`Work`] failed, and why.

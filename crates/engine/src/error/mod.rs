@@ -168,6 +168,22 @@ pub enum Error {
     /// A migration's statement failed.
     #[error("{0}")]
     Step(Box<StepFailure>),
+    /// A run stopped after steps that committed without waiting for the disk, and the server
+    /// could not confirm them durable.
+    #[error(
+        "{stopped}\nthe server did not confirm that the migration(s) committed before that ({}) are on disk \
+         ({message}): their commits did not wait for the disk (--durability run), so a crash of the server \
+         may yet undo them, each whole with its bookkeeping; check where the database stands with `current`",
+        .committed.join(", ")
+    )]
+    Unconfirmed {
+        /// Why the run stopped.
+        stopped: Box<Error>,
+        /// The steps committed before it, which may not be durable.
+        committed: Vec<String>,
+        /// Why the flush failed.
+        message: String,
+    },
     /// An applied migration's file changed since.
     #[error(
         "revision {revision} ({file}) changed after it was applied: recorded checksum {recorded}, embedded {embedded}; \
@@ -332,6 +348,7 @@ impl Error {
             Error::Interrupted { .. } => "interrupted",
             Error::Database { .. } => "database",
             Error::Step(_) => "migration_failed",
+            Error::Unconfirmed { stopped, .. } => stopped.code(),
             Error::ChecksumMismatch { .. } => "checksum_mismatch",
             Error::UnknownRevision(_) | Error::PartWayThroughSquash { .. } => "unknown_revision",
             Error::Inconsistent(_) => "inconsistent_version_table",

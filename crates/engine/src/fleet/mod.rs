@@ -1,4 +1,5 @@
-//! Many databases, one command: a list of targets (one URL per line, or `name = url`), read
+//! Many databases, one command: a list of targets (one URL per line, or `name = url`, either
+//! followed by `schema=NAME` for a tenant in a PostgreSQL schema of its own), read
 //! from a file or from a program's output, and a run over them with at most N at once, a
 //! canary group first, and a stop or carry-on rule for failures. What is run on each target
 //! is the caller's; this module only schedules and records. Must not import the command line.
@@ -71,14 +72,31 @@ pub fn parse(
             }
             _ => (None, content),
         };
-        let url_text = expand(url_text, line, variable)?;
-        let url = DatabaseUrl::parse(&url_text).map_err(|e| FleetError::Line {
-            line,
-            message: e.to_string(),
-        })?;
+        // The URL, then its settings: `schema=NAME` (PostgreSQL) puts a tenant in a schema.
+        let mut words = url_text.split_whitespace();
+        let url_text = expand(words.next().unwrap_or_default(), line, variable)?;
+        let refused = |message: String| FleetError::Line { line, message };
+        let mut url = DatabaseUrl::parse(&url_text).map_err(|e| refused(e.to_string()))?;
+        let mut schema = None;
+        for word in words {
+            match word.split_once('=') {
+                Some(("schema", value)) => {
+                    url = url.with_schema(value).map_err(|e| refused(e.to_string()))?;
+                    schema = Some(value);
+                }
+                _ => {
+                    return Err(refused(format!(
+                        "`{word}` after the URL is not a setting; the one setting is schema=NAME"
+                    )));
+                }
+            }
+        }
         let name = name
             .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| url.to_string());
+            .unwrap_or_else(|| match schema {
+                Some(schema) => format!("{url} schema={schema}"),
+                None => url.to_string(),
+            });
         if targets.iter().any(|t| t.name == name) {
             return Err(FleetError::Duplicate { line, name });
         }

@@ -25,6 +25,31 @@ fn a_list_has_urls_names_comments_and_passwords_from_the_environment() {
 }
 
 #[test]
+fn a_tenant_may_name_its_postgresql_schema() {
+    let list = targets(
+        "t7 = postgres://app@db/shared schema=tenant_7\npostgres://app@db/shared schema=tenant_8\n",
+    )
+    .unwrap();
+    assert_eq!(list[0].url.schema(), Some("tenant_7"));
+    assert_eq!(list[1].name, "postgres://app@db/shared schema=tenant_8");
+    for (line, fault) in [
+        ("a = sqlite:///x.db schema=t", "is for PostgreSQL"),
+        (
+            "a = postgres://db/x schema=7up",
+            "letters, digits and underscores",
+        ),
+        (
+            "a = postgres://db/x owner=me",
+            "the one setting is schema=NAME",
+        ),
+    ] {
+        let refused = targets(line).unwrap_err().to_string();
+        assert!(refused.starts_with("line 1 of the targets: "), "{refused}");
+        assert!(refused.contains(fault), "{refused}");
+    }
+}
+
+#[test]
 fn bad_lists_are_refused_with_the_line() {
     assert_eq!(targets("\n# nothing\n").unwrap_err(), FleetError::Empty);
     let missing = targets("a = postgres://app:${NOPE}@db/a").unwrap_err();

@@ -237,6 +237,7 @@ impl Offline {
             lock_timeout: None,
             continued: false,
             final_attempt: true,
+            durable: true,
         };
         let parents = match names(graph.parents(step.revision)).as_slice() {
             [] => "<base>".to_string(),

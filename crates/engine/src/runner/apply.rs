@@ -66,9 +66,31 @@ impl Runner<'_> {
         steps: &[Prepared<'_>],
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Vec<StepReport>> {
-        let whole = self.options.transaction == Transaction::All;
         let mut reports: Vec<StepReport> = Vec::with_capacity(steps.len());
-        for step in steps {
+        match self
+            .apply_each(connection, steps, on_event, &mut reports)
+            .await
+        {
+            Ok(()) => Ok(reports),
+            Err(e) if self.options.transaction == Transaction::All => Err(e),
+            Err(e) => {
+                let committed: Vec<String> = reports.into_iter().map(|r| r.revision).collect();
+                Err(self.settle(connection, &committed, e).await)
+            }
+        }
+    }
+
+    /// Applies the steps in turn, adding each one's report as it commits.
+    async fn apply_each(
+        &self,
+        connection: &mut Connection,
+        steps: &[Prepared<'_>],
+        on_event: &mut dyn FnMut(Event<'_>),
+        reports: &mut Vec<StepReport>,
+    ) -> Result<()> {
+        let whole = self.options.transaction == Transaction::All;
+        for (index, step) in steps.iter().enumerate() {
+            let durable = self.durable_step(connection.kind(), index, steps.len());
             let applied = || reports.iter().map(|r| r.revision.clone()).collect();
             // Under --transaction all nothing is kept until the end: a failure undoes them all.
             let done = || if whole { Vec::new() } else { applied() };
@@ -99,7 +121,7 @@ impl Runner<'_> {
                 );
             }
             let started = Instant::now();
-            let retries = match self.apply_step(connection, step, on_event).await {
+            let retries = match self.apply_step(connection, step, durable, on_event).await {
                 Ok(retries) => retries,
                 Err(failure) => {
                     if let Some(signal) = self.interrupt().and_then(|i| i.raised()).filter(|_| {
@@ -126,7 +148,7 @@ impl Runner<'_> {
             on_event(Event::Finished(&report));
             reports.push(report);
         }
-        Ok(reports)
+        Ok(())
     }
 
     fn interrupt(&self) -> Option<&crate::interrupt::Interrupt> {
@@ -139,6 +161,7 @@ impl Runner<'_> {
         &self,
         connection: &mut Connection,
         step: &Prepared<'_>,
+        durable: bool,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> std::result::Result<u32, Failure> {
         let kind = connection.kind();
@@ -184,6 +207,7 @@ impl Runner<'_> {
                 lock_timeout: schedule[attempt],
                 continued: attempt > 0 && kind == Database::Mysql,
                 final_attempt: attempt + 1 == schedule.len(),
+                durable,
             };
             let mut failure = match self.attempt(connection, &work).await {
                 Ok(()) => return Ok(attempt as u32),

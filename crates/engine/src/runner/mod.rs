@@ -6,6 +6,7 @@
 mod adopt;
 mod apply;
 mod beyond;
+mod durability;
 mod guard;
 mod locks;
 mod migrate;
@@ -57,6 +58,23 @@ pub struct Options {
     pub statement_locks: LockRetries,
     /// Which lock serialises the runners of one version table.
     pub lock: Lock,
+    /// When a step's commit waits for the disk.
+    pub durability: Durability,
+}
+
+/// When a step's commit waits for its write-ahead log to reach the disk (PostgreSQL; MySQL's
+/// flush setting is global to the server, and SQLite's `synchronous` risks corruption outside
+/// WAL mode, so there every commit is durable).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// Every step's commit waits for the disk.
+    Each,
+    /// Every step stays atomic with its bookkeeping, but only the run's last commit waits for
+    /// the disk, which makes every commit before it durable too: one flush per run. A run that
+    /// stops early makes its committed steps durable before it reports them. A server crash
+    /// mid-run can lose only the newest committed steps, each whole with its bookkeeping.
+    #[default]
+    Run,
 }
 
 /// Which lock serialises the runners of one version table. SQLite is always locked through
@@ -104,6 +122,7 @@ impl Default for Options {
             refuse_data_loss: false,
             statement_locks: LockRetries::default(),
             lock: Lock::Advisory,
+            durability: Durability::Run,
         }
     }
 }
@@ -200,8 +219,19 @@ impl<'c> Runner<'c> {
         Runner::over(catalog, Source::Pool(pool.into()), options)
     }
 
-    fn over(catalog: &'c Catalog, source: Source, options: Options) -> Result<Runner<'c>> {
-        let tables = Tables::new(&options.version_table)?;
+    fn over(catalog: &'c Catalog, source: Source, mut options: Options) -> Result<Runner<'c>> {
+        // A tenant's schema holds its own bookkeeping (and its own lock key).
+        let tenant = match &source {
+            Source::Url(url) => url.schema(),
+            Source::Pool(_) => None,
+        };
+        if let Some(schema) = tenant
+            && !options.version_table.contains('.')
+        {
+            options.version_table = format!("{schema}.{}", options.version_table);
+        }
+        let mut tables = Tables::new(&options.version_table)?;
+        tables.own_schema = tenant.is_some();
         let kind = match &source {
             Source::Url(url) => url.kind(),
             Source::Pool(pool) => pool.kind(),

@@ -83,6 +83,14 @@ pub enum UrlError {
     )]
     /// A SQLite path that ends in `/`.
     SqliteDirectory,
+    /// A schema named for a database other than PostgreSQL.
+    #[error(
+        "a schema per tenant (schema=NAME) is for PostgreSQL; a {0} database has none: give each tenant a database of its own"
+    )]
+    SchemaOutsidePostgres(Database),
+    /// A schema name that is not a plain identifier.
+    #[error("a schema name is letters, digits and underscores, not starting with a digit")]
+    InvalidSchema,
 }
 
 /// A parsed database URL.
@@ -102,6 +110,9 @@ pub struct DatabaseUrl {
     /// TLS is required or a certificate is named (`sslmode=require`, `ssl-mode=REQUIRED`,
     /// `sslrootcert=...`), so a failure to read a file during connection is a TLS failure.
     tls_required: bool,
+    /// PostgreSQL: the schema the session works in (its search path), for a tenant kept in
+    /// a schema of its own.
+    schema: Option<String>,
     secrets: Secrets,
 }
 
@@ -180,6 +191,30 @@ impl DatabaseUrl {
         copy
     }
 
+    /// The same database, worked on in `schema` (PostgreSQL): the session's search path is
+    /// that schema alone, so the migrations' tables and the bookkeeping land in it.
+    pub fn with_schema(&self, schema: &str) -> Result<DatabaseUrl, UrlError> {
+        if self.kind != Database::Postgres {
+            return Err(UrlError::SchemaOutsidePostgres(self.kind));
+        }
+        let valid = !schema.is_empty()
+            && !schema.starts_with(|c: char| c.is_ascii_digit())
+            && schema
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !valid {
+            return Err(UrlError::InvalidSchema);
+        }
+        let mut copy = self.clone();
+        copy.schema = Some(schema.to_string());
+        Ok(copy)
+    }
+
+    /// The schema the session works in, when one is named.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
     /// A SQLite database in a file.
     pub fn sqlite_file(path: &std::path::Path) -> DatabaseUrl {
         let driver_url = format!("sqlite://{}", path.display());
@@ -191,6 +226,7 @@ impl DatabaseUrl {
             bare_ipv6_host: None,
             no_user: false,
             tls_required: false,
+            schema: None,
             secrets: Secrets::default(),
         }
     }
@@ -249,6 +285,7 @@ fn server(kind: Database, rest: &str) -> Result<DatabaseUrl, UrlError> {
         driver_url,
         sqlite_path: None,
         bare_ipv6_host,
+        schema: None,
         secrets,
     })
 }
@@ -298,6 +335,7 @@ fn sqlite(rest: &str) -> Result<DatabaseUrl, UrlError> {
         bare_ipv6_host: None,
         no_user: false,
         tls_required: false,
+        schema: None,
         secrets: Secrets::default(),
     })
 }

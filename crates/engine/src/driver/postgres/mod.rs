@@ -420,6 +420,9 @@ pub(crate) fn connect_options(url: &DatabaseUrl) -> Result<PgConnectOptions> {
     if let Some(host) = url.bare_ipv6_host() {
         options = options.host(host);
     }
+    if let Some(schema) = url.schema() {
+        options = options.options([("search_path", crate::sql::quote(schema))]);
+    }
     if url.names_no_user()
         && std::env::var_os("PGUSER").is_none()
         && let Some(user) = super::os_user()

@@ -42,6 +42,11 @@ pub(crate) fn step(work: &Work<'_>) -> Batch {
     };
     let mut text = String::from(opening);
     let mut leading = 1;
+    // A later durable commit of the run flushes this one's WAL too (--durability run).
+    if !work.durable && !work.enclosed {
+        text.push_str("SET LOCAL synchronous_commit = off;\n");
+        leading += 1;
+    }
     // Inside the run's transaction a lock timeout would roll back the whole run: none there.
     if let (Some(timeout), false) = (work.lock_timeout, work.enclosed) {
         text.push_str(&lock_timeout(timeout));

@@ -6,8 +6,17 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use aurora_migrate::runner::Transaction;
+use aurora_migrate::runner::{Durability, Transaction};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod authoring;
+mod connect;
+
+pub use authoring::{
+    AdoptFrom, BaselineArgs, CreateArgs, ImportAlembicArgs, ImportFrom, MergeArgs, SquashArgs,
+    migrations_dir,
+};
+pub use connect::{Connect, ConnectMany, DatabaseArgs, FleetArgs, LockKind, OnErrorMode};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -62,79 +71,13 @@ pub enum Format {
     Mermaid,
 }
 
-/// Where the database is and how to reach it. Given after the command, a flag wins over the
-/// same flag before it; environment variables and `.env` come after both.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Database")]
-pub struct DatabaseArgs {
-    /// Database URL [default: DATABASE_URL, then DATABASE_URL in .env, then sqlite://aurora.db]
-    #[arg(long, value_name = "URL")]
-    pub database_url: Option<String>,
-    /// Name of the version table, optionally schema.table [default: alembic_version]
-    #[arg(long, value_name = "NAME")]
-    pub version_table: Option<String>,
-    /// Seconds to wait for the database to answer a connection, at least 1 [default: 10]
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
-    pub connect_timeout: Option<u64>,
-    /// Keep retrying the first connection this long while the server does not answer, e.g. 30s
-    /// [env: AURORA_WAIT]
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
-    pub wait: Option<Duration>,
-    /// Give up waiting for another runner's lock after this long, e.g. 5m [env: AURORA_LOCK_TIMEOUT]
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
-    pub lock_timeout: Option<Duration>,
-    /// The environment [env: AURORA_ENV]; `production` or `prod` (any case) makes destructive
-    /// downgrades, stamp and reset require --yes, and a database URL mandatory
-    #[arg(long = "env", value_name = "NAME")]
-    pub environment: Option<String>,
-    /// What keeps two runners apart: `advisory`, the server's session lock; `lease`, a row of
-    /// ours renewed while the run lasts, for a transaction-pooling PgBouncer (PostgreSQL, MySQL)
-    /// [env: AURORA_LOCK] [default: advisory]
-    #[arg(long, value_enum, value_name = "KIND")]
-    pub lock: Option<LockKind>,
-    /// With --lock lease: how long the lease lasts unless renewed (every third of it); a runner
-    /// that dies is taken over after this, e.g. 30s [env: AURORA_LEASE] [default: 30s]
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
-    pub lease: Option<Duration>,
-}
-
-/// `--lock`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LockKind {
-    Advisory,
-    Lease,
-}
-
-impl DatabaseArgs {
-    /// These flags, each filled from `outer` where it is not given here.
-    pub fn or(&self, outer: &DatabaseArgs) -> DatabaseArgs {
-        DatabaseArgs {
-            database_url: self.database_url.clone().or(outer.database_url.clone()),
-            version_table: self.version_table.clone().or(outer.version_table.clone()),
-            connect_timeout: self.connect_timeout.or(outer.connect_timeout),
-            wait: self.wait.or(outer.wait),
-            lock_timeout: self.lock_timeout.or(outer.lock_timeout),
-            environment: self.environment.clone().or(outer.environment.clone()),
-            lock: self.lock.or(outer.lock),
-            lease: self.lease.or(outer.lease),
-        }
-    }
-}
-
-/// A command whose only flags are the database's.
-#[derive(Debug, Args)]
-pub struct Connect {
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
-
 #[derive(Debug, Args)]
 pub struct UpgradeArgs {
     /// head, heads, a revision, +N, REV+N, LABEL@head; with --sql, [FROM:]TO
     #[arg(default_value = "head")]
     pub target: String,
     /// Print the SQL script instead of running it, without connecting (FROM defaults to base)
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["targets", "targets_cmd"])]
     pub sql: bool,
     /// With --sql: the database the script is for [default: the database URL's]
     #[arg(long, value_enum, requires = "sql")]
@@ -146,6 +89,11 @@ pub struct UpgradeArgs {
     /// commits at once or not at all (PostgreSQL, SQLite)
     #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
     pub transaction: TransactionMode,
+    /// PostgreSQL: run (each migration commits atomically with its bookkeeping, and only the
+    /// run's last commit waits for the disk, making all before it durable); each (every commit
+    /// waits)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = DurabilityMode::Run)]
+    pub durability: DurabilityMode,
     /// How long a migration's statement waits for a lock before the migration rolls back and is
     /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
     /// takes [default: 100ms]
@@ -156,75 +104,12 @@ pub struct UpgradeArgs {
     pub lock_retries: Option<u32>,
 
     /// After a successful run, rewrite FILE with the schema dump (as `dump --output FILE`)
-    #[arg(long, value_name = "FILE", conflicts_with = "sql")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["sql", "targets", "targets_cmd"])]
     pub dump: Option<PathBuf>,
     #[command(flatten)]
     pub fleet: FleetArgs,
     #[command(flatten)]
     pub database: DatabaseArgs,
-}
-
-/// Many databases in one run.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Many databases")]
-pub struct FleetArgs {
-    /// Upgrade every database FILE lists: one URL per line, or `name = url`; `#` starts a
-    /// comment; `${VAR}` is the environment's VAR (keep passwords out of the file)
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["targets_cmd", "sql", "dump", "database_url"])]
-    pub targets: Option<PathBuf>,
-    /// As --targets, with the list a command prints (run by `sh -c`), e.g. a service registry
-    #[arg(long, value_name = "CMD", conflicts_with_all = ["sql", "dump", "database_url"])]
-    pub targets_cmd: Option<String>,
-    /// With --targets: at most N databases at once
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..))]
-    pub parallel: u64,
-    /// With --targets: the first K databases go first, and if one fails the rest are skipped
-    #[arg(long, value_name = "K", default_value_t = 0)]
-    pub canary: u64,
-    /// With --targets: after a failure, start no new database (stop) or go on (continue)
-    #[arg(long, value_enum, value_name = "MODE", default_value_t = OnErrorMode::Stop)]
-    pub on_error: OnErrorMode,
-    /// With --targets: record each database's outcome in FILE (JSON lines) as it finishes
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
-    /// With --state: leave out the databases FILE records as upgraded, to continue a run that
-    /// failed or was interrupted
-    #[arg(long, requires = "state")]
-    pub resume: bool,
-    /// With --targets: take only shard K of N (0-based), a stable share by name, e.g. 2/8
-    #[arg(long, value_name = "K/N", value_parser = shard, conflicts_with = "shard_from_env")]
-    pub shard: Option<(usize, usize)>,
-    /// With --targets: take shard JOB_COMPLETION_INDEX of N, as a Kubernetes indexed Job gives it
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub shard_from_env: Option<u64>,
-}
-
-/// `--shard K/N`.
-fn shard(text: &str) -> Result<(usize, usize), String> {
-    let (k, n) = text
-        .split_once('/')
-        .ok_or("write the shard as K/N, e.g. 2/8")?;
-    let (k, n): (usize, usize) = (
-        k.trim()
-            .parse()
-            .map_err(|_| format!("`{k}` is not a shard number"))?,
-        n.trim()
-            .parse()
-            .map_err(|_| format!("`{n}` is not a number of shards"))?,
-    );
-    match k < n {
-        true => Ok((k, n)),
-        false => Err(format!(
-            "shard {k} of {n} does not exist: K counts from 0 to N-1"
-        )),
-    }
-}
-
-/// `--on-error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnErrorMode {
-    Stop,
-    Continue,
 }
 
 #[derive(Debug, Args)]
@@ -273,7 +158,7 @@ pub struct DowngradeArgs {
     #[arg(allow_hyphen_values = true)]
     pub target: String,
     /// Print the SQL script instead of running it, without connecting
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["targets", "targets_cmd"])]
     pub sql: bool,
     /// With --sql: the database the script is for [default: the database URL's]
     #[arg(long, value_enum, requires = "sql")]
@@ -288,6 +173,11 @@ pub struct DowngradeArgs {
     /// commits at once or not at all (PostgreSQL, SQLite)
     #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
     pub transaction: TransactionMode,
+    /// PostgreSQL: run (each migration commits atomically with its bookkeeping, and only the
+    /// run's last commit waits for the disk, making all before it durable); each (every commit
+    /// waits)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = DurabilityMode::Run)]
+    pub durability: DurabilityMode,
     /// How long a migration's statement waits for a lock before the migration rolls back and is
     /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
     /// takes [default: 100ms]
@@ -297,6 +187,8 @@ pub struct DowngradeArgs {
     #[arg(long, value_name = "N", conflicts_with = "sql")]
     pub lock_retries: Option<u32>,
 
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -326,14 +218,18 @@ pub struct StampArgs {
     #[arg(long)]
     pub yes: bool,
     #[command(flatten)]
+    pub fleet: FleetArgs,
+    #[command(flatten)]
     pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ResetArgs {
-    /// Do not ask for confirmation
+    /// Do not ask for confirmation (a fleet is never asked: it needs --yes)
     #[arg(long)]
     pub yes: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -341,11 +237,13 @@ pub struct ResetArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Compare the models with the migrations in a throwaway database on this server instead
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["targets", "targets_cmd"])]
     pub scratch_url: Option<String>,
     /// Lint every migration too, for the database's dialect: an error-level finding fails
     #[arg(long)]
     pub lint: bool,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -366,12 +264,12 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  aurora-migrate current\n  aurora-migrate current -v --format json"
     )]
-    Current(Connect),
+    Current(ConnectMany),
     /// What is applied and pending, and whether the database is behind, at the heads or ahead
     #[command(
         after_help = "Exit code 0 only when the database is at the heads, with no dirty mark, no changed checksum and a consistent version table.\n\nExamples:\n  aurora-migrate status\n  aurora-migrate status --format json   # for a readiness probe"
     )]
-    Status(Connect),
+    Status(ConnectMany),
     /// List revisions, marking what is applied and current
     #[command(
         after_help = "Examples:\n  aurora-migrate history\n  aurora-migrate history --graph\n  aurora-migrate history -r -3:\n  aurora-migrate history -r base:3f2a -v"
@@ -483,39 +381,6 @@ impl Command {
     }
 }
 
-/// The tool whose scripts `import` reads.
-#[derive(Debug, Subcommand)]
-pub enum ImportFrom {
-    /// Alembic's versions/*.py: the same revision ids, parents, labels and depends_on; each
-    /// op.* call understood as SQL, the rest a `-- migrate:todo` line that stops the build
-    Alembic(ImportAlembicArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ImportAlembicArgs {
-    /// The directory of Alembic's scripts (its versions/)
-    pub dir: PathBuf,
-    /// A database to write sections for; repeat for several [default: postgresql]
-    #[arg(long, value_enum)]
-    pub dialect: Vec<Dialect>,
-    /// Where migrations live [default: migrations]
-    #[arg(long, value_name = "DIR")]
-    pub migrations_dir: Option<PathBuf>,
-}
-
-/// The tool whose history `adopt` takes over.
-#[derive(Debug, Subcommand)]
-pub enum AdoptFrom {
-    /// Check refinery_schema_history against the embedded V files with refinery's checksums,
-    /// then record the same state in the version table and log (refinery's table is left as it is)
-    Refinery(Connect),
-}
-
-/// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
-pub fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
-    dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
-}
-
 /// `--statement-lock-timeout`: a duration, or `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatementLockTimeout {
@@ -557,6 +422,22 @@ impl From<Dialect> for aurora_migrate::Database {
     }
 }
 
+/// `--durability`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DurabilityMode {
+    Run,
+    Each,
+}
+
+impl From<DurabilityMode> for Durability {
+    fn from(mode: DurabilityMode) -> Durability {
+        match mode {
+            DurabilityMode::Run => Durability::Run,
+            DurabilityMode::Each => Durability::Each,
+        }
+    }
+}
+
 /// How the migrations of one `upgrade` or `downgrade` share transactions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TransactionMode {
@@ -571,87 +452,4 @@ impl From<TransactionMode> for Transaction {
             TransactionMode::All => Transaction::All,
         }
     }
-}
-
-#[derive(Debug, Args)]
-pub struct SquashArgs {
-    /// The last revision the squash replaces (with every revision below it)
-    #[arg(long, value_name = "REV")]
-    pub upto: String,
-    /// What the migration is (its first line)
-    #[arg(short, long)]
-    pub message: String,
-    /// Replay on a throwaway database on this server (PostgreSQL or MariaDB), which is also the
-    /// dialect of the SQL written [default: a temporary SQLite file]
-    #[arg(long, value_name = "URL")]
-    pub scratch_url: Option<String>,
-    /// Where migrations live [default: migrations]
-    #[arg(long, value_name = "DIR")]
-    pub migrations_dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct BaselineArgs {
-    /// What the migration is (its first line)
-    #[arg(short, long)]
-    pub message: String,
-    /// Use this revision id instead of a new random one
-    #[arg(long, value_name = "ID")]
-    pub rev_id: Option<String>,
-    /// Where migrations live [default: migrations]
-    #[arg(long, value_name = "DIR")]
-    pub migrations_dir: Option<PathBuf>,
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct CreateArgs {
-    /// What the migration does, in one line: the first line of the file and its name
-    pub message: String,
-    /// Write a Rust migration (portable DDL) instead of SQL
-    #[arg(long)]
-    pub rust: bool,
-    /// The revision to build on (`base` starts a new branch); required when there are several heads
-    #[arg(long, value_name = "REV")]
-    pub head: Option<String>,
-    /// Start a new history: a revision with no parent, in a directory created if missing
-    #[arg(long, conflicts_with = "head")]
-    pub base: bool,
-    /// A branch label for the new revision
-    #[arg(long = "branch-label", value_name = "LABEL")]
-    pub branch_labels: Vec<String>,
-    /// Revisions this one depends on without being their child
-    #[arg(long = "depends-on", value_name = "REV")]
-    pub depends_on: Vec<String>,
-    /// Use this revision id instead of a new random one
-    #[arg(long, value_name = "ID")]
-    pub rev_id: Option<String>,
-    /// Where migrations live [default: migrations]
-    #[arg(long, value_name = "DIR")]
-    pub migrations_dir: Option<PathBuf>,
-    /// Write the difference between the models (src/models) and the database at head
-    #[arg(long, conflicts_with = "rust")]
-    pub autogenerate: bool,
-    /// With --autogenerate: build the schema at head in a throwaway database on this server
-    #[arg(long, value_name = "URL", requires = "autogenerate")]
-    pub scratch_url: Option<String>,
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// Revisions to join, or `heads`
-    #[arg(required = true, num_args = 1..)]
-    pub revisions: Vec<String>,
-    /// What the merge is for
-    #[arg(short, long)]
-    pub message: String,
-    /// Use this revision id instead of a new random one
-    #[arg(long, value_name = "ID")]
-    pub rev_id: Option<String>,
-    /// Where migrations live [default: migrations]
-    #[arg(long, value_name = "DIR")]
-    pub migrations_dir: Option<PathBuf>,
 }

@@ -1,0 +1,124 @@
+//! The clap types of the commands that write migration files (`create`, `merge`, `import`,
+//! `squash`, `baseline`) and of `adopt`. Must not import a command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::{ConnectMany, DatabaseArgs, Dialect};
+
+/// The tool whose scripts `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// Alembic's versions/*.py: the same revision ids, parents, labels and depends_on; each
+    /// op.* call understood as SQL, the rest a `-- migrate:todo` line that stops the build
+    Alembic(ImportAlembicArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportAlembicArgs {
+    /// The directory of Alembic's scripts (its versions/)
+    pub dir: PathBuf,
+    /// A database to write sections for; repeat for several [default: postgresql]
+    #[arg(long, value_enum)]
+    pub dialect: Vec<Dialect>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+}
+
+/// The tool whose history `adopt` takes over.
+#[derive(Debug, Subcommand)]
+pub enum AdoptFrom {
+    /// Check refinery_schema_history against the embedded V files with refinery's checksums,
+    /// then record the same state in the version table and log (refinery's table is left as it is)
+    Refinery(ConnectMany),
+}
+
+/// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
+pub fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
+    dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
+}
+
+#[derive(Debug, Args)]
+pub struct SquashArgs {
+    /// The last revision the squash replaces (with every revision below it)
+    #[arg(long, value_name = "REV")]
+    pub upto: String,
+    /// What the migration is (its first line)
+    #[arg(short, long)]
+    pub message: String,
+    /// Replay on a throwaway database on this server (PostgreSQL or MariaDB), which is also the
+    /// dialect of the SQL written [default: a temporary SQLite file]
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// What the migration is (its first line)
+    #[arg(short, long)]
+    pub message: String,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// What the migration does, in one line: the first line of the file and its name
+    pub message: String,
+    /// Write a Rust migration (portable DDL) instead of SQL
+    #[arg(long)]
+    pub rust: bool,
+    /// The revision to build on (`base` starts a new branch); required when there are several heads
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Start a new history: a revision with no parent, in a directory created if missing
+    #[arg(long, conflicts_with = "head")]
+    pub base: bool,
+    /// A branch label for the new revision
+    #[arg(long = "branch-label", value_name = "LABEL")]
+    pub branch_labels: Vec<String>,
+    /// Revisions this one depends on without being their child
+    #[arg(long = "depends-on", value_name = "REV")]
+    pub depends_on: Vec<String>,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+    /// Write the difference between the models (src/models) and the database at head
+    #[arg(long, conflicts_with = "rust")]
+    pub autogenerate: bool,
+    /// With --autogenerate: build the schema at head in a throwaway database on this server
+    #[arg(long, value_name = "URL", requires = "autogenerate")]
+    pub scratch_url: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Revisions to join, or `heads`
+    #[arg(required = true, num_args = 1..)]
+    pub revisions: Vec<String>,
+    /// What the merge is for
+    #[arg(short, long)]
+    pub message: String,
+    /// Use this revision id instead of a new random one
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
+    /// Where migrations live [default: migrations]
+    #[arg(long, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+}

@@ -1,0 +1,198 @@
+//! `--targets` on the commands that talk to a database: the fleet's list read from a file or a
+//! command, the command run on each database as the engine's fleet schedule says, a line per
+//! database as it finishes (a progress bar above them on a terminal), a state file a later run
+//! resumes from, and a summary. Must not import the dispatcher.
+
+mod job;
+mod list;
+
+pub use job::Job;
+pub use list::targets;
+
+use std::time::Duration;
+
+use aurora_migrate::fleet::{self, Finished, FleetTarget, OnError, Outcome, Schedule};
+use aurora_migrate::interrupt::Interrupt;
+use aurora_migrate::{Catalog, Options};
+
+use super::super::args::{FleetArgs, OnErrorMode};
+use super::super::failure::{Failure, Outcome as CommandOutcome};
+use super::super::output::Printer;
+use super::super::settings::{MigrateFlags, Resolved, runner};
+use job::Done;
+
+/// How each database is reached and run: the settings every one shares.
+pub struct Settings<'a> {
+    pub options: Options,
+    pub production: bool,
+    pub flags: MigrateFlags,
+    pub interrupt: &'a Interrupt,
+}
+
+/// Runs `job` on every database of `list`.
+pub async fn run(
+    catalog: &Catalog,
+    list: &[FleetTarget],
+    args: &FleetArgs,
+    settings: Settings<'_>,
+    job: &Job<'_>,
+    printer: &Printer,
+) -> CommandOutcome {
+    let left_out = match (&args.state, args.resume) {
+        (Some(path), true) => list::done_before(path)?,
+        _ => Default::default(),
+    };
+    let list: Vec<FleetTarget> = list
+        .iter()
+        .filter(|t| !left_out.contains(&t.name))
+        .cloned()
+        .collect();
+    if !left_out.is_empty() {
+        printer.note(&format!(
+            "resuming: {} database(s) the state file records as done are left out",
+            left_out.len()
+        ));
+    }
+    let schedule = Schedule {
+        parallel: args.parallel as usize,
+        canary: args.canary as usize,
+        on_error: match args.on_error {
+            Some(OnErrorMode::Stop) => OnError::Stop,
+            Some(OnErrorMode::Continue) => OnError::Continue,
+            // A report on every database is what a reading command is for.
+            None if job.reads_only() => OnError::Continue,
+            None => OnError::Stop,
+        },
+    };
+    printer.note(&format!(
+        "{}: {} database(s), at most {} at once{}",
+        job.command(),
+        list.len(),
+        schedule.parallel,
+        match schedule.canary {
+            0 => String::new(),
+            k => format!(", the first {k} as a canary"),
+        }
+    ));
+    let work = |member: &FleetTarget| {
+        let resolved = Resolved {
+            url: member.url.clone(),
+            options: settings.options.clone(),
+            production: settings.production,
+        };
+        async move {
+            let runner = runner(catalog, &resolved, settings.interrupt, settings.flags)
+                .map_err(|f| f.message)?;
+            job.perform(&runner, printer).await
+        }
+    };
+    let bar = printer.progress_bar(list.len() as u64);
+    let state_failed = std::cell::RefCell::new(None);
+    let finished = |end: &Finished<Done>| {
+        let text = line(job, end);
+        match &bar {
+            Some(bar) => {
+                bar.suspend(|| printer.line(&text));
+                bar.inc(1);
+            }
+            None => printer.line(&text),
+        }
+        if let Some(path) = &args.state
+            && let Err(e) = list::record(path, end, json)
+        {
+            state_failed.borrow_mut().get_or_insert(e);
+        }
+    };
+    let stopped = || settings.interrupt.raised().is_some();
+    let ends = fleet::run(&list, schedule, &stopped, work, &finished).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Some(message) = state_failed.into_inner() {
+        return Err(Failure::new("state", message));
+    }
+    summary(job, &ends, settings.interrupt, printer)
+}
+
+/// The summary line and JSON document, and the exit the fleet earns: 0 only when every
+/// database succeeded, 128 + the signal when a signal stopped it.
+fn summary(
+    job: &Job<'_>,
+    ends: &[Finished<Done>],
+    interrupt: &Interrupt,
+    printer: &Printer,
+) -> CommandOutcome {
+    let count =
+        |wanted: fn(&Outcome<Done>) -> bool| ends.iter().filter(|e| wanted(&e.outcome)).count();
+    let (done, failed, skipped) = (
+        count(|o| matches!(o, Outcome::Done(_))),
+        count(|o| matches!(o, Outcome::Failed(_))),
+        count(|o| matches!(o, Outcome::Skipped)),
+    );
+    let counts = format!(
+        "{done} of {} database(s) {}, {failed} failed, {skipped} skipped",
+        ends.len(),
+        job.done_word()
+    );
+    printer.line(&format!("fleet: {counts}"));
+    printer.json(serde_json::json!({
+        "command": job.command(),
+        "targets": ends.iter().map(json).collect::<Vec<_>>(),
+        "summary": { "total": ends.len(), "done": done, "failed": failed, "skipped": skipped },
+    }));
+    if let Some(signal) = interrupt.raised() {
+        return Err(Failure {
+            message: format!(
+                "stopped by signal {signal}: {counts}; no database was started after the signal, and the running ones \
+                 rolled back their migration in progress; run again with --state FILE --resume to continue"
+            ),
+            code: "interrupted",
+            exit: 128 + signal,
+        });
+    }
+    match failed + skipped {
+        0 => Ok(()),
+        _ => Err(Failure::new(
+            "fleet",
+            format!(
+                "{failed} database(s) failed and {skipped} were skipped of {}; each is named above",
+                ends.len()
+            ),
+        )),
+    }
+}
+
+fn line(job: &Job<'_>, end: &Finished<Done>) -> String {
+    match &end.outcome {
+        Outcome::Done(done) => format!(
+            "{}: ok, {} ({})",
+            end.name,
+            job.done_text(done),
+            millis(end.elapsed)
+        ),
+        Outcome::Failed(message) => {
+            format!("{}: failed ({}): {message}", end.name, millis(end.elapsed))
+        }
+        Outcome::Skipped => format!("{}: skipped", end.name),
+    }
+}
+
+fn json(end: &Finished<Done>) -> serde_json::Value {
+    let (outcome, changed, current, error) = match &end.outcome {
+        Outcome::Done(done) => ("done", done.changed.clone(), done.current.clone(), None),
+        Outcome::Failed(message) => ("failed", Vec::new(), Vec::new(), Some(message.clone())),
+        Outcome::Skipped => ("skipped", Vec::new(), Vec::new(), None),
+    };
+    serde_json::json!({
+        "name": end.name,
+        "outcome": outcome,
+        "revisions": changed,
+        "current": current,
+        "elapsed_ms": end.elapsed.as_millis() as u64,
+        "error": error,
+    })
+}
+
+fn millis(elapsed: Duration) -> String {
+    format!("{} ms", elapsed.as_millis())
+}
