@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Benchmarks aurora-migrate against the floor: the same SQL applied by psql / sqlite3 with one
-transaction per migration plus a version-row insert, in the same run, printed as ratios.
+"""Benchmarks aurora-migrate against the floors (the same SQL applied by psql / sqlite3 / mariadb
+with one transaction per migration plus a version-row insert: statement by statement, and each
+migration as one message) and against sqlx-cli and refinery, interleaved round by round (see
+compare.py), printed as medians of per-round ratios; then the squash, fleet and build figures.
 
-Usage: bench/run [--sizes 100,1000] [--workloads table,tiny] [--databases postgresql,sqlite,mysql]
+Usage: bench/run [--sizes 1000] [--workloads tiny,table] [--databases postgresql,sqlite,mysql]
+                 [--rounds 7] [--no-peers] [--no-extras]
 PostgreSQL is reached at AURORA_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test),
 MySQL/MariaDB at AURORA_BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/test, through the
 `mariadb` client); throwaway databases are created and dropped. Binaries are built in
@@ -21,6 +24,8 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
+
+import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "target" / "bench"
@@ -60,18 +65,6 @@ def generate(directory, workload, n):
         up, down = migration_sql(workload, i)
         text = f"-- step {i}\n--\n-- Revision ID: {rev}\n-- Revises: {parent}\n\n-- migrate:upgrade\n{up}\n\n-- migrate:downgrade\n{down}\n"
         (directory / f"{rev}_step.sql").write_text(text)
-
-
-def floor_script(workload, n, direction, kind):
-    begin = "BEGIN IMMEDIATE;" if kind == "sqlite" else "BEGIN;"
-    lines = ["CREATE TABLE IF NOT EXISTS floor_version (version_num VARCHAR(32) PRIMARY KEY);"]
-    order = range(n) if direction == "up" else reversed(range(n))
-    for i in order:
-        up, down = migration_sql(workload, i)
-        rev = f"b{i:011d}"
-        book = f"INSERT INTO floor_version VALUES ('{rev}');" if direction == "up" else f"DELETE FROM floor_version WHERE version_num = '{rev}';"
-        lines.append(f"{begin}\n{up if direction == 'up' else down}\n{book}\nCOMMIT;")
-    return "\n".join(lines) + "\n"
 
 
 def run(cmd, env=None, stdin=None, check=True):
@@ -172,102 +165,6 @@ def median_run(cmd, env=None):
     return statistics.median(run(cmd, env=env)[0] for _ in range(REPEATS))
 
 
-def pg_round(binary, workload, n, ours_first):
-    """One round on fresh databases: (upgrade, floor upgrade, downgrade, floor downgrade)."""
-    db = f"aurora_bench_{os.getpid()}_{workload}_{n}"
-    floor_db = db + "_floor"
-    for name in (db, floor_db):
-        pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
-        pg_admin(f'CREATE DATABASE "{name}"')
-    parsed = urlparse(PG_URL)
-    psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres", "-d", floor_db]
-    env = dict(os.environ, DATABASE_URL=pg_url(db))
-    try:
-        return alternate(ours_pair(binary, env), floor_pair(psql, workload, n, "postgresql"), ours_first)
-    finally:
-        for name in (db, floor_db):
-            pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def ours_pair(binary, env):
-    """Timings of `upgrade` then `downgrade base`."""
-    return lambda: (run([binary, "-q", "upgrade"], env=env)[0], run([binary, "-q", "downgrade", "base"], env=env)[0])
-
-
-def floor_pair(client, workload, n, kind):
-    """Timings of the floor's upgrade then downgrade, fed to `client` on stdin."""
-    return lambda: (run(client, stdin=floor_script(workload, n, "up", kind))[0], run(client, stdin=floor_script(workload, n, "down", kind))[0])
-
-
-def alternate(ours, floor, ours_first):
-    """Runs ours and the floor (each an (upgrade, downgrade) pair of timings) in the given order:
-    (upgrade, floor upgrade, downgrade, floor downgrade)."""
-    if ours_first:
-        (up, down), (floor_up, floor_down) = ours(), floor()
-    else:
-        (floor_up, floor_down), (up, down) = floor(), ours()
-    return up, floor_up, down, floor_down
-
-
-def best_of_two(round_fn):
-    """Two rounds in alternating order, the best of each figure: the server's first writes
-    (new WAL segments, cold caches) must not count against whichever runs first."""
-    first, second = round_fn(True), round_fn(False)
-    return tuple(min(a, b) for a, b in zip(first, second))
-
-
-def bench_postgres(binary, workload, n, results):
-    up, floor_up, down, floor_down = best_of_two(lambda ours_first: pg_round(binary, workload, n, ours_first))
-    db = f"aurora_bench_{os.getpid()}_{workload}_{n}_status"
-    pg_admin(f'DROP DATABASE IF EXISTS "{db}"')
-    pg_admin(f'CREATE DATABASE "{db}"')
-    try:
-        parsed = urlparse(PG_URL)
-        url = pg_url(db)
-        proxy = CountingProxy(parsed.port or 5432)
-        proxied = url.replace(f":{parsed.port or 5432}/", f":{proxy.port}/")
-        run([binary, "-q", "upgrade"], env=dict(os.environ, DATABASE_URL=proxied))
-        per_migration = proxy.round_trips / n
-        env = dict(os.environ, DATABASE_URL=url)
-        noop = median_run([binary, "-q", "upgrade"], env=env)
-        current = median_run([binary, "-q", "current"], env=env)
-        psql = ["psql", "-X", "-q", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres", "-d", db]
-        select1 = median_run(psql + ["-c", "select 1"])
-        # The offline script of every migration (no connection), and the dump of the schema
-        # they built (one catalog read).
-        script = median_run([binary, "-q", "upgrade", "--sql", "--dialect", "postgresql"])
-        dump = median_run([binary, "-q", "dump"], env=env)
-        lint = median_run([binary, "-q", "lint", "--all"])
-        OFFLINE.append((workload, n, script, dump, lint))
-        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{db}"')
-        whole, _ = run([binary, "-q", "upgrade", "--transaction", "all"], env=env)
-        results.append(("postgresql", workload, n, up, floor_up, whole, noop, current, select1, down, floor_down, per_migration))
-    finally:
-        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-
-
-def sqlite_round(binary, workload, n, ours_first):
-    with tempfile.TemporaryDirectory() as directory:
-        env = dict(os.environ, DATABASE_URL=f"sqlite://{Path(directory) / 'bench.db'}")
-        floor_path = str(Path(directory) / "floor.db")
-        return alternate(ours_pair(binary, env), floor_pair(["sqlite3", floor_path], workload, n, "sqlite"), ours_first)
-
-
-def bench_sqlite(binary, workload, n, results):
-    up, floor_up, down, floor_down = best_of_two(lambda ours_first: sqlite_round(binary, workload, n, ours_first))
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "bench.db"
-        env = dict(os.environ, DATABASE_URL=f"sqlite://{path}")
-        run([binary, "-q", "upgrade"], env=env)
-        noop = median_run([binary, "-q", "upgrade"], env=env)
-        current = median_run([binary, "-q", "current"], env=env)
-        select1 = median_run(["sqlite3", str(path), "select 1"])
-        whole_env = dict(os.environ, DATABASE_URL=f"sqlite://{Path(directory) / 'whole.db'}")
-        whole, _ = run([binary, "-q", "upgrade", "--transaction", "all"], env=whole_env)
-        results.append(("sqlite", workload, n, up, floor_up, whole, noop, current, select1, down, floor_down, None))
-
-
 def sqlx_migrations(directory, workload, n):
     """The same migrations in sqlx-cli's reversible format."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -275,43 +172,6 @@ def sqlx_migrations(directory, workload, n):
         up, down = migration_sql(workload, i)
         (directory / f"{i + 1:014d}_step.up.sql").write_text(up + "\n")
         (directory / f"{i + 1:014d}_step.down.sql").write_text(down + "\n")
-
-
-def bench_sqlx(work, workload, n, peers):
-    """sqlx-cli on PostgreSQL, when `sqlx` is on the PATH: the same figures as ours, each
-    upgrade and revert the best of two on fresh databases."""
-    sqlx = shutil.which("sqlx")
-    if sqlx is None:
-        return
-    source = work / f"sqlx-{workload}-{n}"
-    sqlx_migrations(source, workload, n)
-    db = f"aurora_bench_{os.getpid()}_{workload}_{n}_sqlx"
-    parsed = urlparse(PG_URL)
-
-    def fresh():
-        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{db}"')
-
-    def migrate(verb, url, *extra):
-        # Plain TCP, as ours: with TLS the proxy could not read the messages, and the
-        # handshake would count against the tool.
-        return run([sqlx, "migrate", verb, "--source", str(source), "--database-url", url, *extra])[0]
-
-    try:
-        ups, downs = [], []
-        for _ in range(2):
-            fresh()
-            ups.append(migrate("run", pg_url(db)))
-            downs.append(migrate("revert", pg_url(db), "--target-version", "0"))
-        fresh()
-        proxy = CountingProxy(parsed.port or 5432)
-        migrate("run", pg_url(db).replace(f":{parsed.port or 5432}/", f":{proxy.port}/"))
-        trips = proxy.round_trips / n
-        noop = statistics.median(migrate("run", pg_url(db)) for _ in range(REPEATS))
-        version = run([sqlx, "--version"])[1].stdout.strip()
-        peers.append((version, workload, n, min(ups), noop, min(downs), trips))
-    finally:
-        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 def mysql_client(database="test"):
@@ -347,40 +207,6 @@ class CountingMysqlProxy(CountingProxy):
                 length, sequence = int.from_bytes(buffer[:3], "little"), buffer[3]
                 buffer = buffer[4 + length:]
                 trips += sequence == 0
-
-def mysql_round(binary, workload, n, ours_first):
-    """One round on fresh databases: (upgrade, floor upgrade, downgrade, floor downgrade)."""
-    db = f"aurora_bench_{os.getpid()}_{workload}_{n}"
-    floor_db = db + "_floor"
-    for name in (db, floor_db):
-        mysql_admin(f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`")
-    client = mysql_client(floor_db)
-    env = dict(os.environ, DATABASE_URL=mysql_url(db))
-    try:
-        return alternate(ours_pair(binary, env), floor_pair(client, workload, n, "mysql"), ours_first)
-    finally:
-        for name in (db, floor_db):
-            mysql_admin(f"DROP DATABASE IF EXISTS `{name}`")
-
-
-def bench_mysql(binary, workload, n, results):
-    up, floor_up, down, floor_down = best_of_two(lambda ours_first: mysql_round(binary, workload, n, ours_first))
-    db = f"aurora_bench_{os.getpid()}_{workload}_{n}_status"
-    mysql_admin(f"DROP DATABASE IF EXISTS `{db}`; CREATE DATABASE `{db}`")
-    try:
-        parsed = urlparse(MYSQL_URL)
-        proxy = CountingMysqlProxy(parsed.port or 3306)
-        run([binary, "-q", "upgrade"], env=dict(os.environ, DATABASE_URL=mysql_url(db).replace(f":{parsed.port or 3306}/", f":{proxy.port}/")))
-        per_migration = proxy.round_trips / n
-        env = dict(os.environ, DATABASE_URL=mysql_url(db))
-        noop = median_run([binary, "-q", "upgrade"], env=env)
-        current = median_run([binary, "-q", "current"], env=env)
-        select1 = median_run(mysql_client(db) + ["-e", "select 1"])
-        # --transaction all is refused on MySQL, whose DDL commits as it runs.
-        results.append(("mysql", workload, n, up, floor_up, None, noop, current, select1, down, floor_down, per_migration))
-    finally:
-        mysql_admin(f"DROP DATABASE IF EXISTS `{db}`")
-
 
 def build_script_time(directory):
     """The build step alone (std only, as build.rs runs it), optimised, over `directory`."""
@@ -469,16 +295,111 @@ def bench_squash(work, n, databases):
         SQUASH.append((kind, n, upto, statistics.median(times[chain]), statistics.median(times[squashed])))
 
 
+def refinery_migrations(directory, workload, n):
+    """The same migrations as refinery names them: V<n>__name.sql, the upgrade alone."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        up, _ = migration_sql(workload, i)
+        (directory / f"V{i + 1}__step.sql").write_text(up + "\n")
+
+
+def refinery_binary():
+    """bench/refinery, built once into target/bench."""
+    env = dict(os.environ, CARGO_TARGET_DIR=str(TARGET))
+    run(["cargo", "build", "--release", "--locked", "-p", "refinery-bench"], env=env)
+    return TARGET / "release" / "refinery-bench"
+
+
+def round_trips(binary, kind, n):
+    """Round trips per migration of one upgrade from empty, counted by a proxy (PostgreSQL:
+    Query and Sync messages; MySQL: commands)."""
+    db = f"aurora_bench_{os.getpid()}_trips"
+    if kind == "postgresql":
+        parsed = urlparse(PG_URL)
+        pg_admin(f'DROP DATABASE IF EXISTS "{db}"')
+        pg_admin(f'CREATE DATABASE "{db}"')
+        proxy = CountingProxy(parsed.port or 5432)
+        url = pg_url(db).replace(f":{parsed.port or 5432}/", f":{proxy.port}/")
+    else:
+        parsed = urlparse(MYSQL_URL)
+        mysql_admin(f"DROP DATABASE IF EXISTS `{db}`; CREATE DATABASE `{db}`")
+        proxy = CountingMysqlProxy(parsed.port or 3306)
+        url = mysql_url(db).replace(f":{parsed.port or 3306}/", f":{proxy.port}/")
+    try:
+        run([binary, "-q", "upgrade"], env=dict(os.environ, DATABASE_URL=url))
+        return proxy.round_trips / n
+    finally:
+        if kind == "postgresql":
+            pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        else:
+            mysql_admin(f"DROP DATABASE IF EXISTS `{db}`")
+
+
+def offline_artefacts(binary, workload, n):
+    """`upgrade --sql` over every migration (no connection), the dump of the schema they
+    built on PostgreSQL (one catalog read), and `lint --all`."""
+    db = f"aurora_bench_{os.getpid()}_offline"
+    pg_admin(f'DROP DATABASE IF EXISTS "{db}"')
+    pg_admin(f'CREATE DATABASE "{db}"')
+    try:
+        env = dict(os.environ, DATABASE_URL=pg_url(db))
+        run([binary, "-q", "upgrade"], env=env)
+        script = median_run([binary, "-q", "upgrade", "--sql", "--dialect", "postgresql"])
+        dump = median_run([binary, "-q", "dump"], env=env)
+        lint = median_run([binary, "-q", "lint", "--all"])
+        OFFLINE.append((workload, n, script, dump, lint))
+    finally:
+        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def compare_tools(kind, binary, workload, n, work, n_rounds, peers):
+    """Every tool on `kind`, round by round; returns the printed table."""
+    server = compare.Server(kind, {"postgresql": PG_URL, "mysql": MYSQL_URL}.get(kind))
+    statements = lambda i: migration_sql(workload, i)
+    tools = [compare.Ours(binary, server)]
+    if kind != "mysql":  # MySQL commits DDL as it runs: --transaction all is refused there
+        tools.append(compare.Ours(binary, server, ["--transaction", "all"], "aurora-migrate --transaction all"))
+    floors = [compare.Floor(server, compare.floor_scripts(statements, n, kind, False), False)]
+    if kind != "sqlite":
+        floors.append(compare.Floor(server, compare.floor_scripts(statements, n, kind, True), True))
+    tools += floors
+    if peers.get("sqlx"):
+        source = work / f"sqlx-{workload}-{n}"
+        if not source.exists():
+            sqlx_migrations(source, workload, n)
+        tools.append(compare.Sqlx(peers["sqlx"], source, server))
+    if peers.get("refinery"):
+        source = work / f"refinery-{workload}-{n}"
+        if not source.exists():
+            refinery_migrations(source, workload, n)
+        tools.append(compare.Refinery(peers["refinery"], source, server))
+    try:
+        times = compare.rounds(tools, server, n_rounds, f"{kind} {workload} {n}")
+    finally:
+        server.close()
+    table = compare.report(kind, workload, n, n_rounds, times, [f.name for f in floors])
+    if kind != "sqlite":
+        table += f"\n  aurora-migrate round trips per migration (counted by a proxy): {round_trips(binary, kind, n):.2f}"
+    return table
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100,1000")
-    parser.add_argument("--workloads", default="table,tiny")
+    parser.add_argument("--sizes", default="1000")
+    parser.add_argument("--workloads", default="tiny,table")
     parser.add_argument("--databases", default="postgresql,sqlite,mysql")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--no-peers", action="store_true", help="leave out sqlx-cli and refinery")
+    parser.add_argument("--no-extras", action="store_true", help="only the comparison: no squash, fleet or build figures")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     workloads = args.workloads.split(",")
     databases = args.databases.split(",")
-    results, builds, peers = [], {}, []
+    tables, builds = [], {}
+    peers = {}
+    if not args.no_peers:
+        peers["sqlx"] = shutil.which("sqlx")
+        peers["refinery"] = refinery_binary()
     work = Path(tempfile.mkdtemp(prefix="aurora-bench-"))
     try:
         for workload in workloads:
@@ -489,46 +410,34 @@ def main():
                 kept = work / f"aurora-migrate-{workload}-{n}"
                 shutil.copy(binary, kept)
                 builds[(workload, n)] = (elapsed, kept, directory)
-                if "postgresql" in databases:
-                    bench_postgres(kept, workload, n, results)
-                    bench_sqlx(work, workload, n, peers)
-                if "sqlite" in databases:
-                    bench_sqlite(kept, workload, n, results)
-                if "mysql" in databases:
-                    bench_mysql(kept, workload, n, results)
-        largest = max(sizes)
-        bench_squash(work, largest, databases)
-        if "sqlite" in databases:
-            bench_fleet(builds[(workloads[0], min(sizes))][1])
-        directory = builds[(workloads[0], largest)][2]
-        script = build_script_time(directory)
-        generate(directory, workloads[0], largest + 1)
-        incremental, _ = build(directory)
-        binary = builds[(workloads[0], largest)][1]
-        size = binary.stat().st_size
-        memory = peak_memory_kib(binary, largest)
+                for kind in databases:
+                    tables.append(compare_tools(kind, kept, workload, n, work, args.rounds, peers))
+                if "postgresql" in databases and not args.no_extras:
+                    offline_artefacts(kept, workload, n)
+        if not args.no_extras:
+            largest = max(sizes)
+            bench_squash(work, largest, databases)
+            if "sqlite" in databases:
+                bench_fleet(builds[(workloads[0], min(sizes))][1])
+            directory = builds[(workloads[0], largest)][2]
+            script = build_script_time(directory)
+            generate(directory, workloads[0], largest + 1)
+            incremental, _ = build(directory)
+            binary = builds[(workloads[0], largest)][1]
+            size = binary.stat().st_size
+            memory = peak_memory_kib(binary, largest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"machine: {os.cpu_count()} cores; {platform()}")
     print()
-    print(f"{'database':<11}{'workload':<9}{'N':>5} {'upgrade s':>10}{'floor s':>9}{'ratio':>7}{'tx all s':>9} {'no-op ms':>9}{'current ms':>11}{'select 1 ms':>12}{'ratio':>7} {'down s':>8}{'floor s':>9}{'ratio':>7} {'round trips/mig':>16}")
-    for (db, workload, n, up, floor_up, whole, noop, current, select1, down, floor_down, trips) in results:
-        trips_text = f"{trips:.2f}" if trips is not None else "in-process"
-        whole_text = f"{whole:.2f}" if whole is not None else "-"
-        print(
-            f"{db:<11}{workload:<9}{n:>5} {up:>10.2f}{floor_up:>9.2f}{up / floor_up:>7.2f}{whole_text:>9} {noop * 1e3:>9.1f}{current * 1e3:>11.1f}"
-            f"{select1 * 1e3:>12.1f}{max(noop, current) / select1:>7.2f} {down:>8.2f}{floor_down:>9.2f}{down / floor_down:>7.2f} {trips_text:>16}"
-        )
-    if peers:
+    print(f"machine: {os.cpu_count()} cores; {platform()}")
+    if not args.no_peers and not peers.get("sqlx"):
+        print("sqlx-cli is not on the PATH, so it is left out: cargo install sqlx-cli --no-default-features --features postgres,sqlite,mysql,rustls")
+    for table in tables:
         print()
-        print("PostgreSQL, the same migrations through another tool, in this run:")
-        print(f"{'tool':<22}{'workload':<9}{'N':>5} {'upgrade s':>10} {'no-op ms':>9} {'down s':>8} {'round trips/mig':>16}")
-        ours = {(w, n): (up, noop, down, trips) for (db, w, n, up, _, _, noop, _, _, down, _, trips) in results if db == "postgresql"}
-        for (tool, workload, n, up, noop, down, trips) in peers:
-            mine = ours[(workload, n)]
-            print(f"{'aurora-migrate':<22}{workload:<9}{n:>5} {mine[0]:>10.2f} {mine[1] * 1e3:>9.1f} {mine[2]:>8.2f} {mine[3]:>16.2f}")
-            print(f"{tool:<22}{workload:<9}{n:>5} {up:>10.2f} {noop * 1e3:>9.1f} {down:>8.2f} {trips:>16.2f}")
+        print(table)
+    if args.no_extras:
+        return
     if OFFLINE:
         print()
         print("PostgreSQL, review artefacts:")
@@ -547,8 +456,8 @@ def main():
         print("A fleet of fresh SQLite databases upgraded by one `upgrade --targets` against a serial loop of `upgrade`:")
         for count, parallel, fleet_time, serial_time in FLEET:
             print(f"  {count} databases, --parallel {parallel}: {fleet_time:.2f} s against {serial_time:.2f} s ({fleet_time / serial_time:.2f}x)")
-        for size, kib in FLEET_MEMORY:
-            print(f"  peak memory over {size} databases: {kib / 1024:.1f} MiB")
+        for size_, kib in FLEET_MEMORY:
+            print(f"  peak memory over {size_} databases: {kib / 1024:.1f} MiB")
     print()
     print(f"build.rs over {largest} files: {script * 1e3:.0f} ms")
     print(f"incremental release build after adding one migration: {incremental:.1f} s")
