@@ -363,6 +363,8 @@ def compare_tools(kind, binary, workload, n, work, n_rounds, peers):
     if kind != "sqlite":
         floors.append(compare.Floor(server, compare.floor_scripts(statements, n, kind, True), True))
     tools += floors
+    if kind == "postgresql":
+        tools.append(compare.Floor(server, compare.floor_scripts(statements, n, kind, True), True, asynchronous=True))
     if peers.get("sqlx"):
         source = work / f"sqlx-{workload}-{n}"
         if not source.exists():
@@ -418,7 +420,13 @@ def main():
             largest = max(sizes)
             bench_squash(work, largest, databases)
             if "sqlite" in databases:
-                bench_fleet(builds[(workloads[0], min(sizes))][1])
+                # Fleets of databases of 100 tiny migrations each, whatever the sizes above.
+                fleet_dir = work / "fleet-100"
+                generate(fleet_dir, "tiny", 100)
+                _, fleet_binary = build(fleet_dir)
+                kept = work / "aurora-migrate-fleet"
+                shutil.copy(fleet_binary, kept)
+                bench_fleet(kept)
             directory = builds[(workloads[0], largest)][2]
             script = build_script_time(directory)
             generate(directory, workloads[0], largest + 1)
@@ -453,7 +461,7 @@ def main():
                   f"{squash_time:.2f} s ({squash_time / chain_time:.2f}x)")
     if FLEET:
         print()
-        print("A fleet of fresh SQLite databases upgraded by one `upgrade --targets` against a serial loop of `upgrade`:")
+        print("A fleet of fresh SQLite databases (100 tiny migrations each) upgraded by one `upgrade --targets` against a serial loop of `upgrade`:")
         for count, parallel, fleet_time, serial_time in FLEET:
             print(f"  {count} databases, --parallel {parallel}: {fleet_time:.2f} s against {serial_time:.2f} s ({fleet_time / serial_time:.2f}x)")
         for size_, kib in FLEET_MEMORY:

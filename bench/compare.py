@@ -97,13 +97,18 @@ class Floor:
     migration's transaction joined into one message (psql's `\\;`, the mariadb client's
     delimiter), as our runner sends it."""
 
-    def __init__(self, server, scripts, one_message):
+    def __init__(self, server, scripts, one_message, asynchronous=False):
         self.server, self.one_message = server, one_message
         self.up, self.down = scripts
         self.metrics = METRICS
         self.name = {True: "floor, one message each", False: "floor, statement by statement"}[one_message]
         if server.kind == "sqlite":
             self.name = "floor (sqlite3)"
+        if asynchronous:
+            # PostgreSQL: no commit waits for the disk, not even the last: below any durable run.
+            self.up, self.down = ("SET synchronous_commit = off;\n" + script for script in scripts)
+            self.metrics = ("upgrade", "downgrade")
+            self.name = "floor, one message, sync commit off"
 
     def run(self, metric, database):
         client = self.server.client(database)

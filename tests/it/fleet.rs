@@ -317,7 +317,9 @@ fn a_failed_run_is_resumed_from_its_state_file() {
     );
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stderr.contains("resuming: 1 database(s) the state file records as done are left out"),
+        stderr.contains(
+            "resuming: 1 database(s) the state file records as done by `upgrade head` are left out"
+        ),
         "{stderr}"
     );
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();

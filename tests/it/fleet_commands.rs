@@ -105,6 +105,28 @@ fn the_commands_that_read_or_change_a_database_take_a_fleet() {
     );
     assert_eq!(pg.query("SELECT version_num FROM alembic_version"), [HEAD]);
 
+    // A state file keeps each run's command and target: `current` finishing every database
+    // does not let `upgrade --resume` leave them out.
+    let state = dir.path().join("state.jsonl").display().to_string();
+    let (code, _, _) = run(
+        dir.path(),
+        &["current", "--targets", &file, "--state", &state],
+    );
+    assert_eq!(code, Some(0));
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["upgrade", "--targets", &file, "--state", &state, "--resume"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("resuming"), "{stderr}");
+    assert!(
+        stdout.contains("fleet: 4 of 4 database(s) upgraded"),
+        "{stdout}"
+    );
+    // Fleet flags without a fleet are refused, not ignored.
+    let (code, _, stderr) = run(dir.path(), &["upgrade", "--parallel", "3"]);
+    assert_eq!(code, Some(2), "{stderr}");
+
     let (code, _, stderr) = run(dir.path(), &["reset", "--targets", &file]);
     assert_eq!(code, Some(2));
     assert!(
@@ -158,6 +180,16 @@ fn tenants_in_postgresql_schemas_of_one_database_are_a_fleet() {
     );
     let (code, stdout, _) = run(dir.path(), &["status", "--targets", &file]);
     assert_eq!(code, Some(0), "{stdout}");
+    // A tenant keeps its bookkeeping in its schema: a version table elsewhere is refused.
+    let (code, stdout, _) = run(
+        dir.path(),
+        &["current", "--targets", &file, "--version-table", "ops.av"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains("this database is a tenant in schema `tenant_0`"),
+        "{stdout}"
+    );
 
     let (code, _, stderr) = run(
         dir.path(),

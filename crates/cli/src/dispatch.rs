@@ -4,14 +4,11 @@
 use std::time::Duration;
 
 use aurora_migrate::interrupt::Interrupt;
-use aurora_migrate::{Catalog, Direction, Target};
+use aurora_migrate::{Catalog, Direction};
 
 use super::app::App;
-use super::args::{
-    AdoptFrom, Command, DatabaseArgs, Dialect, FleetArgs, ImportFrom, TransactionMode,
-};
+use super::args::{AdoptFrom, Command, DatabaseArgs, Dialect, ImportFrom, TransactionMode};
 use super::cmd;
-use super::cmd::fleet::Job;
 use super::failure::{Failure, Outcome};
 use super::output::Printer;
 use super::settings::{self, EnvFile, MigrateFlags, Resolved, runner};
@@ -53,7 +50,8 @@ impl Context<'_> {
 /// period to roll back and release its lock, others stop at once.
 pub(crate) async fn run_until_interrupted(context: &Context<'_>, command: Command) -> Outcome {
     context.interrupt.listen_for_signals();
-    let grace = match command.changes_the_database() {
+    // A fleet, even one that only reads, gets it too: it records each database and reports.
+    let grace = match command.changes_the_database() || command.fleet().is_some() {
         true => ROLLBACK_GRACE,
         false => Duration::ZERO,
     };
@@ -80,6 +78,9 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
     let printer = context.printer;
     let models = context.app.models.map(|models| models());
     let plain = |_: &Resolved| MigrateFlags::default();
+    if let Some(request) = cmd::fleet::request(&command, models.as_ref())? {
+        return fleet(context, &catalog, request).await;
+    }
     match command {
         Command::Heads => cmd::inspect::heads(&catalog, printer),
         Command::Branches => cmd::inspect::branches(&catalog, printer),
@@ -98,118 +99,6 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Downgrade(args) if args.sql => {
             let request = (Direction::Downgrade, args.target.as_str(), args.transaction);
             offline(context, &catalog, request, args.dialect, &args.database)
-        }
-        Command::Upgrade(args) if args.fleet.given() => {
-            let flags = |_: bool| MigrateFlags {
-                force: args.force,
-                transaction: args.transaction.into(),
-                durability: args.durability.into(),
-                refuse_data_loss: false,
-                statement_locks: settings::statement_locks(
-                    args.statement_lock_timeout,
-                    args.lock_retries,
-                ),
-            };
-            let job = Job::Upgrade(Target::parse(&args.target)?);
-            fleet(context, &catalog, &args.fleet, &args.database, flags, &job).await
-        }
-        Command::Downgrade(args) if args.fleet.given() => {
-            let flags = |production: bool| MigrateFlags {
-                force: args.force,
-                transaction: args.transaction.into(),
-                durability: args.durability.into(),
-                refuse_data_loss: production && !args.yes,
-                statement_locks: settings::statement_locks(
-                    args.statement_lock_timeout,
-                    args.lock_retries,
-                ),
-            };
-            let job = Job::Downgrade(Target::parse(&args.target)?);
-            fleet(context, &catalog, &args.fleet, &args.database, flags, &job).await
-        }
-        Command::Stamp(args) if args.fleet.given() => {
-            let (_, production) = settings::options(&args.database.or(&context.outer))?;
-            confirmed_in_production(production, args.yes, "stamp")?;
-            let job = Job::Stamp {
-                target: Target::parse(&args.target)?,
-                purge: args.purge,
-            };
-            fleet(
-                context,
-                &catalog,
-                &args.fleet,
-                &args.database,
-                plain_flags,
-                &job,
-            )
-            .await
-        }
-        Command::Reset(args) if args.fleet.given() => {
-            if !args.yes {
-                return Err(Failure::usage(
-                    "confirmation_required",
-                    "reset on a fleet reverts and reapplies every database, dropping the data the migrations manage: pass --yes to confirm; nothing was changed",
-                ));
-            }
-            let job = Job::Reset;
-            fleet(
-                context,
-                &catalog,
-                &args.fleet,
-                &args.database,
-                plain_flags,
-                &job,
-            )
-            .await
-        }
-        Command::Current(args) if args.fleet.given() => {
-            fleet(
-                context,
-                &catalog,
-                &args.fleet,
-                &args.database,
-                plain_flags,
-                &Job::Current,
-            )
-            .await
-        }
-        Command::Status(args) if args.fleet.given() => {
-            fleet(
-                context,
-                &catalog,
-                &args.fleet,
-                &args.database,
-                plain_flags,
-                &Job::Status,
-            )
-            .await
-        }
-        Command::Check(args) if args.fleet.given() => {
-            let job = Job::Check {
-                models: models.as_ref(),
-                lint: args.lint,
-            };
-            fleet(
-                context,
-                &catalog,
-                &args.fleet,
-                &args.database,
-                plain_flags,
-                &job,
-            )
-            .await
-        }
-        Command::Adopt(AdoptFrom::Refinery(args)) if args.fleet.given() => {
-            let job = Job::AdoptRefinery;
-            fleet(
-                context,
-                &catalog,
-                &args.fleet,
-                &args.database,
-                plain_flags,
-                &job,
-            )
-            .await
         }
         Command::Upgrade(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, |_| MigrateFlags {
@@ -332,29 +221,36 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
     }
 }
 
-/// A command run on every database of a fleet, with the settings every one shares; `flags`
-/// may depend on whether it is production.
+/// A command run on every database of a fleet, with the settings every one shares.
 async fn fleet(
     context: &Context<'_>,
     catalog: &Catalog,
-    fleet: &FleetArgs,
-    database: &DatabaseArgs,
-    flags: impl Fn(bool) -> MigrateFlags,
-    job: &Job<'_>,
+    request: cmd::fleet::Request<'_>,
 ) -> Outcome {
-    let list = cmd::fleet::targets(fleet)?;
-    let (options, production) = settings::options(&database.or(&context.outer))?;
+    let (options, production) = settings::options(&request.database.or(&context.outer))?;
+    if let Some((command, yes)) = request.confirm_in_production {
+        confirmed_in_production(production, yes, command)?;
+    }
+    let list = cmd::fleet::targets(request.fleet)?;
     let settings = cmd::fleet::Settings {
         options,
         production,
-        flags: flags(production),
+        flags: MigrateFlags {
+            refuse_data_loss: production && request.guard_in_production,
+            ..request.flags
+        },
         interrupt: context.interrupt,
+        what: request.what,
     };
-    cmd::fleet::run(catalog, &list, fleet, settings, job, context.printer).await
-}
-
-fn plain_flags(_: bool) -> MigrateFlags {
-    MigrateFlags::default()
+    cmd::fleet::run(
+        catalog,
+        &list,
+        request.fleet,
+        settings,
+        &request.job,
+        context.printer,
+    )
+    .await
 }
 
 /// `--sql`: the script for the dialect given, or else for the database URL's; nothing connects.

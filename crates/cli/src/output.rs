@@ -142,7 +142,8 @@ impl Printer {
     /// A progress bar for `total` items, on a terminal only (and not with `-q` or JSON): lines
     /// printed while it shows go above it, through [`indicatif::ProgressBar::suspend`].
     pub fn progress_bar(&self, total: u64) -> Option<indicatif::ProgressBar> {
-        if self.quiet || self.is_json() || !std::io::stderr().is_terminal() {
+        // With -v every statement is logged on stderr, which a bar would tangle with.
+        if self.quiet || self.verbose > 0 || self.is_json() || !std::io::stderr().is_terminal() {
             return None;
         }
         let bar = indicatif::ProgressBar::new(total);

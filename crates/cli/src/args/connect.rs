@@ -89,33 +89,38 @@ pub struct FleetArgs {
     /// Run on every database FILE lists: one URL per line, or `name = url`, either followed by
     /// `schema=NAME` for a tenant's PostgreSQL schema; `#` starts a comment; `${VAR}` is the
     /// environment's VAR (keep passwords out of the file)
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["targets_cmd", "database_url"])]
+    #[arg(long, value_name = "FILE", group = "fleet_list", conflicts_with_all = ["targets_cmd", "database_url"])]
     pub targets: Option<PathBuf>,
     /// As --targets, with the list a command prints (run by `sh -c`), e.g. a service registry
-    #[arg(long, value_name = "CMD", conflicts_with = "database_url")]
+    #[arg(
+        long,
+        value_name = "CMD",
+        group = "fleet_list",
+        conflicts_with = "database_url"
+    )]
     pub targets_cmd: Option<String>,
     /// With --targets: at most N databases at once
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, requires = "fleet_list", value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..))]
     pub parallel: u64,
     /// With --targets: the first K databases go first, and if one fails the rest are skipped
-    #[arg(long, value_name = "K", default_value_t = 0)]
+    #[arg(long, requires = "fleet_list", value_name = "K", default_value_t = 0)]
     pub canary: u64,
     /// With --targets: after a failure, start no new database (stop) or go on (continue)
     /// [default: stop where the command changes databases; continue for current, status, check]
-    #[arg(long, value_enum, value_name = "MODE")]
+    #[arg(long, requires = "fleet_list", value_enum, value_name = "MODE")]
     pub on_error: Option<OnErrorMode>,
     /// With --targets: record each database's outcome in FILE (JSON lines) as it finishes
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, requires = "fleet_list", value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// With --state: leave out the databases FILE records as done, to continue a run that
     /// failed or was interrupted
     #[arg(long, requires = "state")]
     pub resume: bool,
     /// With --targets: take only shard K of N (0-based), a stable share by name, e.g. 2/8
-    #[arg(long, value_name = "K/N", value_parser = shard, conflicts_with = "shard_from_env")]
+    #[arg(long, requires = "fleet_list", value_name = "K/N", value_parser = shard, conflicts_with = "shard_from_env")]
     pub shard: Option<(usize, usize)>,
     /// With --targets: take shard JOB_COMPLETION_INDEX of N, as a Kubernetes indexed Job gives it
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, requires = "fleet_list", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub shard_from_env: Option<u64>,
 }
 

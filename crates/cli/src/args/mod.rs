@@ -252,7 +252,7 @@ pub struct CheckArgs {
 pub enum Command {
     /// Apply migrations up to TARGET (default: head)
     #[command(
-        after_help = "Examples:\n  aurora-migrate upgrade\n  aurora-migrate upgrade heads --database-url postgresql://app@db.internal/app\n  aurora-migrate upgrade +1\n  aurora-migrate upgrade --transaction all\n  aurora-migrate upgrade --sql --dialect postgresql > upgrade.sql     # for review, no connection\n  aurora-migrate upgrade --sql 3f2a9c1b7d4e:head --dialect mysql"
+        after_help = "Examples:\n  aurora-migrate upgrade\n  aurora-migrate upgrade heads --database-url postgresql://app@db.internal/app\n  aurora-migrate upgrade +1\n  aurora-migrate upgrade --transaction all\n  aurora-migrate upgrade --sql --dialect postgresql > upgrade.sql     # for review, no connection\n  aurora-migrate upgrade --sql 3f2a9c1b7d4e:head --dialect mysql\n  aurora-migrate upgrade --targets tenants.txt --parallel 8 --state run.jsonl   # a fleet\n  aurora-migrate upgrade --lock lease   # behind a transaction-pooling PgBouncer"
     )]
     Upgrade(UpgradeArgs),
     /// Revert migrations down to TARGET
@@ -267,7 +267,7 @@ pub enum Command {
     Current(ConnectMany),
     /// What is applied and pending, and whether the database is behind, at the heads or ahead
     #[command(
-        after_help = "Exit code 0 only when the database is at the heads, with no dirty mark, no changed checksum and a consistent version table.\n\nExamples:\n  aurora-migrate status\n  aurora-migrate status --format json   # for a readiness probe"
+        after_help = "Exit code 0 only when the database is at the heads, with no dirty mark, no changed checksum and a consistent version table.\n\nExamples:\n  aurora-migrate status\n  aurora-migrate status --format json   # for a readiness probe\n  aurora-migrate status --targets tenants.txt   # which tenants are behind"
     )]
     Status(ConnectMany),
     /// List revisions, marking what is applied and current
@@ -367,6 +367,21 @@ pub enum Command {
 }
 
 impl Command {
+    /// A list of databases this command runs on, when it was given one.
+    pub fn fleet(&self) -> Option<&FleetArgs> {
+        let fleet = match self {
+            Command::Upgrade(args) => &args.fleet,
+            Command::Downgrade(args) => &args.fleet,
+            Command::Stamp(args) => &args.fleet,
+            Command::Reset(args) => &args.fleet,
+            Command::Check(args) => &args.fleet,
+            Command::Current(args) | Command::Status(args) => &args.fleet,
+            Command::Adopt(AdoptFrom::Refinery(args)) => &args.fleet,
+            _ => return None,
+        };
+        fleet.given().then_some(fleet)
+    }
+
     /// Commands that change the database get a grace period to roll back on a signal.
     pub fn changes_the_database(&self) -> bool {
         matches!(

@@ -42,7 +42,8 @@ impl Claimant {
 /// The database's clock, with sub-second precision.
 fn now(kind: Database) -> &'static str {
     match kind {
-        Database::Mysql => "NOW(6)",
+        // UTC, whatever the session's time zone, as every runner must read the same clock.
+        Database::Mysql => "UTC_TIMESTAMP(6)",
         // clock_timestamp(), not now(): inside a transaction now() stands still.
         _ => "clock_timestamp()",
     }
@@ -52,7 +53,7 @@ fn now(kind: Database) -> &'static str {
 fn later(kind: Database, duration: Duration) -> String {
     match kind {
         Database::Mysql => format!(
-            "NOW(6) + INTERVAL {} MICROSECOND",
+            "UTC_TIMESTAMP(6) + INTERVAL {} MICROSECOND",
             duration.as_micros().max(1)
         ),
         _ => format!(

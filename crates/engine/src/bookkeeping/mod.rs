@@ -33,6 +33,17 @@ pub enum NameError {
         /// The name given.
         name: String,
     },
+    /// A schema-qualified name for a tenant that has a schema of its own.
+    #[error(
+        "the version table `{name}` names a schema, but this database is a tenant in schema `{schema}`, which \
+         keeps its own bookkeeping: give a plain table name"
+    )]
+    TenantSchema {
+        /// The name given.
+        name: String,
+        /// The tenant's schema.
+        schema: String,
+    },
     /// A name whose bookkeeping tables would pass the identifier limit.
     #[error(
         "the version table name `{name}` is too long: its table `{derived}` would have {length} characters, over the database's limit of {limit}; use a name of at most {longest_allowed} characters"

@@ -5,7 +5,7 @@
 //! Every statement goes through the simple query protocol. Must not import the runner.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use sqlx::Row;
@@ -21,9 +21,25 @@ pub(crate) struct Held {
     holder: String,
     token: i64,
     table: String,
+    duration: Duration,
+    /// When the lease was taken; `renewed` counts milliseconds from it.
+    taken: Instant,
+    /// When the last renewal the database confirmed was sent, in milliseconds from `taken`.
+    renewed: Arc<AtomicU64>,
     lost: Arc<AtomicBool>,
     stop: Arc<Notify>,
     heartbeat: tokio::task::JoinHandle<Result<()>>,
+    /// The statement that gives the lease up, for the main connection when the heartbeat's
+    /// own connection cannot.
+    release: String,
+}
+
+impl Drop for Held {
+    /// However the run ends, even dropped unfinished, the heartbeat stops and gives the lease
+    /// up on its own connection.
+    fn drop(&mut self) {
+        self.stop.notify_one();
+    }
 }
 
 impl Held {
@@ -32,9 +48,13 @@ impl Held {
         (kind == Database::Postgres).then(|| tables.lease_fence(&self.holder, self.token))
     }
 
-    /// Why the lease is no longer ours, once the heartbeat found it taken over or expired.
+    /// Why the lease is no longer ours, or may not be by the end of the next step: the
+    /// heartbeat found it taken over, or no renewal was confirmed for two thirds of it.
     pub(crate) fn lost(&self) -> Option<Error> {
-        self.lost.load(Ordering::SeqCst).then(|| {
+        let since = self.taken.elapsed().as_millis() as u64;
+        let unconfirmed = since.saturating_sub(self.renewed.load(Ordering::SeqCst));
+        let late = unconfirmed >= (self.duration * 2 / 3).as_millis() as u64;
+        (late || self.lost.load(Ordering::SeqCst)).then(|| {
             Error::Lease(LeaseError::Lost {
                 table: self.table.clone(),
                 token: self.token,
@@ -42,10 +62,15 @@ impl Held {
         })
     }
 
+    /// The statement that gives the lease up.
+    pub(crate) fn release_statement(&self) -> &str {
+        &self.release
+    }
+
     /// Stops the heartbeat, which gives the lease up on its own connection and closes it.
-    pub(crate) async fn release(self) -> Result<()> {
+    pub(crate) async fn release(mut self) -> Result<()> {
         self.stop.notify_one();
-        match self.heartbeat.await {
+        match (&mut self.heartbeat).await {
             Ok(result) => result,
             Err(e) => Err(Error::Lease(LeaseError::Heartbeat(e.to_string()))),
         }
@@ -102,23 +127,43 @@ impl Connection {
             }
         };
         let lost = Arc::new(AtomicBool::new(false));
+        let renewed = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(Notify::new());
+        let taken = Instant::now();
         let beat = Beat {
             tables: tables.clone(),
             holder: claimant.holder.clone(),
             token,
             duration,
+            taken,
+            renewed: Arc::clone(&renewed),
             lost: Arc::clone(&lost),
             stop: Arc::clone(&stop),
         };
         Ok(Held {
+            release: tables.release_lease(kind, &claimant.holder, token),
             holder: claimant.holder,
             token,
             table: tables.version.clone(),
+            duration,
+            taken,
+            renewed,
             lost,
             stop,
             heartbeat: tokio::spawn(beat.run(heartbeat)),
         })
+    }
+
+    /// Checks, inside the transaction that holds a whole run, just before it commits, that the
+    /// lease this connection holds is still its own (PostgreSQL; nothing otherwise).
+    pub(crate) async fn fence_run(&mut self, tables: &Tables) -> Result<()> {
+        let Some(fence) = self.lease_fence(tables) else {
+            return Ok(());
+        };
+        self.simple(&fence)
+            .await
+            .map(|_| ())
+            .map_err(|e| Error::database("cannot commit the run", e))
     }
 
     /// Creates the lease table and its row; runners that create it at the same moment may
@@ -201,7 +246,7 @@ impl Connection {
     }
 
     /// Runs one statement through the simple query protocol; returns the rows it changed.
-    async fn simple(&mut self, sql: &str) -> std::result::Result<u64, sqlx::Error> {
+    pub(super) async fn simple(&mut self, sql: &str) -> std::result::Result<u64, sqlx::Error> {
         let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
         Ok(dispatch!(self, c => query.execute(c.raw()).await?.rows_affected()))
     }
@@ -216,6 +261,14 @@ impl Connection {
     }
 }
 
+/// A statement the database did not answer in time.
+fn no_answer(waited: Duration) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        format!("no answer within {}", humantime::format_duration(waited)),
+    ))
+}
+
 /// The heartbeat: renews the lease every third of its length on its own connection, marks
 /// it lost when a renewal finds it gone or none has succeeded for a whole lease, and on
 /// release gives it up.
@@ -224,6 +277,8 @@ struct Beat {
     holder: String,
     token: i64,
     duration: Duration,
+    taken: Instant,
+    renewed: Arc<AtomicU64>,
     lost: Arc<AtomicBool>,
     stop: Arc<Notify>,
 }
@@ -234,13 +289,20 @@ impl Beat {
         let renew = self
             .tables
             .renew_lease(kind, &self.holder, self.token, self.duration);
+        // A renewal or release that hangs (a half-open connection) gives up after this.
+        let patience = self.duration / 3;
         let mut renewed = Instant::now();
         loop {
             tokio::select! {
                 () = self.stop.notified() => break,
                 () = tokio::time::sleep(self.duration / 3) => {}
             }
-            match connection.simple(&renew).await {
+            let sent = Instant::now();
+            let answer = match tokio::time::timeout(patience, connection.simple(&renew)).await {
+                Ok(answer) => answer,
+                Err(_) => Err(no_answer(patience)),
+            };
+            match answer {
                 Ok(0) => {
                     tracing::warn!(
                         "the migration lease on {} was taken over by another runner",
@@ -248,7 +310,11 @@ impl Beat {
                     );
                     self.lost.store(true, Ordering::SeqCst);
                 }
-                Ok(_) => renewed = Instant::now(),
+                Ok(_) => {
+                    renewed = sent;
+                    let since = sent.duration_since(self.taken).as_millis() as u64;
+                    self.renewed.store(since, Ordering::SeqCst);
+                }
                 Err(e) if renewed.elapsed() >= self.duration => {
                     tracing::warn!(
                         "the migration lease on {} could not be renewed for {}: {}",
@@ -262,7 +328,10 @@ impl Beat {
             }
         }
         let release = self.tables.release_lease(kind, &self.holder, self.token);
-        let released = connection.simple(&release).await;
+        let released = match tokio::time::timeout(patience, connection.simple(&release)).await {
+            Ok(released) => released,
+            Err(_) => Err(no_answer(patience)),
+        };
         connection.close().await;
         released
             .map(|_| ())

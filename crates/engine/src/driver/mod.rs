@@ -225,7 +225,14 @@ impl Connection {
     /// Releases the lock (the advisory lock or the lease), if it is held.
     pub async fn unlock(&mut self) -> Result<()> {
         let released = match self.lease_slot().and_then(Option::take) {
-            Some(held) => held.release().await,
+            Some(held) => {
+                let fallback = held.release_statement().to_string();
+                match held.release().await {
+                    Ok(()) => Ok(()),
+                    // The heartbeat's connection failed: this one gives the lease up instead.
+                    Err(e) => self.simple(&fallback).await.map(|_| ()).map_err(|_| e),
+                }
+            }
             None => Ok(()),
         };
         let unlocked = dispatch!(self, c => c.unlock().await);

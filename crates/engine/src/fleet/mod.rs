@@ -66,8 +66,15 @@ pub fn parse(
         if content.is_empty() {
             continue;
         }
+        // `name = url`: a name is one bare word, so `${URL} schema=t` or a URL with `=` in
+        // its query is a URL.
         let (name, url_text) = match content.split_once('=') {
-            Some((name, url)) if !name.contains("://") => {
+            Some((name, url))
+                if !name.trim().is_empty()
+                    && !name
+                        .trim()
+                        .contains(|c: char| c.is_whitespace() || ":/$?".contains(c)) =>
+            {
                 (Some(name.trim().to_string()), url.trim())
             }
             _ => (None, content),

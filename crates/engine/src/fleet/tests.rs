@@ -32,6 +32,13 @@ fn a_tenant_may_name_its_postgresql_schema() {
     .unwrap();
     assert_eq!(list[0].url.schema(), Some("tenant_7"));
     assert_eq!(list[1].name, "postgres://app@db/shared schema=tenant_8");
+    // A URL from the environment, and a URL whose query holds `=`, are URLs, not names.
+    let from_environment = parse("${DB} schema=t1\nsqlite:a.db?mode=ro", &|_| {
+        Some("postgres://app@db/shared".into())
+    })
+    .unwrap();
+    assert_eq!(from_environment[0].url.schema(), Some("t1"));
+    assert_eq!(from_environment[1].name, "sqlite://a.db?mode=ro");
     for (line, fault) in [
         ("a = sqlite:///x.db schema=t", "is for PostgreSQL"),
         (

@@ -36,7 +36,12 @@ impl Runner<'_> {
             return self.apply_steps(connection, steps, on_event).await;
         }
         connection.run_transaction(RunTransaction::Begin).await?;
-        let result = self.apply_steps(connection, steps, on_event).await;
+        let mut result = self.apply_steps(connection, steps, on_event).await;
+        if result.is_ok()
+            && let Err(e) = connection.fence_run(&self.tables).await
+        {
+            result = Err(e);
+        }
         match result {
             Ok(reports) => {
                 connection.run_transaction(RunTransaction::Commit).await?;
@@ -168,8 +173,12 @@ impl Runner<'_> {
         let delete_rows: Vec<&str> = step.delete_rows.iter().map(String::as_str).collect();
         let insert_rows: Vec<&str> = step.insert_rows.iter().map(String::as_str).collect();
         let upgrade = step.direction == Direction::Upgrade;
-        // Under the lease lock the step commits only while the lease is still ours.
-        let fence = connection.lease_fence(&self.tables);
+        // Under the lease lock the step commits only while the lease is still ours; a whole
+        // run is fenced once, before its commit, so it holds no lease row lock meanwhile.
+        let fence = match self.options.transaction {
+            Transaction::All => None,
+            Transaction::PerMigration => connection.lease_fence(&self.tables),
+        };
         let bookkeeping = |elapsed| {
             let mut statements: Vec<String> = fence.iter().cloned().collect();
             statements.extend(bookkeeping::step_statements(

@@ -38,6 +38,8 @@ impl Runner<'_> {
         }
         let log = self.tables.log_sql();
         let flush = [
+            // Whatever the role's or database's default, this commit waits for the disk.
+            "SET LOCAL synchronous_commit = on".to_string(),
             format!(
                 "INSERT INTO {log} (revision, checksum) VALUES ({}, '')",
                 literal(FLUSH_ROW)

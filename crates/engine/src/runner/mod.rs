@@ -225,9 +225,14 @@ impl<'c> Runner<'c> {
             Source::Url(url) => url.schema(),
             Source::Pool(_) => None,
         };
-        if let Some(schema) = tenant
-            && !options.version_table.contains('.')
-        {
+        if let Some(schema) = tenant {
+            if options.version_table.contains('.') {
+                return Err(crate::bookkeeping::NameError::TenantSchema {
+                    name: options.version_table,
+                    schema: schema.to_string(),
+                }
+                .into());
+            }
             options.version_table = format!("{schema}.{}", options.version_table);
         }
         let mut tables = Tables::new(&options.version_table)?;

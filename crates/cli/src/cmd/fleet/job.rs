@@ -69,8 +69,7 @@ impl Job<'_> {
         }
     }
 
-    /// Runs the job on one database; a failure is its message (passwords are masked by the
-    /// printer that shows it).
+    /// Runs the job on one database; a failure is its message.
     pub async fn perform(&self, runner: &Runner<'_>, printer: &Printer) -> Result<Done, String> {
         let text = |e: aurora_migrate::Error| printer.name_commands(&e.to_string());
         let ran = |run: aurora_migrate::Run| Done {
@@ -91,7 +90,13 @@ impl Job<'_> {
                 .downgrade(target, &mut |_| {})
                 .await
                 .map(ran)
-                .map_err(text),
+                .map_err(|e| match e.code() {
+                    "confirmation_required" => format!(
+                        "{}; in production (--env / AURORA_ENV) such a downgrade needs --yes to confirm",
+                        text(e)
+                    ),
+                    _ => text(e),
+                }),
             Job::Reset => runner.reset(&mut |_| {}).await.map(ran).map_err(text),
             Job::Stamp { target, purge } => runner
                 .stamp(target, *purge)

@@ -83,8 +83,10 @@ fn share(args: &FleetArgs) -> Result<Option<(usize, usize)>, Failure> {
     }
 }
 
-/// The databases a state file records as done (the last line for each name counts).
-pub fn done_before(path: &Path) -> Result<HashSet<String>, Failure> {
+/// The databases a state file records as done by a run of `what` (the command and its
+/// target; the last such line for each name counts). A last line cut short, as a kill in the
+/// middle of writing leaves it, is passed over.
+pub fn done_before(path: &Path, what: &str) -> Result<HashSet<String>, Failure> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
@@ -96,17 +98,25 @@ pub fn done_before(path: &Path) -> Result<HashSet<String>, Failure> {
         }
     };
     let mut done = HashSet::new();
-    for (number, line) in text
+    let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let entry: serde_json::Value = serde_json::from_str(line).map_err(|e| {
-            Failure::usage(
-                "state",
-                format!("{}:{}: not a state line ({e})", path.display(), number + 1),
-            )
-        })?;
+        .collect();
+    for (position, &(number, line)) in lines.iter().enumerate() {
+        let entry: serde_json::Value = match serde_json::from_str(line) {
+            Ok(entry) => entry,
+            Err(_) if position + 1 == lines.len() && !text.ends_with('\n') => break,
+            Err(e) => {
+                return Err(Failure::usage(
+                    "state",
+                    format!("{}:{}: not a state line ({e})", path.display(), number + 1),
+                ));
+            }
+        };
+        if entry["run"].as_str() != Some(what) {
+            continue;
+        }
         let name = entry["name"].as_str().unwrap_or_default().to_string();
         match entry["outcome"].as_str() {
             Some("done") => done.insert(name),

@@ -5,9 +5,11 @@
 
 mod job;
 mod list;
+mod request;
 
 pub use job::Job;
 pub use list::targets;
+pub use request::{Request, request};
 
 use std::time::Duration;
 
@@ -27,6 +29,8 @@ pub struct Settings<'a> {
     pub production: bool,
     pub flags: MigrateFlags,
     pub interrupt: &'a Interrupt,
+    /// The command and its target (`upgrade head`), recorded with each outcome.
+    pub what: String,
 }
 
 /// Runs `job` on every database of `list`.
@@ -39,18 +43,20 @@ pub async fn run(
     printer: &Printer,
 ) -> CommandOutcome {
     let left_out = match (&args.state, args.resume) {
-        (Some(path), true) => list::done_before(path)?,
+        (Some(path), true) => list::done_before(path, &settings.what)?,
         _ => Default::default(),
     };
+    let total = list.len();
     let list: Vec<FleetTarget> = list
         .iter()
         .filter(|t| !left_out.contains(&t.name))
         .cloned()
         .collect();
-    if !left_out.is_empty() {
+    if list.len() < total {
         printer.note(&format!(
-            "resuming: {} database(s) the state file records as done are left out",
-            left_out.len()
+            "resuming: {} database(s) the state file records as done by `{}` are left out",
+            total - list.len(),
+            settings.what
         ));
     }
     let schedule = Schedule {
@@ -83,7 +89,10 @@ pub async fn run(
         async move {
             let runner = runner(catalog, &resolved, settings.interrupt, settings.flags)
                 .map_err(|f| f.message)?;
-            job.perform(&runner, printer).await
+            // The target's own password, wherever it came from, never reaches the output.
+            job.perform(&runner, printer)
+                .await
+                .map_err(|e| resolved.url.scrub(&e))
         }
     };
     let bar = printer.progress_bar(list.len() as u64);
@@ -98,7 +107,11 @@ pub async fn run(
             None => printer.line(&text),
         }
         if let Some(path) = &args.state
-            && let Err(e) = list::record(path, end, json)
+            && let Err(e) = list::record(path, end, |end| {
+                let mut line = json(end);
+                line["run"] = settings.what.clone().into();
+                line
+            })
         {
             state_failed.borrow_mut().get_or_insert(e);
         }
@@ -108,10 +121,16 @@ pub async fn run(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if let Some(message) = state_failed.into_inner() {
-        return Err(Failure::new("state", message));
+    let outcome = summary(job, &ends, settings.interrupt, printer);
+    match state_failed.into_inner() {
+        // The report above stands; the state file could not keep it.
+        Some(message) if outcome.is_ok() => Err(Failure::new("state", message)),
+        Some(message) => {
+            printer.note(&format!("error: {message}"));
+            outcome
+        }
+        None => outcome,
     }
-    summary(job, &ends, settings.interrupt, printer)
 }
 
 /// The summary line and JSON document, and the exit the fleet earns: 0 only when every
@@ -138,7 +157,10 @@ fn summary(
     printer.json(serde_json::json!({
         "command": job.command(),
         "targets": ends.iter().map(json).collect::<Vec<_>>(),
-        "summary": { "total": ends.len(), "done": done, "failed": failed, "skipped": skipped },
+        "summary": {
+            "total": ends.len(), "done": done, "failed": failed, "skipped": skipped,
+            "interrupted": interrupt.raised().is_some(),
+        },
     }));
     if let Some(signal) = interrupt.raised() {
         return Err(Failure {

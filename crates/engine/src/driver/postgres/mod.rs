@@ -46,6 +46,10 @@ impl Postgres {
             Ok(Err(e)) => return Err(super::connect_error(url, &e, "PostgreSQL")),
             Ok(Ok(connection)) => connection,
         };
+        let mut connection = connection;
+        if let Some(schema) = url.schema() {
+            tenant_schema_reached(&mut connection, url, schema).await?;
+        }
         Ok(Postgres {
             connection: Handle::Owned(connection),
             options,
@@ -367,6 +371,32 @@ impl Postgres {
     ) -> std::result::Result<super::Introspection, sqlx::Error> {
         introspect::introspect(self.raw(), ignored).await
     }
+}
+
+/// A tenant's schema must be the session's: a pooler that drops the startup `options` (as
+/// PgBouncer does) would otherwise let its migrations land in another schema.
+async fn tenant_schema_reached(
+    connection: &mut PgConnection,
+    url: &DatabaseUrl,
+    schema: &str,
+) -> Result<()> {
+    let current: Option<String> = sqlx::raw_sql(AssertSqlSafe("SELECT current_schema()"))
+        .fetch_one(&mut *connection)
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(|e| Error::database("cannot read the session's schema", e))?;
+    // A schema not made yet reads as none: the run creates it.
+    if current.as_deref().is_none_or(|c| c == schema) {
+        return Ok(());
+    }
+    Err(Error::Connect {
+        url: url.to_string(),
+        message: format!(
+            "the session works in schema `{}`, not the tenant's `{schema}`: the search path did not reach the server \
+             (a pooler such as PgBouncer drops it); reach the database directly for a tenant kept in a schema",
+            current.unwrap_or_default()
+        ),
+    })
 }
 
 /// PostgreSQL's `lock_not_available`: a lock timeout ran out.
