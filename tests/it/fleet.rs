@@ -85,7 +85,7 @@ fn two_hundred_sqlite_and_twenty_postgresql_databases_reach_head_in_one_run() {
     for (i, entry) in targets.iter().enumerate() {
         assert_eq!(entry["outcome"], "done", "{entry}");
         assert_eq!(entry["current"][0], HEAD, "{entry}");
-        let applied = entry["revisions"].as_array().unwrap().len();
+        let applied = entry["changed"].as_u64().unwrap();
         let expected = if i < 200 && i % 3 == 0 { 2 } else { 3 };
         assert_eq!(applied, expected, "{entry}");
     }

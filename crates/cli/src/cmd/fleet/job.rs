@@ -29,8 +29,9 @@ pub enum Job<'a> {
 
 /// What one database's run leaves to report.
 pub struct Done {
-    /// The revisions the run applied, reverted or recorded.
-    pub changed: Vec<String>,
+    /// How many revisions the run applied, reverted or recorded: a count, not their ids, so
+    /// that a fleet's memory stays flat in the number of databases and of migrations.
+    pub changed: usize,
     /// The version table's rows afterwards.
     pub current: Vec<String>,
 }
@@ -73,7 +74,7 @@ impl Job<'_> {
     pub async fn perform(&self, runner: &Runner<'_>, printer: &Printer) -> Result<Done, String> {
         let text = |e: aurora_migrate::Error| printer.name_commands(&e.to_string());
         let ran = |run: aurora_migrate::Run| Done {
-            changed: run.steps.into_iter().map(|s| s.revision).collect(),
+            changed: run.steps.len(),
             current: run.current,
         };
         let ids = |indices: &[usize]| {
@@ -102,7 +103,7 @@ impl Job<'_> {
                 .stamp(target, *purge)
                 .await
                 .map(|rows| Done {
-                    changed: Vec::new(),
+                    changed: 0,
                     current: rows,
                 })
                 .map_err(text),
@@ -110,7 +111,7 @@ impl Job<'_> {
                 .status()
                 .await
                 .map(|status| Done {
-                    changed: Vec::new(),
+                    changed: 0,
                     current: ids(&status.current),
                 })
                 .map_err(text),
@@ -125,7 +126,7 @@ impl Job<'_> {
                     ));
                 }
                 Ok(Done {
-                    changed: Vec::new(),
+                    changed: 0,
                     current: ids(&standing.current),
                 })
             }
@@ -140,7 +141,7 @@ impl Job<'_> {
                 }
                 match problems.is_empty() {
                     true => Ok(Done {
-                        changed: Vec::new(),
+                        changed: 0,
                         current: ids(&found.standing.current),
                     }),
                     false => Err(problems.join("; ")),
@@ -151,7 +152,7 @@ impl Job<'_> {
                 .await
                 .map(|adopted| Done {
                     current: adopted.revisions.last().cloned().into_iter().collect(),
-                    changed: adopted.revisions,
+                    changed: adopted.revisions.len(),
                 })
                 .map_err(text),
         }
@@ -164,10 +165,10 @@ impl Job<'_> {
             current => current.join(", "),
         };
         match self {
-            Job::Upgrade(_) => format!("{} applied, at {at}", done.changed.len()),
-            Job::Downgrade(_) => format!("{} reverted, at {at}", done.changed.len()),
-            Job::Reset => format!("{} applied after reverting, at {at}", done.changed.len()),
-            Job::AdoptRefinery => format!("{} recorded as applied, at {at}", done.changed.len()),
+            Job::Upgrade(_) => format!("{} applied, at {at}", done.changed),
+            Job::Downgrade(_) => format!("{} reverted, at {at}", done.changed),
+            Job::Reset => format!("{} applied after reverting, at {at}", done.changed),
+            Job::AdoptRefinery => format!("{} recorded as applied, at {at}", done.changed),
             Job::Stamp { .. } => format!("stamped {at}"),
             Job::Current | Job::Status | Job::Check { .. } => format!("at {at}"),
         }

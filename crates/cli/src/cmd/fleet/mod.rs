@@ -201,14 +201,14 @@ fn line(job: &Job<'_>, end: &Finished<Done>) -> String {
 
 fn json(end: &Finished<Done>) -> serde_json::Value {
     let (outcome, changed, current, error) = match &end.outcome {
-        Outcome::Done(done) => ("done", done.changed.clone(), done.current.clone(), None),
-        Outcome::Failed(message) => ("failed", Vec::new(), Vec::new(), Some(message.clone())),
-        Outcome::Skipped => ("skipped", Vec::new(), Vec::new(), None),
+        Outcome::Done(done) => ("done", done.changed, done.current.clone(), None),
+        Outcome::Failed(message) => ("failed", 0, Vec::new(), Some(message.clone())),
+        Outcome::Skipped => ("skipped", 0, Vec::new(), None),
     };
     serde_json::json!({
         "name": end.name,
         "outcome": outcome,
-        "revisions": changed,
+        "changed": changed,
         "current": current,
         "elapsed_ms": end.elapsed.as_millis() as u64,
         "error": error,
