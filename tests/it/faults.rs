@@ -121,6 +121,88 @@ async fn a_failing_statement_at_every_position_keeps_what_came_before() {
     }
 }
 
+/// PostgreSQL parses a whole message before it runs any of it, so a syntax error in a migration
+/// sent with others after it (pipelined) stops those before it too: they are sent again alone,
+/// and the run fails at the migration with the error, as if each had gone alone.
+#[tokio::test]
+async fn a_syntax_error_at_every_position_keeps_what_came_before() {
+    for failing in 1..=CHAIN {
+        for db in Db::transactional() {
+            let dir = tempfile::tempdir().expect("dir");
+            chain(dir.path(), CHAIN, Some(failing), false);
+            let file = dir.path().join(format!("r{failing:02}_step.sql"));
+            let text = std::fs::read_to_string(&file).unwrap();
+            std::fs::write(
+                &file,
+                text.replace("INSERT INTO no_such_table VALUES (1)", "SELEC 1"),
+            )
+            .unwrap();
+            let catalog = Catalog::from_scan(scan::scan(dir.path()).expect("valid"));
+            let runner = Runner::new(
+                &catalog,
+                DatabaseUrl::parse(db.url()).unwrap(),
+                Options::default(),
+            )
+            .unwrap();
+            let error = runner
+                .upgrade(&Target::Head, &mut |_| {})
+                .await
+                .unwrap_err();
+            let Error::Step(failure) = &error else {
+                panic!("{error}")
+            };
+            assert_eq!(failure.revision, format!("r{failing:02}"), "{}", db.name());
+            assert_eq!(failure.statement, "SELEC 1");
+            assert_eq!(failure.done_before.len(), failing - 1, "{}", db.name());
+            assert_at(
+                &db,
+                failing - 1,
+                &format!("{} with a syntax error at r{failing:02}", db.name()),
+            );
+        }
+    }
+}
+
+/// The guard at the head of a pipelined migration: it fails unless the migration before it
+/// committed its bookkeeping (an upgrade's version row, a downgrade's removed log entry).
+#[test]
+fn a_pipelined_migration_refuses_to_run_unless_the_one_before_it_committed() {
+    use aurora_migrate::bookkeeping::{Tables, committed_guard};
+    use aurora_migrate::core::Direction;
+    let db = crate::support::PgDb::new();
+    let tables = Tables::new("alembic_version").unwrap();
+    db.query("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)");
+    db.query("CREATE TABLE alembic_version_aurora_log (revision VARCHAR(32) PRIMARY KEY)");
+    let passes = |sql: String| {
+        std::process::Command::new("psql")
+            .args([
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                &db.url,
+                "-c",
+                &sql,
+            ])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    let after_upgrade = committed_guard(&tables, "r01", Direction::Upgrade);
+    let after_downgrade = committed_guard(&tables, "r01", Direction::Downgrade);
+    assert!(
+        !passes(after_upgrade.clone()),
+        "r01's upgrade did not commit"
+    );
+    assert!(passes(after_downgrade.clone()), "r01 is not in the log");
+    db.query("INSERT INTO alembic_version VALUES ('r01')");
+    db.query("INSERT INTO alembic_version_aurora_log VALUES ('r01')");
+    assert!(passes(after_upgrade), "r01's upgrade committed");
+    assert!(!passes(after_downgrade), "r01's downgrade did not commit");
+}
+
 /// Inside the child process that `kill -9` hits: upgrade the chain named by the environment.
 #[tokio::test]
 async fn child_upgrade_for_kill_test() {

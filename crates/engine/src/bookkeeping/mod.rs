@@ -10,7 +10,9 @@ mod stored;
 
 pub use lease::Claimant;
 pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored, text_literal};
-pub use statements::{Elapsed, record_statements, stamp_statements, step_statements};
+pub use statements::{
+    Elapsed, committed_guard, record_statements, stamp_statements, step_statements,
+};
 pub use stored::{DirtyMark, Inconsistency, LogEntry, Stored, StoredRecord};
 
 use crate::sql::{quote, quote_path};

@@ -26,6 +26,28 @@ pub enum Elapsed {
     None,
 }
 
+/// PostgreSQL, at the head of a migration sent in one message after `previous`: fails
+/// (division by zero) unless `previous` committed its bookkeeping: after an upgrade its
+/// version row is there, after a downgrade its log entry is gone.
+pub fn committed_guard(
+    tables: &Tables,
+    previous: &str,
+    direction: aurora_migrate_core::Direction,
+) -> String {
+    match direction {
+        aurora_migrate_core::Direction::Upgrade => format!(
+            "SELECT 1 / count(*) FROM {} WHERE version_num = {}",
+            tables.version_sql(),
+            literal(previous)
+        ),
+        aurora_migrate_core::Direction::Downgrade => format!(
+            "SELECT 1 / (1 - count(*)) FROM {} WHERE revision = {}",
+            tables.log_sql(),
+            literal(previous)
+        ),
+    }
+}
+
 /// The bookkeeping of one step, in the step's own transaction.
 pub fn step_statements(
     kind: Database,

@@ -97,6 +97,10 @@ pub struct Work<'a> {
     /// step that a later durable commit in the same run covers (`--durability run`).
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub durable: bool,
+    /// A statement at the head of the step's transaction that fails unless the step before
+    /// it, sent in the same message, committed (PostgreSQL).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub guard: Option<String>,
 }
 
 /// Which statement of a [`Work`] failed, and why.
@@ -380,6 +384,18 @@ impl Connection {
     /// Runs one migration and its bookkeeping; on failure nothing of a transactional step stays.
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         dispatch!(self, c => c.apply(work).await)
+    }
+
+    /// Runs several transactional migrations, each with its bookkeeping in its own
+    /// transaction, in one message (PostgreSQL); on failure, how many committed. Elsewhere it
+    /// runs none and answers 0.
+    pub async fn apply_group(&mut self, works: &[Work<'_>]) -> std::result::Result<(), usize> {
+        match self {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => c.apply_group(works).await,
+            #[allow(unreachable_patterns)]
+            _ => Err(0),
+        }
     }
 
     /// Reads the database's schema, ignoring the bookkeeping tables.

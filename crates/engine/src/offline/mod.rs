@@ -238,6 +238,7 @@ impl Offline {
             continued: false,
             final_attempt: true,
             durable: true,
+            guard: None,
         };
         let parents = match names(graph.parents(step.revision)).as_slice() {
             [] => "<base>".to_string(),

@@ -94,8 +94,32 @@ impl Runner<'_> {
         reports: &mut Vec<StepReport>,
     ) -> Result<()> {
         let whole = self.options.transaction == Transaction::All;
-        for (index, step) in steps.iter().enumerate() {
-            let durable = self.durable_step(connection.kind(), index, steps.len());
+        let mut index = 0;
+        while index < steps.len() {
+            // Several migrations in one message, where that is safe; what did not commit then
+            // runs alone below, so a failure reads exactly as it would have.
+            if self.pipelined(connection.kind(), &steps[index..]) > 1 {
+                if let Some(lost) = connection.lease_lost() {
+                    return Err(lost);
+                }
+                let (committed, all) = self
+                    .apply_group(connection, steps, index, on_event, reports)
+                    .await;
+                index += committed;
+                if all {
+                    continue;
+                }
+                if let Some(signal) = self.interrupt().and_then(|i| i.raised()) {
+                    return Err(Error::Interrupted {
+                        signal,
+                        revision: Some(steps[index].revision.clone()),
+                        done: reports.iter().map(|r| r.revision.clone()).collect(),
+                    });
+                }
+            }
+            let step = &steps[index];
+            index += 1;
+            let durable = self.durable_step(connection.kind(), index - 1, steps.len());
             let applied = || reports.iter().map(|r| r.revision.clone()).collect();
             // Under --transaction all nothing is kept until the end: a failure undoes them all.
             let done = || if whole { Vec::new() } else { applied() };
@@ -156,8 +180,41 @@ impl Runner<'_> {
         Ok(())
     }
 
-    fn interrupt(&self) -> Option<&crate::interrupt::Interrupt> {
+    pub(super) fn interrupt(&self) -> Option<&crate::interrupt::Interrupt> {
         self.options.interrupt.as_ref()
+    }
+
+    /// Under the lease lock a step commits only while the lease is still ours; a whole run is
+    /// fenced once, before its commit, so it holds no lease row lock meanwhile.
+    pub(super) fn fence(&self, connection: &mut Connection) -> Option<String> {
+        match self.options.transaction {
+            Transaction::All => None,
+            Transaction::PerMigration => connection.lease_fence(&self.tables),
+        }
+    }
+
+    /// A step's bookkeeping statements, after the fence.
+    pub(super) fn bookkeeping(
+        &self,
+        kind: Database,
+        step: &Prepared<'_>,
+        fence: Option<&str>,
+        elapsed: bookkeeping::Elapsed,
+    ) -> Vec<String> {
+        let delete_rows: Vec<&str> = step.delete_rows.iter().map(String::as_str).collect();
+        let insert_rows: Vec<&str> = step.insert_rows.iter().map(String::as_str).collect();
+        let upgrade = step.direction == Direction::Upgrade;
+        let mut statements: Vec<String> = fence.map(str::to_string).into_iter().collect();
+        statements.extend(bookkeeping::step_statements(
+            kind,
+            &self.tables,
+            &delete_rows,
+            &insert_rows,
+            step.record.as_ref(),
+            (!upgrade).then_some(step.revision.as_str()),
+            elapsed,
+        ));
+        statements
     }
 
     /// Runs one step, trying it again after a lock timeout on the schedule of
@@ -170,28 +227,8 @@ impl Runner<'_> {
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> std::result::Result<u32, Failure> {
         let kind = connection.kind();
-        let delete_rows: Vec<&str> = step.delete_rows.iter().map(String::as_str).collect();
-        let insert_rows: Vec<&str> = step.insert_rows.iter().map(String::as_str).collect();
-        let upgrade = step.direction == Direction::Upgrade;
-        // Under the lease lock the step commits only while the lease is still ours; a whole
-        // run is fenced once, before its commit, so it holds no lease row lock meanwhile.
-        let fence = match self.options.transaction {
-            Transaction::All => None,
-            Transaction::PerMigration => connection.lease_fence(&self.tables),
-        };
-        let bookkeeping = |elapsed| {
-            let mut statements: Vec<String> = fence.iter().cloned().collect();
-            statements.extend(bookkeeping::step_statements(
-                kind,
-                &self.tables,
-                &delete_rows,
-                &insert_rows,
-                step.record.as_ref(),
-                (!upgrade).then_some(step.revision.as_str()),
-                elapsed,
-            ));
-            statements
-        };
+        let fence = self.fence(connection);
+        let bookkeeping = |elapsed| self.bookkeeping(kind, step, fence.as_deref(), elapsed);
         let enclosed = self.options.transaction == Transaction::All;
         // Inside the run's transaction a timeout would undo the whole run: no retries there.
         let schedule = match enclosed {
@@ -217,6 +254,7 @@ impl Runner<'_> {
                 continued: attempt > 0 && kind == Database::Mysql,
                 final_attempt: attempt + 1 == schedule.len(),
                 durable,
+                guard: None,
             };
             let mut failure = match self.attempt(connection, &work).await {
                 Ok(()) => return Ok(attempt as u32),

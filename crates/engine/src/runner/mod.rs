@@ -10,6 +10,7 @@ mod durability;
 mod guard;
 mod locks;
 mod migrate;
+mod pipeline;
 mod prepared;
 mod reset;
 pub mod scratch;

@@ -254,6 +254,7 @@ impl Postgres {
             text: batch,
             starts,
             leading,
+            ..
         } = script::step(work);
         let probe = self.blocker_probe(work);
         let (completed, failure) = run_batch(self.connection.get(), batch).await;
@@ -289,6 +290,32 @@ impl Postgres {
             attempts: 1,
             nothing_kept: false,
         })
+    }
+
+    /// Several transactional steps in one message: each `BEGIN; ...; COMMIT` commits by itself,
+    /// and the server runs nothing of the message after a statement that failed. On failure the
+    /// open transaction is rolled back, and the answer is how many steps committed.
+    pub async fn apply_group(&mut self, works: &[Work<'_>]) -> std::result::Result<(), usize> {
+        let batches: Vec<script::Batch> = works.iter().map(script::step).collect();
+        let mut text = String::new();
+        for batch in &batches {
+            text.push_str(&batch.text);
+            text.push_str(";\n");
+        }
+        let (completed, failure) = run_batch(self.connection.get(), text).await;
+        if failure.is_none() {
+            return Ok(());
+        }
+        let _ = super::execute(self.connection.get(), "ROLLBACK").await;
+        let mut counted = 0;
+        let committed = batches
+            .iter()
+            .take_while(|batch| {
+                counted += batch.completions;
+                counted <= completed
+            })
+            .count();
+        Err(committed)
     }
 
     /// On the last attempt, a second connection looks, halfway through the lock timeout, at

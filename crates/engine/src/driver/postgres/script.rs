@@ -21,6 +21,8 @@ pub(crate) struct Batch {
     pub text: String,
     pub starts: Vec<usize>,
     pub leading: usize,
+    /// How many statements the text holds, so how many completions it earns in full.
+    pub completions: usize,
 }
 
 /// `SET LOCAL lock_timeout`, for the step's transaction only.
@@ -42,6 +44,11 @@ pub(crate) fn step(work: &Work<'_>) -> Batch {
     };
     let mut text = String::from(opening);
     let mut leading = 1;
+    if let (Some(guard), false) = (&work.guard, work.enclosed) {
+        text.push_str(guard);
+        text.push_str(";\n");
+        leading += 1;
+    }
     // A later durable commit of the run flushes this one's WAL too (--durability run).
     if !work.durable && !work.enclosed {
         text.push_str("SET LOCAL synchronous_commit = off;\n");
@@ -58,13 +65,15 @@ pub(crate) fn step(work: &Work<'_>) -> Batch {
         text.push_str(&statement.text);
         text.push_str(";\n");
     }
-    for statement in (work.bookkeeping)(elapsed) {
-        text.push_str(&statement);
+    let bookkeeping = (work.bookkeeping)(elapsed);
+    for statement in &bookkeeping {
+        text.push_str(statement);
         text.push_str(";\n");
     }
     text.push_str(closing);
     Batch {
         text,
+        completions: leading + starts.len() + bookkeeping.len() + usize::from(!closing.is_empty()),
         starts,
         leading,
     }

@@ -1,0 +1,130 @@
+//! Pipelined steps (PostgreSQL): consecutive transactional migrations sent in one message, so
+//! that migration k+1 is on its way before k's reply arrives. Each is still its own
+//! transaction with its bookkeeping, and each after the first opens with a guard that fails
+//! unless the one before it committed; besides, the server runs no statement of a message
+//! after one that failed. When any fails, the migrations that committed are kept and the next
+//! runs alone, so a failure (its line, its lock retries, an interrupt) reads exactly as it
+//! would have. Must not import autogenerate.
+
+use std::time::Instant;
+
+use super::prepared::Prepared;
+use super::{Event, Runner, StepReport, Transaction};
+use crate::bookkeeping::{self, Elapsed};
+use crate::driver::{Connection, Work};
+use aurora_migrate_core::Database;
+
+/// At most this many migrations travel in one message: enough to hide the round trips, few
+/// enough that progress is reported often.
+const PIPELINE: usize = 16;
+
+impl Runner<'_> {
+    /// How many of `steps`, from the first, would travel in one message: only on PostgreSQL,
+    /// one transaction per migration, and only transactional migrations.
+    pub(super) fn pipelined(&self, kind: Database, steps: &[Prepared<'_>]) -> usize {
+        if kind != Database::Postgres || self.options.transaction == Transaction::All {
+            return 1;
+        }
+        steps
+            .iter()
+            .take(PIPELINE)
+            .take_while(|s| s.transactional)
+            .count()
+            .max(1)
+    }
+
+    /// Sends the group starting at `steps[first]` in one message; reports each migration that
+    /// committed, and returns how many did and whether that was all of them.
+    pub(super) async fn apply_group(
+        &self,
+        connection: &mut Connection,
+        steps: &[Prepared<'_>],
+        first: usize,
+        on_event: &mut dyn FnMut(Event<'_>),
+        reports: &mut Vec<StepReport>,
+    ) -> (usize, bool) {
+        let kind = connection.kind();
+        let group = &steps[first..first + self.pipelined(kind, &steps[first..])];
+        let fence = self.fence(connection);
+        let books: Vec<Vec<String>> = group
+            .iter()
+            .map(|step| self.bookkeeping(kind, step, fence.as_deref(), Elapsed::ServerClock))
+            .collect();
+        let closures: Vec<Box<dyn Fn(Elapsed) -> Vec<String> + '_>> = books
+            .iter()
+            .map(|book| Box::new(move |_| book.clone()) as Box<dyn Fn(Elapsed) -> Vec<String>>)
+            .collect();
+        let guards: Vec<Option<String>> = std::iter::once(None)
+            .chain(group.iter().map(|previous| {
+                Some(bookkeeping::committed_guard(
+                    &self.tables,
+                    &previous.revision,
+                    previous.direction,
+                ))
+            }))
+            .take(group.len())
+            .collect();
+        let works: Vec<Work<'_>> = group
+            .iter()
+            .enumerate()
+            .map(|(i, step)| Work {
+                statements: &step.statements,
+                transactional: true,
+                bookkeeping: closures[i].as_ref(),
+                interrupt: self.interrupt(),
+                enclosed: false,
+                revision: &step.revision,
+                direction: step.direction.name(),
+                tables: &self.tables,
+                lock_timeout: self.options.statement_locks.schedule(step.lock_timeout)[0],
+                continued: false,
+                final_attempt: false,
+                durable: self.durable_step(kind, first + i, steps.len()),
+                guard: guards[i].clone(),
+            })
+            .collect();
+        for step in group {
+            on_event(Event::Started {
+                revision: &step.revision,
+                message: &step.message,
+                parents: &step.parents,
+                direction: step.direction,
+            });
+        }
+        let started = Instant::now();
+        let sent = match (self.interrupt(), connection.canceller()) {
+            (Some(interrupt), Some(cancel)) => {
+                let running = connection.apply_group(&works);
+                tokio::pin!(running);
+                tokio::select! {
+                    result = &mut running => result,
+                    () = interrupt.wait() => {
+                        // The server stops at the cancelled statement; its migration rolls back.
+                        cancel.await;
+                        running.await
+                    }
+                }
+            }
+            _ => connection.apply_group(&works).await,
+        };
+        let committed = match sent {
+            Ok(()) => group.len(),
+            Err(committed) => committed,
+        };
+        // The server times each migration in its log; here they share the message's time.
+        let elapsed = started.elapsed() / group.len() as u32;
+        for step in &group[..committed] {
+            let report = StepReport {
+                revision: step.revision.clone(),
+                message: step.message.clone(),
+                parents: step.parents.clone(),
+                direction: step.direction,
+                elapsed,
+                retries: 0,
+            };
+            on_event(Event::Finished(&report));
+            reports.push(report);
+        }
+        (committed, committed == group.len())
+    }
+}
