@@ -105,6 +105,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                 force: args.force,
                 transaction: args.transaction.into(),
                 durability: args.durability.into(),
+                pipeline: args.pipeline.into(),
                 refuse_data_loss: false,
                 statement_locks: settings::statement_locks(
                     args.statement_lock_timeout,
@@ -146,6 +147,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                     force: args.force,
                     transaction: args.transaction.into(),
                     durability: args.durability.into(),
+                    pipeline: args.pipeline.into(),
                     refuse_data_loss: resolved.production && !args.yes,
                     statement_locks: settings::statement_locks(
                         args.statement_lock_timeout,

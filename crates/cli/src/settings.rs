@@ -261,6 +261,8 @@ pub struct MigrateFlags {
     pub force: bool,
     pub transaction: Transaction,
     pub durability: Durability,
+    /// At most this many migrations in one message (PostgreSQL); 0: the engine's default.
+    pub pipeline: usize,
     pub refuse_data_loss: bool,
     pub statement_locks: LockRetries,
 }
@@ -293,6 +295,10 @@ pub fn runner<'c>(
             force: flags.force,
             transaction: flags.transaction,
             durability: flags.durability,
+            pipeline: match flags.pipeline {
+                0 => Options::default().pipeline,
+                n => n,
+            },
             refuse_data_loss: flags.refuse_data_loss,
             statement_locks: flags.statement_locks,
             ..resolved.options.clone()

@@ -94,6 +94,10 @@ pub struct UpgradeArgs {
     /// waits)
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = DurabilityMode::Run)]
     pub durability: DurabilityMode,
+    /// PostgreSQL: at most N migrations travel in one message, each still its own transaction;
+    /// 1 sends each alone
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub pipeline: u16,
     /// How long a migration's statement waits for a lock before the migration rolls back and is
     /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
     /// takes [default: 100ms]
@@ -178,6 +182,10 @@ pub struct DowngradeArgs {
     /// waits)
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = DurabilityMode::Run)]
     pub durability: DurabilityMode,
+    /// PostgreSQL: at most N migrations travel in one message, each still its own transaction;
+    /// 1 sends each alone
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub pipeline: u16,
     /// How long a migration's statement waits for a lock before the migration rolls back and is
     /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
     /// takes [default: 100ms]

@@ -61,6 +61,9 @@ pub struct Options {
     pub lock: Lock,
     /// When a step's commit waits for the disk.
     pub durability: Durability,
+    /// At most this many transactional migrations travel in one message (PostgreSQL): each
+    /// still its own transaction; 1 sends each alone.
+    pub pipeline: usize,
 }
 
 /// When a step's commit waits for its write-ahead log to reach the disk (PostgreSQL; MySQL's
@@ -124,6 +127,7 @@ impl Default for Options {
             statement_locks: LockRetries::default(),
             lock: Lock::Advisory,
             durability: Durability::Run,
+            pipeline: 16,
         }
     }
 }

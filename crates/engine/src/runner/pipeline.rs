@@ -14,10 +14,6 @@ use crate::bookkeeping::{self, Elapsed};
 use crate::driver::{Connection, Work};
 use aurora_migrate_core::Database;
 
-/// At most this many migrations travel in one message: enough to hide the round trips, few
-/// enough that progress is reported often.
-const PIPELINE: usize = 16;
-
 impl Runner<'_> {
     /// How many of `steps`, from the first, would travel in one message: only on PostgreSQL,
     /// one transaction per migration, and only transactional migrations.
@@ -27,7 +23,7 @@ impl Runner<'_> {
         }
         steps
             .iter()
-            .take(PIPELINE)
+            .take(self.options.pipeline.max(1))
             .take_while(|s| s.transactional)
             .count()
             .max(1)

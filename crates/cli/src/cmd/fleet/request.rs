@@ -47,6 +47,7 @@ pub fn request<'a>(
                     force: $args.force,
                     transaction: $args.transaction.into(),
                     durability: $args.durability.into(),
+                    pipeline: $args.pipeline.into(),
                     refuse_data_loss: false,
                     statement_locks: settings::statement_locks(
                         $args.statement_lock_timeout,
