@@ -93,25 +93,24 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         }
         Command::Create(args) => cmd::author::create(&catalog, &args, printer),
         Command::Upgrade(args) if args.sql => {
-            let request = (Direction::Upgrade, args.target.as_str(), args.transaction);
+            let request = (
+                Direction::Upgrade,
+                args.target.as_str(),
+                args.steps.transaction,
+            );
             offline(context, &catalog, request, args.dialect, &args.database)
         }
         Command::Downgrade(args) if args.sql => {
-            let request = (Direction::Downgrade, args.target.as_str(), args.transaction);
+            let request = (
+                Direction::Downgrade,
+                args.target.as_str(),
+                args.steps.transaction,
+            );
             offline(context, &catalog, request, args.dialect, &args.database)
         }
         Command::Upgrade(args) => {
-            let (_, runner) = context.runner(&catalog, &args.database, |_| MigrateFlags {
-                force: args.force,
-                transaction: args.transaction.into(),
-                durability: args.durability.into(),
-                pipeline: args.pipeline.into(),
-                refuse_data_loss: false,
-                statement_locks: settings::statement_locks(
-                    args.statement_lock_timeout,
-                    args.lock_retries,
-                ),
-            })?;
+            let flags = |_: &Resolved| settings::migrate_flags(&args.steps, false);
+            let (_, runner) = context.runner(&catalog, &args.database, flags)?;
             cmd::migrate::upgrade(&runner, &args.target, printer).await?;
             match &args.dump {
                 Some(path) => cmd::dump::refresh(&runner, path, printer).await,
@@ -142,18 +141,10 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             }
         }
         Command::Downgrade(args) => {
-            let (_, runner) =
-                context.runner(&catalog, &args.database, |resolved| MigrateFlags {
-                    force: args.force,
-                    transaction: args.transaction.into(),
-                    durability: args.durability.into(),
-                    pipeline: args.pipeline.into(),
-                    refuse_data_loss: resolved.production && !args.yes,
-                    statement_locks: settings::statement_locks(
-                        args.statement_lock_timeout,
-                        args.lock_retries,
-                    ),
-                })?;
+            let flags = |resolved: &Resolved| {
+                settings::migrate_flags(&args.steps, resolved.production && !args.yes)
+            };
+            let (_, runner) = context.runner(&catalog, &args.database, flags)?;
             cmd::migrate::downgrade(&runner, &args.target, printer).await
         }
         Command::Stamp(args) => {

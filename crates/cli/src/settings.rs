@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::args::{DatabaseArgs, LockKind, StatementLockTimeout};
+use super::args::{DatabaseArgs, LockKind, StatementLockTimeout, StepArgs};
 use super::failure::Failure;
 use super::output::Printer;
 use aurora_migrate::Catalog;
@@ -265,6 +265,18 @@ pub struct MigrateFlags {
     pub pipeline: usize,
     pub refuse_data_loss: bool,
     pub statement_locks: LockRetries,
+}
+
+/// The flags of an `upgrade` or `downgrade`; `refuse_data_loss` as production asks.
+pub fn migrate_flags(steps: &StepArgs, refuse_data_loss: bool) -> MigrateFlags {
+    MigrateFlags {
+        force: steps.force,
+        transaction: steps.transaction.into(),
+        durability: steps.durability.into(),
+        pipeline: steps.pipeline.into(),
+        refuse_data_loss,
+        statement_locks: statement_locks(steps.statement_lock_timeout, steps.lock_retries),
+    }
 }
 
 /// The lock retries `--statement-lock-timeout` and `--lock-retries` ask for.

@@ -71,17 +71,9 @@ pub enum Format {
     Mermaid,
 }
 
+/// How the migrations of one `upgrade` or `downgrade` run.
 #[derive(Debug, Args)]
-pub struct UpgradeArgs {
-    /// head, heads, a revision, +N, REV+N, LABEL@head; with --sql, [FROM:]TO
-    #[arg(default_value = "head")]
-    pub target: String,
-    /// Print the SQL script instead of running it, without connecting (FROM defaults to base)
-    #[arg(long, conflicts_with_all = ["targets", "targets_cmd"])]
-    pub sql: bool,
-    /// With --sql: the database the script is for [default: the database URL's]
-    #[arg(long, value_enum, requires = "sql")]
-    pub dialect: Option<Dialect>,
+pub struct StepArgs {
     /// MySQL: clear a dirty mark and run that migration again from its first statement
     #[arg(long, conflicts_with = "sql")]
     pub force: bool,
@@ -106,6 +98,21 @@ pub struct UpgradeArgs {
     /// How many times a migration is tried again after a lock timeout [default: 8]
     #[arg(long, value_name = "N", conflicts_with = "sql")]
     pub lock_retries: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// head, heads, a revision, +N, REV+N, LABEL@head; with --sql, [FROM:]TO
+    #[arg(default_value = "head")]
+    pub target: String,
+    /// Print the SQL script instead of running it, without connecting (FROM defaults to base)
+    #[arg(long, conflicts_with_all = ["targets", "targets_cmd"])]
+    pub sql: bool,
+    /// With --sql: the database the script is for [default: the database URL's]
+    #[arg(long, value_enum, requires = "sql")]
+    pub dialect: Option<Dialect>,
+    #[command(flatten)]
+    pub steps: StepArgs,
 
     /// After a successful run, rewrite FILE with the schema dump (as `dump --output FILE`)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["sql", "targets", "targets_cmd"])]
@@ -170,30 +177,8 @@ pub struct DowngradeArgs {
     /// Confirm, in production, a downgrade that reaches base or drops data
     #[arg(long)]
     pub yes: bool,
-    /// MySQL: clear a dirty mark and run that migration again from its first statement
-    #[arg(long, conflicts_with = "sql")]
-    pub force: bool,
-    /// per-migration: each migration commits with its bookkeeping; all: the whole run
-    /// commits at once or not at all (PostgreSQL, SQLite)
-    #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
-    pub transaction: TransactionMode,
-    /// PostgreSQL: run (each migration commits atomically with its bookkeeping, and only the
-    /// run's last commit waits for the disk, making all before it durable); each (every commit
-    /// waits)
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = DurabilityMode::Run)]
-    pub durability: DurabilityMode,
-    /// PostgreSQL: at most N migrations travel in one message, each still its own transaction;
-    /// 1 sends each alone
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
-    pub pipeline: u16,
-    /// How long a migration's statement waits for a lock before the migration rolls back and is
-    /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
-    /// takes [default: 100ms]
-    #[arg(long, value_name = "DURATION", value_parser = lock_timeout, conflicts_with = "sql")]
-    pub statement_lock_timeout: Option<StatementLockTimeout>,
-    /// How many times a migration is tried again after a lock timeout [default: 8]
-    #[arg(long, value_name = "N", conflicts_with = "sql")]
-    pub lock_retries: Option<u32>,
+    #[command(flatten)]
+    pub steps: StepArgs,
 
     #[command(flatten)]
     pub fleet: FleetArgs,

@@ -390,6 +390,8 @@ impl Connection {
     /// transaction, in one message (PostgreSQL); on failure, how many committed. Elsewhere it
     /// runs none and answers 0.
     pub async fn apply_group(&mut self, works: &[Work<'_>]) -> std::result::Result<(), usize> {
+        #[cfg(not(feature = "postgres"))]
+        let _ = works;
         match self {
             #[cfg(feature = "postgres")]
             Connection::Postgres(c) => c.apply_group(works).await,

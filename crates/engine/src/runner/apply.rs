@@ -313,15 +313,25 @@ impl Runner<'_> {
         connection: &mut Connection,
         work: &Work<'_>,
     ) -> std::result::Result<(), Failure> {
-        let (Some(interrupt), Some(cancel)) = (self.interrupt(), connection.canceller()) else {
-            return connection.apply(work).await;
+        let cancel = connection.canceller();
+        self.cancelled_on_interrupt(cancel, connection.apply(work))
+            .await
+    }
+
+    /// Runs `running` on the server; a raised interrupt cancels the statement it runs (the
+    /// server stops there, and that statement's transaction rolls back), then waits for it.
+    pub(super) async fn cancelled_on_interrupt<T>(
+        &self,
+        cancel: Option<crate::driver::Canceller>,
+        running: impl std::future::Future<Output = T>,
+    ) -> T {
+        let (Some(interrupt), Some(cancel)) = (self.interrupt(), cancel) else {
+            return running.await;
         };
-        let running = connection.apply(work);
         tokio::pin!(running);
         tokio::select! {
             result = &mut running => result,
             () = interrupt.wait() => {
-                // The server stops at the cancelled statement; the step's transaction rolls back.
                 cancel.await;
                 running.await
             }

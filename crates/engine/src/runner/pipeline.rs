@@ -88,21 +88,10 @@ impl Runner<'_> {
             });
         }
         let started = Instant::now();
-        let sent = match (self.interrupt(), connection.canceller()) {
-            (Some(interrupt), Some(cancel)) => {
-                let running = connection.apply_group(&works);
-                tokio::pin!(running);
-                tokio::select! {
-                    result = &mut running => result,
-                    () = interrupt.wait() => {
-                        // The server stops at the cancelled statement; its migration rolls back.
-                        cancel.await;
-                        running.await
-                    }
-                }
-            }
-            _ => connection.apply_group(&works).await,
-        };
+        let cancel = connection.canceller();
+        let sent = self
+            .cancelled_on_interrupt(cancel, connection.apply_group(&works))
+            .await;
         let committed = match sent {
             Ok(()) => group.len(),
             Err(committed) => committed,

@@ -39,33 +39,22 @@ pub fn request<'a>(
         guard_in_production: false,
         confirm_in_production: None,
     };
-    // upgrade and downgrade carry the same flags.
-    macro_rules! migrating {
-        ($args:expr, $job:expr) => {
-            Request {
-                flags: MigrateFlags {
-                    force: $args.force,
-                    transaction: $args.transaction.into(),
-                    durability: $args.durability.into(),
-                    pipeline: $args.pipeline.into(),
-                    refuse_data_loss: false,
-                    statement_locks: settings::statement_locks(
-                        $args.statement_lock_timeout,
-                        $args.lock_retries,
-                    ),
-                },
-                ..plain(&$args.fleet, &$args.database, $job, &$args.target)
-            }
-        };
-    }
     Ok(Some(match command {
         Command::Upgrade(args) if args.fleet.given() => {
-            migrating!(args, Job::Upgrade(Target::parse(&args.target)?))
+            let job = Job::Upgrade(Target::parse(&args.target)?);
+            Request {
+                flags: settings::migrate_flags(&args.steps, false),
+                ..plain(&args.fleet, &args.database, job, &args.target)
+            }
         }
-        Command::Downgrade(args) if args.fleet.given() => Request {
-            guard_in_production: !args.yes,
-            ..migrating!(args, Job::Downgrade(Target::parse(&args.target)?))
-        },
+        Command::Downgrade(args) if args.fleet.given() => {
+            let job = Job::Downgrade(Target::parse(&args.target)?);
+            Request {
+                flags: settings::migrate_flags(&args.steps, false),
+                guard_in_production: !args.yes,
+                ..plain(&args.fleet, &args.database, job, &args.target)
+            }
+        }
         Command::Stamp(args) if args.fleet.given() => {
             let job = Job::Stamp {
                 target: Target::parse(&args.target)?,
