@@ -4,19 +4,22 @@
 //! import a command.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use aurora_migrate::runner::{Durability, Transaction};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod authoring;
 mod connect;
+mod migrate;
 
 pub use authoring::{
     AdoptFrom, BaselineArgs, CreateArgs, ImportAlembicArgs, ImportFrom, MergeArgs, SquashArgs,
     migrations_dir,
 };
 pub use connect::{Connect, ConnectMany, DatabaseArgs, FleetArgs, LockKind, OnErrorMode};
+pub use migrate::{
+    Dialect, DowngradeArgs, ResetArgs, StampArgs, StatementLockTimeout, StepArgs, TransactionMode,
+    UpgradeArgs,
+};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -71,58 +74,6 @@ pub enum Format {
     Mermaid,
 }
 
-/// How the migrations of one `upgrade` or `downgrade` run.
-#[derive(Debug, Args)]
-pub struct StepArgs {
-    /// MySQL: clear a dirty mark and run that migration again from its first statement
-    #[arg(long, conflicts_with = "sql")]
-    pub force: bool,
-    /// per-migration: each migration commits with its bookkeeping; all: the whole run
-    /// commits at once or not at all (PostgreSQL, SQLite)
-    #[arg(long, value_enum, value_name = "MODE", default_value_t = TransactionMode::PerMigration)]
-    pub transaction: TransactionMode,
-    /// PostgreSQL: run (each migration commits atomically with its bookkeeping, and only the
-    /// run's last commit waits for the disk, making all before it durable); each (every commit
-    /// waits)
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = DurabilityMode::Run)]
-    pub durability: DurabilityMode,
-    /// PostgreSQL: at most N migrations travel in one message, each still its own transaction;
-    /// 1 sends each alone
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
-    pub pipeline: u16,
-    /// How long a migration's statement waits for a lock before the migration rolls back and is
-    /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
-    /// takes [default: 100ms]
-    #[arg(long, value_name = "DURATION", value_parser = lock_timeout, conflicts_with = "sql")]
-    pub statement_lock_timeout: Option<StatementLockTimeout>,
-    /// How many times a migration is tried again after a lock timeout [default: 8]
-    #[arg(long, value_name = "N", conflicts_with = "sql")]
-    pub lock_retries: Option<u32>,
-}
-
-#[derive(Debug, Args)]
-pub struct UpgradeArgs {
-    /// head, heads, a revision, +N, REV+N, LABEL@head; with --sql, [FROM:]TO
-    #[arg(default_value = "head")]
-    pub target: String,
-    /// Print the SQL script instead of running it, without connecting (FROM defaults to base)
-    #[arg(long, conflicts_with_all = ["targets", "targets_cmd"])]
-    pub sql: bool,
-    /// With --sql: the database the script is for [default: the database URL's]
-    #[arg(long, value_enum, requires = "sql")]
-    pub dialect: Option<Dialect>,
-    #[command(flatten)]
-    pub steps: StepArgs,
-
-    /// After a successful run, rewrite FILE with the schema dump (as `dump --output FILE`)
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["sql", "targets", "targets_cmd"])]
-    pub dump: Option<PathBuf>,
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
-
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Build the throwaway database on this server (PostgreSQL or MariaDB) [default: a
@@ -163,30 +114,6 @@ pub struct DumpArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DowngradeArgs {
-    /// base, a revision, -N, REV-N, LABEL@base, LABEL@-N; `heads`: this build's heads, when
-    /// the database holds newer revisions; with --sql, FROM:TO
-    #[arg(allow_hyphen_values = true)]
-    pub target: String,
-    /// Print the SQL script instead of running it, without connecting
-    #[arg(long, conflicts_with_all = ["targets", "targets_cmd"])]
-    pub sql: bool,
-    /// With --sql: the database the script is for [default: the database URL's]
-    #[arg(long, value_enum, requires = "sql")]
-    pub dialect: Option<Dialect>,
-    /// Confirm, in production, a downgrade that reaches base or drops data
-    #[arg(long)]
-    pub yes: bool,
-    #[command(flatten)]
-    pub steps: StepArgs,
-
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
-
-#[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// START:END, as base:head, -3:, ae10:, :head, current:
     #[arg(short = 'r', long, allow_hyphen_values = true)]
@@ -195,34 +122,6 @@ pub struct HistoryArgs {
     /// o pending)
     #[arg(long, conflicts_with = "rev_range")]
     pub graph: bool,
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct StampArgs {
-    /// The revision(s) to record as applied: head, heads, base, a revision, LABEL@head
-    #[arg(allow_hyphen_values = true)]
-    pub target: String,
-    /// Empty the version table first, even of revisions this build does not know
-    #[arg(long)]
-    pub purge: bool,
-    /// Confirm where --env production asks for it
-    #[arg(long)]
-    pub yes: bool,
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct ResetArgs {
-    /// Do not ask for confirmation (a fleet is never asked: it needs --yes)
-    #[arg(long)]
-    pub yes: bool,
-    #[command(flatten)]
-    pub fleet: FleetArgs,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -386,78 +285,5 @@ impl Command {
                 | Command::Adopt(_)
                 | Command::Baseline(_)
         )
-    }
-}
-
-/// `--statement-lock-timeout`: a duration, or `none`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatementLockTimeout {
-    Off,
-    First(Duration),
-}
-
-fn lock_timeout(text: &str) -> Result<StatementLockTimeout, String> {
-    match text {
-        "none" => Ok(StatementLockTimeout::Off),
-        _ => match humantime::parse_duration(text) {
-            Ok(duration) if !duration.is_zero() => Ok(StatementLockTimeout::First(duration)),
-            Ok(_) => Err(
-                "a zero timeout would fail every statement that waits; give a duration, or `none`"
-                    .into(),
-            ),
-            Err(e) => Err(format!("{e}; write e.g. 100ms or 2s, or `none`")),
-        },
-    }
-}
-
-/// The database an offline script is written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Dialect {
-    #[value(alias = "postgres")]
-    Postgresql,
-    Sqlite,
-    #[value(alias = "mariadb")]
-    Mysql,
-}
-
-impl From<Dialect> for aurora_migrate::Database {
-    fn from(dialect: Dialect) -> aurora_migrate::Database {
-        match dialect {
-            Dialect::Postgresql => aurora_migrate::Database::Postgres,
-            Dialect::Sqlite => aurora_migrate::Database::Sqlite,
-            Dialect::Mysql => aurora_migrate::Database::Mysql,
-        }
-    }
-}
-
-/// `--durability`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DurabilityMode {
-    Run,
-    Each,
-}
-
-impl From<DurabilityMode> for Durability {
-    fn from(mode: DurabilityMode) -> Durability {
-        match mode {
-            DurabilityMode::Run => Durability::Run,
-            DurabilityMode::Each => Durability::Each,
-        }
-    }
-}
-
-/// How the migrations of one `upgrade` or `downgrade` share transactions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TransactionMode {
-    PerMigration,
-    All,
-}
-
-impl From<TransactionMode> for Transaction {
-    fn from(mode: TransactionMode) -> Transaction {
-        match mode {
-            TransactionMode::PerMigration => Transaction::PerMigration,
-            TransactionMode::All => Transaction::All,
-        }
     }
 }

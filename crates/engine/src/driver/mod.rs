@@ -57,6 +57,8 @@ macro_rules! dispatch {
 #[cfg(any(feature = "refinery", feature = "autogenerate"))]
 mod exists;
 mod lease;
+mod tables;
+pub use tables::TableSize;
 
 #[cfg(feature = "refinery")]
 mod refinery;
@@ -290,74 +292,6 @@ impl Connection {
         dispatch!(self, c => c.read(tables).await)
     }
 
-    /// Whether the table (a quoted SQL name) holds at least one row.
-    pub async fn holds_rows(&mut self, quoted_table: &str) -> Result<bool, sqlx::Error> {
-        let sql = format!("SELECT 1 FROM {quoted_table} LIMIT 1");
-        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-        Ok(dispatch!(self, c => query.fetch_optional(c.raw()).await?.is_some()))
-    }
-
-    /// The tables of the database (its current schema), without the bookkeeping ones, sorted.
-    pub async fn table_names(&mut self, tables: &Tables) -> Result<Vec<String>> {
-        let sql = match self.kind() {
-            Database::Postgres => {
-                "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"
-            }
-            Database::Sqlite => {
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            }
-            Database::Mysql => {
-                "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
-            }
-        };
-        let names = dispatch!(self, c => sqlx::query_scalar(sql).fetch_all(c.raw()).await);
-        let bookkeeping = tables.bare_names();
-        let names: Vec<String> = names.map_err(|e| Error::database("cannot list the tables", e))?;
-        let mut names: Vec<String> = names
-            .into_iter()
-            .filter(|n| !bookkeeping.contains(&n.as_str()))
-            .collect();
-        names.sort();
-        Ok(names)
-    }
-
-    /// The size of every table of the database's current schema (bookkeeping ones left out),
-    /// from its statistics: one query on PostgreSQL and MySQL, two on SQLite (the names, then
-    /// every count in one statement), whatever the number of tables.
-    pub async fn table_sizes(&mut self, tables: &Tables) -> Result<Vec<TableSize>> {
-        let failed = |e| Error::database("cannot read the table sizes", e);
-        let sql = match self.kind() {
-            Database::Postgres => "SELECT c.relname::text, CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END, \
-                                   pg_total_relation_size(c.oid) FROM pg_class c \
-                                   WHERE c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace"
-                .to_string(),
-            Database::Mysql => "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_ROWS AS SIGNED), CAST(DATA_LENGTH + INDEX_LENGTH AS SIGNED) \
-                                FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"
-                .to_string(),
-            Database::Sqlite => {
-                let names = self.table_names(tables).await?;
-                if names.is_empty() {
-                    return Ok(Vec::new());
-                }
-                names
-                    .iter()
-                    .map(|n| format!("SELECT {}, count(*), NULL FROM {}", crate::sql::literal(n), crate::sql::quote(n)))
-                    .collect::<Vec<_>>()
-                    .join(" UNION ALL ")
-            }
-        };
-        let rows: Vec<(String, Option<i64>, Option<i64>)> = dispatch!(self, c => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c.raw()).await
-        })
-        .map_err(failed)?;
-        let bookkeeping = tables.bare_names();
-        Ok(rows
-            .into_iter()
-            .filter(|(name, _, _)| !bookkeeping.contains(&name.as_str()))
-            .map(|(table, rows, bytes)| TableSize { table, rows, bytes })
-            .collect())
-    }
-
     /// Runs `statements` in one transaction (bookkeeping without a migration).
     pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
         dispatch!(self, c => c.run_in_transaction(statements).await)
@@ -416,17 +350,6 @@ impl Connection {
         }
         dispatch!(self, c => c.close().await)
     }
-}
-
-/// One table's size, as the database's statistics tell it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableSize {
-    /// The table.
-    pub table: String,
-    /// Its rows, when known (PostgreSQL and MySQL estimate them).
-    pub rows: Option<i64>,
-    /// Its bytes with its indexes, when known (not on SQLite).
-    pub bytes: Option<i64>,
 }
 
 /// A schema and how many queries reading it took.
