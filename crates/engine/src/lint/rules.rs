@@ -1,189 +1,16 @@
 //! The rules: each operation of a migration's upgrade judged with what came before it in the
 //! same migration (a table it created is new and empty), on its database, with table sizes when
-//! given; then the migration as a whole (a downgrade that leaves what the upgrade created, an
-//! enum value used in the transaction that adds it, an expand that is not one); then the
-//! suppressions. Pure: must not import the drivers or the runner.
+//! given; then the migration as a whole (`rules/migration.rs`); then the suppressions. Pure:
+//! must not import the drivers or the runner.
+
+mod migration;
 
 use std::collections::HashSet;
 
+use super::codes::by_code;
 use super::ops::{Op, Read, read};
-use super::{Finding, Rule, Severity, Stats, Subject};
+use super::{Finding, Severity, Stats, Subject};
 use aurora_migrate_core::{Compatibility, Database, Statement};
-
-const ALL: &[Database] = &[Database::Postgres, Database::Sqlite, Database::Mysql];
-const PG: &[Database] = &[Database::Postgres];
-const PG_MY: &[Database] = &[Database::Postgres, Database::Mysql];
-const MY: &[Database] = &[Database::Mysql];
-const LITE: &[Database] = &[Database::Sqlite];
-
-macro_rules! rule {
-    ($code:literal, $name:literal, $severity:ident, $databases:expr, $summary:literal) => {
-        Rule {
-            code: $code,
-            name: $name,
-            severity: Severity::$severity,
-            databases: $databases,
-            summary: $summary,
-        }
-    };
-}
-
-pub(super) static RULES: [Rule; 21] = [
-    rule!(
-        "L001",
-        "index-without-concurrently",
-        Warning,
-        PG,
-        "CREATE INDEX on an existing table without CONCURRENTLY"
-    ),
-    rule!(
-        "L002",
-        "drop-index-without-concurrently",
-        Warning,
-        PG,
-        "DROP INDEX without CONCURRENTLY"
-    ),
-    rule!(
-        "L003",
-        "concurrently-in-transaction",
-        Error,
-        PG,
-        "CREATE or DROP INDEX CONCURRENTLY in a migration that runs in a transaction"
-    ),
-    rule!(
-        "L004",
-        "not-null-without-default",
-        Error,
-        ALL,
-        "a NOT NULL column added to an existing table without a default"
-    ),
-    rule!(
-        "L005",
-        "volatile-default",
-        Warning,
-        PG,
-        "a column added with a volatile default, which rewrites the table"
-    ),
-    rule!(
-        "L006",
-        "column-type-change",
-        Warning,
-        PG_MY,
-        "a column's type changed, which rewrites or copies the table"
-    ),
-    rule!(
-        "L007",
-        "set-not-null",
-        Warning,
-        PG,
-        "SET NOT NULL on an existing column, which scans the table under an exclusive lock"
-    ),
-    rule!(
-        "L008",
-        "constraint-without-not-valid",
-        Warning,
-        PG_MY,
-        "a foreign key or CHECK added to an existing table and validated at once"
-    ),
-    rule!(
-        "L009",
-        "unique-without-index",
-        Warning,
-        PG,
-        "a UNIQUE constraint added without a unique index built first"
-    ),
-    rule!(
-        "L010",
-        "drop-table",
-        Warning,
-        ALL,
-        "DROP TABLE: its data is lost and the running code may still use it"
-    ),
-    rule!(
-        "L011",
-        "drop-column",
-        Warning,
-        ALL,
-        "DROP COLUMN: its data is lost and the running code may still use it"
-    ),
-    rule!(
-        "L012",
-        "drop-constraint",
-        Warning,
-        ALL,
-        "a constraint dropped: the running code may rely on it"
-    ),
-    rule!(
-        "L013",
-        "rename",
-        Warning,
-        ALL,
-        "a table or column renamed: the running code still uses the old name"
-    ),
-    rule!(
-        "L014",
-        "enum-value-used-in-its-transaction",
-        Error,
-        PG,
-        "ALTER TYPE ... ADD VALUE, and the value used in the same transaction"
-    ),
-    rule!(
-        "L015",
-        "mysql-enum-change-copies-table",
-        Warning,
-        MY,
-        "an ENUM column changed other than by appending values, which copies the table"
-    ),
-    rule!(
-        "L016",
-        "sqlite-table-rebuild",
-        Info,
-        LITE,
-        "a table rebuilt (create, copy, drop, rename), which rewrites every row under the write lock"
-    ),
-    rule!(
-        "L017",
-        "data-change-without-where",
-        Warning,
-        ALL,
-        "UPDATE or DELETE without WHERE in a schema migration"
-    ),
-    rule!(
-        "L018",
-        "downgrade-leaves-object",
-        Warning,
-        ALL,
-        "the downgrade leaves a table, type or index its upgrade created"
-    ),
-    rule!(
-        "L019",
-        "expand-breaks-previous-code",
-        Error,
-        ALL,
-        "`Compatibility: expand`, but the upgrade drops, renames or tightens something"
-    ),
-    rule!(
-        "L020",
-        "unreadable-statement",
-        Warning,
-        ALL,
-        "a statement the SQL parser cannot read, so no rule judged it"
-    ),
-    rule!(
-        "L021",
-        "suppression-without-reason",
-        Warning,
-        ALL,
-        "a `lint: allow` without a reason, or naming no rule"
-    ),
-];
-
-fn by_code(code: &str) -> &'static Rule {
-    RULES
-        .iter()
-        .find(|r| r.code == code)
-        .expect("every code used here is in RULES")
-}
 
 /// Row count or size from which a finding on a table becomes an error, and under which an
 /// empty table makes it harmless.
@@ -401,7 +228,7 @@ pub(super) fn check(subject: &Subject<'_>, stats: Option<&Stats>) -> Vec<Finding
         subject,
         stats,
         created: HashSet::new(),
-        rebuilt: rebuilt(&reads),
+        rebuilt: migration::rebuilt(&reads),
         findings: Vec::new(),
     };
     for (statement, read) in &reads {
@@ -419,157 +246,14 @@ pub(super) fn check(subject: &Subject<'_>, stats: Option<&Stats>) -> Vec<Finding
             ),
         }
     }
-    enum_values_used(&mut context, &reads);
+    migration::enum_values_used(&mut context, &reads);
     if subject.compatibility == Compatibility::Expand {
-        expand_claim(&mut context, &reads);
+        migration::expand_claim(&mut context, &reads);
     }
     if let Some(downgrade) = subject.downgrade {
-        downgrade_leaves(&mut context, &reads, downgrade);
+        migration::downgrade_leaves(&mut context, &reads, downgrade);
     }
     context.findings
-}
-
-/// Tables dropped and then replaced by another renamed to their name.
-fn rebuilt(reads: &[(&Statement, Read)]) -> HashSet<String> {
-    let ops: Vec<&Op> = reads
-        .iter()
-        .filter_map(|(_, r)| r.as_ref().ok())
-        .flatten()
-        .collect();
-    let mut dropped = HashSet::new();
-    let mut rebuilt = HashSet::new();
-    for op in ops {
-        match op {
-            Op::DropTable { tables } => dropped.extend(tables.iter().cloned()),
-            Op::RenameTable { to, .. } if dropped.contains(to) => {
-                rebuilt.insert(to.clone());
-            }
-            _ => {}
-        }
-    }
-    rebuilt
-}
-
-/// A value `ALTER TYPE ... ADD VALUE` adds cannot be used in the same transaction.
-fn enum_values_used(context: &mut Context<'_>, reads: &[(&Statement, Read)]) {
-    if !context.subject.transactional {
-        return;
-    }
-    for (at, (statement, read)) in reads.iter().enumerate() {
-        for op in read.iter().flatten() {
-            let Op::AddEnumValue { type_name, value } = op else {
-                continue;
-            };
-            let literal = format!("'{value}'");
-            if reads[at + 1..]
-                .iter()
-                .any(|(later, _)| later.text.contains(&literal))
-            {
-                context.find("L014", statement, None,
-                    format!("{literal} is added to {type_name} and used later in the same transaction: PostgreSQL refuses (\"unsafe use of new value\")"),
-                    "add the value in a migration with `Transaction: none` (or its own migration), and use it in the next one".into());
-            }
-        }
-    }
-}
-
-/// `Compatibility: expand` promises only additions the previous code ignores.
-fn expand_claim(context: &mut Context<'_>, reads: &[(&Statement, Read)]) {
-    let mut created = HashSet::new();
-    for (statement, read) in reads {
-        for op in read.iter().flatten() {
-            let broken = match op {
-                Op::CreateTable { table } => {
-                    created.insert(table.clone());
-                    None
-                }
-                Op::DropTable { .. } | Op::DropType { .. } => Some("drops a table or type"),
-                Op::DropColumn { table, .. } if !created.contains(table) => Some("drops a column"),
-                Op::DropConstraint { table, .. } if !created.contains(table) => {
-                    Some("drops a constraint")
-                }
-                Op::RenameTable { .. } | Op::RenameColumn { .. } => Some("renames"),
-                Op::SetNotNull { table, .. } if !created.contains(table) => Some("sets NOT NULL"),
-                Op::ChangeType { table, .. } if !created.contains(table) => {
-                    Some("changes a column's type")
-                }
-                Op::AddColumn {
-                    table,
-                    not_null: true,
-                    default: None,
-                    ..
-                } if !created.contains(table) => {
-                    Some("adds a NOT NULL column the previous code does not fill")
-                }
-                Op::AddCheck { table, .. }
-                | Op::AddForeignKey { table, .. }
-                | Op::AddUnique { table, .. }
-                    if !created.contains(table) =>
-                {
-                    Some("adds a constraint existing writes may break")
-                }
-                _ => None,
-            };
-            if let Some(what) = broken {
-                context.find("L019", statement, None,
-                    format!("the migration declares `Compatibility: expand`, but this statement {what}: the previous code may fail"),
-                    "split it: the expand part now, the rest in a later migration without `Compatibility: expand`".into());
-            }
-        }
-    }
-}
-
-/// A downgrade should drop what its upgrade created (Alembic famously leaves ENUM types).
-fn downgrade_leaves(
-    context: &mut Context<'_>,
-    reads: &[(&Statement, Read)],
-    downgrade: &[Statement],
-) {
-    let database = context.subject.database;
-    let mut dropped = HashSet::new();
-    for statement in downgrade {
-        for op in read(&statement.text, database).iter().flatten() {
-            match op {
-                Op::DropTable { tables } => dropped.extend(tables.iter().cloned()),
-                Op::DropType { names } | Op::DropIndex { names, .. } => {
-                    dropped.extend(names.iter().cloned())
-                }
-                Op::RenameTable { from, .. } => {
-                    dropped.insert(from.clone());
-                }
-                _ => {}
-            }
-        }
-    }
-    // What the upgrade itself drops or renames away is not left behind.
-    let mut dropped_later = HashSet::new();
-    for (_, read) in reads {
-        for op in read.iter().flatten() {
-            match op {
-                Op::DropTable { tables } => dropped_later.extend(tables.iter().cloned()),
-                Op::RenameTable { from, .. } => {
-                    dropped_later.insert(from.clone());
-                }
-                _ => {}
-            }
-        }
-    }
-    for (statement, read) in reads {
-        for op in read.iter().flatten() {
-            let (kind, name, table) = match op {
-                Op::CreateTable { table } => ("table", table, table),
-                Op::CreateType { name } => ("type", name, name),
-                Op::CreateIndex { table, name, .. } if !name.is_empty() => ("index", name, table),
-                _ => continue,
-            };
-            if dropped.contains(name) || dropped.contains(table) || dropped_later.contains(name) {
-                continue;
-            }
-            context.find("L018", statement, None,
-                format!("the upgrade creates {kind} {name}, which the downgrade never drops: after a downgrade the next upgrade fails on it"),
-                format!("drop {name} in the downgrade"));
-        }
-    }
 }
 
 /// The suppressions: a finding its statement's or its header's `lint: allow` names is kept as
