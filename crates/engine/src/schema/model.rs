@@ -2,7 +2,8 @@
 //! one shape so the two can be compared. No database, no SQL text beyond expressions.
 //! Must not import a driver, sqlx or the runner.
 
-use aurora_migrate_core::Database;
+mod build;
+mod normalize;
 
 /// Tables and enum types, kept sorted by name so that equal schemas compare equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -201,44 +202,6 @@ impl Action {
     }
 }
 
-impl Column {
-    /// A NOT NULL column without default or comment.
-    pub fn new(name: &str, ty: ColumnType) -> Column {
-        Column {
-            name: name.to_string(),
-            ty,
-            nullable: false,
-            default: None,
-            autoincrement: false,
-            comment: None,
-        }
-    }
-
-    /// Allows NULL in the column.
-    pub fn nullable(mut self) -> Column {
-        self.nullable = true;
-        self
-    }
-
-    /// Sets the server default.
-    pub fn default(mut self, default: Default) -> Column {
-        self.default = Some(default);
-        self
-    }
-
-    /// Marks the column as numbered by the database.
-    pub fn autoincrement(mut self) -> Column {
-        self.autoincrement = true;
-        self
-    }
-
-    /// Sets the column comment.
-    pub fn comment(mut self, comment: &str) -> Column {
-        self.comment = Some(comment.to_string());
-        self
-    }
-}
-
 impl Table {
     /// The column with this name, if the table has one.
     pub fn column_named(&self, name: &str) -> Option<&Column> {
@@ -256,170 +219,6 @@ impl Schema {
     pub fn enum_type(&self, name: &str) -> Option<&EnumType> {
         self.enums.iter().find(|e| e.name == name)
     }
-
-    /// The schema as `kind` can hold it, sorted, so that models and introspection compare:
-    /// SQLite has no enum types, time zones, JSONB or comments; MySQL names a UNIQUE or CHECK
-    /// on one column after the column, where the others use `t_c_key` and `t_c_check`.
-    pub fn normalized(&self, kind: Database) -> Schema {
-        let mut schema = self.clone();
-        if kind == Database::Mysql {
-            for table in &mut schema.tables {
-                for column in &mut table.columns {
-                    column.ty = match &column.ty {
-                        ColumnType::Enum(name) => ColumnType::EnumValues(
-                            self.enum_type(name)
-                                .map(|e| e.values.clone())
-                                .unwrap_or_default(),
-                        ),
-                        ColumnType::TimestampTz => ColumnType::Timestamp,
-                        ColumnType::Jsonb => ColumnType::Json,
-                        other => other.clone(),
-                    };
-                    if column.ty == ColumnType::Boolean
-                        && let Some(Default::Int(n)) = column.default
-                    {
-                        column.default = Some(Default::Bool(n != 0));
-                    }
-                }
-                // MySQL keeps a unique index as a unique constraint: one thing, not two.
-                let (unique, plain): (Vec<Index>, Vec<Index>) =
-                    table.indexes.drain(..).partition(|i| i.unique);
-                table.indexes = plain;
-                table.uniques.extend(unique.into_iter().map(|i| Unique {
-                    name: i.name,
-                    columns: i.columns,
-                }));
-                named_like_postgres(table);
-                // InnoDB treats RESTRICT and NO ACTION alike and reports either.
-                for key in &mut table.foreign_keys {
-                    for action in [&mut key.on_delete, &mut key.on_update] {
-                        if *action == Action::Restrict {
-                            *action = Action::NoAction;
-                        }
-                    }
-                }
-            }
-            schema.enums.clear();
-        }
-        if kind == Database::Sqlite {
-            for table in &mut schema.tables {
-                let rowid_key = match table.primary_key.as_slice() {
-                    [only] => Some(only.clone()),
-                    _ => None,
-                };
-                for column in &mut table.columns {
-                    column.comment = None;
-                    // Only the single-column INTEGER PRIMARY KEY is numbered by SQLite, and
-                    // its INTEGER is 64 bits wide whatever the declared width.
-                    column.autoincrement &= rowid_key.as_deref() == Some(column.name.as_str());
-                    if column.autoincrement {
-                        column.ty = ColumnType::Integer;
-                    }
-                    column.ty = match &column.ty {
-                        ColumnType::Enum(name) => ColumnType::EnumValues(
-                            self.enum_type(name)
-                                .map(|e| e.values.clone())
-                                .unwrap_or_default(),
-                        ),
-                        ColumnType::TimestampTz => ColumnType::Timestamp,
-                        ColumnType::Jsonb => ColumnType::Json,
-                        other => other.clone(),
-                    };
-                    if column.ty == ColumnType::Boolean
-                        && let Some(Default::Int(n)) = column.default
-                    {
-                        column.default = Some(Default::Bool(n != 0));
-                    }
-                }
-            }
-            schema.enums.clear();
-        }
-        schema.sort();
-        schema
-    }
-
-    /// Sorts tables, enums and every named list by name; columns keep their order.
-    pub fn sort(&mut self) {
-        self.enums.sort_by(|a, b| a.name.cmp(&b.name));
-        self.tables.sort_by(|a, b| a.name.cmp(&b.name));
-        for table in &mut self.tables {
-            table.uniques.sort_by(|a, b| a.name.cmp(&b.name));
-            table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-            table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-            table.checks.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-    }
-}
-
-/// Builders, so that models and test cases read as declarations.
-impl Table {
-    /// An empty table with this name.
-    pub fn new(name: &str) -> Table {
-        Table {
-            name: name.to_string(),
-            ..Table::default()
-        }
-    }
-
-    /// Appends a column.
-    pub fn column(mut self, column: Column) -> Table {
-        self.columns.push(column);
-        self
-    }
-
-    /// Sets the primary key columns, in key order.
-    pub fn primary_key(mut self, columns: &[&str]) -> Table {
-        self.primary_key = strings(columns);
-        self
-    }
-
-    /// Adds a named UNIQUE constraint over these columns.
-    pub fn unique(mut self, name: &str, columns: &[&str]) -> Table {
-        self.uniques.push(Unique {
-            name: name.to_string(),
-            columns: strings(columns),
-        });
-        self
-    }
-
-    /// Adds a named index over these columns, unique or not.
-    pub fn index(mut self, name: &str, columns: &[&str], unique: bool) -> Table {
-        self.indexes.push(Index {
-            name: name.to_string(),
-            columns: strings(columns),
-            unique,
-        });
-        self
-    }
-
-    /// Adds a named foreign key with this delete action; updates take NO ACTION.
-    pub fn foreign_key(
-        mut self,
-        name: &str,
-        columns: &[&str],
-        ref_table: &str,
-        ref_columns: &[&str],
-        on_delete: Action,
-    ) -> Table {
-        self.foreign_keys.push(ForeignKey {
-            name: name.to_string(),
-            columns: strings(columns),
-            ref_table: ref_table.to_string(),
-            ref_columns: strings(ref_columns),
-            on_delete,
-            on_update: Action::NoAction,
-        });
-        self
-    }
-
-    /// Adds a named CHECK constraint.
-    pub fn check(mut self, name: &str, expression: &str) -> Table {
-        self.checks.push(Check {
-            name: name.to_string(),
-            expression: expression.to_string(),
-        });
-        self
-    }
 }
 
 impl EnumType {
@@ -433,18 +232,6 @@ impl EnumType {
             .collect();
         kept.len() == from.values.len() && kept.iter().zip(&from.values).all(|(a, b)| *a == b)
     }
-
-    /// An enum type with these values, in order.
-    pub fn new(name: &str, values: &[&str]) -> EnumType {
-        EnumType {
-            name: name.to_string(),
-            values: strings(values),
-        }
-    }
-}
-
-fn strings(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
 }
 
 impl std::fmt::Display for ColumnType {
@@ -481,22 +268,6 @@ impl std::fmt::Display for Default {
             Default::Text(text) => write!(f, "'{}'", text.replace('\'', "''")),
             Default::Now => write!(f, "now()"),
             Default::Expr(expr) => write!(f, "{expr}"),
-        }
-    }
-}
-
-/// A UNIQUE or CHECK named after its one column (MySQL's own naming) takes PostgreSQL's
-/// default name, as the models spell it.
-fn named_like_postgres(table: &mut Table) {
-    let columns: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-    for unique in &mut table.uniques {
-        if unique.columns == [unique.name.clone()] {
-            unique.name = format!("{}_{}_key", table.name, unique.name);
-        }
-    }
-    for check in &mut table.checks {
-        if columns.contains(&check.name) {
-            check.name = format!("{}_{}_check", table.name, check.name);
         }
     }
 }
