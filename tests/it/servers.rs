@@ -241,7 +241,17 @@ fn start_postgres(name: &str, settings: &str) -> Server {
 }
 
 fn private_mariadb() -> Server {
-    let dir = server_dir("mariadb", "mysql");
+    start_mariadb("mariadb", false)
+}
+
+/// A MariaDB server of one test's own that offers TLS with the system's snake-oil
+/// certificate (the local one may have TLS off); it stops when the test process ends.
+pub fn mariadb_with_tls() -> Server {
+    start_mariadb("mariadb-tls", true)
+}
+
+fn start_mariadb(name: &str, tls: bool) -> Server {
+    let dir = server_dir(name, "mysql");
     let data = dir.join("data");
     let user = if is_root() { "--user=mysql" } else { "" };
     let output = Command::new("mariadb-install-db")
@@ -258,8 +268,12 @@ fn private_mariadb() -> Server {
         String::from_utf8_lossy(&output.stdout)
     );
     let port = free_port();
+    let tls = match tls {
+        true => snake_oil_for_mariadb(&dir),
+        false => String::new(),
+    };
     let server = format!(
-        "/usr/sbin/mariadbd --no-defaults --datadir={} --port={port} --socket={}/mysqld.sock --bind-address=127.0.0.1 {user} --skip-log-bin",
+        "/usr/sbin/mariadbd --no-defaults --datadir={} --port={port} --socket={}/mysqld.sock --bind-address=127.0.0.1 {user} --skip-log-bin{tls}",
         data.display(),
         dir.display()
     );
@@ -288,4 +302,32 @@ fn private_mariadb() -> Server {
         address,
         socket_dir: dir,
     }
+}
+
+/// The snake-oil certificate and a copy of its key that the server's user can read, as
+/// `mariadbd` options.
+fn snake_oil_for_mariadb(dir: &Path) -> String {
+    let (cert, key) = (
+        Path::new("/etc/ssl/certs/ssl-cert-snakeoil.pem"),
+        Path::new("/etc/ssl/private/ssl-cert-snakeoil.key"),
+    );
+    assert!(
+        cert.exists() && key.exists(),
+        "a MariaDB with TLS needs the snake-oil certificate (Debian's ssl-cert package)"
+    );
+    let copy = dir.join("server.key");
+    std::fs::copy(key, &copy).expect("copy the snake-oil key");
+    if is_root() {
+        let status = Command::new("chown").arg("mysql").arg(&copy).status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "chown mysql {}",
+            copy.display()
+        );
+    }
+    format!(
+        " --ssl-cert={} --ssl-key={}",
+        cert.display(),
+        copy.display()
+    )
 }
