@@ -5,7 +5,9 @@ migration as one message) and against sqlx-cli and refinery, interleaved round b
 compare.py), printed as medians of per-round ratios; then the squash, fleet and build figures.
 
 Usage: bench/run [--sizes 1000] [--workloads tiny,table] [--databases postgresql,sqlite,mysql]
-                 [--rounds 7] [--no-peers] [--no-extras]
+                 [--transports tls,plain] [--rounds 7] [--no-peers] [--no-extras]
+Every server tool runs over TLS (sslmode=require, ssl-mode=REQUIRED, psql and mariadb alike)
+where the server offers it, as production connects, and again over plain TCP.
 PostgreSQL is reached at AURORA_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test),
 MySQL/MariaDB at AURORA_BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/test, through the
 `mariadb` client); throwaway databases are created and dropped. Binaries are built in
@@ -40,7 +42,6 @@ SQUASH = []
 # (databases, parallel, fleet seconds, serial seconds), and (databases, peak KiB) of a fleet run.
 FLEET = []
 FLEET_MEMORY = []
-os.environ["PGSSLMODE"] = "disable"
 
 
 def migration_sql(workload, i):
@@ -84,13 +85,12 @@ def build(directory):
 
 def pg_admin(sql, database="test"):
     url = urlparse(PG_URL)
-    run(["psql", "-X", "-q", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres", "-d", database, "-c", sql])
+    run(["psql", "-X", "-q", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres", "-d", f"dbname={database} sslmode=disable", "-c", sql])
 
 
 def pg_url(database):
     url = urlparse(PG_URL)
-    # Plain TCP for the tool and for psql alike (PGSSLMODE below): the proxy reads the
-    # messages, and a TLS handshake counts against neither.
+    # Plain TCP: the counting proxy reads the messages.
     return f"postgres://{url.username or 'postgres'}@{url.hostname or '127.0.0.1'}:{url.port or 5432}/{database}?sslmode=disable"
 
 
@@ -352,9 +352,13 @@ def offline_artefacts(binary, workload, n):
         pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
-def compare_tools(kind, binary, workload, n, work, n_rounds, peers):
-    """Every tool on `kind`, round by round; returns the printed table."""
-    server = compare.Server(kind, {"postgresql": PG_URL, "mysql": MYSQL_URL}.get(kind))
+def compare_tools(kind, binary, workload, n, work, n_rounds, peers, tls):
+    """Every tool on `kind`, round by round, over TLS or plain TCP; returns the printed table,
+    or a line saying why there is none."""
+    server = compare.Server(kind, {"postgresql": PG_URL, "mysql": MYSQL_URL}.get(kind), tls)
+    if tls and not server.offers_tls():
+        server.close()
+        return f"{kind}, {workload} workload, N = {n}: the server does not offer TLS, so only plain TCP is measured"
     statements = lambda i: migration_sql(workload, i)
     tools = [compare.Ours(binary, server)]
     if kind != "mysql":  # MySQL commits DDL as it runs: --transaction all is refused there
@@ -370,7 +374,7 @@ def compare_tools(kind, binary, workload, n, work, n_rounds, peers):
         if not source.exists():
             sqlx_migrations(source, workload, n)
         tools.append(compare.Sqlx(peers["sqlx"], source, server))
-    if peers.get("refinery"):
+    if peers.get("refinery") and not server.tls:
         source = work / f"refinery-{workload}-{n}"
         if not source.exists():
             refinery_migrations(source, workload, n)
@@ -379,8 +383,10 @@ def compare_tools(kind, binary, workload, n, work, n_rounds, peers):
         times = compare.rounds(tools, server, n_rounds, f"{kind} {workload} {n}")
     finally:
         server.close()
-    table = compare.report(kind, workload, n, n_rounds, times, [f.name for f in floors])
-    if kind != "sqlite":
+    table = compare.report(kind, workload, n, n_rounds, times, [f.name for f in floors], server.transport)
+    if server.tls and peers.get("refinery"):
+        table += "\n  refinery's bench driver connects without TLS: it is in the plain TCP table only"
+    if kind != "sqlite" and not server.tls:
         table += f"\n  aurora-migrate round trips per migration (counted by a proxy): {round_trips(binary, kind, n):.2f}"
     return table
 
@@ -391,12 +397,17 @@ def main():
     parser.add_argument("--workloads", default="tiny,table")
     parser.add_argument("--databases", default="postgresql,sqlite,mysql")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--transports", default="tls,plain",
+                        help="tls (every tool over TLS, where the server offers it), plain (TLS off), or both")
     parser.add_argument("--no-peers", action="store_true", help="leave out sqlx-cli and refinery")
     parser.add_argument("--no-extras", action="store_true", help="only the comparison: no squash, fleet or build figures")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     workloads = args.workloads.split(",")
     databases = args.databases.split(",")
+    transports = args.transports.split(",")
+    if not set(transports) <= {"tls", "plain"}:
+        sys.exit(f"--transports takes tls, plain or tls,plain, not {args.transports}")
     tables, builds = [], {}
     peers = {}
     if not args.no_peers:
@@ -413,7 +424,8 @@ def main():
                 shutil.copy(binary, kept)
                 builds[(workload, n)] = (elapsed, kept, directory)
                 for kind in databases:
-                    tables.append(compare_tools(kind, kept, workload, n, work, args.rounds, peers))
+                    for transport in transports if kind != "sqlite" else ["plain"]:
+                        tables.append(compare_tools(kind, kept, workload, n, work, args.rounds, peers, transport == "tls"))
                 if "postgresql" in databases and not args.no_extras:
                     offline_artefacts(kept, workload, n)
         if not args.no_extras:

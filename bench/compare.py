@@ -29,34 +29,53 @@ def timed(cmd, env=None, stdin=None):
 
 class Server:
     """Where fresh databases come from: a PostgreSQL or MySQL server, or a directory of SQLite
-    files."""
+    files. `tls`: every tool, the database's own client included, connects over TLS (required,
+    as production connects); otherwise over plain TCP (TLS refused)."""
 
-    def __init__(self, kind, admin_url):
-        self.kind = kind
+    def __init__(self, kind, admin_url, tls=False):
+        self.kind, self.tls = kind, tls and kind != "sqlite"
         self.admin = urlparse(admin_url) if admin_url else None
         self.scratch = Path(tempfile.mkdtemp(prefix="aurora-bench-db-"))
+
+    @property
+    def transport(self):
+        return "file" if self.kind == "sqlite" else ("TLS" if self.tls else "plain TCP")
 
     def client(self, database):
         """The database's own client, reading SQL on stdin."""
         if self.kind == "postgresql":
             a = self.admin
+            mode = "require" if self.tls else "disable"
             return ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", a.hostname or "127.0.0.1", "-p", str(a.port or 5432),
-                    "-U", a.username or "postgres", "-d", database]
+                    "-U", a.username or "postgres", "-d", f"dbname={database} sslmode={mode}"]
         if self.kind == "mysql":
             a = self.admin
-            return ["mariadb", "-h", a.hostname or "127.0.0.1", "-P", str(a.port or 3306), "-u", a.username or "root"] + (
-                [f"-p{a.password}"] if a.password else []) + ["-D", database]
+            return ["mariadb", "-h", a.hostname or "127.0.0.1", "-P", str(a.port or 3306), "-u", a.username or "root",
+                    "--ssl" if self.tls else "--skip-ssl"] + ([f"-p{a.password}"] if a.password else []) + ["-D", database]
         return ["sqlite3", str(self.scratch / f"{database}.db")]
 
     def url(self, database):
         a = self.admin
         if self.kind == "postgresql":
-            # Plain TCP for every tool alike: a TLS handshake counts against none.
-            return f"postgres://{a.username or 'postgres'}@{a.hostname or '127.0.0.1'}:{a.port or 5432}/{database}?sslmode=disable"
+            mode = "require" if self.tls else "disable"
+            return f"postgres://{a.username or 'postgres'}@{a.hostname or '127.0.0.1'}:{a.port or 5432}/{database}?sslmode={mode}"
         if self.kind == "mysql":
             auth = (a.username or "root") + (f":{a.password}" if a.password else "")
-            return f"mysql://{auth}@{a.hostname or '127.0.0.1'}:{a.port or 3306}/{database}"
+            mode = "REQUIRED" if self.tls else "DISABLED"
+            return f"mysql://{auth}@{a.hostname or '127.0.0.1'}:{a.port or 3306}/{database}?ssl-mode={mode}"
         return f"sqlite://{self.scratch / f'{database}.db'}"
+
+    def offers_tls(self):
+        """Whether the server accepts TLS connections (SQLite has no transport)."""
+        if self.kind == "sqlite":
+            return False
+        plain = Server(self.kind, self.admin.geturl())
+        try:
+            query = ["-Atc", "SHOW ssl"] if self.kind == "postgresql" else ["-N", "-B", "-e", "SELECT @@have_ssl"]
+            result = subprocess.run(plain.client("test") + query, capture_output=True, text=True)
+            return result.stdout.strip().lower() in ("on", "yes")
+        finally:
+            plain.close()
 
     def create(self, database):
         if self.kind == "postgresql":
@@ -146,7 +165,8 @@ class Refinery:
         self.name = "refinery 0.10"
 
     def run(self, metric, database):
-        url = self.server.url(database).replace("?sslmode=disable", "")
+        # Its postgres and mysql drivers here connect without TLS, so it only runs plain.
+        url = self.server.url(database).split("?")[0]
         return timed([self.binary, self.source, url, "current" if metric == "current" else "run"])
 
 
@@ -204,10 +224,11 @@ def ratio(times, tool, floor, metric):
     return statistics.median(a / b for a, b in zip(mine, theirs))
 
 
-def report(kind, workload, n, n_rounds, times, floors):
+def report(kind, workload, n, n_rounds, times, floors, transport="plain TCP"):
     """The table of one database and workload: median times, and median per-round ratios
     against each floor."""
-    lines = [f"{kind}, {workload} workload, N = {n}, {n_rounds} rounds (medians; ratios are medians of per-round ratios)"]
+    over = "" if kind == "sqlite" else f" over {transport}"
+    lines = [f"{kind}{over}, {workload} workload, N = {n}, {n_rounds} rounds (medians; ratios are medians of per-round ratios)"]
     header = f"  {'tool':<34}{'up s':>7}{'down s':>8}{'no-op ms':>9}{'current ms':>11}"
     for floor in floors:
         short = "msg" if "message" in floor else "each"
