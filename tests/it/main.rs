@@ -41,3 +41,4 @@ mod support;
 mod tls;
 mod transaction;
 mod version_table;
+mod writing;

@@ -32,6 +32,7 @@ pub mod bookkeeping;
 pub mod catalog;
 #[cfg(feature = "ddl")]
 pub mod ddl;
+pub mod disk;
 mod driver;
 #[cfg(feature = "autogenerate")]
 pub mod dump;

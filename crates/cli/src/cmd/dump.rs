@@ -12,6 +12,8 @@ use aurora_migrate::runner::Runner;
 
 pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer) -> Outcome {
     let dump = dump::dump(runner).await?;
+    // `-` is stdout, where the dump goes anyway (and, with JSON, inside the document).
+    let output = output.filter(|path| !aurora_migrate::disk::is_stdout(path));
     match output {
         Some(path) => {
             write(path, &dump)?;
@@ -157,11 +159,9 @@ fn at(dump: &Dump) -> String {
     }
 }
 
-/// Writes beside the file and renames over it, so a reader never sees half a dump.
+/// Replaces the file whole (a reader never sees half a dump), or writes through to stdout, a
+/// device or a pipe.
 fn write(path: &Path, dump: &Dump) -> Outcome {
-    let fail =
-        |e: std::io::Error| Failure::new("write", format!("cannot write {}: {e}", path.display()));
-    let partial = path.with_extension("partial");
-    std::fs::write(&partial, &dump.text).map_err(fail)?;
-    std::fs::rename(&partial, path).map_err(fail)
+    aurora_migrate::disk::replace(path, dump.text.as_bytes())
+        .map_err(|e| aurora_migrate::Error::from(e).into())
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::NewRevision;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Lowercase words joined by underscores, at most 40 characters, as Alembic names files.
 pub fn slug(message: &str) -> String {
@@ -88,6 +88,10 @@ pub(super) fn write(
     extension: &str,
     text: &str,
 ) -> Result<PathBuf> {
+    // Every caller checked the id; this keeps a path component from ever being more than one.
+    if !aurora_migrate_core::revision::id::is_valid(id) {
+        return Err(super::AuthorError::InvalidId(id.to_string()).into());
+    }
     let slug = slug(message);
     let name = if slug.is_empty() {
         format!("{id}.{extension}")
@@ -95,16 +99,6 @@ pub(super) fn write(
         format!("{id}_{slug}.{extension}")
     };
     let path = dir.join(name);
-    let failed = |e: std::io::Error| Error::Write {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    std::fs::create_dir_all(dir).map_err(failed)?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(failed)?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(failed)?;
+    crate::disk::create_new(&path, text.as_bytes())?;
     Ok(path)
 }

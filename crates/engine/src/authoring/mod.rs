@@ -94,6 +94,10 @@ pub fn create(dir: &Path, new: &NewRevision) -> Result<PathBuf> {
         check::label(graph, label)?;
     }
     let text = file::render(new, message, &id, &parents, &depends_on);
+    if scan.is_none() {
+        // A new history, asked for: its directory is made now, every input checked.
+        crate::disk::make_dir(dir)?;
+    }
     file::write(
         dir,
         &id,

@@ -109,6 +109,21 @@ pub enum ImportError {
         /// The migrations directory.
         dir: String,
     },
+    /// A revision id or branch label that cannot be one here: it would become a path outside
+    /// the directory, a header line, or a word targets reserve.
+    #[error(
+        "{file}: {name} {value:?} cannot be imported: a revision id or branch label is 1 to 32 letters, digits or \
+         underscores, and not head, heads, base or current; give the script a valid one (in the files that name it \
+         too), then import again; nothing was written"
+    )]
+    InvalidName {
+        /// The script.
+        file: String,
+        /// The variable (`revision`, `down_revision`, `depends_on`, `branch_labels`).
+        name: String,
+        /// Its value.
+        value: String,
+    },
     /// The scripts do not make one valid graph.
     #[error("the Alembic scripts do not form a valid revision graph: {0}")]
     Graph(String),

@@ -273,14 +273,9 @@ pub enum Error {
         /// Why.
         message: String,
     },
-    /// A new migration file could not be written.
-    #[error("cannot write {path}: {message}")]
-    Write {
-        /// The file.
-        path: String,
-        /// Why.
-        message: String,
-    },
+    /// A file could not be written; what was there before is unchanged.
+    #[error(transparent)]
+    Disk(#[from] crate::disk::DiskError),
 }
 
 /// The engine's result.
@@ -358,7 +353,7 @@ impl Error {
             Error::WholeRunOnMysql | Error::WholeRunWithoutTransaction { .. } => "transaction",
             Error::ScratchUnsupported(_) => "scratch",
             Error::FileLock { .. } => "file_lock",
-            Error::Write { .. } => "write",
+            Error::Disk(_) => "write",
         }
     }
 

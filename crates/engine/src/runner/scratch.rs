@@ -40,10 +40,7 @@ impl Scratch {
             Database::Sqlite => {
                 // An empty file is an empty database: readers may open it before any write.
                 let path = std::env::temp_dir().join(format!("{name}.db"));
-                std::fs::File::create(&path).map_err(|e| Error::Write {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                })?;
+                crate::disk::create_new(&path, b"")?;
                 DatabaseUrl::sqlite_file(&path)
             }
             #[allow(unreachable_patterns)]

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use super::file;
 use crate::error::{ImportError, Result};
 use aurora_migrate_core::Database;
+use aurora_migrate_core::revision::id::{is_keyword, is_valid as is_valid_id};
 use aurora_migrate_core::revision::{Graph, Node};
 use python::{Script, Statement, Value};
 
@@ -76,7 +77,7 @@ pub fn import(versions: &Path, migrations: &Path, databases: &[Database]) -> Res
             what,
         })?;
         let node = node(&name, &script)?;
-        if nodes.iter().any(|n| n.id == node.id) {
+        if nodes.iter().any(|n| n.id.eq_ignore_ascii_case(&node.id)) {
             return Err(ImportError::Exists {
                 id: node.id,
                 file: name,
@@ -94,11 +95,23 @@ pub fn import(versions: &Path, migrations: &Path, databases: &[Database]) -> Res
         files: Vec::new(),
         todos: Vec::new(),
     };
+    if existing.is_none() {
+        crate::disk::make_dir(migrations)?;
+    }
     for index in order {
         let Some(file) = converted.iter().find(|c| c.id == graph.node(index).id) else {
             continue;
         };
-        let path = file::write(migrations, &file.id, &file.message, "sql", &file.text)?;
+        let path = match file::write(migrations, &file.id, &file.message, "sql", &file.text) {
+            Ok(path) => path,
+            Err(error) => {
+                // All or nothing: the files this import wrote go again.
+                for written in &imported.files {
+                    let _ = std::fs::remove_file(written);
+                }
+                return Err(error);
+            }
+        };
         for (number, line) in file.text.lines().enumerate() {
             if let Some(what) = line.strip_prefix("-- migrate:todo ") {
                 imported
@@ -138,12 +151,35 @@ fn node(file: &str, script: &Script) -> Result<Node> {
         Some(Value::Str(id)) => id.clone(),
         _ => return Err(facts("revision", "there is no `revision = \"...\"`").into()),
     };
-    Ok(Node {
+    let node = Node {
         id,
         parents: ids("down_revision")?,
         depends_on: ids("depends_on")?,
         branch_labels: ids("branch_labels")?,
-    })
+    };
+    // An id becomes a file name and a header line: the rules `create` follows, before
+    // anything is written.
+    let invalid = |name: &str, value: &str| ImportError::InvalidName {
+        file: file.to_string(),
+        name: name.to_string(),
+        value: value.to_string(),
+    };
+    if !is_valid_id(&node.id) || is_keyword(&node.id) {
+        return Err(invalid("revision", &node.id).into());
+    }
+    for (name, values) in [
+        ("down_revision", &node.parents),
+        ("depends_on", &node.depends_on),
+    ] {
+        if let Some(bad) = values.iter().find(|v| !is_valid_id(v)) {
+            return Err(invalid(name, bad).into());
+        }
+    }
+    for label in &node.branch_labels {
+        aurora_migrate_core::authoring::label(None, label)
+            .map_err(|_| invalid("branch_labels", label))?;
+    }
+    Ok(node)
 }
 
 /// Our SQL file for one script.
