@@ -182,3 +182,64 @@ fn a_broken_env_file_is_named_by_line_and_fault_and_changes_nothing() {
         "{stderr}"
     );
 }
+
+/// Runs `args` in `dir` with `env` set, and returns stdout parsed as one JSON document.
+fn json_of(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> serde_json::Value {
+    let mut command = cli(dir);
+    command.args(args).args(["--format", "json"]);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("run");
+    let (stdout, stderr) = texts(&output);
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("{args:?} printed invalid JSON ({e}):\n{stdout}\n{stderr}"))
+}
+
+#[test]
+fn masking_follows_a_password_s_place_not_its_value() {
+    let dir = tempfile::tempdir().expect("dir");
+    let here = dir.path().display().to_string();
+    let sqlite = format!("sqlite://{here}/a.db");
+    // The working directory, and passwords that are ordinary words, in the environment as a
+    // shell and a deployment would set them.
+    let env = [
+        ("PWD", here.as_str()),
+        ("OLDPWD", here.as_str()),
+        ("DB_PASSWORD", "upgrade"),
+        ("API_TOKEN", "true"),
+        ("PGPASSWORD", "status"),
+    ];
+    let upgraded = json_of(dir.path(), &env, &["--database-url", &sqlite, "upgrade"]);
+    assert_eq!(upgraded["command"], "upgrade", "{upgraded}");
+    assert_eq!(upgraded["database"]["url"], sqlite.as_str(), "{upgraded}");
+    let status = json_of(dir.path(), &env, &["--database-url", &sqlite, "status"]);
+    assert_eq!(status["ready"], true, "{status}");
+    assert_eq!(status["state"], "at_heads", "{status}");
+    // A path in an error is a path, not a leak.
+    let missing = format!("{here}/no/such/dir/schema.sql");
+    let failed = json_of(
+        dir.path(),
+        &env,
+        &["--database-url", &sqlite, "dump", "--output", &missing],
+    );
+    let message = failed["error"]["message"].as_str().expect("message");
+    assert!(message.contains(&missing), "{message}");
+
+    // A URL's own password that is an ordinary word: masked in the URL, nowhere else.
+    let db = crate::support::PgDb::new();
+    let url = db.url.replacen("postgres@", "postgres:upgrade@", 1);
+    let output = cli(dir.path())
+        .args(["--database-url", &url, "upgrade"])
+        .output()
+        .expect("run");
+    let (_, stderr) = texts(&output);
+    assert!(stderr.contains("upgrade <base> -> "), "{stderr}");
+    let current = json_of(dir.path(), &[], &["--database-url", &url, "upgrade"]);
+    assert_eq!(current["command"], "upgrade", "{current}");
+    let shown = current["database"]["url"].as_str().expect("url");
+    assert!(
+        shown.contains("postgres:***@") && !shown.contains("upgrade"),
+        "{shown}"
+    );
+}

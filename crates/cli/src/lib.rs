@@ -32,12 +32,11 @@ mod settings;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::FromArgMatches;
 
 use aurora_migrate::interrupt::Interrupt;
-use aurora_migrate::url::Secrets;
+use aurora_migrate::url::mask;
 
 pub use app::App;
 
@@ -58,16 +57,15 @@ where
     T: Into<OsString>,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let secrets = Arc::new(settings::secrets(&args));
     let parsed = program::command(app.name)
         .try_get_matches_from(&args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return usage_error(&e, &secrets, &args),
+        Err(e) => return usage_error(&e, &args),
     };
-    output::init_logging(&cli.output, Arc::clone(&secrets));
-    let printer = Printer::new(&cli.output, secrets, app.name);
+    output::init_logging(&cli.output);
+    let printer = Printer::new(&cli.output, app.name);
     if cli.version {
         return exit(cmd::meta::version(&app, &printer), &printer);
     }
@@ -125,13 +123,13 @@ fn exit(outcome: Outcome, printer: &Printer) -> ExitCode {
 }
 
 /// clap's own error, scrubbed; with `--format json` also as a JSON document on stdout.
-fn usage_error(error: &clap::Error, secrets: &Secrets, args: &[OsString]) -> ExitCode {
+fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitCode {
     if !error.use_stderr() {
         // --help: not an error.
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
-    let text = hide_urls(&secrets.scrub(&error.render().to_string()));
+    let text = hide_urls(&mask(&error.render().to_string()));
     eprint!("{text}");
     let json = args
         .windows(2)

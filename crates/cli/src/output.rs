@@ -1,22 +1,22 @@
 //! What the command line prints: results on stdout (plain lines, or one JSON document), progress
 //! and notes on stderr, and an error on stderr and, with `--format json`, as a JSON document
-//! on stdout. Every byte passes the scrubber first, so a password the input held never reaches
-//! a terminal, a log line or a JSON document, whatever shape the input had.
+//! on stdout. Every line is masked by structure first (the password of each URL-shaped word
+//! and of each `password=` parameter), and every string of a JSON document before it is
+//! serialized, so a password never reaches a terminal, a log line or a document, and a
+//! document stays valid JSON.
 //! Must not import a command.
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
 
 use super::args::{Format, OutputArgs};
 use super::failure::Failure;
-use aurora_migrate::url::{DatabaseUrl, Secrets};
+use aurora_migrate::url::{DatabaseUrl, mask};
 
 pub struct Printer {
     format: Format,
     quiet: bool,
     verbose: u8,
-    secrets: Arc<Secrets>,
     /// Which database the command used, for the JSON document.
     database: RefCell<Option<serde_json::Value>>,
     spinner: RefCell<Option<indicatif::ProgressBar>>,
@@ -27,12 +27,11 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(output: &OutputArgs, secrets: Arc<Secrets>, program: &'static str) -> Printer {
+    pub fn new(output: &OutputArgs, program: &'static str) -> Printer {
         Printer {
             format: output.format,
             quiet: output.quiet,
             verbose: output.verbose,
-            secrets,
             database: RefCell::new(None),
             spinner: RefCell::new(None),
             documented: std::cell::Cell::new(false),
@@ -78,7 +77,7 @@ impl Printer {
             object.insert("database".into(), database.clone());
         }
         self.documented.set(true);
-        self.out(&value.to_string());
+        self.out_document(value);
     }
 
     /// Progress and hints on stderr, silenced by `-q`.
@@ -100,16 +99,13 @@ impl Printer {
         let message = self.name_commands(&failure.message);
         self.err(&format!("error: {message}"));
         if self.is_json() && !self.documented.get() {
-            self.out(
-                &serde_json::json!({
-                    "error": {
-                        "code": failure.code,
-                        "message": message,
-                        "exit_code": failure.exit,
-                    }
-                })
-                .to_string(),
-            );
+            self.out_document(serde_json::json!({
+                "error": {
+                    "code": failure.code,
+                    "message": message,
+                    "exit_code": failure.exit,
+                }
+            }));
         }
     }
 
@@ -128,7 +124,7 @@ impl Printer {
             return;
         }
         let spinner = indicatif::ProgressBar::new_spinner();
-        spinner.set_message(self.secrets.scrub(text));
+        spinner.set_message(mask(text));
         spinner.enable_steady_tick(std::time::Duration::from_millis(100));
         *self.spinner.borrow_mut() = Some(spinner);
     }
@@ -163,17 +159,33 @@ impl Printer {
     }
 
     fn out(&self, text: &str) {
-        let _ = writeln!(std::io::stdout(), "{}", self.secrets.scrub(text));
+        let _ = writeln!(std::io::stdout(), "{}", mask(text));
+    }
+
+    /// A document, its strings masked before it is serialized.
+    fn out_document(&self, mut value: serde_json::Value) {
+        mask_strings(&mut value);
+        let _ = writeln!(std::io::stdout(), "{value}");
     }
 
     fn err(&self, text: &str) {
-        let _ = writeln!(std::io::stderr(), "{}", self.secrets.scrub(text));
+        let _ = writeln!(std::io::stderr(), "{}", mask(text));
     }
 }
 
-/// Library events (lock waits, statements with `-v`) go to stderr through tracing, scrubbed.
+/// Every string of a JSON value, masked in place.
+fn mask_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => *text = mask(text),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(mask_strings),
+        _ => {}
+    }
+}
+
+/// Library events (lock waits, statements with `-v`) go to stderr through tracing, masked.
 /// sqlx's own events (slow-statement warnings that quote the SQL) only with `-vv`.
-pub fn init_logging(output: &OutputArgs, secrets: Arc<Secrets>) {
+pub fn init_logging(output: &OutputArgs) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
     let (level, sqlx) = match (output.quiet, output.verbose) {
@@ -187,10 +199,7 @@ pub fn init_logging(output: &OutputArgs, secrets: Arc<Secrets>) {
         .with_target("sqlx", sqlx);
     let use_color = std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal();
     let layer = tracing_subscriber::fmt::layer()
-        .with_writer(move || ScrubbedStderr {
-            secrets: Arc::clone(&secrets),
-            buffer: Vec::new(),
-        })
+        .with_writer(|| MaskedStderr { buffer: Vec::new() })
         .with_ansi(use_color)
         .without_time()
         .with_target(false);
@@ -199,13 +208,12 @@ pub fn init_logging(output: &OutputArgs, secrets: Arc<Secrets>) {
         .try_init();
 }
 
-/// Collects one event's text and writes it to stderr scrubbed, when the event is done.
-struct ScrubbedStderr {
-    secrets: Arc<Secrets>,
+/// Collects one event's text and writes it to stderr masked, when the event is done.
+struct MaskedStderr {
     buffer: Vec<u8>,
 }
 
-impl Write for ScrubbedStderr {
+impl Write for MaskedStderr {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.buffer.extend_from_slice(bytes);
         Ok(bytes.len())
@@ -216,9 +224,9 @@ impl Write for ScrubbedStderr {
     }
 }
 
-impl Drop for ScrubbedStderr {
+impl Drop for MaskedStderr {
     fn drop(&mut self) {
         let text = String::from_utf8_lossy(&self.buffer);
-        let _ = std::io::stderr().write_all(self.secrets.scrub(&text).as_bytes());
+        let _ = std::io::stderr().write_all(mask(&text).as_bytes());
     }
 }

@@ -1,6 +1,5 @@
 //! Where each setting comes from (a flag after the command, the same flag before it, the
-//! environment, `.env`, the default), the passwords all of them hold (so output can be
-//! scrubbed of them), and the production rule. Must not import a command.
+//! environment, `.env`, the default), and the production rule. Must not import a command.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -13,7 +12,7 @@ use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::runner::{
     DEFAULT_LEASE, Durability, Lock, LockRetries, Options, Runner, Transaction,
 };
-use aurora_migrate::url::{DatabaseUrl, Secrets, is_password_key};
+use aurora_migrate::url::DatabaseUrl;
 use clap::ValueEnum as _;
 
 const ENV_FILE: &str = ".env";
@@ -22,43 +21,6 @@ const ENV_FILE: &str = ".env";
 #[derive(Debug, Default)]
 pub struct EnvFile {
     pub set: HashSet<String>,
-}
-
-/// Every password the command line, the environment and `.env` seem to hold.
-pub fn secrets(args: &[std::ffi::OsString]) -> Secrets {
-    let mut secrets = Secrets::default();
-    for argument in args.iter().skip(1) {
-        secrets.add_found_in(&argument.to_string_lossy());
-    }
-    for (key, value) in std::env::vars_os() {
-        note_variable(
-            &mut secrets,
-            &key.to_string_lossy(),
-            &value.to_string_lossy(),
-        );
-    }
-    if let Ok(bytes) = std::fs::read(ENV_FILE) {
-        for line in String::from_utf8_lossy(&bytes).lines() {
-            secrets.add_found_in(line);
-            if let Some((key, value)) = line.split_once('=') {
-                let value = value.trim().trim_matches(['"', '\'']);
-                note_variable(
-                    &mut secrets,
-                    key.trim().trim_start_matches("export "),
-                    value,
-                );
-            }
-        }
-    }
-    secrets
-}
-
-fn note_variable(secrets: &mut Secrets, key: &str, value: &str) {
-    let upper = key.to_ascii_uppercase();
-    if is_password_key(key) || upper.contains("SECRET") || upper.contains("TOKEN") {
-        secrets.add(value);
-    }
-    secrets.add_found_in(value);
 }
 
 /// Loads `.env` from the working directory, all or nothing; variables already set win. A

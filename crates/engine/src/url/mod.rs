@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use aurora_migrate_core::Database;
-pub use secret::{Secrets, is_password_key, passwords_in};
+pub use secret::{Secrets, is_password_key, mask};
 
 /// The URL used when none is configured.
 pub const DEFAULT_URL: &str = "sqlite://aurora.db";
