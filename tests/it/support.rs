@@ -379,6 +379,18 @@ pub fn runner<'c>(catalog: &'c Catalog, db: &Db) -> aurora_migrate::Runner<'c> {
 
 /// Runs `script` with the database's own client, stopping at the first error.
 pub fn run_with_client(db: &Db, script: &str) {
+    let output = try_with_client(db, script);
+    assert!(
+        output.status.success(),
+        "{}: the script failed: {}",
+        db.name(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Runs `script` with the database's own client, which stops at the first error, and returns
+/// how it ended.
+pub fn try_with_client(db: &Db, script: &str) -> std::process::Output {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), script).unwrap();
     let mut command = match db {
@@ -405,16 +417,10 @@ pub fn run_with_client(db: &Db, script: &str) {
             c
         }
     };
-    let output = command
+    command
         .stdout(std::process::Stdio::null())
         .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}: the script failed: {}",
-        db.name(),
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .unwrap()
 }
 
 /// The built `aurora-migrate` run in `dir` on `db`: its exit code, stdout and stderr.

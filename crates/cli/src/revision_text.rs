@@ -161,3 +161,14 @@ pub fn revision_json(catalog: &Catalog, index: usize) -> serde_json::Value {
         "replaces": migration.replaces,
     })
 }
+
+/// What a log that records more than the version table holds means, and what to do.
+pub fn logged_not_applied(graph: &Graph, revisions: &[usize], program: &str) -> String {
+    format!(
+        "the log records {} as applied, but the version table does not hold them (a script ran on a database \
+         that was elsewhere, or another tool reverted them): their changes may be in the schema; compare it, \
+         then record where the database really is with `{} stamp REV`",
+        ids(graph, revisions),
+        program
+    )
+}

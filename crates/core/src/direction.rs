@@ -19,6 +19,14 @@ impl Direction {
             Direction::Downgrade => "downgrade",
         }
     }
+
+    /// The other way.
+    pub fn opposite(self) -> Direction {
+        match self {
+            Direction::Upgrade => Direction::Downgrade,
+            Direction::Downgrade => Direction::Upgrade,
+        }
+    }
 }
 
 impl fmt::Display for Direction {

@@ -5,7 +5,7 @@
 
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
-use super::super::revision_text::ids;
+use super::super::revision_text::{ids, logged_not_applied};
 use aurora_migrate::autogenerate::{self, Check, Models};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::schema::model::Schema;
@@ -109,6 +109,13 @@ pub fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) -> Vec<St
             message: mark.message.clone(),
         };
         problems.push(printer.name_commands(&dirty.to_string()));
+    }
+    if !standing.logged_not_applied.is_empty() {
+        problems.push(logged_not_applied(
+            graph,
+            &standing.logged_not_applied,
+            program,
+        ));
     }
     for unknown in &standing.unknown {
         problems.push(format!(

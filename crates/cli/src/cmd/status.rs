@@ -4,7 +4,7 @@
 
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
-use super::super::revision_text::ids;
+use super::super::revision_text::{ids, logged_not_applied};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::runner::standing::State;
 
@@ -43,6 +43,9 @@ pub async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
                 &standing.changed.iter().map(|(i, _)| *i).collect::<Vec<_>>()
             )
         ),
+        State::LoggedNotApplied => {
+            logged_not_applied(graph, &standing.logged_not_applied, printer.program())
+        }
         State::Dirty => format!(
             "dirty: {} did not finish",
             standing
@@ -94,6 +97,7 @@ pub async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
         "unrecorded": names(&standing.unrecorded),
         "dirty": standing.dirty.iter().map(|m| m.revision.as_str()).collect::<Vec<_>>(),
         "inconsistencies": standing.inconsistencies.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
+        "logged_not_applied": names(&standing.logged_not_applied),
     }));
     match state {
         State::AtHeads | State::AheadCompatible => Ok(()),

@@ -15,6 +15,20 @@ pub struct Script {
     pub closing: String,
 }
 
+/// A condition, true when the version table `version` holds exactly `rows`: as many rows,
+/// each of them one of these (the column is its key, so no row counts twice).
+pub(crate) fn holds_exactly(version: &str, rows: &[&str]) -> String {
+    let count = format!("(SELECT COUNT(*) FROM {version}) = {}", rows.len());
+    if rows.is_empty() {
+        return count;
+    }
+    format!(
+        "{count} AND (SELECT COUNT(*) FROM {version} WHERE version_num IN ({})) = {}",
+        crate::sql::literals(rows),
+        rows.len()
+    )
+}
+
 /// `statements` between `begin` and `COMMIT`, each ending its line.
 pub(crate) fn in_transaction(begin: &str, statements: &[String]) -> String {
     let mut text = format!("{begin};\n");

@@ -55,6 +55,23 @@ pub(crate) fn step(kind: Database, work: &Work<'_>) -> Result<String> {
     }
 }
 
+/// What stops a script on `kind` before its first change unless the version table holds
+/// exactly `rows`.
+pub(crate) fn expect_rows(kind: Database, tables: &Tables, rows: &[&str]) -> Result<String> {
+    #[cfg(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
+    let _ = (tables, rows);
+    match kind {
+        #[cfg(feature = "postgres")]
+        Database::Postgres => Ok(super::postgres::script::expect_rows(tables, rows)),
+        #[cfg(feature = "sqlite")]
+        Database::Sqlite => Ok(super::sqlite::script::expect_rows(tables, rows)),
+        #[cfg(feature = "mysql")]
+        Database::Mysql => Ok(super::mysql::script::expect_rows(tables, rows)),
+        #[allow(unreachable_patterns)]
+        missing => Err(Error::DriverMissing(missing)),
+    }
+}
+
 /// `statements` in one transaction on `kind`, opened as its driver opens one.
 pub(crate) fn transaction(kind: Database, statements: &[String]) -> Result<String> {
     let begin = match kind {

@@ -1,5 +1,7 @@
 //! A range an offline script cannot be made for. Must not import the runner.
 
+use aurora_migrate_core::Direction;
+
 /// What `upgrade --sql` and `downgrade --sql` refuse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -19,6 +21,21 @@ pub enum OfflineError {
          where the database is"
     )]
     NoStart,
+    /// A range written backwards: nothing to do in its direction, steps the other way.
+    #[error(
+        "{direction} --sql {from}:{to} goes the other way: from {from}, {to} is reached by a {}; \
+         write `{} --sql {from}:{to}` for that, or swap FROM and TO",
+        .direction.opposite(),
+        .direction.opposite()
+    )]
+    Backwards {
+        /// The direction asked for.
+        direction: Direction,
+        /// The start as given.
+        from: String,
+        /// The end as given.
+        to: String,
+    },
     /// A start that is not a place in the graph.
     #[error(
         "`{target}` cannot start an offline script; start from base or from revisions (e.g. 3f2a9c1b7d4e:head)"

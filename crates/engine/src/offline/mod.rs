@@ -112,10 +112,27 @@ impl Offline {
         };
         let rows = start.rows(graph);
         let destination = target::resolve(graph, &range.to, &rows)?;
-        let steps = match direction {
-            Direction::Upgrade => plan::upgrade(graph, &start, &destination)?,
-            Direction::Downgrade => plan::downgrade(graph, &start, &destination)?,
+        let steps: Result<Vec<Step>> = match direction {
+            Direction::Upgrade => plan::upgrade(graph, &start, &destination).map_err(Into::into),
+            Direction::Downgrade => {
+                plan::downgrade(graph, &start, &destination).map_err(Into::into)
+            }
         };
+        // Nothing to do (or no such move) one way, steps the other: written backwards.
+        let backwards = match direction {
+            Direction::Upgrade => plan::downgrade(graph, &start, &destination).ok(),
+            Direction::Downgrade => plan::upgrade(graph, &start, &destination).ok(),
+        };
+        let nothing = steps.as_ref().map_or(true, Vec::is_empty);
+        if nothing && backwards.is_some_and(|other| !other.is_empty()) {
+            return Err(OfflineError::Backwards {
+                direction,
+                from: range.from.as_ref().map_or("base".to_string(), target::display),
+                to: target::display(&range.to),
+            }
+            .into());
+        }
+        let steps = steps?;
         if whole
             && let Some(step) = steps
                 .iter()
@@ -137,9 +154,27 @@ impl Offline {
             });
         }
         text.push_str(&session.opening);
+        let expected: Vec<&str> = rows.iter().map(|&r| graph.node(r).id.as_str()).collect();
+        let expect = format!(
+            "\n-- Stop here, before any change, unless the database is at {}.\n{}",
+            if expected.is_empty() {
+                "<base>".to_string()
+            } else {
+                expected.join(", ")
+            },
+            script::expect_rows(kind, &self.tables, &expected)?
+        );
+        // From base the tables may not exist yet: they are made (a database without them is
+        // at base) before the check; from anywhere else they must be there already.
+        if !expected.is_empty() {
+            text.push_str(&expect);
+        }
         if direction == Direction::Upgrade {
             text.push_str("\n-- The version table and the log.\n");
             text.push_str(&script::transaction(kind, &self.tables.create(kind))?);
+        }
+        if expected.is_empty() {
+            text.push_str(&expect);
         }
         if whole {
             text.push_str("\n-- One transaction for the whole run (--transaction all).\n");

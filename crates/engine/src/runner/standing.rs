@@ -33,6 +33,8 @@ pub struct Standing {
     pub dirty: Vec<DirtyMark>,
     /// Ways the version table disagrees with the graph.
     pub inconsistencies: Vec<Inconsistency>,
+    /// Revisions the log records as applied that the version table does not hold.
+    pub logged_not_applied: Vec<usize>,
 }
 
 /// The one-word summary of a [`Standing`], worst first.
@@ -44,6 +46,9 @@ pub enum State {
     Dirty,
     /// An applied migration's file changed.
     Changed,
+    /// The log records revisions as applied that the version table does not hold: their
+    /// changes may be in the schema although the table says they are not.
+    LoggedNotApplied,
     /// Both ahead and behind: a newer build ran, and this one has revisions it lacks.
     Diverged,
     /// The database holds revisions this build does not know, each declared
@@ -65,6 +70,7 @@ impl State {
             State::Inconsistent => "inconsistent",
             State::Dirty => "dirty",
             State::Changed => "changed",
+            State::LoggedNotApplied => "logged_not_applied",
             State::Diverged => "diverged",
             State::AheadCompatible => "ahead_compatible",
             State::AheadIncompatible => "ahead_incompatible",
@@ -88,6 +94,7 @@ impl Standing {
             unrecorded: status.unrecorded(catalog),
             dirty: status.dirty.clone(),
             inconsistencies: status.inconsistencies.clone(),
+            logged_not_applied: status.logged_not_applied.clone(),
         }
     }
 
@@ -97,6 +104,7 @@ impl Standing {
             _ if !self.inconsistencies.is_empty() => State::Inconsistent,
             _ if !self.dirty.is_empty() => State::Dirty,
             _ if !self.changed.is_empty() => State::Changed,
+            _ if !self.logged_not_applied.is_empty() => State::LoggedNotApplied,
             _ if !self.unknown.is_empty() && !self.pending.is_empty() => State::Diverged,
             _ if !self.unknown.is_empty() && self.incompatible().is_empty() => {
                 State::AheadCompatible

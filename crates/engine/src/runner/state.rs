@@ -44,6 +44,10 @@ pub struct Status {
     /// Ways the version table disagrees with the graph: a row twice, a revision beside its
     /// own descendant, a log of revisions next to an empty version table.
     pub inconsistencies: Vec<Inconsistency>,
+    /// Revisions of this build the log records as applied while the version table does not
+    /// hold them: a script ran on a database that was elsewhere, or another tool reverted
+    /// them. Their changes may be in the schema.
+    pub logged_not_applied: Vec<usize>,
 }
 
 impl Status {
@@ -115,7 +119,13 @@ impl Status {
         let mut heads = current.clone();
         heads.extend(reached.iter().map(|&(index, _)| index));
         let applied = Applied::from_rows(graph, &heads);
+        let logged_not_applied = graph.ordered(
+            log.keys()
+                .filter_map(|id| graph.index_of(id))
+                .filter(|index| !applied.set.contains(index)),
+        );
         Status {
+            logged_not_applied,
             inconsistencies,
             current,
             unknown,

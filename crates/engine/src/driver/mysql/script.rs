@@ -67,6 +67,22 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
 /// How a transaction opens on this database.
 pub(crate) const BEGIN: &str = "START TRANSACTION";
 
+/// Stops the script (the client stops at the first error) unless the version table holds
+/// exactly `rows` (none: base): a temporary table's CHECK fails (MySQL 8.0.16+, MariaDB
+/// 10.2+), under a name that says why (identifiers stop at 64 characters: the script's
+/// comment above it names the revisions).
+pub(crate) fn expect_rows(tables: &Tables, rows: &[&str]) -> String {
+    let condition = crate::driver::framing::holds_exactly(&tables.version_sql(), rows);
+    [
+        "CREATE TEMPORARY TABLE aurora_expect (at_start INT NOT NULL, \
+         CONSTRAINT database_is_not_where_this_script_starts CHECK (at_start = 1));"
+            .to_string(),
+        format!("INSERT INTO aurora_expect SELECT {condition};"),
+        "DROP TEMPORARY TABLE aurora_expect;\n".to_string(),
+    ]
+    .join("\n")
+}
+
 /// The session around a script: ANSI_QUOTES, and the runners' lock on this database, held
 /// until the end (a year at most: `GET_LOCK` needs a bound).
 pub(crate) fn script(tables: &Tables) -> Script {

@@ -6,6 +6,7 @@ use crate::bookkeeping::{Elapsed, Tables};
 use crate::driver::Work;
 use crate::driver::framing::Script;
 use crate::driver::framing::in_transaction;
+use crate::sql::literal;
 
 /// Where a step starts inside the transaction of a whole run, for its execution time.
 pub(super) const STEP_MARK: &str =
@@ -103,6 +104,33 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
 
 /// How a transaction opens on this database.
 pub(crate) const BEGIN: &str = "BEGIN";
+
+/// Stops the script (psql with ON_ERROR_STOP) unless the version table holds exactly `rows`
+/// (none: base), naming where the database is instead.
+pub(crate) fn expect_rows(tables: &Tables, rows: &[&str]) -> String {
+    let mut sorted = rows.to_vec();
+    sorted.sort();
+    let expected = sorted.join(", ");
+    let shown = if rows.is_empty() { "<base>" } else { &expected };
+    [
+        "DO $aurora_expect$".to_string(),
+        "DECLARE found text;".to_string(),
+        "BEGIN".to_string(),
+        format!(
+            "  SELECT coalesce(string_agg(version_num, ', ' ORDER BY version_num), '') INTO found FROM {};",
+            tables.version_sql()
+        ),
+        format!("  IF found <> {} THEN", literal(&expected)),
+        format!(
+            "    RAISE EXCEPTION 'the database is at %, not at {shown}, where this script starts; nothing was \
+             changed: make the script for where it is', CASE found WHEN '' THEN '<base>' ELSE found END;"
+        ),
+        "  END IF;".to_string(),
+        "END".to_string(),
+        "$aurora_expect$;\n".to_string(),
+    ]
+    .join("\n")
+}
 
 /// The session around a script: the runners' advisory lock, held until the end.
 pub(crate) fn script(tables: &Tables) -> Script {

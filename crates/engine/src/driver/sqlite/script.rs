@@ -2,7 +2,7 @@
 //! `BEGIN IMMEDIATE; ...; foreign-key guard; bookkeeping; COMMIT` in one call, and the session
 //! a script needs first. Pure text: must not touch a connection.
 
-use crate::bookkeeping::Elapsed;
+use crate::bookkeeping::{Elapsed, Tables};
 use crate::driver::Work;
 use crate::driver::framing::Script;
 use crate::driver::framing::in_transaction;
@@ -73,6 +73,25 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
 
 /// How a transaction opens on this database.
 pub(crate) const BEGIN: &str = "BEGIN IMMEDIATE";
+
+/// Stops the script (sqlite3 -bail) unless the version table holds exactly `rows` (none:
+/// base): a temporary table's CHECK fails, and its name says why.
+pub(crate) fn expect_rows(tables: &Tables, rows: &[&str]) -> String {
+    let shown = match rows {
+        [] => "<base>".to_string(),
+        rows => rows.join(", "),
+    };
+    let condition = crate::driver::framing::holds_exactly(&tables.version_sql(), rows);
+    [
+        format!(
+            "CREATE TEMP TABLE aurora_expect (at_start INTEGER NOT NULL, CONSTRAINT \"the database is not at \
+             {shown}, where this script starts: nothing was changed; see where it is with current\" CHECK (at_start));"
+        ),
+        format!("INSERT INTO temp.aurora_expect SELECT {condition};"),
+        "DROP TABLE temp.aurora_expect;\n".to_string(),
+    ]
+    .join("\n")
+}
 
 /// The session a script sets up as the driver does its connection: foreign keys off (a
 /// migration rebuilding a table needs them off), the guard, the clock. Each step's
