@@ -193,10 +193,15 @@ pub fn of_reading(reading: &Reading, text: &str, database: Database) -> Vec<Loss
                 .flat_map(|s| statement::losses(s, database))
                 .collect();
             // A query run for its effects: the functions it calls are what it does.
-            if statements
-                .iter()
-                .any(|s| matches!(s, sqlparser::ast::Statement::Query(_)))
-            {
+            if statements.iter().any(|s| {
+                matches!(s, sqlparser::ast::Statement::Query(q) if !matches!(
+                    *q.body,
+                    sqlparser::ast::SetExpr::Insert(_)
+                        | sqlparser::ast::SetExpr::Update(_)
+                        | sqlparser::ast::SetExpr::Delete(_)
+                        | sqlparser::ast::SetExpr::Merge(_)
+                ))
+            }) {
                 found.extend(calls::opaque(text, database).into_iter().map(|f| {
                     Loss::Unjudged(format!("it calls {f}(), whose effects cannot be seen"))
                 }));

@@ -117,6 +117,14 @@ pub(super) fn opaque(text: &str, database: Database) -> Vec<String> {
         }
         let name = word.value.to_ascii_lowercase();
         let qualified = at > 0 && tokens[at - 1] == &Token::Period;
+        // `INTO t (a, b)`, `AS t (a, b)`: a name with its columns, not a call.
+        let named = at > 0
+            && matches!(tokens[at - 1], Token::Word(w)
+                if w.quote_style.is_none()
+                    && ["into", "as"].contains(&w.value.to_ascii_lowercase().as_str()));
+        if named {
+            continue;
+        }
         let syntax = word.quote_style.is_none() && SYNTAX.contains(&name.as_str());
         if (!syntax && !HARMLESS.contains(&name.as_str()) || qualified)
             && !found.contains(&word.value)

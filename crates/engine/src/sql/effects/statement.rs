@@ -15,7 +15,6 @@ use super::{Loss, Name, RowChange};
 /// What `statement` destroys on `database`.
 pub(crate) fn losses(statement: &Statement, database: Database) -> Vec<Loss> {
     let name = |n: &ObjectName| name(n, database);
-    let rows = |table: Name, change: RowChange| Loss::Rows { table, change };
     let mut found = Vec::new();
     match statement {
         Statement::Drop {
@@ -44,6 +43,44 @@ pub(crate) fn losses(statement: &Statement, database: Database) -> Vec<Loss> {
                 )));
             }
         }
+        Statement::Truncate(_)
+        | Statement::Delete(_)
+        | Statement::Update(_)
+        | Statement::Merge(_)
+        | Statement::Insert(_) => changed(statement, database, &mut found),
+        Statement::Query(q) => query(q, database, &mut found),
+        Statement::CreateTable(create) => {
+            // MariaDB's CREATE OR REPLACE TABLE drops the table that is there.
+            if create.or_replace {
+                found.push(Loss::Table(name(&create.name)));
+            }
+            if let Some(source) = &create.query {
+                query(source, database, &mut found);
+            }
+        }
+        Statement::AlterTable(alter) => {
+            let table = name(&alter.name);
+            for operation in &alter.operations {
+                found.extend(altered(&table, operation, database));
+            }
+        }
+        Statement::Call(function) => found.push(Loss::Unjudged(format!(
+            "it calls procedure {}, whose effects cannot be seen",
+            function.name
+        ))),
+        Statement::Execute { name: Some(n), .. } => found.push(Loss::Unjudged(format!(
+            "it executes {n}, whose statement cannot be seen here"
+        ))),
+        _ => {}
+    }
+    found
+}
+
+/// The rows a data-changing statement deletes, empties or overwrites.
+fn changed(statement: &Statement, database: Database, found: &mut Vec<Loss>) {
+    let name = |n: &ObjectName| name(n, database);
+    let rows = |table: Name, change: RowChange| Loss::Rows { table, change };
+    match statement {
         Statement::Truncate(truncate) => {
             for target in &truncate.table_names {
                 found.push(rows(name(&target.name), RowChange::Emptied));
@@ -88,35 +125,11 @@ pub(crate) fn losses(statement: &Statement, database: Database) -> Vec<Loss> {
                 }
             }
             if let Some(source) = &insert.source {
-                query(source, database, &mut found);
+                query(source, database, found);
             }
         }
-        Statement::Query(q) => query(q, database, &mut found),
-        Statement::CreateTable(create) => {
-            // MariaDB's CREATE OR REPLACE TABLE drops the table that is there.
-            if create.or_replace {
-                found.push(Loss::Table(name(&create.name)));
-            }
-            if let Some(source) = &create.query {
-                query(source, database, &mut found);
-            }
-        }
-        Statement::AlterTable(alter) => {
-            let table = name(&alter.name);
-            for operation in &alter.operations {
-                found.extend(altered(&table, operation, database));
-            }
-        }
-        Statement::Call(function) => found.push(Loss::Unjudged(format!(
-            "it calls procedure {}, whose effects cannot be seen",
-            function.name
-        ))),
-        Statement::Execute { name: Some(n), .. } => found.push(Loss::Unjudged(format!(
-            "it executes {n}, whose statement cannot be seen here"
-        ))),
         _ => {}
     }
-    found
 }
 
 fn drop(kind: ObjectType, names: &[ObjectName], cascade: bool, database: Database) -> Vec<Loss> {
