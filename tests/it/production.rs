@@ -206,3 +206,169 @@ fn the_default_database_is_announced_even_with_quiet_and_named_in_json() {
     assert_eq!(document["database"]["source"], ".env");
     assert_eq!(document["database"]["url"], "sqlite://dotenv.db");
 }
+
+/// r1 creates a table (with, on PostgreSQL, a column of an enum type) that the test fills;
+/// r2's downgrade is the statement under judgement.
+fn guarded_catalog(db: &Db, downgrade: &str) -> (tempfile::TempDir, aurora_migrate::Catalog) {
+    let dir = tempfile::tempdir().expect("dir");
+    let (kind, create) = match db {
+        Db::Pg(_) => (
+            "CREATE TYPE chain_kind AS ENUM ('evm', 'utxo');\n",
+            "CREATE TABLE wallets (id INT PRIMARY KEY, balance NUMERIC(20, 4), note VARCHAR(40), kind chain_kind);",
+        ),
+        _ => (
+            "",
+            "CREATE TABLE wallets (id INT PRIMARY KEY, balance NUMERIC(20, 4), note VARCHAR(40));",
+        ),
+    };
+    let r1 = format!(
+        "-- Wallets\n--\n-- Revision ID: r1\n-- Revises:\n\n-- migrate:upgrade\n{kind}{create}\n\n\
+         -- migrate:downgrade\nDROP TABLE wallets;\n"
+    );
+    let r2 = format!(
+        "-- Archive\n--\n-- Revision ID: r2\n-- Revises: r1\n\n-- migrate:upgrade\n\
+         CREATE TABLE archive (id INT);\n\n-- migrate:downgrade\nDROP TABLE archive;\n{downgrade};\n"
+    );
+    std::fs::write(dir.path().join("r1_wallets.sql"), r1).expect("r1");
+    std::fs::write(dir.path().join("r2_archive.sql"), r2).expect("r2");
+    let scanned = aurora_migrate::core::source::scan::scan(dir.path()).expect("scan");
+    (dir, aurora_migrate::Catalog::from_scan(scanned))
+}
+
+#[tokio::test]
+async fn the_guard_judges_what_a_downgrade_statement_destroys_not_its_first_word() {
+    use aurora_migrate::{DatabaseUrl, Error, Options, Runner, Target};
+    // (statement, what the refusal says); each runs in a downgrade over a table with rows.
+    let pg: &[(&str, &str)] = &[
+        (
+            "WITH d AS (DELETE FROM wallets RETURNING 1) SELECT count(*) FROM d",
+            "deletes every row of wallets, which holds rows",
+        ),
+        (
+            "DROP TYPE chain_kind CASCADE",
+            "drops type chain_kind with CASCADE, and with it every column of that type: public.wallets.kind, which hold rows",
+        ),
+        (
+            "ALTER TABLE wallets ALTER COLUMN balance TYPE INT USING balance::int",
+            "converts the values of wallets.balance to another type, which holds rows",
+        ),
+        (
+            "UPDATE wallets SET note = NULL",
+            "overwrites every row of wallets",
+        ),
+        (
+            "MERGE INTO wallets w USING archive a ON w.id = a.id WHEN MATCHED THEN DELETE",
+            "merges into wallets",
+        ),
+        (
+            "INSERT INTO wallets (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET note = 'x'",
+            "overwrites the rows of wallets it conflicts with",
+        ),
+        (
+            "DROP SCHEMA IF EXISTS public CASCADE",
+            "drops schema public and everything in it",
+        ),
+        (
+            "DO $$ BEGIN DELETE FROM wallets; END $$",
+            "cannot be judged (the postgresql SQL parser cannot read it",
+        ),
+        (
+            "SELECT purge_wallets()",
+            "it calls purge_wallets(), whose effects cannot be seen",
+        ),
+        (
+            "ALTER TABLE wallets ADD COLUMN x INT, DROP COLUMN note",
+            "drops column wallets.note",
+        ),
+    ];
+    let mysql: &[(&str, &str)] = &[
+        (
+            "DELETE w FROM wallets w",
+            "deletes every row of wallets, which holds rows",
+        ),
+        (
+            "REPLACE INTO wallets (id, note) VALUES (1, 'x')",
+            "replaces the rows of wallets it conflicts with",
+        ),
+        (
+            "ALTER TABLE wallets MODIFY COLUMN note VARCHAR(2)",
+            "converts the values of wallets.note to another type",
+        ),
+        ("CALL purge_wallets()", "it calls procedure purge_wallets"),
+        (
+            "DROP DATABASE IF EXISTS elsewhere",
+            "drops database elsewhere and everything in it",
+        ),
+    ];
+    let sqlite: &[(&str, &str)] = &[
+        (
+            "INSERT OR REPLACE INTO wallets (id, note) VALUES (1, 'x')",
+            "replaces the rows of wallets it conflicts with",
+        ),
+        (
+            "UPDATE wallets SET note = upper(note)",
+            "overwrites every row of wallets",
+        ),
+        ("SELECT purge_wallets()", "it calls purge_wallets()"),
+    ];
+    for server in Db::all() {
+        let cases = match server {
+            Db::Pg(_) => pg,
+            Db::Mysql(_) => mysql,
+            Db::Sqlite(_) => sqlite,
+        };
+        for (statement, says) in cases {
+            let db = server.another();
+            let (_dir, catalog) = guarded_catalog(&db, statement);
+            let url = || DatabaseUrl::parse(db.url()).unwrap();
+            let plain = Runner::new(&catalog, url(), Options::default()).unwrap();
+            plain.upgrade(&Target::Heads, &mut |_| {}).await.unwrap();
+            db.query("INSERT INTO wallets (id, balance, note) VALUES (1, 2.5, 'first')");
+            let options = Options {
+                refuse_data_loss: true,
+                ..Options::default()
+            };
+            let guarded = Runner::new(&catalog, url(), options).unwrap();
+            let refused = guarded
+                .downgrade(&Target::parse("r1").unwrap(), &mut |_| {})
+                .await;
+            let name = server.name();
+            let Err(Error::DataLoss { reasons }) = &refused else {
+                panic!("{name}: {statement}: ran without confirmation: {refused:?}");
+            };
+            assert!(
+                reasons.iter().any(|r| r.starts_with("r2 (")
+                    && r.contains("r2_archive.sql:")
+                    && r.contains(says)),
+                "{name}: {statement}: {reasons:?}"
+            );
+            assert_eq!(
+                db.query("SELECT version_num FROM alembic_version"),
+                ["r2"],
+                "{name}: {statement}: nothing changed"
+            );
+            assert_eq!(db.query("SELECT note FROM wallets"), ["first"], "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_type_dropped_with_cascade_is_judged_by_the_rows_of_the_columns_it_takes() {
+    use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
+    let db = Db::Pg(crate::support::PgDb::new());
+    let (_dir, catalog) = guarded_catalog(&db, "DROP TYPE chain_kind CASCADE");
+    let url = || DatabaseUrl::parse(db.url()).unwrap();
+    let plain = Runner::new(&catalog, url(), Options::default()).unwrap();
+    plain.upgrade(&Target::Heads, &mut |_| {}).await.unwrap();
+    // No row holds a value of the type: nothing is lost, nothing is asked.
+    let options = Options {
+        refuse_data_loss: true,
+        ..Options::default()
+    };
+    let guarded = Runner::new(&catalog, url(), options).unwrap();
+    guarded
+        .downgrade(&Target::parse("r1").unwrap(), &mut |_| {})
+        .await
+        .expect("the type's only column is in an empty table");
+    assert_eq!(db.query("SELECT version_num FROM alembic_version"), ["r1"]);
+}

@@ -70,6 +70,24 @@ pub enum MigrationError {
     Graph(String),
 }
 
+/// How two catalogs' migrations differ, by revision id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Differences {
+    /// Only in the second.
+    pub added: Vec<String>,
+    /// In both, with different checksums.
+    pub changed: Vec<String>,
+    /// Only in the first.
+    pub removed: Vec<String>,
+}
+
+impl Differences {
+    /// Nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
 /// Every migration with the graph over them; node `i` of the graph is migration `i`.
 ///
 /// With a squash whose replaced files are still there, this is the chain's view, and
@@ -96,6 +114,45 @@ impl Catalog {
         // The scan validated both views already: the fallback is the chain it built.
         Catalog::from_parts(&migrations, &rust)
             .unwrap_or_else(|_| Catalog::from_data(scan.into_catalog()))
+    }
+
+    /// The migrations of a directory read from disk, each Rust migration with the functions
+    /// `built` embeds for it when its file is the one built (same id, same checksum). A Rust
+    /// file added or changed since the build has none: its statements cannot be had.
+    pub fn from_disk(scan: core::source::Scan, built: &Catalog) -> Catalog {
+        let migrations: Vec<Migration> = scan.files.iter().map(|f| f.migration.clone()).collect();
+        let rust: Vec<Option<RustBody>> = migrations
+            .iter()
+            .map(|m| {
+                let index = built.graph().index_of(&m.id)?;
+                (built.migration(index).checksum == m.checksum)
+                    .then_some(built.rust[index])
+                    .flatten()
+            })
+            .collect();
+        Catalog::from_parts(&migrations, &rust)
+            .unwrap_or_else(|_| Catalog::from_data(scan.into_catalog()))
+    }
+
+    /// How the migrations of `other` (the files on disk) differ from these (the build's): the
+    /// revisions only `other` has, those whose file changed, and those `other` lacks.
+    pub fn differences(&self, other: &Catalog) -> Differences {
+        let mut differences = Differences::default();
+        for migration in other.migrations() {
+            match self.graph().index_of(&migration.id) {
+                None => differences.added.push(migration.id.to_string()),
+                Some(i) if self.migration(i).checksum != migration.checksum => {
+                    differences.changed.push(migration.id.to_string())
+                }
+                Some(_) => {}
+            }
+        }
+        for migration in self.migrations() {
+            if other.graph().index_of(&migration.id).is_none() {
+                differences.removed.push(migration.id.to_string());
+            }
+        }
+        differences
     }
 
     /// Migrations read from disk (`core::source::scan`): SQL ones run, Rust ones are refused

@@ -97,8 +97,26 @@ pub struct LintArgs {
     /// Read table sizes and row counts from the database and judge the findings by them
     #[arg(long)]
     pub with_stats: bool,
+    /// Exit 1 when a finding of this severity or a worse one remains [default: error]
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value = "error")]
+    pub fail_on: FailOn,
+    /// Where migrations live: lint reads the files there when the directory exists
+    /// [default: migrations]
+    #[arg(long, value_name = "DIR", conflicts_with = "embedded")]
+    pub migrations_dir: Option<PathBuf>,
+    /// Lint the migrations this binary embeds, not the files on disk
+    #[arg(long)]
+    pub embedded: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
+}
+
+/// The least severity that fails `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
 }
 
 #[derive(Debug, Args)]
@@ -235,7 +253,7 @@ pub enum Command {
     Test(TestArgs),
     /// Find what in the migrations could take production down, before they run
     #[command(
-        after_help = "Exit 1 when an error-level finding remains. `-- lint: allow CODE reason` on a statement (or in the header, for the whole migration) accepts a finding.\n\nExamples:\n  aurora-migrate lint                       # every migration, for every database\n  aurora-migrate lint --database-url postgresql://app@db/app --with-stats   # what production has not applied\n  aurora-migrate lint 3f2a9c1b7d4e --dialect mysql\n  aurora-migrate lint base:head --format json"
+        after_help = "Exit 1 when an error-level finding remains (--fail-on warning: a warning too). Upgrades and downgrades are linted. The files in migrations/ are read when the directory exists (a note says when they differ from the build). `-- lint: allow CODE reason` on a statement (or in the header, for the whole migration) accepts a finding.\n\nExamples:\n  aurora-migrate lint                       # every migration, for every database\n  aurora-migrate lint --fail-on warning     # in CI\n  aurora-migrate lint --database-url postgresql://app@db/app --with-stats   # what production has not applied\n  aurora-migrate lint 3f2a9c1b7d4e --dialect mysql\n  aurora-migrate lint base:head --format json"
     )]
     Lint(LintArgs),
     /// Write the schema at the database's revision as canonical SQL, from its own catalog

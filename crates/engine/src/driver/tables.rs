@@ -1,5 +1,5 @@
-//! What a database holds besides our bookkeeping: its tables, whether one has rows, and their
-//! sizes from the statistics (for lint). Must not import the runner.
+//! What a database holds besides our bookkeeping: its tables, whether one has rows, the columns
+//! of a type, and their sizes from the statistics (for lint). Must not import the runner.
 
 use super::Connection;
 use crate::bookkeeping::Tables;
@@ -12,6 +12,38 @@ impl Connection {
         let sql = format!("SELECT 1 FROM {quoted_table} LIMIT 1");
         let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
         Ok(dispatch!(self, c => query.fetch_optional(c.raw()).await?.is_some()))
+    }
+
+    /// The columns whose type is the named type or domain (a quoted SQL name), or an array of
+    /// it, as `(quoted table, column)`: what `DROP TYPE ... CASCADE` drops with it. Only
+    /// PostgreSQL has such types; elsewhere there are none.
+    pub async fn columns_of_type(
+        &mut self,
+        quoted_type: &str,
+    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+        #[cfg(feature = "postgres")]
+        if let Connection::Postgres(c) = self {
+            use sqlx::Row;
+            // The simple query protocol, as everywhere in the PostgreSQL driver.
+            let sql = format!(
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname::text \
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace, \
+                 (SELECT t.oid, t.typarray FROM pg_type t WHERE t.oid = to_regtype({})) AS t \
+                 WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+                 AND a.atttypid IN (t.oid, t.typarray) ORDER BY 1, 2",
+                crate::sql::literal(quoted_type)
+            );
+            let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .fetch_all(c.raw())
+                .await?;
+            return rows
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect();
+        }
+        let _ = quoted_type;
+        Ok(Vec::new())
     }
 
     /// The tables of the database (its current schema), without the bookkeeping ones, sorted.

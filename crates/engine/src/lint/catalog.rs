@@ -32,8 +32,11 @@ pub struct Report {
     pub entries: Vec<Entry>,
     /// The migrations linted.
     pub migrations: usize,
-    /// The statements read, over every database.
+    /// The statements read (upgrades and downgrades), over every database.
     pub statements: usize,
+    /// Rust migrations read from disk whose code this build does not carry (added or changed
+    /// since it was built): not linted until a rebuild.
+    pub not_built: Vec<String>,
 }
 
 impl Report {
@@ -83,12 +86,18 @@ pub fn lint_catalog(
                 Ok(statements) => statements,
                 // A migration written for other databases only is not for this one.
                 Err(MigrationError::NoSection(MissingSection { .. })) => continue,
+                Err(MigrationError::NotEmbedded { file }) => {
+                    if !report.not_built.contains(&file) {
+                        report.not_built.push(file);
+                    }
+                    continue;
+                }
                 Err(other) => return Err(other),
             };
             let downgrade = catalog
                 .statements(index, database, Direction::Downgrade)
                 .ok();
-            report.statements += upgrade.len();
+            report.statements += upgrade.len() + downgrade.as_deref().map_or(0, <[_]>::len);
             let subject = Subject {
                 revision: &migration.id,
                 file: &file,
@@ -113,6 +122,7 @@ fn merge(entries: &mut Vec<Entry>, finding: Finding) {
         let f = &e.finding;
         f.rule.code == finding.rule.code
             && f.revision == finding.revision
+            && f.direction == finding.direction
             && f.line == finding.line
             && f.statement == finding.statement
             && f.severity == finding.severity

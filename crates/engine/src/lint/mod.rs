@@ -1,9 +1,10 @@
 //! Lint: what in a migration could take production down, found before it runs. Every
 //! statement is read with a real SQL parser in the dialect of its database (a Rust migration
 //! in the SQL it renders there), and each finding carries a stable code, a severity, the
-//! revision and `file:line`, why it is dangerous on that database and the safe rewrite. Table
-//! sizes, when given, raise or lower a finding. `lint: allow CODE reason` suppresses one.
-//! Pure: must not import the drivers or the runner.
+//! revision and `file:line`, why it is dangerous on that database and the safe rewrite. The
+//! upgrade and the downgrade are both linted. Table sizes, when given, raise or lower a
+//! finding. `lint: allow CODE reason` suppresses one. Pure: must not import the drivers or the
+//! runner.
 
 mod catalog;
 mod codes;
@@ -15,7 +16,7 @@ pub use catalog::{Entry, Report, Selection, lint_catalog};
 use std::collections::HashMap;
 
 use aurora_migrate_core::source::LintAllow;
-use aurora_migrate_core::{Compatibility, Database, Statement};
+use aurora_migrate_core::{Compatibility, Database, Direction, Statement};
 
 /// How bad a finding is; errors fail `lint` and `check --lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,6 +40,18 @@ impl Severity {
     }
 }
 
+/// What a table's size does to a rule's findings (`--with-stats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sizing {
+    /// A lock or a rewrite, which lasts as long as the table is large: on an empty or small
+    /// table it is `info`, on a large one an `error`.
+    Lock,
+    /// Data lost: nothing on an empty table (`info`), much on a large one (`error`).
+    Data,
+    /// About the code that uses the table, or the migration itself: size moves nothing.
+    Code,
+}
+
 /// A rule: its stable code and name, its usual severity, and what it looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
@@ -52,6 +65,8 @@ pub struct Rule {
     pub databases: &'static [Database],
     /// One line: what it finds.
     pub summary: &'static str,
+    /// What table sizes do to its findings.
+    pub sizing: Sizing,
 }
 
 /// The sizes of the tables a database holds, by name in lower case, for `--with-stats`.
@@ -75,6 +90,8 @@ pub struct Finding {
     pub severity: Severity,
     /// The migration.
     pub revision: String,
+    /// Whether the statement is in the upgrade or the downgrade.
+    pub direction: Direction,
     /// `migrations/<file>`.
     pub file: String,
     /// The statement's line in the file (1 for a Rust migration or the whole migration).
@@ -128,7 +145,13 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
 pub fn lint(subject: &Subject<'_>, stats: Option<&Stats>) -> Vec<Finding> {
     let mut findings = rules::check(subject, stats);
     rules::suppress(subject, &mut findings);
-    findings.sort_by(|a, b| (a.line, a.rule.code).cmp(&(b.line, b.rule.code)));
+    findings.sort_by(|a, b| {
+        (a.direction != Direction::Upgrade, a.line, a.rule.code).cmp(&(
+            b.direction != Direction::Upgrade,
+            b.line,
+            b.rule.code,
+        ))
+    });
     findings
 }
 

@@ -1,16 +1,15 @@
-//! Statements read with a real SQL parser (`sqlparser`, in the dialect of the database) and
-//! reduced to the operations the rules judge: what is created, altered, dropped or renamed,
-//! and how. A statement the parser cannot read is kept as such, never guessed at. Pure: must
-//! not import the drivers or the runner.
+//! Statements as the SQL parser reads them (`sql::reading`, shared with the production guard)
+//! reduced to the operations the rules judge: what is created, altered, dropped, renamed,
+//! locked or rewritten, and how, beside what the statement destroys (`sql::effects`, the same
+//! analysis the guard makes). A statement the parser cannot read is kept as such, never
+//! guessed at. Pure: must not import the drivers or the runner.
 
-use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, AlterTypeOperation, ColumnDef, ColumnOption,
-    DataType, Expr, ObjectName, ObjectType, RenameTableNameKind, Statement, TableConstraint,
-};
-use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
-use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, Tokenizer, Word};
+mod alter;
 
+use sqlparser::ast::{LockTableType, ObjectName, ObjectType, Statement};
+
+use crate::sql::effects::{self, Loss};
+use crate::sql::reading::{self, Known, Reading};
 use aurora_migrate_core::Database;
 
 /// What one statement does, as far as the rules care.
@@ -22,6 +21,7 @@ pub enum Op {
     CreateIndex {
         table: String,
         name: String,
+        columns: Vec<String>,
         concurrently: bool,
     },
     DropIndex {
@@ -37,11 +37,18 @@ pub enum Op {
     DropType {
         names: Vec<String>,
     },
+    /// A view; a materialized one holds rows and can be refreshed.
+    CreateView {
+        name: String,
+    },
     AddColumn {
         table: String,
         column: String,
         not_null: bool,
         default: Option<String>,
+        /// What makes the database fill every existing row (`serial`, an identity, a stored
+        /// generated column, `AUTO_INCREMENT`), and whether it is a stored generated column.
+        rewrite: Option<Rewrite>,
     },
     DropColumn {
         table: String,
@@ -68,6 +75,10 @@ pub enum Op {
         table: String,
         using_index: bool,
     },
+    AddPrimaryKey {
+        table: String,
+        using_index: bool,
+    },
     DropConstraint {
         table: String,
         name: String,
@@ -85,19 +96,54 @@ pub enum Op {
         type_name: String,
         value: String,
     },
-    Update {
-        table: String,
-        filtered: bool,
+    /// `LOCK TABLE`, `LOCK TABLES`.
+    Lock {
+        tables: Vec<String>,
+        mode: String,
     },
-    Delete {
-        table: String,
-        filtered: bool,
+    Vacuum {
+        table: Option<String>,
+        full: bool,
     },
-    Insert {
-        table: String,
+    Cluster {
+        table: Option<String>,
     },
+    Reindex {
+        target: String,
+        concurrently: bool,
+    },
+    Refresh {
+        view: String,
+        concurrently: bool,
+    },
+    /// What the statement destroys, as the guard judges it.
+    Loses(Loss),
     /// Anything the rules do not judge.
     Other,
+}
+
+/// Why an added column fills every existing row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rewrite {
+    /// `serial`, `bigserial`, ...
+    Serial,
+    /// `GENERATED ... AS IDENTITY`.
+    Identity,
+    /// `AUTO_INCREMENT`.
+    AutoIncrement,
+    /// `GENERATED ALWAYS AS (...) STORED`.
+    StoredGenerated,
+}
+
+impl Rewrite {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rewrite::Serial => "a serial column",
+            Rewrite::Identity => "an identity column",
+            Rewrite::AutoIncrement => "an AUTO_INCREMENT column",
+            Rewrite::StoredGenerated => "a stored generated column",
+        }
+    }
 }
 
 /// A statement as read: its operations, or why the parser could not read it.
@@ -105,60 +151,41 @@ pub type Read = Result<Vec<Op>, String>;
 
 /// Reads one statement on `database`.
 pub fn read(text: &str, database: Database) -> Read {
-    let dialect: Box<dyn Dialect> = match database {
-        Database::Postgres => Box::new(PostgreSqlDialect {}),
-        Database::Sqlite => Box::new(SQLiteDialect {}),
-        Database::Mysql => Box::new(MySqlDialect {}),
-    };
-    match Parser::parse_sql(dialect.as_ref(), text) {
-        Ok(statements) => Ok(statements.iter().flat_map(ops).collect()),
-        Err(error) => match without_drop_concurrently(dialect.as_ref(), text) {
-            // sqlparser reads `CREATE INDEX CONCURRENTLY` but not `DROP INDEX CONCURRENTLY`.
-            Some(plain) => match Parser::parse_sql(dialect.as_ref(), &plain) {
-                Ok(statements) => Ok(statements
-                    .iter()
-                    .flat_map(ops)
-                    .map(|op| match op {
-                        Op::DropIndex { names, .. } => Op::DropIndex {
-                            names,
-                            concurrently: true,
-                        },
-                        other => other,
-                    })
-                    .collect()),
-                Err(_) => Err(error.to_string()),
+    let reading = reading::read(text, database);
+    let mut ops: Vec<Op> = match &reading {
+        Reading::Parsed {
+            statements,
+            drop_concurrently,
+        } => statements
+            .iter()
+            .flat_map(ops)
+            .map(|op| match op {
+                Op::DropIndex { names, .. } if *drop_concurrently => Op::DropIndex {
+                    names,
+                    concurrently: true,
+                },
+                other => other,
+            })
+            .collect(),
+        Reading::Known(known) => vec![match known.clone() {
+            Known::Cluster { table } => Op::Cluster { table },
+            Known::Reindex {
+                target,
+                concurrently,
+            } => Op::Reindex {
+                target,
+                concurrently,
             },
-            None => Err(error.to_string()),
-        },
-    }
-}
-
-/// `DROP INDEX CONCURRENTLY ...` without its `CONCURRENTLY`, found by tokens.
-fn without_drop_concurrently(dialect: &dyn Dialect, text: &str) -> Option<String> {
-    let tokens = Tokenizer::new(dialect, text).tokenize().ok()?;
-    let words: Vec<(usize, String)> = tokens
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| match t {
-            Token::Word(Word { value, .. }) => Some((i, value.to_ascii_uppercase())),
-            _ => None,
-        })
-        .take(3)
-        .collect();
-    match words.as_slice() {
-        [(_, drop), (_, index), (at, concurrently)]
-            if drop == "DROP" && index == "INDEX" && concurrently == "CONCURRENTLY" =>
-        {
-            let kept: String = tokens
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i != at)
-                .map(|(_, t)| t.to_string())
-                .collect();
-            Some(kept)
-        }
-        _ => None,
-    }
+            Known::Vacuum { full, table } => Op::Vacuum { table, full },
+        }],
+        Reading::Unreadable(message) => return Err(message.clone()),
+    };
+    ops.extend(
+        effects::of_reading(&reading, text, database)
+            .into_iter()
+            .map(Op::Loses),
+    );
+    Ok(ops)
 }
 
 /// The last part of a name, unquoted and in lower case, as the rules compare names.
@@ -180,9 +207,23 @@ fn ops(statement: &Statement) -> Vec<Op> {
         Statement::CreateTable(create) => vec![Op::CreateTable {
             table: bare(&create.name),
         }],
+        Statement::CreateView(view) => vec![Op::CreateView {
+            name: bare(&view.name),
+        }],
         Statement::CreateIndex(index) => vec![Op::CreateIndex {
             table: bare(&index.table_name),
             name: index.name.as_ref().map(bare).unwrap_or_default(),
+            columns: index
+                .columns
+                .iter()
+                .map(|c| {
+                    c.column
+                        .expr
+                        .to_string()
+                        .trim_matches(['"', '`'])
+                        .to_ascii_lowercase()
+                })
+                .collect(),
             concurrently: index.concurrently,
         }],
         Statement::Drop {
@@ -201,7 +242,7 @@ fn ops(statement: &Statement) -> Vec<Op> {
         }
         Statement::CreateType { name, .. } => vec![Op::CreateType { name: bare(name) }],
         Statement::AlterType(alter) => match &alter.operation {
-            AlterTypeOperation::AddValue(add) => vec![Op::AddEnumValue {
+            sqlparser::ast::AlterTypeOperation::AddValue(add) => vec![Op::AddEnumValue {
                 type_name: bare(&alter.name),
                 value: add.value.value.clone(),
             }],
@@ -212,7 +253,7 @@ fn ops(statement: &Statement) -> Vec<Op> {
             alter
                 .operations
                 .iter()
-                .map(|operation| alter_table(&table, operation))
+                .map(|operation| alter::operation(&table, operation))
                 .collect()
         }
         Statement::RenameTable(renames) => renames
@@ -222,169 +263,31 @@ fn ops(statement: &Statement) -> Vec<Op> {
                 to: bare(&r.new_name),
             })
             .collect(),
-        Statement::Update(update) => vec![Op::Update {
-            table: update
-                .table
-                .relation
-                .to_string()
-                .trim_matches('"')
-                .to_ascii_lowercase(),
-            filtered: update.selection.is_some(),
+        Statement::Lock(lock) => vec![Op::Lock {
+            tables: lock.tables.iter().map(|t| bare(&t.name)).collect(),
+            mode: lock
+                .lock_mode
+                .as_ref()
+                .map_or("ACCESS EXCLUSIVE".into(), |m| m.to_string()),
         }],
-        Statement::Delete(delete) => vec![Op::Delete {
-            table: delete
-                .tables
-                .first()
-                .map(bare)
-                .unwrap_or_else(|| delete.from.to_string().to_ascii_lowercase()),
-            filtered: delete.selection.is_some(),
+        Statement::LockTables { tables } => vec![Op::Lock {
+            tables: tables.iter().map(|t| ident(&t.table)).collect(),
+            mode: match tables
+                .iter()
+                .any(|t| matches!(t.lock_type, LockTableType::Write { .. }))
+            {
+                true => "WRITE".into(),
+                false => "READ".into(),
+            },
         }],
-        Statement::Insert(insert) => vec![Op::Insert {
-            table: insert
-                .table
-                .to_string()
-                .trim_matches('"')
-                .to_ascii_lowercase(),
+        Statement::Vacuum(vacuum) => vec![Op::Vacuum {
+            table: vacuum.table_name.as_ref().map(bare),
+            full: vacuum.full,
+        }],
+        Statement::RefreshMaterializedView(refresh) => vec![Op::Refresh {
+            view: bare(&refresh.name),
+            concurrently: refresh.concurrently,
         }],
         _ => vec![Op::Other],
-    }
-}
-
-fn alter_table(table: &str, operation: &AlterTableOperation) -> Op {
-    let table = table.to_string();
-    match operation {
-        AlterTableOperation::AddColumn { column_def, .. } => add_column(table, column_def),
-        AlterTableOperation::DropColumn { column_names, .. } => Op::DropColumn {
-            table,
-            columns: column_names.iter().map(ident).collect(),
-        },
-        AlterTableOperation::RenameColumn {
-            old_column_name,
-            new_column_name,
-        } => Op::RenameColumn {
-            table,
-            from: ident(old_column_name),
-            to: ident(new_column_name),
-        },
-        AlterTableOperation::RenameTable { table_name } => Op::RenameTable {
-            from: table,
-            to: match table_name {
-                RenameTableNameKind::As(name) | RenameTableNameKind::To(name) => bare(name),
-            },
-        },
-        AlterTableOperation::AlterColumn { column_name, op } => match op {
-            AlterColumnOperation::SetNotNull => Op::SetNotNull {
-                table,
-                column: ident(column_name),
-            },
-            AlterColumnOperation::SetDataType { .. } => Op::ChangeType {
-                table,
-                column: ident(column_name),
-                enum_values: None,
-            },
-            _ => Op::Other,
-        },
-        AlterTableOperation::ModifyColumn {
-            col_name,
-            data_type,
-            ..
-        } => Op::ChangeType {
-            table,
-            column: ident(col_name),
-            enum_values: enum_values(data_type),
-        },
-        AlterTableOperation::ChangeColumn {
-            old_name,
-            new_name,
-            data_type,
-            ..
-        } if old_name.value.eq_ignore_ascii_case(&new_name.value) => Op::ChangeType {
-            table,
-            column: ident(old_name),
-            enum_values: enum_values(data_type),
-        },
-        AlterTableOperation::ChangeColumn {
-            old_name, new_name, ..
-        } => Op::RenameColumn {
-            table,
-            from: ident(old_name),
-            to: ident(new_name),
-        },
-        AlterTableOperation::AddConstraint {
-            constraint,
-            not_valid,
-        } => match constraint {
-            TableConstraint::ForeignKey(_) => Op::AddForeignKey {
-                table,
-                not_valid: *not_valid,
-            },
-            TableConstraint::Check(_) => Op::AddCheck {
-                table,
-                not_valid: *not_valid,
-            },
-            TableConstraint::Unique(_) => Op::AddUnique {
-                table,
-                using_index: false,
-            },
-            TableConstraint::UniqueUsingIndex(_) => Op::AddUnique {
-                table,
-                using_index: true,
-            },
-            _ => Op::Other,
-        },
-        AlterTableOperation::DropConstraint { name, .. }
-        | AlterTableOperation::DropForeignKey { name, .. } => Op::DropConstraint {
-            table,
-            name: ident(name),
-        },
-        AlterTableOperation::DropIndex { name } => Op::DropIndex {
-            names: vec![ident(name)],
-            concurrently: false,
-        },
-        _ => Op::Other,
-    }
-}
-
-fn add_column(table: String, column: &ColumnDef) -> Op {
-    let mut not_null = false;
-    let mut default = None;
-    for option in &column.options {
-        match &option.option {
-            ColumnOption::NotNull => not_null = true,
-            ColumnOption::Default(expr) => default = Some(expression(expr)),
-            ColumnOption::PrimaryKey(_) => not_null = true,
-            _ => {}
-        }
-    }
-    if let Some(values) = enum_values(&column.data_type) {
-        // MySQL's ENUM NOT NULL takes its first value as the implicit default.
-        if default.is_none() && not_null {
-            default = values.first().map(|v| format!("'{v}'"));
-        }
-    }
-    Op::AddColumn {
-        table,
-        column: ident(&column.name),
-        not_null,
-        default,
-    }
-}
-
-fn expression(expr: &Expr) -> String {
-    expr.to_string()
-}
-
-fn enum_values(data_type: &DataType) -> Option<Vec<String>> {
-    match data_type {
-        DataType::Enum(members, _) => Some(
-            members
-                .iter()
-                .map(|m| match m {
-                    sqlparser::ast::EnumMember::Name(name) => name.clone(),
-                    sqlparser::ast::EnumMember::NamedValue(name, _) => name.clone(),
-                })
-                .collect(),
-        ),
-        _ => None,
     }
 }

@@ -1,29 +1,44 @@
-//! The rules: each operation of a migration's upgrade judged with what came before it in the
-//! same migration (a table it created is new and empty), on its database, with table sizes when
-//! given; then the migration as a whole (`rules/migration.rs`); then the suppressions. Pure:
-//! must not import the drivers or the runner.
+//! The rules: each operation of a migration's upgrade, then of its downgrade, judged with what
+//! came before it in the same direction (a table it created is new and empty), on its
+//! database, with table sizes when given; then the migration as a whole (`rules/migration.rs`);
+//! then the suppressions. A downgrade is not judged by the rules that only make sense going up:
+//! dropping what its upgrade created is what it is for, and renames and dropped constraints
+//! there restore what the previous code expects. Pure: must not import the drivers or the
+//! runner.
 
+mod loss;
+mod maintenance;
 mod migration;
+mod statement;
 
 use std::collections::HashSet;
 
 use super::codes::by_code;
 use super::ops::{Op, Read, read};
-use super::{Finding, Severity, Stats, Subject};
-use aurora_migrate_core::{Compatibility, Database, Statement};
+use super::{Finding, Severity, Sizing, Stats, Subject};
+use aurora_migrate_core::{Compatibility, Direction, Statement};
 
-/// Row count or size from which a finding on a table becomes an error, and under which an
-/// empty table makes it harmless.
+/// Row count or size from which a finding on a table becomes an error.
 const LARGE_ROWS: i64 = 1_000_000;
 const LARGE_BYTES: i64 = 1 << 30;
+/// Row count and size under which a lock or a rewrite is over in well under a second.
+const SMALL_ROWS: i64 = 100_000;
+const SMALL_BYTES: i64 = 64 << 20;
 
 struct Context<'s> {
     subject: &'s Subject<'s>,
     stats: Option<&'s Stats>,
-    /// Tables (and types, indexes) this migration created before the statement at hand.
+    direction: Direction,
+    /// Tables, types, indexes, views and columns (`table.column`) this direction created
+    /// before the statement at hand.
     created: HashSet<String>,
-    /// Tables this migration rebuilds: dropped, then another renamed to their name.
+    /// What the upgrade creates: in the downgrade, dropping it is what a downgrade is for.
+    upgrade_created: HashSet<String>,
+    /// Tables this direction rebuilds: dropped, then another renamed to their name.
     rebuilt: HashSet<String>,
+    /// Each rule and table the upgrade raised: the downgrade reverting it is the same danger,
+    /// already reported.
+    raised: HashSet<(&'static str, String)>,
     findings: Vec<Finding>,
 }
 
@@ -36,15 +51,40 @@ impl Context<'_> {
         why: String,
         instead: String,
     ) {
+        let severity = by_code(code).severity;
+        self.find_at(code, severity, statement, table, why, instead);
+    }
+
+    /// A finding at `severity` instead of the rule's usual one.
+    fn find_at(
+        &mut self,
+        code: &str,
+        severity: Severity,
+        statement: &Statement,
+        table: Option<&str>,
+        why: String,
+        instead: String,
+    ) {
         let rule = by_code(code);
         if !rule.databases.contains(&self.subject.database) {
             return;
         }
-        let (severity, why) = self.sized(rule.severity, table, why);
+        if let Some(table) = table {
+            let key = (rule.code, table.to_string());
+            match self.direction {
+                Direction::Upgrade => {
+                    self.raised.insert(key);
+                }
+                Direction::Downgrade if self.raised.contains(&key) => return,
+                Direction::Downgrade => {}
+            }
+        }
+        let (severity, why) = self.sized(rule.sizing, severity, table, why);
         self.findings.push(Finding {
             rule,
             severity,
             revision: self.subject.revision.to_string(),
+            direction: self.direction,
             file: self.subject.file.to_string(),
             line: statement.line,
             database: self.subject.database,
@@ -55,9 +95,15 @@ impl Context<'_> {
         });
     }
 
-    /// Table sizes move a finding on a table: an empty one makes it harmless, a large one an
-    /// error; either way the reason says how large.
-    fn sized(&self, severity: Severity, table: Option<&str>, why: String) -> (Severity, String) {
+    /// Table sizes move a finding on a table as its rule says (`Sizing`); the reason then says
+    /// how large the table is.
+    fn sized(
+        &self,
+        sizing: Sizing,
+        severity: Severity,
+        table: Option<&str>,
+        why: String,
+    ) -> (Severity, String) {
         let (Some(stats), Some(table)) = (self.stats, table) else {
             return (severity, why);
         };
@@ -75,9 +121,13 @@ impl Context<'_> {
         let large = size.rows.is_some_and(|r| r >= LARGE_ROWS)
             || size.bytes.is_some_and(|b| b >= LARGE_BYTES);
         let empty = size.rows == Some(0);
-        match () {
-            _ if empty && severity != Severity::Error => (Severity::Info, why),
-            _ if empty => (Severity::Warning, why),
+        let small =
+            size.rows.is_some_and(|r| r < SMALL_ROWS) && size.bytes.is_none_or(|b| b < SMALL_BYTES);
+        match (sizing, severity) {
+            (Sizing::Code, _) => (severity, why),
+            (_, Severity::Error) if empty => (Severity::Warning, why),
+            _ if empty => (Severity::Info, why),
+            (Sizing::Lock, Severity::Warning) if small => (Severity::Info, why),
             _ if large => (Severity::Error, why),
             _ => (severity, why),
         }
@@ -87,151 +137,79 @@ impl Context<'_> {
         !self.created.contains(table)
     }
 
-    fn op(&mut self, statement: &Statement, op: &Op) {
-        let database = self.subject.database;
+    /// Judging the upgrade: the rules about what the running code expects apply.
+    fn upward(&self) -> bool {
+        self.direction == Direction::Upgrade
+    }
+
+    /// In the downgrade, `name` (a table, type, or `table.column`) is the upgrade's own.
+    fn upgrade_made(&self, name: &str) -> bool {
+        self.direction == Direction::Downgrade && self.upgrade_created.contains(name)
+    }
+}
+
+/// What one direction's statements create: tables, types, indexes, views, added columns.
+fn creations(reads: &[(&Statement, Read)]) -> HashSet<String> {
+    let mut created = HashSet::new();
+    for op in reads.iter().filter_map(|(_, r)| r.as_ref().ok()).flatten() {
         match op {
             Op::CreateTable { table } => {
-                self.created.insert(table.clone());
+                created.insert(table.clone());
             }
-            Op::CreateType { name } => {
-                self.created.insert(name.clone());
+            Op::CreateType { name } | Op::CreateView { name } => {
+                created.insert(name.clone());
             }
-            Op::CreateIndex { table, name, concurrently } => {
-                self.created.insert(name.clone());
-                if *concurrently && self.subject.transactional {
-                    self.find("L003", statement, None,
-                        "CONCURRENTLY cannot run inside a transaction block: the migration fails".into(),
-                        "declare `Transaction: none` in the header and keep the index alone in its migration".into());
-                } else if !*concurrently && self.existing(table) {
-                    self.find("L001", statement, Some(table),
-                        format!("builds the index under a SHARE lock: every write to {table} waits until it is done"),
-                        format!("CREATE INDEX CONCURRENTLY {name} ON {table} (...) in a migration with `Transaction: none`"));
-                }
+            Op::CreateIndex { name, .. } => {
+                created.insert(name.clone());
             }
-            Op::DropIndex { names, concurrently } => {
-                let names = names.join(", ");
-                if *concurrently && self.subject.transactional {
-                    self.find("L003", statement, None,
-                        "CONCURRENTLY cannot run inside a transaction block: the migration fails".into(),
-                        "declare `Transaction: none` in the header".into());
-                } else if !*concurrently && !self.created.contains(&names) {
-                    self.find("L002", statement, None,
-                        format!("takes an ACCESS EXCLUSIVE lock on the index's table while dropping {names}: reads and writes wait"),
-                        format!("DROP INDEX CONCURRENTLY {names} in a migration with `Transaction: none`"));
-                }
-            }
-            Op::DropTable { tables } => {
-                let lost: Vec<&String> = tables
-                    .iter()
-                    .filter(|t| !self.rebuilt.contains(*t) && !self.created.contains(*t))
-                    .collect();
-                for table in lost {
-                    self.find("L010", statement, Some(table),
-                        format!("{table} and its rows are gone, and code still deployed that reads it fails"),
-                        "first release code that no longer uses the table, then drop it in a later migration (and keep a backup)".into());
-                }
-            }
-            Op::DropType { .. } => {}
-            Op::AddColumn { table, column, not_null, default } => {
-                if !self.existing(table) {
-                    return;
-                }
-                if *not_null && default.is_none() {
-                    let why = match database {
-                        Database::Sqlite => format!("SQLite refuses to add NOT NULL column {column} without a default"),
-                        _ => format!("adding {column} NOT NULL without a default fails as soon as {table} holds a row"),
-                    };
-                    self.find("L004", statement, Some(table), why,
-                        format!("add {column} with a DEFAULT, or add it nullable, backfill it, then set NOT NULL"));
-                }
-                if let Some(default) = default.as_deref().filter(|d| is_volatile(d)) {
-                    self.find("L005", statement, Some(table),
-                        format!("the default {default} is volatile: PostgreSQL rewrites {table} to fill every row, under an exclusive lock"),
-                        format!("add {column} without a default (or with a constant one), backfill it in batches, then set the default"));
-                }
-            }
-            Op::DropColumn { table, columns } if self.existing(table) => {
-                let columns = columns.join(", ");
-                self.find("L011", statement, Some(table),
-                    format!("{table}.{columns} and its data are gone, and code still deployed that reads it fails"),
-                    "first release code that no longer uses the column, then drop it in a later migration".into());
-            }
-            Op::ChangeType { table, column, enum_values } if self.existing(table) => match (database, enum_values) {
-                (Database::Mysql, Some(_)) => self.find("L015", statement, Some(table),
-                    format!("changing the ENUM of {table}.{column} other than by appending values copies the whole table"),
-                    "only append values at the end of the ENUM list (an in-place change), or migrate to a lookup table".into()),
-                (Database::Mysql, None) => self.find("L006", statement, Some(table),
-                    format!("MODIFY/CHANGE of {table}.{column} copies the whole table, blocking writes on older servers"),
-                    "add a new column, backfill it, switch the code, then drop the old one".into()),
-                _ => self.find("L006", statement, Some(table),
-                    format!("changing the type of {table}.{column} rewrites {table} and its indexes under an ACCESS EXCLUSIVE lock (unless it only widens a varchar)"),
-                    "add a new column of the new type, backfill it in batches, switch the code, then drop the old one".into()),
-            },
-            Op::SetNotNull { table, column } if self.existing(table) => {
-                self.find("L007", statement, Some(table),
-                    format!("SET NOT NULL scans all of {table} under an ACCESS EXCLUSIVE lock"),
-                    format!("ADD CONSTRAINT {column}_not_null CHECK ({column} IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT in a later migration; then SET NOT NULL (which uses the valid check) and drop the check"));
-            }
-            Op::AddForeignKey { table, not_valid } | Op::AddCheck { table, not_valid } if self.existing(table) && !not_valid => {
-                let why = match database {
-                    Database::Mysql => format!("adding the constraint to {table} checks every row, and a foreign key copies the table"),
-                    _ => format!("validating the constraint scans all of {table} while holding a lock that blocks writes"),
-                };
-                self.find("L008", statement, Some(table), why,
-                    "add it with NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a later migration (which does not block writes)".into());
-            }
-            Op::AddUnique { table, using_index: false } if self.existing(table) => {
-                self.find("L009", statement, Some(table),
-                    format!("building the unique index behind the constraint blocks writes to {table}"),
-                    "CREATE UNIQUE INDEX CONCURRENTLY first (`Transaction: none`), then ADD CONSTRAINT ... UNIQUE USING INDEX".into());
-            }
-            Op::DropConstraint { table, name } if self.existing(table) => {
-                self.find("L012", statement, Some(table),
-                    format!("code still deployed may rely on {name} of {table} (a key it joins on, a check it trusts)"),
-                    "drop it once no deployed code relies on it".into());
-            }
-            Op::RenameTable { from, to } => {
-                if self.rebuilt.contains(to) {
-                    self.created.insert(to.clone());
-                    self.find("L016", statement, Some(to),
-                        format!("{to} is rebuilt: every row is copied and the database is locked for writes meanwhile"),
-                        "on a large table, rebuild in a quiet window; prefer ALTER TABLE forms SQLite supports in place (ADD COLUMN, RENAME COLUMN, DROP COLUMN)".into());
-                } else if self.existing(from) {
-                    self.find("L013", statement, Some(from),
-                        format!("code still deployed uses {from}, which no longer exists as {to}"),
-                        "create the new table and keep both in step (or a view with the old name) until no deployed code uses the old one".into());
-                }
-            }
-            Op::RenameColumn { table, from, to } if self.existing(table) => {
-                self.find("L013", statement, Some(table),
-                    format!("code still deployed reads and writes {table}.{from}, now {to}"),
-                    "add the new column, write both, backfill, switch the code, then drop the old one".into());
-            }
-            Op::Update { table, filtered: false } | Op::Delete { table, filtered: false } if self.existing(table) => {
-                self.find("L017", statement, Some(table),
-                    format!("changes every row of {table} in the migration's transaction, holding row locks until it commits"),
-                    "move data changes to a separate, batched job; or add a WHERE that bounds them".into());
+            Op::AddColumn { table, column, .. } => {
+                created.insert(format!("{table}.{column}"));
             }
             _ => {}
         }
     }
+    created
 }
 
-/// The lint of one migration on one database, before suppressions.
-pub(super) fn check(subject: &Subject<'_>, stats: Option<&Stats>) -> Vec<Finding> {
-    let reads: Vec<(&Statement, Read)> = subject
-        .upgrade
+fn reads<'s>(statements: &'s [Statement], subject: &Subject<'_>) -> Vec<(&'s Statement, Read)> {
+    statements
         .iter()
         .map(|s| (s, read(&s.text, subject.database)))
-        .collect();
+        .collect()
+}
+
+/// The lint of one migration on one database, both directions, before suppressions.
+pub(super) fn check(subject: &Subject<'_>, stats: Option<&Stats>) -> Vec<Finding> {
+    let up = reads(subject.upgrade, subject);
+    let down = subject.downgrade.map(|d| reads(d, subject));
+    let upgrade_created = creations(&up);
     let mut context = Context {
         subject,
         stats,
+        direction: Direction::Upgrade,
         created: HashSet::new(),
-        rebuilt: migration::rebuilt(&reads),
+        upgrade_created,
+        rebuilt: migration::rebuilt(&up),
+        raised: HashSet::new(),
         findings: Vec::new(),
     };
-    for (statement, read) in &reads {
+    direction(&mut context, &up);
+    if subject.compatibility == Compatibility::Expand {
+        migration::expand_claim(&mut context, &up);
+    }
+    if let Some(down) = &down {
+        migration::downgrade_leaves(&mut context, &up, down);
+        context.direction = Direction::Downgrade;
+        context.created = HashSet::new();
+        context.rebuilt = migration::rebuilt(down);
+        direction(&mut context, down);
+    }
+    context.findings
+}
+
+/// The rules of each statement of one direction, then its enum values.
+fn direction(context: &mut Context<'_>, reads: &[(&Statement, Read)]) {
+    for (statement, read) in reads {
         match read {
             Ok(ops) => ops.iter().for_each(|op| context.op(statement, op)),
             Err(message) => context.find(
@@ -240,20 +218,13 @@ pub(super) fn check(subject: &Subject<'_>, stats: Option<&Stats>) -> Vec<Finding
                 None,
                 format!(
                     "the {} parser cannot read it ({message}), so no rule judged it",
-                    subject.database.name()
+                    context.subject.database.name()
                 ),
                 "review it by hand, or suppress with `-- lint: allow L020 <why it is safe>`".into(),
             ),
         }
     }
-    migration::enum_values_used(&mut context, &reads);
-    if subject.compatibility == Compatibility::Expand {
-        migration::expand_claim(&mut context, &reads);
-    }
-    if let Some(downgrade) = subject.downgrade {
-        migration::downgrade_leaves(&mut context, &reads, downgrade);
-    }
-    context.findings
+    migration::enum_values_used(context, reads);
 }
 
 /// The suppressions: a finding its statement's or its header's `lint: allow` names is kept as
@@ -286,6 +257,7 @@ pub(super) fn suppress(subject: &Subject<'_>, findings: &mut Vec<Finding>) {
             rule: by_code("L021"),
             severity: Severity::Warning,
             revision: subject.revision.to_string(),
+            direction: Direction::Upgrade,
             file: subject.file.to_string(),
             line: allow.line,
             database: subject.database,

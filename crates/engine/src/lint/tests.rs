@@ -4,7 +4,8 @@ use super::*;
 use aurora_migrate_core::{Direction, Migration};
 
 /// The corpus: small migrations, one folder per database, each naming in its message the
-/// codes it must raise there (`expect L011 L019`), or `expect clean` for a safe rewrite.
+/// codes it must raise there (`expect L011 L019`; `down:L004` for one its downgrade raises),
+/// or `expect clean` for a safe rewrite.
 #[test]
 fn every_corpus_migration_raises_exactly_the_findings_it_names() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lint/corpus");
@@ -46,10 +47,13 @@ fn every_corpus_migration_raises_exactly_the_findings_it_names() {
                 allows: &migration.lint_allows,
             };
             let findings = lint(&subject, None);
-            let mut found: Vec<&str> = findings
+            let mut found: Vec<String> = findings
                 .iter()
                 .filter(|f| f.suppressed.is_none())
-                .map(|f| f.rule.code)
+                .map(|f| match f.direction {
+                    Direction::Upgrade => f.rule.code.to_string(),
+                    Direction::Downgrade => format!("down:{}", f.rule.code),
+                })
                 .collect();
             found.sort();
             if found != expected {
@@ -57,7 +61,7 @@ fn every_corpus_migration_raises_exactly_the_findings_it_names() {
                     "{folder}/{name}: expected {expected:?}, found {found:?}: {:#?}",
                     findings
                         .iter()
-                        .map(|f| (&f.rule.code, &f.why))
+                        .map(|f| (&f.rule.code, f.direction, &f.why))
                         .collect::<Vec<_>>()
                 ));
             }
@@ -72,7 +76,7 @@ fn every_corpus_migration_raises_exactly_the_findings_it_names() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(seen >= 60, "the corpus holds {seen} migrations");
+    assert!(seen >= 118, "the corpus holds {seen} migrations");
 }
 
 #[test]
@@ -187,4 +191,97 @@ fn a_finding_names_its_place_the_danger_and_the_rewrite() {
         finding.instead
     );
     assert!(one(Database::Mysql, "CREATE INDEX ix ON chains (name)", None).is_empty());
+}
+
+#[test]
+fn a_small_table_lowers_a_lock_finding_to_info_but_not_lost_data_or_broken_code() {
+    let mut stats = Stats::new();
+    let size = |rows: i64, bytes: i64| TableSize {
+        rows: Some(rows),
+        bytes: Some(bytes),
+    };
+    stats.insert("orders".into(), size(2_000, 300_000));
+    stats.insert("ledger".into(), size(400_000, 90_000_000));
+    stats.insert("empty".into(), size(0, 8192));
+    let severity = |table: &str, sql: &str| {
+        let text = sql.replace("{t}", table);
+        let findings = one(Database::Postgres, &text, Some(&stats));
+        assert_eq!(findings.len(), 1, "{text}: {findings:?}");
+        findings[0].severity
+    };
+    // Locks and rewrites last as long as the table is large.
+    for sql in [
+        "ALTER TABLE {t} ADD CONSTRAINT fk FOREIGN KEY (account_id) REFERENCES accounts (id)",
+        "CREATE INDEX ix ON {t} (account_id)",
+        "ALTER TABLE {t} ADD PRIMARY KEY (id)",
+        "ALTER TABLE {t} ADD COLUMN seq BIGSERIAL",
+        "LOCK TABLE {t} IN SHARE MODE",
+    ] {
+        assert_eq!(severity("orders", sql), Severity::Info, "{sql}");
+        assert_eq!(severity("ledger", sql), Severity::Warning, "{sql}");
+        assert_eq!(severity("empty", sql), Severity::Info, "{sql}");
+    }
+    // Lost rows are lost however few; none are lost from an empty table.
+    for sql in [
+        "ALTER TABLE {t} DROP COLUMN note",
+        "TRUNCATE {t}",
+        "DROP TABLE {t}",
+    ] {
+        assert_eq!(severity("orders", sql), Severity::Warning, "{sql}");
+        assert_eq!(severity("empty", sql), Severity::Info, "{sql}");
+    }
+    // Deployed code breaks on a rename whatever the table holds.
+    let rename = "ALTER TABLE {t} RENAME COLUMN note TO remark";
+    assert_eq!(severity("orders", rename), Severity::Warning);
+    assert_eq!(severity("empty", rename), Severity::Warning);
+}
+
+#[test]
+fn the_downgrade_is_linted_without_the_rules_that_only_make_sense_going_up() {
+    let upgrade = [
+        statement("ALTER TABLE accounts RENAME COLUMN name TO display_name"),
+        statement("CREATE TABLE wallets (id BIGINT PRIMARY KEY)"),
+        statement("ALTER TABLE accounts DROP COLUMN legacy"),
+    ];
+    let downgrade = [
+        Statement {
+            text: "ALTER TABLE accounts RENAME COLUMN display_name TO name".into(),
+            line: 20,
+        },
+        Statement {
+            text: "DROP TABLE wallets".into(),
+            line: 21,
+        },
+        Statement {
+            text: "ALTER TABLE accounts ADD COLUMN legacy TEXT NOT NULL".into(),
+            line: 22,
+        },
+        Statement {
+            text: "TRUNCATE audit_log".into(),
+            line: 23,
+        },
+    ];
+    let subject = Subject {
+        revision: "r1",
+        file: "migrations/r1_x.sql",
+        database: Database::Postgres,
+        transactional: true,
+        compatibility: Compatibility::None,
+        upgrade: &upgrade,
+        downgrade: Some(&downgrade),
+        allows: &[],
+    };
+    let found: Vec<(Direction, &str, usize)> = lint(&subject, None)
+        .iter()
+        .map(|f| (f.direction, f.rule.code, f.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Direction::Upgrade, "L011", 7),
+            (Direction::Upgrade, "L013", 7),
+            (Direction::Downgrade, "L004", 22),
+            (Direction::Downgrade, "L022", 23),
+        ]
+    );
 }

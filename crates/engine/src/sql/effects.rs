@@ -1,270 +1,224 @@
-//! What a statement removes: the tables and columns it drops and the tables it empties, read
-//! from its words (quotes and comments understood), so that a guard can ask whether they hold
-//! rows. Pure text work: no parser crate, no database; must not import the runner.
-//!
-//! Seen: `DROP TABLE`, `ALTER TABLE ... DROP [COLUMN]` (every action of the statement),
-//! `TRUNCATE [TABLE]`, `DELETE FROM`, and `DROP SCHEMA`/`DROP DATABASE`/`DROP OWNED`, which
-//! remove what cannot be counted. Not seen: what a function, a `DO` block or a trigger does.
+//! What a statement destroys, judged from the SQL parser's reading of it (`sql::reading`): the
+//! tables and columns it drops, the rows it deletes or overwrites, the values it converts, what
+//! a `CASCADE` takes with it, and what cannot be judged at all (a statement the parser cannot
+//! read, a procedure or a function called for its effects), which counts as possibly
+//! destructive. The one analysis the production guard and lint share. Pure: must not import
+//! the drivers or the runner.
 
-/// One removal a statement makes.
+mod calls;
+mod statement;
+
+use aurora_migrate_core::Database;
+
+use super::reading::{self, Reading};
+
+/// A table's name as the database resolves it: each part unquoted, an unquoted part folded as
+/// the database folds it (PostgreSQL: lower case).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Removal {
+pub struct Name {
+    parts: Vec<String>,
+}
+
+impl Name {
+    /// From its parts, already folded.
+    pub fn new(parts: Vec<String>) -> Name {
+        Name { parts }
+    }
+
+    /// `schema.table`, as written back to a person.
+    pub fn path(&self) -> String {
+        self.parts.join(".")
+    }
+
+    /// Each part quoted, for a query.
+    pub fn quoted(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| super::quote(p))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    /// The last part in lower case, as lint compares names.
+    pub fn bare(&self) -> String {
+        self.parts
+            .last()
+            .map(|p| p.to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+}
+
+/// How a statement changes a table's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowChange {
+    /// `TRUNCATE`.
+    Emptied,
+    /// `DELETE`; `every` without `WHERE`.
+    Deleted {
+        /// No `WHERE`: every row.
+        every: bool,
+    },
+    /// `UPDATE`; `every` without `WHERE`.
+    Overwritten {
+        /// No `WHERE`: every row.
+        every: bool,
+    },
+    /// `MERGE`, which may delete or update.
+    Merged,
+    /// `REPLACE INTO`, `INSERT OR REPLACE`: a conflicting row is deleted first.
+    Replaced,
+    /// `ON CONFLICT DO UPDATE`, `ON DUPLICATE KEY UPDATE`.
+    Upserted,
+    /// Partitions dropped with their rows.
+    Partitions,
+}
+
+/// One thing a statement destroys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loss {
     /// The table and its rows.
-    Table(String),
-    /// A column of this table, and its values.
+    Table(Name),
+    /// A column and its values.
     Column {
         /// The table.
-        table: String,
-        /// The column.
+        table: Name,
+        /// The column (folded).
         column: String,
     },
-    /// The table's rows (`TRUNCATE`, `DELETE`).
-    Rows(String),
-    /// Objects that cannot be counted before they go (a schema, a database).
-    Uncountable(String),
+    /// Rows of the table.
+    Rows {
+        /// The table.
+        table: Name,
+        /// How.
+        change: RowChange,
+    },
+    /// A column's values converted to another type (`ALTER COLUMN ... TYPE ... USING`,
+    /// `MODIFY`), which may lose what the new type cannot hold.
+    Converted {
+        /// The table.
+        table: Name,
+        /// The column (folded).
+        column: String,
+    },
+    /// A type or domain dropped with `CASCADE`, and with it every column of that type: the
+    /// database can list them.
+    TypeColumns {
+        /// `type` or `domain`.
+        kind: &'static str,
+        /// The type.
+        name: Name,
+    },
+    /// Objects the statement does not name, taken with what it drops: what a `CASCADE`
+    /// reaches, everything in a schema or a database. They cannot be counted before.
+    Dependents(String),
+    /// What the statement does cannot be judged: the reason.
+    Unjudged(String),
 }
 
-impl Removal {
-    /// The table whose rows are at stake, if one can be named.
-    pub fn table(&self) -> Option<&str> {
+impl Loss {
+    /// The table whose rows are at stake, when one can be named.
+    pub fn table(&self) -> Option<&Name> {
         match self {
-            Removal::Table(table) | Removal::Rows(table) => Some(table),
-            Removal::Column { table, .. } => Some(table),
-            Removal::Uncountable(_) => None,
+            Loss::Table(table)
+            | Loss::Column { table, .. }
+            | Loss::Rows { table, .. }
+            | Loss::Converted { table, .. } => Some(table),
+            Loss::TypeColumns { .. } | Loss::Dependents(_) | Loss::Unjudged(_) => None,
         }
     }
 }
 
-impl std::fmt::Display for Removal {
+impl std::fmt::Display for Loss {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Removal::Table(table) => write!(f, "drops table {table}"),
-            Removal::Column { table, column } => write!(f, "drops column {table}.{column}"),
-            Removal::Rows(table) => write!(f, "deletes the rows of {table}"),
-            Removal::Uncountable(what) => write!(f, "drops {what}"),
-        }
-    }
-}
-
-/// The removals of one statement.
-pub fn removals(statement: &str) -> Vec<Removal> {
-    let words = words(statement);
-    let upper: Vec<String> = words.iter().map(|w| w.keyword()).collect();
-    let is = |i: usize, word: &str| upper.get(i).is_some_and(|w| w == word);
-    let mut found = Vec::new();
-    match upper.first().map(String::as_str) {
-        Some("DROP") if is(1, "TABLE") => {
-            let mut i = 2;
-            if is(i, "IF") && is(i + 1, "EXISTS") {
-                i += 2;
+            Loss::Table(table) => write!(f, "drops table {}", table.path()),
+            Loss::Column { table, column } => {
+                write!(f, "drops column {}.{column}", table.path())
             }
-            for name in names_from(&words, i) {
-                found.push(Removal::Table(name));
-            }
-        }
-        Some("DROP") if is(1, "SCHEMA") || is(1, "DATABASE") || is(1, "OWNED") => {
-            found.push(Removal::Uncountable(words.get(1..3).map_or(
-                String::new(),
-                |w| {
-                    w.iter()
-                        .map(|w| w.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                },
-            )));
-        }
-        Some("TRUNCATE") => {
-            let start = if is(1, "TABLE") { 2 } else { 1 };
-            let start = if is(start, "ONLY") { start + 1 } else { start };
-            for name in names_from(&words, start) {
-                found.push(Removal::Rows(name));
-            }
-        }
-        Some("DELETE") if is(1, "FROM") => {
-            let at = if is(2, "ONLY") { 3 } else { 2 };
-            if let Some(name) = words.get(at).map(|w| w.text.clone()) {
-                found.push(Removal::Rows(name));
-            }
-        }
-        Some("ALTER") if is(1, "TABLE") => {
-            let mut i = 2;
-            if is(i, "IF") && is(i + 1, "EXISTS") {
-                i += 2;
-            }
-            if is(i, "ONLY") {
-                i += 1;
-            }
-            let Some(table) = words.get(i).map(|w| w.text.clone()) else {
-                return found;
-            };
-            // Each action follows the table name or a comma at the statement's top level.
-            let mut at = i + 1;
-            while at < words.len() {
-                if is(at, "DROP") && !is(at + 1, "CONSTRAINT") && !is(at + 1, "INDEX") {
-                    let mut c = at + 1;
-                    if is(c, "COLUMN") {
-                        c += 1;
+            Loss::Rows { table, change } => {
+                let table = table.path();
+                match change {
+                    RowChange::Emptied => write!(f, "empties {table}"),
+                    RowChange::Deleted { every: true } => {
+                        write!(f, "deletes every row of {table}")
                     }
-                    if is(c, "IF") && is(c + 1, "EXISTS") {
-                        c += 2;
+                    RowChange::Deleted { every: false } => write!(f, "deletes rows of {table}"),
+                    RowChange::Overwritten { every: true } => {
+                        write!(f, "overwrites every row of {table}")
                     }
-                    let plain = !matches!(
-                        upper.get(c).map(String::as_str),
-                        Some("PRIMARY" | "FOREIGN" | "KEY" | "CHECK" | "DEFAULT" | "EXPRESSION")
-                    );
-                    if plain
-                        && !is(at + 1, "DEFAULT")
-                        && let Some(column) = words.get(c).filter(|w| !w.is_punctuation())
-                    {
-                        found.push(Removal::Column {
-                            table: table.clone(),
-                            column: column.text.clone(),
-                        });
+                    RowChange::Overwritten { every: false } => {
+                        write!(f, "overwrites rows of {table}")
+                    }
+                    RowChange::Merged => {
+                        write!(f, "merges into {table}, which may delete or overwrite rows")
+                    }
+                    RowChange::Replaced => {
+                        write!(f, "replaces the rows of {table} it conflicts with")
+                    }
+                    RowChange::Upserted => {
+                        write!(f, "overwrites the rows of {table} it conflicts with")
+                    }
+                    RowChange::Partitions => {
+                        write!(f, "drops partitions of {table} with their rows")
                     }
                 }
-                // Skip to the next top-level comma.
-                while at < words.len() && words[at].text != "," {
-                    at += 1;
-                }
-                at += 1;
             }
+            Loss::Converted { table, column } => write!(
+                f,
+                "converts the values of {}.{column} to another type",
+                table.path()
+            ),
+            Loss::TypeColumns { kind, name } => write!(
+                f,
+                "drops {kind} {} with CASCADE, and with it every column of that {kind}",
+                name.path()
+            ),
+            Loss::Dependents(what) => write!(f, "drops {what}, which cannot be counted before"),
+            Loss::Unjudged(why) => write!(f, "cannot be judged ({why}): possibly destructive"),
         }
-        _ => {}
-    }
-    found
-}
-
-/// Comma-separated names from `start` until a keyword that ends the list.
-fn names_from(words: &[Word], start: usize) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut i = start;
-    while let Some(word) = words.get(i) {
-        if word.is_punctuation()
-            || (!word.quoted && ["CASCADE", "RESTRICT"].contains(&word.keyword().as_str()))
-        {
-            break;
-        }
-        names.push(word.text.clone());
-        if words.get(i + 1).is_some_and(|w| w.text == ",") {
-            i += 2;
-        } else {
-            break;
-        }
-    }
-    names
-}
-
-/// A word of a statement: a (possibly schema-qualified, possibly quoted) name, a keyword, or
-/// one punctuation character. Quoted names lose their quotes; parentheses and their contents
-/// are skipped, so a column list never reads as actions.
-#[derive(Debug)]
-struct Word {
-    text: String,
-    quoted: bool,
-}
-
-impl Word {
-    fn keyword(&self) -> String {
-        if self.quoted {
-            String::new()
-        } else {
-            self.text.to_ascii_uppercase()
-        }
-    }
-
-    fn is_punctuation(&self) -> bool {
-        !self.quoted && self.text.len() == 1 && !self.text.as_bytes()[0].is_ascii_alphanumeric()
     }
 }
 
-fn words(statement: &str) -> Vec<Word> {
-    let chars: Vec<char> = statement.chars().collect();
-    let mut words: Vec<Word> = Vec::new();
-    let mut depth = 0usize;
-    let mut i = 0;
-    // A name continues across `.`: `schema.table`, `"schema"."table"`.
-    let mut joined = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '-' && chars.get(i + 1) == Some(&'-') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
+/// What one statement's text destroys on `database`.
+pub fn losses(text: &str, database: Database) -> Vec<Loss> {
+    of_reading(&reading::read(text, database), text, database)
+}
+
+/// What a statement destroys, from the parser's reading of its `text`.
+pub fn of_reading(reading: &Reading, text: &str, database: Database) -> Vec<Loss> {
+    match reading {
+        Reading::Parsed { statements, .. } => {
+            let mut found: Vec<Loss> = statements
+                .iter()
+                .flat_map(|s| statement::losses(s, database))
+                .collect();
+            // A query run for its effects: the functions it calls are what it does.
+            if statements.iter().any(|s| {
+                matches!(s, sqlparser::ast::Statement::Query(q) if !matches!(
+                    *q.body,
+                    sqlparser::ast::SetExpr::Insert(_)
+                        | sqlparser::ast::SetExpr::Update(_)
+                        | sqlparser::ast::SetExpr::Delete(_)
+                        | sqlparser::ast::SetExpr::Merge(_)
+                ))
+            }) {
+                found.extend(calls::opaque(text, database).into_iter().map(|f| {
+                    Loss::Unjudged(format!("it calls {f}(), whose effects cannot be seen"))
+                }));
             }
-            continue;
+            found
         }
-        if c == '/' && chars.get(i + 1) == Some(&'*') {
-            i += 2;
-            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
-                i += 1;
-            }
-            i += 2;
-            continue;
-        }
-        let (text, quoted, next) = match c {
-            '"' | '`' | '\'' => {
-                let mut text = String::new();
-                let mut j = i + 1;
-                while j < chars.len() {
-                    if chars[j] == c {
-                        if chars.get(j + 1) == Some(&c) {
-                            text.push(c);
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    text.push(chars[j]);
-                    j += 1;
-                }
-                (text, c != '\'', j + 1)
-            }
-            _ if c.is_alphanumeric() || c == '_' || c == '$' => {
-                let mut j = i;
-                while j < chars.len()
-                    && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '$')
-                {
-                    j += 1;
-                }
-                (chars[i..j].iter().collect(), false, j)
-            }
-            _ if c.is_whitespace() => {
-                i += 1;
-                joined = false;
-                continue;
-            }
-            '(' => {
-                depth += 1;
-                i += 1;
-                continue;
-            }
-            ')' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-                continue;
-            }
-            '.' if depth == 0 && !words.is_empty() => {
-                joined = true;
-                i += 1;
-                continue;
-            }
-            _ => (c.to_string(), false, i + 1),
-        };
-        i = next;
-        if depth > 0 {
-            continue;
-        }
-        match words.last_mut() {
-            Some(last)
-                if joined && (quoted || text.chars().all(|c| c.is_alphanumeric() || c == '_')) =>
-            {
-                last.text = format!("{}.{text}", last.text);
-                last.quoted |= quoted;
-            }
-            _ => words.push(Word { text, quoted }),
-        }
-        joined = false;
+        Reading::Known(_) => Vec::new(),
+        Reading::Unreadable(message) => vec![unreadable(database, message)],
     }
-    words
+}
+
+/// The loss of a statement the parser cannot read.
+pub fn unreadable(database: Database, message: &str) -> Loss {
+    Loss::Unjudged(format!(
+        "the {} SQL parser cannot read it: {message}",
+        database.name()
+    ))
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! SQL text: quoting identifiers and literals (the one copy every module uses), and reading
-//! what a statement removes. Pure text work: must not import the drivers or the runner.
+//! SQL text: quoting identifiers and literals (the one copy every module uses), reading a
+//! statement with the SQL parser, and judging what it destroys. Pure: must not import the
+//! drivers or the runner.
 
 pub mod effects;
+pub mod reading;
 
 /// A double-quoted identifier, as PostgreSQL, SQLite and MySQL in ANSI_QUOTES read it.
 pub fn quote(identifier: &str) -> String {

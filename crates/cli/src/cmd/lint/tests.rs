@@ -28,19 +28,42 @@ fn report_of(text: &str, transactional: bool) -> Report {
             .collect(),
         migrations: 1,
         statements: 1,
+        not_built: Vec::new(),
     }
 }
 
 #[test]
 fn an_error_fails_the_lint_and_a_warning_does_not() {
-    let failed = outcome(&report_of("CREATE INDEX CONCURRENTLY ix ON t (c)", true)).unwrap_err();
+    let failed = outcome(
+        &report_of("CREATE INDEX CONCURRENTLY ix ON t (c)", true),
+        Severity::Error,
+    )
+    .unwrap_err();
     assert_eq!((failed.code, failed.exit), ("lint", 1));
     assert!(
         failed.message.contains("lint found 1 error(s)"),
         "{}",
         failed.message
     );
-    assert!(outcome(&report_of("CREATE INDEX ix ON t (c)", true)).is_ok());
+    assert!(
+        outcome(
+            &report_of("CREATE INDEX ix ON t (c)", true),
+            Severity::Error
+        )
+        .is_ok()
+    );
+    let failed = outcome(
+        &report_of("CREATE INDEX ix ON t (c)", true),
+        Severity::Warning,
+    )
+    .expect_err("--fail-on warning fails on a warning");
+    assert!(
+        failed
+            .message
+            .contains("lint found 1 finding(s) at warning or worse"),
+        "{}",
+        failed.message
+    );
     assert_eq!(
         summary(
             &report_of("CREATE INDEX ix ON t (c)", true),

@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::super::ops::{Op, Read, read};
+use super::super::ops::{Op, Read};
 use super::Context;
-use aurora_migrate_core::Statement;
+use aurora_migrate_core::{Database, Statement};
 
 /// Tables dropped and then replaced by another renamed to their name.
 pub(super) fn rebuilt(reads: &[(&Statement, Read)]) -> HashSet<String> {
@@ -98,16 +98,18 @@ pub(super) fn expand_claim(context: &mut Context<'_>, reads: &[(&Statement, Read
     }
 }
 
-/// A downgrade should drop what its upgrade created (Alembic famously leaves ENUM types).
+/// A downgrade should drop what its upgrade created (Alembic famously leaves ENUM types). An
+/// index goes with its table, and on PostgreSQL with any of its columns (MySQL keeps it while
+/// one of its columns is left; SQLite refuses to drop an indexed column).
 pub(super) fn downgrade_leaves(
     context: &mut Context<'_>,
     reads: &[(&Statement, Read)],
-    downgrade: &[Statement],
+    downgrade: &[(&Statement, Read)],
 ) {
-    let database = context.subject.database;
     let mut dropped = HashSet::new();
-    for statement in downgrade {
-        for op in read(&statement.text, database).iter().flatten() {
+    let mut dropped_columns = HashSet::new();
+    for (_, read) in downgrade {
+        for op in read.iter().flatten() {
             match op {
                 Op::DropTable { tables } => dropped.extend(tables.iter().cloned()),
                 Op::DropType { names } | Op::DropIndex { names, .. } => {
@@ -116,10 +118,21 @@ pub(super) fn downgrade_leaves(
                 Op::RenameTable { from, .. } => {
                     dropped.insert(from.clone());
                 }
+                Op::DropColumn { table, columns } => {
+                    dropped_columns.extend(columns.iter().map(|c| format!("{table}.{c}")));
+                }
                 _ => {}
             }
         }
     }
+    let index_dropped = |table: &str, columns: &[String]| {
+        let gone = |c: &String| dropped_columns.contains(&format!("{table}.{c}"));
+        match context.subject.database {
+            Database::Postgres => columns.iter().any(gone),
+            Database::Mysql => !columns.is_empty() && columns.iter().all(gone),
+            Database::Sqlite => false,
+        }
+    };
     // What the upgrade itself drops or renames away is not left behind.
     let mut dropped_later = HashSet::new();
     for (_, read) in reads {
@@ -133,20 +146,34 @@ pub(super) fn downgrade_leaves(
             }
         }
     }
+    let mut left = Vec::new();
     for (statement, read) in reads {
         for op in read.iter().flatten() {
             let (kind, name, table) = match op {
                 Op::CreateTable { table } => ("table", table, table),
                 Op::CreateType { name } => ("type", name, name),
-                Op::CreateIndex { table, name, .. } if !name.is_empty() => ("index", name, table),
+                Op::CreateIndex {
+                    table,
+                    name,
+                    columns,
+                    ..
+                } if !name.is_empty() => {
+                    if index_dropped(table, columns) {
+                        continue;
+                    }
+                    ("index", name, table)
+                }
                 _ => continue,
             };
             if dropped.contains(name) || dropped.contains(table) || dropped_later.contains(name) {
                 continue;
             }
-            context.find("L018", statement, None,
-                format!("the upgrade creates {kind} {name}, which the downgrade never drops: after a downgrade the next upgrade fails on it"),
-                format!("drop {name} in the downgrade"));
+            left.push((*statement, kind, name.clone()));
         }
+    }
+    for (statement, kind, name) in left {
+        context.find("L018", statement, None,
+            format!("the upgrade creates {kind} {name}, which the downgrade never drops: after a downgrade the next upgrade fails on it"),
+            format!("drop {name} in the downgrade"));
     }
 }

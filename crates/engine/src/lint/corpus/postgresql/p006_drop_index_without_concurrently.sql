@@ -1,4 +1,4 @@
--- expect L002
+-- expect L002 down:L001
 --
 -- Revision ID: p006
 -- Revises:

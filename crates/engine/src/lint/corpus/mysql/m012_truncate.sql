@@ -1,0 +1,10 @@
+-- expect L022
+--
+-- Revision ID: m012
+-- Revises:
+
+-- migrate:upgrade
+TRUNCATE TABLE sessions;
+
+-- migrate:downgrade
+SELECT 1;

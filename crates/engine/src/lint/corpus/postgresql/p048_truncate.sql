@@ -1,0 +1,10 @@
+-- expect L022
+--
+-- Revision ID: p048
+-- Revises:
+
+-- migrate:upgrade
+TRUNCATE sessions;
+
+-- migrate:downgrade
+SELECT 1;

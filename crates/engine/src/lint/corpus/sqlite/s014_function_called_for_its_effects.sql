@@ -1,0 +1,10 @@
+-- expect L031
+--
+-- Revision ID: s014
+-- Revises:
+
+-- migrate:upgrade
+SELECT purge_sessions(30);
+
+-- migrate:downgrade
+SELECT 1;
