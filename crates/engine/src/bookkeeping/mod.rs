@@ -239,6 +239,52 @@ impl Tables {
     }
 }
 
+/// How a database compares table names: SQLite folds ASCII case; PostgreSQL compares the
+/// quoted names we use exactly; MySQL as its `lower_case_table_names` says (0: exactly,
+/// otherwise folded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameCase {
+    /// `Alembic_Version` and `alembic_version` are two tables.
+    Exact,
+    /// They are one.
+    Folded,
+}
+
+impl NameCase {
+    /// Whether the database takes `a` and `b` for the same table.
+    pub fn same(self, a: &str, b: &str) -> bool {
+        match self {
+            NameCase::Exact => a == b,
+            NameCase::Folded => a.eq_ignore_ascii_case(b),
+        }
+    }
+}
+
+/// Our tables' names, compared as one database compares names: what a listing of its tables
+/// leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ours {
+    names: Vec<String>,
+    case: NameCase,
+}
+
+impl Ours {
+    /// Whether `name`, as the database lists it, is one of ours.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.iter().any(|ours| self.case.same(ours, name))
+    }
+}
+
+impl Tables {
+    /// Our tables' names under the database's rule for comparing them.
+    pub fn ours(&self, case: NameCase) -> Ours {
+        Ours {
+            names: self.bare_names().iter().map(|n| n.to_string()).collect(),
+            case,
+        }
+    }
+}
+
 fn bare(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }

@@ -337,7 +337,7 @@ impl Connection {
     /// Reads the database's schema, ignoring the bookkeeping tables.
     #[cfg(feature = "autogenerate")]
     pub async fn introspect(&mut self, tables: &Tables) -> Result<Introspection> {
-        let ignored = tables.bare_names();
+        let ignored = tables.ours(self.name_case().await?);
         let result = dispatch!(self, c => c.introspect(&ignored).await);
         result.map_err(|e| Error::database("cannot read the database schema", e))
     }

@@ -181,8 +181,11 @@ impl Mysql {
     pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
         // A schema-qualified name names another database of the same server. The columns of
         // the three tables say which exist and whether the log holds records.
-        let columns: Vec<(String, String)> = sqlx::query_as(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
+        // information_schema compares without case; the tables themselves do so only when
+        // lower_case_table_names says, and each row says which rule holds.
+        let columns: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), \
+             CAST(@@lower_case_table_names <> 0 AS SIGNED) FROM information_schema.COLUMNS \
              WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME IN (?, ?, ?)",
         )
         .bind(tables.schema())
@@ -192,11 +195,15 @@ impl Mysql {
         .fetch_all(self.connection.get())
         .await
         .map_err(|e| Error::database("cannot read the version table", e))?;
-        let has = |name: &str| columns.iter().any(|(table, _)| table == name);
+        let same = |table: &str, folded: i64, ours: &str| match folded {
+            0 => table == ours,
+            _ => table.eq_ignore_ascii_case(ours),
+        };
+        let has = |name: &str| columns.iter().any(|(table, _, f)| same(table, *f, name));
         let log_columns: Vec<String> = columns
             .iter()
-            .filter(|(table, _)| table == tables.bare_log())
-            .map(|(_, column)| column.to_ascii_lowercase())
+            .filter(|(table, _, f)| same(table, *f, tables.bare_log()))
+            .map(|(_, column, _)| column.to_ascii_lowercase())
             .collect();
         let outdated = has(tables.bare_log())
             && !RECORD_COLUMNS
@@ -368,7 +375,7 @@ impl Mysql {
     #[cfg(feature = "autogenerate")]
     pub async fn introspect(
         &mut self,
-        ignored: &[&str],
+        ignored: &crate::bookkeeping::Ours,
     ) -> std::result::Result<super::Introspection, sqlx::Error> {
         introspect::introspect(self.raw(), ignored).await
     }
