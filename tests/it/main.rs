@@ -20,6 +20,8 @@ mod graph;
 mod habits;
 mod integrity;
 mod lease;
+mod lease_edges;
+mod lease_exclusion;
 mod lint;
 mod lock_retries;
 mod mysql;

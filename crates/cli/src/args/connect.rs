@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 /// Where the database is and how to reach it. Given after the command, a flag wins over the
 /// same flag before it; environment variables and `.env` come after both.
@@ -69,6 +69,28 @@ impl DatabaseArgs {
 /// A command whose only flags are the database's.
 #[derive(Debug, Args)]
 pub struct Connect {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// What `lease` does.
+#[derive(Debug, Subcommand)]
+pub enum LeaseAction {
+    /// Show who holds the lease: its runner, host, process, times, fencing token, and whether
+    /// it is live, expired, or held by a process that is dead on this host
+    Show(Connect),
+    /// Free the lease of a runner that is gone: one that expired, or whose process is dead on
+    /// this host; a live one only with --force
+    Break(LeaseBreakArgs),
+}
+
+/// `lease break`.
+#[derive(Debug, Args)]
+pub struct LeaseBreakArgs {
+    /// Break a live lease too: only when you know its runner has stopped (a runner still
+    /// working would go on beside the next one)
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
