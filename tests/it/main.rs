@@ -16,6 +16,8 @@ mod durability;
 mod faults;
 mod fleet;
 mod fleet_commands;
+mod fleet_list;
+mod fleet_state;
 mod graph;
 mod habits;
 mod integrity;

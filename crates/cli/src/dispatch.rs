@@ -234,7 +234,7 @@ async fn fleet(
     if let Some((command, yes)) = request.confirm_in_production {
         confirmed_in_production(production, yes, command)?;
     }
-    let list = cmd::fleet::targets(request.fleet)?;
+    let list = cmd::fleet::targets(request.fleet, context.interrupt).await?;
     let settings = cmd::fleet::Settings {
         options,
         production,

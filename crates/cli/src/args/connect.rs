@@ -121,6 +121,10 @@ pub struct FleetArgs {
         conflicts_with = "database_url"
     )]
     pub targets_cmd: Option<String>,
+    /// With --targets-cmd: stop the command, with every process it started, if it has not
+    /// finished after this long, e.g. 2m [default: 60s]
+    #[arg(long, requires = "targets_cmd", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub targets_cmd_timeout: Option<Duration>,
     /// With --targets: at most N databases at once
     #[arg(long, requires = "fleet_list", value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..))]
     pub parallel: u64,

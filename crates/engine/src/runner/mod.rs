@@ -312,6 +312,11 @@ impl<'c> Runner<'c> {
         }
     }
 
+    /// How it runs.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
     /// The bookkeeping tables this runner reads and writes.
     pub fn tables(&self) -> &Tables {
         &self.tables
