@@ -8,7 +8,7 @@ mod record;
 mod statements;
 mod stored;
 
-pub use lease::Claimant;
+pub use lease::{Claimant, LONGEST_LEASE, SHORTEST_LEASE};
 pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored, text_literal};
 pub use statements::{
     Elapsed, committed_guard, record_statements, stamp_statements, step_statements,
@@ -103,8 +103,9 @@ impl Tables {
 
     /// Refuses names `kind` cannot hold: a schema SQLite does not have, or a derived table
     /// name over the database's identifier limit (which PostgreSQL would silently truncate
-    /// into a collision with the version table itself).
-    pub fn check_for(&self, kind: Database) -> Result<(), NameError> {
+    /// into a collision with the version table itself); the lease table's too, when runners
+    /// take the `lease`.
+    pub fn check_for(&self, kind: Database, lease: bool) -> Result<(), NameError> {
         let (schema, table) = match self.version.split_once('.') {
             Some((schema, table)) => (Some(schema), table),
             None => (None, self.version.as_str()),
@@ -119,8 +120,9 @@ impl Tables {
             Database::Mysql => 64,
             Database::Sqlite => return Ok(()),
         };
-        let longest = match kind {
-            Database::Mysql => format!("{table}_aurora_dirty"),
+        let longest = match (kind, lease) {
+            (_, true) => format!("{table}_aurora_lease"),
+            (Database::Mysql, false) => format!("{table}_aurora_dirty"),
             _ => format!("{table}_aurora_log"),
         };
         if longest.len() > limit || schema.is_some_and(|s| s.len() > limit) {
