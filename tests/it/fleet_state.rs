@@ -64,7 +64,7 @@ fn the_state_file_is_checked_before_the_first_database_and_resume_needs_one() {
         );
         assert_eq!(code, Some(2), "{state}: {stdout}{stderr}");
         assert!(
-            stderr.contains("cannot write the state file")
+            stderr.contains("the state file cannot be used")
                 && stderr.contains("no database was touched"),
             "{stderr}"
         );

@@ -196,22 +196,14 @@ pub fn done_before(path: &Path, what: &str) -> Result<HashSet<String>, Failure> 
 }
 
 /// Checks, before the first database, that the state file can be written: created if
-/// missing, appended to otherwise, its lines kept.
+/// missing, appended to otherwise, its lines kept; a directory or a dangling link is refused.
 pub fn writable(path: &Path) -> Result<(), Failure> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map(drop)
-        .map_err(|e| {
-            Failure::usage(
-                "state",
-                format!(
-                    "cannot write the state file {}: {e}; no database was touched: give a file that can be written",
-                    path.display()
-                ),
-            )
-        })
+    aurora_migrate::disk::appender(path).map(drop).map_err(|e| {
+        Failure::usage(
+            "state",
+            format!("the state file cannot be used: {e}; no database was touched: give a state file that can be written"),
+        )
+    })
 }
 
 /// Appends a database's outcome to the state file, flushed at once: an interrupted run
@@ -222,11 +214,7 @@ pub fn record<T, E>(
     json: impl Fn(&Finished<T, E>) -> serde_json::Value,
 ) -> Result<(), String> {
     use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("cannot write the state file {}: {e}", path.display()))?;
+    let mut file = aurora_migrate::disk::appender(path).map_err(|e| e.to_string())?;
     writeln!(file, "{}", json(end))
         .map_err(|e| format!("cannot write the state file {}: {e}", path.display()))
 }
