@@ -232,13 +232,50 @@ fn the_binary_names_a_version_it_has_no_file_for() {
         stderr.contains("refinery applied V1__create_users, which this build has no file for"),
         "{stderr}"
     );
-    let output = cli(project.path())
-        .args(["upgrade", "--database-url", db.url()])
-        .output()
-        .unwrap();
-    let (_, stderr) = texts(&output);
-    assert!(
-        output.status.success(),
-        "Aurora's own build has no refinery files: it just upgrades: {stderr}"
-    );
+}
+
+/// Aurora's own build carries none of refinery's files: on a database refinery migrated, a
+/// run that would change it is refused as `adopt refinery` is, and changes nothing.
+#[test]
+fn a_build_without_refinery_s_files_refuses_a_database_refinery_migrated() {
+    let project = tempfile::tempdir().unwrap();
+    for db in dbs() {
+        refinery_migrates(&db, 3);
+        let ours = || {
+            db.query(match &db {
+                Db::Pg(_) => {
+                    "SELECT tablename::text FROM pg_tables WHERE tablename LIKE 'alembic%'"
+                }
+                Db::Sqlite(_) => "SELECT name FROM sqlite_master WHERE name LIKE 'alembic%'",
+                Db::Mysql(_) => {
+                    "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
+                                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'alembic%'"
+                }
+            })
+        };
+        let before = (db.catalogue(), db.tables(), refinery_rows(&db));
+        assert!(ours().is_empty());
+        for args in [
+            &["upgrade"][..],
+            &["upgrade", "cec3a80e61a4"],
+            &["downgrade", "base"],
+            &["reset", "--yes"],
+        ] {
+            let (code, _, stderr) = aurora(project.path(), &db, args);
+            assert_eq!(code, Some(1), "{} {args:?}: {stderr}", db.name());
+            assert!(
+                stderr.contains("refinery migrated this database")
+                    && stderr.contains("this build has none of refinery's V<n>__name files"),
+                "{} {args:?}: {stderr}",
+                db.name()
+            );
+            assert_eq!(
+                (db.catalogue(), db.tables(), refinery_rows(&db)),
+                before,
+                "{} {args:?} changed the database",
+                db.name()
+            );
+            assert!(ours().is_empty(), "{} {args:?} made our tables", db.name());
+        }
+    }
 }

@@ -51,6 +51,18 @@ pub enum AdoptError {
         /// The earlier one it did not.
         missing: i64,
     },
+    /// refinery migrated the database, and this build carries none of refinery's files (or
+    /// was built without refinery's support).
+    #[error(
+        "refinery migrated this database (it has refinery_schema_history and no version table of ours), but {}: \
+         running from base would apply every migration on top of refinery's schema; {}; nothing was changed",
+        if *.refinery { "this build has none of refinery's V<n>__name files" } else { "this build was made without refinery's support" },
+        if *.refinery { "put refinery's files in the migrations directory as they were applied, rebuild, then run again (the first run adopts refinery's history)" } else { "build with the `refinery` feature and refinery's files" }
+    )]
+    RefineryFilesMissing {
+        /// Whether this build can read refinery's files at all.
+        refinery: bool,
+    },
     /// refinery's own code refused a file name.
     #[error("{file}: refinery cannot read its name: {message}")]
     Name {

@@ -26,6 +26,9 @@ pub struct Adopted {
     pub revisions: Vec<String>,
 }
 
+/// refinery's history table, as refinery names it.
+const REFINERY_HISTORY: &str = "refinery_schema_history";
+
 impl Runner<'_> {
     /// Before a run changes the database: adopts refinery's history, and records the checksums
     /// of revisions another tool applied (Alembic's), so a file changed after today is caught.
@@ -35,6 +38,8 @@ impl Runner<'_> {
         connection: &mut Connection,
         status: Status,
     ) -> Result<Status> {
+        self.refuse_refinery_without_files(connection, &status)
+            .await?;
         #[cfg(feature = "refinery")]
         if self.adopt_if_refinery(connection, &status).await?.is_some() {
             return Ok(Status::read(
@@ -71,6 +76,32 @@ impl Runner<'_> {
             self.catalog,
             connection.read(&self.tables).await?,
         ))
+    }
+
+    /// A database refinery migrated, with no history of ours, under a build that carries none
+    /// of refinery's files (or cannot read them): running from base would apply everything on
+    /// top of refinery's schema. Refused, with the reason; nothing is changed.
+    async fn refuse_refinery_without_files(
+        &self,
+        connection: &mut Connection,
+        status: &Status,
+    ) -> Result<()> {
+        let has_refinery_files = cfg!(feature = "refinery")
+            && self
+                .catalog
+                .migrations()
+                .iter()
+                .any(|m| m.refinery.is_some());
+        if status.tables_exist || !status.current.is_empty() || has_refinery_files {
+            return Ok(());
+        }
+        match connection.table_exists(REFINERY_HISTORY).await? {
+            true => Err(AdoptError::RefineryFilesMissing {
+                refinery: cfg!(feature = "refinery"),
+            }
+            .into()),
+            false => Ok(()),
+        }
     }
 
     #[cfg(feature = "refinery")]
