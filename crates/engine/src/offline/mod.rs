@@ -113,8 +113,8 @@ impl Offline {
         let rows = start.rows(graph);
         let destination = target::resolve(graph, &range.to, &rows)?;
         let steps = match direction {
-            Direction::Upgrade => plan::upgrade(graph, &start, &destination)?,
-            Direction::Downgrade => plan::downgrade(graph, &start, &destination)?,
+            Direction::Upgrade => plan::upgrade(graph, &start, &rows, &destination)?,
+            Direction::Downgrade => plan::downgrade(graph, &start, &rows, &destination)?,
         };
         if whole
             && let Some(step) = steps
@@ -174,13 +174,7 @@ impl Offline {
             [] => "<base>".to_string(),
             some => target::ids(graph, some),
         };
-        let mut after = Applied::from_rows(graph, rows);
-        for step in steps {
-            match step.direction {
-                Direction::Upgrade => after.set.insert(step.revision),
-                Direction::Downgrade => after.set.remove(&step.revision),
-            };
-        }
+        let after = plan::rows_after(graph, rows, steps);
         let run_with = match self.database {
             Database::Postgres => "psql -v ON_ERROR_STOP=1 -f FILE",
             Database::Sqlite => "sqlite3 -bail DATABASE < FILE",
@@ -193,7 +187,7 @@ impl Offline {
             direction.name(),
             self.database.name(),
             ids(rows),
-            ids(&after.rows(graph)),
+            ids(&after),
             steps.len(),
             self.tables.version,
             ids(rows),
