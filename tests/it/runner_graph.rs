@@ -286,3 +286,84 @@ async fn each_step_is_announced_before_it_runs_and_reported_when_it_ends() {
         }
     }
 }
+
+#[tokio::test]
+async fn downgrading_to_what_another_branch_depends_on_leaves_alembic_s_rows() {
+    // r -> a -> c and r -> b, where b depends on a and c on b; s beside them on r.
+    let catalog = catalog("crossed");
+    for db in Db::all() {
+        let name = db.name();
+        let runner = crate::support::runner(&catalog, &db);
+        runner.upgrade(&target("heads"), &mut |_| {}).await.unwrap();
+        assert_eq!(rows(&db), ["c", "s"], "{name}");
+        // As Alembic: reverting c gives both a and b a row, although b depends on a.
+        let run = runner.downgrade(&target("a"), &mut |_| {}).await.unwrap();
+        assert_eq!(run.current, ["a", "b", "s"], "{name}");
+        assert_eq!(rows(&db), ["a", "b", "s"], "{name}");
+        // As Alembic: no upgrade from rows that overlap, and nothing changes.
+        for text in ["heads", "c", "b", "base"] {
+            let error = runner
+                .upgrade(&target(text), &mut |_| {})
+                .await
+                .unwrap_err();
+            assert!(
+                error.to_string().starts_with(
+                    "the version table has a row for a, which the row b already stands on"
+                ),
+                "{name} upgrade {text}: {error}"
+            );
+            assert_eq!(rows(&db), ["a", "b", "s"], "{name} upgrade {text}");
+        }
+        // Stamping the row that stands on the other drops the extra row; then up again.
+        let stamped = runner.stamp(&target("b"), false).await.unwrap();
+        assert_eq!(stamped, ["b", "s"], "{name}");
+        runner.upgrade(&target("heads"), &mut |_| {}).await.unwrap();
+        assert_eq!(rows(&db), ["c", "s"], "{name}");
+        assert_eq!(tables(&db), ["t_a", "t_b", "t_c", "t_r", "t_s"], "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_step_from_the_current_revision_the_wrong_way_is_refused() {
+    let catalog = catalog("branched");
+    for db in Db::all() {
+        let name = db.name();
+        let runner = crate::support::runner(&catalog, &db);
+        runner.upgrade(&target("a2"), &mut |_| {}).await.unwrap();
+        for text in ["-1", "-2", "feature@-1"] {
+            let error = runner
+                .upgrade(&target(text), &mut |_| {})
+                .await
+                .unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "`{text}` steps down from where the database is, so it is not a target to upgrade to \
+                     (Alembic refuses it too); downgrade to it, or name a revision"
+                ),
+                "{name}"
+            );
+        }
+        for text in ["+1", "feature@+1"] {
+            let error = runner
+                .downgrade(&target(text), &mut |_| {})
+                .await
+                .unwrap_err();
+            assert!(
+                error.to_string().starts_with(&format!(
+                    "`{text}` steps up from where the database is, so it is not a target to downgrade to"
+                )),
+                "{name}: {error}"
+            );
+        }
+        assert_eq!(rows(&db), ["a2"], "{name}: nothing changed");
+        // From a named revision a step may go either way.
+        runner.upgrade(&target("a2-1"), &mut |_| {}).await.unwrap();
+        assert_eq!(rows(&db), ["a2"], "{name}");
+        runner
+            .downgrade(&target("a2-1"), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(rows(&db), ["a1"], "{name}");
+    }
+}

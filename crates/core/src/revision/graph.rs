@@ -264,6 +264,25 @@ impl Graph {
             .copied()
     }
 
+    /// What a version-table row for this node stands for directly, as Alembic counts it: its
+    /// parents, and those of its dependencies that nothing below it (through parents) already
+    /// depends on.
+    pub fn down_revisions(&self, index: usize) -> Vec<usize> {
+        let below: BTreeSet<usize> = self
+            .ancestry(index)
+            .into_iter()
+            .filter(|&a| a != index)
+            .flat_map(|a| self.dependencies[a].iter().copied())
+            .collect();
+        let mut list = self.parents[index].clone();
+        for &dependency in &self.dependencies[index] {
+            if !below.contains(&dependency) && !list.contains(&dependency) {
+                list.push(dependency);
+            }
+        }
+        list
+    }
+
     /// How many nodes.
     pub fn len(&self) -> usize {
         self.nodes.len()

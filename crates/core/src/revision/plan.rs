@@ -48,12 +48,15 @@ impl Applied {
     }
 }
 
-/// Steps that bring `applied` up to `destination`, parents first.
+/// Steps that bring `applied` up to `destination`, parents first; `rows` are the version
+/// table's rows, which each step moves as Alembic moves them.
 pub fn upgrade(
     graph: &Graph,
     applied: &Applied,
+    rows: &[usize],
     destination: &Destination,
 ) -> Result<Vec<Step>, TargetError> {
+    refuse_overlap(graph, rows)?;
     let targets = match destination {
         // As Alembic: `LABEL@base` going up is the base, where nothing is to do.
         Destination::Base | Destination::Below(_) => return Ok(Vec::new()),
@@ -61,30 +64,38 @@ pub fn upgrade(
     };
     let wanted = graph.with_ancestors(targets);
     let order = graph.ordered(wanted.difference(&applied.set).copied());
-    let mut set = applied.set.clone();
+    let mut rows: BTreeSet<usize> = rows.iter().copied().collect();
     Ok(order
         .into_iter()
         .map(|revision| {
-            let delete_rows = graph
-                .requirements(revision)
-                .filter(|p| is_row(graph, &set, *p))
-                .collect();
-            set.insert(revision);
-            Step {
-                revision,
-                direction: Direction::Upgrade,
-                delete_rows,
-                insert_rows: vec![revision],
-            }
+            let after = rows_up(graph, &rows, revision);
+            let before = std::mem::replace(&mut rows, after);
+            step(graph, revision, Direction::Upgrade, before, &rows)
         })
         .collect())
 }
 
-/// Steps that bring `applied` down to `destination`, children first. A revision that is not
-/// applied cannot be a downgrade destination.
+/// As Alembic: no upgrade, whatever its target, from rows one of which stands on another.
+fn refuse_overlap(graph: &Graph, rows: &[usize]) -> Result<(), TargetError> {
+    for &upper in rows {
+        let below = graph.with_ancestors(graph.requirements(upper));
+        if let Some(&lower) = rows.iter().find(|r| below.contains(r)) {
+            return Err(TargetError::OverlappingRows {
+                lower: graph.node(lower).id.clone(),
+                upper: graph.node(upper).id.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Steps that bring `applied` down to `destination`, children first; `rows` are the version
+/// table's rows, which each step moves as Alembic moves them. A revision that is not applied
+/// cannot be a downgrade destination.
 pub fn downgrade(
     graph: &Graph,
     applied: &Applied,
+    rows: &[usize],
     destination: &Destination,
 ) -> Result<Vec<Step>, DowngradeError> {
     let remove: BTreeSet<usize> = match destination {
@@ -114,9 +125,8 @@ pub fn downgrade(
     };
     let mut order = graph.ordered(remove.intersection(&applied.set).copied());
     // As Alembic: a revision with nothing above it to revert is a target only when it is a
-    // current head; one that a head merely depends on is not.
+    // current head (a row); one that a head merely depends on is not.
     if let (true, Destination::Revisions(targets)) = (order.is_empty(), destination) {
-        let rows = applied.rows(graph);
         let elsewhere: Vec<usize> = targets
             .iter()
             .copied()
@@ -127,23 +137,77 @@ pub fn downgrade(
         }
     }
     order.reverse();
-    let mut set = applied.set.clone();
+    let mut rows: BTreeSet<usize> = rows.iter().copied().collect();
     Ok(order
         .into_iter()
         .map(|revision| {
-            set.remove(&revision);
-            let insert_rows = graph
-                .requirements(revision)
-                .filter(|p| is_row(graph, &set, *p))
-                .collect();
-            Step {
-                revision,
-                direction: Direction::Downgrade,
-                delete_rows: vec![revision],
-                insert_rows,
-            }
+            let after = rows_down(graph, &rows, revision);
+            let before = std::mem::replace(&mut rows, after);
+            step(graph, revision, Direction::Downgrade, before, &rows)
         })
         .collect())
+}
+
+/// A step, with the rows it removes from `before` and adds to reach `after`.
+fn step(
+    graph: &Graph,
+    revision: usize,
+    direction: Direction,
+    before: BTreeSet<usize>,
+    after: &BTreeSet<usize>,
+) -> Step {
+    Step {
+        revision,
+        direction,
+        delete_rows: graph.ordered(before.difference(after).copied()),
+        insert_rows: graph.ordered(after.difference(&before).copied()),
+    }
+}
+
+/// The rows once `revision` is applied on `rows`, as Alembic moves them: the rows of what it
+/// stands on directly go and its own comes. Where it joins several rows, one that another row
+/// stands on stays, as Alembic leaves it.
+fn rows_up(graph: &Graph, rows: &BTreeSet<usize>, revision: usize) -> BTreeSet<usize> {
+    let down = graph.down_revisions(revision);
+    let mut replaced: BTreeSet<usize> = rows.iter().copied().filter(|r| down.contains(r)).collect();
+    if replaced.len() > 1 {
+        let others = graph.with_ancestors(rows.iter().copied().filter(|r| !down.contains(r)));
+        replaced.retain(|r| !others.contains(r));
+    }
+    let mut after: BTreeSet<usize> = rows.difference(&replaced).copied().collect();
+    after.insert(revision);
+    after
+}
+
+/// The rows once `revision` is reverted from `rows`, as Alembic moves them: its row goes, and
+/// what it stood on directly gets a row, unless another row stands on it. With other rows
+/// left, that is all Alembic checks, so one of those may stand on another (a row then stands
+/// for a revision that another row depends on too); with none left, only the topmost get one.
+fn rows_down(graph: &Graph, rows: &BTreeSet<usize>, revision: usize) -> BTreeSet<usize> {
+    let down = graph.down_revisions(revision);
+    let mut after = rows.clone();
+    after.remove(&revision);
+    let covered = match after.is_empty() {
+        true => down
+            .iter()
+            .flat_map(|&d| graph.with_ancestors(graph.requirements(d)))
+            .collect(),
+        false => graph.with_ancestors(after.iter().copied()),
+    };
+    after.extend(down.into_iter().filter(|d| !covered.contains(d)));
+    after
+}
+
+/// The version table's rows once `steps` have run from `rows`.
+pub fn rows_after(graph: &Graph, rows: &[usize], steps: &[Step]) -> Vec<usize> {
+    let mut after: BTreeSet<usize> = rows.iter().copied().collect();
+    for step in steps {
+        for row in &step.delete_rows {
+            after.remove(row);
+        }
+        after.extend(step.insert_rows.iter().copied());
+    }
+    graph.ordered(after)
 }
 
 /// A downgrade target the database is not at or above.

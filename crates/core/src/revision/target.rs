@@ -3,6 +3,9 @@
 //! revisions currently applied. Pure: no database. Must not import the file format or plans.
 
 use super::graph::Graph;
+use crate::direction::Direction;
+
+pub use error::TargetError;
 
 /// A target as written by the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,141 +53,6 @@ pub enum Destination {
     /// Going down: these revisions and everything above them removed.
     Below(Vec<usize>),
 }
-
-/// A target that does not parse, or does not resolve against the graph.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TargetError {
-    /// Not a target's spelling (the text given).
-    Syntax(String),
-    /// A database URL where a target was expected (not echoed: it may hold a password).
-    LooksLikeUrl,
-    /// No revision, label or prefix matches (the name given).
-    Unknown(String),
-    /// A prefix of fewer than 4 characters.
-    TooShort(String),
-    /// A prefix that several revisions share.
-    Ambiguous {
-        /// The prefix.
-        prefix: String,
-        /// The revisions it matches, listed.
-        candidates: String,
-    },
-    /// `head` where there are several heads (listed).
-    SeveralHeads(String),
-    /// There are no migrations.
-    Empty,
-    /// A relative step from the database's several current heads (listed).
-    SeveralCurrent(String),
-    /// A step down within a lineage that leaves nothing of it to revert from the heads.
-    NotOnLineage(String),
-    /// `heads` or `LABEL@head` as a downgrade target where the graph has several heads.
-    AmbiguousDowngrade {
-        /// The target as written.
-        target: String,
-        /// The heads.
-        heads: String,
-    },
-    /// A walk that meets a fork.
-    Fork {
-        /// `up` or `down`.
-        direction: &'static str,
-        /// Where the walk was.
-        from: String,
-        /// `children` or `parents`.
-        what: &'static str,
-        /// The ways on, listed.
-        candidates: String,
-    },
-    /// A walk below base.
-    BelowBase {
-        /// The target as written.
-        target: String,
-        /// How many steps too far.
-        missing: i64,
-    },
-    /// A walk past a head.
-    PastHead {
-        /// The target as written.
-        target: String,
-        /// How many steps too far.
-        missing: i64,
-        /// The head reached.
-        head: String,
-    },
-    /// A history range that selects nothing because its ends are reversed.
-    EmptyRange(String),
-}
-
-impl std::fmt::Display for TargetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TargetError::Syntax(v0) => write!(
-                f,
-                "invalid target `{v0}`; use head, heads, base, a revision id or prefix, a label, +N, -N, REV+N, REV-N, LABEL@head or LABEL@base"
-            ),
-            TargetError::LooksLikeUrl => write!(
-                f,
-                "the target looks like a database URL (it is not echoed: it may hold a password); pass a URL with --database-url, and a target such as head or -1"
-            ),
-            TargetError::Unknown(v0) => write!(
-                f,
-                "no revision, branch label or id prefix matches `{v0}`; `history` lists the revisions"
-            ),
-            TargetError::TooShort(v0) => write!(
-                f,
-                "`{v0}` is too short to be an id prefix: use at least 4 characters"
-            ),
-            TargetError::Ambiguous { prefix, candidates } => write!(
-                f,
-                "several revisions start with `{prefix}`: {candidates}; use more characters"
-            ),
-            TargetError::SeveralHeads(v0) => write!(
-                f,
-                "there are several heads ({v0}); name one, use `heads` for all, or `merge heads` to join them"
-            ),
-            TargetError::Empty => write!(f, "there are no migrations"),
-            TargetError::NotOnLineage(target) => write!(
-                f,
-                "`{target}` is not a valid downgrade target from the current heads: the revisions it would \
-                 revert are not on the lineage it names (Alembic refuses it too); name the revision to go down to"
-            ),
-            TargetError::AmbiguousDowngrade { target, heads } => write!(
-                f,
-                "`{target}` is not a downgrade target while the graph has several heads ({heads}), as Alembic \
-                 refuses it too; name the revision to go down to"
-            ),
-            TargetError::SeveralCurrent(v0) => write!(
-                f,
-                "the database has several current heads ({v0}); a relative step must start from one: use REV+N, REV-N or LABEL@-N"
-            ),
-            TargetError::Fork {
-                direction,
-                from,
-                what,
-                candidates,
-            } => write!(
-                f,
-                "cannot walk {direction} from {from}: it has several {what} ({candidates}); name the one you want"
-            ),
-            TargetError::BelowBase { target, missing } => write!(
-                f,
-                "`{target}` goes {missing} step(s) below base; use `base` to revert everything"
-            ),
-            TargetError::PastHead {
-                target,
-                missing,
-                head,
-            } => write!(f, "`{target}` goes {missing} step(s) past the head {head}"),
-            TargetError::EmptyRange(v0) => write!(
-                f,
-                "the range `{v0}` selects no revision: START must be an ancestor of END (older first, as in base:head or -3:)"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for TargetError {}
 
 impl Target {
     /// Parses a target as Alembic spells it.
@@ -335,16 +203,36 @@ pub fn resolve(
 }
 
 /// As Alembic: `heads` and `LABEL@head` are downgrade targets only where the graph has one
-/// head (a database ahead of the build has its own rule, beside this one).
+/// head (a database ahead of the build has its own rule, beside this one). `heads` counts the
+/// heads nothing depends on; `LABEL@head` counts every head, a head that is only depended on
+/// included, because Alembic reads it as `head`.
 pub fn check_downgrade_target(graph: &Graph, target: &Target) -> Result<(), TargetError> {
-    let heads = real_heads(graph);
+    let heads = match target {
+        Target::Heads => real_heads(graph),
+        Target::BranchHead(_) => graph.heads(),
+        _ => return Ok(()),
+    };
+    match heads.len() > 1 {
+        true => Err(TargetError::AmbiguousDowngrade {
+            target: display(target),
+            heads: ids(graph, &heads),
+        }),
+        false => Ok(()),
+    }
+}
+
+/// As Alembic: a step from where the database is goes the command's way; `upgrade -1`,
+/// `upgrade LABEL@-1`, `downgrade +1` and `downgrade LABEL@+1` are refused. A step from a
+/// named revision (`ae10-1`) may go either way.
+pub fn check_direction(target: &Target, direction: Direction) -> Result<(), TargetError> {
     match target {
-        Target::Heads | Target::BranchHead(_) if heads.len() > 1 => {
-            Err(TargetError::AmbiguousDowngrade {
-                target: display(target),
-                heads: ids(graph, &heads),
-            })
-        }
+        Target::Relative {
+            anchor: Anchor::Current | Anchor::Branch(_),
+            steps,
+        } if (*steps > 0) != (direction == Direction::Upgrade) => Err(TargetError::WrongWay {
+            target: display(target),
+            direction,
+        }),
         _ => Ok(()),
     }
 }
@@ -390,6 +278,7 @@ pub fn display(target: &Target) -> String {
     }
 }
 
+mod error;
 mod walk;
 
 #[cfg(test)]

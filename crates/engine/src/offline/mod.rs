@@ -113,15 +113,17 @@ impl Offline {
         let rows = start.rows(graph);
         let destination = target::resolve(graph, &range.to, &rows)?;
         let steps: Result<Vec<Step>> = match direction {
-            Direction::Upgrade => plan::upgrade(graph, &start, &destination).map_err(Into::into),
+            Direction::Upgrade => {
+                plan::upgrade(graph, &start, &rows, &destination).map_err(Into::into)
+            }
             Direction::Downgrade => {
-                plan::downgrade(graph, &start, &destination).map_err(Into::into)
+                plan::downgrade(graph, &start, &rows, &destination).map_err(Into::into)
             }
         };
         // Nothing to do (or no such move) one way, steps the other: written backwards.
         let backwards = match direction {
-            Direction::Upgrade => plan::downgrade(graph, &start, &destination).ok(),
-            Direction::Downgrade => plan::upgrade(graph, &start, &destination).ok(),
+            Direction::Upgrade => plan::downgrade(graph, &start, &rows, &destination).ok(),
+            Direction::Downgrade => plan::upgrade(graph, &start, &rows, &destination).ok(),
         };
         let nothing = steps.as_ref().map_or(true, Vec::is_empty);
         if nothing && backwards.is_some_and(|other| !other.is_empty()) {
@@ -212,13 +214,7 @@ impl Offline {
             [] => "<base>".to_string(),
             some => target::ids(graph, some),
         };
-        let mut after = Applied::from_rows(graph, rows);
-        for step in steps {
-            match step.direction {
-                Direction::Upgrade => after.set.insert(step.revision),
-                Direction::Downgrade => after.set.remove(&step.revision),
-            };
-        }
+        let after = plan::rows_after(graph, rows, steps);
         let run_with = match self.database {
             Database::Postgres => "psql -v ON_ERROR_STOP=1 -f FILE",
             Database::Sqlite => "sqlite3 -bail DATABASE < FILE",
@@ -231,7 +227,7 @@ impl Offline {
             direction.name(),
             self.database.name(),
             ids(rows),
-            ids(&after.rows(graph)),
+            ids(&after),
             steps.len(),
             self.tables.version,
             ids(rows),

@@ -83,6 +83,9 @@ impl Runner<'_> {
                     View::of_catalog(self.catalog, &status)
                 }
             };
+            if let Goal::Target(target) = goal {
+                target::check_direction(target, direction)?;
+            }
             if let (Goal::Target(target), Direction::Downgrade, false) = (goal, direction, beyond) {
                 target::check_downgrade_target(&view.graph, target)?;
             }
@@ -91,8 +94,12 @@ impl Runner<'_> {
                 Goal::Below(index) => Destination::Below(vec![index]),
             };
             let steps = match direction {
-                Direction::Upgrade => plan::upgrade(&view.graph, &view.applied, &destination)?,
-                Direction::Downgrade => plan::downgrade(&view.graph, &view.applied, &destination)?,
+                Direction::Upgrade => {
+                    plan::upgrade(&view.graph, &view.applied, &view.rows, &destination)?
+                }
+                Direction::Downgrade => {
+                    plan::downgrade(&view.graph, &view.applied, &view.rows, &destination)?
+                }
             };
             let prepared = self.prepare(&view, &steps, connection.kind())?;
             if whole {
@@ -162,15 +169,7 @@ fn refuse_untransactional(steps: &[Prepared<'_>]) -> Result<()> {
 /// The version table's rows once `steps` have run.
 fn rows_after(view: &View<'_>, steps: &[Step]) -> Vec<String> {
     let graph = &view.graph;
-    let mut applied = view.applied.clone();
-    for step in steps {
-        match step.direction {
-            Direction::Upgrade => applied.set.insert(step.revision),
-            Direction::Downgrade => applied.set.remove(&step.revision),
-        };
-    }
-    applied
-        .rows(graph)
+    plan::rows_after(graph, &view.rows, steps)
         .iter()
         .map(|&r| graph.node(r).id.clone())
         .collect()

@@ -306,3 +306,22 @@ fn ancestry_follows_depends_on_edges() {
     assert_eq!(names(&g, g.with_descendants([1])), ["x1", "x2", "y2"]);
     assert_eq!(names(&g, g.ordered(0..5)), ["r", "x1", "x2", "y1", "y2"]);
 }
+
+#[test]
+fn down_revisions_leave_out_dependencies_already_below() {
+    // x depends on d; y, on x, depends on d again and on e: a row for y stands for x and e,
+    // and d through x, as Alembic counts a revision's down revisions.
+    let g = graph(vec![
+        node("r", &[]),
+        node("d", &[]),
+        node("e", &[]),
+        depending(node("x", &["r"]), &["d"]),
+        depending(node("y", &["x"]), &["d", "e"]),
+        node("m", &["x", "e"]),
+    ]);
+    let down = |id: &str| names(&g, g.down_revisions(g.index_of(id).unwrap()));
+    assert_eq!(down("y"), ["x", "e"]);
+    assert_eq!(down("x"), ["r", "d"]);
+    assert_eq!(down("m"), ["x", "e"]);
+    assert!(down("r").is_empty());
+}

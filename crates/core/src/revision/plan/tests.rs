@@ -31,12 +31,13 @@ fn revisions(g: &Graph, ids: &[&str]) -> Destination {
 }
 
 /// Each step as `up m: [c1 c2] -> [m]` (the rows it deletes, then the rows it inserts),
-/// after checking that replaying the steps' row changes always leaves exactly the rows that
-/// describe the applied set, as the version table must.
+/// after checking that replaying the steps' row changes always leaves rows that describe the
+/// applied set, as the version table must: every topmost applied revision has a row, and the
+/// rows and what they stand on are what is applied.
 fn describe(g: &Graph, rows: &[&str], steps: &[Step]) -> Vec<String> {
     let row_indices: Vec<usize> = rows.iter().map(|id| index(g, id)).collect();
     let mut applied = Applied::from_rows(g, &row_indices);
-    let mut table = applied.rows(g);
+    let mut table = row_indices.clone();
     steps
         .iter()
         .map(|step| {
@@ -50,7 +51,9 @@ fn describe(g: &Graph, rows: &[&str], steps: &[Step]) -> Vec<String> {
                 Direction::Downgrade => applied.set.remove(&step.revision).then_some("down"),
             };
             let direction = direction.unwrap_or_else(|| panic!("{step:?} changes nothing"));
-            assert_eq!(g.ordered(table.clone()), applied.rows(g), "after {step:?}");
+            let tips = applied.rows(g);
+            assert!(tips.iter().all(|t| table.contains(t)), "after {step:?}");
+            assert_eq!(Applied::from_rows(g, &table), applied, "after {step:?}");
             format!(
                 "{direction} {}: [{}] -> [{}]",
                 g.node(step.revision).id,
@@ -63,14 +66,15 @@ fn describe(g: &Graph, rows: &[&str], steps: &[Step]) -> Vec<String> {
 
 fn up(g: &Graph, rows: &[&str], destination: &Destination) -> Vec<String> {
     let indices: Vec<usize> = rows.iter().map(|id| index(g, id)).collect();
-    let steps = upgrade(g, &Applied::from_rows(g, &indices), destination).expect("upgrade plan");
+    let applied = Applied::from_rows(g, &indices);
+    let steps = upgrade(g, &applied, &indices, destination).expect("upgrade plan");
     describe(g, rows, &steps)
 }
 
 fn down(g: &Graph, rows: &[&str], destination: &Destination) -> Vec<String> {
     let indices: Vec<usize> = rows.iter().map(|id| index(g, id)).collect();
-    let steps =
-        downgrade(g, &Applied::from_rows(g, &indices), destination).expect("downgrade plan");
+    let applied = Applied::from_rows(g, &indices);
+    let steps = downgrade(g, &applied, &indices, destination).expect("downgrade plan");
     describe(g, rows, &steps)
 }
 
@@ -155,6 +159,7 @@ fn upgrade_to_a_label_base_is_the_base_where_nothing_is_to_do() {
     let steps = upgrade(
         &g,
         &Applied::default(),
+        &[],
         &Destination::Below(vec![index(&g, "f1")]),
     )
     .unwrap();
@@ -262,8 +267,9 @@ fn downgrading_to_a_branch_point_reverts_both_branches() {
 #[test]
 fn downgrading_to_an_unapplied_revision_is_an_error() {
     let g = chain();
-    let applied = Applied::from_rows(&g, &[index(&g, "a")]);
-    let e = downgrade(&g, &applied, &revisions(&g, &["c", "b"])).unwrap_err();
+    let rows = [index(&g, "a")];
+    let applied = Applied::from_rows(&g, &rows);
+    let e = downgrade(&g, &applied, &rows, &revisions(&g, &["c", "b"])).unwrap_err();
     assert_eq!(e, DowngradeError::NotApplied("c, b".into()));
     assert!(
         e.to_string()
@@ -277,7 +283,7 @@ fn upgrade_pulls_in_a_dependency_first() {
     let g = with_dependency();
     assert_eq!(
         up(&g, &["y1"], &revisions(&g, &["y2"])),
-        ["up x1: [] -> [x1]", "up y2: [y1 x1] -> [y2]"]
+        ["up x1: [] -> [x1]", "up y2: [x1 y1] -> [y2]"]
     );
     assert_eq!(
         up(&g, &[], &revisions(&g, &["y2"])),
@@ -285,7 +291,7 @@ fn upgrade_pulls_in_a_dependency_first() {
             "up r: [] -> [r]",
             "up x1: [r] -> [x1]",
             "up y1: [] -> [y1]",
-            "up y2: [y1 x1] -> [y2]"
+            "up y2: [x1 y1] -> [y2]"
         ]
     );
 }
@@ -294,12 +300,8 @@ fn upgrade_pulls_in_a_dependency_first() {
 fn downgrade_reverts_a_dependent_before_its_dependency() {
     let g = with_dependency();
     assert_eq!(
-        down(
-            &g,
-            &["x1", "y2"],
-            &Destination::Below(vec![index(&g, "x1")])
-        ),
-        ["down y2: [y2] -> [y1 x1]", "down x1: [x1] -> []"]
+        down(&g, &["y2"], &Destination::Below(vec![index(&g, "x1")])),
+        ["down y2: [y2] -> [x1 y1]", "down x1: [x1] -> []"]
     );
     assert_eq!(
         down(&g, &["x2", "y2"], &revisions(&g, &["r"])),
@@ -320,5 +322,73 @@ fn downgrade_to_a_revision_keeps_what_depends_on_it() {
     assert_eq!(
         down(&g, &["x2", "y2"], &revisions(&g, &["x1"])),
         ["down x2: [x2] -> []"]
+    );
+}
+
+/// r -> a -> c and r -> b, where b depends on a and c on b; s stands beside them on r.
+fn crossed() -> Graph {
+    graph(vec![
+        node("r", &[], &[]),
+        node("a", &["r"], &[]),
+        node("b", &["r"], &["a"]),
+        node("c", &["a"], &["b"]),
+        node("s", &["r"], &[]),
+    ])
+}
+
+#[test]
+fn downgrading_to_what_another_branch_depends_on_leaves_the_rows_alembic_leaves() {
+    // Reverting c gives a and b their rows back. With another row left (s), Alembic checks
+    // only that row, so a keeps a row although b depends on it; with none left, only b.
+    let g = crossed();
+    assert_eq!(
+        down(&g, &["c", "s"], &revisions(&g, &["a"])),
+        ["down c: [c] -> [a b]"]
+    );
+    assert_eq!(
+        down(&g, &["c"], &revisions(&g, &["a"])),
+        ["down c: [c] -> [b]"]
+    );
+    let rows = [index(&g, "c"), index(&g, "s")];
+    let steps = downgrade(
+        &g,
+        &Applied::from_rows(&g, &rows),
+        &rows,
+        &revisions(&g, &["a"]),
+    );
+    assert_eq!(names(&g, &rows_after(&g, &rows, &steps.unwrap())), "a b s");
+}
+
+#[test]
+fn from_overlapping_rows_alembic_s_way_down_and_no_way_up() {
+    let g = crossed();
+    let rows: Vec<usize> = ["a", "b", "s"].iter().map(|id| index(&g, id)).collect();
+    let applied = Applied::from_rows(&g, &rows);
+    // Down: each revision's row goes as Alembic moves it, and the rows end at r.
+    let steps = downgrade(&g, &applied, &rows, &revisions(&g, &["r"])).unwrap();
+    assert_eq!(names(&g, &rows_after(&g, &rows, &steps)), "r");
+    // A target already a row, or only below one, has nothing to revert and is no error.
+    assert!(down(&g, &["a", "b", "s"], &revisions(&g, &["a"])).is_empty());
+    // Up: Alembic refuses to upgrade from rows that overlap, whatever the target.
+    for destination in [
+        revisions(&g, &["c"]),
+        revisions(&g, &["b"]),
+        Destination::Base,
+    ] {
+        let e = upgrade(&g, &applied, &rows, &destination).unwrap_err();
+        assert_eq!(
+            e,
+            TargetError::OverlappingRows {
+                lower: "a".into(),
+                upper: "b".into()
+            }
+        );
+    }
+    let e = upgrade(&g, &applied, &rows, &Destination::Base).unwrap_err();
+    assert!(
+        e.to_string().starts_with(
+            "the version table has a row for a, which the row b already stands on (as Alembic leaves them"
+        ),
+        "{e}"
     );
 }

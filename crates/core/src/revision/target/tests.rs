@@ -1,4 +1,5 @@
 use super::*;
+use crate::direction::Direction;
 use crate::revision::graph::Node;
 
 fn node(id: &str, parents: &[&str], depends_on: &[&str], labels: &[&str]) -> Node {
@@ -365,17 +366,30 @@ fn branch_steps_up_from_an_unapplied_branch_walk_its_lineage_from_where_it_stand
 }
 
 #[test]
-fn branch_steps_down_from_an_unapplied_branch_start_where_its_lineage_stands() {
-    // As Alembic: the feature branch is not applied, but r, below it, is: one step down
-    // from r reverts it.
-    assert_eq!(resolved(&forked(), "feature@-1", &[T2]), below(R));
+fn branch_steps_down_start_where_the_lineage_is_at_the_top_of_what_is_applied() {
+    // As Alembic: with no current head on the feature lineage, its revision at the top of
+    // what is applied is where it stands: f1, applied as what d depends on.
+    let g = forked_with_dependency();
+    assert_eq!(resolved(&g, "feature@-1", &[5]), below(F1));
+    // r is applied but stands below t1 and t2, off the lineage: nowhere to step down from.
+    // Alembic refuses this (with an assertion of its own) rather than revert r and the trunk.
+    for rows in [&[T2][..], &[1], &[]] {
+        assert_eq!(
+            resolved(&forked(), "feature@-1", rows),
+            Err(TargetError::LineageNotCurrent {
+                target: "feature@-1".into(),
+                label: "feature".into(),
+            }),
+            "{rows:?}"
+        );
+    }
     assert_eq!(
-        resolved(&forked(), "feature@-1", &[]),
-        Err(TargetError::BelowBase {
-            target: "feature@-1".into(),
-            missing: 1
-        })
+        message(resolved(&forked(), "feature@-2", &[T2])),
+        "`feature@-2` has nowhere to step down from: no current head is on the lineage of `feature`, and nothing \
+         of that lineage is at the top of what is applied (Alembic refuses it too); name the revision to go down to"
     );
+    // Where the lineage's own base is the top of what is applied, it goes.
+    assert_eq!(resolved(&forked(), "feature@-1", &[R]), below(R));
 }
 
 /// forked() plus d, on the trunk after t2, depending on f1 of the feature branch.
@@ -410,4 +424,90 @@ fn branch_steps_count_the_whole_branch_below_a_label() {
         node("f3", &["f2"], &[], &[]),
     ]);
     assert_eq!(resolved(&g, "late@+1", &[1, 2]), at(3));
+}
+
+#[test]
+fn a_step_from_where_the_database_is_goes_the_command_s_way() {
+    // As Alembic, which refuses `upgrade -1` ("didn't produce 1 migrations"), `upgrade
+    // LABEL@-1`, `downgrade +1` and `downgrade LABEL@+1`.
+    use Direction::{Downgrade, Upgrade};
+    let wrong = [
+        ("-1", Upgrade),
+        ("-2", Upgrade),
+        ("feature@-1", Upgrade),
+        ("+1", Downgrade),
+        ("feature@+2", Downgrade),
+    ];
+    for (text, direction) in wrong {
+        assert_eq!(
+            check_direction(&target(text), direction),
+            Err(TargetError::WrongWay {
+                target: text.into(),
+                direction
+            }),
+            "{direction} {text}"
+        );
+    }
+    // From a named revision a step may go either way; the command's own way passes.
+    let right = [
+        ("t1-1", Upgrade),
+        ("head-1", Upgrade),
+        ("r+1", Downgrade),
+        ("+1", Upgrade),
+        ("-1", Downgrade),
+        ("feature@+1", Upgrade),
+        ("feature@-1", Downgrade),
+        ("heads", Downgrade),
+        ("base", Upgrade),
+    ];
+    for (text, direction) in right {
+        assert_eq!(check_direction(&target(text), direction), Ok(()), "{text}");
+    }
+    let e = check_direction(&target("-1"), Upgrade).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`-1` steps down from where the database is, so it is not a target to upgrade to (Alembic \
+         refuses it too); downgrade to it, or name a revision"
+    );
+}
+
+#[test]
+fn branch_head_going_down_counts_every_head() {
+    // As Alembic, which reads `LABEL@head` going down as `head`: x is a head that only d
+    // depends on, so there are two heads, though `heads` (the heads nothing depends on) is d.
+    let g = graph(vec![
+        node("r", &[], &[], &[]),
+        node("x", &["r"], &[], &["feature"]),
+        node("d", &["r"], &["x"], &[]),
+    ]);
+    assert_eq!(
+        check_downgrade_target(&g, &target("feature@head")),
+        Err(TargetError::AmbiguousDowngrade {
+            target: "feature@head".into(),
+            heads: "x, d".into(),
+        })
+    );
+    assert_eq!(check_downgrade_target(&g, &target("heads")), Ok(()));
+    assert_eq!(check_downgrade_target(&g, &target("x")), Ok(()));
+    let one = chain();
+    assert_eq!(check_downgrade_target(&one, &target("a@head")), Ok(()));
+}
+
+#[test]
+fn branch_steps_down_meet_a_merge_above_the_label_as_a_fork() {
+    // As Alembic, which walks down through every parent: m joins x (labelled) and y, so one
+    // step down from m is ambiguous, even though y is off the label's lineage.
+    let g = graph(vec![
+        node("r", &[], &[], &[]),
+        node("x", &["r"], &[], &["feature"]),
+        node("y", &["r"], &[], &[]),
+        node("m", &["x", "y"], &[], &[]),
+        node("n", &["m"], &[], &[]),
+    ]);
+    let fork = "cannot walk down from m: it has several parents (x, y); name the one you want";
+    assert_eq!(message(resolved(&g, "feature@-1", &[3])), fork);
+    assert_eq!(message(resolved(&g, "feature@-2", &[4])), fork);
+    assert_eq!(message(resolved(&g, "-1", &[3])), fork);
+    // One step down from n lands on m: only n goes.
+    assert_eq!(resolved(&g, "feature@-1", &[4]), below(4));
 }

@@ -14,20 +14,18 @@ pub(super) fn relative(
     steps: i64,
     current: &[usize],
 ) -> Result<Destination, TargetError> {
-    // The lineage a walk keeps to, and the revision that names it (a label's, or the current
-    // head's, which Alembic walks from as from a label).
-    let mut within: Option<(BTreeSet<usize>, usize)> = None;
+    // Going up, the lineage a walk keeps to; going down, the revision whose lineage alone goes
+    // at the end (a label's, or the current head's, which Alembic walks from as from a label).
+    let mut within: Option<BTreeSet<usize>> = None;
+    let mut named: Option<usize> = None;
     let start: Option<usize> = match anchor {
         Anchor::Revision(name) if name == "head" => Some(single_head(graph)?),
         Anchor::Revision(name) => Some(lookup(graph, name)?),
         Anchor::Current => match current {
             [] => None,
             [one] => {
-                // As Alembic, which walks from the current head as if it were a label: going
-                // down, only that head's lineage goes (a dependency it stands on stays).
-                if steps < 0 {
-                    within = Some((graph.lineage(*one), *one));
-                }
+                // Going down, only that head's lineage goes (a dependency it stands on stays).
+                named = Some(*one);
                 Some(*one)
             }
             many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
@@ -36,32 +34,16 @@ pub(super) fn relative(
             let labelled = lookup(graph, name)?;
             // As Alembic: the label's lineage is what it stands on and what stands on it.
             let branch: BTreeSet<usize> = graph.lineage(labelled);
-            within = Some((branch.clone(), labelled));
-            let mut on_branch: Vec<usize> = current
-                .iter()
-                .copied()
-                .filter(|c| branch.contains(c))
-                .collect();
-            if on_branch.is_empty() {
-                // No head on the lineage, but some of it applied (below a head, or as another
-                // revision's dependency): its newest applied revisions are where it stands.
-                let applied = graph.with_ancestors(current.iter().copied());
-                let mine: BTreeSet<usize> = applied.intersection(&branch).copied().collect();
-                on_branch = graph.ordered(
-                    mine.iter()
-                        .copied()
-                        .filter(|&r| !graph.children(r).iter().any(|c| mine.contains(c))),
-                );
-            }
+            let on_branch = where_lineage_stands(graph, &branch, current, steps);
+            named = Some(labelled);
+            within = Some(branch);
             match on_branch.as_slice() {
                 // Nothing of the lineage applied yet: up from the base along it, as Alembic.
-                [] if steps > 0 => {
-                    return walk_up(graph, target, None, steps, within.as_ref().map(|w| &w.0));
-                }
+                [] if steps > 0 => return walk_up(graph, target, None, steps, within.as_ref()),
                 [] => {
-                    return Err(TargetError::BelowBase {
+                    return Err(TargetError::LineageNotCurrent {
                         target: display(target),
-                        missing: -steps,
+                        label: name.clone(),
                     });
                 }
                 [one] => Some(*one),
@@ -69,10 +51,9 @@ pub(super) fn relative(
             }
         }
     };
-    if steps > 0 {
-        walk_up(graph, target, start, steps, within.as_ref().map(|w| &w.0))
-    } else {
-        walk_down(graph, target, start, -steps, within.as_ref())
+    match steps > 0 {
+        true => walk_up(graph, target, start, steps, within.as_ref()),
+        false => walk_down(graph, target, start, -steps, named),
     }
 }
 
@@ -121,12 +102,14 @@ fn walk_up(
     Ok(at.map_or(Destination::Base, |i| Destination::Revisions(vec![i])))
 }
 
+/// Walks down `steps` parents; from a label or the current head (`named`), only what stands on
+/// the lineage goes at the end.
 fn walk_down(
     graph: &Graph,
     target: &Target,
     start: Option<usize>,
     steps: i64,
-    within: Option<&(BTreeSet<usize>, usize)>,
+    named: Option<usize>,
 ) -> Result<Destination, TargetError> {
     let Some(mut at) = start else {
         return Err(TargetError::BelowBase {
@@ -135,18 +118,14 @@ fn walk_down(
         });
     };
     for taken in 1..=steps {
-        let parents: Vec<usize> = graph
-            .parents(at)
-            .iter()
-            .copied()
-            .filter(|p| within.is_none_or(|(w, _)| w.contains(p)))
-            .collect();
-        match parents.as_slice() {
+        // As Alembic: down through every parent, even one off the lineage, so a merge is a
+        // fork wherever the walk meets it.
+        match graph.parents(at) {
             [one] => at = *one,
             // Down to nothing: within a lineage, its base goes; from a revision, everything.
             [] if taken == steps => {
-                return match within {
-                    Some(&(_, named)) => lineage_roots(graph, target, graph.bases(), named),
+                return match named {
+                    Some(named) => lineage_roots(graph, target, graph.bases(), named),
                     None => Ok(Destination::Base),
                 };
             }
@@ -166,10 +145,42 @@ fn walk_down(
             }
         }
     }
-    match within {
-        Some(&(_, named)) => lineage_roots(graph, target, graph.children(at).to_vec(), named),
+    match named {
+        Some(named) => lineage_roots(graph, target, graph.children(at).to_vec(), named),
         None => Ok(Destination::Revisions(vec![at])),
     }
+}
+
+/// Where a label's lineage stands among the current rows, as Alembic finds it: the rows on the
+/// lineage; else, the newest applied revisions (of everything applied, through parents) that
+/// are on it, going down, or the newest applied revisions of the lineage itself, going up.
+fn where_lineage_stands(
+    graph: &Graph,
+    branch: &BTreeSet<usize>,
+    current: &[usize],
+    steps: i64,
+) -> Vec<usize> {
+    let rows: Vec<usize> = current
+        .iter()
+        .copied()
+        .filter(|c| branch.contains(c))
+        .collect();
+    if !rows.is_empty() {
+        return rows;
+    }
+    // No row on the lineage, but some of it applied (below a row, or as a row's dependency).
+    let applied = graph.with_ancestors(current.iter().copied());
+    let among: BTreeSet<usize> = match steps > 0 {
+        true => applied.intersection(branch).copied().collect(),
+        // Going down, a revision with anything applied on it, on the lineage or not, is
+        // not where the lineage stands.
+        false => applied,
+    };
+    graph.ordered(
+        among.iter().copied().filter(|&r| {
+            branch.contains(&r) && !graph.children(r).iter().any(|c| among.contains(c))
+        }),
+    )
 }
 
 /// Within a lineage, only the lineage goes down, as Alembic does it: of the revisions that
