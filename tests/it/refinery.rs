@@ -9,7 +9,7 @@ use aurora_migrate::core::source::scan;
 use aurora_migrate::error::{AdoptError, Error};
 use aurora_migrate::{Catalog, Embedded, RustBody, Target};
 
-use crate::support::{Db, SqliteDb, aurora, cli, fixture, runner, texts};
+use crate::support::{Db, SqliteDb, aurora, fixture, runner};
 
 mod embedded {
     refinery::embed_migrations!("tests/fixtures/refinery");
