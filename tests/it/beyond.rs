@@ -251,3 +251,125 @@ async fn the_running_binary_reports_and_reverts_a_newer_builds_revision() {
         assert_eq!(run(&["check"]).0, Some(0), "{name}");
     }
 }
+
+/// Anyone who can write the log can put SQL there: a stored downgrade is never run unseen. It
+/// is shown before anything runs (even with -q), and in production it needs --yes.
+#[tokio::test]
+async fn sql_the_program_does_not_carry_never_runs_unseen() {
+    let forged = "CREATE TABLE forged_marker (id INTEGER)";
+    let checksum = aurora_migrate::bookkeeping::downgrade_checksum(forged);
+    for db in Db::all() {
+        let name = db.name();
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str], env: &[(&str, &str)]| {
+            let mut command = cli(dir.path());
+            command.args(args).args(["--database-url", db.url()]);
+            for (key, value) in env {
+                command.env(key, value);
+            }
+            let output = command.output().unwrap();
+            let (stdout, stderr) = texts(&output);
+            (output.status.code(), stdout, stderr)
+        };
+        assert_eq!(run(&["upgrade"], &[]).0, Some(0), "{name}");
+        let migrations = project_migrations(dir.path());
+        std::fs::write(migrations.join("d0d0d0d0d0d0_add_notes.sql"), NEWER).unwrap();
+        let newer =
+            Catalog::from_scan(aurora_migrate::core::source::scan::scan(&migrations).unwrap());
+        runner(&newer, &db)
+            .upgrade(&Target::Heads, &mut |_| {})
+            .await
+            .unwrap();
+        // The record rewritten with its checksum, as anyone who can write the table could.
+        db.query(&format!(
+            "UPDATE alembic_version_aurora_log SET downgrade = '{forged}', downgrade_checksum = '{checksum}' \
+             WHERE revision = 'd0d0d0d0d0d0'"
+        ));
+        // The notes table is empty: only the stored SQL itself asks for confirmation.
+        for production in [
+            &[("AURORA_ENV", "production")][..],
+            &[("AURORA_ENV", "prod")],
+        ] {
+            let (code, _, stderr) = run(&["downgrade", "heads"], production);
+            assert_eq!(code, Some(2), "{name}: {stderr}");
+            assert!(
+                stderr.contains(forged),
+                "{name}: the SQL was not shown: {stderr}"
+            );
+            assert!(
+                !db.tables().contains(&"forged_marker".to_string()),
+                "{name}"
+            );
+            assert_eq!(
+                db.query("SELECT version_num FROM alembic_version"),
+                ["d0d0d0d0d0d0"],
+                "{name}"
+            );
+        }
+        // Confirmed, or outside production: it runs, shown first even with -q.
+        let (code, _, stderr) = run(&["-q", "downgrade", "heads"], &[]);
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        let shown = stderr.find(forged).expect("the stored SQL is shown");
+        assert!(
+            stderr.contains("SQL this program does not carry") && shown > 0,
+            "{name}: {stderr}"
+        );
+        assert!(db.tables().contains(&"forged_marker".to_string()), "{name}");
+    }
+}
+
+/// PostgreSQL: the bookkeeping tables are written by their owner alone, whatever default
+/// privileges the schema gives other roles (and PUBLIC); the migrations' own tables keep them.
+#[test]
+fn the_bookkeeping_tables_are_writable_by_their_owner_alone() {
+    let db = Db::Pg(crate::support::PgDb::new());
+    let role = crate::support::unique_name("aurora_app");
+    let psql = |sql: &str| {
+        let output = std::process::Command::new("psql")
+            .args([
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                &crate::support::admin_url(),
+                "-c",
+                sql,
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", texts(&output).1);
+    };
+    psql(&format!("CREATE ROLE \"{role}\" NOLOGIN"));
+    db.query(&format!(
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT INSERT, UPDATE, DELETE ON TABLES TO \"{role}\""
+    ));
+    db.query("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT TRUNCATE ON TABLES TO PUBLIC");
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = aurora(dir.path(), &db, &["upgrade"]);
+    let may = |table: &str, privilege: &str| {
+        db.query(&format!(
+            "SELECT has_table_privilege('{role}', '{table}', '{privilege}')::text"
+        ))
+    };
+    let found: Vec<(String, &str, Vec<String>)> =
+        ["alembic_version", "alembic_version_aurora_log", "chains"]
+            .iter()
+            .flat_map(|table| {
+                ["INSERT", "UPDATE", "DELETE", "TRUNCATE"]
+                    .iter()
+                    .map(move |privilege| (table.to_string(), *privilege))
+            })
+            .map(|(table, privilege)| {
+                let answer = may(&table, privilege);
+                (table, privilege, answer)
+            })
+            .collect();
+    drop(db);
+    psql(&format!("DROP ROLE IF EXISTS \"{role}\""));
+    assert_eq!(code, Some(0), "{stderr}");
+    for (table, privilege, answer) in found {
+        let expected = if table == "chains" { "true" } else { "false" };
+        assert_eq!(answer, [expected], "{table} {privilege}");
+    }
+}

@@ -40,7 +40,7 @@ impl From<aurora_migrate::Error> for Failure {
         let exit = match stopped {
             // 128 + the signal number, as shells report a process a signal stopped.
             Error::Interrupted { signal, .. } => 128 + signal,
-            Error::DataLoss { .. } => EXIT_USAGE,
+            Error::DataLoss { .. } | Error::StoredDowngradeUnconfirmed { .. } => EXIT_USAGE,
             _ => 1,
         };
         Failure {

@@ -172,3 +172,17 @@ pub fn logged_not_applied(graph: &Graph, revisions: &[usize], program: &str) -> 
         program
     )
 }
+
+/// A downgrade the log stored for a revision beyond the build, shown whole before it runs.
+pub fn stored_downgrade(revision: &str, statements: &[String]) -> String {
+    let mut text = format!(
+        "{revision} is beyond this build: reverting it runs the downgrade the log stored for it, SQL this program does not carry:"
+    );
+    for statement in statements {
+        for line in statement.lines() {
+            text.push_str(&format!("\n    {line}"));
+        }
+        text.push(';');
+    }
+    text
+}

@@ -6,6 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
+use super::super::revision_text::stored_downgrade;
 use aurora_migrate::Direction;
 use aurora_migrate::core::revision::Target;
 use aurora_migrate::runner::{Event, Runner, StepReport};
@@ -136,6 +137,13 @@ fn progress(event: Event<'_>, printer: &Printer) {
             humantime::format_duration(pause),
             humantime::format_duration(next)
         )),
+        Event::StoredDowngrade {
+            revision,
+            statements,
+        } => {
+            // Said even with -q: this SQL is not the program's own.
+            printer.announce(&stored_downgrade(revision, statements));
+        }
         Event::Finished(step) => printer.step_finished(&format!(
             "{}, {} ({})",
             step_text(&step.revision, &step.parents, step.direction),

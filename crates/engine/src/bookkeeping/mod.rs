@@ -237,7 +237,34 @@ impl Tables {
                 self.dirty_sql()
             ));
         }
+        if kind == Database::Postgres {
+            statements.push(self.owner_only());
+        }
         statements
+    }
+
+    /// PostgreSQL: the tables' owner alone may write them. A default privilege (`ALTER
+    /// DEFAULT PRIVILEGES ... GRANT INSERT`) or a grant to PUBLIC would let another role
+    /// rewrite the log, whose stored downgrades a later run reads; every such write privilege
+    /// is revoked, where this session's role owns the table (otherwise it cannot, and leaves
+    /// it to the owner).
+    fn owner_only(&self) -> String {
+        let tables: Vec<String> = [&self.version, &self.log, &self.lease]
+            .iter()
+            .map(|name| format!("to_regclass({})", crate::sql::literal(&quote_path(name))))
+            .collect();
+        format!(
+            "DO $aurora_owner_only$ DECLARE t regclass; g oid; BEGIN \
+             FOREACH t IN ARRAY ARRAY[{}] LOOP \
+             CONTINUE WHEN t IS NULL OR NOT pg_has_role((SELECT relowner FROM pg_class WHERE oid = t), 'USAGE'); \
+             FOR g IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a \
+             WHERE c.oid = t AND a.grantee <> c.relowner \
+             AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER', 'REFERENCES') LOOP \
+             EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON %s FROM %s', t, \
+             CASE g WHEN 0 THEN 'PUBLIC' ELSE g::regrole::text END); \
+             END LOOP; END LOOP; END $aurora_owner_only$",
+            tables.join(", ")
+        )
     }
 }
 

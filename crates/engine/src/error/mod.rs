@@ -251,6 +251,13 @@ pub enum Error {
     /// A version table name the database cannot hold.
     #[error(transparent)]
     VersionTable(#[from] crate::bookkeeping::NameError),
+    /// A guarded run (production) that would run SQL the program does not carry: the
+    /// downgrades the log stored for revisions beyond the build, shown whole.
+    #[error("{}", stored_message(.stored))]
+    StoredDowngradeUnconfirmed {
+        /// Each revision and its stored statements, in the order they would run.
+        stored: Vec<(String, Vec<String>)>,
+    },
     /// A downgrade the data-loss guard refused.
     #[error("the downgrade would destroy data: {}; nothing was changed", .reasons.join("; "))]
     DataLoss {
@@ -313,6 +320,23 @@ fn dirty_message(
     )
 }
 
+fn stored_message(stored: &[(String, Vec<String>)]) -> String {
+    let mut text = String::from(
+        "the downgrade would run SQL this program does not carry, read from the log a newer build wrote \
+         (anyone who can write that table could have written it); read it before you confirm; nothing was changed:",
+    );
+    for (revision, statements) in stored {
+        text.push_str(&format!("\n  {revision}, its stored downgrade:"));
+        for statement in statements {
+            for line in statement.lines() {
+                text.push_str(&format!("\n    {line}"));
+            }
+            text.push(';');
+        }
+    }
+    text
+}
+
 fn interrupted_message(signal: u8, revision: Option<&str>, done: &[String]) -> String {
     let name = match signal {
         2 => "SIGINT",
@@ -366,7 +390,9 @@ impl Error {
             Error::Inconsistent(_) => "inconsistent_version_table",
             Error::NotAtHeads { .. } => "not_at_heads",
             Error::VersionTable(_) => "version_table",
-            Error::DataLoss { .. } => "confirmation_required",
+            Error::DataLoss { .. } | Error::StoredDowngradeUnconfirmed { .. } => {
+                "confirmation_required"
+            }
             Error::WholeRunOnMysql | Error::WholeRunWithoutTransaction { .. } => "transaction",
             Error::ScratchUnsupported(_) => "scratch",
             Error::FileLock { .. } => "file_lock",

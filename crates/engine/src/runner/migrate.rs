@@ -105,6 +105,18 @@ impl Runner<'_> {
             if whole {
                 refuse_untransactional(&prepared)?;
             }
+            // SQL the program does not carry never runs unseen: it is shown before anything
+            // runs, and a guarded run (production) needs it confirmed.
+            let stored = stored_statements(&prepared);
+            if !stored.is_empty() && self.options.refuse_data_loss {
+                return Err(Error::StoredDowngradeUnconfirmed { stored });
+            }
+            for (revision, statements) in &stored {
+                on_event(Event::StoredDowngrade {
+                    revision,
+                    statements,
+                });
+            }
             if direction == Direction::Downgrade && self.options.refuse_data_loss {
                 self.refuse_data_loss(&mut connection, view.applied.set.len(), &prepared)
                     .await?;
@@ -164,6 +176,19 @@ fn refuse_untransactional(steps: &[Prepared<'_>]) -> Result<()> {
         }),
         None => Ok(()),
     }
+}
+
+/// The steps that run a downgrade the log stored (revisions beyond the build), with their
+/// statements.
+fn stored_statements(steps: &[Prepared<'_>]) -> Vec<(String, Vec<String>)> {
+    steps
+        .iter()
+        .filter(|step| step.stored)
+        .map(|step| {
+            let statements = step.statements.iter().map(|s| s.text.to_string()).collect();
+            (step.revision.clone(), statements)
+        })
+        .collect()
 }
 
 /// The version table's rows once `steps` have run.

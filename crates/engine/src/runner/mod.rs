@@ -168,6 +168,14 @@ pub enum Event<'a> {
     },
     /// A migration ran, with its bookkeeping.
     Finished(&'a StepReport),
+    /// Before anything runs: a revision beyond this build will be reverted from the downgrade
+    /// the log stored for it, SQL this program does not carry, shown here whole.
+    StoredDowngrade {
+        /// The revision.
+        revision: &'a str,
+        /// Its stored statements, in order.
+        statements: &'a [String],
+    },
 }
 
 /// One migration run (or reverted).

@@ -38,6 +38,8 @@ pub(super) struct Prepared<'a> {
     pub record: Option<Record>,
     /// How its statements wait for locks (`Lock Timeout`).
     pub lock_timeout: LockTimeout,
+    /// Its statements are the downgrade the log stored, not the program's own.
+    pub stored: bool,
 }
 
 /// Where a failure in a stored downgrade is placed: its statements are numbered from 1.
@@ -82,6 +84,7 @@ impl<'c> Runner<'c> {
                     insert_rows,
                     record: None,
                     lock_timeout: LockTimeout::Runner,
+                    stored: true,
                 });
                 continue;
             }
@@ -100,6 +103,7 @@ impl<'c> Runner<'c> {
                 insert_rows,
                 record,
                 lock_timeout: migration.lock_timeout,
+                stored: false,
             });
         }
         Ok(prepared)

@@ -12,6 +12,7 @@ use aurora_migrate::runner::{Event, Runner, Transaction};
 use aurora_migrate::schema::model::Schema;
 
 use super::super::super::output::Printer;
+use super::super::super::revision_text::stored_downgrade;
 
 /// The command each database of the fleet runs.
 pub enum Job<'a> {
@@ -106,10 +107,18 @@ impl Job<'_> {
     /// Runs the job on one database.
     pub async fn perform(&self, runner: &Runner<'_>, printer: &Printer) -> Result<Done, Failed> {
         let finished = Cell::new(0);
-        let mut count = |event: Event<'_>| {
-            if matches!(event, Event::Finished(_)) {
-                finished.set(finished.get() + 1);
-            }
+        let mut count = |event: Event<'_>| match event {
+            Event::Finished(_) => finished.set(finished.get() + 1),
+            // SQL the program does not carry is shown, whichever database runs it.
+            Event::StoredDowngrade {
+                revision,
+                statements,
+            } => printer.announce(&format!(
+                "{}: {}",
+                runner.describe(),
+                stored_downgrade(revision, statements)
+            )),
+            _ => {}
         };
         match self.attempt(runner, printer, &mut count).await {
             Ok(done) => Ok(done),
