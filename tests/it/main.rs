@@ -32,6 +32,8 @@ mod readme;
 mod refinery;
 mod resilience;
 mod runner_graph;
+mod scratch;
+mod scratch_clean;
 mod secrets;
 mod servers;
 mod sqlite_lock;

@@ -97,6 +97,7 @@ async fn databases_before_and_past_a_squash_and_fresh_ones_all_reach_the_same_sc
             &id(150),
             "Squash the first 150",
             server.as_ref(),
+            None,
         )
         .await
         .unwrap();
@@ -243,7 +244,7 @@ async fn history_show_and_stamp_name_what_a_squash_replaces() {
     }
     let chain = catalog_of(&dir);
     let squashed =
-        aurora_migrate::dump::squash::squash(&chain, &dir, &id(12), "Squash twelve", None)
+        aurora_migrate::dump::squash::squash(&chain, &dir, &id(12), "Squash twelve", None, None)
             .await
             .unwrap();
     let with_squash = catalog_of(&dir);

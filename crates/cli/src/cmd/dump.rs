@@ -99,10 +99,12 @@ pub async fn squash(
     catalog: &aurora_migrate::Catalog,
     args: &SquashArgs,
     scratch: Option<&aurora_migrate::DatabaseUrl>,
+    interrupt: &aurora_migrate::interrupt::Interrupt,
     printer: &Printer,
 ) -> Outcome {
     let dir = migrations_dir(&args.migrations_dir);
-    let done = dump::squash::squash(catalog, &dir, &args.upto, &args.message, scratch).await?;
+    let (upto, message) = (&args.upto, &args.message);
+    let done = dump::squash::squash(catalog, &dir, upto, message, scratch, Some(interrupt)).await?;
     printer.line(&done.path.display().to_string());
     let (first, last) = (
         done.replaces.first().map_or("", String::as_str),

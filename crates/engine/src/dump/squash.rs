@@ -12,12 +12,13 @@ use super::sorted;
 use crate::authoring::{self, NewRevision};
 use crate::catalog::Catalog;
 use crate::error::Result;
-use crate::runner::scratch::Scratch;
+use crate::interrupt::Interrupt;
+use crate::runner::scratch;
 use crate::runner::{Options, Runner};
 use crate::url::DatabaseUrl;
-use aurora_migrate_core::Direction;
 use aurora_migrate_core::revision::Target;
 use aurora_migrate_core::revision::target;
+use aurora_migrate_core::{Database, Direction};
 
 /// What a squash wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,23 +34,22 @@ pub struct Squashed {
 }
 
 /// Writes into `dir` the squash of every revision of `catalog` up to `upto`, replayed on a
-/// scratch database next to `server` (a temporary SQLite file without one).
+/// scratch database next to `server` (a temporary SQLite file without one), dropped whatever
+/// happens; `interrupt`, when raised, stops the replay at once.
 pub async fn squash(
     catalog: &Catalog,
     dir: &Path,
     upto: &str,
     message: &str,
     server: Option<&DatabaseUrl>,
+    interrupt: Option<&Interrupt>,
 ) -> Result<Squashed> {
     let graph = catalog.graph();
     let top = target::lookup(graph, upto)?;
     let replaced = graph.ordered(graph.with_ancestors([top]));
     let replaces: Vec<String> = replaced.iter().map(|&i| graph.node(i).id.clone()).collect();
-    let temporary = DatabaseUrl::sqlite_file(&std::env::temp_dir().join("aurora_squash.db"));
-    let scratch = Scratch::create_for(server.unwrap_or(&temporary), "squash").await?;
-    let kind = scratch.url().kind();
-    let replay = async {
-        let runner = Runner::new(catalog, scratch.url().clone(), Options::default())?;
+    let (schema, _) = scratch::within(server, "squash", interrupt, async |url: &DatabaseUrl| {
+        let runner = Runner::new(catalog, url.clone(), Options::default())?;
         runner
             .upgrade(&Target::Revision(graph.node(top).id.clone()), &mut |_| {})
             .await?;
@@ -57,11 +57,10 @@ pub async fn squash(
         let schema = connection.introspect(runner.tables()).await;
         connection.close().await;
         schema
-    }
-    .await;
-    let dropped = scratch.drop().await;
-    let schema = sorted(&replay?.schema);
-    dropped?;
+    })
+    .await?;
+    let kind = server.map_or(Database::Sqlite, DatabaseUrl::kind);
+    let schema = sorted(&schema.schema);
     let data_changes = replaced
         .iter()
         .filter(|&&i| changes_rows(catalog, i, kind))
