@@ -38,6 +38,7 @@ mod secrets;
 mod servers;
 mod sqlite_lock;
 mod squash;
+mod squash_rules;
 mod stairway;
 mod support;
 mod tls;

@@ -184,18 +184,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             cmd::migrate::reset(&runner, args.yes, printer).await
         }
         Command::Squash(args) => {
-            let scratch = match &args.scratch_url {
-                Some(url) => Some(aurora_migrate::DatabaseUrl::parse(url)?),
-                None => None,
-            };
-            cmd::dump::squash(
-                &catalog,
-                &args,
-                scratch.as_ref(),
-                context.interrupt,
-                printer,
-            )
-            .await
+            cmd::dump::squash(&catalog, &args, context.interrupt, printer).await
         }
         Command::Baseline(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;

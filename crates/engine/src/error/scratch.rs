@@ -69,8 +69,8 @@ pub enum SquashError {
     },
     /// The squashed revisions need sections for databases no scratch server was given for.
     #[error(
-        "the squash needs sections for {}, {}, and each is written from a replay on a scratch database of its kind: \
-         no scratch server was given for {}; nothing was written",
+        "the squash must carry a section for {}: {}. Each is written from a replay on a scratch database of its \
+         kind, and no scratch server was given for {}; nothing was written",
         names(.needed), why(.named, *.portable), names(.missing)
     )]
     MissingScratch {
@@ -106,25 +106,24 @@ pub enum SquashError {
 
 fn names(list: &[Database]) -> String {
     let names: Vec<&str> = list.iter().map(|d| d.name()).collect();
-    names.join(", ")
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn why(named: &[Database], portable: bool) -> String {
-    let mut reasons = Vec::new();
-    if !named.is_empty() {
-        reasons.push(format!(
-            "which the squashed files have sections for ({})",
+    const PORTABLE: &str = "without sections of their own (one SQL for all, or Rust) run on every database \
+                            the project targets";
+    match (named.is_empty(), portable) {
+        (false, true) => format!(
+            "the squashed files have sections for {}, and those {PORTABLE}",
             names(named)
-        ));
+        ),
+        (false, false) => format!("the squashed files have sections for {}", names(named)),
+        (true, _) => format!("the squashed files {PORTABLE}"),
     }
-    if portable {
-        reasons.push(
-            "which the squashed files without a dialect (a plain section or a Rust migration) run on, as every \
-             database the project targets"
-                .to_string(),
-        );
-    }
-    reasons.join(", and ")
 }
 
 fn overlap(revisions: &[String]) -> String {
