@@ -391,3 +391,33 @@ fn a_panic_or_a_dropped_future_drops_the_throwaway_database() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_failure_drops_the_throwaway_database() {
+    let catalog = catalog("failing");
+    let tmp = std::env::temp_dir();
+    for (server, place) in [
+        ("sqlite://ignored.db".to_string(), Place::Files(tmp)),
+        (admin_url(), Place::postgres()),
+        (mysql_admin_url(), Place::mysql()),
+    ] {
+        let server = DatabaseUrl::parse(&server).unwrap();
+        let mut made = String::new();
+        let error = aurora_migrate::autogenerate::compare_scratch(
+            &catalog,
+            &Schema::default(),
+            &server,
+            Options::default(),
+            &mut |url| made = url.to_string(),
+        )
+        .await
+        .unwrap_err();
+        assert!(error.to_string().contains("f2"), "{place:?}: {error}");
+        let name = made.rsplit('/').next().unwrap().trim_end_matches(".db");
+        assert!(name.starts_with("aurora_scratch_models_"), "{made}");
+        assert!(
+            !place.names().iter().any(|n| n.starts_with(name)),
+            "{place:?}: {name} was left behind"
+        );
+    }
+}
