@@ -46,7 +46,7 @@ async fn main() {
     let server_text = std::env::var("AURORA_BENCH_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let server = DatabaseUrl::parse(&server_text).expect("AURORA_BENCH_PG_URL");
-    let scratch = Scratch::create(&server)
+    let scratch = Scratch::create(Some(&server), "bench")
         .await
         .expect("PostgreSQL must be running for this benchmark");
     let catalog = aurora::catalog().expect("catalogue");
@@ -79,5 +79,5 @@ async fn main() {
         );
     }
     let _ = connection.close().await;
-    scratch.drop().await.expect("drop the scratch database");
+    scratch.remove().await.expect("drop the scratch database");
 }

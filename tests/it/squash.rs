@@ -8,7 +8,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use aurora_migrate::core::source::scan;
-use aurora_migrate::{Catalog, DatabaseUrl, Target};
+use aurora_migrate::dump::squash::{Request, squash};
+use aurora_migrate::{Catalog, Database, DatabaseUrl, Target};
 
 use crate::support::{Db, PgDb, SqliteDb, admin_url, cli, project_migrations, runner, texts};
 
@@ -52,7 +53,7 @@ fn catalog_of(dir: &Path) -> Catalog {
 }
 
 /// The schema as we introspect it, without the bookkeeping the dump ends with.
-async fn schema(catalog: &Catalog, db: &Db) -> String {
+pub(crate) async fn schema(catalog: &Catalog, db: &Db) -> String {
     let dump = aurora_migrate::dump::dump(&runner(catalog, db))
         .await
         .unwrap()
@@ -90,16 +91,21 @@ async fn databases_before_and_past_a_squash_and_fresh_ones_all_reach_the_same_sc
         up(&chain, &fresh_chain, "head").await;
         let chain_time = started.elapsed();
 
-        let server = server.map(|url| DatabaseUrl::parse(&url).unwrap());
-        let squashed = aurora_migrate::dump::squash::squash(
-            &chain,
-            &dir,
-            &id(150),
-            "Squash the first 150",
-            server.as_ref(),
-        )
-        .await
-        .unwrap();
+        // The files are plain: the project targets the database at hand.
+        let servers: Vec<DatabaseUrl> = server
+            .iter()
+            .map(|url| DatabaseUrl::parse(url).unwrap())
+            .collect();
+        let kind = servers.first().map_or(Database::Sqlite, DatabaseUrl::kind);
+        let request = Request {
+            upto: &id(150),
+            message: "Squash the first 150",
+            servers: &servers,
+            targets: Some(&[kind]),
+            interrupt: None,
+        };
+        let squashed = squash(&chain, &dir, &request).await.unwrap();
+        assert_eq!(squashed.dialects, [kind], "{name}");
         assert_eq!(squashed.replaces.len(), 150, "{name}");
         assert!(squashed.data_changes.is_empty(), "{name}");
         let text = std::fs::read_to_string(&squashed.path).unwrap();
@@ -210,8 +216,10 @@ async fn databases_before_and_past_a_squash_and_fresh_ones_all_reach_the_same_sc
 fn the_binary_squashes_its_own_history() {
     let project = tempfile::tempdir().unwrap();
     project_migrations(project.path());
+    let (pg, my) = (admin_url(), crate::support::mysql_admin_url());
     let output = cli(project.path())
         .args(["squash", "--upto", "3f2a9c1b7d4e", "-m", "Squash the start"])
+        .args(["--scratch-url", &pg, "--scratch-url", &my])
         .output()
         .unwrap();
     let (stdout, stderr) = texts(&output);
@@ -242,10 +250,14 @@ async fn history_show_and_stamp_name_what_a_squash_replaces() {
         std::fs::remove_file(dir.join(format!("{}_step_{n}.sql", id(n)))).unwrap();
     }
     let chain = catalog_of(&dir);
-    let squashed =
-        aurora_migrate::dump::squash::squash(&chain, &dir, &id(12), "Squash twelve", None)
-            .await
-            .unwrap();
+    let request = Request {
+        upto: &id(12),
+        message: "Squash twelve",
+        servers: &[],
+        targets: Some(&[Database::Sqlite]),
+        interrupt: None,
+    };
+    let squashed = squash(&chain, &dir, &request).await.unwrap();
     let with_squash = catalog_of(&dir);
     let squash = with_squash.squashed().unwrap();
     let index = squash

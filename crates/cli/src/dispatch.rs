@@ -8,7 +8,8 @@ use aurora_migrate::{Catalog, Direction};
 
 use super::app::App;
 use super::args::{
-    AdoptFrom, Command, DatabaseArgs, Dialect, ImportFrom, LeaseAction, TransactionMode,
+    AdoptFrom, Command, DatabaseArgs, Dialect, ImportFrom, LeaseAction, ScratchCommand,
+    TransactionMode,
 };
 use super::cmd;
 use super::failure::{Failure, Outcome};
@@ -49,11 +50,14 @@ impl Context<'_> {
 }
 
 /// Runs the command; on SIGINT/SIGTERM a command that changes the database gets a grace
-/// period to roll back and release its lock, others stop at once.
+/// period to roll back and release its lock, one that made a throwaway database to drop it,
+/// others stop at once.
 pub(crate) async fn run_until_interrupted(context: &Context<'_>, command: Command) -> Outcome {
     context.interrupt.listen_for_signals();
     // A fleet, even one that only reads, gets it too: it records each database and reports.
-    let grace = match command.changes_the_database() || command.fleet().is_some() {
+    let graced =
+        command.changes_the_database() || command.makes_scratch() || command.fleet().is_some();
+    let grace = match graced {
         true => ROLLBACK_GRACE,
         false => Duration::ZERO,
     };
@@ -91,7 +95,16 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Import(ImportFrom::Alembic(args)) => cmd::author::import_alembic(&args, printer),
         Command::Create(args) if args.autogenerate => {
             let resolved = context.resolve(&args.database)?;
-            cmd::autogen::create(&catalog, models.as_ref(), &args, &resolved, printer).await
+            let interrupt = context.interrupt;
+            cmd::autogen::create(
+                &catalog,
+                models.as_ref(),
+                &args,
+                &resolved,
+                interrupt,
+                printer,
+            )
+            .await
         }
         Command::Create(args) => cmd::author::create(&catalog, &args, printer),
         Command::Upgrade(args) if args.sql => {
@@ -124,7 +137,19 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                 Some(url) => Some(aurora_migrate::DatabaseUrl::parse(url)?),
                 None => None,
             };
-            cmd::stairway::test(&catalog, models.as_ref(), scratch.as_ref(), printer).await
+            let interrupt = context.interrupt;
+            cmd::stairway::test(
+                &catalog,
+                models.as_ref(),
+                scratch.as_ref(),
+                interrupt,
+                printer,
+            )
+            .await
+        }
+        Command::Scratch(ScratchCommand::Clean(args)) => {
+            let (_, production) = settings::options(&context.outer)?;
+            cmd::scratch::clean(&args, production, printer).await
         }
         Command::Lint(args) => {
             let named = args.database.or(&context.outer).database_url.is_some()
@@ -160,11 +185,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             cmd::migrate::reset(&runner, args.yes, printer).await
         }
         Command::Squash(args) => {
-            let scratch = match &args.scratch_url {
-                Some(url) => Some(aurora_migrate::DatabaseUrl::parse(url)?),
-                None => None,
-            };
-            cmd::dump::squash(&catalog, &args, scratch.as_ref(), printer).await
+            cmd::dump::squash(&catalog, &args, context.interrupt, printer).await
         }
         Command::Baseline(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;
@@ -213,7 +234,10 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Check(args) => match &args.scratch_url {
             Some(url) => {
                 let resolved = context.resolve(&args.database)?;
-                cmd::autogen::check_models(&catalog, models.as_ref(), url, &resolved, printer).await
+                let interrupt = context.interrupt;
+                let models = models.as_ref();
+                cmd::autogen::check_models(&catalog, models, url, &resolved, interrupt, printer)
+                    .await
             }
             None => {
                 let (_, runner) = context.runner(&catalog, &args.database, plain)?;

@@ -37,10 +37,10 @@ impl From<aurora_migrate::Error> for Failure {
             Error::Unconfirmed { stopped, .. } => stopped.as_ref(),
             other => other,
         };
-        let exit = match stopped {
+        let exit = match (error.signal(), stopped) {
             // 128 + the signal number, as shells report a process a signal stopped.
-            Error::Interrupted { signal, .. } => 128 + signal,
-            Error::DataLoss { .. } | Error::StoredDowngradeUnconfirmed { .. } => EXIT_USAGE,
+            (Some(signal), _) => 128 + signal,
+            (None, Error::DataLoss { .. } | Error::StoredDowngradeUnconfirmed { .. }) => EXIT_USAGE,
             _ => 1,
         };
         Failure {

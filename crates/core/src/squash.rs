@@ -97,6 +97,40 @@ pub fn has_squashed_view(migrations: &[Migration]) -> bool {
         .any(|m| m.replaces.iter().any(|r| ids.contains(r.as_ref())))
 }
 
+/// Two squashes that replace one revision: a fresh database would have two ways to the same
+/// schema. `first` and `second` index the list given to [`overlap`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overlap {
+    /// The earlier squash in the list.
+    pub first: usize,
+    /// The later one.
+    pub second: usize,
+    /// The revisions both replace, in the later one's order.
+    pub revisions: Vec<String>,
+}
+
+/// The first pair of squashes that replace a revision in common; `replaces[i]` is what node
+/// `i` replaces (empty for a migration that is not a squash).
+pub fn overlap(replaces: &[Vec<String>]) -> Option<Overlap> {
+    for (second, later) in replaces.iter().enumerate() {
+        for (first, earlier) in replaces[..second].iter().enumerate() {
+            let revisions: Vec<String> = later
+                .iter()
+                .filter(|r| earlier.contains(r))
+                .cloned()
+                .collect();
+            if !revisions.is_empty() {
+                return Some(Overlap {
+                    first,
+                    second,
+                    revisions,
+                });
+            }
+        }
+    }
+    None
+}
+
 /// The squash that replaces `id`, if one does.
 pub fn replaced_by<'a>(migrations: &'a [Migration], id: &str) -> Option<&'a Migration> {
     migrations

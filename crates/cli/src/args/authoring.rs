@@ -48,10 +48,15 @@ pub struct SquashArgs {
     /// What the migration is (its first line)
     #[arg(short, long)]
     pub message: String,
-    /// Replay on a throwaway database on this server (PostgreSQL or MariaDB), which is also the
-    /// dialect of the SQL written [default: a temporary SQLite file]
-    #[arg(long, value_name = "URL")]
-    pub scratch_url: Option<String>,
+    /// A server (PostgreSQL or MariaDB/MySQL) to replay on for that database's section; repeat,
+    /// one per kind. The squash carries a section for every database its files do; SQLite's
+    /// is replayed on a temporary file
+    #[arg(long = "scratch-url", value_name = "URL")]
+    pub scratch_urls: Vec<String>,
+    /// A database the project targets, for migrations written without sections of their own
+    /// (one SQL for all, or Rust); repeat for several [default: those the files name, else all]
+    #[arg(long, value_enum)]
+    pub dialect: Vec<Dialect>,
     /// Where migrations live [default: migrations]
     #[arg(long, value_name = "DIR")]
     pub migrations_dir: Option<PathBuf>,

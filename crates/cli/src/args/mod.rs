@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod authoring;
 mod connect;
 mod migrate;
+mod scratch;
 
 pub use authoring::{
     AdoptFrom, BaselineArgs, CreateArgs, ImportAlembicArgs, ImportFrom, MergeArgs, SquashArgs,
@@ -22,6 +23,7 @@ pub use migrate::{
     Dialect, DowngradeArgs, ResetArgs, StampArgs, StatementLockTimeout, StepArgs, TransactionMode,
     UpgradeArgs,
 };
+pub use scratch::{ScratchCleanArgs, ScratchCommand};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -259,6 +261,12 @@ pub enum Command {
         after_help = "Each revision in turn is upgraded, downgraded (which must leave the schema exactly as before) and upgraded again; then the graph must have one head and the models must match the schema at the head. Exit 1 on any failure.\n\nExamples:\n  aurora-migrate test                    # a temporary SQLite file: no server needed\n  aurora-migrate test --scratch-url postgresql://postgres@localhost/postgres\n  aurora-migrate test --scratch-url mysql://root@localhost/test --format json"
     )]
     Test(TestArgs),
+    /// Drop the throwaway databases that killed runs left behind
+    #[command(
+        subcommand,
+        after_help = "A throwaway database is named aurora_scratch_<purpose>_<host>_<pid>_<unix seconds>_<n>. One made on this host by a process that no longer runs is left behind; one whose maker cannot be checked (another host, an earlier version's name) is left behind once older than --older-than. One with a session connected is always kept (on MySQL, sessions of other accounts are seen only with the PROCESS privilege).\n\nExamples:\n  aurora-migrate scratch clean                   # temporary SQLite files only\n  aurora-migrate scratch clean --scratch-url postgresql://postgres@localhost/postgres --scratch-url mysql://root@localhost/test\n  aurora-migrate scratch clean --scratch-url postgresql://postgres@ci-db/postgres --older-than 2h --dry-run"
+    )]
+    Scratch(ScratchCommand),
     /// Find what in the migrations could take production down, before they run
     #[command(
         after_help = "Exit 1 when an error-level finding remains (--fail-on warning: a warning too). Upgrades and downgrades are linted. The files in migrations/ are read when the directory exists (a note says when they differ from the build). `-- lint: allow CODE reason` on a statement (or in the header, for the whole migration) accepts a finding.\n\nExamples:\n  aurora-migrate lint                       # every migration, for every database\n  aurora-migrate lint --fail-on warning     # in CI\n  aurora-migrate lint --database-url postgresql://app@db/app --with-stats   # what production has not applied\n  aurora-migrate lint 3f2a9c1b7d4e --dialect mysql\n  aurora-migrate lint base:head --format json"
@@ -298,6 +306,16 @@ impl Command {
             _ => return None,
         };
         fleet.given().then_some(fleet)
+    }
+
+    /// Commands that make a throwaway database get a grace period to drop it on a signal.
+    pub fn makes_scratch(&self) -> bool {
+        match self {
+            Command::Test(_) | Command::Squash(_) => true,
+            Command::Check(args) => args.scratch_url.is_some(),
+            Command::Create(args) => args.autogenerate && args.scratch_url.is_some(),
+            _ => false,
+        }
     }
 
     /// Commands that change the database get a grace period to roll back on a signal.

@@ -21,6 +21,7 @@ pub async fn create(
     models: Option<&Schema>,
     args: &CreateArgs,
     resolved: &Resolved,
+    interrupt: &Interrupt,
     printer: &Printer,
 ) -> Outcome {
     let Some(models) = models else {
@@ -45,14 +46,8 @@ pub async fn create(
             ),
         ));
     }
-    let comparison = compare(
-        catalog,
-        models,
-        resolved,
-        args.scratch_url.as_deref(),
-        printer,
-    )
-    .await?;
+    let scratch_url = args.scratch_url.as_deref();
+    let comparison = compare(catalog, models, resolved, scratch_url, interrupt, printer).await?;
     let detected = comparison.descriptions();
     for line in &detected {
         printer.note(line);
@@ -187,12 +182,14 @@ pub async fn check_models(
     models: Option<&Schema>,
     scratch_url: &str,
     resolved: &Resolved,
+    interrupt: &Interrupt,
     printer: &Printer,
 ) -> Outcome {
     let Some(models) = models else {
         return Err(no_models(printer));
     };
-    let comparison = compare(catalog, models, resolved, Some(scratch_url), printer).await?;
+    let scratch_url = Some(scratch_url);
+    let comparison = compare(catalog, models, resolved, scratch_url, interrupt, printer).await?;
     report(&comparison, printer)
 }
 
@@ -228,12 +225,14 @@ pub fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
     ))
 }
 
-/// Compares the models with the configured database, or with a scratch one built to the heads.
+/// Compares the models with the configured database, or with a scratch one built to the heads
+/// (dropped at once on `interrupt`).
 pub async fn compare(
     catalog: &Catalog,
     models: &Schema,
     resolved: &Resolved,
     scratch_url: Option<&str>,
+    interrupt: &Interrupt,
     printer: &Printer,
 ) -> Result<Comparison, Failure> {
     let Some(scratch_url) = scratch_url else {
@@ -251,12 +250,9 @@ pub async fn compare(
             "building the schema at head in the scratch database {url}"
         ))
     };
-    Ok(autogenerate::compare_scratch(
-        catalog,
-        models,
-        &server,
-        resolved.options.clone(),
-        &mut announce,
-    )
-    .await?)
+    let options = aurora_migrate::Options {
+        interrupt: Some(interrupt.clone()),
+        ..resolved.options.clone()
+    };
+    Ok(autogenerate::compare_scratch(catalog, models, &server, options, &mut announce).await?)
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::super::args::{BaselineArgs, SquashArgs, migrations_dir};
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
-use aurora_migrate::dump::{self, Dump};
+use aurora_migrate::dump::{self, Dump, squash};
 use aurora_migrate::runner::Runner;
 
 pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer) -> Outcome {
@@ -98,23 +98,43 @@ pub async fn refresh(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Out
 pub async fn squash(
     catalog: &aurora_migrate::Catalog,
     args: &SquashArgs,
-    scratch: Option<&aurora_migrate::DatabaseUrl>,
+    interrupt: &aurora_migrate::interrupt::Interrupt,
     printer: &Printer,
 ) -> Outcome {
     let dir = migrations_dir(&args.migrations_dir);
-    let done = dump::squash::squash(catalog, &dir, &args.upto, &args.message, scratch).await?;
+    let mut servers = Vec::new();
+    for url in &args.scratch_urls {
+        servers.push(aurora_migrate::DatabaseUrl::parse(url)?);
+    }
+    let targets: Vec<aurora_migrate::Database> = args.dialect.iter().map(|&d| d.into()).collect();
+    let request = squash::Request {
+        upto: &args.upto,
+        message: &args.message,
+        servers: &servers,
+        targets: Some(targets.as_slice()).filter(|t| !t.is_empty()),
+        interrupt: Some(interrupt),
+    };
+    let done = squash::squash(catalog, &dir, &request)
+        .await
+        .map_err(squash_failure)?;
     printer.line(&done.path.display().to_string());
     let (first, last) = (
         done.replaces.first().map_or("", String::as_str),
         done.replaces.last().map_or("", String::as_str),
     );
+    let dialects: Vec<&str> = done.dialects.iter().map(|d| d.name()).collect();
     printer.note(&format!(
-        "the squash replaces {} revision(s), {first} to {last}, with the schema replayed on a scratch {} database; \
-         a fresh database runs it instead of them, a database with history keeps to them. Delete their files once \
-         every database is past {last}, then rebuild",
+        "the squash replaces {} revision(s), {first} to {last}, with the schema replayed on a scratch database of \
+         each kind it has a section for ({}); a fresh database runs it instead of them, a database with history \
+         keeps to them. Delete their files once every database is past {last}, then rebuild",
         done.replaces.len(),
-        done.dialect
+        dialects.join(", ")
     ));
+    for kind in &done.unused {
+        printer.note(&format!(
+            "--scratch-url for {kind} was not used: the squash has no section for {kind}, as no squashed file runs there"
+        ));
+    }
     if !done.data_changes.is_empty() {
         printer.note(&format!(
             "these replaced revisions change rows, which a squash (a schema) does not carry: {}; add what a fresh \
@@ -127,8 +147,44 @@ pub async fn squash(
         "file": done.path.display().to_string(),
         "replaces": done.replaces,
         "data_changes": done.data_changes,
+        "dialects": dialects,
     }));
     Ok(())
+}
+
+/// A squash's refusal, with the flags that answer it.
+fn squash_failure(error: aurora_migrate::Error) -> Failure {
+    use aurora_migrate::error::SquashError;
+    let message = error.to_string();
+    match &error {
+        aurora_migrate::Error::Squash(SquashError::MissingScratch { missing, named, .. }) => {
+            let flags: Vec<String> = missing
+                .iter()
+                .map(|kind| format!("--scratch-url {kind}://USER@HOST/DATABASE"))
+                .collect();
+            // Only the plain files' part of the need can be narrowed.
+            let dialect = match missing.iter().any(|kind| !named.contains(kind)) {
+                true => {
+                    ", or name with --dialect the databases the project targets (for the files without sections of their own)"
+                }
+                false => "",
+            };
+            Failure::usage(
+                "scratch_missing",
+                format!(
+                    "{message}. Give {} (a server where a database can be created and dropped){dialect}",
+                    flags.join(" and ")
+                ),
+            )
+        }
+        aurora_migrate::Error::Squash(SquashError::TwoServers(_)) => {
+            Failure::usage("scratch_missing", message)
+        }
+        aurora_migrate::Error::Squash(SquashError::NoDirectory { .. }) => {
+            Failure::new("squash", format!("{message} (--migrations-dir DIR)"))
+        }
+        _ => error.into(),
+    }
 }
 
 pub async fn baseline(runner: &Runner<'_>, args: &BaselineArgs, printer: &Printer) -> Outcome {

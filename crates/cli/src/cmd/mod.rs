@@ -12,5 +12,6 @@ pub mod lint;
 pub mod meta;
 pub mod migrate;
 pub mod offline;
+pub mod scratch;
 pub mod stairway;
 pub mod status;

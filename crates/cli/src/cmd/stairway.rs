@@ -4,6 +4,7 @@
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
 use aurora_migrate::Catalog;
+use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::runner::Options;
 use aurora_migrate::schema::model::Schema;
 use aurora_migrate::stairway::{self, Problem, Stair};
@@ -13,6 +14,7 @@ pub async fn test(
     catalog: &Catalog,
     models: Option<&Schema>,
     scratch: Option<&DatabaseUrl>,
+    interrupt: &Interrupt,
     printer: &Printer,
 ) -> Outcome {
     let on = match scratch {
@@ -21,8 +23,11 @@ pub async fn test(
     };
     printer.note(&format!("testing {} migration(s) in {on}", catalog.len()));
     let mut on_stair = |stair: &Stair| printer.line(&stair_line(stair));
-    let found =
-        stairway::stairway(catalog, scratch, models, Options::default(), &mut on_stair).await?;
+    let options = Options {
+        interrupt: Some(interrupt.clone()),
+        ..Options::default()
+    };
+    let found = stairway::stairway(catalog, scratch, models, options, &mut on_stair).await?;
     let mut problems = Vec::new();
     if found.heads.len() > 1 {
         problems.push(format!(
@@ -55,6 +60,7 @@ pub async fn test(
         })).collect::<Vec<_>>(),
         "heads": found.heads,
         "models": found.models,
+        "scratch": found.scratch,
     }));
     let failed = found.stairs.iter().filter(|s| s.problem.is_some()).count();
     match found.passed() {

@@ -121,6 +121,9 @@ fn scan_with(dir: &Path, complete: bool) -> Result<Scan, Vec<Diagnostic>> {
         .iter()
         .map(|f| f.parsed.header.replaces.clone())
         .collect();
+    if let Some(overlap) = crate::squash::overlap(&replaces) {
+        return Err(vec![overlapping(&files, &overlap)]);
+    }
     // A squash's view is checked as well as the chain's: a fresh database takes it.
     let squashed = arrange_nodes(&nodes, &replaces, View::Squashed);
     let (kept, squashed): (Vec<usize>, Vec<Node>) = squashed.into_iter().unzip();
@@ -133,6 +136,23 @@ fn scan_with(dir: &Path, complete: bool) -> Result<Scan, Vec<Diagnostic>> {
     match Graph::new(chain) {
         Ok(graph) => Ok(Scan { files, graph }),
         Err(error) => Err(vec![locate(&files, &kept, &error)]),
+    }
+}
+
+/// Two squashes replacing a revision in common, at the later one's `Replaces` line.
+fn overlapping(files: &[ScannedFile], overlap: &crate::squash::Overlap) -> Diagnostic {
+    let (first, second) = (&files[overlap.first], &files[overlap.second]);
+    Diagnostic {
+        path: second.path.clone(),
+        line: second.parsed.header.replaces_line.max(1),
+        message: format!(
+            "squash {} replaces {}, which squash {} ({}) replaces already: a fresh database would have two ways to \
+             the same schema; delete one of the two",
+            second.parsed.header.revision,
+            overlap.revisions.join(", "),
+            first.parsed.header.revision,
+            first.path.display()
+        ),
     }
 }
 

@@ -53,3 +53,23 @@ fn with_the_replaced_files_there_are_two_views_and_without_them_one() {
         );
     }
 }
+
+#[test]
+fn two_squashes_over_one_revision_overlap() {
+    let list = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let replaces = vec![list(&[]), list(&["a", "b"]), list(&[]), list(&["s1", "c"])];
+    assert_eq!(
+        overlap(&replaces),
+        None,
+        "a squash of a squash overlaps nothing"
+    );
+    let replaces = vec![list(&["a", "b"]), list(&[]), list(&["b", "c"])];
+    assert_eq!(
+        overlap(&replaces),
+        Some(Overlap {
+            first: 0,
+            second: 2,
+            revisions: list(&["b"])
+        })
+    );
+}

@@ -7,6 +7,7 @@ mod adopt;
 mod beyond;
 mod lease;
 mod offline;
+mod scratch;
 mod step;
 
 use std::time::Duration;
@@ -15,6 +16,7 @@ pub use adopt::{AdoptError, BaselineError, ImportError};
 pub use beyond::BeyondError;
 pub use lease::{LeaseError, LeaseHolder};
 pub use offline::OfflineError;
+pub use scratch::{ScratchError, SquashError};
 pub use step::{LockWaited, StepFailure, StepOutcome};
 
 use crate::bookkeeping::Inconsistency;
@@ -61,6 +63,12 @@ pub enum Error {
     /// A database that cannot be baselined.
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    /// A throwaway database interrupted or left behind.
+    #[error(transparent)]
+    Scratch(#[from] ScratchError),
+    /// A squash refused before anything was written.
+    #[error(transparent)]
+    Squash(#[from] SquashError),
     /// The server refused the connection (authentication, unknown database, ...).
     #[error("cannot connect to {url}: {message}")]
     Connect {
@@ -372,6 +380,13 @@ impl Error {
             Error::Lease(LeaseError::Live { .. }) => "lease_live",
             Error::Lease(_) => "lease",
             Error::Baseline(_) => "baseline",
+            Error::Scratch(ScratchError::Interrupted { .. }) => "interrupted",
+            Error::Scratch(_) => "scratch",
+            Error::Squash(SquashError::AlreadySquashed { .. }) => "already_squashed",
+            Error::Squash(SquashError::MissingScratch { .. } | SquashError::TwoServers(_)) => {
+                "scratch_missing"
+            }
+            Error::Squash(_) => "squash",
             Error::Connect { .. } | Error::NoDatabaseName => "connect",
             Error::Tls { .. } => "tls",
             Error::ConnectTimeout { .. } => "connect_timeout",
@@ -397,6 +412,16 @@ impl Error {
             Error::ScratchUnsupported(_) => "scratch",
             Error::FileLock { .. } => "file_lock",
             Error::Disk(_) => "write",
+        }
+    }
+
+    /// The signal number, when SIGINT or SIGTERM (or the caller's interrupt) stopped the work.
+    pub fn signal(&self) -> Option<u8> {
+        match self {
+            Error::Interrupted { signal, .. }
+            | Error::Scratch(ScratchError::Interrupted { signal, .. }) => Some(*signal),
+            Error::Unconfirmed { stopped, .. } => stopped.signal(),
+            _ => None,
         }
     }
 

@@ -5,8 +5,8 @@
 
 use crate::autogenerate::{compare, introspect};
 use crate::catalog::Catalog;
-use crate::error::Result;
-use crate::runner::scratch::Scratch;
+use crate::error::{Error, Result};
+use crate::runner::scratch;
 use crate::runner::{Options, Runner};
 use crate::schema::diff::{Change, diff};
 use crate::schema::model::Schema;
@@ -50,6 +50,8 @@ pub struct Stairway {
     /// How the models differ from the schema at the head (empty: they match); `None` when
     /// there are no models, or the stairway stopped before the head.
     pub models: Option<Vec<String>>,
+    /// The throwaway database it ran in, dropped since (for SQLite, the file's stem).
+    pub scratch: String,
 }
 
 impl Stairway {
@@ -62,7 +64,8 @@ impl Stairway {
 }
 
 /// Runs the stairway in a throwaway database beside `server` (a temporary SQLite file when
-/// `None`), dropped after. `on_stair` hears each revision as it is done.
+/// `None`), dropped after whatever happens; `options.interrupt`, when raised, stops it at once.
+/// `on_stair` hears each revision as it is done.
 pub async fn stairway(
     catalog: &Catalog,
     server: Option<&DatabaseUrl>,
@@ -70,17 +73,14 @@ pub async fn stairway(
     options: Options,
     on_stair: &mut dyn FnMut(&Stair),
 ) -> Result<Stairway> {
-    let temporary = DatabaseUrl::sqlite_file(&std::env::temp_dir().join("aurora_scratch.db"));
-    let scratch = Scratch::create(server.unwrap_or(&temporary)).await?;
-    let result = async {
-        let runner = Runner::new(catalog, scratch.url().clone(), options)?;
+    let interrupt = options.interrupt.clone();
+    let (mut found, name) = scratch::within(server, "test", interrupt.as_ref(), async |url| {
+        let runner = Runner::new(catalog, url.clone(), options)?;
         climb(&runner, models, on_stair).await
-    }
-    .await;
-    let dropped = scratch.drop().await;
-    let stairway = result?;
-    dropped?;
-    Ok(stairway)
+    })
+    .await?;
+    found.scratch = name;
+    Ok(found)
 }
 
 async fn climb(
@@ -131,6 +131,7 @@ async fn climb(
         stairs,
         heads,
         models,
+        scratch: String::new(),
     })
 }
 
@@ -142,11 +143,11 @@ async fn step(
     before: &Schema,
 ) -> Result<std::result::Result<Schema, Problem>> {
     if let Err(e) = runner.upgrade(target, &mut |_| {}).await {
-        return Ok(Err(Problem::Upgrade(e.to_string())));
+        return stopped(e).map(|e| Err(Problem::Upgrade(e.to_string())));
     }
     let after = schema(runner).await?;
     if let Err(e) = runner.revert(id, &mut |_| {}).await {
-        return Ok(Err(Problem::Downgrade(e.to_string())));
+        return stopped(e).map(|e| Err(Problem::Downgrade(e.to_string())));
     }
     let reverted = schema(runner).await?;
     let left: Vec<String> = diff(before, &reverted)
@@ -157,9 +158,18 @@ async fn step(
         return Ok(Err(Problem::NotReversed(left)));
     }
     if let Err(e) = runner.upgrade(target, &mut |_| {}).await {
-        return Ok(Err(Problem::Reupgrade(e.to_string())));
+        return stopped(e).map(|e| Err(Problem::Reupgrade(e.to_string())));
     }
     Ok(Ok(after))
+}
+
+/// A step's error is the revision's problem, unless a signal stopped it: that stops the
+/// stairway.
+fn stopped(error: Error) -> Result<Error> {
+    match error.signal() {
+        Some(_) => Err(error),
+        None => Ok(error),
+    }
 }
 
 async fn schema(runner: &Runner<'_>) -> Result<Schema> {

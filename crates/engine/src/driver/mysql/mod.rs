@@ -12,7 +12,7 @@ pub(crate) mod render;
 mod scratch;
 pub(crate) mod script;
 
-pub(crate) use scratch::{create_database, drop_database};
+pub(crate) use scratch::{create_database, databases_like, drop_database};
 
 use std::str::FromStr;
 use std::time::Duration;
