@@ -119,11 +119,16 @@ impl Status {
         let mut heads = current.clone();
         heads.extend(reached.iter().map(|&(index, _)| index));
         let applied = Applied::from_rows(graph, &heads);
-        let logged_not_applied = graph.ordered(
-            log.keys()
-                .filter_map(|id| graph.index_of(id))
-                .filter(|index| !applied.set.contains(index)),
-        );
+        // A row this build does not know may stand for them (a newer build's, or another
+        // tool's): only with none can the log be judged against the table.
+        let logged_not_applied = match unknown.is_empty() {
+            true => graph.ordered(
+                log.keys()
+                    .filter_map(|id| graph.index_of(id))
+                    .filter(|index| !applied.set.contains(index)),
+            ),
+            false => Vec::new(),
+        };
         Status {
             logged_not_applied,
             inconsistencies,
