@@ -10,6 +10,7 @@ mod baseline;
 mod beyond;
 mod build_validation;
 mod cli;
+mod completion;
 mod concurrency;
 mod dump;
 mod durability;

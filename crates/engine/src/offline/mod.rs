@@ -127,7 +127,10 @@ impl Offline {
         if nothing && backwards.is_some_and(|other| !other.is_empty()) {
             return Err(OfflineError::Backwards {
                 direction,
-                from: range.from.as_ref().map_or("base".to_string(), target::display),
+                from: range
+                    .from
+                    .as_ref()
+                    .map_or("base".to_string(), target::display),
                 to: target::display(&range.to),
             }
             .into());
