@@ -41,5 +41,6 @@ mod stairway;
 mod support;
 mod tls;
 mod transaction;
+mod verbose;
 mod version_table;
 mod writing;

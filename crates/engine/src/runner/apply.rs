@@ -139,16 +139,7 @@ impl Runner<'_> {
                 parents: &step.parents,
                 direction: step.direction,
             });
-            for statement in step.statements.iter() {
-                tracing::debug!(
-                    "{} {} ({}:{}): {}",
-                    step.direction.name(),
-                    step.revision,
-                    step.origin,
-                    statement.line,
-                    statement.text
-                );
-            }
+            step.trace();
             let started = Instant::now();
             let retries = match self.apply_step(connection, step, durable, on_event).await {
                 Ok(retries) => retries,

@@ -86,6 +86,7 @@ impl Runner<'_> {
                 parents: &step.parents,
                 direction: step.direction,
             });
+            step.trace();
         }
         let started = Instant::now();
         let cancel = connection.canceller();
