@@ -74,14 +74,17 @@ fn a_killed_holder_is_taken_over_and_its_running_step_fenced_off() {
     holder.wait().unwrap();
 
     // The lease still names the dead holder until it expires: a runner that will not wait
-    // long enough is refused, and told who holds it.
+    // long enough is refused, and told who holds it, and that it is dead (it ran on this host
+    // and its process is gone).
     let catalog = catalog("lease");
     let refused = upgrade(&catalog, &db.url, lease(Some(Duration::from_millis(100))));
     let message = refused
         .expect_err("the lease has not expired yet")
         .to_string();
     assert!(
-        message.contains("migration lock") && message.contains(&format!("process {pid}")),
+        message.contains("migration lease")
+            && message.contains(&format!("process {pid}, which is dead"))
+            && message.contains("`lease break`"),
         "{message}"
     );
 
@@ -146,7 +149,7 @@ fn behind_a_transaction_pooling_pgbouncer_only_the_lease_keeps_runners_apart() {
 
 /// A PgBouncer in transaction-pooling mode in front of the test server, on a free loopback
 /// port, with two server connections per database; stopped when dropped.
-struct PgBouncer {
+pub struct PgBouncer {
     child: Child,
     port: u16,
     _dir: tempfile::TempDir,
@@ -155,7 +158,7 @@ struct PgBouncer {
 impl PgBouncer {
     /// Starts one; `None` (with a note) where Debian's `pgbouncer` is not installed, except
     /// in CI (`CI=1`), which installs it and where its absence fails the test.
-    fn start() -> Option<PgBouncer> {
+    pub fn start() -> Option<PgBouncer> {
         if Command::new("pgbouncer").arg("--version").output().is_err() {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -219,7 +222,7 @@ impl PgBouncer {
         Some(bouncer)
     }
 
-    fn url(&self, database: &str) -> String {
+    pub fn url(&self, database: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 }

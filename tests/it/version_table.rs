@@ -223,3 +223,76 @@ fn a_damaged_version_table_stops_every_command_that_judges_it() {
         assert!(stdout.contains("3 checksum(s) verified"), "{stdout}");
     }
 }
+
+#[test]
+fn our_tables_are_found_by_name_as_each_database_compares_names() {
+    let dir = tempfile::tempdir().expect("dir");
+    // SQLite folds case: ALEMBIC_VERSION is the table alembic_version, in every command.
+    let sqlite = SqliteDb::new();
+    let (code, _, stderr) = run(dir.path(), &sqlite.url, &["upgrade"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    for name in ["ALEMBIC_VERSION", "Alembic_Version", "alembic_VERSION"] {
+        let table = ["--version-table", name];
+        let (code, stdout, stderr) = run(
+            dir.path(),
+            &sqlite.url,
+            &[&table[..], &["current"]].concat(),
+        );
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        assert!(stdout.contains(HEAD), "{name}: {stdout}");
+        let (code, _, stderr) = run(
+            dir.path(),
+            &sqlite.url,
+            &[&table[..], &["upgrade"]].concat(),
+        );
+        assert_eq!(
+            code,
+            Some(0),
+            "{name}: the initial migration ran again: {stderr}"
+        );
+        assert!(!stderr.contains("upgrade <base>"), "{name}: {stderr}");
+        let (code, _, stderr) = run(dir.path(), &sqlite.url, &[&table[..], &["status"]].concat());
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        let (code, stdout, stderr) =
+            run(dir.path(), &sqlite.url, &[&table[..], &["dump"]].concat());
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        // Our tables appear once, as ours (made if missing, then their rows), never as a
+        // table of the schema.
+        let creates = stdout
+            .lines()
+            .filter(|l| {
+                l.to_ascii_lowercase().contains("create table")
+                    && l.to_ascii_lowercase().contains("alembic_version")
+            })
+            .count();
+        assert_eq!(
+            creates, 2,
+            "{name}: the dump holds our own tables twice:\n{stdout}"
+        );
+    }
+    assert_eq!(
+        sqlite.query("SELECT CAST(count(*) AS TEXT) FROM sqlite_master WHERE name LIKE '%alembic_version%' AND type = 'table'"),
+        ["2"],
+        "a second set of bookkeeping tables was made"
+    );
+    // PostgreSQL compares quoted names exactly, and MySQL as lower_case_table_names says
+    // (0 here, as on Linux by default): ALEMBIC_VERSION is another table, which does not exist.
+    let (pg, mysql) = (PgDb::new(), MysqlDb::new());
+    for url in [&pg.url, &mysql.url] {
+        let (code, _, stderr) = run(dir.path(), url, &["upgrade"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        let (code, stdout, stderr) = run(
+            dir.path(),
+            url,
+            &["--version-table", "ALEMBIC_VERSION", "current"],
+        );
+        assert_eq!(code, Some(0), "{url}: {stderr}");
+        assert!(!stdout.contains(HEAD), "{url}: {stdout}");
+    }
+    let folded = mysql.query("SELECT CAST(@@lower_case_table_names AS CHAR)");
+    assert_eq!(
+        folded,
+        ["0"],
+        "this test expects MySQL to compare table names exactly"
+    );
+}

@@ -7,7 +7,9 @@ use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::{Catalog, Direction};
 
 use super::app::App;
-use super::args::{AdoptFrom, Command, DatabaseArgs, Dialect, ImportFrom, TransactionMode};
+use super::args::{
+    AdoptFrom, Command, DatabaseArgs, Dialect, ImportFrom, LeaseAction, TransactionMode,
+};
 use super::cmd;
 use super::failure::{Failure, Outcome};
 use super::output::Printer;
@@ -176,6 +178,14 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;
             cmd::inspect::current(&runner, printer).await
         }
+        Command::Lease(LeaseAction::Show(args)) => {
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            cmd::lease::show(&runner, printer).await
+        }
+        Command::Lease(LeaseAction::Break(args)) => {
+            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            cmd::lease::break_lease(&runner, args.force, printer).await
+        }
         Command::Status(args) => {
             let (_, runner) = context.runner(&catalog, &args.database, plain)?;
             cmd::status::status(&runner, printer).await
@@ -224,7 +234,7 @@ async fn fleet(
     if let Some((command, yes)) = request.confirm_in_production {
         confirmed_in_production(production, yes, command)?;
     }
-    let list = cmd::fleet::targets(request.fleet)?;
+    let list = cmd::fleet::targets(request.fleet, context.interrupt).await?;
     let settings = cmd::fleet::Settings {
         options,
         production,

@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "stamp",
     "reset",
     "check",
+    "lease",
 ];
 
 /// The command line's clap definition under the program's name, examples included.

@@ -10,7 +10,8 @@ use super::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::runner::{
-    DEFAULT_LEASE, Durability, Lock, LockRetries, Options, Runner, Transaction,
+    DEFAULT_LEASE, Durability, LONGEST_LEASE, Lock, LockRetries, Options, Runner, SHORTEST_LEASE,
+    Transaction,
 };
 use aurora_migrate::url::DatabaseUrl;
 use clap::ValueEnum as _;
@@ -181,10 +182,21 @@ fn lock(flags: &DatabaseArgs) -> Result<Lock, Failure> {
         _ => LockKind::Advisory,
     };
     let duration = duration(flags.lease, "AURORA_LEASE")?.unwrap_or(DEFAULT_LEASE);
-    if duration < Duration::from_secs(1) {
+    if duration < SHORTEST_LEASE {
         return Err(Failure::usage(
             "invalid_setting",
             "a lease shorter than 1s would expire between its renewals; give --lease 1s or more",
+        ));
+    }
+    if duration > LONGEST_LEASE {
+        return Err(Failure::usage(
+            "invalid_setting",
+            format!(
+                "a lease of {} would keep a dead runner's successor waiting that long; give --lease {} or less \
+                 (a runner that stops is taken over once its lease expires, or freed at once by `lease break`)",
+                humantime::format_duration(duration),
+                humantime::format_duration(LONGEST_LEASE)
+            ),
         ));
     }
     if flags.lease.is_some() && kind != LockKind::Lease {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 /// Where the database is and how to reach it. Given after the command, a flag wins over the
 /// same flag before it; environment variables and `.env` come after both.
@@ -73,6 +73,28 @@ pub struct Connect {
     pub database: DatabaseArgs,
 }
 
+/// What `lease` does.
+#[derive(Debug, Subcommand)]
+pub enum LeaseAction {
+    /// Show who holds the lease: its runner, host, process, times, fencing token, and whether
+    /// it is live, expired, or held by a process that is dead on this host
+    Show(Connect),
+    /// Free the lease of a runner that is gone: one that expired, or whose process is dead on
+    /// this host; a live one only with --force
+    Break(LeaseBreakArgs),
+}
+
+/// `lease break`.
+#[derive(Debug, Args)]
+pub struct LeaseBreakArgs {
+    /// Break a live lease too: only when you know its runner has stopped (a runner still
+    /// working would go on beside the next one)
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
 /// A command whose only flags are the database's, on one database or a fleet of them.
 #[derive(Debug, Args)]
 pub struct ConnectMany {
@@ -99,6 +121,10 @@ pub struct FleetArgs {
         conflicts_with = "database_url"
     )]
     pub targets_cmd: Option<String>,
+    /// With --targets-cmd: stop the command, with every process it started, if it has not
+    /// finished after this long, e.g. 2m [default: 60s]
+    #[arg(long, requires = "targets_cmd", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub targets_cmd_timeout: Option<Duration>,
     /// With --targets: at most N databases at once
     #[arg(long, requires = "fleet_list", value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..))]
     pub parallel: u64,

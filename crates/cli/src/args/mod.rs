@@ -15,7 +15,9 @@ pub use authoring::{
     AdoptFrom, BaselineArgs, CreateArgs, ImportAlembicArgs, ImportFrom, MergeArgs, SquashArgs,
     migrations_dir,
 };
-pub use connect::{Connect, ConnectMany, DatabaseArgs, FleetArgs, LockKind, OnErrorMode};
+pub use connect::{
+    Connect, ConnectMany, DatabaseArgs, FleetArgs, LeaseAction, LockKind, OnErrorMode,
+};
 pub use migrate::{
     Dialect, DowngradeArgs, ResetArgs, StampArgs, StatementLockTimeout, StepArgs, TransactionMode,
     UpgradeArgs,
@@ -241,6 +243,12 @@ pub enum Command {
         after_help = "A first `upgrade` adopts a refinery database by itself; this command does only that step.\n\nExamples:\n  aurora-migrate adopt refinery --database-url postgresql://app@db/app"
     )]
     Adopt(AdoptFrom),
+    /// Who holds the lease lock (--lock lease), and freeing one whose runner is gone
+    #[command(
+        subcommand,
+        after_help = "A runner that dies holds its lease until it expires (--lease, 30s by default); `lease break` frees it at once when it has expired or its process is dead on this host, and with --force when it is live. The fencing token moves on, so a runner that comes back finds its lease gone: it stops before its next migration, and on PostgreSQL a migration it has running rolls back.\n\nExamples:\n  aurora-migrate lease show --database-url postgresql://app@db/app\n  aurora-migrate lease break --database-url postgresql://app@db/app\n  aurora-migrate lease break --force --format json"
+    )]
+    Lease(LeaseAction),
     /// Revert everything, then apply everything: drops all data the migrations manage
     #[command(
         after_help = "Examples:\n  aurora-migrate reset\n  aurora-migrate reset --yes --database-url sqlite://dev.db"
@@ -302,6 +310,7 @@ impl Command {
                 | Command::Reset(_)
                 | Command::Adopt(_)
                 | Command::Baseline(_)
+                | Command::Lease(LeaseAction::Break(_))
         )
     }
 }

@@ -7,6 +7,7 @@ pub mod dump;
 pub mod fleet;
 pub mod graph;
 pub mod inspect;
+pub mod lease;
 pub mod lint;
 pub mod meta;
 pub mod migrate;

@@ -8,7 +8,7 @@ mod record;
 mod statements;
 mod stored;
 
-pub use lease::Claimant;
+pub use lease::{Claimant, LONGEST_LEASE, SHORTEST_LEASE};
 pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored, text_literal};
 pub use statements::{
     Elapsed, committed_guard, record_statements, stamp_statements, step_statements,
@@ -103,8 +103,9 @@ impl Tables {
 
     /// Refuses names `kind` cannot hold: a schema SQLite does not have, or a derived table
     /// name over the database's identifier limit (which PostgreSQL would silently truncate
-    /// into a collision with the version table itself).
-    pub fn check_for(&self, kind: Database) -> Result<(), NameError> {
+    /// into a collision with the version table itself); the lease table's too, when runners
+    /// take the `lease`.
+    pub fn check_for(&self, kind: Database, lease: bool) -> Result<(), NameError> {
         let (schema, table) = match self.version.split_once('.') {
             Some((schema, table)) => (Some(schema), table),
             None => (None, self.version.as_str()),
@@ -119,8 +120,9 @@ impl Tables {
             Database::Mysql => 64,
             Database::Sqlite => return Ok(()),
         };
-        let longest = match kind {
-            Database::Mysql => format!("{table}_aurora_dirty"),
+        let longest = match (kind, lease) {
+            (_, true) => format!("{table}_aurora_lease"),
+            (Database::Mysql, false) => format!("{table}_aurora_dirty"),
             _ => format!("{table}_aurora_log"),
         };
         if longest.len() > limit || schema.is_some_and(|s| s.len() > limit) {
@@ -236,6 +238,52 @@ impl Tables {
             ));
         }
         statements
+    }
+}
+
+/// How a database compares table names: SQLite folds ASCII case; PostgreSQL compares the
+/// quoted names we use exactly; MySQL as its `lower_case_table_names` says (0: exactly,
+/// otherwise folded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameCase {
+    /// `Alembic_Version` and `alembic_version` are two tables.
+    Exact,
+    /// They are one.
+    Folded,
+}
+
+impl NameCase {
+    /// Whether the database takes `a` and `b` for the same table.
+    pub fn same(self, a: &str, b: &str) -> bool {
+        match self {
+            NameCase::Exact => a == b,
+            NameCase::Folded => a.eq_ignore_ascii_case(b),
+        }
+    }
+}
+
+/// Our tables' names, compared as one database compares names: what a listing of its tables
+/// leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ours {
+    names: Vec<String>,
+    case: NameCase,
+}
+
+impl Ours {
+    /// Whether `name`, as the database lists it, is one of ours.
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.iter().any(|ours| self.case.same(ours, name))
+    }
+}
+
+impl Tables {
+    /// Our tables' names under the database's rule for comparing them.
+    pub fn ours(&self, case: NameCase) -> Ours {
+        Ours {
+            names: self.bare_names().iter().map(|n| n.to_string()).collect(),
+            case,
+        }
     }
 }
 

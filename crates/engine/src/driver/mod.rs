@@ -212,11 +212,6 @@ impl Connection {
         }
     }
 
-    /// Waits for other runners of the same version table to finish, at most `timeout`.
-    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
-        dispatch!(self, c => c.lock(tables, timeout).await)
-    }
-
     /// Stops the statement running on this connection, from elsewhere (PostgreSQL; SQLite
     /// stops its own running statement through a progress handler).
     pub fn canceller(&self) -> Option<Canceller> {
@@ -245,8 +240,9 @@ impl Connection {
         unlocked.and(released)
     }
 
-    /// Takes the lease lock (see [`lease`]) and keeps it with this connection until
-    /// [`Connection::unlock`] or [`Connection::close`].
+    /// Takes the lease lock (see [`lease`]), then waits while a runner with the advisory lock
+    /// works, and keeps it with this connection until [`Connection::unlock`] or
+    /// [`Connection::close`].
     pub async fn lease(
         &mut self,
         tables: &Tables,
@@ -254,13 +250,20 @@ impl Connection {
         timeout: Option<Duration>,
         heartbeat: Connection,
     ) -> Result<()> {
+        let started = std::time::Instant::now();
         let held = self
             .take_lease(tables, duration, timeout, heartbeat)
             .await?;
         match self.lease_slot() {
             Some(slot) => *slot = Some(held),
             // take_lease refuses the databases without a slot before it takes anything.
-            None => held.release().await?,
+            None => return held.release().await,
+        }
+        // A runner with the advisory lock may be working: the lease waits for it.
+        let left = timeout.map(|t| t.saturating_sub(started.elapsed()));
+        if let Err(e) = self.wait_for_advisory(tables, left).await {
+            let _ = self.unlock().await;
+            return Err(e);
         }
         Ok(())
     }
@@ -337,7 +340,7 @@ impl Connection {
     /// Reads the database's schema, ignoring the bookkeeping tables.
     #[cfg(feature = "autogenerate")]
     pub async fn introspect(&mut self, tables: &Tables) -> Result<Introspection> {
-        let ignored = tables.bare_names();
+        let ignored = tables.ours(self.name_case().await?);
         let result = dispatch!(self, c => c.introspect(&ignored).await);
         result.map_err(|e| Error::database("cannot read the database schema", e))
     }

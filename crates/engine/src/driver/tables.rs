@@ -60,12 +60,9 @@ impl Connection {
             }
         };
         let names = dispatch!(self, c => sqlx::query_scalar(sql).fetch_all(c.raw()).await);
-        let bookkeeping = tables.bare_names();
         let names: Vec<String> = names.map_err(|e| Error::database("cannot list the tables", e))?;
-        let mut names: Vec<String> = names
-            .into_iter()
-            .filter(|n| !bookkeeping.contains(&n.as_str()))
-            .collect();
+        let ours = tables.ours(self.name_case().await?);
+        let mut names: Vec<String> = names.into_iter().filter(|n| !ours.contains(n)).collect();
         names.sort();
         Ok(names)
     }
@@ -99,10 +96,10 @@ impl Connection {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c.raw()).await
         })
         .map_err(failed)?;
-        let bookkeeping = tables.bare_names();
+        let ours = tables.ours(self.name_case().await?);
         Ok(rows
             .into_iter()
-            .filter(|(name, _, _)| !bookkeeping.contains(&name.as_str()))
+            .filter(|(name, _, _)| !ours.contains(name))
             .map(|(table, rows, bytes)| TableSize { table, rows, bytes })
             .collect())
     }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 pub use adopt::{AdoptError, BaselineError, ImportError};
 pub use beyond::BeyondError;
-pub use lease::LeaseError;
+pub use lease::{LeaseError, LeaseHolder};
 pub use offline::OfflineError;
 pub use step::{LockWaited, StepFailure, StepOutcome};
 
@@ -117,6 +117,20 @@ pub enum Error {
         waited: Duration,
         /// Who holds it.
         holder: String,
+    },
+    /// The lease's holder died on this host, and its lease has not expired yet.
+    #[error(
+        "gave up after waiting {} for the migration lease on {table}, held by {holder}; the next runner takes it \
+         over once it expires, or break it now with `lease break`",
+        humantime::format_duration(std::time::Duration::from_millis(.waited.as_millis() as u64 / 100 * 100))
+    )]
+    DeadHolder {
+        /// The version table the lease guards.
+        table: String,
+        /// How long the runner waited.
+        waited: Duration,
+        /// Who held it.
+        holder: Box<LeaseHolder>,
     },
     /// Another program kept a SQLite write transaction open longer than the lock timeout.
     #[error(
@@ -331,6 +345,7 @@ impl Error {
             Error::Adopt(_) => "adopt",
             Error::Import(_) => "import",
             Error::Lease(LeaseError::Lost { .. }) => "lease_lost",
+            Error::Lease(LeaseError::Live { .. }) => "lease_live",
             Error::Lease(_) => "lease",
             Error::Baseline(_) => "baseline",
             Error::Connect { .. } | Error::NoDatabaseName => "connect",
@@ -338,7 +353,9 @@ impl Error {
             Error::ConnectTimeout { .. } => "connect_timeout",
             Error::Unreachable { .. } => "unreachable",
             Error::DriverMissing(_) => "driver_missing",
-            Error::LockTimeout { .. } | Error::DatabaseLocked { .. } => "lock_timeout",
+            Error::LockTimeout { .. } | Error::DatabaseLocked { .. } | Error::DeadHolder { .. } => {
+                "lock_timeout"
+            }
             Error::Dirty { .. } => "dirty",
             Error::Interrupted { .. } => "interrupted",
             Error::Database { .. } => "database",

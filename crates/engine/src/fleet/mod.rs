@@ -1,15 +1,21 @@
-//! Many databases, one command: a list of targets (one URL per line, or `name = url`, either
-//! followed by `schema=NAME` for a tenant in a PostgreSQL schema of its own), read
-//! from a file or from a program's output, and a run over them with at most N at once, a
-//! canary group first, and a stop or carry-on rule for failures. What is run on each target
-//! is the caller's; this module only schedules and records. Must not import the command line.
+//! Many databases, one command: a list of targets (read in `list`), and a run over them with
+//! at most N at once, a canary group first, and a stop or carry-on rule for failures. What is
+//! run on each target, and what a failure carries, are the caller's; this module only
+//! schedules and records. Must not import the command line.
 
 use std::future::Future;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use tracing::Instrument as _;
+
 use crate::url::DatabaseUrl;
+
+mod identity;
+mod list;
+
+pub use list::{FleetError, parse};
 
 /// One database of the fleet.
 #[derive(Debug, Clone)]
@@ -18,126 +24,6 @@ pub struct FleetTarget {
     pub name: String,
     /// Where it is.
     pub url: DatabaseUrl,
-}
-
-/// A targets list that cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum FleetError {
-    /// A line that is neither a URL nor `name = url`.
-    #[error("line {line} of the targets: {message}")]
-    Line {
-        /// The 1-based line.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// `${VAR}` names a variable the environment does not have.
-    #[error("line {line} of the targets names ${{{variable}}}, which the environment does not set")]
-    Variable {
-        /// The 1-based line.
-        line: usize,
-        /// The variable.
-        variable: String,
-    },
-    /// Two targets with one name.
-    #[error("line {line} of the targets: the name `{name}` is given twice")]
-    Duplicate {
-        /// The 1-based line.
-        line: usize,
-        /// The name.
-        name: String,
-    },
-    /// No target at all.
-    #[error("the targets list names no database")]
-    Empty,
-}
-
-/// Reads a targets list: `#` starts a comment, blank lines are skipped, and `${VAR}` in a URL
-/// is the environment's `VAR` (so a password need not be in the file).
-pub fn parse(
-    text: &str,
-    variable: &dyn Fn(&str) -> Option<String>,
-) -> Result<Vec<FleetTarget>, FleetError> {
-    let mut targets: Vec<FleetTarget> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let content = raw.split_once('#').map_or(raw, |(before, _)| before).trim();
-        if content.is_empty() {
-            continue;
-        }
-        // `name = url`: a name is one bare word, so `${URL} schema=t` or a URL with `=` in
-        // its query is a URL.
-        let (name, url_text) = match content.split_once('=') {
-            Some((name, url))
-                if !name.trim().is_empty()
-                    && !name
-                        .trim()
-                        .contains(|c: char| c.is_whitespace() || ":/$?".contains(c)) =>
-            {
-                (Some(name.trim().to_string()), url.trim())
-            }
-            _ => (None, content),
-        };
-        // The URL, then its settings: `schema=NAME` (PostgreSQL) puts a tenant in a schema.
-        let mut words = url_text.split_whitespace();
-        let url_text = expand(words.next().unwrap_or_default(), line, variable)?;
-        let refused = |message: String| FleetError::Line { line, message };
-        let mut url = DatabaseUrl::parse(&url_text).map_err(|e| refused(e.to_string()))?;
-        let mut schema = None;
-        for word in words {
-            match word.split_once('=') {
-                Some(("schema", value)) => {
-                    url = url.with_schema(value).map_err(|e| refused(e.to_string()))?;
-                    schema = Some(value);
-                }
-                _ => {
-                    return Err(refused(format!(
-                        "`{word}` after the URL is not a setting; the one setting is schema=NAME"
-                    )));
-                }
-            }
-        }
-        let name = name
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| match schema {
-                Some(schema) => format!("{url} schema={schema}"),
-                None => url.to_string(),
-            });
-        if targets.iter().any(|t| t.name == name) {
-            return Err(FleetError::Duplicate { line, name });
-        }
-        targets.push(FleetTarget { name, url });
-    }
-    match targets.is_empty() {
-        true => Err(FleetError::Empty),
-        false => Ok(targets),
-    }
-}
-
-fn expand(
-    text: &str,
-    line: usize,
-    variable: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, FleetError> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}').ok_or_else(|| FleetError::Line {
-            line,
-            message: "`${` without its `}`".to_string(),
-        })?;
-        let name = &after[..end];
-        out.push_str(&variable(name).ok_or_else(|| FleetError::Variable {
-            line,
-            variable: name.to_string(),
-        })?);
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }
 
 /// The share of the targets shard `index` of `count` takes: each target by a stable hash of
@@ -178,42 +64,42 @@ pub struct Schedule {
 
 /// How one target ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome<T> {
+pub enum Outcome<T, E> {
     /// The work's result.
     Done(T),
-    /// The work's error, as text (passwords masked).
-    Failed(String),
+    /// The work's error, with whatever the caller keeps of it (what the failed run left).
+    Failed(E),
     /// Never started: the fleet stopped first.
     Skipped,
 }
 
 /// One target's end.
 #[derive(Debug, Clone)]
-pub struct Finished<T> {
+pub struct Finished<T, E> {
     /// The target's name.
     pub name: String,
     /// How it ended.
-    pub outcome: Outcome<T>,
+    pub outcome: Outcome<T, E>,
     /// How long its work took.
     pub elapsed: Duration,
 }
 
 /// Runs `work` on every target as `schedule` says, calling `finished` as each one ends, and
 /// returns every target's end in list order. The workers are futures of the caller's task, so
-/// nothing here needs threads. A `stopped` that turns true (a signal) starts no new target.
+/// nothing here needs threads. Each target's work runs in a tracing span that names it. A `stopped` that turns true (a signal) starts no new target.
 pub async fn run<T, E, F, Fut>(
     targets: &[FleetTarget],
     schedule: Schedule,
     stopped: &dyn Fn() -> bool,
     work: F,
-    finished: &dyn Fn(&Finished<T>),
-) -> Vec<Finished<T>>
+    finished: &dyn Fn(&Finished<T, E>),
+) -> Vec<Finished<T, E>>
 where
-    E: std::fmt::Display,
     F: Fn(&FleetTarget) -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    let slots: Vec<Mutex<Option<Finished<T>>>> = targets.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<Finished<T, E>>>> =
+        targets.iter().map(|_| Mutex::new(None)).collect();
     let canary = schedule.canary.min(targets.len());
     let halted = AtomicBool::new(false);
     for (from, to) in [(0, canary), (canary, targets.len())] {
@@ -230,13 +116,16 @@ where
                 }
                 let target = &targets[index];
                 let started = Instant::now();
-                let outcome = match work(target).await {
+                // What is logged while the target's work runs (a wait for a lock, a retry)
+                // names the target.
+                let span = tracing::info_span!("database", name = %target.name);
+                let outcome = match work(target).instrument(span).await {
                     Ok(value) => Outcome::Done(value),
                     Err(error) => {
                         if in_canary || schedule.on_error == OnError::Stop {
                             halted.store(true, Ordering::SeqCst);
                         }
-                        Outcome::Failed(error.to_string())
+                        Outcome::Failed(error)
                     }
                 };
                 let end = Finished {

@@ -216,3 +216,120 @@ fn shards_split_the_fleet_stably_and_completely() {
         .collect();
     assert_eq!(again, shards[2], "the same list splits the same way");
 }
+
+#[test]
+fn what_would_change_which_database_a_line_names_is_refused_by_line() {
+    // An editor's byte-order mark is not part of the first name.
+    let list =
+        targets("\u{feff}a = sqlite:///tmp/bom.db\r\nb = sqlite:///tmp/bom2.db\r\n").unwrap();
+    assert_eq!(list[0].name, "a");
+    assert_eq!(list[1].url.to_string(), "sqlite:///tmp/bom2.db");
+    // Any other invisible character is refused, wherever it is.
+    for (text, code) in [
+        ("a\u{200b} = sqlite:///tmp/x.db", 0x200b),
+        (
+            "a = sqlite:///tmp/x.db\n\u{feff}b = sqlite:///tmp/y.db",
+            0xfeff,
+        ),
+        ("a = sqlite:///tmp/x\u{2060}.db", 0x2060),
+        ("a = sqlite:///tmp/x\u{7}.db", 7),
+    ] {
+        let refused = targets(text).unwrap_err();
+        assert!(
+            matches!(refused, FleetError::Invisible { code: c, .. } if c == code),
+            "{text:?}: {refused}"
+        );
+    }
+    // A variable set to nothing leaves a hole: the database name, the password, the host.
+    let empty = |name: &str| match name {
+        "EMPTY" => Some(String::new()),
+        "BLANK" => Some("  ".into()),
+        _ => Some("x".into()),
+    };
+    for line in [
+        "a = postgres://app@db/${EMPTY}",
+        "a = postgres://app:${EMPTY}@db/a",
+        "a = mysql://root@${BLANK}/a",
+        "${EMPTY}",
+    ] {
+        let refused = parse(line, &empty).unwrap_err();
+        assert!(
+            matches!(refused, FleetError::EmptyVariable { line: 1, .. }),
+            "{line}: {refused}"
+        );
+        assert!(refused.to_string().contains("an empty value"), "{refused}");
+    }
+    // A server URL names its database.
+    for line in [
+        "a = postgres://app@db",
+        "a = postgres://app@db/",
+        "a = mysql://root@db:3306",
+    ] {
+        assert_eq!(
+            targets(line).unwrap_err(),
+            FleetError::NoDatabase { line: 1 },
+            "{line}"
+        );
+    }
+    assert!(targets("a = postgres://app@db/?dbname=t1").is_ok());
+}
+
+#[test]
+fn one_database_under_two_names_is_refused() {
+    let dir = std::env::temp_dir();
+    let file = dir.join("aurora_fleet_same.db");
+    let same = [
+        "a = postgres://app:${PW}@db/t1\nb = postgres://other@DB:5432/t1",
+        "a = postgres://db/t1 schema=x\nb = postgres://db:5432/t1 schema=x",
+        "a = mysql://root@db/t1\nb = mariadb://app@Db:3306/t1",
+        "a = postgres://db/my-db\nb = postgres://db/my%2Ddb",
+    ];
+    let sqlite = format!(
+        "a = sqlite://{}\nb = sqlite://{}/./x/../aurora_fleet_same.db",
+        file.display(),
+        dir.display()
+    );
+    for text in same.iter().copied().chain([sqlite.as_str()]) {
+        let refused = targets(text).unwrap_err();
+        assert!(
+            matches!(&refused, FleetError::SameDatabase { line: 2, first_line: 1, first, .. } if first == "a"),
+            "{text}: {refused}"
+        );
+    }
+    for distinct in [
+        "a = postgres://db/t1\nb = postgres://db/t2",
+        "a = postgres://db/t1 schema=x\nb = postgres://db/t1 schema=y",
+        "a = postgres://db/t1\nb = postgres://db:5433/t1",
+        "a = postgres://db/t1\nb = mysql://db/t1",
+        "a = sqlite::memory:\nb = sqlite::memory:",
+    ] {
+        assert_eq!(targets(distinct).unwrap().len(), 2, "{distinct}");
+    }
+}
+
+#[test]
+fn a_tenant_schema_is_none_of_postgresqls_own() {
+    for schema in [
+        "pg_catalog",
+        "pg_toast",
+        "pg_temp_3",
+        "pg_anything",
+        "PG_CATALOG",
+        "information_schema",
+        "Information_Schema",
+    ] {
+        let refused = targets(&format!("a = postgres://db/x schema={schema}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("one of PostgreSQL's own schemas"),
+            "{schema}: {refused}"
+        );
+    }
+    for schema in ["public", "pgx", "tenant_pg_1", "information"] {
+        assert!(
+            targets(&format!("a = postgres://db/x schema={schema}")).is_ok(),
+            "{schema}"
+        );
+    }
+}

@@ -95,7 +95,7 @@ impl Offline {
         if whole && kind == Database::Mysql {
             return Err(Error::WholeRunOnMysql);
         }
-        self.tables.check_for(kind)?;
+        self.tables.check_for(kind, false)?;
         let graph = catalog.graph();
         let start = match &range.from {
             None | Some(Target::Base) => Applied::default(),

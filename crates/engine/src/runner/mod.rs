@@ -8,6 +8,7 @@ mod apply;
 mod beyond;
 mod durability;
 mod guard;
+mod lease;
 mod locks;
 mod migrate;
 mod pipeline;
@@ -30,7 +31,7 @@ pub use state::{Beyond, Status};
 
 use crate::bookkeeping::Tables;
 use crate::catalog::Catalog;
-use crate::error::Result;
+use crate::error::{LeaseError, Result};
 use crate::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
 use aurora_migrate_core::{Database, Direction};
@@ -101,6 +102,8 @@ pub enum Lock {
 
 /// How long a lease lasts without a renewal, unless told otherwise.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
+
+pub use crate::bookkeeping::{LONGEST_LEASE, SHORTEST_LEASE};
 
 /// How the migrations of one run share transactions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -246,7 +249,21 @@ impl<'c> Runner<'c> {
             Source::Url(url) => url.kind(),
             Source::Pool(pool) => pool.kind(),
         };
-        tables.check_for(kind)?;
+        let lease = match options.lock {
+            Lock::Advisory => None,
+            Lock::Lease { duration } => Some(duration),
+        };
+        if let Some(length) = lease
+            && !(SHORTEST_LEASE..=LONGEST_LEASE).contains(&length)
+        {
+            return Err(LeaseError::Length {
+                length,
+                shortest: SHORTEST_LEASE,
+                longest: LONGEST_LEASE,
+            }
+            .into());
+        }
+        tables.check_for(kind, lease.is_some())?;
         Ok(Runner {
             catalog,
             source,
@@ -293,6 +310,11 @@ impl<'c> Runner<'c> {
             Source::Url(url) => url.to_string(),
             Source::Pool(pool) => format!("the service's {} pool", pool.kind()),
         }
+    }
+
+    /// How it runs.
+    pub fn options(&self) -> &Options {
+        &self.options
     }
 
     /// The bookkeeping tables this runner reads and writes.

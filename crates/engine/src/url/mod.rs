@@ -91,6 +91,12 @@ pub enum UrlError {
     /// A schema name that is not a plain identifier.
     #[error("a schema name is letters, digits and underscores, not starting with a digit")]
     InvalidSchema,
+    /// One of PostgreSQL's own schemas, which holds no tenant.
+    #[error(
+        "`{0}` is one of PostgreSQL's own schemas (pg_catalog, pg_toast, pg_temp and every other pg_ name, \
+         information_schema), not a tenant's: name a schema of the tenant's own"
+    )]
+    SystemSchema(String),
 }
 
 /// A parsed database URL.
@@ -204,6 +210,16 @@ impl DatabaseUrl {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !valid {
             return Err(UrlError::InvalidSchema);
+        }
+        // PostgreSQL's own schemas: the catalog, TOAST and temporary schemas (every `pg_`
+        // name is reserved to it, whatever the case a tool quotes it in) and the SQL
+        // standard's information_schema.
+        if schema
+            .get(..3)
+            .is_some_and(|p| p.eq_ignore_ascii_case("pg_"))
+            || schema.eq_ignore_ascii_case("information_schema")
+        {
+            return Err(UrlError::SystemSchema(schema.to_string()));
         }
         let mut copy = self.clone();
         copy.schema = Some(schema.to_string());

@@ -1,10 +1,14 @@
 //! What a fleet does on each database: one command's library call, and what it leaves to
 //! report (its revisions, not the steps' messages and timings, so that a fleet of thousands
-//! holds little). Must not import the dispatcher.
+//! holds little). A database a changing command failed on is read again, so that what the
+//! failed run kept is reported, not guessed. Must not import the dispatcher.
+
+use std::cell::Cell;
+use std::time::Duration;
 
 use aurora_migrate::core::revision::Target;
-use aurora_migrate::runner::Runner;
-use aurora_migrate::runner::standing::State;
+use aurora_migrate::runner::standing::Standing;
+use aurora_migrate::runner::{Event, Runner, Transaction};
 use aurora_migrate::schema::model::Schema;
 
 use super::super::super::output::Printer;
@@ -34,7 +38,36 @@ pub struct Done {
     pub changed: usize,
     /// The version table's rows afterwards.
     pub current: Vec<String>,
+    /// Where the database stands (`at_heads`, `behind`, ...), when the job read it.
+    pub state: Option<&'static str>,
 }
+
+/// What a failed run on one database leaves to report.
+pub struct Failed {
+    /// Why, as a person reads it (passwords masked).
+    pub message: String,
+    /// The stable code of the failure.
+    pub code: &'static str,
+    /// How many revisions the run applied, reverted or recorded before it failed, and kept.
+    pub changed: usize,
+    /// The version table's rows afterwards; `None` when they could not be read.
+    pub current: Option<Vec<String>>,
+    /// Where the database stands, when it could be read.
+    pub state: Option<&'static str>,
+}
+
+/// How long reading a database again after a failure may take.
+const READ_AGAIN: Duration = Duration::from_secs(5);
+
+/// The codes of failures that never reached the database: there is nothing to read again.
+const NOT_REACHED: &[&str] = &[
+    "url",
+    "connect",
+    "connect_timeout",
+    "unreachable",
+    "tls",
+    "driver_missing",
+];
 
 impl Job<'_> {
     /// The command's name, as typed.
@@ -70,91 +103,116 @@ impl Job<'_> {
         }
     }
 
-    /// Runs the job on one database; a failure is its message.
-    pub async fn perform(&self, runner: &Runner<'_>, printer: &Printer) -> Result<Done, String> {
-        let text = |e: aurora_migrate::Error| printer.name_commands(&e.to_string());
+    /// Runs the job on one database.
+    pub async fn perform(&self, runner: &Runner<'_>, printer: &Printer) -> Result<Done, Failed> {
+        let finished = Cell::new(0);
+        let mut count = |event: Event<'_>| {
+            if matches!(event, Event::Finished(_)) {
+                finished.set(finished.get() + 1);
+            }
+        };
+        match self.attempt(runner, printer, &mut count).await {
+            Ok(done) => Ok(done),
+            Err(Stop::Found(failed)) => Err(failed),
+            Err(Stop::Engine(error)) => {
+                Err(self.failed(runner, error, finished.get(), printer).await)
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        runner: &Runner<'_>,
+        printer: &Printer,
+        count: &mut dyn FnMut(Event<'_>),
+    ) -> Result<Done, Stop> {
         let ran = |run: aurora_migrate::Run| Done {
             changed: run.steps.len(),
             current: run.current,
+            state: None,
         };
-        let ids = |indices: &[usize]| {
-            let graph = runner.catalog().graph();
-            indices.iter().map(|&i| graph.node(i).id.clone()).collect()
-        };
-        match self {
-            Job::Upgrade(target) => runner
-                .upgrade(target, &mut |_| {})
-                .await
-                .map(ran)
-                .map_err(text),
-            Job::Downgrade(target) => runner
-                .downgrade(target, &mut |_| {})
-                .await
-                .map(ran)
-                .map_err(|e| match e.code() {
-                    "confirmation_required" => format!(
-                        "{}; in production (--env / AURORA_ENV) such a downgrade needs --yes to confirm",
-                        text(e)
-                    ),
-                    _ => text(e),
-                }),
-            Job::Reset => runner.reset(&mut |_| {}).await.map(ran).map_err(text),
-            Job::Stamp { target, purge } => runner
-                .stamp(target, *purge)
-                .await
-                .map(|rows| Done {
+        let catalog = runner.catalog();
+        Ok(match self {
+            Job::Upgrade(target) => runner.upgrade(target, count).await.map(ran)?,
+            Job::Downgrade(target) => runner.downgrade(target, count).await.map(ran)?,
+            Job::Reset => runner.reset(count).await.map(ran)?,
+            Job::Stamp { target, purge } => Done {
+                changed: 0,
+                current: runner.stamp(target, *purge).await?,
+                state: None,
+            },
+            Job::Current => {
+                let status = runner.status().await?;
+                let standing = Standing::of(catalog, &status);
+                Done {
                     changed: 0,
-                    current: rows,
-                })
-                .map_err(text),
-            Job::Current => runner
-                .status()
-                .await
-                .map(|status| Done {
-                    changed: 0,
-                    current: ids(&status.current),
-                })
-                .map_err(text),
-            Job::Status => {
-                let standing = runner.standing().await.map_err(text)?;
-                if standing.state() != State::AtHeads {
-                    return Err(format!(
-                        "{}: {} pending, {} beyond this build",
-                        standing.state().name(),
-                        standing.pending.len(),
-                        standing.beyond.len()
-                    ));
-                }
-                Ok(Done {
-                    changed: 0,
-                    current: ids(&standing.current),
-                })
-            }
-            Job::Check { models, lint } => {
-                let found = aurora_migrate::autogenerate::check(runner, *models)
-                    .await
-                    .map_err(text)?;
-                let mut problems = super::super::check::problems(runner, &found, printer);
-                if *lint {
-                    problems
-                        .extend(super::super::check::lint_errors(runner).map_err(|f| f.message)?);
-                }
-                match problems.is_empty() {
-                    true => Ok(Done {
-                        changed: 0,
-                        current: ids(&found.standing.current),
-                    }),
-                    false => Err(problems.join("; ")),
+                    current: rows(runner, &status.current, &status.unknown),
+                    state: Some(standing.state().name()),
                 }
             }
-            Job::AdoptRefinery => runner
-                .adopt_refinery()
-                .await
-                .map(|adopted| Done {
+            Job::Status => status(runner).await?,
+            Job::Check { models, lint } => check(runner, *models, *lint, printer).await?,
+            Job::AdoptRefinery => {
+                let adopted = runner.adopt_refinery().await?;
+                Done {
                     current: adopted.revisions.last().cloned().into_iter().collect(),
                     changed: adopted.revisions.len(),
-                })
-                .map_err(text),
+                    state: None,
+                }
+            }
+        })
+    }
+
+    /// A failed run's report: its message, what it kept (from the error where it says, else
+    /// the migrations that finished), and the version table read again, unless the database
+    /// was never reached or the job only reads.
+    async fn failed(
+        &self,
+        runner: &Runner<'_>,
+        error: aurora_migrate::Error,
+        finished: usize,
+        printer: &Printer,
+    ) -> Failed {
+        use aurora_migrate::Error;
+        let whole = runner.options().transaction == Transaction::All;
+        let kept = |error: &Error| match error {
+            Error::Interrupted { done, .. } => done.len(),
+            Error::Step(failure)
+                if failure.outcome == aurora_migrate::error::StepOutcome::RunRolledBack =>
+            {
+                0
+            }
+            Error::Step(failure) => failure.done_before.len(),
+            _ if whole => 0,
+            _ => finished,
+        };
+        let changed = match &error {
+            Error::Unconfirmed { committed, .. } => committed.len(),
+            other => kept(other),
+        };
+        let code = error.code();
+        let mut message = printer.name_commands(&error.to_string());
+        if code == "confirmation_required" {
+            message.push_str(
+                "; in production (--env / AURORA_ENV) such a downgrade needs --yes to confirm",
+            );
+        }
+        let (current, state) = match self.reads_only() || NOT_REACHED.contains(&code) {
+            true => (None, None),
+            false => match tokio::time::timeout(READ_AGAIN, runner.standing()).await {
+                Ok(Ok(standing)) => (
+                    Some(rows(runner, &standing.current, &standing.unknown)),
+                    Some(standing.state().name()),
+                ),
+                _ => (None, None),
+            },
+        };
+        Failed {
+            message,
+            code,
+            changed,
+            current,
+            state,
         }
     }
 
@@ -173,4 +231,97 @@ impl Job<'_> {
             Job::Current | Job::Status | Job::Check { .. } => format!("at {at}"),
         }
     }
+}
+
+/// `status` on one database: done when it is ready (at the heads, or ahead by expand
+/// revisions only), as the command's exit code says on one database.
+async fn status(runner: &Runner<'_>) -> Result<Done, Stop> {
+    let standing = runner.standing().await?;
+    let current = rows(runner, &standing.current, &standing.unknown);
+    let state = standing.state();
+    if !standing.is_ready() {
+        return Err(Stop::Found(Failed {
+            message: format!(
+                "{}: {} pending, {} beyond this build",
+                state.name(),
+                standing.pending.len(),
+                standing.beyond.len()
+            ),
+            code: "not_at_heads",
+            changed: 0,
+            current: Some(current),
+            state: Some(state.name()),
+        }));
+    }
+    Ok(Done {
+        changed: 0,
+        current,
+        state: Some(state.name()),
+    })
+}
+
+/// `check` on one database: done when it finds no problem.
+async fn check(
+    runner: &Runner<'_>,
+    models: Option<&Schema>,
+    lint: bool,
+    printer: &Printer,
+) -> Result<Done, Stop> {
+    let found = aurora_migrate::autogenerate::check(runner, models).await?;
+    let mut problems = super::super::check::problems(runner, &found, printer);
+    if lint {
+        let errors = super::super::check::lint_errors(runner);
+        problems.extend(errors.map_err(|f| Stop::message(f.message, f.code))?);
+    }
+    let standing = &found.standing;
+    let current = rows(runner, &standing.current, &standing.unknown);
+    let state = Some(standing.state().name());
+    match problems.is_empty() {
+        true => Ok(Done {
+            changed: 0,
+            current,
+            state,
+        }),
+        false => Err(Stop::Found(Failed {
+            message: problems.join("; "),
+            code: "check_failed",
+            changed: 0,
+            current: Some(current),
+            state,
+        })),
+    }
+}
+
+/// Why an attempt stopped: the engine's error, or a finding the job already reported.
+enum Stop {
+    Engine(aurora_migrate::Error),
+    Found(Failed),
+}
+
+impl Stop {
+    fn message(message: String, code: &'static str) -> Stop {
+        Stop::Found(Failed {
+            message,
+            code,
+            changed: 0,
+            current: None,
+            state: None,
+        })
+    }
+}
+
+impl From<aurora_migrate::Error> for Stop {
+    fn from(error: aurora_migrate::Error) -> Stop {
+        Stop::Engine(error)
+    }
+}
+
+/// The version table's rows: the revisions this build knows, then those it does not.
+fn rows(runner: &Runner<'_>, known: &[usize], unknown: &[String]) -> Vec<String> {
+    let graph = runner.catalog().graph();
+    known
+        .iter()
+        .map(|&i| graph.node(i).id.clone())
+        .chain(unknown.iter().cloned())
+        .collect()
 }

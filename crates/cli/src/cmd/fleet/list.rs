@@ -1,17 +1,23 @@
-//! The fleet's databases: the list from `--targets FILE` or `--targets-cmd CMD`, the share a
-//! shard takes, and the state file a resumed run leaves out what it records as done.
-//! Must not import the dispatcher.
+//! The fleet's databases: the list from `--targets FILE` or `--targets-cmd CMD` (a command
+//! given a time limit and stopped by a signal, with every process it started), the share a
+//! shard takes, and the state file: checked before the first database, and read by a resumed
+//! run to leave out what it records as done. Must not import the dispatcher.
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::time::Duration;
 
 use aurora_migrate::fleet::{self, Finished, FleetTarget};
+use aurora_migrate::interrupt::Interrupt;
 
 use super::super::super::args::FleetArgs;
 use super::super::super::failure::Failure;
 
+/// How long a targets command may run unless told otherwise.
+const TARGETS_CMD_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The fleet's databases, from `--targets FILE` or `--targets-cmd CMD`, sharded as asked.
-pub fn targets(args: &FleetArgs) -> Result<Vec<FleetTarget>, Failure> {
+pub async fn targets(args: &FleetArgs, interrupt: &Interrupt) -> Result<Vec<FleetTarget>, Failure> {
     let text = match (&args.targets, &args.targets_cmd) {
         (Some(path), _) => std::fs::read_to_string(path).map_err(|e| {
             Failure::usage(
@@ -19,7 +25,10 @@ pub fn targets(args: &FleetArgs) -> Result<Vec<FleetTarget>, Failure> {
                 format!("cannot read the targets file {}: {e}", path.display()),
             )
         })?,
-        (None, Some(command)) => listed_by(command)?,
+        (None, Some(command)) => {
+            let limit = args.targets_cmd_timeout.unwrap_or(TARGETS_CMD_TIMEOUT);
+            listed_by(command, limit, interrupt).await?
+        }
         (None, None) => {
             return Err(Failure::usage(
                 "targets",
@@ -35,12 +44,50 @@ pub fn targets(args: &FleetArgs) -> Result<Vec<FleetTarget>, Failure> {
     })
 }
 
-/// What a targets command prints, run by `sh -c`.
-fn listed_by(command: &str) -> Result<String, Failure> {
-    let output = std::process::Command::new("sh")
+/// What a targets command prints, run by `sh -c` in a process group of its own: a signal, or
+/// `limit` running out, stops it and every process it started.
+async fn listed_by(
+    command: &str,
+    limit: Duration,
+    interrupt: &Interrupt,
+) -> Result<String, Failure> {
+    let child = tokio::process::Command::new("sh")
         .args(["-c", command])
-        .output()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
         .map_err(|e| Failure::usage("targets", format!("cannot run the targets command: {e}")))?;
+    let group = child.id();
+    let output = tokio::select! {
+        output = child.wait_with_output() => output
+            .map_err(|e| Failure::usage("targets", format!("cannot run the targets command: {e}")))?,
+        () = tokio::time::sleep(limit) => {
+            stop_group(group);
+            return Err(Failure::usage(
+                "targets",
+                format!(
+                    "the targets command did not finish within {} and was stopped, with every process it started; \
+                     no database was touched; give it longer with --targets-cmd-timeout",
+                    humantime::format_duration(limit)
+                ),
+            ));
+        }
+        () = interrupt.wait() => {
+            stop_group(group);
+            let signal = interrupt.raised().unwrap_or(2);
+            return Err(Failure {
+                message: format!(
+                    "stopped by signal {signal} while the targets command ran; it was stopped, with every process \
+                     it started, and no database was touched"
+                ),
+                code: "interrupted",
+                exit: 128 + signal,
+            });
+        }
+    };
     if !output.status.success() {
         return Err(Failure::usage(
             "targets",
@@ -52,6 +99,18 @@ fn listed_by(command: &str) -> Result<String, Failure> {
         ));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Kills process group `group` (the targets command's shell and whatever it started). The
+/// shell itself is killed as its handle drops; `kill` reaches the rest of the group.
+fn stop_group(group: Option<u32>) {
+    if let Some(group) = group {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{group}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
 }
 
 /// The shard `--shard K/N` or `--shard-from-env N` (with JOB_COMPLETION_INDEX) names.
@@ -85,11 +144,21 @@ fn share(args: &FleetArgs) -> Result<Option<(usize, usize)>, Failure> {
 
 /// The databases a state file records as done by a run of `what` (the command and its
 /// target; the last such line for each name counts). A last line cut short, as a kill in the
-/// middle of writing leaves it, is passed over.
+/// middle of writing leaves it, is passed over. A missing file is refused: resuming from
+/// nothing would start the whole fleet over.
 pub fn done_before(path: &Path, what: &str) -> Result<HashSet<String>, Failure> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Failure::usage(
+                "state",
+                format!(
+                    "--resume: the state file {} does not exist, so there is no run to resume; check the path, or \
+                     leave out --resume to start a new run; nothing was changed",
+                    path.display()
+                ),
+            ));
+        }
         Err(e) => {
             return Err(Failure::usage(
                 "state",
@@ -126,12 +195,31 @@ pub fn done_before(path: &Path, what: &str) -> Result<HashSet<String>, Failure> 
     Ok(done)
 }
 
+/// Checks, before the first database, that the state file can be written: created if
+/// missing, appended to otherwise, its lines kept.
+pub fn writable(path: &Path) -> Result<(), Failure> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
+        .map_err(|e| {
+            Failure::usage(
+                "state",
+                format!(
+                    "cannot write the state file {}: {e}; no database was touched: give a file that can be written",
+                    path.display()
+                ),
+            )
+        })
+}
+
 /// Appends a database's outcome to the state file, flushed at once: an interrupted run
 /// leaves every finished database recorded.
-pub fn record<T>(
+pub fn record<T, E>(
     path: &Path,
-    end: &Finished<T>,
-    json: impl Fn(&Finished<T>) -> serde_json::Value,
+    end: &Finished<T, E>,
+    json: impl Fn(&Finished<T, E>) -> serde_json::Value,
 ) -> Result<(), String> {
     use std::io::Write as _;
     let mut file = std::fs::OpenOptions::new()

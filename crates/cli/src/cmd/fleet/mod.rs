@@ -1,7 +1,8 @@
 //! `--targets` on the commands that talk to a database: the fleet's list read from a file or a
-//! command, the command run on each database as the engine's fleet schedule says, a line per
-//! database as it finishes (a progress bar above them on a terminal), a state file a later run
-//! resumes from, and a summary. Must not import the dispatcher.
+//! command, the command run on each database as the engine's fleet schedule says, a line per database
+//! as it finishes (a progress bar above them on a terminal), a state file checked before the
+//! first database that a later run resumes from, and a summary. Must not import the
+//! dispatcher.
 
 mod job;
 mod list;
@@ -21,7 +22,7 @@ use super::super::args::{FleetArgs, OnErrorMode};
 use super::super::failure::{Failure, Outcome as CommandOutcome};
 use super::super::output::Printer;
 use super::super::settings::{MigrateFlags, Resolved, runner};
-use job::Done;
+use job::{Done, Failed};
 
 /// How each database is reached and run: the settings every one shares.
 pub struct Settings<'a> {
@@ -46,6 +47,10 @@ pub async fn run(
         (Some(path), true) => list::done_before(path, &settings.what)?,
         _ => Default::default(),
     };
+    // Before the first database: a state file that cannot be written would lose the record.
+    if let Some(path) = &args.state {
+        list::writable(path)?;
+    }
     let total = list.len();
     let list: Vec<FleetTarget> = list
         .iter()
@@ -56,6 +61,11 @@ pub async fn run(
         printer.note(&format!(
             "resuming: {} database(s) the state file records as done by `{}` are left out",
             total - list.len(),
+            settings.what
+        ));
+    } else if args.resume {
+        printer.note(&format!(
+            "--resume: the state file records none of these databases as done by `{}`; every one runs",
             settings.what
         ));
     }
@@ -80,24 +90,34 @@ pub async fn run(
             k => format!(", the first {k} as a canary"),
         }
     ));
-    let work = |member: &FleetTarget| {
-        let resolved = Resolved {
-            url: member.url.clone(),
-            options: settings.options.clone(),
-            production: settings.production,
+    let work =
+        |member: &FleetTarget| {
+            let resolved = Resolved {
+                url: member.url.clone(),
+                options: settings.options.clone(),
+                production: settings.production,
+            };
+            async move {
+                let runner = runner(catalog, &resolved, settings.interrupt, settings.flags)
+                    .map_err(|f| Failed {
+                        message: f.message,
+                        code: f.code,
+                        changed: 0,
+                        current: None,
+                        state: None,
+                    })?;
+                // The target's own password, wherever it came from, never reaches the output.
+                job.perform(&runner, printer)
+                    .await
+                    .map_err(|failed| Failed {
+                        message: resolved.url.scrub(&failed.message),
+                        ..failed
+                    })
+            }
         };
-        async move {
-            let runner = runner(catalog, &resolved, settings.interrupt, settings.flags)
-                .map_err(|f| f.message)?;
-            // The target's own password, wherever it came from, never reaches the output.
-            job.perform(&runner, printer)
-                .await
-                .map_err(|e| resolved.url.scrub(&e))
-        }
-    };
     let bar = printer.progress_bar(list.len() as u64);
     let state_failed = std::cell::RefCell::new(None);
-    let finished = |end: &Finished<Done>| {
+    let finished = |end: &Finished<Done, Failed>| {
         let text = line(job, end);
         match &bar {
             Some(bar) => {
@@ -137,12 +157,13 @@ pub async fn run(
 /// database succeeded, 128 + the signal when a signal stopped it.
 fn summary(
     job: &Job<'_>,
-    ends: &[Finished<Done>],
+    ends: &[Finished<Done, Failed>],
     interrupt: &Interrupt,
     printer: &Printer,
 ) -> CommandOutcome {
-    let count =
-        |wanted: fn(&Outcome<Done>) -> bool| ends.iter().filter(|e| wanted(&e.outcome)).count();
+    let count = |wanted: fn(&Outcome<Done, Failed>) -> bool| {
+        ends.iter().filter(|e| wanted(&e.outcome)).count()
+    };
     let (done, failed, skipped) = (
         count(|o| matches!(o, Outcome::Done(_))),
         count(|o| matches!(o, Outcome::Failed(_))),
@@ -172,8 +193,22 @@ fn summary(
             exit: 128 + signal,
         });
     }
+    // Refused for want of --yes and nothing else: the command line needs it, as on one
+    // database (exit 2); a refused database changed nothing.
+    let unconfirmed = ends.iter().all(|e| match &e.outcome {
+        Outcome::Failed(failed) => failed.code == "confirmation_required",
+        _ => true,
+    });
     match failed + skipped {
         0 => Ok(()),
+        _ if failed > 0 && unconfirmed => Err(Failure::usage(
+            "confirmation_required",
+            format!(
+                "{failed} database(s) of {} were refused without --yes, changing nothing on them, and {skipped} were \
+                 skipped; each is named above: run again with --yes to confirm",
+                ends.len()
+            ),
+        )),
         _ => Err(Failure::new(
             "fleet",
             format!(
@@ -184,7 +219,7 @@ fn summary(
     }
 }
 
-fn line(job: &Job<'_>, end: &Finished<Done>) -> String {
+fn line(job: &Job<'_>, end: &Finished<Done, Failed>) -> String {
     match &end.outcome {
         Outcome::Done(done) => format!(
             "{}: ok, {} ({})",
@@ -192,24 +227,42 @@ fn line(job: &Job<'_>, end: &Finished<Done>) -> String {
             job.done_text(done),
             millis(end.elapsed)
         ),
-        Outcome::Failed(message) => {
-            format!("{}: failed ({}): {message}", end.name, millis(end.elapsed))
-        }
+        Outcome::Failed(failed) => format!(
+            "{}: failed ({}): {}",
+            end.name,
+            millis(end.elapsed),
+            failed.message
+        ),
         Outcome::Skipped => format!("{}: skipped", end.name),
     }
 }
 
-fn json(end: &Finished<Done>) -> serde_json::Value {
-    let (outcome, changed, current, error) = match &end.outcome {
-        Outcome::Done(done) => ("done", done.changed, done.current.clone(), None),
-        Outcome::Failed(message) => ("failed", 0, Vec::new(), Some(message.clone())),
-        Outcome::Skipped => ("skipped", 0, Vec::new(), None),
+/// One database's entry: `current` and `state` are `null` where they were not read (a
+/// database never reached, or skipped).
+fn json(end: &Finished<Done, Failed>) -> serde_json::Value {
+    let (outcome, changed, current, state, error) = match &end.outcome {
+        Outcome::Done(done) => (
+            "done",
+            done.changed,
+            Some(done.current.clone()),
+            done.state,
+            None,
+        ),
+        Outcome::Failed(failed) => (
+            "failed",
+            failed.changed,
+            failed.current.clone(),
+            failed.state,
+            Some(failed.message.clone()),
+        ),
+        Outcome::Skipped => ("skipped", 0, None, None, None),
     };
     serde_json::json!({
         "name": end.name,
         "outcome": outcome,
         "changed": changed,
         "current": current,
+        "state": state,
         "elapsed_ms": end.elapsed.as_millis() as u64,
         "error": error,
     })

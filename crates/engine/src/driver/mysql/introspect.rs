@@ -42,13 +42,13 @@ SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(cc.CH
 
 pub async fn introspect(
     connection: &mut MySqlConnection,
-    ignored: &[&str],
+    ignored: &crate::bookkeeping::Ours,
 ) -> Result<Introspection, sqlx::Error> {
     let mut queries = 0;
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
     for row in fetch(connection, COLUMNS, &mut queries).await? {
         let name: String = row.get(0);
-        if !ignored.contains(&name.as_str()) {
+        if !ignored.contains(&name) {
             let column = column(&row);
             tables
                 .entry(name.clone())

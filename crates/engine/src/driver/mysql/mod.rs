@@ -6,6 +6,7 @@
 
 #[cfg(feature = "autogenerate")]
 mod introspect;
+mod lock;
 #[cfg(feature = "autogenerate")]
 pub(crate) mod render;
 mod scratch;
@@ -19,7 +20,7 @@ use std::time::Duration;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Row};
 
-use super::{Failure, Handle, LockWait, Work, database_message, run_batch};
+use super::{Failure, Handle, Work, database_message, run_batch};
 use crate::bookkeeping::{
     DirtyMark, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables, text_literal,
 };
@@ -101,88 +102,14 @@ impl Mysql {
         self.connection.get()
     }
 
-    /// The lock's name: per database and version table, at most 64 characters.
-    pub(crate) fn lock_name(tables: &Tables) -> String {
-        format!("aurora-migrate:{:x}", tables.lock_key())
-    }
-
-    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
-        // GET_LOCK names are server-wide: the database name keeps two databases apart.
-        let name = format!("{}:{}", Self::lock_name(tables), self.database().await?);
-        let name: String = name.chars().take(64).collect();
-        let mut wait = LockWait::new(
-            Duration::from_millis(20),
-            Duration::from_millis(500),
-            timeout,
-        );
-        loop {
-            let acquired: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
-                .bind(&name)
-                .fetch_one(self.connection.get())
-                .await
-                .map_err(|e| Error::database("cannot take the migration lock", e))?;
-            if acquired == Some(1) {
-                self.locked = Some(name);
-                return Ok(());
-            }
-            if let Err(waited) = wait
-                .pause(&format!(
-                    "another runner holds the migration lock for {}",
-                    tables.version
-                ))
-                .await
-            {
-                let holder = self.lock_holder(&name).await;
-                return Err(Error::LockTimeout {
-                    table: tables.version.clone(),
-                    waited,
-                    holder,
-                });
-            }
-        }
-    }
-
-    async fn database(&mut self) -> Result<String> {
-        let name: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
-            .fetch_one(self.connection.get())
-            .await
-            .map_err(|e| Error::database("cannot read the current database", e))?;
-        name.ok_or(Error::NoDatabaseName)
-    }
-
-    async fn lock_holder(&mut self, name: &str) -> String {
-        let row: std::result::Result<Option<(i64, String, String)>, _> = sqlx::query_as(
-            "SELECT p.ID, p.USER, p.HOST FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)",
-        )
-        .bind(name)
-        .fetch_optional(self.connection.get())
-        .await;
-        match row {
-            Ok(Some((id, user, host))) => format!("connection {id} (user {user}, from {host})"),
-            Ok(None) => "a session that has just released it".into(),
-            Err(e) => format!(
-                "a session the process list does not show ({})",
-                database_message(&e)
-            ),
-        }
-    }
-
-    pub async fn unlock(&mut self) -> Result<()> {
-        if let Some(name) = self.locked.take() {
-            sqlx::query("SELECT RELEASE_LOCK(?)")
-                .bind(name)
-                .execute(self.connection.get())
-                .await
-                .map_err(|e| Error::database("cannot release the migration lock", e))?;
-        }
-        Ok(())
-    }
-
     pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
         // A schema-qualified name names another database of the same server. The columns of
         // the three tables say which exist and whether the log holds records.
-        let columns: Vec<(String, String)> = sqlx::query_as(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
+        // information_schema compares without case; the tables themselves do so only when
+        // lower_case_table_names says, and each row says which rule holds.
+        let columns: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), \
+             CAST(@@lower_case_table_names <> 0 AS SIGNED) FROM information_schema.COLUMNS \
              WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME IN (?, ?, ?)",
         )
         .bind(tables.schema())
@@ -192,11 +119,15 @@ impl Mysql {
         .fetch_all(self.connection.get())
         .await
         .map_err(|e| Error::database("cannot read the version table", e))?;
-        let has = |name: &str| columns.iter().any(|(table, _)| table == name);
+        let same = |table: &str, folded: i64, ours: &str| match folded {
+            0 => table == ours,
+            _ => table.eq_ignore_ascii_case(ours),
+        };
+        let has = |name: &str| columns.iter().any(|(table, _, f)| same(table, *f, name));
         let log_columns: Vec<String> = columns
             .iter()
-            .filter(|(table, _)| table == tables.bare_log())
-            .map(|(_, column)| column.to_ascii_lowercase())
+            .filter(|(table, _, f)| same(table, *f, tables.bare_log()))
+            .map(|(_, column, _)| column.to_ascii_lowercase())
             .collect();
         let outdated = has(tables.bare_log())
             && !RECORD_COLUMNS
@@ -368,7 +299,7 @@ impl Mysql {
     #[cfg(feature = "autogenerate")]
     pub async fn introspect(
         &mut self,
-        ignored: &[&str],
+        ignored: &crate::bookkeeping::Ours,
     ) -> std::result::Result<super::Introspection, sqlx::Error> {
         introspect::introspect(self.raw(), ignored).await
     }

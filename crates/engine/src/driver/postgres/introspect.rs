@@ -51,11 +51,11 @@ SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enu
 
 pub async fn introspect(
     connection: &mut PgConnection,
-    ignored: &[&str],
+    ignored: &crate::bookkeeping::Ours,
 ) -> Result<Introspection, sqlx::Error> {
     let mut queries = 0;
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
-    let wanted = |name: &str| !ignored.contains(&name);
+    let wanted = |name: &str| !ignored.contains(name);
     for row in fetch(connection, COLUMNS, &mut queries).await? {
         let table: String = row.get(0);
         if wanted(&table) {

@@ -53,31 +53,42 @@ impl Postgres {
 
     /// Who holds the advisory lock `key`, from pg_stat_activity.
     async fn lock_holder(&mut self, key: i64) -> String {
-        let sql = format!(
-            "SELECT a.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
-                    coalesce(host(a.client_addr), 'local socket'), coalesce(a.backend_start::text, '') \
-               FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
-                AND l.classid::bigint = {} AND l.objid::bigint = {} LIMIT 1",
-            key >> 32,
-            key & 0xffff_ffff
-        );
-        let row = sqlx::raw_sql(AssertSqlSafe(sql))
-            .fetch_optional(self.connection.get())
-            .await
-            .and_then(|row| row.as_ref().map(holder).transpose());
-        match row {
-            Ok(Some((pid, user, application, client, since))) => {
-                format!(
-                    "server process {pid} (user {user}, application {application:?}, from {client}, connected since {since})"
-                )
-            }
+        match self.advisory_holder(key).await {
+            Ok(Some(holder)) => holder,
             Ok(None) => "a session that has just released it".to_string(),
             Err(e) => format!(
                 "a session pg_stat_activity does not show ({})",
                 database_message(&e)
             ),
         }
+    }
+
+    /// The session holding the advisory lock `key` in this database, if one does. pg_locks
+    /// shows every session's locks, so this holds behind a pooler too.
+    pub(crate) async fn advisory_holder(
+        &mut self,
+        key: i64,
+    ) -> std::result::Result<Option<String>, sqlx::Error> {
+        let sql = format!(
+            "SELECT l.pid, coalesce(a.usename::text, ''), coalesce(a.application_name, ''), \
+                    coalesce(host(a.client_addr), 'local socket'), coalesce(a.backend_start::text, '') \
+               FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid \
+              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                AND l.classid::bigint = {} AND l.objid::bigint = {} LIMIT 1",
+            key >> 32,
+            key & 0xffff_ffff
+        );
+        let row = sqlx::raw_sql(AssertSqlSafe(sql))
+            .fetch_optional(self.connection.get())
+            .await?;
+        Ok(row.as_ref().map(holder).transpose()?.map(
+            |(pid, user, application, client, since)| {
+                format!(
+                    "server process {pid} (user {user}, application {application:?}, from {client}, connected since {since})"
+                )
+            },
+        ))
     }
 
     pub async fn unlock(&mut self) -> Result<()> {

@@ -33,13 +33,13 @@ struct Pending {
 
 pub async fn introspect(
     connection: &mut SqliteConnection,
-    ignored: &[&str],
+    ignored: &crate::bookkeeping::Ours,
 ) -> Result<Introspection, sqlx::Error> {
     let mut queries = 0;
     let mut tables: BTreeMap<String, Pending> = BTreeMap::new();
     for row in fetch(connection, COLUMNS, &mut queries).await? {
         let name: String = row.get(0);
-        if ignored.contains(&name.as_str()) {
+        if ignored.contains(&name) {
             continue;
         }
         let entry = tables.entry(name.clone()).or_insert_with(|| Pending {

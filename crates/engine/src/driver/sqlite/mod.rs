@@ -284,7 +284,7 @@ impl Sqlite {
     #[cfg(feature = "autogenerate")]
     pub async fn introspect(
         &mut self,
-        ignored: &[&str],
+        ignored: &crate::bookkeeping::Ours,
     ) -> std::result::Result<super::Introspection, sqlx::Error> {
         introspect::introspect(self.raw(), ignored).await
     }

@@ -17,17 +17,22 @@ impl Sqlite {
         // Each table with its columns: whether the log holds records.
         let tables_found: Vec<(String, String)> = sqlx::query_as(
             "SELECT m.name, (SELECT group_concat(c.name, ',') FROM pragma_table_info(m.name) c) \
-             FROM sqlite_master m WHERE m.type = 'table' AND m.name IN (?1, ?2)",
+             FROM sqlite_master m WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (?1, ?2)",
         )
         .bind(tables.bare_version())
         .bind(tables.bare_log())
         .fetch_all(self.connection.get())
         .await
         .map_err(read_error)?;
-        let names: Vec<&str> = tables_found.iter().map(|(n, _)| n.as_str()).collect();
+        // SQLite takes `ALEMBIC_VERSION` for `alembic_version`: so do we.
+        let found = |ours: &str| {
+            tables_found
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case(ours))
+        };
         let log_columns: Option<Vec<String>> = tables_found
             .iter()
-            .find(|(name, _)| name == tables.bare_log())
+            .find(|(name, _)| name.eq_ignore_ascii_case(tables.bare_log()))
             .map(|(_, columns)| columns.split(',').map(str::to_ascii_lowercase).collect());
         let outdated = log_columns.as_ref().is_some_and(|present| {
             !RECORD_COLUMNS
@@ -35,7 +40,7 @@ impl Sqlite {
                 .all(|c| present.iter().any(|p| p == c))
         });
         let mut stored = Stored {
-            tables_exist: names.len() == 2,
+            tables_exist: found(tables.bare_version()) && found(tables.bare_log()),
             outdated_log: log_columns.filter(|_| outdated),
             ..Stored::default()
         };
@@ -57,14 +62,14 @@ impl Sqlite {
         let sql = format!(
             "SELECT ({}), ({})",
             aggregate(
-                names.contains(&tables.bare_version()),
+                found(tables.bare_version()),
                 format!(
                     "SELECT group_concat(version_num, char(31)) FROM {}",
                     tables.version_sql()
                 )
             ),
             aggregate(
-                names.contains(&tables.bare_log()),
+                found(tables.bare_log()),
                 format!(
                     "SELECT group_concat(revision || char(30) || checksum || char(30) || \
                      CAST(applied_at AS TEXT) || char(30) || coalesce(execution_ms, ''){record_fields}, char(31)) FROM {}",

@@ -2,19 +2,26 @@
 //! a heartbeat on a second connection while the run lasts, released on every path, and taken
 //! over once its lease expires (its holder died). It needs no session state on the server, so
 //! it holds behind a transaction-pooling PgBouncer and on databases without advisory locks.
-//! Every statement goes through the simple query protocol. Must not import the runner.
+//! Every statement goes through the simple query protocol. Who holds it, and breaking it, are
+//! in `holder`; keeping it and the advisory lock from running side by side in `exclusion`.
+//! Must not import the runner.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+mod beat;
+mod exclusion;
+mod holder;
+
 use sqlx::Row;
 use tokio::sync::Notify;
 
-use super::{Connection, LockWait, database_message};
+use super::{Connection, LockWait};
 use crate::bookkeeping::{Claimant, Tables};
 use crate::error::{Error, LeaseError, Result};
 use aurora_migrate_core::Database;
+use beat::Beat;
 
 /// A lease this runner holds, and the heartbeat that keeps it.
 pub(crate) struct Held {
@@ -117,13 +124,9 @@ impl Connection {
                 tables.version
             );
             if let Err(waited) = wait.pause(&what).await {
-                let holder = self.lease_holder(tables).await;
+                let timeout = self.lease_timeout(tables, waited).await;
                 heartbeat.close().await;
-                return Err(Error::LockTimeout {
-                    table: tables.version.clone(),
-                    waited,
-                    holder,
-                });
+                return Err(timeout);
             }
         };
         let lost = Arc::new(AtomicBool::new(false));
@@ -213,38 +216,6 @@ impl Connection {
             .map_err(failed)
     }
 
-    /// Who holds the lease, for a message.
-    async fn lease_holder(&mut self, tables: &Tables) -> String {
-        let sql = tables.lease_holder(self.kind());
-        let row = dispatch!(self, c => {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).fetch_optional(c.raw()).await.map(|row| {
-                row.map(|row| (0..7).map(|i| row.try_get::<Option<String>, _>(i).ok().flatten()).collect::<Vec<_>>())
-            })
-        });
-        match row {
-            Ok(Some(fields)) => {
-                let field = |i: usize| fields[i].clone().unwrap_or_else(|| "?".into());
-                match &fields[0] {
-                    Some(holder) => format!(
-                        "runner {holder} (host {}, process {}, since {}, renewed {}, expiring {}, fencing token {})",
-                        field(1),
-                        field(2),
-                        field(3),
-                        field(4),
-                        field(5),
-                        field(6)
-                    ),
-                    None => "a runner that has just released it".into(),
-                }
-            }
-            Ok(None) => "nobody (the lease row is missing)".into(),
-            Err(e) => format!(
-                "a runner the lease table does not show ({})",
-                database_message(&e)
-            ),
-        }
-    }
-
     /// Runs one statement through the simple query protocol; returns the rows it changed.
     pub(super) async fn simple(&mut self, sql: &str) -> std::result::Result<u64, sqlx::Error> {
         let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
@@ -258,83 +229,5 @@ impl Connection {
             Some(row) => Ok(Some(row.try_get::<i64, _>(0)?)),
             None => Ok(None),
         })
-    }
-}
-
-/// A statement the database did not answer in time.
-fn no_answer(waited: Duration) -> sqlx::Error {
-    sqlx::Error::Io(std::io::Error::new(
-        std::io::ErrorKind::TimedOut,
-        format!("no answer within {}", humantime::format_duration(waited)),
-    ))
-}
-
-/// The heartbeat: renews the lease every third of its length on its own connection, marks
-/// it lost when a renewal finds it gone or none has succeeded for a whole lease, and on
-/// release gives it up.
-struct Beat {
-    tables: Tables,
-    holder: String,
-    token: i64,
-    duration: Duration,
-    taken: Instant,
-    renewed: Arc<AtomicU64>,
-    lost: Arc<AtomicBool>,
-    stop: Arc<Notify>,
-}
-
-impl Beat {
-    async fn run(self, mut connection: Connection) -> Result<()> {
-        let kind = connection.kind();
-        let renew = self
-            .tables
-            .renew_lease(kind, &self.holder, self.token, self.duration);
-        // A renewal or release that hangs (a half-open connection) gives up after this.
-        let patience = self.duration / 3;
-        let mut renewed = Instant::now();
-        loop {
-            tokio::select! {
-                () = self.stop.notified() => break,
-                () = tokio::time::sleep(self.duration / 3) => {}
-            }
-            let sent = Instant::now();
-            let answer = match tokio::time::timeout(patience, connection.simple(&renew)).await {
-                Ok(answer) => answer,
-                Err(_) => Err(no_answer(patience)),
-            };
-            match answer {
-                Ok(0) => {
-                    tracing::warn!(
-                        "the migration lease on {} was taken over by another runner",
-                        self.tables.version
-                    );
-                    self.lost.store(true, Ordering::SeqCst);
-                }
-                Ok(_) => {
-                    renewed = sent;
-                    let since = sent.duration_since(self.taken).as_millis() as u64;
-                    self.renewed.store(since, Ordering::SeqCst);
-                }
-                Err(e) if renewed.elapsed() >= self.duration => {
-                    tracing::warn!(
-                        "the migration lease on {} could not be renewed for {}: {}",
-                        self.tables.version,
-                        humantime::format_duration(self.duration),
-                        database_message(&e)
-                    );
-                    self.lost.store(true, Ordering::SeqCst);
-                }
-                Err(e) => tracing::debug!("renewing the migration lease: {}", database_message(&e)),
-            }
-        }
-        let release = self.tables.release_lease(kind, &self.holder, self.token);
-        let released = match tokio::time::timeout(patience, connection.simple(&release)).await {
-            Ok(released) => released,
-            Err(_) => Err(no_answer(patience)),
-        };
-        connection.close().await;
-        released
-            .map(|_| ())
-            .map_err(|e| Error::database("cannot release the migration lease", e))
     }
 }

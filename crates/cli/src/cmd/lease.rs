@@ -1,0 +1,72 @@
+//! `lease show` and `lease break`: who holds the lease lock, and freeing the lease of a runner
+//! that is gone. Must not import another command.
+
+use aurora_migrate::error::LeaseHolder;
+use aurora_migrate::runner::Runner;
+
+use super::super::failure::{Failure, Outcome};
+use super::super::output::Printer;
+
+pub async fn show(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+    let holder = runner.lease_holder().await?;
+    let table = &runner.tables().version;
+    match &holder {
+        Some(holder) if holder.live => printer.line(&format!(
+            "the migration lease on {table} is held by {holder}"
+        )),
+        Some(holder) => printer.line(&format!(
+            "the migration lease on {table} has expired, and the next runner takes it over; it was held by {holder}"
+        )),
+        None => printer.line(&format!("the migration lease on {table} is free")),
+    }
+    printer.json(serde_json::json!({
+        "table": table,
+        "holder": holder.as_ref().map(json),
+    }));
+    Ok(())
+}
+
+pub async fn break_lease(runner: &Runner<'_>, force: bool, printer: &Printer) -> Outcome {
+    let table = &runner.tables().version;
+    let broken = runner.break_lease(force).await.map_err(|e| {
+        let mut failure = Failure::from(e);
+        if failure.code == "lease_live" {
+            failure
+                .message
+                .push_str("; pass --force to break it anyway");
+        }
+        failure
+    })?;
+    match &broken {
+        Some(holder) => printer.line(&format!(
+            "broke the {}migration lease on {table}, held by {holder}; the next runner takes it with a new fencing \
+             token, and its old holder finds it gone if it comes back",
+            match holder.live {
+                true => "",
+                false => "expired ",
+            }
+        )),
+        None => printer.line(&format!(
+            "the migration lease on {table} is free: nothing to break"
+        )),
+    }
+    printer.json(serde_json::json!({
+        "table": table,
+        "broken": broken.as_ref().map(json),
+    }));
+    Ok(())
+}
+
+fn json(holder: &LeaseHolder) -> serde_json::Value {
+    serde_json::json!({
+        "holder": holder.holder,
+        "host": holder.host,
+        "pid": holder.pid,
+        "acquired_at": holder.acquired,
+        "renewed_at": holder.renewed,
+        "expires_at": holder.expires,
+        "token": holder.token,
+        "live": holder.live,
+        "dead": holder.dead,
+    })
+}
