@@ -8,6 +8,7 @@ mod autogen_cases;
 mod bad_input;
 mod baseline;
 mod beyond;
+mod bounds;
 mod build_validation;
 mod cli;
 mod completion;
