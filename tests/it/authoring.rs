@@ -281,3 +281,29 @@ fn import_refuses_deep_nesting_at_its_line_and_never_overflows() {
 fn nest_limit() -> String {
     format!("{}'x'{} + 1", "(".repeat(199), ")".repeat(199))
 }
+
+#[test]
+fn a_crlf_checkout_of_alembic_scripts_imports_as_the_lf_one() {
+    let script = "\"\"\"add kinds\n\nRevision ID: aa11bb22cc33\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = \"aa11bb22cc33\"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table(\"kinds\", \\\n        sa.Column(\"id\", sa.Integer(), primary_key=True),\n        sa.Column(\"name\", sa.String(20)))\n    op.execute(\"\"\"\n    INSERT INTO kinds VALUES (1, 'a')\n    \"\"\")\n\n\ndef downgrade():\n    op.drop_table(\"kinds\")\n";
+    let mut imported = Vec::new();
+    for text in [
+        script.to_string(),
+        script.replace('\n', "\r\n"),
+        format!("\u{feff}{}", script.replace('\n', "\r\n")),
+    ] {
+        let project = tempfile::tempdir().expect("dir");
+        let versions = project.path().join("versions");
+        std::fs::create_dir(&versions).expect("versions");
+        std::fs::write(versions.join("aa11bb22cc33_kinds.py"), &text).expect("write");
+        let (code, _, stderr) = run(project.path(), &["import", "alembic", "versions"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(!stderr.contains("to do"), "{stderr}");
+        let written =
+            std::fs::read_to_string(project.path().join("migrations/aa11bb22cc33_add_kinds.sql"))
+                .expect("imported");
+        assert!(!written.contains('\r'), "{written:?}");
+        imported.push(written);
+    }
+    assert_eq!(imported[0], imported[1]);
+    assert_eq!(imported[0], imported[2]);
+}
