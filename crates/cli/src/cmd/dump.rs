@@ -40,19 +40,21 @@ pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer)
 pub async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outcome {
     let dump = dump::dump(runner).await?;
     let committed = std::fs::read_to_string(path).map_err(|e| {
-        let (code, what) = match e.kind() {
-            std::io::ErrorKind::NotFound => ("dump_missing", "it does not exist".to_string()),
-            _ => ("io", e.to_string()),
-        };
-        Failure::new(
-            code,
-            format!(
-                "cannot read {}: {what}; write it with `{} dump --output {}`",
-                path.display(),
-                printer.program(),
-                path.display()
+        let remedy = format!(
+            "write it with `{} dump --output {}`",
+            printer.program(),
+            path.display()
+        );
+        match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::new(
+                "dump_missing",
+                format!("{} does not exist; {remedy}", path.display()),
             ),
-        )
+            _ => Failure::new(
+                "io",
+                format!("cannot read {}: {e}; {remedy}", path.display()),
+            ),
+        }
     })?;
     // A checkout may have changed its line endings or added a byte-order mark.
     let committed = aurora_migrate::core::text::as_committed(&committed);
