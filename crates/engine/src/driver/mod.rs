@@ -4,6 +4,7 @@
 //! import the runner, the catalogue's planning or autogenerate.
 
 mod batch;
+mod certificates;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod connect;
 mod framing;

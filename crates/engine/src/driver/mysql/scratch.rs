@@ -24,8 +24,9 @@ async fn admin(server: &DatabaseUrl, sql: &str) -> Result<()> {
         url: server.to_string(),
         message,
     };
+    crate::driver::certificates::check(server)?;
     let options = MySqlConnectOptions::from_str(server.driver_url())
-        .map_err(|e| failed(server.scrub(&e.to_string())))?;
+        .map_err(|e| failed(server.scrub(&crate::error::database_message(&e))))?;
     let mut connection: MySqlConnection = options
         .connect()
         .await
