@@ -23,6 +23,7 @@ mod fleet_state;
 mod graph;
 mod habits;
 mod integrity;
+mod kill;
 mod lease;
 mod lease_edges;
 mod lease_exclusion;
