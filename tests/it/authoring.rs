@@ -176,3 +176,134 @@ fn authoring_follows_the_files_on_disk_and_says_when_they_differ_from_the_build(
     );
     assert_eq!(count(&migrations), 5);
 }
+
+/// An Alembic script whose `revision` is `revision` and whose upgrade is `upgrade`.
+fn alembic_script(revision: &str, upgrade: &str) -> String {
+    format!(
+        "\"\"\"deep\"\"\"\nfrom alembic import op\n\nrevision = {revision}\ndown_revision = None\n\n\ndef upgrade():\n    {upgrade}\n\n\ndef downgrade():\n    pass\n"
+    )
+}
+
+#[test]
+fn import_refuses_deep_nesting_at_its_line_and_never_overflows() {
+    let n = 100_000;
+    let nest = |open: &str, inner: &str, close: &str| {
+        format!("{}{inner}{}", open.repeat(n), close.repeat(n))
+    };
+    let plain = "'aa11bb22cc33'";
+    let refused: &[(&str, String, String, &str)] = &[
+        (
+            "parentheses",
+            plain.into(),
+            format!("op.execute({})", nest("(", "'x'", ")")),
+            "aa11bb22cc33_deep.py:9: cannot read brackets nested more than 200 deep",
+        ),
+        (
+            "brackets",
+            plain.into(),
+            format!("op.execute({})", nest("[", "'x'", "]")),
+            "aa11bb22cc33_deep.py:9: cannot read brackets nested more than 200 deep",
+        ),
+        (
+            "braces",
+            plain.into(),
+            format!("op.execute({})", nest("{", "'x'", "}")),
+            "aa11bb22cc33_deep.py:9: cannot read brackets nested more than 200 deep",
+        ),
+        (
+            "calls",
+            plain.into(),
+            format!("op.execute({})", nest("f(", "1", ")")),
+            "aa11bb22cc33_deep.py:9: cannot read brackets nested more than 200 deep",
+        ),
+        (
+            "minus signs",
+            plain.into(),
+            format!("op.execute({}1)", "-".repeat(n)),
+            "aa11bb22cc33_deep.py:9: cannot read an expression nested more than 1000 deep",
+        ),
+        (
+            "a top-level value",
+            nest("(", plain, ")"),
+            "pass".into(),
+            "aa11bb22cc33_deep.py:4: cannot read brackets nested more than 200 deep",
+        ),
+        (
+            "minus signs at the top",
+            format!("{}1", "-".repeat(n)),
+            "pass".into(),
+            "aa11bb22cc33_deep.py:4: cannot read an expression nested more than 1000 deep",
+        ),
+    ];
+    let mut faults = Vec::new();
+    for (what, revision, upgrade, expected) in refused {
+        let project = tempfile::tempdir().expect("dir");
+        let versions = project.path().join("versions");
+        std::fs::create_dir(&versions).expect("versions");
+        std::fs::write(
+            versions.join("aa11bb22cc33_deep.py"),
+            alembic_script(revision, upgrade),
+        )
+        .expect("write");
+        let (code, _, stderr) = run(project.path(), &["import", "alembic", "versions"]);
+        if code != Some(1) || !stderr.contains(expected) {
+            faults.push(format!(
+                "{what}: exit {code:?}: {}",
+                &stderr[..stderr.len().min(300)]
+            ));
+        }
+        if project.path().join("migrations").exists() {
+            faults.push(format!("{what}: migrations/ was written"));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+
+    // As deep as Python reads, and a long chain of operators: read, the call left to do.
+    for upgrade in [
+        format!("op.execute({})", nest_limit()),
+        format!("op.execute({})", vec!["'x'"; n].join(" + ")),
+    ] {
+        let project = tempfile::tempdir().expect("dir");
+        let versions = project.path().join("versions");
+        std::fs::create_dir(&versions).expect("versions");
+        std::fs::write(
+            versions.join("aa11bb22cc33_deep.py"),
+            alembic_script(plain, &upgrade),
+        )
+        .expect("write");
+        let (code, _, stderr) = run(project.path(), &["import", "alembic", "versions"]);
+        assert_eq!(code, Some(0), "{}", &stderr[..stderr.len().min(300)]);
+        assert!(stderr.contains("to do: line 9: `op.execute`"), "{stderr}");
+    }
+}
+
+/// 199 parentheses inside the call's own: 200 open at the deepest, as Python allows.
+fn nest_limit() -> String {
+    format!("{}'x'{} + 1", "(".repeat(199), ")".repeat(199))
+}
+
+#[test]
+fn a_crlf_checkout_of_alembic_scripts_imports_as_the_lf_one() {
+    let script = "\"\"\"add kinds\n\nRevision ID: aa11bb22cc33\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = \"aa11bb22cc33\"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table(\"kinds\", \\\n        sa.Column(\"id\", sa.Integer(), primary_key=True),\n        sa.Column(\"name\", sa.String(20)))\n    op.execute(\"\"\"\n    INSERT INTO kinds VALUES (1, 'a')\n    \"\"\")\n\n\ndef downgrade():\n    op.drop_table(\"kinds\")\n";
+    let mut imported = Vec::new();
+    for text in [
+        script.to_string(),
+        script.replace('\n', "\r\n"),
+        format!("\u{feff}{}", script.replace('\n', "\r\n")),
+    ] {
+        let project = tempfile::tempdir().expect("dir");
+        let versions = project.path().join("versions");
+        std::fs::create_dir(&versions).expect("versions");
+        std::fs::write(versions.join("aa11bb22cc33_kinds.py"), &text).expect("write");
+        let (code, _, stderr) = run(project.path(), &["import", "alembic", "versions"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(!stderr.contains("to do"), "{stderr}");
+        let written =
+            std::fs::read_to_string(project.path().join("migrations/aa11bb22cc33_add_kinds.sql"))
+                .expect("imported");
+        assert!(!written.contains('\r'), "{written:?}");
+        imported.push(written);
+    }
+    assert_eq!(imported[0], imported[1]);
+    assert_eq!(imported[0], imported[2]);
+}

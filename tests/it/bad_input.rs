@@ -356,3 +356,45 @@ fn bad_authoring_requests_write_nothing() {
         "fix the migrations directory first",
     );
 }
+
+#[test]
+fn memory_is_only_ever_sqlite_memory_and_other_spellings_are_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    for spelling in [
+        "sqlite://:memory:",
+        "sqlite:///:memory:",
+        "sqlite://file::memory:",
+        "sqlite:file::memory:",
+        "sqlite://file::memory:?cache=shared",
+        "sqlite://aurora.db?mode=memory",
+        "sqlite://./:memory:",
+    ] {
+        let output = cli(dir.path())
+            .args(["--format", "json", "--database-url", spelling, "upgrade"])
+            .output()
+            .expect("run");
+        let (stdout, stderr) = texts(&output);
+        let value: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+        let message = value["error"]["message"].as_str().unwrap_or_default();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{spelling}: {stdout}{stderr}"
+        );
+        assert_eq!(value["error"]["code"], "url", "{spelling}: {stdout}");
+        assert!(
+            message.contains("sqlite::memory:") && message.contains("sqlite://aurora.db"),
+            "{spelling}: says how to name memory and a file: {message}"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+        assert!(left.is_empty(), "{spelling}: {left:?}");
+    }
+    for memory in ["sqlite::memory:", "sqlite::memory:?cache=shared"] {
+        let output = cli(dir.path())
+            .args(["--database-url", memory, "upgrade"])
+            .output()
+            .expect("run");
+        let (stdout, stderr) = texts(&output);
+        assert!(output.status.success(), "{memory}: {stdout}{stderr}");
+    }
+}

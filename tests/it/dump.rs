@@ -149,3 +149,56 @@ fn a_dump_of_auroras_schema_reads_as_canonical_sql() {
         insta::assert_snapshot!(format!("dump@{}", db.name()), dump(dir.path(), &db));
     }
 }
+
+#[test]
+fn a_checkout_that_changed_line_endings_or_added_a_bom_is_not_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in Db::all() {
+        let name = db.name();
+        assert_eq!(aurora(dir.path(), &db, &["upgrade"]).0, Some(0));
+        let fresh = dump(dir.path(), &db);
+        let file = dir.path().join(format!("schema-{name}.sql"));
+        let path = file.to_str().unwrap();
+        for (what, text) in [
+            ("CRLF", fresh.replace('\n', "\r\n")),
+            ("a BOM", format!("\u{feff}{fresh}")),
+            (
+                "a BOM and CRLF",
+                format!("\u{feff}{}", fresh.replace('\n', "\r\n")),
+            ),
+        ] {
+            std::fs::write(&file, &text).unwrap();
+            let (code, stdout, stderr) = aurora(dir.path(), &db, &["dump", "--check", path]);
+            assert_eq!(code, Some(0), "{name}, {what}: {stdout}{stderr}");
+        }
+        // A real change still shows, in CRLF too.
+        let stale = fresh.replacen("CREATE TABLE", "CREATE  TABLE", 1);
+        std::fs::write(&file, stale.replace('\n', "\r\n")).unwrap();
+        let (code, stdout, _) = aurora(dir.path(), &db, &["dump", "--check", path]);
+        assert_eq!(code, Some(1), "{name}: {stdout}");
+        assert_eq!(
+            stdout.matches("\n-").count(),
+            1,
+            "{name}: one line differs: {stdout}"
+        );
+
+        // A missing file is not a stale one: its own code.
+        let missing = dir.path().join("missing.sql");
+        let output = crate::support::cli(dir.path())
+            .args([
+                "--format",
+                "json",
+                "--database-url",
+                db.url(),
+                "dump",
+                "--check",
+            ])
+            .arg(&missing)
+            .output()
+            .unwrap();
+        let (stdout, _) = crate::support::texts(&output);
+        let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(value["error"]["code"], "dump_missing", "{name}: {stdout}");
+        assert_eq!(output.status.code(), Some(1), "{name}");
+    }
+}

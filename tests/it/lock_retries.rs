@@ -303,3 +303,96 @@ fn the_command_line_prints_each_retry_and_counts_them_in_json() {
     let output = run(&["upgrade", "--statement-lock-timeout", "0s"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn each_retry_gives_the_timeout_the_database_applied() {
+    let (_dir, catalog) = catalog_of("beyond", &["r1", "r2", "r3", "r4"]);
+    let (ms, s) = (Duration::from_millis, Duration::from_secs);
+    // MySQL and MariaDB take whole seconds, PostgreSQL whole milliseconds: each attempt's
+    // timeout is rounded up to what the server applies, and doubles from there.
+    for (db, first, applied) in [
+        (Db::Mysql(MysqlDb::new()), ms(100), [s(1), s(2)]),
+        (Db::Mysql(MysqlDb::new()), ms(1500), [s(2), s(4)]),
+        (
+            Db::Pg(PgDb::new()),
+            Duration::from_micros(1500),
+            [ms(2), ms(4)],
+        ),
+    ] {
+        let name = db.name();
+        let retries = LockRetries {
+            first: Some(first),
+            retries: 1,
+        };
+        runner(&catalog, &db, retries)
+            .upgrade(&target("r3"), &mut |_| {})
+            .await
+            .unwrap();
+        let holder = hold(&db).await;
+        let mut said = Vec::new();
+        let started = Instant::now();
+        let failed = runner(&catalog, &db, retries)
+            .upgrade(&target("r4"), &mut |event| {
+                if let Event::LockRetry {
+                    waited,
+                    next,
+                    pause,
+                    ..
+                } = event
+                {
+                    said.push((waited, pause, next));
+                }
+            })
+            .await;
+        let took = started.elapsed();
+        holder.commit().await;
+        assert!(failed.is_err(), "{name}: {failed:?}");
+        assert_eq!(
+            said,
+            [(applied[0], applied[0], applied[1])],
+            "{name} {first:?}"
+        );
+        // The server waited what was said: both timeouts and the pause between them.
+        let said_total = applied[0] * 2 + applied[1];
+        assert!(
+            took >= said_total && took < said_total + s(2),
+            "{name} {first:?}: took {took:?}, said {said_total:?}"
+        );
+    }
+}
+
+#[test]
+fn the_command_line_gives_mariadbs_whole_seconds() {
+    let db = MysqlDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        cli(dir.path())
+            .args(args)
+            .args(["--database-url", &db.url])
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["upgrade", "3f2a9c1b7d4e"]).status.success());
+    let url = db.url.clone();
+    let holder = std::thread::spawn(move || {
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let mut connection = sqlx::MySqlConnection::connect(&url).await.unwrap();
+                connection.execute("START TRANSACTION").await.unwrap();
+                connection.execute("SELECT * FROM chains").await.unwrap();
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+                connection.execute("COMMIT").await.unwrap();
+            })
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let output = run(&["upgrade"]);
+    holder.join().unwrap();
+    let (_, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("8d1e6b0f2a57 waited 1s for a lock (")
+            && stderr.contains("rolled back, attempt 2 in 1s with a 2s lock timeout"),
+        "{stderr}"
+    );
+}

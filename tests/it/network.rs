@@ -40,7 +40,7 @@ fn tls_is_built_in_and_its_failures_are_reported_as_tls_failures() {
         ("sslmode=verify-full", "cannot set up TLS"),
         (
             "sslmode=verify-ca&sslrootcert=/nonexistent/root.pem",
-            "cannot read a certificate file",
+            "sslrootcert /nonexistent/root.pem does not exist",
         ),
     ] {
         let url = with_query(&db.url, query);
@@ -167,6 +167,214 @@ fn wait_uses_its_whole_budget_and_a_zero_connect_timeout_is_refused() {
         assert!(
             stderr.contains("for '--connect-timeout <SECONDS>'"),
             "{stderr}"
+        );
+    }
+}
+
+/// A URL of `server` whose host is `host`, with `query`.
+fn on_host(server: &crate::servers::Server, host: &str, query: &str) -> String {
+    let url = server.url.replace("127.0.0.1", host);
+    with_query(&url, query)
+}
+
+#[test]
+fn every_tls_failure_is_coded_tls_on_postgresql_and_mysql() {
+    use crate::servers::{Tls, mariadb_with, mariadb_with_tls, mysql, postgres, postgres_with};
+    let dir = tempfile::tempdir().expect("dir");
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "not a certificate\n").expect("write");
+    let garbage = garbage.to_str().expect("utf-8");
+    let folder = dir.path().to_str().expect("utf-8");
+    let snake_oil = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+    let (pg, pg_unknown, pg_plain) = (
+        postgres(),
+        postgres_with("pg-unknown-ca", Tls::UnknownIssuer),
+        postgres_with("pg-no-tls", Tls::Off),
+    );
+    let (my_tls, my_unknown, my_plain) = (
+        mariadb_with_tls(),
+        mariadb_with("mariadb-unknown-ca", Tls::UnknownIssuer),
+        mysql(),
+    );
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "pg: unknown CA",
+            on_host(&pg_unknown, "localhost", "sslmode=verify-full"),
+        ),
+        (
+            "pg: unknown CA, verify-ca",
+            on_host(&pg_unknown, "localhost", "sslmode=verify-ca"),
+        ),
+        (
+            "pg: wrong host name",
+            on_host(pg, "127.0.0.1", "sslmode=verify-full"),
+        ),
+        (
+            "pg: missing root certificate",
+            on_host(
+                pg,
+                "localhost",
+                "sslmode=verify-ca&sslrootcert=/nonexistent/root.pem",
+            ),
+        ),
+        (
+            "pg: root certificate is a directory",
+            on_host(
+                pg,
+                "localhost",
+                &format!("sslmode=verify-ca&sslrootcert={folder}"),
+            ),
+        ),
+        (
+            "pg: root certificate holds none",
+            on_host(
+                pg,
+                "localhost",
+                &format!("sslmode=verify-ca&sslrootcert={garbage}"),
+            ),
+        ),
+        (
+            "pg: missing client certificate",
+            on_host(
+                pg,
+                "localhost",
+                "sslmode=require&sslcert=/nonexistent/c.pem&sslkey=/nonexistent/c.key",
+            ),
+        ),
+        (
+            "pg: client certificate without its key",
+            on_host(
+                pg,
+                "localhost",
+                &format!("sslmode=require&sslcert={snake_oil}"),
+            ),
+        ),
+        (
+            "pg: client key holds none",
+            on_host(
+                pg,
+                "localhost",
+                &format!("sslmode=require&sslcert={snake_oil}&sslkey={garbage}"),
+            ),
+        ),
+        (
+            "pg: the server refuses TLS",
+            on_host(&pg_plain, "127.0.0.1", "sslmode=require"),
+        ),
+        (
+            "mysql: unknown CA",
+            on_host(&my_unknown, "localhost", "ssl-mode=VERIFY_IDENTITY"),
+        ),
+        (
+            "mysql: unknown CA, verify-ca",
+            on_host(&my_unknown, "localhost", "ssl-mode=VERIFY_CA"),
+        ),
+        (
+            "mysql: wrong host name",
+            on_host(
+                &my_tls,
+                "127.0.0.1",
+                &format!("ssl-mode=VERIFY_IDENTITY&ssl-ca={snake_oil}"),
+            ),
+        ),
+        (
+            "mysql: missing CA file",
+            on_host(
+                &my_tls,
+                "localhost",
+                "ssl-mode=VERIFY_CA&ssl-ca=/nonexistent/ca.pem",
+            ),
+        ),
+        (
+            "mysql: CA file holds none",
+            on_host(
+                &my_tls,
+                "localhost",
+                &format!("ssl-mode=VERIFY_CA&ssl-ca={garbage}"),
+            ),
+        ),
+        (
+            "mysql: client certificate without its key",
+            on_host(
+                &my_tls,
+                "localhost",
+                &format!("ssl-mode=REQUIRED&ssl-cert={snake_oil}"),
+            ),
+        ),
+        (
+            "mysql: the server refuses TLS",
+            on_host(my_plain, "127.0.0.1", "ssl-mode=REQUIRED"),
+        ),
+    ];
+    let mut faults = Vec::new();
+    for (what, url) in &cases {
+        let (code, stdout, stderr) = run(
+            dir.path(),
+            &[
+                "--format",
+                "json",
+                "--connect-timeout",
+                "5",
+                "--database-url",
+                url,
+                "current",
+            ],
+        );
+        let value: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+        let error = &value["error"];
+        let message = error["message"].as_str().unwrap_or_default();
+        if code != Some(1)
+            || error["code"] != "tls"
+            || message.matches("error with configuration").count() > 1
+        {
+            faults.push(format!("{what}: exit {code:?}, {stdout}{stderr}"));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+#[test]
+fn a_bad_connection_setting_is_said_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pg = crate::servers::postgres();
+    let my = crate::servers::mysql();
+    for (url, code, said) in [
+        (
+            with_query(&pg.url, "statement-cache-capacity=x"),
+            "connect",
+            "invalid connection setting: invalid digit",
+        ),
+        (
+            with_query(&my.url, "statement-cache-capacity=x"),
+            "connect",
+            "invalid connection setting: invalid digit",
+        ),
+        (
+            with_query(&pg.url, "sslmode=bogus"),
+            "tls",
+            "sslmode=bogus is not a mode; give one of disable, allow",
+        ),
+        (
+            with_query(&my.url, "ssl-mode=bogus"),
+            "tls",
+            "ssl-mode=bogus is not a mode; give one of disabled, preferred",
+        ),
+    ] {
+        let (exit, stdout, stderr) = run(
+            dir.path(),
+            &["--format", "json", "--database-url", &url, "current"],
+        );
+        let value: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+        let message = value["error"]["message"].as_str().unwrap_or_default();
+        assert_eq!(
+            (exit, value["error"]["code"].as_str()),
+            (Some(1), Some(code)),
+            "{url}: {stdout}{stderr}"
+        );
+        assert_eq!(message.matches(said).count(), 1, "{url}: {message}");
+        assert!(
+            !message.contains("error with configuration"),
+            "{url}: {message}"
         );
     }
 }

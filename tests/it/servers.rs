@@ -168,17 +168,84 @@ fn postgres_bin(program: &str) -> PathBuf {
 }
 
 fn private_postgres() -> Server {
-    start_postgres("pg", "-c fsync=off -c full_page_writes=off")
+    start_postgres("pg", "-c fsync=off -c full_page_writes=off", Tls::SnakeOil)
+}
+
+/// The certificate a private server presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    /// The system's snake-oil certificate, as the packaged servers have it.
+    SnakeOil,
+    /// One made for this server alone, self-signed for localhost and 127.0.0.1: no trust
+    /// store knows its issuer.
+    UnknownIssuer,
+    /// No TLS at all.
+    Off,
+}
+
+/// A PostgreSQL server of one test's own presenting `tls`; it stops when the test process ends.
+pub fn postgres_with(name: &str, tls: Tls) -> Server {
+    start_postgres(name, "-c fsync=off", tls)
+}
+
+/// A certificate and key in `dir` for `tls`, readable by the server's `user` alone; `None` for
+/// no TLS.
+fn certificate(dir: &Path, user: &str, tls: Tls) -> Option<(PathBuf, PathBuf)> {
+    let snake_oil = (
+        PathBuf::from("/etc/ssl/certs/ssl-cert-snakeoil.pem"),
+        PathBuf::from("/etc/ssl/private/ssl-cert-snakeoil.key"),
+    );
+    let (cert, key) = match tls {
+        Tls::Off => return None,
+        Tls::SnakeOil if !(snake_oil.0.exists() && snake_oil.1.exists()) => return None,
+        Tls::SnakeOil => {
+            let key = dir.join("server.key");
+            std::fs::copy(&snake_oil.1, &key).expect("copy the snake-oil key");
+            (snake_oil.0, key)
+        }
+        Tls::UnknownIssuer => {
+            let (cert, key) = (dir.join("own.pem"), dir.join("own.key"));
+            let output = Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                ])
+                .args(["-subj", "/CN=localhost"])
+                .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert)
+                .output()
+                .expect("openssl makes a certificate");
+            assert!(
+                output.status.success(),
+                "openssl: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            (cert, key)
+        }
+    };
+    let mode = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+    std::fs::set_permissions(&key, mode).expect("chmod the key");
+    if is_root() {
+        let status = Command::new("chown").arg(user).arg(&key).status();
+        assert!(
+            status.is_ok_and(|s| s.success()),
+            "chown {user} {}",
+            key.display()
+        );
+    }
+    Some((cert, key))
 }
 
 /// A PostgreSQL server of one test's own, which no other test writes to (for counting what
 /// the server itself does, as WAL flushes), with `settings` on its command line; it stops when
 /// the test process ends.
 pub fn postgres_of_its_own(name: &str, settings: &str) -> Server {
-    start_postgres(name, settings)
+    start_postgres(name, settings, Tls::SnakeOil)
 }
 
-fn start_postgres(name: &str, settings: &str) -> Server {
+fn start_postgres(name: &str, settings: &str, tls: Tls) -> Server {
     let dir = server_dir(name, "postgres");
     let data = dir.join("data");
     let output = as_user("postgres", &postgres_bin("initdb"))
@@ -194,13 +261,13 @@ fn start_postgres(name: &str, settings: &str) -> Server {
     );
     let port = free_port();
     // TLS as the packaged server has it, where the system's snake-oil certificate exists.
-    let (cert, key) = (
-        "/etc/ssl/certs/ssl-cert-snakeoil.pem",
-        "/etc/ssl/private/ssl-cert-snakeoil.key",
-    );
-    let tls = match Path::new(cert).exists() && Path::new(key).exists() {
-        true => format!(" -c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key}"),
-        false => String::new(),
+    let tls = match certificate(&dir, "postgres", tls) {
+        Some((cert, key)) => format!(
+            " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            cert.display(),
+            key.display()
+        ),
+        None => " -c ssl=off".to_string(),
     };
     let server = format!(
         "{} -D {} -p {port} -k {} -h 127.0.0.1 {settings}{tls}",
@@ -241,16 +308,21 @@ fn start_postgres(name: &str, settings: &str) -> Server {
 }
 
 fn private_mariadb() -> Server {
-    start_mariadb("mariadb", false)
+    start_mariadb("mariadb", Tls::Off)
 }
 
 /// A MariaDB server of one test's own that offers TLS with the system's snake-oil
 /// certificate (the local one may have TLS off); it stops when the test process ends.
 pub fn mariadb_with_tls() -> Server {
-    start_mariadb("mariadb-tls", true)
+    start_mariadb("mariadb-tls", Tls::SnakeOil)
 }
 
-fn start_mariadb(name: &str, tls: bool) -> Server {
+/// A MariaDB server of one test's own presenting `tls`; it stops when the test process ends.
+pub fn mariadb_with(name: &str, tls: Tls) -> Server {
+    start_mariadb(name, tls)
+}
+
+fn start_mariadb(name: &str, tls: Tls) -> Server {
     let dir = server_dir(name, "mysql");
     let data = dir.join("data");
     let user = if is_root() { "--user=mysql" } else { "" };
@@ -268,9 +340,15 @@ fn start_mariadb(name: &str, tls: bool) -> Server {
         String::from_utf8_lossy(&output.stdout)
     );
     let port = free_port();
-    let tls = match tls {
-        true => snake_oil_for_mariadb(&dir),
-        false => String::new(),
+    if tls == Tls::SnakeOil {
+        assert!(
+            Path::new("/etc/ssl/private/ssl-cert-snakeoil.key").exists(),
+            "a MariaDB with TLS needs the snake-oil certificate (Debian's ssl-cert package)"
+        );
+    }
+    let tls = match certificate(&dir, "mysql", tls) {
+        Some((cert, key)) => format!(" --ssl-cert={} --ssl-key={}", cert.display(), key.display()),
+        None => String::new(),
     };
     let server = format!(
         "/usr/sbin/mariadbd --no-defaults --datadir={} --port={port} --socket={}/mysqld.sock --bind-address=127.0.0.1 {user} --skip-log-bin{tls}",
@@ -302,32 +380,4 @@ fn start_mariadb(name: &str, tls: bool) -> Server {
         address,
         socket_dir: dir,
     }
-}
-
-/// The snake-oil certificate and a copy of its key that the server's user can read, as
-/// `mariadbd` options.
-fn snake_oil_for_mariadb(dir: &Path) -> String {
-    let (cert, key) = (
-        Path::new("/etc/ssl/certs/ssl-cert-snakeoil.pem"),
-        Path::new("/etc/ssl/private/ssl-cert-snakeoil.key"),
-    );
-    assert!(
-        cert.exists() && key.exists(),
-        "a MariaDB with TLS needs the snake-oil certificate (Debian's ssl-cert package)"
-    );
-    let copy = dir.join("server.key");
-    std::fs::copy(key, &copy).expect("copy the snake-oil key");
-    if is_root() {
-        let status = Command::new("chown").arg("mysql").arg(&copy).status();
-        assert!(
-            status.is_ok_and(|s| s.success()),
-            "chown mysql {}",
-            copy.display()
-        );
-    }
-    format!(
-        " --ssl-cert={} --ssl-key={}",
-        cert.display(),
-        copy.display()
-    )
 }

@@ -23,6 +23,7 @@
 mod app;
 mod args;
 mod cmd;
+mod completion;
 mod dispatch;
 mod failure;
 mod output;

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::args::{DatabaseArgs, LockKind, StatementLockTimeout, StepArgs};
+use super::args::{DatabaseArgs, LockKind, StatementLockTimeout, StepArgs, bounds};
 use super::failure::Failure;
 use super::output::Printer;
 use aurora_migrate::Catalog;
@@ -151,8 +151,12 @@ pub fn options(flags: &DatabaseArgs) -> Result<(Options, bool), Failure> {
         .or_else(|| std::env::var("AURORA_ENV").ok());
     let production = is_production(environment.as_deref());
     let options = Options {
-        wait: duration(flags.wait, "AURORA_WAIT")?,
-        lock_timeout: duration(flags.lock_timeout, "AURORA_LOCK_TIMEOUT")?,
+        wait: duration(flags.wait, "AURORA_WAIT", Some(&bounds::WAIT))?,
+        lock_timeout: duration(
+            flags.lock_timeout,
+            "AURORA_LOCK_TIMEOUT",
+            Some(&bounds::LOCK_TIMEOUT),
+        )?,
         version_table: flags
             .version_table
             .clone()
@@ -181,7 +185,7 @@ fn lock(flags: &DatabaseArgs) -> Result<Lock, Failure> {
         }
         _ => LockKind::Advisory,
     };
-    let duration = duration(flags.lease, "AURORA_LEASE")?.unwrap_or(DEFAULT_LEASE);
+    let duration = duration(flags.lease, "AURORA_LEASE", None)?.unwrap_or(DEFAULT_LEASE);
     if duration < SHORTEST_LEASE {
         return Err(Failure::usage(
             "invalid_setting",
@@ -211,20 +215,24 @@ fn lock(flags: &DatabaseArgs) -> Result<Lock, Failure> {
     })
 }
 
-/// A duration from its flag, or else from its environment variable.
-fn duration(flag: Option<Duration>, variable: &str) -> Result<Option<Duration>, Failure> {
+/// A duration from its flag, or else from its environment variable, within `span` where one
+/// is given (the flag's parser has checked a flag's value).
+fn duration(
+    flag: Option<Duration>,
+    variable: &str,
+    span: Option<&bounds::Span>,
+) -> Result<Option<Duration>, Failure> {
     if flag.is_some() {
         return Ok(flag);
     }
     match std::env::var(variable) {
-        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
-            .map(Some)
-            .map_err(|e| {
-                Failure::usage(
-                    "invalid_setting",
-                    format!("{variable} is not a duration ({e}); write e.g. 30s or 5m"),
-                )
-            }),
+        Ok(text) if !text.trim().is_empty() => match span {
+            Some(span) => span.parse(&text),
+            None => humantime::parse_duration(text.trim())
+                .map_err(|e| format!("not a duration ({e}); write e.g. 30s or 5m")),
+        }
+        .map(Some)
+        .map_err(|e| Failure::usage("invalid_setting", format!("{variable}: {e}"))),
         _ => Ok(None),
     }
 }

@@ -7,7 +7,8 @@
 //! - [`source`]: the migration file format (header, sections, statements) and reading a
 //!   directory of migrations;
 //! - [`Migration`] and [`Catalog`]: migrations as data, parsed once, with their checksums;
-//! - [`authoring`]: the rules a new revision must follow before it is written.
+//! - [`authoring`]: the rules a new revision must follow before it is written;
+//! - [`text`]: a committed text file read as it was committed (CRLF, byte-order mark).
 //!
 //! It must not import anything outside `std`.
 
@@ -22,6 +23,7 @@ pub mod migration;
 pub mod revision;
 pub mod source;
 pub mod squash;
+pub mod text;
 
 pub use catalog::Catalog;
 pub use database::Database;

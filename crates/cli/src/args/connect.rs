@@ -18,15 +18,16 @@ pub struct DatabaseArgs {
     /// Name of the version table, optionally schema.table [default: alembic_version]
     #[arg(long, value_name = "NAME")]
     pub version_table: Option<String>,
-    /// Seconds to wait for the database to answer a connection, at least 1 [default: 10]
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Seconds to wait for the database to answer a connection, 1 to 3600 [default: 10]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(super::bounds::CONNECT_TIMEOUT_SECONDS))]
     pub connect_timeout: Option<u64>,
-    /// Keep retrying the first connection this long while the server does not answer, e.g. 30s
-    /// [env: AURORA_WAIT]
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    /// Keep retrying the first connection this long while the server does not answer, e.g. 30s,
+    /// at most 24h [env: AURORA_WAIT]
+    #[arg(long, value_name = "DURATION", value_parser = super::bounds::wait)]
     pub wait: Option<Duration>,
-    /// Give up waiting for another runner's lock after this long, e.g. 5m [env: AURORA_LOCK_TIMEOUT]
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    /// Give up waiting for another runner's lock after this long, e.g. 5m, at most 24h
+    /// [env: AURORA_LOCK_TIMEOUT]
+    #[arg(long, value_name = "DURATION", value_parser = super::bounds::lock_timeout)]
     pub lock_timeout: Option<Duration>,
     /// The environment [env: AURORA_ENV]; `production` or `prod` (any case) makes destructive
     /// downgrades, stamp and reset require --yes, and a database URL mandatory

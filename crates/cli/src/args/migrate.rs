@@ -29,12 +29,12 @@ pub struct StepArgs {
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub pipeline: u16,
     /// How long a migration's statement waits for a lock before the migration rolls back and is
-    /// tried again with a doubled timeout (up to 10 s), e.g. 100ms; `none` waits as long as it
-    /// takes [default: 100ms]
+    /// tried again with a doubled timeout (up to 10 s), e.g. 100ms (1ms to 24h); `none` waits as
+    /// long as it takes [default: 100ms]
     #[arg(long, value_name = "DURATION", value_parser = lock_timeout, conflicts_with = "sql")]
     pub statement_lock_timeout: Option<StatementLockTimeout>,
-    /// How many times a migration is tried again after a lock timeout [default: 8]
-    #[arg(long, value_name = "N", conflicts_with = "sql")]
+    /// How many times a migration is tried again after a lock timeout, 0 to 100 [default: 8]
+    #[arg(long, value_name = "N", conflicts_with = "sql", value_parser = clap::value_parser!(u32).range(super::bounds::LOCK_RETRIES))]
     pub lock_retries: Option<u32>,
 }
 
@@ -124,11 +124,13 @@ fn lock_timeout(text: &str) -> Result<StatementLockTimeout, String> {
     match text {
         "none" => Ok(StatementLockTimeout::Off),
         _ => match humantime::parse_duration(text) {
-            Ok(duration) if !duration.is_zero() => Ok(StatementLockTimeout::First(duration)),
-            Ok(_) => Err(
+            Ok(duration) if duration.is_zero() => Err(
                 "a zero timeout would fail every statement that waits; give a duration, or `none`"
                     .into(),
             ),
+            Ok(duration) => super::bounds::STATEMENT_LOCK_TIMEOUT
+                .check(duration)
+                .map(StatementLockTimeout::First),
             Err(e) => Err(format!("{e}; write e.g. 100ms or 2s, or `none`")),
         },
     }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod authoring;
+pub mod bounds;
 mod connect;
 mod migrate;
 mod scratch;

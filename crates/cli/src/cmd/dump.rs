@@ -40,18 +40,26 @@ pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer)
 pub async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outcome {
     let dump = dump::dump(runner).await?;
     let committed = std::fs::read_to_string(path).map_err(|e| {
-        Failure::new(
-            "dump_stale",
-            format!(
-                "cannot read {}: {e}; write it with `{} dump --output {}`",
-                path.display(),
-                printer.program(),
-                path.display()
+        let remedy = format!(
+            "write it with `{} dump --output {}`",
+            printer.program(),
+            path.display()
+        );
+        match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::new(
+                "dump_missing",
+                format!("{} does not exist; {remedy}", path.display()),
             ),
-        )
+            _ => Failure::new(
+                "io",
+                format!("cannot read {}: {e}; {remedy}", path.display()),
+            ),
+        }
     })?;
+    // A checkout may have changed its line endings or added a byte-order mark.
+    let committed = aurora_migrate::core::text::as_committed(&committed);
     let fresh = committed == dump.text;
-    let diff = similar::TextDiff::from_lines(&committed, &dump.text)
+    let diff = similar::TextDiff::from_lines(committed.as_ref(), &dump.text)
         .unified_diff()
         .context_radius(3)
         .header(&path.display().to_string(), "dump of the database")

@@ -2,6 +2,7 @@
 //! Must not import another command.
 
 use super::super::app::App;
+use super::super::completion;
 use super::super::failure::Outcome;
 use super::super::output::Printer;
 use super::super::program;
@@ -41,7 +42,6 @@ pub fn version(app: &App, printer: &Printer) -> Outcome {
 /// A completion script for `shell` on stdout; a closed pipe is not an error.
 pub fn completions(name: &'static str, shell: clap_complete::Shell) {
     let mut command = program::command(name);
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut command, name, &mut script);
+    let script = completion::script(&mut command, name, shell);
     let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
 }

@@ -86,7 +86,11 @@ pub enum LockTimeout {
 }
 
 impl LockTimeout {
-    /// Reads `none`, `250ms`, `2s` or `1m`.
+    /// The longest first timeout, in milliseconds (24 hours): every database takes it
+    /// (PostgreSQL's `lock_timeout` stops at about 24 days).
+    pub const LONGEST_MILLIS: u64 = 24 * 3600 * 1000;
+
+    /// Reads `none`, `250ms`, `2s` or `1m`, up to 24 hours.
     pub fn parse(value: &str) -> Option<LockTimeout> {
         if value == "none" {
             return Some(LockTimeout::Off);
@@ -99,7 +103,8 @@ impl LockTimeout {
             "m" => number.checked_mul(60_000)?,
             _ => return None,
         };
-        (millis > 0).then_some(LockTimeout::FirstMillis(millis))
+        (millis > 0 && millis <= LockTimeout::LONGEST_MILLIS)
+            .then_some(LockTimeout::FirstMillis(millis))
     }
 }
 
@@ -362,7 +367,7 @@ fn apply_key(header: &mut Header, key: &str, value: &str, line: usize) -> Result
                 fault(
                     line,
                     format!(
-                        "`Lock Timeout` takes `none` (wait as long as it takes) or the first attempt's timeout, as `250ms`, `2s` or `1m`, not `{value}`"
+                        "`Lock Timeout` takes `none` (wait as long as it takes) or the first attempt's timeout, as `250ms`, `2s` or `1m` (at most 1440m), not `{value}`"
                     ),
                 )
             })?;

@@ -38,6 +38,11 @@ pub(crate) fn connect_error(url: &DatabaseUrl, error: &sqlx::Error, server: &str
             url: shown,
             message: url.scrub(&tls.to_string()),
         },
+        // A certificate or key the TLS layer could not use (the files were checked before).
+        sqlx::Error::Configuration(_) if url.requires_tls() => Error::Tls {
+            url: shown,
+            message: url.scrub(&database_message(error)),
+        },
         // cannot_connect_now: the server is starting up or shutting down.
         sqlx::Error::Database(db) if db.code().as_deref() == Some("57P03") => Error::Unreachable {
             url: shown,

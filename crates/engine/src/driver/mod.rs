@@ -4,6 +4,7 @@
 //! import the runner, the catalogue's planning or autogenerate.
 
 mod batch;
+mod certificates;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod connect;
 mod framing;
@@ -316,6 +317,16 @@ impl Connection {
         };
         let result = dispatch!(self, c => execute(c.raw(), sql).await);
         result.map_err(|e| Error::database(context, e))
+    }
+
+    /// The finest lock timeout the database applies to a statement: MySQL's and MariaDB's
+    /// `lock_wait_timeout` and `innodb_lock_wait_timeout` take whole seconds, PostgreSQL's
+    /// `lock_timeout` and SQLite's busy timeout whole milliseconds.
+    pub fn lock_timeout_unit(&self) -> Duration {
+        match self.kind() {
+            Database::Mysql => Duration::from_secs(1),
+            Database::Postgres | Database::Sqlite => Duration::from_millis(1),
+        }
     }
 
     /// Runs one migration and its bookkeeping; on failure nothing of a transactional step stays.

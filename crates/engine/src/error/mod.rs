@@ -445,10 +445,16 @@ impl Error {
     }
 }
 
-/// The database's message for a failed statement, without sqlx's prefixes.
+/// The database's message for a failed statement, without sqlx's prefixes: sqlx wraps a bad
+/// connection setting in a configuration error inside another, and each would say "error with
+/// configuration".
 pub(crate) fn database_message(error: &sqlx::Error) -> String {
     match error {
         sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::Configuration(inner) => match inner.downcast_ref::<sqlx::Error>() {
+            Some(nested) => database_message(nested),
+            None => format!("invalid connection setting: {inner}"),
+        },
         other => other.to_string(),
     }
 }

@@ -139,16 +139,7 @@ impl Runner<'_> {
                 parents: &step.parents,
                 direction: step.direction,
             });
-            for statement in step.statements.iter() {
-                tracing::debug!(
-                    "{} {} ({}:{}): {}",
-                    step.direction.name(),
-                    step.revision,
-                    step.origin,
-                    statement.line,
-                    statement.text
-                );
-            }
+            step.trace();
             let started = Instant::now();
             let retries = match self.apply_step(connection, step, durable, on_event).await {
                 Ok(retries) => retries,
@@ -233,7 +224,10 @@ impl Runner<'_> {
         // Inside the run's transaction a timeout would undo the whole run: no retries there.
         let schedule = match enclosed {
             true => vec![None],
-            false => self.options.statement_locks.schedule(step.lock_timeout),
+            false => self
+                .options
+                .statement_locks
+                .schedule(step.lock_timeout, connection.lock_timeout_unit()),
         };
         // What stays of a failed attempt: nothing of a transactional step on PostgreSQL and
         // SQLite; otherwise the statements before the one that timed out.

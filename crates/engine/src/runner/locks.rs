@@ -32,8 +32,10 @@ impl Default for LockRetries {
 
 impl LockRetries {
     /// Each attempt's timeout for a migration whose header says `setting`: the first doubled
-    /// at each retry, up to 10 s; one attempt without a timeout when switched off.
-    pub fn schedule(&self, setting: LockTimeout) -> Vec<Option<Duration>> {
+    /// at each retry, up to 10 s; one attempt without a timeout when switched off. Each is
+    /// rounded up to a whole `unit`, the finest timeout the database applies, so that what is
+    /// said is what the server waits.
+    pub fn schedule(&self, setting: LockTimeout, unit: Duration) -> Vec<Option<Duration>> {
         let first = match setting {
             LockTimeout::Off => None,
             LockTimeout::FirstMillis(ms) => Some(Duration::from_millis(ms)),
@@ -42,13 +44,13 @@ impl LockRetries {
         let Some(first) = first else {
             return vec![None];
         };
+        let first = round_up(first, unit);
         (0..=self.retries)
             .map(|attempt| {
-                Some(
-                    first
-                        .saturating_mul(1 << attempt.min(16))
-                        .min(LONGEST.max(first)),
-                )
+                let doubled = first
+                    .saturating_mul(1 << attempt.min(16))
+                    .min(LONGEST.max(first));
+                Some(round_up(doubled, unit))
             })
             .collect()
     }
@@ -58,6 +60,13 @@ impl LockRetries {
     pub fn pause(after: Duration) -> Duration {
         after.min(Duration::from_secs(2))
     }
+}
+
+/// `duration` rounded up to a whole, nonzero number of `unit`s.
+fn round_up(duration: Duration, unit: Duration) -> Duration {
+    let unit = unit.as_nanos().max(1);
+    let units = duration.as_nanos().div_ceil(unit).max(1);
+    Duration::from_nanos(u64::try_from(units * unit).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ impl Runner<'_> {
         reports: &mut Vec<StepReport>,
     ) -> (usize, bool) {
         let kind = connection.kind();
+        let unit = connection.lock_timeout_unit();
         let group = &steps[first..first + self.pipelined(kind, &steps[first..])];
         let fence = self.fence(connection);
         let books: Vec<Vec<String>> = group
@@ -72,7 +73,10 @@ impl Runner<'_> {
                 revision: &step.revision,
                 direction: step.direction.name(),
                 tables: &self.tables,
-                lock_timeout: self.options.statement_locks.schedule(step.lock_timeout)[0],
+                lock_timeout: self
+                    .options
+                    .statement_locks
+                    .schedule(step.lock_timeout, unit)[0],
                 continued: false,
                 final_attempt: false,
                 durable: self.durable_step(kind, first + i, steps.len()),
@@ -86,6 +90,7 @@ impl Runner<'_> {
                 parents: &step.parents,
                 direction: step.direction,
             });
+            step.trace();
         }
         let started = Instant::now();
         let cancel = connection.canceller();

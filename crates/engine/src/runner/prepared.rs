@@ -42,6 +42,23 @@ pub(super) struct Prepared<'a> {
     pub stored: bool,
 }
 
+impl Prepared<'_> {
+    /// Each statement as it is sent, with the place it comes from (shown with `-v`): the one
+    /// trace of every path, a step alone or in a pipelined message, in a transaction or not.
+    pub(super) fn trace(&self) {
+        for statement in self.statements.iter() {
+            tracing::debug!(
+                "{} {} ({}:{}): {}",
+                self.direction.name(),
+                self.revision,
+                self.origin,
+                statement.line,
+                statement.text
+            );
+        }
+    }
+}
+
 /// Where a failure in a stored downgrade is placed: its statements are numbered from 1.
 pub(super) const STORED_ORIGIN: &str = "its stored downgrade";
 

@@ -83,6 +83,13 @@ pub enum UrlError {
     )]
     /// A SQLite path that ends in `/`.
     SqliteDirectory,
+    /// A SQLite URL that might mean memory or a file, other than `sqlite::memory:`.
+    #[error(
+        "`{0}` does not say clearly whether the database is in memory or in a file: a database in memory, \
+         which lasts only as long as the command, is written sqlite::memory:; a file is written \
+         sqlite://aurora.db (relative to the working directory) or sqlite:///var/lib/aurora.db (absolute)"
+    )]
+    AmbiguousSqliteMemory(String),
     /// A schema named for a database other than PostgreSQL.
     #[error(
         "a schema per tenant (schema=NAME) is for PostgreSQL; a {0} database has none: give each tenant a database of its own"
@@ -334,8 +341,17 @@ fn shown(parsed: &::url::Url) -> String {
 /// `sqlite://path`, `sqlite:path`, `sqlite:///absolute`, `sqlite::memory:`.
 fn sqlite(rest: &str) -> Result<DatabaseUrl, UrlError> {
     let location = rest.strip_prefix("//").unwrap_or(rest);
-    let path = location.split('?').next().unwrap_or_default();
-    let in_memory = path == ":memory:";
+    let (path, query) = location.split_once('?').unwrap_or((location, ""));
+    // Memory is `sqlite::memory:` and nothing else: each other spelling (`sqlite://:memory:`,
+    // a URI filename, `mode=memory`) reads to someone as a file.
+    let in_memory = rest.split('?').next() == Some(":memory:");
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let memory_like = file_name == ":memory:"
+        || path.starts_with("file:")
+        || query.split('&').any(|pair| pair == "mode=memory");
+    if memory_like && !in_memory {
+        return Err(UrlError::AmbiguousSqliteMemory(format!("sqlite:{rest}")));
+    }
     if path.is_empty() {
         return Err(UrlError::EmptySqlitePath);
     }

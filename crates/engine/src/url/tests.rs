@@ -140,8 +140,20 @@ fn sqlite_paths() {
     assert_eq!(absolute.sqlite_path(), Some(&PathBuf::from("/tmp/x.db")));
     let short = DatabaseUrl::parse("sqlite:x.db").unwrap();
     assert_eq!(short.sqlite_path(), Some(&PathBuf::from("x.db")));
-    for memory in ["sqlite::memory:", "sqlite://:memory:"] {
+    for memory in ["sqlite::memory:", "sqlite::memory:?cache=shared"] {
         assert_eq!(DatabaseUrl::parse(memory).unwrap().sqlite_path(), None);
+    }
+    for ambiguous in [
+        "sqlite://:memory:",
+        "sqlite:///:memory:",
+        "sqlite://file::memory:",
+        "sqlite://x.db?mode=memory",
+    ] {
+        assert_eq!(
+            DatabaseUrl::parse(ambiguous),
+            Err(UrlError::AmbiguousSqliteMemory(ambiguous.to_string())),
+            "{ambiguous}"
+        );
     }
 }
 

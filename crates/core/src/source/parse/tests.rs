@@ -429,6 +429,7 @@ fn lock_timeout_takes_none_or_the_first_attempts_timeout() {
         ("250ms", LockTimeout::FirstMillis(250)),
         ("2s", LockTimeout::FirstMillis(2000)),
         ("1m", LockTimeout::FirstMillis(60_000)),
+        ("1440m", LockTimeout::FirstMillis(86_400_000)),
     ] {
         let h = ok(
             "ae1027a6acf.sql",
@@ -443,7 +444,16 @@ fn lock_timeout_takes_none_or_the_first_attempts_timeout() {
             .lock_timeout,
         LockTimeout::Runner
     );
-    for wrong in ["0s", "2 s", "soon", "5h", "-1s"] {
+    for wrong in [
+        "0s",
+        "2 s",
+        "soon",
+        "5h",
+        "-1s",
+        "1441m",
+        "86400001ms",
+        "99999999999m",
+    ] {
         assert_err(
             &sql("", &format!("-- Lock Timeout: {wrong}\n"), BODY),
             4,

@@ -11,6 +11,10 @@ pub(super) enum Token {
     Op(char),
 }
 
+/// The deepest nesting of brackets read, as Python's own tokenizer allows (`too many nested
+/// parentheses` past 200): deeper would only exhaust the reader's stack.
+pub(super) const MAX_NESTING: i32 = 200;
+
 /// A logical line: its indentation, first line, tokens and source text.
 pub(super) struct Logical {
     pub(super) indent: usize,
@@ -128,6 +132,14 @@ pub(super) fn logical_lines(text: &str) -> Result<Vec<Logical>, (usize, String)>
                     '(' | '[' | '{' => depth += 1,
                     ')' | ']' | '}' => depth -= 1,
                     _ => {}
+                }
+                if depth > MAX_NESTING {
+                    return Err((
+                        line,
+                        format!(
+                            "brackets nested more than {MAX_NESTING} deep (Python stops there too)"
+                        ),
+                    ));
                 }
                 logical.tokens.push(Token::Op(c));
                 i += 1;

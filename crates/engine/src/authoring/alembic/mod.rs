@@ -71,6 +71,7 @@ pub fn import(versions: &Path, migrations: &Path, databases: &[Database]) -> Res
             line: 1,
             what: e.to_string(),
         })?;
+        let text = aurora_migrate_core::text::as_committed(&text);
         let script = python::read(&text).map_err(|(line, what)| ImportError::Unreadable {
             file: name.clone(),
             line,

@@ -78,6 +78,10 @@ impl Script {
 
 use super::lex::{Token, logical_lines};
 
+/// The deepest an expression is read: brackets stop at the lexer's bound, this stops the
+/// rest (a chain of unary minus signs) before the reader's stack would run out.
+const MAX_DEPTH: usize = 1000;
+
 /// Reads a script; an error is a line and what could not be read there.
 pub fn read(text: &str) -> Result<Script, (usize, String)> {
     let lines = logical_lines(text)?;
@@ -100,7 +104,7 @@ pub fn read(text: &str) -> Result<Script, (usize, String)> {
                     && colon + 1 < logical.tokens.len()
                 {
                     let rest = logical.tokens[colon + 1..].to_vec();
-                    body.push(statement(logical.line, &logical.source, &rest));
+                    body.push(statement(logical.line, &logical.source, &rest)?);
                 }
                 while index < lines.len() && lines[index].indent > 0 {
                     let inner = &lines[index];
@@ -121,7 +125,7 @@ pub fn read(text: &str) -> Result<Script, (usize, String)> {
                             source,
                             expression: None,
                         },
-                        false => statement(inner.line, &inner.source, &inner.tokens),
+                        false => statement(inner.line, &inner.source, &inner.tokens)?,
                     });
                 }
                 match name.as_str() {
@@ -131,7 +135,7 @@ pub fn read(text: &str) -> Result<Script, (usize, String)> {
                 }
             }
             tokens => {
-                if let Some((name, value)) = assignment(tokens) {
+                if let Some((name, value)) = assignment(logical.line, tokens)? {
                     script.assignments.push((name, value));
                 }
             }
@@ -157,45 +161,84 @@ fn last_colon(tokens: &[Token]) -> Option<usize> {
     found
 }
 
-fn statement(line: usize, source: &str, tokens: &[Token]) -> Statement {
-    let mut parser = Parser { tokens, at: 0 };
+fn statement(line: usize, source: &str, tokens: &[Token]) -> Result<Statement, (usize, String)> {
+    let mut parser = Parser::new(tokens);
     let expression = parser.expression().filter(|_| parser.at == tokens.len());
-    Statement {
+    parser.depth_fault(line)?;
+    Ok(Statement {
         line,
         source: source.to_string(),
         expression,
-    }
+    })
 }
 
 /// `name = value` or `name: Type = value`.
-fn assignment(tokens: &[Token]) -> Option<(String, Value)> {
-    let Token::Name(name) = tokens.first()? else {
-        return None;
+fn assignment(line: usize, tokens: &[Token]) -> Result<Option<(String, Value)>, (usize, String)> {
+    let Some(Token::Name(name)) = tokens.first() else {
+        return Ok(None);
     };
     let mut depth = 0i32;
-    let equals = tokens.iter().position(|t| {
+    let Some(equals) = tokens.iter().position(|t| {
         match t {
             Token::Op('(' | '[') => depth += 1,
             Token::Op(')' | ']') => depth -= 1,
             _ => {}
         }
         depth == 0 && *t == Token::Op('=')
-    })?;
-    let rest = &tokens[equals + 1..];
-    let mut parser = Parser {
-        tokens: rest,
-        at: 0,
+    }) else {
+        return Ok(None);
     };
-    let value = parser.expression()?;
-    (parser.at == rest.len()).then(|| (name.clone(), value))
+    let rest = &tokens[equals + 1..];
+    let mut parser = Parser::new(rest);
+    let value = parser.expression();
+    parser.depth_fault(line)?;
+    Ok(value
+        .filter(|_| parser.at == rest.len())
+        .map(|value| (name.clone(), value)))
 }
 
 struct Parser<'t> {
     tokens: &'t [Token],
     at: usize,
+    /// How deep the expression being read is nested.
+    depth: usize,
+    /// Reading stopped at [`MAX_DEPTH`].
+    too_deep: bool,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
+    fn new(tokens: &'t [Token]) -> Parser<'t> {
+        Parser {
+            tokens,
+            at: 0,
+            depth: 0,
+            too_deep: false,
+        }
+    }
+
+    /// The refusal of an expression nested past [`MAX_DEPTH`], at `line`.
+    fn depth_fault(&self, line: usize) -> Result<(), (usize, String)> {
+        match self.too_deep {
+            true => Err((
+                line,
+                format!("an expression nested more than {MAX_DEPTH} deep"),
+            )),
+            false => Ok(()),
+        }
+    }
+
+    /// One expression, at most [`MAX_DEPTH`] deep.
+    fn expression(&mut self) -> Option<Value> {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return None;
+        }
+        self.depth += 1;
+        let value = self.value();
+        self.depth -= 1;
+        value
+    }
+
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.at)
     }
@@ -208,7 +251,7 @@ impl Parser<'_> {
         found
     }
 
-    fn expression(&mut self) -> Option<Value> {
+    fn value(&mut self) -> Option<Value> {
         match self.peek()?.clone() {
             Token::Str(_) => {
                 let mut text = String::new();

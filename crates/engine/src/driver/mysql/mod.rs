@@ -41,10 +41,11 @@ pub struct Mysql {
 
 impl Mysql {
     pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Mysql> {
+        super::certificates::check(url)?;
         let mut options =
             MySqlConnectOptions::from_str(url.driver_url()).map_err(|e| Error::Connect {
                 url: url.to_string(),
-                message: url.scrub(&e.to_string()),
+                message: url.scrub(&database_message(&e)),
             })?;
         if let Some(host) = url.bare_ipv6_host() {
             options = options.host(host);

@@ -61,8 +61,9 @@ async fn connect(server: &DatabaseUrl) -> Result<MySqlConnection> {
         url: server.to_string(),
         message,
     };
+    crate::driver::certificates::check(server)?;
     let options = MySqlConnectOptions::from_str(server.driver_url())
-        .map_err(|e| failed(server.scrub(&e.to_string())))?;
+        .map_err(|e| failed(server.scrub(&crate::error::database_message(&e))))?;
     options
         .connect()
         .await

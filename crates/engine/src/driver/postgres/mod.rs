@@ -135,10 +135,11 @@ async fn tenant_schema_reached(
 /// The driver's options for `url`, with what its parser gets wrong set right: an IPv6 host
 /// without brackets, and, for a URL that names no user, the operating system's user (as libpq).
 pub(crate) fn connect_options(url: &DatabaseUrl) -> Result<PgConnectOptions> {
+    super::certificates::check(url)?;
     let mut options = PgConnectOptions::from_str(url.driver_url())
         .map_err(|e| Error::Connect {
             url: url.to_string(),
-            message: url.scrub(&e.to_string()),
+            message: url.scrub(&crate::error::database_message(&e)),
         })?
         .application_name("aurora-migrate");
     if let Some(host) = url.bare_ipv6_host() {

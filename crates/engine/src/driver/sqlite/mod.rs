@@ -55,7 +55,7 @@ impl Sqlite {
             message,
         };
         let options = SqliteConnectOptions::from_str(url.driver_url())
-            .map_err(|e| connect_error(e.to_string()))?
+            .map_err(|e| connect_error(database_message(&e)))?
             .create_if_missing(create)
             .busy_timeout(timeout)
             // SQLite's own default. A table rebuild drops and renames tables, which enforced
