@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::super::args::{CreateArgs, ImportAlembicArgs, MergeArgs, migrations_dir};
+use super::super::args::{CreateArgs, MergeArgs, migrations_dir};
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
 use aurora_migrate::Catalog;
@@ -58,44 +58,6 @@ pub fn merge(catalog: &Catalog, args: &MergeArgs, printer: &Printer) -> Outcome 
     let dir = migrations_dir(&args.migrations_dir);
     let path = authoring::merge(&dir, &args.revisions, &args.message, args.rev_id.as_deref())?;
     written(&path, false, printer);
-    Ok(())
-}
-
-pub fn import_alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {
-    let dir = migrations_dir(&args.migrations_dir);
-    let databases: Vec<aurora_migrate::Database> = match args.dialect.as_slice() {
-        [] => vec![aurora_migrate::Database::Postgres],
-        given => given.iter().map(|&d| d.into()).collect(),
-    };
-    let imported = aurora_migrate::authoring::alembic::import(&args.dir, &dir, &databases)?;
-    for path in &imported.files {
-        printer.line(&path.display().to_string());
-    }
-    printer.note(&format!(
-        "imported {} Alembic script(s) into {}",
-        imported.files.len(),
-        dir.display()
-    ));
-    for (path, line, what) in &imported.todos {
-        printer.note(&format!("{}:{line}: to do: {what}", path.display()));
-    }
-    if !imported.todos.is_empty() {
-        printer.note(&format!(
-            "{} operation(s) were not converted: the build stops at each `-- migrate:todo` line until its SQL is written",
-            imported.todos.len()
-        ));
-    }
-    let todos: Vec<serde_json::Value> = imported
-        .todos
-        .iter()
-        .map(|(path, line, what)| serde_json::json!({ "file": path.display().to_string(), "line": line, "what": what }))
-        .collect();
-    let files: Vec<String> = imported
-        .files
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    printer.json(serde_json::json!({ "command": "import", "from": "alembic", "files": files, "todos": todos }));
     Ok(())
 }
 
