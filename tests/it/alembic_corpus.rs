@@ -29,6 +29,9 @@ struct History {
     key: &'static str,
     label: &'static str,
     dialects: &'static [Database],
+    /// What `import alembic` is given beyond the directory and the dialects (the project's
+    /// facts a user would give it; files named relative to tests/fixtures/alembic/corpus/).
+    import_args: &'static [&'static str],
     /// (database, upgrade or not, revision, a part of Alembic's error).
     alembic_fails: &'static [(Database, bool, &'static str, &'static str)],
 }
@@ -37,6 +40,7 @@ const OPTUNA: History = History {
     key: "optuna",
     label: "optuna 5.0.0",
     dialects: &[Postgres, Sqlite, Mysql],
+    import_args: &[],
     alembic_fails: &[
         // v2.4.0.a creates a table whose Enum type v0.9.0.a created already (optuna makes a new
         // database with create_all, never from base).
@@ -65,6 +69,7 @@ const MLFLOW: History = History {
     key: "mlflow",
     label: "mlflow 3.18.0",
     dialects: &[Postgres, Mysql],
+    import_args: &[],
     alembic_fails: &[
         (
             Postgres,
@@ -85,6 +90,7 @@ const PREFECT_POSTGRESQL: History = History {
     key: "prefect-postgresql",
     label: "prefect 3.9.1 (PostgreSQL history)",
     dialects: &[Postgres],
+    import_args: &[],
     alembic_fails: &[],
 };
 
@@ -92,6 +98,7 @@ const PREFECT_SQLITE: History = History {
     key: "prefect-sqlite",
     label: "prefect 3.9.1 (SQLite history)",
     dialects: &[Sqlite],
+    import_args: &[],
     alembic_fails: &[],
 };
 
@@ -195,7 +202,7 @@ async fn corpus(history: &History) {
     };
     let mut judge = judge::Judge::start(&python, history.key);
     let names = judge.revisions.clone();
-    let import = files::import(&names, history.dialects);
+    let import = files::import(&names, history.dialects, history.import_args);
     let (mut measured, mut log) = (Vec::new(), String::new());
     for &dialect in history.dialects {
         let mut figures = Figures::new(history.label, dialect.name(), names.len());

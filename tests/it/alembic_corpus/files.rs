@@ -43,8 +43,14 @@ pub enum Written {
     Refused,
 }
 
-fn import_command(versions: &Path, out: &Path, dialects: &[Database]) -> Result<(), String> {
-    let mut command = crate::support::cli(out.parent().expect("a parent"));
+fn import_command(
+    versions: &Path,
+    out: &Path,
+    dialects: &[Database],
+    args: &[&str],
+) -> Result<(), String> {
+    // Run beside judge.py, so that a file named in `args` is found there.
+    let mut command = crate::support::cli(&crate::support::fixture("alembic/corpus"));
     command
         .args(["import", "alembic"])
         .arg(versions)
@@ -53,6 +59,7 @@ fn import_command(versions: &Path, out: &Path, dialects: &[Database]) -> Result<
     for dialect in dialects {
         command.args(["--dialect", dialect.name()]);
     }
+    command.args(args);
     let output = command.output().expect("run import alembic");
     if output.status.success() {
         return Ok(());
@@ -77,11 +84,12 @@ fn written(dir: &Path) -> BTreeMap<String, String> {
     files
 }
 
-pub fn import(revisions: &[Revision], dialects: &[Database]) -> Import {
+/// Imports the history of `revisions` with sections for `dialects`, `args` added to the command.
+pub fn import(revisions: &[Revision], dialects: &[Database], args: &[&str]) -> Import {
     let versions = revisions[0].path.parent().expect("versions/");
     let work = tempfile::tempdir().expect("temporary directory");
     let out = work.path().join("as_shipped");
-    let as_shipped = import_command(versions, &out, dialects);
+    let as_shipped = import_command(versions, &out, dialects, args);
     let mut import = Import {
         as_shipped,
         files: BTreeMap::new(),
@@ -130,7 +138,7 @@ pub fn import(revisions: &[Revision], dialects: &[Database]) -> Import {
             std::fs::write(alone.join(format!("{parent}_parent.py")), stub).expect("write a stub");
         }
         let out = dir.join("migrations");
-        let file = import_command(&alone, &out, dialects).and_then(|()| {
+        let file = import_command(&alone, &out, dialects, args).and_then(|()| {
             written(&out)
                 .remove(&import.our_id(&revision.id))
                 .ok_or_else(|| "no file written".to_string())
