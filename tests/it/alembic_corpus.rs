@@ -141,24 +141,24 @@ const FLOORS: &[Floor] = &[
     // Its revision ids (`v0.9.0.a`) are not valid ids here: renamed, so never in agreement.
     Floor {
         agree: false,
-        ..floor("optuna", Postgres, 2, 16, 3)
+        ..floor("optuna", Postgres, 1, 0, 3)
     },
     Floor {
         agree: false,
-        ..floor("optuna", Sqlite, 2, 5, 10)
+        ..floor("optuna", Sqlite, 1, 0, 10)
     },
     Floor {
         agree: false,
-        ..floor("optuna", Mysql, 2, 11, 3)
+        ..floor("optuna", Mysql, 1, 0, 3)
     },
     floor("mlflow", Postgres, 8, 0, 70),
     floor("mlflow", Mysql, 8, 1, 70),
     // A static downgrade drops a CHECK by its name without the naming convention.
     Floor {
         round_trip: false,
-        ..floor("prefect-postgresql", Postgres, 36, 7, 120)
+        ..floor("prefect-postgresql", Postgres, 28, 0, 120)
     },
-    floor("prefect-sqlite", Sqlite, 20, 3, 115),
+    floor("prefect-sqlite", Sqlite, 17, 0, 115),
 ];
 
 /// The targets: every directory imported as shipped, no silent difference, and at least 80% of
