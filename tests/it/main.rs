@@ -2,6 +2,7 @@
 
 mod alembic;
 mod alembic_model;
+mod alembic_render;
 mod authoring;
 mod autogen;
 mod autogen_cases;

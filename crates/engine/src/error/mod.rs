@@ -19,6 +19,7 @@ pub use offline::OfflineError;
 pub use scratch::{ScratchError, SquashError};
 pub use step::{LockWaited, StepFailure, StepOutcome};
 
+use crate::authoring::alembic::renderer::RenderError;
 use crate::bookkeeping::Inconsistency;
 use crate::catalog::MigrationError;
 use crate::url::UrlError;
@@ -60,6 +61,9 @@ pub enum Error {
     /// Alembic scripts that cannot be imported.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// Alembic's offline mode that cannot be run for an import.
+    #[error(transparent)]
+    Render(#[from] RenderError),
     /// A database that cannot be baselined.
     #[error(transparent)]
     Baseline(#[from] BaselineError),
@@ -375,7 +379,7 @@ impl Error {
             Error::Beyond(_) => "not_revertible",
             Error::Offline(_) => "target",
             Error::Adopt(_) => "adopt",
-            Error::Import(_) => "import",
+            Error::Import(_) | Error::Render(_) => "import",
             Error::Lease(LeaseError::Lost { .. }) => "lease_lost",
             Error::Lease(LeaseError::Live { .. }) => "lease_live",
             Error::Lease(_) => "lease",

@@ -8,14 +8,15 @@ mod columns;
 mod lex;
 mod ops;
 pub mod python;
+pub mod renderer;
 
 use std::path::{Path, PathBuf};
 
 use super::file;
 use crate::error::{ImportError, Result};
-use aurora_migrate_core::Database;
 use aurora_migrate_core::revision::id::{is_keyword, is_valid as is_valid_id};
 use aurora_migrate_core::revision::{Graph, Node};
+use aurora_migrate_core::{Database, Direction};
 use python::{Script, Statement, Value};
 
 /// What an import wrote.
@@ -36,6 +37,16 @@ struct Converted {
 
 /// Imports every script of `versions` into `migrations`, with sections for `databases`.
 pub fn import(versions: &Path, migrations: &Path, databases: &[Database]) -> Result<Imported> {
+    import_with(versions, migrations, databases, None)
+}
+
+/// [`import`], taking each section Alembic rendered where it could.
+fn import_with(
+    versions: &Path,
+    migrations: &Path,
+    databases: &[Database],
+    rendered: Option<&renderer::Rendered>,
+) -> Result<Imported> {
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(versions)
         .map_err(|_| ImportError::NoScripts {
             dir: versions.display().to_string(),
@@ -86,7 +97,7 @@ pub fn import(versions: &Path, migrations: &Path, databases: &[Database]) -> Res
             }
             .into());
         }
-        converted.push(render(&name, &script, &node, databases)?);
+        converted.push(render(&name, &script, &node, databases, rendered)?);
         nodes.push(node);
     }
     let graph = Graph::new(nodes).map_err(|e| ImportError::Graph(format!("{e:?}")))?;
@@ -184,7 +195,13 @@ fn node(file: &str, script: &Script) -> Result<Node> {
 }
 
 /// Our SQL file for one script.
-fn render(name: &str, script: &Script, node: &Node, databases: &[Database]) -> Result<Converted> {
+fn render(
+    name: &str,
+    script: &Script,
+    node: &Node,
+    databases: &[Database],
+    rendered: Option<&renderer::Rendered>,
+) -> Result<Converted> {
     let docstring = script.docstring.as_deref().unwrap_or_default();
     let first = docstring.lines().map(str::trim).find(|l| !l.is_empty());
     let message = first.map_or_else(|| name.trim_end_matches(".py").to_string(), str::to_string);
@@ -211,15 +228,29 @@ fn render(name: &str, script: &Script, node: &Node, databases: &[Database]) -> R
     if let Some(date) = create_date {
         header.push(format!("-- Create Date: {date}"));
     }
+    if rendered.is_some_and(|r| r.outside_transaction(&node.id)) {
+        header.push("-- Transaction: none".to_string());
+    }
     header.push(format!("-- Imported from Alembic's {name}."));
     let mut text = header.join("\n");
     text.push('\n');
     for (direction, body) in [
-        ("upgrade", &script.upgrade),
-        ("downgrade", &script.downgrade),
+        (Direction::Upgrade, &script.upgrade),
+        (Direction::Downgrade, &script.downgrade),
     ] {
         for &database in databases {
             text.push_str(&format!("\n-- migrate:{direction} {}\n", database.name()));
+            match rendered.map(|r| r.section(&node.id, direction, database)) {
+                Some(renderer::Section::Rendered(sql)) => {
+                    text.push_str(&sql);
+                    continue;
+                }
+                Some(renderer::Section::Static(why)) => text.push_str(&format!(
+                    "-- migrate:todo Alembic's offline mode could not render this section ({why}); \
+                     converted statically below: check it, then delete this line\n"
+                )),
+                None => {}
+            }
             match body {
                 Some(statements) => text.push_str(&section(statements, database)),
                 None => text.push_str(&format!(

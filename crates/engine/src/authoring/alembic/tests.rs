@@ -78,6 +78,7 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
         &script,
         &node,
         &[Database::Postgres, Database::Mysql],
+        None,
     )
     .unwrap();
     let text = &file.text;

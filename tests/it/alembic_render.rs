@@ -1,0 +1,506 @@
+//! `import alembic --alembic-ini`: every revision rendered by the real Alembic 1.20 in offline
+//! mode; the files applied on PostgreSQL, SQLite and MariaDB build what Alembic builds online;
+//! what offline mode cannot run is converted statically with the reason; an Alembic that cannot
+//! run at all is refused with nothing written; a 100-revision history is timed.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use aurora_migrate::core::source::scan;
+use aurora_migrate::{Catalog, Target};
+
+use crate::alembic::{alembic, run_alembic};
+use crate::support::{Db, PgDb, cli, fixture, runner, texts};
+
+/// `import alembic VERSIONS --alembic-ini INI --alembic PROGRAM` in `dir`, one `--dialect` per
+/// name, with `--format json`: (exit code, the JSON or stdout, stderr).
+fn import(
+    dir: &Path,
+    project: &Path,
+    program: &Path,
+    dialects: &[&str],
+) -> (Option<i32>, serde_json::Value, String) {
+    let mut command = cli(dir);
+    command
+        .args(["import", "alembic"])
+        .arg(project.join("versions"))
+        .arg("--alembic-ini")
+        .arg(project.join("alembic.ini"))
+        .arg("--alembic")
+        .arg(program)
+        .args(["--format", "json"])
+        .env_remove("ALEMBIC_URL");
+    for dialect in dialects {
+        command.args(["--dialect", dialect]);
+    }
+    let output = command.output().unwrap();
+    let (stdout, stderr) = texts(&output);
+    let json = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::String(stdout));
+    (output.status.code(), json, stderr)
+}
+
+/// The catalogue with each row's whitespace collapsed (Alembic indents with tabs online, with
+/// spaces offline), and the column comments.
+fn schema(db: &Db) -> Vec<String> {
+    let mut rows = db.catalogue();
+    rows.extend(match db {
+        Db::Pg(db) => db.query(
+            "SELECT 'comment ' || c.relname || '.' || a.attname || ' ' || d.description FROM pg_description d \
+             JOIN pg_class c ON c.oid = d.objoid JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid",
+        ),
+        Db::Mysql(db) => db.query(
+            "SELECT CAST(CONCAT('comment ', TABLE_NAME, '.', COLUMN_NAME, ' ', COLUMN_COMMENT) AS CHAR) \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_COMMENT <> ''",
+        ),
+        Db::Sqlite(_) => Vec::new(),
+    });
+    let mut rows: Vec<String> = rows
+        .iter()
+        .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn heads(db: &Db) -> Vec<String> {
+    let mut rows = db.query("SELECT version_num FROM alembic_version");
+    rows.sort();
+    rows
+}
+
+fn imported(dir: &Path) -> Catalog {
+    Catalog::from_scan(scan::scan(&dir.join("migrations")).unwrap_or_else(|f| panic!("{f:?}")))
+}
+
+/// Each fixture project rendered by Alembic, applied by us, and built by Alembic online: the
+/// same tables, columns, defaults, constraints and indexes with their names, enum types,
+/// comments, rows and version table, on every database the project runs on.
+#[tokio::test]
+async fn alembic_renders_each_project_into_files_that_build_what_alembic_builds_online() {
+    let Some(program) = alembic() else { return };
+    let all = ["postgresql", "sqlite", "mysql"];
+    // A branch and a merge; a naming convention, SERIAL and AUTO_INCREMENT, enums, a comment,
+    // dialect branches, bulk_insert and update(), an autocommit_block; Aurora's own scripts.
+    for (name, dialects) in [
+        ("alembic/project", &all[..]),
+        ("alembic/rendered", &all[..]),
+        ("alembic/aurora", &all[..1]),
+    ] {
+        let project = fixture(name);
+        let dir = tempfile::tempdir().unwrap();
+        let (code, report, stderr) = import(dir.path(), &project, &program, dialects);
+        assert_eq!(code, Some(0), "{name}: {report}{stderr}");
+        assert_eq!(report["todos"], serde_json::json!([]), "{name}: {report}");
+        let revisions = report["rendered"]["revisions"].as_array().unwrap();
+        assert_eq!(revisions.len(), report["files"].as_array().unwrap().len());
+        for revision in revisions {
+            assert_eq!(revision["by_alembic"], true, "{name}: {revision}");
+            assert_eq!(
+                revision["sections"].as_array().unwrap().len(),
+                2 * dialects.len()
+            );
+        }
+        assert_eq!(report["rendered"]["alembic"], "1.20.1");
+        let catalog = imported(dir.path());
+        for db in Db::all()
+            .into_iter()
+            .filter(|db| dialects.contains(&db.name()))
+        {
+            let (ours, theirs) = (&db, &db.another());
+            let db_name = db.name();
+            runner(&catalog, ours)
+                .upgrade(&Target::Heads, &mut |_| {})
+                .await
+                .unwrap_or_else(|e| panic!("{name} on {db_name}: {e}"));
+            let (ok, stdout, stderr) =
+                run_alembic(&program, &project, theirs, &["upgrade", "heads"]);
+            assert!(
+                ok,
+                "{name} on {db_name}: alembic upgrade heads: {stdout}{stderr}"
+            );
+            let built = schema(theirs);
+            assert!(built.len() > 2, "{name} on {db_name}: {built:?}");
+            assert_eq!(schema(ours), built, "{name} on {db_name}");
+            assert_eq!(heads(ours), heads(theirs), "{name} on {db_name}");
+            if name == "alembic/rendered" {
+                let rows = "SELECT CONCAT(id, ' ', email, ' ', COALESCE(code, '-'), ' ', kind) FROM accounts ORDER BY id";
+                let rows = match db {
+                    Db::Sqlite(_) => rows.replace(
+                        "CONCAT(id, ' ', email, ' ', COALESCE(code, '-'), ' ', kind)",
+                        "id || ' ' || email || ' ' || COALESCE(code, '-') || ' ' || kind",
+                    ),
+                    _ => rows.to_string(),
+                };
+                assert_eq!(ours.query(&rows), theirs.query(&rows), "{db_name}");
+                assert_eq!(ours.query(&rows).len(), 2, "{db_name}: the seeded rows");
+            }
+            runner(&catalog, ours)
+                .downgrade(&Target::Base, &mut |_| {})
+                .await
+                .unwrap_or_else(|e| panic!("{name} on {db_name}: down: {e}"));
+            assert!(
+                ours.tables().is_empty(),
+                "{name} on {db_name}: {:?}",
+                ours.tables()
+            );
+        }
+    }
+}
+
+/// An Alembic project in a temporary directory: the fixture's alembic.ini and env.py, and
+/// these scripts as its versions.
+fn project(dir: &Path, env: &str, scripts: &[(String, String)]) -> PathBuf {
+    let project = dir.join("alembic");
+    std::fs::create_dir_all(project.join("versions")).unwrap();
+    std::fs::copy(
+        fixture("alembic/project/alembic.ini"),
+        project.join("alembic.ini"),
+    )
+    .unwrap();
+    std::fs::write(project.join("env.py"), env).unwrap();
+    for (name, text) in scripts {
+        std::fs::write(project.join("versions").join(name), text).unwrap();
+    }
+    project
+}
+
+/// A revision script: `imports` at the top, then the two functions' bodies.
+fn script(
+    id: &str,
+    parent: Option<&str>,
+    imports: &str,
+    upgrade: &str,
+    downgrade: &str,
+) -> (String, String) {
+    let parent = parent.map_or("None".to_string(), |p| format!("'{p}'"));
+    (
+        format!("{id}_step.py"),
+        format!(
+            "\"\"\"step {id}\n\nRevision ID: {id}\n\"\"\"\nimport sqlalchemy as sa\nfrom alembic import op\n{imports}\n\
+             revision = '{id}'\ndown_revision = {parent}\nbranch_labels = None\ndepends_on = None\n\n\n\
+             def upgrade():\n{upgrade}\n\n\ndef downgrade():\n{downgrade}\n"
+        ),
+    )
+}
+
+fn offline_env() -> String {
+    std::fs::read_to_string(fixture("alembic/project/env.py")).unwrap()
+}
+
+fn section<'a>(
+    report: &'a serde_json::Value,
+    id: &str,
+    direction: &str,
+    dialect: &str,
+) -> &'a serde_json::Value {
+    report["rendered"]["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["revision"] == id)
+        .and_then(|r| {
+            r["sections"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["direction"] == direction && s["dialect"] == dialect)
+        })
+        .unwrap_or_else(|| panic!("{id} {direction} {dialect}: {report}"))
+}
+
+/// Data logic that reads the database, a script importing what is not installed, inspection of
+/// the bind, and a SQLite batch that needs reflection: each section that offline mode cannot
+/// run is the static converter's, under a `-- migrate:todo` line saying why, and the command
+/// says which sections Alembic rendered.
+#[test]
+fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
+    let Some(program) = alembic() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = [
+        script(
+            "aa01",
+            None,
+            "",
+            "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True), sa.Column('name', sa.String(20)))",
+            "    op.drop_table('t')",
+        ),
+        script(
+            "bb02",
+            Some("aa01"),
+            "",
+            "    if op.get_bind().execute(sa.text('SELECT count(*) FROM t')).scalar() == 0:\n        op.execute(\"INSERT INTO t (id, name) VALUES (1, 'first')\")",
+            "    op.execute('DELETE FROM t WHERE id = 1')",
+        ),
+        script(
+            "cc03",
+            Some("bb02"),
+            "import not_installed_anywhere\n",
+            "    op.add_column('t', sa.Column('note', sa.Text()))",
+            "    op.drop_column('t', 'note')",
+        ),
+        script(
+            "dd04",
+            Some("cc03"),
+            "",
+            "    if not sa.inspect(op.get_bind()).has_table('u'):\n        op.create_table('u', sa.Column('id', sa.Integer(), primary_key=True))",
+            "    op.drop_table('u')",
+        ),
+        script(
+            "ee05",
+            Some("dd04"),
+            "",
+            "    with op.batch_alter_table('t') as batch:\n        batch.alter_column('name', existing_type=sa.String(20), nullable=False)",
+            "    with op.batch_alter_table('t') as batch:\n        batch.alter_column('name', existing_type=sa.String(20), nullable=True)",
+        ),
+    ];
+    let project = project(dir.path(), &offline_env(), &scripts);
+    let (code, report, stderr) = import(dir.path(), &project, &program, &["postgresql", "sqlite"]);
+    assert_eq!(code, Some(0), "{report}{stderr}");
+
+    let by = |id, direction, dialect| section(&report, id, direction, dialect)["by"].clone();
+    let reason = |id, direction, dialect| {
+        section(&report, id, direction, dialect)["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    for dialect in ["postgresql", "sqlite"] {
+        for direction in ["upgrade", "downgrade"] {
+            assert_eq!(by("aa01", direction, dialect), "alembic", "{report}");
+            let why = reason("cc03", direction, dialect);
+            assert!(
+                why.starts_with("the script cannot be loaded: line 7: ModuleNotFoundError: No module named 'not_installed_anywhere'"),
+                "{why}"
+            );
+        }
+        assert_eq!(by("bb02", "downgrade", dialect), "alembic");
+        let why = reason("bb02", "upgrade", dialect);
+        assert!(
+            why.starts_with("line 15: AttributeError: 'NoneType' object has no attribute 'scalar'"),
+            "{why}"
+        );
+        let why = reason("dd04", "upgrade", dialect);
+        assert!(
+            why.starts_with("line 15: ") && why.contains("Inspection"),
+            "{why}"
+        );
+        assert_eq!(by("dd04", "downgrade", dialect), "alembic");
+    }
+    assert_eq!(by("ee05", "upgrade", "postgresql"), "alembic");
+    let why = reason("ee05", "upgrade", "sqlite");
+    assert!(
+        why.contains("batch mode with dialect sqlite requires a live database connection"),
+        "{why}"
+    );
+    let whole: Vec<&str> = report["rendered"]["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["by_alembic"] == true)
+        .map(|r| r["revision"].as_str().unwrap())
+        .collect();
+    assert_eq!(whole, ["aa01"]);
+
+    let file = |id: &str| {
+        std::fs::read_to_string(dir.path().join(format!("migrations/{id}_step_{id}.sql"))).unwrap()
+    };
+    let text = file("bb02");
+    assert!(
+        text.contains("-- migrate:upgrade postgresql\n-- migrate:todo Alembic's offline mode could not render this section (line 15: AttributeError: 'NoneType' object has no attribute 'scalar'); converted statically below: check it, then delete this line\n-- migrate:todo line 15: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- migrate:downgrade sqlite\nDELETE FROM t WHERE id = 1;\n"),
+        "{text}"
+    );
+    let text = file("cc03");
+    assert!(
+        text.contains("converted statically below: check it, then delete this line\nALTER TABLE t ADD COLUMN note TEXT;\n"),
+        "the static conversion follows: {text}"
+    );
+    let text = file("ee05");
+    assert!(
+        text.contains(
+            "-- migrate:upgrade postgresql\nALTER TABLE t ALTER COLUMN name SET NOT NULL;\n"
+        ),
+        "{text}"
+    );
+    let todos = report["todos"].as_array().unwrap();
+    assert!(
+        todos
+            .iter()
+            .any(|t| t["what"].as_str().unwrap().starts_with(
+                "Alembic's offline mode could not render this section (line 15: AttributeError"
+            )),
+        "{report}"
+    );
+
+    // The same, as lines a person reads.
+    std::fs::remove_dir_all(dir.path().join("migrations")).unwrap();
+    let output = cli(dir.path())
+        .args([
+            "import",
+            "alembic",
+            "alembic/versions",
+            "--alembic-ini",
+            "alembic/alembic.ini",
+            "--dialect",
+            "postgresql",
+            "--dialect",
+            "sqlite",
+            "--alembic",
+        ])
+        .arg(&program)
+        .output()
+        .unwrap();
+    let (_, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("rendered by Alembic 1.20.1 (")
+            && stderr.contains(") in offline mode: 1 of 5 revision(s) whole"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("migrations/bb02_step_bb02.sql: upgrade postgresql converted statically: line 15: AttributeError: 'NoneType' object has no attribute 'scalar'"),
+        "{stderr}"
+    );
+}
+
+/// No alembic program, no configuration, a Python without Alembic, a versions directory the
+/// configuration does not name, an env.py that needs a database even offline: each is refused,
+/// saying what to do, and nothing is written.
+#[test]
+fn an_alembic_that_cannot_render_is_refused_and_nothing_is_written() {
+    let Some(program) = alembic() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = [script(
+        "aa01",
+        None,
+        "",
+        "    op.execute('CREATE TABLE t (id INTEGER)')",
+        "    op.execute('DROP TABLE t')",
+    )];
+    let connecting = "import os\nfrom alembic import context\nfrom sqlalchemy import create_engine\n\n\
+        engine = create_engine(os.environ['ALEMBIC_URL'])\nwith engine.connect() as connection:\n    \
+        context.configure(connection=connection)\n    with context.begin_transaction():\n        context.run_migrations()\n";
+    let project = project(dir.path(), connecting, &scripts);
+    let bare = dir.path().join("bare");
+    let made = std::process::Command::new("python3")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&bare)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let without = dir.path().join("alembic-without");
+    std::fs::write(
+        &without,
+        format!(
+            "#!{}\nraise SystemExit(1)\n",
+            bare.join("bin/python").display()
+        ),
+    )
+    .unwrap();
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(other.join("versions")).unwrap();
+    std::fs::copy(project.join("alembic.ini"), other.join("alembic.ini")).unwrap();
+
+    let run = |versions: &Path, ini: &Path, program: &Path| {
+        let output = cli(dir.path())
+            .args(["import", "alembic"])
+            .arg(versions)
+            .arg("--alembic-ini")
+            .arg(ini)
+            .arg("--alembic")
+            .arg(program)
+            .env_remove("ALEMBIC_URL")
+            .output()
+            .unwrap();
+        let (_, stderr) = texts(&output);
+        (output.status.code(), stderr)
+    };
+    let (versions, ini) = (project.join("versions"), project.join("alembic.ini"));
+    let cases: [(&Path, &Path, &Path, &str); 5] = [
+        (
+            &versions,
+            &ini,
+            Path::new("/nonexistent/bin/alembic"),
+            "cannot find the alembic program /nonexistent/bin/alembic",
+        ),
+        (
+            &versions,
+            &dir.path().join("missing.ini"),
+            &program,
+            "the Alembic configuration",
+        ),
+        (&versions, &ini, &without, "cannot import alembic with"),
+        (
+            &other.join("versions"),
+            &ini,
+            &program,
+            "is not a versions directory of",
+        ),
+        (
+            &versions,
+            &ini,
+            &program,
+            "the project's env.py fails in offline mode for postgresql, before any migration runs: KeyError: 'ALEMBIC_URL'",
+        ),
+    ];
+    for (versions, ini, program, expected) in cases {
+        let (code, stderr) = run(versions, ini, program);
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert!(
+            !dir.path().join("migrations").exists(),
+            "{expected}: nothing written"
+        );
+    }
+}
+
+/// One Python process per database renders a 100-revision history: timed, and far below the
+/// minutes one `alembic upgrade --sql` per revision and direction would take.
+#[test]
+fn a_100_revision_history_renders_in_one_python_per_database() {
+    let Some(program) = alembic() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..100).map(|i| format!("r{i:03}")).collect();
+    let scripts: Vec<(String, String)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let parent = i.checked_sub(1).map(|p| ids[p].as_str());
+            match i {
+                0 => script(id, parent, "", "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))", "    op.drop_table('t')"),
+                _ => script(
+                    id,
+                    parent,
+                    "",
+                    &format!("    op.add_column('t', sa.Column('c{i}', sa.String(20), nullable=True))\n    op.create_index('ix_t_c{i}', 't', ['c{i}'])"),
+                    &format!("    op.drop_index('ix_t_c{i}', table_name='t')\n    op.drop_column('t', 'c{i}')"),
+                ),
+            }
+        })
+        .collect();
+    let project = project(dir.path(), &offline_env(), &scripts);
+    let started = Instant::now();
+    let (code, report, stderr) = import(dir.path(), &project, &program, &["postgresql", "sqlite"]);
+    let took = started.elapsed();
+    assert_eq!(code, Some(0), "{report}{stderr}");
+    let revisions = report["rendered"]["revisions"].as_array().unwrap();
+    assert_eq!(revisions.len(), 100);
+    assert!(
+        revisions.iter().all(|r| r["by_alembic"] == true),
+        "{report}"
+    );
+    eprintln!("rendered 100 revisions x 2 databases through Alembic in {took:?}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+
+    let catalog = imported(dir.path());
+    let db = Db::Pg(PgDb::new());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime
+        .block_on(runner(&catalog, &db).upgrade(&Target::Head, &mut |_| {}))
+        .unwrap();
+    assert_eq!(heads(&db), ["r099"]);
+}
