@@ -289,7 +289,7 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
     assert_eq!(by("ee05", "upgrade", "postgresql"), "alembic");
     let why = reason("ee05", "upgrade", "sqlite");
     assert!(
-        why.contains("batch mode with dialect sqlite requires a live database connection"),
+        why == "line 15: a SQLite batch copies its table as the earlier revisions leave it, and the upgrade of bb02 could not be rendered",
         "{why}"
     );
     let whole: Vec<&str> = report["rendered"]["revisions"]
@@ -366,8 +366,64 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
     );
 }
 
-/// No alembic program, no configuration, a Python without Alembic, a versions directory the
-/// configuration does not name, an env.py that needs a database even offline: each is refused,
+/// A versions directory the configuration does not name (env.py picks one per database, as
+/// prefect's does) is the one Alembic renders from, as asked.
+#[test]
+fn a_versions_directory_the_configuration_does_not_name_is_rendered_as_asked() {
+    let Some(program) = alembic() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = [
+        script(
+            "aa01",
+            None,
+            "",
+            "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))",
+            "    op.drop_table('t')",
+        ),
+        script(
+            "bb02",
+            Some("aa01"),
+            "",
+            "    op.add_column('t', sa.Column('n', sa.Integer()))",
+            "    op.drop_column('t', 'n')",
+        ),
+    ];
+    let project = project(dir.path(), &offline_env(), &[]);
+    let elsewhere = dir.path().join("elsewhere/postgresql");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for (name, text) in &scripts {
+        std::fs::write(elsewhere.join(name), text).unwrap();
+    }
+    let output = cli(dir.path())
+        .args(["import", "alembic"])
+        .arg(&elsewhere)
+        .arg("--alembic-ini")
+        .arg(project.join("alembic.ini"))
+        .arg("--alembic")
+        .arg(&program)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let whole: Vec<&str> = report["rendered"]["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["by_alembic"] == true)
+        .map(|r| r["revision"].as_str().unwrap())
+        .collect();
+    assert_eq!(whole, ["aa01", "bb02"], "{report}");
+    let text = std::fs::read_to_string(dir.path().join("migrations/bb02_step_bb02.sql")).unwrap();
+    assert!(
+        text.contains("-- migrate:upgrade postgresql\nALTER TABLE t ADD COLUMN n INTEGER;\n"),
+        "{text}"
+    );
+}
+
+/// No alembic program, no configuration, a Python without Alembic, a configuration whose
+/// scripts are not there, an env.py that needs a database even offline: each is refused,
 /// saying what to do, and nothing is written.
 #[test]
 fn an_alembic_that_cannot_render_is_refused_and_nothing_is_written() {
@@ -400,9 +456,8 @@ fn an_alembic_that_cannot_render_is_refused_and_nothing_is_written() {
         ),
     )
     .unwrap();
-    let other = dir.path().join("other");
-    std::fs::create_dir_all(other.join("versions")).unwrap();
-    std::fs::copy(project.join("alembic.ini"), other.join("alembic.ini")).unwrap();
+    let nowhere = dir.path().join("nowhere.ini");
+    std::fs::write(&nowhere, "[alembic]\nscript_location = %(here)s/missing\n").unwrap();
 
     let run = |versions: &Path, ini: &Path, program: &Path| {
         let output = cli(dir.path())
@@ -434,10 +489,10 @@ fn an_alembic_that_cannot_render_is_refused_and_nothing_is_written() {
         ),
         (&versions, &ini, &without, "cannot import alembic with"),
         (
-            &other.join("versions"),
-            &ini,
+            &versions,
+            &nowhere,
             &program,
-            "is not a versions directory of",
+            "Alembic cannot render postgresql from this project: CommandError: Path doesn't exist",
         ),
         (
             &versions,
@@ -477,7 +532,8 @@ fn a_100_revision_history_renders_in_one_python_per_database() {
                     parent,
                     "",
                     &format!("    op.add_column('t', sa.Column('c{i}', sa.String(20), nullable=True))\n    op.create_index('ix_t_c{i}', 't', ['c{i}'])"),
-                    &format!("    op.drop_index('ix_t_c{i}', table_name='t')\n    op.drop_column('t', 'c{i}')"),
+                    // A batch: on SQLite a table copy, reflected from the history before it.
+                    &format!("    op.drop_index('ix_t_c{i}', table_name='t')\n    with op.batch_alter_table('t') as batch:\n        batch.drop_column('c{i}')"),
                 ),
             }
         })

@@ -38,9 +38,9 @@ class NotLoaded(Exception):
 def describe(error, path=None):
     """The error, with the script's line where it was raised there."""
     if isinstance(error, NotLoaded):
-        return str(error)
-    text = "%s: %s" % (type(error).__name__, error)
-    text = " ".join(text.split())
+        text = str(error)
+    else:
+        text = " ".join(("%s: %s" % (type(error).__name__, error)).split())
     if path is not None:
         wanted = os.path.realpath(str(path))
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
@@ -176,6 +176,80 @@ def watch_autocommit(context_class, capture):
     context_class.autocommit_block = autocommit_block
 
 
+class History:
+    """The SQL rendered so far for SQLite, revision by revision: a SQLite batch that must copy its
+    table reflects it from an in-memory database this SQL built, as Alembic online reflects it
+    from the database the earlier revisions built."""
+
+    def __init__(self):
+        self.scripts = None
+        self.upgrades = {}
+        self.script = None
+        self.upgrade = True
+        self.order = []
+
+    def before(self, capture):
+        """Every statement that ran before this point: the ancestors' upgrades (and the
+        revision's own, going down), then what the migration emitted so far."""
+        revisions = self.scripts.revision_map
+        wanted, todo = set(), [self.script.revision]
+        while todo:
+            revision = revisions.get_revision(todo.pop())
+            if revision is None or revision.revision in wanted:
+                continue
+            wanted.add(revision.revision)
+            todo.extend(as_tuple(revision.down_revision))
+            todo.extend(as_tuple(getattr(revision, "dependencies", None)))
+        if self.upgrade:
+            wanted.discard(self.script.revision)
+        statements = []
+        for revision in self.order:
+            if revision in wanted:
+                if revision not in self.upgrades:
+                    raise NotLoaded(
+                        "a SQLite batch copies its table as the earlier revisions leave it, and the upgrade of "
+                        "%s could not be rendered" % revision
+                    )
+                statements.extend(self.upgrades[revision])
+        return statements + list(capture.statements or ())
+
+
+def reflect_from_history(batch_class, history, capture):
+    """A SQLite batch that must copy its table, which offline mode refuses for want of a
+    database to reflect, reflects it from the history rendered so far."""
+    original = batch_class.flush
+
+    def flush(self):
+        context = self.operations.migration_context
+        if not (
+            context.as_sql
+            and self.copy_from is None
+            and context.dialect.name == "sqlite"
+            and self._should_recreate()
+        ):
+            return original(self)
+        import sqlalchemy
+        from sqlalchemy.pool import StaticPool
+
+        engine = sqlalchemy.create_engine("sqlite://", poolclass=StaticPool)
+        try:
+            with engine.connect() as bind:
+                raw = bind.connection.dbapi_connection
+                for statement in history.before(capture):
+                    raw.executescript(statement)
+                context.as_sql = False
+                self.operations.get_bind = lambda: bind
+                try:
+                    return original(self)
+                finally:
+                    context.as_sql = True
+                    del self.operations.get_bind
+        finally:
+            engine.dispose()
+
+    batch_class.flush = flush
+
+
 def as_tuple(value):
     if value is None:
         return ()
@@ -184,8 +258,9 @@ def as_tuple(value):
     return tuple(value)
 
 
-def run(alembic, config, scripts, script, upgrade, capture):
+def run(alembic, config, scripts, script, upgrade, capture, history):
     """One direction of one revision: its SQL, or why Alembic could not render it."""
+    history.script, history.upgrade = script, upgrade
     step_class = alembic["MigrationStep"]
     parents = as_tuple(script.down_revision)
     outcome = {"ran": False, "error": None}
@@ -235,6 +310,8 @@ def run(alembic, config, scripts, script, upgrade, capture):
         return {"error": outcome["error"]}
     if not outcome["ran"]:
         return {"env_error": "env.py did not run the migrations (context.run_migrations())"}
+    if upgrade:
+        history.upgrades[script.revision] = statements
     return {"sql": statements, "outside_transaction": capture.outside_transaction}
 
 
@@ -244,6 +321,7 @@ def render(request):
         from alembic.runtime.environment import EnvironmentContext
         from alembic.runtime.migration import MigrationContext, MigrationStep
         from alembic.script import ScriptDirectory
+        from alembic.operations.batch import BatchOperationsImpl
         from alembic.script.base import Script
     except Exception as error:
         return {"fatal": "cannot import alembic with %s: %s" % (sys.executable, describe(error))}
@@ -257,29 +335,32 @@ def render(request):
     guard_loading(Script, versions, skipped)
     force_dialect(EnvironmentContext, request["url"], capture)
     watch_autocommit(MigrationContext, capture)
+    history = History()
+    reflect_from_history(BatchOperationsImpl, history, capture)
     try:
         scripts = ScriptDirectory.from_config(config)
         locations = getattr(scripts, "_version_locations", None)
         if locations is None:
             locations = [os.path.join(scripts.dir, "versions")] + list(scripts.version_locations)
-        locations = [os.path.realpath(str(location)) for location in locations]
-        if versions not in locations:
-            return {
-                "fatal": "%s is not a versions directory of %s (Alembic reads %s)"
-                % (request["versions"], request["ini"], ", ".join(locations))
-            }
+        if versions not in [os.path.realpath(str(location)) for location in locations]:
+            # A directory the configuration does not name (env.py may choose one per database,
+            # as prefect's does): Alembic reads the one asked for.
+            scripts.version_locations = [versions]
+            scripts.__dict__.pop("_version_locations", None)
         mine = [s for s in scripts.walk_revisions() if os.path.realpath(os.path.dirname(str(s.path))) == versions]
     except Exception as error:
-        return {"fatal": "Alembic cannot read the project: " + describe(error)}
+        return {"fatal": describe(error)}
     alembic = {"EnvironmentContext": EnvironmentContext, "MigrationStep": MigrationStep}
+    history.scripts = scripts
+    history.order = [s.revision for s in reversed(list(scripts.walk_revisions()))]
     rendered = []
     for script in reversed(mine):
         rendered.append(
             {
                 "file": os.path.basename(str(script.path)),
                 "revision": script.revision,
-                "upgrade": run(alembic, config, scripts, script, True, capture),
-                "downgrade": run(alembic, config, scripts, script, False, capture),
+                "upgrade": run(alembic, config, scripts, script, True, capture, history),
+                "downgrade": run(alembic, config, scripts, script, False, capture, history),
             }
         )
     return {"alembic": package.__version__, "scripts": rendered, "skipped": sorted(set(skipped))}
