@@ -208,10 +208,11 @@ fn section<'a>(
         .unwrap_or_else(|| panic!("{id} {direction} {dialect}: {report}"))
 }
 
-/// Data logic that reads the database, a script importing what is not installed, inspection of
-/// the bind, and a SQLite batch that needs reflection: each section that offline mode cannot
-/// run is the static converter's, under a `-- migrate:todo` line saying why, and the command
-/// says which sections Alembic rendered.
+/// Data logic that reads the database (a query's result, inspection of the bind), a script
+/// importing what is not installed, a SQLite batch whose table an earlier failure leaves
+/// unknown, a script that asks whether it runs offline: each section that offline mode cannot
+/// render faithfully is the static converter's, under a `-- migrate:todo` line saying why, and
+/// the command says which sections Alembic rendered. Parameters given to `sa.text()` are bound.
 #[test]
 fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
     let Some(program) = alembic() else { return };
@@ -252,6 +253,27 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
             "    with op.batch_alter_table('t') as batch:\n        batch.alter_column('name', existing_type=sa.String(20), nullable=False)",
             "    with op.batch_alter_table('t') as batch:\n        batch.alter_column('name', existing_type=sa.String(20), nullable=True)",
         ),
+        script(
+            "ff06",
+            Some("ee05"),
+            "from alembic import context\n",
+            "    if not context.is_offline_mode():\n        op.execute(\"UPDATE t SET name = 'online'\")",
+            "    pass",
+        ),
+        script(
+            "gg07",
+            Some("ff06"),
+            "",
+            "    rows = op.get_bind().execute(sa.text('SELECT id FROM t'))\n    if rows:\n        op.execute(\"UPDATE t SET name = 'seen'\")",
+            "    pass",
+        ),
+        script(
+            "hh08",
+            Some("gg07"),
+            "",
+            "    op.get_bind().execute(sa.text('UPDATE t SET name = :n WHERE id = :i'), {'n': \"o'x\", 'i': 1})",
+            "    pass",
+        ),
     ];
     let project = project(dir.path(), &offline_env(), &scripts);
     let (code, report, stderr) = import(dir.path(), &project, &program, &["postgresql", "sqlite"]);
@@ -276,7 +298,7 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
         assert_eq!(by("bb02", "downgrade", dialect), "alembic");
         let why = reason("bb02", "upgrade", dialect);
         assert!(
-            why.starts_with("line 15: AttributeError: 'NoneType' object has no attribute 'scalar'"),
+            why.starts_with("line 15: the script reads what a statement returned, and offline mode has no database to answer"),
             "{why}"
         );
         let why = reason("dd04", "upgrade", dialect);
@@ -285,6 +307,15 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
             "{why}"
         );
         assert_eq!(by("dd04", "downgrade", dialect), "alembic");
+        assert_eq!(
+            reason("ff06", "upgrade", dialect),
+            "line 16: the script asks whether it runs offline (is_offline_mode()), and may do otherwise on a database"
+        );
+        assert_eq!(
+            reason("gg07", "upgrade", dialect),
+            "line 16: the script reads what a statement returned, and offline mode has no database to answer"
+        );
+        assert_eq!(by("hh08", "upgrade", dialect), "alembic");
     }
     assert_eq!(by("ee05", "upgrade", "postgresql"), "alembic");
     let why = reason("ee05", "upgrade", "sqlite");
@@ -299,14 +330,14 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
         .filter(|r| r["by_alembic"] == true)
         .map(|r| r["revision"].as_str().unwrap())
         .collect();
-    assert_eq!(whole, ["aa01"]);
+    assert_eq!(whole, ["aa01", "hh08"]);
 
     let file = |id: &str| {
         std::fs::read_to_string(dir.path().join(format!("migrations/{id}_step_{id}.sql"))).unwrap()
     };
     let text = file("bb02");
     assert!(
-        text.contains("-- migrate:upgrade postgresql\n-- migrate:todo Alembic's offline mode could not render this section (line 15: AttributeError: 'NoneType' object has no attribute 'scalar'); converted statically below: check it, then delete this line\n-- migrate:todo line 15: "),
+        text.contains("-- migrate:upgrade postgresql\n-- migrate:todo Alembic's offline mode could not render this section (line 15: the script reads what a statement returned, and offline mode has no database to answer); converted statically below: check it, then delete this line\n-- migrate:todo line 15: "),
         "{text}"
     );
     assert!(
@@ -317,6 +348,11 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
     assert!(
         text.contains("converted statically below: check it, then delete this line\nALTER TABLE t ADD COLUMN note TEXT;\n"),
         "the static conversion follows: {text}"
+    );
+    let text = file("hh08");
+    assert!(
+        text.contains("-- migrate:upgrade sqlite\nUPDATE t SET name = 'o''x' WHERE id = 1;\n"),
+        "the parameters bound as literals: {text}"
     );
     let text = file("ee05");
     assert!(
@@ -330,7 +366,7 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
         todos
             .iter()
             .any(|t| t["what"].as_str().unwrap().starts_with(
-                "Alembic's offline mode could not render this section (line 15: AttributeError"
+                "Alembic's offline mode could not render this section (line 15: the script reads what a statement returned"
             )),
         "{report}"
     );
@@ -357,11 +393,11 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
     assert!(output.status.success(), "{stderr}");
     assert!(
         stderr.contains("rendered by Alembic 1.20.1 (")
-            && stderr.contains(") in offline mode: 1 of 5 revision(s) whole"),
+            && stderr.contains(") in offline mode: 2 of 8 revision(s) whole"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("migrations/bb02_step_bb02.sql: upgrade postgresql converted statically: line 15: AttributeError: 'NoneType' object has no attribute 'scalar'"),
+        stderr.contains("migrations/bb02_step_bb02.sql: upgrade postgresql converted statically: line 15: the script reads what a statement returned, and offline mode has no database to answer"),
         "{stderr}"
     );
 }

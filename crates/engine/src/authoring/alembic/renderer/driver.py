@@ -31,13 +31,30 @@ class Capture:
         pass
 
 
-class NotLoaded(Exception):
+class Refusal(Exception):
+    """Why a section cannot be rendered offline, said as it is (no exception name)."""
+
+
+class NotLoaded(Refusal):
     """Raised by the functions of a script that could not be loaded."""
+
+
+class NoAnswer:
+    """What a statement executed offline returns: no database answers, so the script may not
+    use it (online it would read rows, and act on them)."""
+
+    def refuse(self, *args, **kwargs):
+        raise Refusal("the script reads what a statement returned, and offline mode has no database to answer")
+
+    __bool__ = __iter__ = __len__ = __getitem__ = __call__ = refuse
+
+    def __getattr__(self, name):
+        self.refuse()
 
 
 def describe(error, path=None):
     """The error, with the script's line where it was raised there."""
-    if isinstance(error, NotLoaded):
+    if isinstance(error, Refusal):
         text = str(error)
     else:
         text = " ".join(("%s: %s" % (type(error).__name__, error)).split())
@@ -250,6 +267,59 @@ def reflect_from_history(batch_class, history, capture):
     batch_class.flush = flush
 
 
+def answer_nothing(mock_class):
+    """A statement executed on `op.get_bind()` offline: its parameters bound into it (Alembic
+    would drop them), and a result the script cannot use."""
+    original = mock_class.execute
+
+    def execute(self, statement, parameters=None, execution_options=None):
+        if parameters:
+            rows = parameters if isinstance(parameters, (list, tuple)) else [parameters]
+            if not hasattr(statement, "bindparams") or not all(isinstance(r, dict) for r in rows):
+                raise Refusal("offline mode cannot bind the parameters of a statement that is not sa.text()")
+            for row in rows:
+                original(self, statement.bindparams(**row), None)
+        else:
+            original(self, statement, None)
+        return NoAnswer()
+
+    mock_class.execute = execute
+
+
+def refuse_offline_checks(environment_class, context_class, versions, capture):
+    """A script that asks whether it runs offline may do otherwise online (skip its data
+    migration offline): what it does offline is not what Alembic does on a database."""
+
+    def asked_by_script(frame):
+        while frame is not None and frame.f_code.co_filename == "<string>":
+            frame = frame.f_back
+        return (
+            capture.statements is not None
+            and frame is not None
+            and os.path.realpath(os.path.dirname(frame.f_code.co_filename)) == versions
+        )
+
+    asked = "the script asks whether it runs offline (%s), and may do otherwise on a database"
+    original = environment_class.is_offline_mode
+
+    def is_offline_mode(self):
+        if asked_by_script(sys._getframe(1)):
+            raise Refusal(asked % "is_offline_mode()")
+        return original(self)
+
+    environment_class.is_offline_mode = is_offline_mode
+
+    def get(self):
+        if asked_by_script(sys._getframe(1)):
+            raise Refusal(asked % "as_sql")
+        return self.__dict__["_offline"]
+
+    def put(self, value):
+        self.__dict__["_offline"] = value
+
+    context_class.as_sql = property(get, put)
+
+
 def as_tuple(value):
     if value is None:
         return ()
@@ -323,6 +393,7 @@ def render(request):
         from alembic.script import ScriptDirectory
         from alembic.operations.batch import BatchOperationsImpl
         from alembic.script.base import Script
+        from sqlalchemy.engine.mock import MockConnection
     except Exception as error:
         return {"fatal": "cannot import alembic with %s: %s" % (sys.executable, describe(error))}
     import alembic as package
@@ -335,6 +406,8 @@ def render(request):
     guard_loading(Script, versions, skipped)
     force_dialect(EnvironmentContext, request["url"], capture)
     watch_autocommit(MigrationContext, capture)
+    answer_nothing(MockConnection)
+    refuse_offline_checks(EnvironmentContext, MigrationContext, versions, capture)
     history = History()
     reflect_from_history(BatchOperationsImpl, history, capture)
     try:
