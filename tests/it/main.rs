@@ -3,6 +3,7 @@
 mod alembic;
 mod alembic_model;
 mod alembic_render;
+mod alembic_render_fallback;
 mod authoring;
 mod autogen;
 mod autogen_cases;

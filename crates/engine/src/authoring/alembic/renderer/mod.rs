@@ -1,9 +1,9 @@
 //! Alembic as the renderer: every revision's upgrade and downgrade, per database, rendered by
 //! the project's own Alembic in offline mode (what `alembic upgrade --sql A:B` prints), keeping
 //! only the SQL the migration function emits (not Alembic's version-table statements nor its
-//! transaction framing). One Python process per database runs our driver (driver.py, carried in
-//! the binary) over every revision; what it cannot render is left to the static converter, with
-//! the reason. Must not import the runner.
+//! transaction framing). One Python process per database runs our driver (driver.py and
+//! patches.py, carried in the binary) over every revision; what it cannot render is left to
+//! the static converter, with the reason. Must not import the runner.
 
 mod error;
 mod interpreter;
@@ -22,6 +22,8 @@ use aurora_migrate_core::{Database, Direction};
 
 /// The driver run by the project's Python: Alembic's API, one database per process.
 const DRIVER: &str = include_str!("driver.py");
+/// What the driver changes in Alembic, imported by it from the same directory.
+const PATCHES: &str = include_str!("patches.py");
 
 /// The project's Alembic: its `alembic` program (which names its Python) and configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,8 +121,13 @@ pub fn render(versions: &Path, databases: &[Database], alembic: &Alembic) -> Res
     };
     let work = tempfile::tempdir().map_err(|e| failed(format!("no temporary directory: {e}")))?;
     let driver = work.path().join("aurora_alembic_driver.py");
-    std::fs::write(&driver, DRIVER)
-        .map_err(|e| failed(format!("cannot write {}: {e}", driver.display())))?;
+    for (path, text) in [
+        (driver.clone(), DRIVER),
+        (work.path().join("aurora_alembic_patches.py"), PATCHES),
+    ] {
+        std::fs::write(&path, text)
+            .map_err(|e| failed(format!("cannot write {}: {e}", path.display())))?;
+    }
     let mut running = Vec::new();
     for &database in databases {
         let file = |what: &str| work.path().join(format!("{}.{what}", database.name()));
