@@ -100,6 +100,30 @@ async fn alembic_renders_each_project_into_files_that_build_what_alembic_builds_
             );
         }
         assert_eq!(report["rendered"]["alembic"], "1.20.1");
+        // Only the migrations' own SQL: not Alembic's version table, not its transactions
+        // (the project's env.py asks for one per migration; an autocommit_block commits).
+        for file in report["files"].as_array().unwrap() {
+            let text = std::fs::read_to_string(dir.path().join(file.as_str().unwrap())).unwrap();
+            assert!(!text.contains("alembic_version"), "{name}: {text}");
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| ["BEGIN;", "COMMIT;"].contains(&l.trim())),
+                "{name}: {text}"
+            );
+        }
+        if name == "alembic/rendered" {
+            let text = std::fs::read_to_string(
+                dir.path()
+                    .join("migrations/4c3d5e6f7a8b_account_kind_trust.sql"),
+            )
+            .unwrap();
+            assert!(
+                text.contains("-- Transaction: none\n")
+                    && text.contains("-- migrate:upgrade postgresql\nALTER TYPE account_kind ADD VALUE IF NOT EXISTS 'trust';\n"),
+                "the autocommit_block runs outside a transaction: {text}"
+            );
+        }
         let catalog = imported(dir.path());
         for db in Db::all()
             .into_iter()
