@@ -7,6 +7,7 @@ mod adopt;
 mod beyond;
 mod lease;
 mod offline;
+mod render;
 mod scratch;
 mod step;
 
@@ -16,10 +17,10 @@ pub use adopt::{AdoptError, BaselineError, ImportError};
 pub use beyond::BeyondError;
 pub use lease::{LeaseError, LeaseHolder};
 pub use offline::OfflineError;
+pub use render::RenderError;
 pub use scratch::{ScratchError, SquashError};
 pub use step::{LockWaited, StepFailure, StepOutcome};
 
-use crate::authoring::alembic::renderer::RenderError;
 use crate::bookkeeping::Inconsistency;
 use crate::catalog::MigrationError;
 use crate::url::UrlError;

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::RenderError;
+use crate::error::RenderError;
 
 /// The Python interpreter of the environment `program` (an `alembic` script) belongs to.
 pub fn python(program: &Path) -> Result<PathBuf, RenderError> {

@@ -5,7 +5,6 @@
 //! patches.py, carried in the binary) over every revision; what it cannot render is left to
 //! the static converter, with the reason. Must not import the runner.
 
-mod error;
 mod interpreter;
 mod report;
 
@@ -13,11 +12,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-pub use error::RenderError;
 pub use report::{Report, RevisionReport, SectionReport};
 
 use super::Imported;
-use crate::error::Result;
+use crate::error::{RenderError, Result};
 use aurora_migrate_core::{Database, Direction};
 
 /// The driver run by the project's Python: Alembic's API, one database per process.

@@ -1,5 +1,5 @@
-//! What rendering through Alembic refuses; nothing is written when it does. Must not import
-//! anything but the core.
+//! What an import through Alembic's offline mode refuses (authoring::alembic::renderer);
+//! nothing is written when it does. Must not import anything but the core.
 
 use aurora_migrate_core::Database;
 
