@@ -64,7 +64,7 @@ fn rendered(result: &str) -> std::result::Result<Rendered, String> {
 
 #[test]
 fn each_section_is_alembic_s_sql_or_the_reason_it_could_not_be_rendered() {
-    let result = r#"{"alembic": "1.20.1", "skipped": ["helpers.py"], "scripts": [
+    let result = r#"{"alembic": "1.20.1", "skipped": ["shared_types.py"], "scripts": [
         {"file": "a.py", "revision": "aaaa", "upgrade": {"sql": ["CREATE TABLE t (\n    id SERIAL NOT NULL, \n    PRIMARY KEY (id)\n);", "DROP TYPE x CASCADE;;", "SELECT 1\n-- the end;"], "outside_transaction": false},
          "downgrade": {"error": "line 9: AttributeError: 'NoneType' object\n has no attribute 'fetchall'"}},
         {"file": "b.py", "revision": "bbbb", "upgrade": {"sql": ["ALTER TYPE s ADD VALUE 'x';"], "outside_transaction": true},
@@ -72,7 +72,7 @@ fn each_section_is_alembic_s_sql_or_the_reason_it_could_not_be_rendered() {
     ]}"#;
     let rendered = rendered(result).unwrap();
     assert_eq!(rendered.version, "1.20.1");
-    assert_eq!(rendered.skipped, ["helpers.py"]);
+    assert_eq!(rendered.skipped, ["shared_types.py"]);
     assert_eq!(
         rendered.section("aaaa", Direction::Upgrade, Database::Postgres),
         Section::Rendered(
