@@ -371,7 +371,7 @@ fn what_is_not_converted_is_listed_and_stops_the_build_at_its_line() {
     std::fs::create_dir(&versions).unwrap();
     std::fs::write(
         versions.join("aa11bb22cc33_seed.py"),
-        "\"\"\"seed\"\"\"\nfrom alembic import op\n\nrevision = 'aa11bb22cc33'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('kinds', sa.Column('id', sa.Integer(), primary_key=True))\n    op.bulk_insert(kinds, [{'id': 1}])\n\n\ndef downgrade():\n    op.drop_table('kinds')\n",
+        "\"\"\"seed\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = 'aa11bb22cc33'\ndown_revision = None\n\n\ndef upgrade():\n    op.create_table('kinds', sa.Column('id', sa.Integer(), primary_key=True))\n    op.bulk_insert(kinds, [{'id': 1}])\n\n\ndef downgrade():\n    op.drop_table('kinds')\n",
     )
     .unwrap();
     let output = crate::support::cli(project.path())
@@ -382,7 +382,7 @@ fn what_is_not_converted_is_listed_and_stops_the_build_at_its_line() {
     assert!(output.status.success(), "{stderr}");
     assert_eq!(stdout.trim(), "migrations/aa11bb22cc33_seed.sql");
     assert!(
-        stderr.contains("migrations/aa11bb22cc33_seed.sql:11: to do: line 10: `op.bulk_insert` with arguments beyond literals and calls"),
+        stderr.contains("migrations/aa11bb22cc33_seed.sql:12: to do: line 11: `op.bulk_insert` is not converted [op_not_converted]"),
         "{stderr}"
     );
     let faults = scan::scan(&project.path().join("migrations")).unwrap_err();
@@ -390,7 +390,7 @@ fn what_is_not_converted_is_listed_and_stops_the_build_at_its_line() {
     assert!(
         faults[0]
             .to_string()
-            .contains("aa11bb22cc33_seed.sql:11: left to do by hand after import"),
+            .contains("aa11bb22cc33_seed.sql:12: left to do by hand after import"),
         "{}",
         faults[0]
     );

@@ -5,8 +5,17 @@
 use std::path::Path;
 
 use crate::alembic::alembic;
-use crate::alembic_render::{import, offline_env, project, script};
+use crate::alembic_render::{import, offline_env, project, rendered_whole, script};
 use crate::support::{cli, texts};
+
+fn script_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["scripts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["revision"] == id)
+        .unwrap_or_else(|| panic!("{id}: {report}"))
+}
 
 fn section<'a>(
     report: &'a serde_json::Value,
@@ -14,26 +23,48 @@ fn section<'a>(
     direction: &str,
     dialect: &str,
 ) -> &'a serde_json::Value {
-    report["rendered"]["revisions"]
+    script_of(report, id)["sections"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["revision"] == id)
-        .and_then(|r| {
-            r["sections"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|s| s["direction"] == direction && s["dialect"] == dialect)
-        })
+        .find(|s| s["direction"] == direction && s["dialect"] == dialect)
         .unwrap_or_else(|| panic!("{id} {direction} {dialect}: {report}"))
+}
+
+/// A section's fallback, as the report's line left to do gives it: (its reason, the script's
+/// line, what it says).
+fn fallback(
+    report: &serde_json::Value,
+    id: &str,
+    direction: &str,
+    dialect: &str,
+) -> (String, u64, String) {
+    let reason = section(report, id, direction, dialect)["reason"].clone();
+    let todo = script_of(report, id)["todos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["direction"] == direction && t["dialect"] == dialect)
+        .unwrap_or_else(|| panic!("{id} {direction} {dialect}: {report}"));
+    assert_eq!(
+        todo["reason"], reason,
+        "the section's first line left to do is its fallback"
+    );
+    (
+        reason.as_str().unwrap_or_default().to_string(),
+        todo["script_line"].as_u64().unwrap(),
+        todo["what"].as_str().unwrap().to_string(),
+    )
 }
 
 /// Data logic that reads the database (a query's result, inspection of the bind), a script
 /// importing what is not installed, a SQLite batch whose table an earlier failure leaves
 /// unknown, a script that asks whether it runs offline: each section that offline mode cannot
 /// render faithfully is the static converter's, under a `-- migrate:todo` line saying why, and
-/// the command says which sections Alembic rendered. Parameters given to `sa.text()` are bound.
+/// the command says which sections Alembic rendered, each fallback with a stable reason in the
+/// one report. Parameters given to `sa.text()` are bound. The importer decides what is a
+/// revision: a legacy script named by its id (no `revision =`) is rendered, a helper module
+/// that fails to import is skipped once, and never loaded.
 #[test]
 fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
     let Some(program) = alembic() else { return };
@@ -97,68 +128,99 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
         ),
     ];
     let project = project(dir.path(), &offline_env(), &scripts);
+    let versions = project.join("versions");
+    std::fs::write(
+        versions.join("cafe0009.py"),
+        "\"\"\"a legacy script, named by its id\"\"\"\nfrom alembic import op\n\ndown_revision = 'hh08'\n\n\n\
+         def upgrade():\n    op.execute(\"UPDATE t SET name = 'legacy'\")\n\n\ndef downgrade():\n    pass\n",
+    )
+    .unwrap();
+    std::fs::write(
+        versions.join("shared_types.py"),
+        "raise RuntimeError('a helper, not a revision: never imported')\n",
+    )
+    .unwrap();
     let (code, report, stderr) = import(dir.path(), &project, &program, &["postgresql", "sqlite"]);
     assert_eq!(code, Some(0), "{report}{stderr}");
 
     let by = |id, direction, dialect| section(&report, id, direction, dialect)["by"].clone();
-    let reason = |id, direction, dialect| {
-        section(&report, id, direction, dialect)["reason"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    };
+    let said = "Alembic's offline mode could not render this section: ";
+    let reads = format!(
+        "{said}the script reads what a statement returned, and offline mode has no database to answer"
+    );
     for dialect in ["postgresql", "sqlite"] {
         for direction in ["upgrade", "downgrade"] {
             assert_eq!(by("aa01", direction, dialect), "alembic", "{report}");
-            let why = reason("cc03", direction, dialect);
-            assert!(
-                why.starts_with("the script cannot be loaded: line 7: ModuleNotFoundError: No module named 'not_installed_anywhere'"),
-                "{why}"
+            let (reason, line, what) = fallback(&report, "cc03", direction, dialect);
+            assert_eq!(
+                (reason.as_str(), line),
+                ("alembic_cannot_load", 7),
+                "{what}"
             );
+            assert!(
+                what.starts_with(&format!("{said}the project's Python cannot import the script: ModuleNotFoundError: No module named 'not_installed_anywhere'")),
+                "{what}"
+            );
+            assert_eq!(by("cc03", direction, dialect), "static");
         }
         assert_eq!(by("bb02", "downgrade", dialect), "alembic");
-        let why = reason("bb02", "upgrade", dialect);
-        assert!(
-            why.starts_with("line 15: the script reads what a statement returned, and offline mode has no database to answer"),
-            "{why}"
+        assert_eq!(
+            fallback(&report, "bb02", "upgrade", dialect),
+            ("reads_database".to_string(), 15, reads.clone())
         );
-        let why = reason("dd04", "upgrade", dialect);
-        assert!(
-            why.starts_with("line 15: ") && why.contains("Inspection"),
-            "{why}"
-        );
+        let (reason, line, what) = fallback(&report, "dd04", "upgrade", dialect);
+        assert_eq!((reason.as_str(), line), ("reads_database", 15), "{what}");
+        assert!(what.contains("Inspection"), "{what}");
         assert_eq!(by("dd04", "downgrade", dialect), "alembic");
         assert_eq!(
-            reason("ff06", "upgrade", dialect),
-            "line 16: the script asks whether it runs offline (is_offline_mode()), and may do otherwise on a database"
+            fallback(&report, "ff06", "upgrade", dialect),
+            (
+                "asks_offline_mode".to_string(),
+                16,
+                format!(
+                    "{said}the script asks whether it runs offline (is_offline_mode()), and may do otherwise on a database"
+                )
+            )
         );
         assert_eq!(
-            reason("gg07", "upgrade", dialect),
-            "line 16: the script reads what a statement returned, and offline mode has no database to answer"
+            fallback(&report, "gg07", "upgrade", dialect),
+            ("reads_database".to_string(), 16, reads.clone())
         );
         assert_eq!(by("hh08", "upgrade", dialect), "alembic");
     }
     assert_eq!(by("ee05", "upgrade", "postgresql"), "alembic");
-    let why = reason("ee05", "upgrade", "sqlite");
-    assert!(
-        why == "line 15: a SQLite batch copies its table as the earlier revisions leave it, and the upgrade of bb02 could not be rendered",
-        "{why}"
+    assert_eq!(
+        fallback(&report, "ee05", "upgrade", "sqlite"),
+        (
+            "batch_reflection".to_string(),
+            15,
+            format!(
+                "{said}a SQLite batch copies its table as the earlier revisions leave it, and the upgrade of bb02 could not be rendered"
+            )
+        )
     );
-    let whole: Vec<&str> = report["rendered"]["revisions"]
+    assert_eq!(rendered_whole(&report), ["aa01", "hh08", "cafe0009"]);
+    let skipped: Vec<&str> = report["skipped"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["by_alembic"] == true)
-        .map(|r| r["revision"].as_str().unwrap())
+        .map(|s| s["file"].as_str().unwrap())
         .collect();
-    assert_eq!(whole, ["aa01", "hh08"]);
+    assert_eq!(skipped, ["shared_types.py"], "{report}");
+    // The fallbacks are counted with the other lines left to do, by reason.
+    let by_reason = &report["summary"]["by_reason"];
+    assert_eq!(by_reason["alembic_cannot_load"], 4, "{report}");
+    assert_eq!(by_reason["reads_database"], 6, "{report}");
+    assert_eq!(by_reason["asks_offline_mode"], 2, "{report}");
+    assert_eq!(by_reason["batch_reflection"], 2, "{report}");
+    assert_eq!(report["summary"]["sections"], 36);
 
     let file = |id: &str| {
         std::fs::read_to_string(dir.path().join(format!("migrations/{id}_step_{id}.sql"))).unwrap()
     };
     let text = file("bb02");
     assert!(
-        text.contains("-- migrate:upgrade postgresql\n-- migrate:todo Alembic's offline mode could not render this section (line 15: the script reads what a statement returned, and offline mode has no database to answer); converted statically below: check it, then delete this line\n-- migrate:todo line 15: "),
+        text.contains(&format!("-- migrate:upgrade postgresql\n-- migrate:todo line 15: {reads}; converted statically below: check it, then delete this line\n-- migrate:todo line 15: ")),
         "{text}"
     );
     assert!(
@@ -182,14 +244,14 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
         ),
         "{text}"
     );
-    let todos = report["todos"].as_array().unwrap();
+    let text = std::fs::read_to_string(
+        dir.path()
+            .join("migrations/cafe0009_a_legacy_script_named_by_its_id.sql"),
+    )
+    .unwrap();
     assert!(
-        todos
-            .iter()
-            .any(|t| t["what"].as_str().unwrap().starts_with(
-                "Alembic's offline mode could not render this section (line 15: the script reads what a statement returned"
-            )),
-        "{report}"
+        text.contains("-- migrate:upgrade sqlite\nUPDATE t SET name = 'legacy';\n"),
+        "{text}"
     );
 
     // The same, as lines a person reads.
@@ -214,11 +276,22 @@ fn what_offline_mode_cannot_run_is_converted_statically_saying_why() {
     assert!(output.status.success(), "{stderr}");
     assert!(
         stderr.contains("rendered by Alembic 1.20.1 (")
-            && stderr.contains(") in offline mode: 2 of 8 revision(s) whole"),
+            && stderr.contains(") in offline mode: 22 of 36 section(s), 3 of 9 script(s) whole"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("migrations/bb02_step_bb02.sql: upgrade postgresql converted statically: line 15: the script reads what a statement returned, and offline mode has no database to answer"),
+        stderr.contains("bb02_step.py -> migrations/bb02_step_bb02.sql: 4 line(s) left by hand (branch 2, reads_database 2); converted statically: upgrade postgresql, upgrade sqlite\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "migrations/bb02_step_bb02.sql:8: to do: line 15: {reads} [reads_database]\n"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("aa01_step.py -> migrations/aa01_step_aa01.sql: rendered by Alembic\n")
+            && stderr.contains("skipped shared_types.py: it assigns no `revision`"),
         "{stderr}"
     );
 }
@@ -264,14 +337,7 @@ fn a_versions_directory_the_configuration_does_not_name_is_rendered_as_asked() {
     let (stdout, stderr) = texts(&output);
     assert!(output.status.success(), "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let whole: Vec<&str> = report["rendered"]["revisions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["by_alembic"] == true)
-        .map(|r| r["revision"].as_str().unwrap())
-        .collect();
-    assert_eq!(whole, ["aa01", "bb02"], "{report}");
+    assert_eq!(rendered_whole(&report), ["aa01", "bb02"], "{report}");
     let text = std::fs::read_to_string(dir.path().join("migrations/bb02_step_bb02.sql")).unwrap();
     assert!(
         text.contains("-- migrate:upgrade postgresql\nALTER TABLE t ADD COLUMN n INTEGER;\n"),

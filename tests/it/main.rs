@@ -1,6 +1,7 @@
 //! Integration tests against real PostgreSQL and SQLite, through the library and the binary.
 
 mod alembic;
+mod alembic_import;
 mod alembic_model;
 mod alembic_render;
 mod alembic_render_fallback;

@@ -92,7 +92,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Branches => cmd::inspect::branches(&catalog, printer),
         Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
         Command::Merge(args) => cmd::author::merge(&catalog, &args, printer),
-        Command::Import(ImportFrom::Alembic(args)) => cmd::author::import_alembic(&args, printer),
+        Command::Import(ImportFrom::Alembic(args)) => cmd::import::alembic(&args, printer),
         Command::Create(args) if args.autogenerate => {
             let resolved = context.resolve(&args.database)?;
             let interrupt = context.interrupt;

@@ -25,6 +25,14 @@ pub struct ImportAlembicArgs {
     /// Where migrations live [default: migrations]
     #[arg(long, value_name = "DIR")]
     pub migrations_dir: Option<PathBuf>,
+    /// The SQL of the project's own column types, one line each:
+    /// `myapp.db.JSON = postgresql:jsonb sqlite:json` (see the README)
+    #[arg(long, value_name = "FILE")]
+    pub type_map: Option<PathBuf>,
+    /// The Python file that makes the MetaData whose naming_convention the scripts ran with
+    /// [default: the env.py beside the versions directory]
+    #[arg(long, value_name = "FILE")]
+    pub naming_convention: Option<PathBuf>,
     /// Render each revision with the project's own Alembic in offline mode (`upgrade --sql`),
     /// configured by this alembic.ini; what it cannot render is converted statically, with a
     /// `-- migrate:todo` line saying why

@@ -3,11 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::super::args::{CreateArgs, ImportAlembicArgs, MergeArgs, migrations_dir};
+use super::super::args::{CreateArgs, MergeArgs, migrations_dir};
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
 use aurora_migrate::Catalog;
-use aurora_migrate::authoring::alembic::renderer;
 use aurora_migrate::authoring::{self, NewRevision};
 
 pub fn create(catalog: &Catalog, args: &CreateArgs, printer: &Printer) -> Outcome {
@@ -60,123 +59,6 @@ pub fn merge(catalog: &Catalog, args: &MergeArgs, printer: &Printer) -> Outcome 
     let path = authoring::merge(&dir, &args.revisions, &args.message, args.rev_id.as_deref())?;
     written(&path, false, printer);
     Ok(())
-}
-
-pub fn import_alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {
-    let dir = migrations_dir(&args.migrations_dir);
-    let databases: Vec<aurora_migrate::Database> = match args.dialect.as_slice() {
-        [] => vec![aurora_migrate::Database::Postgres],
-        given => given.iter().map(|&d| d.into()).collect(),
-    };
-    let (imported, report) = match &args.alembic_ini {
-        Some(ini) => {
-            let alembic = renderer::Alembic {
-                program: args.alembic.clone().unwrap_or_else(|| "alembic".into()),
-                ini: ini.clone(),
-            };
-            let (imported, report) = renderer::import(&args.dir, &dir, &databases, &alembic)?;
-            (imported, Some(report))
-        }
-        None => (
-            aurora_migrate::authoring::alembic::import(&args.dir, &dir, &databases)?,
-            None,
-        ),
-    };
-    for path in &imported.files {
-        printer.line(&path.display().to_string());
-    }
-    printer.note(&format!(
-        "imported {} Alembic script(s) into {}",
-        imported.files.len(),
-        dir.display()
-    ));
-    if let Some(report) = &report {
-        rendered_notes(report, printer);
-    }
-    for (path, line, what) in &imported.todos {
-        printer.note(&format!("{}:{line}: to do: {what}", path.display()));
-    }
-    if !imported.todos.is_empty() {
-        printer.note(&format!(
-            "{} operation(s) were not converted: the build stops at each `-- migrate:todo` line until its SQL is written",
-            imported.todos.len()
-        ));
-    }
-    let todos: Vec<serde_json::Value> = imported
-        .todos
-        .iter()
-        .map(|(path, line, what)| serde_json::json!({ "file": path.display().to_string(), "line": line, "what": what }))
-        .collect();
-    let files: Vec<String> = imported
-        .files
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    let mut json = serde_json::json!({ "command": "import", "from": "alembic", "files": files, "todos": todos });
-    if let Some(report) = &report {
-        json["rendered"] = rendered_json(report);
-    }
-    printer.json(json);
-    Ok(())
-}
-
-/// Which revisions Alembic rendered whole, and each section the static converter wrote, why.
-fn rendered_notes(report: &renderer::Report, printer: &Printer) {
-    let whole = report.revisions.iter().filter(|r| r.by_alembic()).count();
-    printer.note(&format!(
-        "rendered by Alembic {} ({}) in offline mode: {whole} of {} revision(s) whole",
-        report.alembic,
-        report.python.display(),
-        report.revisions.len()
-    ));
-    for revision in &report.revisions {
-        for section in &revision.sections {
-            if let Some(why) = &section.fallback {
-                printer.note(&format!(
-                    "{}: {} {} converted statically: {why}",
-                    revision.file.display(),
-                    section.direction,
-                    section.database.name()
-                ));
-            }
-        }
-    }
-    for skipped in &report.skipped {
-        printer.note(&format!("skipped {skipped}: not a revision"));
-    }
-}
-
-fn rendered_json(report: &renderer::Report) -> serde_json::Value {
-    let revisions: Vec<serde_json::Value> = report
-        .revisions
-        .iter()
-        .map(|revision| {
-            let sections: Vec<serde_json::Value> = revision
-                .sections
-                .iter()
-                .map(|s| {
-                    serde_json::json!({
-                        "direction": s.direction.name(),
-                        "dialect": s.database.name(),
-                        "by": if s.fallback.is_some() { "static" } else { "alembic" },
-                        "reason": s.fallback,
-                    })
-                })
-                .collect();
-            serde_json::json!({
-                "revision": revision.revision,
-                "file": revision.file.display().to_string(),
-                "by_alembic": revision.by_alembic(),
-                "sections": sections,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "alembic": report.alembic,
-        "python": report.python.display().to_string(),
-        "skipped": report.skipped,
-        "revisions": revisions,
-    })
 }
 
 /// Says when the files on disk are not what this binary carries: authoring follows the files.

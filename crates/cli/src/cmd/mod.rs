@@ -6,6 +6,7 @@ pub mod check;
 pub mod dump;
 pub mod fleet;
 pub mod graph;
+pub mod import;
 pub mod inspect;
 pub mod lease;
 pub mod lint;

@@ -2,6 +2,7 @@
 //! validating what is already there and every input: the only code that reads `migrations/`
 //! at run time. Must not import the runner or the command line.
 
+#[cfg(feature = "import")]
 pub mod alembic;
 mod file;
 

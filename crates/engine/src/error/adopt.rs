@@ -139,6 +139,26 @@ pub enum ImportError {
     /// The scripts do not make one valid graph.
     #[error("the Alembic scripts do not form a valid revision graph: {0}")]
     Graph(String),
+    /// A type map that cannot be read.
+    #[error(
+        "{file}:{line}: {what}; a type map has one line per type: `qualified.Name = TYPE` or `qualified.Name = postgresql:TYPE sqlite:TYPE mysql:TYPE`"
+    )]
+    TypeMap {
+        /// The file.
+        file: String,
+        /// The line (0: the file as a whole).
+        line: usize,
+        /// What is wrong.
+        what: String,
+    },
+    /// The file named for the naming convention makes no `MetaData`.
+    #[error(
+        "{file} makes no SQLAlchemy MetaData(...): give the file that makes the MetaData whose naming_convention the scripts were run with"
+    )]
+    NoConvention {
+        /// The file.
+        file: String,
+    },
 }
 
 /// What `baseline` refuses; nothing is written when it does.

@@ -1,308 +1,283 @@
-//! SQLAlchemy's columns, types, defaults and table constraints, as one database writes them,
-//! and names quoted only where they must be. Pure. Must not import the file system.
+//! SQLAlchemy's columns, defaults and table constraints inside `op.create_table` and
+//! `op.add_column`, as one database writes them, with the names SQLAlchemy gives constraints.
+//! Pure. Must not import the file system.
 
+use super::context::{Ctx, column_names, computed, ident, joined, option};
+use super::naming::{Given, Object, Subject};
 use super::python::Value;
-use aurora_migrate_core::Database;
+use super::report::Todo;
+use super::types::{enum_types, sql_type};
+
+/// A column: its SQL (without a primary key, which the table says), and whether it is part
+/// of the primary key and unique.
+pub(super) struct Column {
+    pub(super) name: String,
+    pub(super) sql: String,
+    pub(super) primary: bool,
+    pub(super) unique: bool,
+}
 
 /// `sa.Column(name, type, nullable=..., server_default=..., primary_key=..., unique=...)`.
-pub(super) fn column(value: &Value, database: Database) -> Result<String, String> {
+pub(super) fn column(value: &Value, ctx: &Ctx) -> Result<Column, Todo> {
     let Value::Call { func, args, kwargs } = value else {
-        return Err("a column that is not `sa.Column(...)`".to_string());
+        return Err(computed("a column that is not `sa.Column(...)`"));
     };
-    if !func.ends_with("Column") {
-        return Err(format!("a column written as `{func}`"));
+    if ctx.sa(func).as_deref() != Some("Column") {
+        return Err(option(format!("a column written as `{func}`")));
     }
     let name = args
         .first()
         .and_then(Value::as_str)
-        .ok_or("a column without a name")?;
-    let mut sql = format!(
-        "{} {}",
-        ident(database, name),
-        sql_type(args.get(1).ok_or("a column without a type")?, database)?
-    );
-    let flag = |key: &str| Value::kwarg(kwargs, key).map(|v| *v == Value::Name("True".into()));
-    let primary = flag("primary_key") == Some(true);
-    if primary {
-        sql.push_str(" PRIMARY KEY");
-    } else if flag("nullable") == Some(false) {
+        .ok_or_else(|| computed("a column without a literal name"))?;
+    if args.len() > 2 {
+        return Err(option(format!(
+            "column `{name}` with a foreign key or more: write it by hand"
+        )));
+    }
+    for (key, _) in kwargs {
+        // `comment` and `index` are not converted yet, and `autoincrement` changes what
+        // SQLAlchemy emits: each says so.
+        if !["nullable", "server_default", "primary_key", "unique"].contains(&key.as_str()) {
+            return Err(option(format!("a column with `{key}=`")));
+        }
+    }
+    let database = ctx.database;
+    let kind = sql_type(
+        args.get(1)
+            .ok_or_else(|| option("a column without a type"))?,
+        ctx,
+    )?;
+    let mut sql = format!("{} {kind}", ident(database, name));
+    let flag = |key: &str| Value::kwarg(kwargs, key).is_some_and(|v| v.is("True"));
+    let primary = flag("primary_key");
+    let nullable = match Value::kwarg(kwargs, "nullable") {
+        Some(v) if v.is("False") => false,
+        Some(v) if v.is("True") => true,
+        Some(_) => return Err(computed("`nullable=` that is not True or False")),
+        None => !primary,
+    };
+    if !nullable {
         sql.push_str(" NOT NULL");
     }
     if let Some(value) = Value::kwarg(kwargs, "server_default") {
-        sql.push_str(&format!(" DEFAULT {}", default(value)?));
+        sql.push_str(&format!(" DEFAULT {}", default(value, ctx)?));
     }
-    if flag("unique") == Some(true) {
-        sql.push_str(" UNIQUE");
-    }
-    for (key, _) in kwargs {
-        if ![
-            "nullable",
-            "server_default",
-            "primary_key",
-            "unique",
-            "comment",
-            "autoincrement",
-            "index",
-        ]
-        .contains(&key.as_str())
-        {
-            return Err(format!("a column with `{key}=`"));
-        }
-    }
-    if args.len() > 2 {
-        return Err(format!(
-            "column `{name}` with a foreign key or more: write it by hand"
-        ));
-    }
-    Ok(sql)
-}
-
-/// The PostgreSQL types that `op.create_table` makes for its named `Enum` columns first, as
-/// SQLAlchemy does (unless `create_type=False`).
-pub(super) fn enum_types(items: &[Value], database: Database) -> Vec<String> {
-    if database != Database::Postgres {
-        return Vec::new();
-    }
-    items
-        .iter()
-        .filter_map(|item| match item {
-            Value::Call { func, args, .. } if func.ends_with("Column") => args.get(1),
-            _ => None,
-        })
-        .filter_map(|kind| match kind {
-            Value::Call { func, args, kwargs }
-                if func.ends_with("Enum") || func.ends_with("ENUM") =>
-            {
-                let created =
-                    Value::kwarg(kwargs, "create_type") != Some(&Value::Name("False".into()));
-                let name = Value::kwarg(kwargs, "name")
-                    .and_then(Value::as_str)
-                    .filter(|_| created)?;
-                let labels: Vec<String> = args
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(crate::sql::literal)
-                    .collect();
-                Some(format!(
-                    "CREATE TYPE {} AS ENUM ({})",
-                    ident(database, name),
-                    labels.join(", ")
-                ))
-            }
-            _ => None,
-        })
-        .collect()
+    Ok(Column {
+        name: name.to_string(),
+        sql,
+        primary,
+        unique: flag("unique"),
+    })
 }
 
 /// A `server_default`: a string is a literal, `sa.text(...)` is SQL.
-pub(super) fn default(value: &Value) -> Result<String, String> {
+pub(super) fn default(value: &Value, ctx: &Ctx) -> Result<String, Todo> {
     match value {
         Value::Str(text) => Ok(crate::sql::literal(text)),
-        Value::Call { func, args, .. } if func.ends_with("text") => Ok(args
+        Value::Call { func, args, .. } if ctx.sa(func).as_deref() == Some("text") => Ok(args
             .first()
             .and_then(Value::as_str)
-            .ok_or("`sa.text` of a non-literal")?
+            .ok_or_else(|| computed("`sa.text` of something other than a string literal"))?
             .to_string()),
-        Value::Call { func, .. } if func.ends_with("func.now") => {
+        Value::Call { func, args, .. }
+            if ctx.sa(func).as_deref() == Some("func.now") && args.is_empty() =>
+        {
             Ok("CURRENT_TIMESTAMP".to_string())
         }
-        other => Err(format!("a server default written as {other:?}")),
+        Value::Other(what) => Err(computed(format!("a server default written as {what}"))),
+        _ => Err(option(
+            "a server default that is not a string, `sa.text` or `sa.func.now()`",
+        )),
     }
 }
 
-/// A table-level constraint inside `op.create_table`.
-pub(super) fn table_constraint(value: &Value, database: Database) -> Result<String, String> {
+/// `op.create_table(name, *columns_and_constraints)`: its enum types first (PostgreSQL), then
+/// the table, its primary key and constraints named as SQLAlchemy names them.
+pub(super) fn create_table(table: &str, items: &[Value], ctx: &Ctx) -> Result<Vec<String>, Todo> {
+    let database = ctx.database;
+    let mut statements = enum_types(items, ctx);
+    let (mut parts, mut constraints, mut uniques) = (Vec::new(), Vec::new(), Vec::new());
+    let mut primary = Vec::new();
+    for item in items {
+        if ctx.is_call(item, "Column") {
+            let column = column(item, ctx)?;
+            parts.push(column.sql);
+            if column.primary {
+                primary.push(column.name.clone());
+            }
+            if column.unique {
+                let columns = [column.name.clone()];
+                // SQLAlchemy writes a column's own unique constraint after the table's.
+                uniques.push(
+                    named(ctx, Given::None, Object::Unique, table, &columns, None)?
+                        + &format!("UNIQUE ({})", joined(database, &columns)),
+                );
+            }
+        } else {
+            let sql = table_constraint(item, table, ctx, &mut primary)?;
+            if !sql.is_empty() {
+                constraints.push(sql);
+            }
+        }
+    }
+    if !primary.is_empty() {
+        let given = pk_name(items, ctx)?;
+        let name = named(ctx, given, Object::PrimaryKey, table, &primary, None)?;
+        constraints.insert(
+            0,
+            format!("{name}PRIMARY KEY ({})", joined(database, &primary)),
+        );
+    }
+    parts.extend(constraints);
+    parts.extend(uniques);
+    statements.push(format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        ident(database, table),
+        parts.join(",\n    ")
+    ));
+    Ok(statements)
+}
+
+/// The `name=` of the table's explicit `PrimaryKeyConstraint`, if it has one.
+fn pk_name(items: &[Value], ctx: &Ctx) -> Result<Given, Todo> {
+    match items
+        .iter()
+        .find(|i| ctx.is_call(i, "PrimaryKeyConstraint"))
+    {
+        Some(Value::Call { kwargs, .. }) => ctx.given(Value::kwarg(kwargs, "name"), "`name=`"),
+        _ => Ok(Given::None),
+    }
+}
+
+/// `CONSTRAINT name ` as SQLAlchemy names the constraint, or nothing when it stays unnamed.
+pub(super) fn named(
+    ctx: &Ctx,
+    given: Given,
+    object: Object,
+    table: &str,
+    columns: &[String],
+    referred: Option<(&str, &[String])>,
+) -> Result<String, Todo> {
+    let subject = Subject {
+        object,
+        table,
+        columns,
+        referred_table: referred.map(|(t, _)| t),
+        referred_columns: referred.map_or(&[], |(_, c)| c),
+    };
+    Ok(match ctx.naming.name(&given, &subject, ctx.database)? {
+        Some(name) => format!("CONSTRAINT {} ", ident(ctx.database, &name)),
+        None => String::new(),
+    })
+}
+
+/// A table-level constraint inside `op.create_table`; a primary key adds its columns to
+/// `primary` (SQLAlchemy writes one primary key for the table) and writes nothing itself.
+fn table_constraint(
+    value: &Value,
+    table: &str,
+    ctx: &Ctx,
+    primary: &mut Vec<String>,
+) -> Result<String, Todo> {
     let Value::Call { func, args, kwargs } = value else {
-        return Err("a table argument that is not a call".to_string());
+        return Err(computed("a table argument that is not a call"));
     };
-    let named = |sql: String| match Value::kwarg(kwargs, "name").and_then(Value::as_str) {
-        Some(name) => format!("CONSTRAINT {} {sql}", ident(database, name)),
-        None => sql,
-    };
-    let columns = |values: &[Value]| -> Result<Vec<String>, String> {
+    if ctx.sa(func).is_none() {
+        return Err(option(format!(
+            "`{func}` is not SQLAlchemy's (not imported from it)"
+        )));
+    }
+    let database = ctx.database;
+    let strings = |values: &[Value]| -> Result<Vec<String>, Todo> {
         values
             .iter()
             .map(|v| {
                 v.as_str()
-                    .map(|n| ident(database, n))
-                    .ok_or("a column that is not a string".to_string())
+                    .map(str::to_string)
+                    .ok_or_else(|| computed("a constraint column that is not a string"))
             })
             .collect()
     };
-    match func.rsplit('.').next() {
-        Some("PrimaryKeyConstraint") => Ok(named(format!(
-            "PRIMARY KEY ({})",
-            columns(args)?.join(", ")
-        ))),
-        Some("UniqueConstraint") => Ok(named(format!("UNIQUE ({})", columns(args)?.join(", ")))),
-        Some("CheckConstraint") => Ok(named(format!(
-            "CHECK ({})",
-            args.first()
-                .and_then(Value::as_str)
-                .ok_or("a check that is not SQL text")?
-        ))),
-        Some("ForeignKeyConstraint") => {
-            let local = names(
-                args.first().ok_or("a foreign key without columns")?,
-                database,
-            )?;
-            let remote = match args.get(1) {
-                Some(Value::Seq(items)) => items
-                    .iter()
-                    .map(|v| {
-                        v.as_str()
-                            .ok_or("a referenced column that is not `table.column`")
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-                _ => return Err("a foreign key without referenced columns".to_string()),
-            };
-            let table = remote
-                .first()
-                .and_then(|r| r.split_once('.'))
-                .map(|(t, _)| t)
-                .ok_or("a referenced column that is not `table.column`")?;
-            let remote: Vec<String> = remote
-                .iter()
-                .map(|r| ident(database, r.rsplit('.').next().unwrap_or(r)))
-                .collect();
-            let mut sql = format!(
-                "FOREIGN KEY ({}) REFERENCES {} ({})",
-                local.join(", "),
-                ident(database, table),
-                remote.join(", ")
-            );
-            for (key, clause) in [("ondelete", "ON DELETE"), ("onupdate", "ON UPDATE")] {
-                if let Some(action) = Value::kwarg(kwargs, key).and_then(Value::as_str) {
-                    sql.push_str(&format!(" {clause} {}", action.to_uppercase()));
+    for (key, _) in kwargs {
+        if !["name", "ondelete", "onupdate"].contains(&key.as_str()) {
+            return Err(option(format!("`{func}` with `{key}=`")));
+        }
+    }
+    let given = ctx.given(Value::kwarg(kwargs, "name"), "`name=`")?;
+    match ctx.sa(func).as_deref() {
+        Some("PrimaryKeyConstraint") => {
+            for column in strings(args)? {
+                if !primary.contains(&column) {
+                    primary.push(column);
                 }
             }
-            Ok(named(sql))
+            Ok(String::new())
         }
-        _ => Err(format!("a table argument `{func}`")),
+        Some("UniqueConstraint") => {
+            let columns = strings(args)?;
+            let name = named(ctx, given, Object::Unique, table, &columns, None)?;
+            Ok(format!("{name}UNIQUE ({})", joined(database, &columns)))
+        }
+        Some("CheckConstraint") => {
+            let check = args
+                .first()
+                .and_then(Value::as_str)
+                .ok_or_else(|| computed("a check that is not SQL text"))?;
+            let name = named(ctx, given, Object::Check, table, &[], None)?;
+            Ok(format!("{name}CHECK ({check})"))
+        }
+        Some("ForeignKeyConstraint") => {
+            let local = column_names(
+                args.first()
+                    .ok_or_else(|| option("a foreign key without columns"))?,
+            )?;
+            let remote = match args.get(1) {
+                Some(Value::Seq(items)) => strings(items)?,
+                _ => return Err(option("a foreign key without referenced columns")),
+            };
+            let referred = remote
+                .first()
+                .and_then(|r| r.rsplit_once('.'))
+                .map(|(t, _)| t.to_string())
+                .filter(|t| !t.contains('.'))
+                .ok_or_else(|| option("a referenced column that is not `table.column`"))?;
+            let remote: Vec<String> = remote
+                .iter()
+                .map(|r| r.rsplit('.').next().unwrap_or(r).to_string())
+                .collect();
+            let name = named(
+                ctx,
+                given,
+                Object::ForeignKey,
+                table,
+                &local,
+                Some((&referred, &remote)),
+            )?;
+            let mut sql = format!(
+                "{name}FOREIGN KEY ({}) REFERENCES {} ({})",
+                joined(database, &local),
+                ident(database, &referred),
+                joined(database, &remote)
+            );
+            sql.push_str(&actions(kwargs)?);
+            Ok(sql)
+        }
+        _ => Err(option(format!("a table argument `{func}`"))),
     }
 }
 
-/// A list of column names, quoted.
-pub(super) fn names(value: &Value, database: Database) -> Result<Vec<String>, String> {
-    match value {
-        Value::Seq(items) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(|n| ident(database, n))
-                    .ok_or_else(|| "a column name that is not a string".to_string())
-            })
-            .collect(),
-        Value::Str(one) => Ok(vec![ident(database, one)]),
-        _ => Err("columns that are not a list of names".to_string()),
-    }
-}
-
-/// A SQLAlchemy type as the database's own.
-pub(super) fn sql_type(value: &Value, database: Database) -> Result<String, String> {
-    let (func, args, kwargs) = match value {
-        Value::Name(name) => (name.as_str(), &[][..], &[][..]),
-        Value::Call { func, args, kwargs } => (func.as_str(), args.as_slice(), kwargs.as_slice()),
-        _ => return Err(format!("a column type written as {value:?}")),
-    };
-    let number = |i: usize, key: &str| match args.get(i).or_else(|| Value::kwarg(kwargs, key)) {
-        Some(Value::Num(n)) => Some(n.clone()),
-        _ => None,
-    };
-    let timezone = Value::kwarg(kwargs, "timezone") == Some(&Value::Name("True".into()));
-    let base = func.rsplit('.').next().unwrap_or(func);
-    Ok(match (base, database) {
-        ("Integer" | "INTEGER", _) => "INTEGER".into(),
-        ("BigInteger" | "BIGINT", _) => "BIGINT".into(),
-        ("SmallInteger" | "SMALLINT", _) => "SMALLINT".into(),
-        ("String" | "VARCHAR" | "Unicode", _) => match number(0, "length") {
-            Some(n) => format!("VARCHAR({n})"),
-            None if database == Database::Mysql => {
-                return Err("a `String` without a length on MySQL".into());
+/// ` ON DELETE ...` and ` ON UPDATE ...` of a foreign key.
+pub(super) fn actions(kwargs: &[(String, Value)]) -> Result<String, Todo> {
+    let mut sql = String::new();
+    for (key, clause) in [("ondelete", "ON DELETE"), ("onupdate", "ON UPDATE")] {
+        match Value::kwarg(kwargs, key) {
+            Some(Value::Str(action)) => {
+                sql.push_str(&format!(" {clause} {}", action.to_uppercase()))
             }
-            None => "VARCHAR".into(),
-        },
-        ("Text" | "TEXT" | "UnicodeText", _) => "TEXT".into(),
-        ("Boolean" | "BOOLEAN", _) => "BOOLEAN".into(),
-        ("Float" | "FLOAT", Database::Postgres) => "DOUBLE PRECISION".into(),
-        ("Float" | "FLOAT", _) => "DOUBLE".into(),
-        ("Numeric" | "NUMERIC" | "DECIMAL", _) => {
-            match (number(0, "precision"), number(1, "scale")) {
-                (Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
-                (Some(p), None) => format!("NUMERIC({p})"),
-                _ => "NUMERIC".into(),
-            }
+            Some(v) if v.is("None") => {}
+            Some(_) => return Err(computed(format!("`{key}=` that is not a string"))),
+            None => {}
         }
-        ("Date" | "DATE", _) => "DATE".into(),
-        ("DateTime" | "TIMESTAMP", Database::Postgres) if timezone => "TIMESTAMPTZ".into(),
-        ("DateTime" | "TIMESTAMP", Database::Mysql) if base == "DateTime" => "DATETIME".into(),
-        ("DateTime" | "TIMESTAMP", _) => "TIMESTAMP".into(),
-        ("JSON", Database::Sqlite) => "TEXT".into(),
-        ("JSON", _) => "JSON".into(),
-        ("JSONB", Database::Postgres) => "JSONB".into(),
-        ("UUID" | "Uuid", Database::Postgres) => "UUID".into(),
-        ("UUID" | "Uuid", _) => "CHAR(36)".into(),
-        ("Enum" | "ENUM", _) => {
-            let labels: Vec<&str> = args.iter().filter_map(Value::as_str).collect();
-            let quoted: Vec<String> = labels.iter().map(|l| crate::sql::literal(l)).collect();
-            match database {
-                Database::Postgres => Value::kwarg(kwargs, "name")
-                    .and_then(Value::as_str)
-                    .map(|n| ident(database, n))
-                    .ok_or("an `Enum` without `name=` on PostgreSQL")?,
-                Database::Mysql => format!("ENUM({})", quoted.join(", ")),
-                Database::Sqlite => format!(
-                    "VARCHAR({})",
-                    labels.iter().map(|l| l.len()).max().unwrap_or(1)
-                ),
-            }
-        }
-        _ => return Err(format!("the column type `{func}`")),
-    })
-}
-
-/// A name as a person writes it: bare when it is a plain lowercase word, else quoted in the
-/// database's own way.
-pub(super) fn ident(database: Database, name: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "all",
-        "and",
-        "as",
-        "by",
-        "check",
-        "column",
-        "constraint",
-        "default",
-        "desc",
-        "from",
-        "group",
-        "index",
-        "key",
-        "limit",
-        "not",
-        "null",
-        "order",
-        "primary",
-        "references",
-        "select",
-        "table",
-        "to",
-        "unique",
-        "user",
-        "where",
-        "with",
-    ];
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !RESERVED.contains(&name);
-    match (plain, database) {
-        (true, _) => name.to_string(),
-        (false, Database::Mysql) => format!("`{}`", name.replace('`', "``")),
-        (false, _) => crate::sql::quote(name),
     }
+    Ok(sql)
 }

@@ -1,66 +1,138 @@
 //! `import alembic`: Alembic's `versions/*.py` become our SQL files with the same revision ids,
 //! parents, branch labels and depends_on; each `op.*` call understood becomes SQL for the
 //! chosen databases, and the rest a `-- migrate:todo` line (which stops the build at its line)
-//! above the Python it came from. Every script is read and the graph checked before one file
-//! is written. Must not import the runner.
+//! above the Python it came from, with its reason. Two phases: [`plan`] reads every script and
+//! checks the graph, writing nothing; [`write`] writes the planned files, all or nothing.
+//! Between them, where the options name the project's Alembic, [`renderer`] puts the SQL its
+//! offline mode renders in place of each section's static conversion. Must not import the
+//! runner.
 
 mod columns;
-mod lex;
+mod context;
+mod facts;
+pub mod names;
+pub mod naming;
 mod ops;
 pub mod python;
 pub mod renderer;
+pub mod report;
+pub mod section;
+mod text;
+pub mod typemap;
+mod types;
 
 use std::path::{Path, PathBuf};
 
 use super::file;
 use crate::error::{ImportError, Result};
-use aurora_migrate_core::revision::id::{is_keyword, is_valid as is_valid_id};
+use aurora_migrate_core::Database;
 use aurora_migrate_core::revision::{Graph, Node};
-use aurora_migrate_core::{Database, Direction};
-use python::{Script, Statement, Value};
+use context::Ctx;
+use names::Scope;
+use naming::Convention;
+pub use renderer::Alembic;
+pub use report::{
+    By, Imported, Reason, Rendering, ScriptReport, SectionReport, Skipped, Todo, TodoLine,
+};
+use section::Section;
+use typemap::TypeMap;
 
-/// What an import wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Imported {
-    /// The files written, in the graph's order.
-    pub files: Vec<PathBuf>,
-    /// The operations left to the user: file, line, and what.
-    pub todos: Vec<(PathBuf, usize, String)>,
+/// What an import reads besides the scripts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The databases to write sections for.
+    pub databases: Vec<Database>,
+    /// The project's own column types.
+    pub types: TypeMap,
+    /// The file that makes the `MetaData` (its naming convention); by default the `env.py`
+    /// beside the versions directory.
+    pub naming_from: Option<PathBuf>,
+    /// The project's Alembic, to render every section through its offline mode; the static
+    /// conversion stays where it cannot.
+    pub alembic: Option<Alembic>,
 }
 
-/// A script, read and rendered, not yet written.
-struct Converted {
-    id: String,
-    message: String,
-    text: String,
+/// One script, read and converted, not yet written.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    /// The script's file name.
+    pub script: String,
+    /// Its revision facts.
+    pub node: Node,
+    /// The message, for the file's name.
+    pub message: String,
+    /// The file's header.
+    pub header: String,
+    /// Its sections, upgrade then downgrade, each for every database.
+    pub sections: Vec<Section>,
+}
+
+/// Every script read and converted, and the graph checked: what [`write`] writes.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The scripts, parents before children.
+    pub revisions: Vec<Converted>,
+    /// The files that are not revisions.
+    pub skipped: Vec<Skipped>,
+    /// What the user should know beside the lines left to do.
+    pub notes: Vec<String>,
+    /// The Alembic that rendered sections, once [`renderer::render`] has.
+    pub alembic: Option<Rendering>,
+    /// Whether the migrations directory exists already.
+    existing: bool,
 }
 
 /// Imports every script of `versions` into `migrations`, with sections for `databases`.
 pub fn import(versions: &Path, migrations: &Path, databases: &[Database]) -> Result<Imported> {
-    import_with(versions, migrations, databases, None)
+    let options = Options {
+        databases: databases.to_vec(),
+        ..Options::default()
+    };
+    write(migrations, plan(versions, migrations, &options)?)
 }
 
-/// [`import`], taking each section Alembic rendered where it could.
-fn import_with(
-    versions: &Path,
-    migrations: &Path,
-    databases: &[Database],
-    rendered: Option<&renderer::Rendered>,
-) -> Result<Imported> {
+/// Imports every script of `versions` into `migrations` as `options` say: through Alembic's
+/// offline mode where they name the project's Alembic.
+pub fn import_with(versions: &Path, migrations: &Path, options: &Options) -> Result<Imported> {
+    let mut plan = plan(versions, migrations, options)?;
+    if let Some(alembic) = &options.alembic {
+        renderer::render(versions, &mut plan, alembic)?;
+    }
+    write(migrations, plan)
+}
+
+/// Reads a type map file.
+pub fn type_map(path: &Path) -> Result<TypeMap> {
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::TypeMap {
+        file: path.display().to_string(),
+        line: 0,
+        what: e.to_string(),
+    })?;
+    TypeMap::parse(&aurora_migrate_core::text::as_committed(&text)).map_err(|fault| {
+        ImportError::TypeMap {
+            file: path.display().to_string(),
+            line: fault.line,
+            what: fault.what,
+        }
+        .into()
+    })
+}
+
+/// Reads and converts every script and checks the graph; writes nothing.
+pub fn plan(versions: &Path, migrations: &Path, options: &Options) -> Result<Plan> {
+    let no_scripts = || ImportError::NoScripts {
+        dir: versions.display().to_string(),
+    };
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(versions)
-        .map_err(|_| ImportError::NoScripts {
-            dir: versions.display().to_string(),
-        })?
+        .map_err(|_| no_scripts())?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|e| e == "py"))
+        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "py"))
         .collect();
     scripts.sort();
     if scripts.is_empty() {
-        return Err(ImportError::NoScripts {
-            dir: versions.display().to_string(),
-        }
-        .into());
+        return Err(no_scripts().into());
     }
+    let (naming, notes) = convention(versions, options)?;
     let existing = super::read_dir(migrations)?;
     let mut nodes: Vec<Node> = existing
         .as_ref()
@@ -70,13 +142,17 @@ fn import_with(
                 .collect()
         })
         .unwrap_or_default();
-    let mut converted = Vec::new();
+    let (mut converted, mut skipped) = (Vec::new(), Vec::new());
     for path in &scripts {
         let name = path
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
+        if let Some(why) = facts::not_a_revision(&name, None) {
+            skipped.push(Skipped { file: name, why });
+            continue;
+        }
         let text = std::fs::read_to_string(path).map_err(|e| ImportError::Unreadable {
             file: name.clone(),
             line: 1,
@@ -88,7 +164,11 @@ fn import_with(
             line,
             what,
         })?;
-        let node = node(&name, &script)?;
+        if let Some(why) = facts::not_a_revision(&name, Some(&script)) {
+            skipped.push(Skipped { file: name, why });
+            continue;
+        }
+        let node = facts::node(&name, &script)?;
         if nodes.iter().any(|n| n.id.eq_ignore_ascii_case(&node.id)) {
             return Err(ImportError::Exists {
                 id: node.id,
@@ -97,24 +177,134 @@ fn import_with(
             }
             .into());
         }
-        converted.push(render(&name, &script, &node, databases, rendered)?);
+        converted.push(convert(&name, &script, &node, options, &naming)?);
         nodes.push(node);
+    }
+    if converted.is_empty() {
+        return Err(no_scripts().into());
     }
     let graph = Graph::new(nodes).map_err(|e| ImportError::Graph(format!("{e:?}")))?;
     // Parents before children, so the directory is valid at every file.
-    let order: Vec<usize> = graph.ordered(0..graph.len());
+    let mut revisions = Vec::new();
+    for index in graph.ordered(0..graph.len()) {
+        let id = &graph.node(index).id;
+        if let Some(at) = converted.iter().position(|c: &Converted| &c.node.id == id) {
+            revisions.push(converted.swap_remove(at));
+        }
+    }
+    Ok(Plan {
+        revisions,
+        skipped,
+        notes,
+        alembic: None,
+        existing: existing.is_some(),
+    })
+}
+
+/// The naming convention: from the file the options name, else from the `env.py` beside
+/// `versions`; and what the user should know of it.
+fn convention(versions: &Path, options: &Options) -> Result<(Convention, Vec<String>)> {
+    let beside = versions.parent().map(|p| p.join("env.py"));
+    let path = match (&options.naming_from, beside) {
+        (Some(path), _) => path.clone(),
+        (None, Some(env)) if env.is_file() => env,
+        _ => return Ok((Convention::default(), Vec::new())),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| ImportError::Unreadable {
+        file: path.display().to_string(),
+        line: 1,
+        what: e.to_string(),
+    })?;
+    let read = naming::env::read(&aurora_migrate_core::text::as_committed(&text));
+    let mut notes = Vec::new();
+    if let Some(note) = read.note {
+        notes.push(format!("{}: {note}", path.display()));
+    }
+    let convention = match read.convention {
+        Some(convention) => {
+            if let Convention::Unknown(why) = &convention {
+                notes.push(format!(
+                    "{}: its naming convention cannot be read ({why}): names it would make are left to do",
+                    path.display()
+                ));
+            }
+            convention
+        }
+        None if options.naming_from.is_some() => {
+            return Err(ImportError::NoConvention {
+                file: path.display().to_string(),
+            }
+            .into());
+        }
+        None => Convention::default(),
+    };
+    Ok((convention, notes))
+}
+
+/// Our sections for one script.
+fn convert(
+    name: &str,
+    script: &python::Script,
+    node: &Node,
+    options: &Options,
+    naming: &Convention,
+) -> Result<Converted> {
+    let (message, date) = facts::message_and_date(name, script);
+    let module = Scope::module(script);
+    let mut sections = Vec::new();
+    for (direction, function) in [
+        ("upgrade", &script.upgrade),
+        ("downgrade", &script.downgrade),
+    ] {
+        let scope = function
+            .as_ref()
+            .map_or_else(|| module.clone(), |f| module.function(&f.body));
+        for &database in &options.databases {
+            let ctx = Ctx {
+                database,
+                scope: &scope,
+                types: &options.types,
+                naming,
+            };
+            sections.push(section::section(
+                direction,
+                function.as_ref(),
+                &script.errors,
+                &ctx,
+            ));
+        }
+    }
+    Ok(Converted {
+        script: name.to_string(),
+        header: text::header(node, &message, date.as_deref(), name),
+        message: aurora_migrate_core::authoring::message(&message)?.to_string(),
+        node: node.clone(),
+        sections,
+    })
+}
+
+/// Writes the planned files, parents first; a failure removes the files already written.
+pub fn write(migrations: &Path, plan: Plan) -> Result<Imported> {
     let mut imported = Imported {
         files: Vec::new(),
         todos: Vec::new(),
+        scripts: Vec::new(),
+        skipped: plan.skipped,
+        notes: plan.notes,
+        alembic: plan.alembic,
     };
-    if existing.is_none() {
+    if !plan.existing {
         crate::disk::make_dir(migrations)?;
     }
-    for index in order {
-        let Some(file) = converted.iter().find(|c| c.id == graph.node(index).id) else {
-            continue;
-        };
-        let path = match file::write(migrations, &file.id, &file.message, "sql", &file.text) {
+    for revision in plan.revisions {
+        let (text, lines) = text::render(&revision.header, &revision.sections);
+        let path = match file::write(
+            migrations,
+            &revision.node.id,
+            &revision.message,
+            "sql",
+            &text,
+        ) {
             Ok(path) => path,
             Err(error) => {
                 // All or nothing: the files this import wrote go again.
@@ -124,191 +314,58 @@ fn import_with(
                 return Err(error);
             }
         };
-        for (number, line) in file.text.lines().enumerate() {
-            if let Some(what) = line.strip_prefix("-- migrate:todo ") {
-                imported
-                    .todos
-                    .push((path.clone(), number + 1, what.to_string()));
-            }
-        }
+        let todos = todo_lines(&path, &revision.sections, &lines);
+        imported.todos.extend(todos.iter().map(|t| {
+            (
+                path.clone(),
+                t.line,
+                format!("line {}: {}", t.script_line, t.what),
+            )
+        }));
+        let sections = revision
+            .sections
+            .iter()
+            .map(|s| SectionReport {
+                direction: s.direction,
+                database: s.database,
+                by: s.by,
+                fallback: s.fallback_reason(),
+            })
+            .collect();
+        imported.scripts.push(ScriptReport {
+            script: revision.script,
+            revision: revision.node.id,
+            file: path.clone(),
+            todos,
+            sections,
+        });
         imported.files.push(path);
     }
     Ok(imported)
 }
 
-/// The revision facts of a script, which must be literals.
-fn node(file: &str, script: &Script) -> Result<Node> {
-    let facts = |name: &str, why: &str| ImportError::Facts {
-        file: file.to_string(),
-        name: name.to_string(),
-        why: why.to_string(),
-    };
-    let ids = |name: &str| -> Result<Vec<String>> {
-        match script.get(name) {
-            None => Ok(Vec::new()),
-            Some(Value::Name(none)) if none == "None" => Ok(Vec::new()),
-            Some(Value::Str(one)) => Ok(vec![one.clone()]),
-            Some(Value::Seq(items)) => items
-                .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| facts(name, "an item is not a string").into())
-                })
-                .collect(),
-            Some(other) => Err(facts(name, &format!("it is {other:?}")).into()),
-        }
-    };
-    let id = match script.get("revision") {
-        Some(Value::Str(id)) => id.clone(),
-        _ => return Err(facts("revision", "there is no `revision = \"...\"`").into()),
-    };
-    let node = Node {
-        id,
-        parents: ids("down_revision")?,
-        depends_on: ids("depends_on")?,
-        branch_labels: ids("branch_labels")?,
-    };
-    // An id becomes a file name and a header line: the rules `create` follows, before
-    // anything is written.
-    let invalid = |name: &str, value: &str| ImportError::InvalidName {
-        file: file.to_string(),
-        name: name.to_string(),
-        value: value.to_string(),
-    };
-    if !is_valid_id(&node.id) || is_keyword(&node.id) {
-        return Err(invalid("revision", &node.id).into());
-    }
-    for (name, values) in [
-        ("down_revision", &node.parents),
-        ("depends_on", &node.depends_on),
-    ] {
-        if let Some(bad) = values.iter().find(|v| !is_valid_id(v)) {
-            return Err(invalid(name, bad).into());
-        }
-    }
-    for label in &node.branch_labels {
-        aurora_migrate_core::authoring::label(None, label)
-            .map_err(|_| invalid("branch_labels", label))?;
-    }
-    Ok(node)
-}
-
-/// Our SQL file for one script.
-fn render(
-    name: &str,
-    script: &Script,
-    node: &Node,
-    databases: &[Database],
-    rendered: Option<&renderer::Rendered>,
-) -> Result<Converted> {
-    let docstring = script.docstring.as_deref().unwrap_or_default();
-    let first = docstring.lines().map(str::trim).find(|l| !l.is_empty());
-    let message = first.map_or_else(|| name.trim_end_matches(".py").to_string(), str::to_string);
-    let create_date = docstring
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Create Date:"))
-        .map(str::trim)
-        .filter(|d| !d.is_empty());
-    let mut header = vec![
-        format!("-- {message}"),
-        "--".to_string(),
-        format!("-- Revision ID: {}", node.id),
-        format!("-- Revises: {}", node.parents.join(", ")),
-    ];
-    if !node.branch_labels.is_empty() {
-        header.push(format!(
-            "-- Branch Labels: {}",
-            node.branch_labels.join(", ")
-        ));
-    }
-    if !node.depends_on.is_empty() {
-        header.push(format!("-- Depends On: {}", node.depends_on.join(", ")));
-    }
-    if let Some(date) = create_date {
-        header.push(format!("-- Create Date: {date}"));
-    }
-    if rendered.is_some_and(|r| r.outside_transaction(&node.id)) {
-        header.push("-- Transaction: none".to_string());
-    }
-    header.push(format!("-- Imported from Alembic's {name}."));
-    let mut text = header.join("\n");
-    text.push('\n');
-    for (direction, body) in [
-        (Direction::Upgrade, &script.upgrade),
-        (Direction::Downgrade, &script.downgrade),
-    ] {
-        for &database in databases {
-            text.push_str(&format!("\n-- migrate:{direction} {}\n", database.name()));
-            match rendered.map(|r| r.section(&node.id, direction, database)) {
-                Some(renderer::Section::Rendered(sql)) => {
-                    text.push_str(&sql);
-                    continue;
-                }
-                Some(renderer::Section::Static(why)) => text.push_str(&format!(
-                    "-- migrate:todo Alembic's offline mode could not render this section ({why}); \
-                     converted statically below: check it, then delete this line\n"
-                )),
-                None => {}
-            }
-            match body {
-                Some(statements) => text.push_str(&section(statements, database)),
-                None => text.push_str(&format!(
-                    "-- migrate:todo the script has no {direction}() function\n"
-                )),
+/// The lines left to do in a written file, with where they are.
+fn todo_lines(path: &Path, sections: &[Section], lines: &[usize]) -> Vec<TodoLine> {
+    let mut at = lines.iter();
+    let mut todos = Vec::new();
+    for section in sections {
+        for piece in &section.pieces {
+            if let Some((line, todo)) = piece.todo()
+                && let Some(&file_line) = at.next()
+            {
+                todos.push(TodoLine {
+                    file: path.to_path_buf(),
+                    line: file_line,
+                    script_line: line,
+                    direction: section.direction,
+                    database: section.database,
+                    reason: todo.reason,
+                    what: todo.what.clone(),
+                });
             }
         }
     }
-    Ok(Converted {
-        id: node.id.clone(),
-        message: aurora_migrate_core::authoring::message(&message)?.to_string(),
-        text,
-    })
-}
-
-/// The SQL of a function body on one database: each statement converted, or left to do.
-fn section(statements: &[Statement], database: Database) -> String {
-    let mut out = String::new();
-    for statement in statements {
-        match &statement.expression {
-            Some(Value::Name(pass)) if pass == "pass" => continue,
-            Some(Value::Str(_)) => continue,
-            _ => {}
-        }
-        let converted = match &statement.expression {
-            Some(call) => ops::convert(call, database),
-            None => Err(
-                match statement
-                    .source
-                    .strip_prefix("op.")
-                    .and_then(|rest| rest.split_once('('))
-                {
-                    Some((name, _)) => {
-                        format!("`op.{name}` with arguments beyond literals and calls")
-                    }
-                    None => "a Python statement, not an `op` call".to_string(),
-                },
-            ),
-        };
-        match converted {
-            Ok(sql) => {
-                for statement in sql {
-                    out.push_str(&statement);
-                    out.push_str(";\n");
-                }
-            }
-            Err(why) => {
-                out.push_str(&format!(
-                    "-- migrate:todo line {}: {why}; write its SQL here, then delete this line\n",
-                    statement.line
-                ));
-                for line in statement.source.lines() {
-                    out.push_str(&format!("--     {line}\n"));
-                }
-            }
-        }
-    }
-    out
+    todos
 }
 
 #[cfg(test)]

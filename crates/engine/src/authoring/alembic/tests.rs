@@ -1,3 +1,7 @@
+use super::naming::Convention;
+use super::python::Value;
+use super::section::Section;
+use super::typemap::TypeMap;
 use super::*;
 
 const SCRIPT: &str = r#""""Add notes, and more
@@ -45,6 +49,55 @@ def downgrade() -> None:
     op.drop_table("notes")
 "#;
 
+/// The file `text` imports into, with sections for `databases`.
+fn import_text(
+    text: &str,
+    databases: &[Database],
+    types: &TypeMap,
+    naming: &Convention,
+) -> (String, Vec<Section>) {
+    let script = python::read(text).unwrap();
+    let node = facts::node("x.py", &script).unwrap();
+    let options = Options {
+        databases: databases.to_vec(),
+        types: types.clone(),
+        naming_from: None,
+        alembic: None,
+    };
+    let converted = convert("x.py", &script, &node, &options, naming).unwrap();
+    (
+        text::render(&converted.header, &converted.sections).0,
+        converted.sections,
+    )
+}
+
+fn pg(text: &str) -> (String, Vec<Section>) {
+    import_text(
+        text,
+        &[Database::Postgres],
+        &TypeMap::default(),
+        &Convention::default(),
+    )
+}
+
+/// The reasons of the lines left to do, in order.
+fn reasons(sections: &[Section]) -> Vec<Reason> {
+    sections
+        .iter()
+        .flat_map(|s| &s.pieces)
+        .filter_map(|p| p.todo().map(|(_, todo)| todo.reason))
+        .collect()
+}
+
+/// A script whose upgrade is `body` (indented by four spaces), after `imports`; the upgrade's
+/// `def` is on line 7 when `imports` is one line.
+fn script(imports: &str, body: &str) -> String {
+    let body: String = body.lines().map(|l| format!("    {l}\n")).collect();
+    format!(
+        "\"\"\"x\"\"\"\n{imports}\n\nrevision = \"ab12\"\ndown_revision = None\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n"
+    )
+}
+
 #[test]
 fn a_script_is_read_with_its_facts_and_statements() {
     let script = python::read(SCRIPT).unwrap();
@@ -52,15 +105,16 @@ fn a_script_is_read_with_its_facts_and_statements() {
         script.get("revision"),
         Some(&Value::Str("ab12cd34ef56".into()))
     );
-    let node = node("x.py", &script).unwrap();
+    let node = facts::node("x.py", &script).unwrap();
     assert_eq!(node.parents, ["0011aabbccdd", "99ee88ff7766"]);
     assert_eq!(node.branch_labels, ["notes"]);
     assert!(node.depends_on.is_empty());
-    let upgrade = script.upgrade.as_ref().unwrap();
+    let upgrade = &script.upgrade.as_ref().unwrap().body;
     assert_eq!(upgrade.len(), 6, "{upgrade:#?}");
-    assert_eq!(
-        upgrade[3].expression, None,
-        "an assignment is a statement, not an op"
+    assert!(
+        matches!(upgrade[3].kind, python::Kind::Assign { .. }),
+        "{:?}",
+        upgrade[3]
     );
     assert!(
         upgrade[4].source.contains("op.execute(\"SELECT 1\")"),
@@ -71,20 +125,16 @@ fn a_script_is_read_with_its_facts_and_statements() {
 
 #[test]
 fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
-    let script = python::read(SCRIPT).unwrap();
-    let node = node("x.py", &script).unwrap();
-    let file = render(
-        "x.py",
-        &script,
-        &node,
+    let (text, sections) = import_text(
+        SCRIPT,
         &[Database::Postgres, Database::Mysql],
-        None,
-    )
-    .unwrap();
-    let text = &file.text;
+        &TypeMap::default(),
+        &Convention::default(),
+    );
     assert!(text.starts_with("-- Add notes, and more\n--\n-- Revision ID: ab12cd34ef56\n-- Revises: 0011aabbccdd, 99ee88ff7766\n-- Branch Labels: notes\n-- Create Date: 2026-11-23 12:00:00.000000\n"), "{text}");
+    // As SQLAlchemy writes a table: the primary key first among the constraints.
     assert!(text.contains(
-        "CREATE TABLE notes (\n    id INTEGER NOT NULL,\n    body TEXT,\n    kind note_kind NOT NULL DEFAULT 'a',\n    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    FOREIGN KEY (id) REFERENCES chains (id) ON DELETE CASCADE,\n    PRIMARY KEY (id)\n);"
+        "CREATE TABLE notes (\n    id INTEGER NOT NULL,\n    body TEXT,\n    kind note_kind NOT NULL DEFAULT 'a',\n    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    PRIMARY KEY (id),\n    FOREIGN KEY (id) REFERENCES chains (id) ON DELETE CASCADE\n);"
     ), "{text}");
     assert!(
         text.contains(
@@ -104,16 +154,19 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
         2,
         "{text}"
     );
-    assert_eq!(
-        text.matches("-- migrate:todo").count(),
-        6,
-        "three per database: {text}"
-    );
+    assert_eq!(text.matches("-- migrate:todo").count(), 6, "{text}");
     assert!(
-        text.contains(
-            "-- migrate:todo line 38: `op.bulk_insert` with arguments beyond literals and calls"
-        ),
+        text.contains("-- migrate:todo line 38: `op.bulk_insert` is not converted"),
         "{text}"
+    );
+    assert_eq!(
+        reasons(&sections),
+        [
+            Reason::PythonStatement,
+            Reason::Branch,
+            Reason::OpNotConverted
+        ]
+        .repeat(2)
     );
     assert!(
         text.contains(
@@ -122,8 +175,7 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
         "{text}"
     );
     assert!(text.contains("-- migrate:upgrade postgresql\nCREATE TYPE note_kind AS ENUM ('a', 'b');\nCREATE TABLE notes"), "{text}");
-
-    // `op.f(name)` is Alembic's naming convention wrapper: the name itself.
+    // `op.f(name)` is Alembic's mark of a name already final.
     assert!(
         text.contains("CREATE INDEX ix_notes_kind ON notes (kind);"),
         "{text}"
@@ -131,7 +183,7 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
 
     // The build stops at the first line left to do.
     let fault =
-        aurora_migrate_core::source::parse::parse("ab12cd34ef56_add_notes.sql", text).unwrap_err();
+        aurora_migrate_core::source::parse::parse("ab12cd34ef56_add_notes.sql", &text).unwrap_err();
     assert!(
         fault
             .message
@@ -143,11 +195,232 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
 #[test]
 fn a_script_whose_facts_are_not_literals_is_refused() {
     let script = python::read("revision = make_id()\ndown_revision = None\n").unwrap();
-    assert!(node("x.py", &script).is_err());
+    assert!(facts::node("x.py", &script).is_err());
     let script = python::read("revision = 'a1'\ndown_revision = 3\n").unwrap();
-    let refused = node("x.py", &script).unwrap_err().to_string();
+    let refused = facts::node("x.py", &script).unwrap_err().to_string();
     assert!(
         refused.contains("`down_revision` must be written as a literal"),
         "{refused}"
     );
+}
+
+#[test]
+fn an_f_string_anywhere_is_one_line_to_do_and_the_rest_is_converted() {
+    for (body, reason) in [
+        ("print(f\"creating {name}\")", Reason::PythonStatement),
+        (
+            "op.execute(f\"DROP TABLE {name}\")",
+            Reason::ComputedArgument,
+        ),
+        (
+            "op.execute(f'''\n    UPDATE t SET a = {value!r:>{width}} -- \"}}\"\n''')",
+            Reason::ComputedArgument,
+        ),
+        (
+            "for name in [f\"{x[\"k\"]}\" for x in y]:\n    op.drop_table(name)",
+            Reason::PythonStatement,
+        ),
+        (
+            "op.execute(sa.text(f\"{'x'}\" \"y\"))",
+            Reason::ComputedArgument,
+        ),
+    ] {
+        let text = script(
+            "from alembic import op\nimport sqlalchemy as sa",
+            &format!("op.drop_table(\"a\")\n{body}\nop.drop_table(\"b\")"),
+        );
+        let (written, sections) = pg(&text);
+        assert_eq!(reasons(&sections), [reason], "{body}: {written}");
+        assert!(
+            written.contains("DROP TABLE a;\n-- migrate:todo line 10: ")
+                && written.contains("DROP TABLE b;\n"),
+            "{body}: {written}"
+        );
+    }
+}
+
+#[test]
+fn a_syntax_error_leaves_the_script_s_sections_to_do_with_the_reason() {
+    for broken in [
+        "op.drop_table(\"a\"",
+        "op.drop_table(\"a\") +* 1",
+        "if x\n    pass",
+        "return = 1",
+    ] {
+        let text = script(
+            "from alembic import op",
+            &format!("op.drop_table(\"x\")\n{broken}"),
+        );
+        let (written, sections) = import_text(
+            &text,
+            &[Database::Postgres, Database::Sqlite],
+            &TypeMap::default(),
+            &Convention::default(),
+        );
+        assert_eq!(
+            reasons(&sections),
+            [Reason::SyntaxError; 4],
+            "{broken}: {written}"
+        );
+        assert!(
+            written.contains("-- migrate:todo line 7: the script is not valid Python (line "),
+            "{broken}: {written}"
+        );
+        assert!(
+            !written.contains("DROP TABLE x;"),
+            "nothing of a broken script is converted: {written}"
+        );
+    }
+}
+
+#[test]
+fn a_decorated_function_or_a_missing_one_is_left_to_do() {
+    let text = script(
+        "from alembic import op\nimport functools",
+        "op.drop_table(\"a\")",
+    )
+    .replace("def upgrade():", "@functools.lru_cache\ndef upgrade():")
+    .replace("def downgrade():\n    pass\n", "");
+    let (written, sections) = pg(&text);
+    assert_eq!(
+        reasons(&sections),
+        [Reason::Decorated, Reason::NoFunction],
+        "{written}"
+    );
+    assert!(!written.contains("DROP TABLE a"), "{written}");
+}
+
+#[test]
+fn a_project_s_type_is_never_taken_for_sqlalchemy_s() {
+    let column = |kind: &str| format!("op.add_column(\"flow\", sa.Column(\"tags\", {kind}))");
+    // SQLAlchemy's, however the script reaches it.
+    for (imports, kind, sql) in [
+        ("", "sa.JSON()", "JSON"),
+        ("from sqlalchemy import JSON", "JSON", "JSON"),
+        ("from sqlalchemy import types", "types.JSON", "JSON"),
+        ("import sqlalchemy.types", "sqlalchemy.types.JSON()", "JSON"),
+        (
+            "from sqlalchemy.dialects import postgresql",
+            "postgresql.JSONB()",
+            "JSONB",
+        ),
+        (
+            "from sqlalchemy.dialects.postgresql import JSONB as J",
+            "J",
+            "JSONB",
+        ),
+        ("from sqlalchemy import *", "JSON", "JSON"),
+    ] {
+        let text = script(
+            &format!("from alembic import op\nimport sqlalchemy as sa\n{imports}"),
+            &column(kind),
+        );
+        let (written, sections) = pg(&text);
+        assert!(reasons(&sections).is_empty(), "{imports} {kind}: {written}");
+        assert!(
+            written.contains(&format!("ADD COLUMN tags {sql};")),
+            "{imports} {kind}: {written}"
+        );
+    }
+    // The project's own, or not imported at all: left to do, named.
+    for (imports, kind, named) in [
+        (
+            "from prefect.server.utilities.database import JSON",
+            "JSON",
+            "prefect.server.utilities.database.JSON",
+        ),
+        (
+            "from prefect.server.utilities.database import JSON",
+            "JSON()",
+            "prefect.server.utilities.database.JSON",
+        ),
+        (
+            "import prefect.server.utilities.database",
+            "prefect.server.utilities.database.JSON",
+            "prefect.server.utilities.database.JSON",
+        ),
+        (
+            "from prefect.server.utilities import database as db",
+            "db.JSON",
+            "prefect.server.utilities.database.JSON",
+        ),
+        ("from .types import JSON", "JSON", ".types.JSON"),
+        ("", "JSON", "`JSON` is not imported"),
+        (
+            "from sqlalchemy import JSON\nJSON = make()",
+            "JSON",
+            "`JSON` is not imported",
+        ),
+    ] {
+        let text = script(
+            &format!("from alembic import op\nimport sqlalchemy as sa\n{imports}"),
+            &column(kind),
+        );
+        let (written, sections) = pg(&text);
+        assert_eq!(
+            reasons(&sections),
+            [Reason::UnknownType],
+            "{imports} {kind}: {written}"
+        );
+        assert!(written.contains(named), "{imports} {kind}: {written}");
+    }
+    // A dialect's own type on another database.
+    let text = script(
+        "from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql",
+        &column("postgresql.JSONB()"),
+    );
+    let (written, sections) = import_text(
+        &text,
+        &[Database::Sqlite],
+        &TypeMap::default(),
+        &Convention::default(),
+    );
+    assert_eq!(reasons(&sections), [Reason::UnknownType], "{written}");
+}
+
+#[test]
+fn a_type_map_gives_a_project_s_type_its_sql_per_database() {
+    let map = TypeMap::parse(
+        "# prefect's types\n\nprefect.server.utilities.database.JSON = postgresql:jsonb sqlite:json\nprefect.server.utilities.database.Timestamp = postgresql:timestamp with time zone sqlite:datetime mysql:datetime(6)\nmyapp.GUID = uuid\n",
+    )
+    .unwrap();
+    let text = script(
+        "from alembic import op\nimport sqlalchemy as sa\nimport prefect\nfrom prefect.server.utilities.database import JSON\nfrom myapp import GUID",
+        "op.add_column(\"flow\", sa.Column(\"tags\", JSON(), nullable=False))\nop.add_column(\"flow\", sa.Column(\"at\", prefect.server.utilities.database.Timestamp(timezone=True)))\nop.add_column(\"flow\", sa.Column(\"id2\", GUID()))",
+    );
+    let all = [Database::Postgres, Database::Sqlite, Database::Mysql];
+    let (written, sections) = import_text(&text, &all, &map, &Convention::default());
+    for expected in [
+        "-- migrate:upgrade postgresql\nALTER TABLE flow ADD COLUMN tags jsonb NOT NULL;\nALTER TABLE flow ADD COLUMN at timestamp with time zone;\nALTER TABLE flow ADD COLUMN id2 uuid;\n",
+        "-- migrate:upgrade sqlite\nALTER TABLE flow ADD COLUMN tags json NOT NULL;\nALTER TABLE flow ADD COLUMN at datetime;\nALTER TABLE flow ADD COLUMN id2 uuid;\n",
+        "ALTER TABLE flow ADD COLUMN at datetime(6);\nALTER TABLE flow ADD COLUMN id2 uuid;\n",
+    ] {
+        assert!(written.contains(expected), "{expected}\n{written}");
+    }
+    // JSON has no MySQL type in the map: that line, and only it, is left to do.
+    assert_eq!(reasons(&sections), [Reason::UnknownType], "{written}");
+    assert!(
+        written.contains(
+            "the type map gives `prefect.server.utilities.database.JSON` (`JSON`) no type for mysql"
+        ),
+        "{written}"
+    );
+
+    for (bad, said) in [
+        ("JSON postgresql:jsonb", "expected `qualified.Name = TYPE`"),
+        ("a.JSON = oracle:json", "\"oracle\" is not a database"),
+        (
+            "a.JSON = postgresql:jsonb postgresql:json",
+            "postgresql is given twice",
+        ),
+        ("a.JSON = jsonb sqlite:json", "comes alone"),
+        ("a.JSON = postgresql:", "no SQL type after `postgresql:`"),
+        ("a.JSON =", "no SQL type"),
+        ("a..JSON = json", "not a dotted Python name"),
+        ("a.JSON = json; DROP TABLE x", "cannot hold"),
+        ("a.JSON = json\na.JSON = text", "mapped twice"),
+    ] {
+        let fault = TypeMap::parse(bad).unwrap_err();
+        assert!(fault.what.contains(said), "{bad}: {fault:?}");
+    }
 }

@@ -1,8 +1,11 @@
 """Renders every revision of an Alembic project through Alembic's own offline mode (what
 `alembic upgrade --sql A:B` prints), for one dialect: the SQL each script's upgrade() and
 downgrade() emits, captured apart from Alembic's version-table statements and transaction
-framing. aurora-migrate writes this file and aurora_alembic_patches.py to a temporary directory
-and runs it with the project's Python: `python driver.py REQUEST RESULT`, both JSON files."""
+framing, or why it could not be rendered (a stable reason, the script's line, the error). The
+request carries the importer's reading of the versions directory: the files it skipped (not
+loaded here either) and each revision's facts. aurora-migrate writes this file and
+aurora_alembic_patches.py to a temporary directory and runs it with the project's Python:
+`python driver.py REQUEST RESULT`, both JSON files."""
 
 import functools
 import json
@@ -22,6 +25,7 @@ from aurora_alembic_patches import (  # noqa: E402
     guard_loading,
     reflect_from_history,
     refuse_offline_checks,
+    text_of,
     watch_autocommit,
 )
 
@@ -73,7 +77,7 @@ def run(alembic, config, scripts, script, upgrade, capture, history):
             scripts.run_env()
     except Exception as error:
         if not outcome["ran"]:
-            return {"env_error": describe(error)}
+            return {"env_error": text_of(error)}
     if outcome["error"] is not None:
         return {"error": outcome["error"]}
     if not outcome["ran"]:
@@ -93,15 +97,14 @@ def render(request):
         from alembic.script.base import Script
         from sqlalchemy.engine.mock import MockConnection
     except Exception as error:
-        return {"fatal": "cannot import alembic with %s: %s" % (sys.executable, describe(error))}
+        return {"fatal": "cannot import alembic with %s: %s" % (sys.executable, text_of(error))}
     import alembic as package
 
     capture = Capture()
-    skipped = []
     config = Config(request["ini"], output_buffer=capture)
     config.set_main_option("sqlalchemy.url", request["url"])
     versions = os.path.realpath(request["versions"])
-    guard_loading(Script, versions, skipped)
+    guard_loading(Script, versions, set(request["skipped"]), request["revisions"])
     force_dialect(EnvironmentContext, request["url"], capture)
     watch_autocommit(MigrationContext, capture)
     answer_nothing(MockConnection)
@@ -120,7 +123,7 @@ def render(request):
             scripts.__dict__.pop("_version_locations", None)
         mine = [s for s in scripts.walk_revisions() if os.path.realpath(os.path.dirname(str(s.path))) == versions]
     except Exception as error:
-        return {"fatal": describe(error)}
+        return {"fatal": text_of(error)}
     alembic = {"EnvironmentContext": EnvironmentContext, "MigrationStep": MigrationStep}
     history.scripts = scripts
     history.order = [s.revision for s in reversed(list(scripts.walk_revisions()))]
@@ -134,7 +137,7 @@ def render(request):
                 "downgrade": run(alembic, config, scripts, script, False, capture, history),
             }
         )
-    return {"alembic": package.__version__, "scripts": rendered, "skipped": sorted(set(skipped))}
+    return {"alembic": package.__version__, "scripts": rendered}
 
 
 def main():
@@ -143,7 +146,7 @@ def main():
     try:
         result = render(request)
     except Exception as error:
-        result = {"fatal": describe(error)}
+        result = {"fatal": text_of(error)}
     with open(sys.argv[2], "w", encoding="utf-8") as sink:
         json.dump(result, sink)
 

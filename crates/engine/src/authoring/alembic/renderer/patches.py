@@ -1,10 +1,10 @@
 """What aurora-migrate changes in Alembic to render a revision offline as it would run on a
-database: the dialect asked for, the migration function's own SQL captured, scripts that cannot
-be loaded standing as revisions, a SQLite batch reflecting its table from the SQL rendered
-before it, and everything offline mode would answer wrongly refused. Imported by the driver
-from the same temporary directory."""
+database: the dialect asked for, the migration function's own SQL captured, the files the
+importer skipped left unloaded and scripts that cannot be loaded standing as revisions with the
+importer's facts, a SQLite batch reflecting its table from the SQL rendered before it, and
+everything offline mode would answer wrongly refused, each with a stable reason. Imported by the
+driver from the same temporary directory."""
 
-import ast
 import contextlib
 import os
 import sys
@@ -30,11 +30,40 @@ class Capture:
 
 
 class Refusal(Exception):
-    """Why a section cannot be rendered offline, said as it is (no exception name)."""
+    """Why a section cannot be rendered offline, said as it is (no exception name), with the
+    stable reason aurora-migrate reports it under."""
+
+    reason = "offline_error"
 
 
 class NotLoaded(Refusal):
     """Raised by the functions of a script that could not be loaded."""
+
+    reason = "alembic_cannot_load"
+
+
+class ReadsDatabase(Refusal):
+    """The script uses what only a database could answer."""
+
+    reason = "reads_database"
+
+
+class AsksOffline(Refusal):
+    """The script asks whether it runs offline."""
+
+    reason = "asks_offline_mode"
+
+
+class Unbound(Refusal):
+    """Parameters offline mode cannot bind into the statement."""
+
+    reason = "unbound_parameters"
+
+
+class NoHistory(Refusal):
+    """A SQLite batch whose table an earlier revision left unknown."""
+
+    reason = "batch_reflection"
 
 
 class NoAnswer:
@@ -42,7 +71,7 @@ class NoAnswer:
     use it (online it would read rows, and act on them)."""
 
     def refuse(self, *args, **kwargs):
-        raise Refusal("the script reads what a statement returned, and offline mode has no database to answer")
+        raise ReadsDatabase("the script reads what a statement returned, and offline mode has no database to answer")
 
     __bool__ = __iter__ = __len__ = __getitem__ = __call__ = refuse
 
@@ -50,79 +79,81 @@ class NoAnswer:
         self.refuse()
 
 
-def describe(error, path=None):
-    """The error, with the script's line where it was raised there."""
+def text_of(error):
+    """The error in words: a refusal as it is said, anything else with its exception's name."""
     if isinstance(error, Refusal):
-        text = str(error)
-    else:
-        text = " ".join(("%s: %s" % (type(error).__name__, error)).split())
-    if path is not None:
-        wanted = os.path.realpath(str(path))
-        for frame in reversed(traceback.extract_tb(error.__traceback__)):
-            if os.path.realpath(frame.filename) == wanted:
-                return "line %d: %s" % (frame.lineno, text)
-    return text
+        return str(error)
+    return " ".join(("%s: %s" % (type(error).__name__, error)).split())
 
 
-def literal_facts(path):
-    """A script's revision facts read without running it (for a script that cannot load)."""
-    with open(path, encoding="utf-8") as source:
-        tree = ast.parse(source.read(), filename=str(path))
-    facts = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                try:
-                    facts[target.id] = ast.literal_eval(node.value)
-                except ValueError:
-                    pass
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
-            try:
-                facts[node.target.id] = ast.literal_eval(node.value)
-            except ValueError:
-                pass
-    return facts
+def line_of(error, path):
+    """The line of the script where the error was raised, if it was raised there (or where the
+    script failed to load, for the functions of one that could not)."""
+    if getattr(error, "line", None) is not None:
+        return error.line
+    if path is None:
+        return None
+    wanted = os.path.realpath(str(path))
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if os.path.realpath(frame.filename) == wanted:
+            return frame.lineno
+    return None
+
+
+def reason_of(error):
+    """The stable reason of an error raised while a migration function ran offline."""
+    if isinstance(error, Refusal):
+        return error.reason
+    if type(error).__name__ == "NoInspectionAvailable":
+        # sa.inspect(op.get_bind()): offline, there is no database to inspect.
+        return "reads_database"
+    return "offline_error"
+
+
+def describe(error, path=None):
+    """The error as the importer reports it: its reason, the script's line, what it says."""
+    return {"reason": reason_of(error), "line": line_of(error, path), "what": text_of(error)}
 
 
 class Unloadable:
-    """Stands for a script that cannot be loaded: its facts, and functions that say why."""
+    """Stands for a script that cannot be loaded: the importer's facts of it, and functions
+    that say why."""
 
-    def __init__(self, facts, reason):
+    def __init__(self, facts, why):
         for name in ("revision", "down_revision", "branch_labels", "depends_on"):
-            setattr(self, name, facts.get(name))
+            value = tuple(facts.get(name) or ()) or None
+            setattr(self, name, value[0] if value and len(value) == 1 else value)
         self.__doc__ = None
+        self.why = why
 
         def failing(**kw):
-            raise NotLoaded("the script cannot be loaded: " + reason)
+            error = NotLoaded("the project's Python cannot import the script: " + why["what"])
+            error.line = why["line"]
+            raise error
 
         self.upgrade = failing
         self.downgrade = failing
 
 
-def guard_loading(script_class, versions, skipped):
-    """Scripts of the versions directory that cannot be loaded stand as Unloadable; files there
-    that are not revisions are skipped, as the importer skips them. Alembic names the loader
-    `_from_path` (1.16 on) or `_from_filename` (before)."""
+def guard_loading(script_class, versions, skipped, revisions):
+    """The importer decides what is a revision: a file of the versions directory it skipped is
+    not loaded, and a revision the project's Python cannot import stands as an Unloadable with
+    the importer's facts. Alembic names the loader `_from_path` (1.16 on) or `_from_filename`
+    (before)."""
 
     def guarded(original, cls, scriptdir, path, call):
         if os.path.realpath(os.path.dirname(path)) != versions or not path.endswith(".py"):
             return call()
-        try:
-            script = call()
-        except Exception as error:
-            try:
-                facts = literal_facts(path)
-            except Exception:
-                facts = {}
-            if not isinstance(facts.get("revision"), str):
-                skipped.append(os.path.basename(path))
-                return None
-            return cls(Unloadable(facts, describe(error, path)), facts["revision"], path)
-        if script is not None and not isinstance(getattr(script.module, "revision", None), str):
-            skipped.append(os.path.basename(path))
+        name = os.path.basename(path)
+        if name in skipped:
             return None
-        return script
+        try:
+            return call()
+        except Exception as error:
+            facts = revisions.get(name)
+            if facts is None:
+                raise
+            return cls(Unloadable(facts, describe(error, path)), facts["revision"], path)
 
     if hasattr(script_class, "_from_path"):
         original = script_class._from_path.__func__
@@ -229,7 +260,7 @@ class History:
         for revision in self.order:
             if revision in wanted:
                 if revision not in self.upgrades:
-                    raise NotLoaded(
+                    raise NoHistory(
                         "a SQLite batch copies its table as the earlier revisions leave it, and the upgrade of "
                         "%s could not be rendered" % revision
                     )
@@ -282,7 +313,7 @@ def answer_nothing(mock_class):
         if parameters:
             rows = parameters if isinstance(parameters, (list, tuple)) else [parameters]
             if not hasattr(statement, "bindparams") or not all(isinstance(r, dict) for r in rows):
-                raise Refusal("offline mode cannot bind the parameters of a statement that is not sa.text()")
+                raise Unbound("offline mode cannot bind the parameters of a statement that is not sa.text()")
             for row in rows:
                 original(self, statement.bindparams(**row), None)
         else:
@@ -310,14 +341,14 @@ def refuse_offline_checks(environment_class, context_class, versions, capture):
 
     def is_offline_mode(self):
         if asked_by_script(sys._getframe(1)):
-            raise Refusal(asked % "is_offline_mode()")
+            raise AsksOffline(asked % "is_offline_mode()")
         return original(self)
 
     environment_class.is_offline_mode = is_offline_mode
 
     def get(self):
         if asked_by_script(sys._getframe(1)):
-            raise Refusal(asked % "as_sql")
+            raise AsksOffline(asked % "as_sql")
         return self.__dict__["_offline"]
 
     def put(self, value):

@@ -1,0 +1,143 @@
+//! What converting one statement needs to know besides the statement: the database, what the
+//! script's names stand for, the project's types and the naming convention; and the small
+//! readers every conversion shares (a string argument, a name, a flag). Pure. Must not import
+//! the file system.
+
+use aurora_migrate_core::Database;
+
+use super::names::Scope;
+use super::naming::{Convention, Given};
+use super::python::Value;
+use super::report::{Reason, Todo};
+use super::typemap::TypeMap;
+
+/// Everything a conversion reads besides the statement.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The database the SQL is for.
+    pub database: Database,
+    /// What the function's names stand for.
+    pub scope: &'a Scope,
+    /// The project's types.
+    pub types: &'a TypeMap,
+    /// The naming convention.
+    pub naming: &'a Convention,
+}
+
+impl Ctx<'_> {
+    /// SQLAlchemy's name `dotted` stands for (without its modules), if it is SQLAlchemy's.
+    pub fn sa(&self, dotted: &str) -> Option<String> {
+        self.scope.sqlalchemy(dotted).map(|(_, name)| name)
+    }
+
+    /// Whether `value` is a call of SQLAlchemy's `name`.
+    pub fn is_call(&self, value: &Value, name: &str) -> bool {
+        matches!(value, Value::Call { func, .. } if self.sa(func).as_deref() == Some(name))
+    }
+
+    /// A name as the script gives it: a string, `op.f("...")` or `None`.
+    pub fn given(&self, value: Option<&Value>, what: &str) -> Result<Given, Todo> {
+        match value {
+            None => Ok(Given::None),
+            Some(v) if v.is("None") => Ok(Given::None),
+            Some(Value::Str(name)) => Ok(Given::Plain(name.clone())),
+            Some(Value::Call { func, args, kwargs })
+                if self.scope.op(func).as_deref() == Some("f") && kwargs.is_empty() =>
+            {
+                match args.as_slice() {
+                    [Value::Str(name)] => Ok(Given::Final(name.clone())),
+                    _ => Err(computed(format!(
+                        "{what} is `op.f` of something other than a string"
+                    ))),
+                }
+            }
+            Some(_) => Err(computed(format!("{what} is not a string literal"))),
+        }
+    }
+}
+
+/// A statement left to do because an argument is computed.
+pub fn computed(what: impl Into<String>) -> Todo {
+    Todo::new(Reason::ComputedArgument, what)
+}
+
+/// A statement left to do because of an option or argument not converted.
+pub fn option(what: impl Into<String>) -> Todo {
+    Todo::new(Reason::OptionNotConverted, what)
+}
+
+/// A statement left to do because the database cannot do it in one statement.
+pub fn limit(what: impl Into<String>) -> Todo {
+    Todo::new(Reason::DialectLimit, what)
+}
+
+/// A name as the database needs it: bare when it is a plain lowercase word, else quoted in the
+/// database's own way.
+pub fn ident(database: Database, name: &str) -> String {
+    const RESERVED: &[&str] = &[
+        "all",
+        "and",
+        "as",
+        "by",
+        "check",
+        "column",
+        "constraint",
+        "default",
+        "desc",
+        "from",
+        "group",
+        "index",
+        "key",
+        "limit",
+        "not",
+        "null",
+        "order",
+        "primary",
+        "references",
+        "select",
+        "table",
+        "to",
+        "unique",
+        "user",
+        "where",
+        "with",
+    ];
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !RESERVED.contains(&name);
+    match (plain, database) {
+        (true, _) => name.to_string(),
+        (false, Database::Mysql) => format!("`{}`", name.replace('`', "``")),
+        (false, _) => crate::sql::quote(name),
+    }
+}
+
+/// A list of column names as written (`["a", "b"]` or `"a"`).
+pub fn column_names(value: &Value) -> Result<Vec<String>, Todo> {
+    match value {
+        Value::Seq(items) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| option("a column that is not a name (an expression)"))
+            })
+            .collect(),
+        Value::Str(one) => Ok(vec![one.clone()]),
+        _ => Err(computed("columns that are not a list of names")),
+    }
+}
+
+/// Column names, quoted and joined.
+pub fn joined(database: Database, names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| ident(database, n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,218 @@
+//! One section of a file: the statements of `upgrade()` or `downgrade()` on one database, each
+//! converted to SQL or left to do with its line, reason and Python; or the SQL Alembic's offline
+//! mode rendered for it instead. Pure. Must not import the file system.
+
+use aurora_migrate_core::Database;
+
+use super::context::Ctx;
+use super::ops;
+use super::python::{Function, Kind, Statement, SyntaxError, Value};
+use super::report::{By, Reason, Todo};
+
+/// What a section holds, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// SQL statements, each written with a `;`.
+    Sql(Vec<String>),
+    /// A statement left to do.
+    Todo {
+        /// Its line in the script.
+        line: usize,
+        /// Why.
+        todo: Todo,
+        /// Its Python, shown under the line.
+        source: String,
+    },
+    /// Alembic's offline mode could not render the section, which the static converter wrote:
+    /// a line left to do above that conversion, which the user checks.
+    Fallback {
+        /// The line of the script where offline mode failed, else that of the function.
+        line: usize,
+        /// Why (one of [`Reason::FALLBACK`]).
+        todo: Todo,
+    },
+}
+
+impl Piece {
+    /// The line of the script and the reason of a piece left to do.
+    pub fn todo(&self) -> Option<(usize, &Todo)> {
+        match self {
+            Piece::Sql(_) => None,
+            Piece::Todo { line, todo, .. } | Piece::Fallback { line, todo } => Some((*line, todo)),
+        }
+    }
+}
+
+/// A section of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// `upgrade` or `downgrade`.
+    pub direction: &'static str,
+    /// The database.
+    pub database: Database,
+    /// The line of its function in the script (1 when the script has none).
+    pub line: usize,
+    /// Its content.
+    pub pieces: Vec<Piece>,
+    /// Who wrote it.
+    pub by: By,
+}
+
+impl Section {
+    /// Alembic's statements, in place of the static conversion.
+    pub fn rendered(&mut self, statements: Vec<String>) {
+        self.pieces = match statements.is_empty() {
+            true => Vec::new(),
+            false => vec![Piece::Sql(statements)],
+        };
+        self.by = By::Alembic;
+    }
+
+    /// The static conversion kept, under a line saying why Alembic's offline mode could not
+    /// render it: at `line` of the script, else at the function's.
+    pub fn fallback(&mut self, line: Option<usize>, todo: Todo) {
+        let line = line.unwrap_or(self.line);
+        self.pieces.insert(0, Piece::Fallback { line, todo });
+        self.by = By::Static;
+    }
+
+    /// Why Alembic's offline mode could not render it, if it was asked to.
+    pub fn fallback_reason(&self) -> Option<Reason> {
+        self.pieces.iter().find_map(|p| match p {
+            Piece::Fallback { todo, .. } => Some(todo.reason),
+            _ => None,
+        })
+    }
+}
+
+/// The section of `function` (named `direction`) on the database of `ctx`; a script with
+/// syntax errors has each of its sections left to do whole.
+pub fn section(
+    direction: &'static str,
+    function: Option<&Function>,
+    errors: &[SyntaxError],
+    ctx: &Ctx,
+) -> Section {
+    let at = function.map_or(1, |f| f.line);
+    let whole = |line: usize, todo: Todo, source: String| Section {
+        direction,
+        database: ctx.database,
+        line: at,
+        pieces: vec![Piece::Todo { line, todo, source }],
+        by: By::Static,
+    };
+    if let Some(error) = errors.first() {
+        let todo = Todo::new(
+            Reason::SyntaxError,
+            format!(
+                "the script is not valid Python (line {}: {}), so Alembic cannot run it either",
+                error.line, error.what
+            ),
+        );
+        let (line, source) =
+            function.map_or((error.line, String::new()), |f| (f.line, f.source.clone()));
+        return whole(line, todo, source);
+    }
+    let Some(function) = function else {
+        return whole(
+            1,
+            Todo::new(
+                Reason::NoFunction,
+                format!("the script has no {direction}() function"),
+            ),
+            String::new(),
+        );
+    };
+    if !function.decorators.is_empty() {
+        let todo = Todo::new(
+            Reason::Decorated,
+            format!("{direction}() has a decorator, which may change what it runs"),
+        );
+        return whole(function.line, todo, function.source.clone());
+    }
+    let mut pieces = Vec::new();
+    for statement in &function.body {
+        match statement_sql(statement, ctx) {
+            Ok(None) => {}
+            Ok(Some(sql)) => pieces.push(Piece::Sql(sql)),
+            Err(todo) => pieces.push(Piece::Todo {
+                line: statement.line,
+                todo,
+                source: statement.source.clone(),
+            }),
+        }
+    }
+    Section {
+        direction,
+        database: ctx.database,
+        line: at,
+        pieces,
+        by: By::Static,
+    }
+}
+
+/// One statement's SQL, `None` for a statement that runs nothing.
+fn statement_sql(statement: &Statement, ctx: &Ctx) -> Result<Option<Vec<String>>, Todo> {
+    match &statement.kind {
+        Kind::Pass => Ok(None),
+        // An import inside the function binds names (the scope has them) and runs nothing.
+        Kind::Import(_) => Ok(None),
+        Kind::Expr(Value::Call { func, args, kwargs }) => match ctx.scope.op(func) {
+            Some(op) => ops::convert(&op, args, kwargs, ctx).map(Some),
+            None => Err(Todo::new(
+                Reason::PythonStatement,
+                format!("a call of `{func}`, not an `op` function"),
+            )),
+        },
+        Kind::TooLong(head) => Err(Todo::new(
+            Reason::TooLong,
+            format!(
+                "{head} with an expression of more than {} operators, too long to read",
+                super::python::MAX_DEPTH
+            ),
+        )),
+        Kind::With { items, .. } => Err(with(items)),
+        Kind::If { test, .. } => Err(Todo::new(
+            Reason::Branch,
+            format!("an `if` on {}, decided when the script runs", subject(test)),
+        )),
+        Kind::Expr(_) | Kind::Assign { .. } | Kind::For { .. } => Err(Todo::new(
+            Reason::PythonStatement,
+            "a Python statement, not an `op` call",
+        )),
+        Kind::Other(what) => Err(Todo::new(
+            Reason::PythonStatement,
+            format!("a Python statement ({what}), not an `op` call"),
+        )),
+    }
+}
+
+/// Why a `with` block is left to do.
+fn with(items: &[(Value, Option<Value>)]) -> Todo {
+    let method = |value: &Value| match value {
+        Value::Call { func, .. } => func.rsplit('.').next().map(str::to_string),
+        Value::Method { name, .. } => Some(name.clone()),
+        _ => None,
+    };
+    match items.first().and_then(|(v, _)| method(v)).as_deref() {
+        Some("batch_alter_table") => Todo::new(
+            Reason::BatchAlterTable,
+            "a `batch_alter_table` block is not converted",
+        ),
+        Some("autocommit_block") => Todo::new(
+            Reason::AutocommitBlock,
+            "an `autocommit_block` runs outside the transaction: not converted",
+        ),
+        _ => Todo::new(Reason::PythonStatement, "a `with` block, not an `op` call"),
+    }
+}
+
+/// What an `if` tests, in words.
+fn subject(test: &Value) -> &'static str {
+    let text = format!("{test:?}");
+    if text.contains("dialect") {
+        "the database's dialect"
+    } else {
+        "a value"
+    }
+}
