@@ -1,6 +1,7 @@
 //! Integration tests against real PostgreSQL and SQLite, through the library and the binary.
 
 mod alembic;
+mod alembic_corpus;
 mod alembic_import;
 mod alembic_model;
 mod alembic_render;

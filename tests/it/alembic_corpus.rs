@@ -1,0 +1,316 @@
+//! Real projects' Alembic histories, imported and judged by the real Alembic: the `versions/`
+//! that ship in the wheels of optuna 5.0.0, mlflow 3.18.0 (its tracking store) and prefect
+//! 3.9.1 (its PostgreSQL and SQLite histories), pinned in
+//! tests/fixtures/alembic/corpus/requirements.txt and installed into a virtual environment.
+//!
+//! For each history and database: Alembic upgrades a fresh database one revision at a time with
+//! the project's own conventions (tests/fixtures/alembic/corpus/judge.py), its SQL and catalog
+//! kept at each step, and downgrades it again; `import alembic` converts the scripts, each
+//! section it left to do replaced by Alembic's SQL for that revision, so that every difference
+//! left is the importer's own; our runner upgrades another fresh database revision by revision,
+//! each catalog compared with Alembic's (alembic_corpus/schema.rs), downgrades, upgrades again,
+//! and `history`, `heads` and `current` are compared both ways. The figures are printed and
+//! held to README.md's table (AURORA_UPDATE_README=1 rewrites it) and to `FLOORS`.
+
+mod figures;
+mod files;
+mod judge;
+mod run;
+mod schema;
+mod truth;
+
+use aurora_migrate::core::Database::{self, Mysql, Postgres, Sqlite};
+
+use figures::Figures;
+
+/// A history, the databases its project supports among ours, and where the real Alembic itself
+/// fails on them (each failure must happen exactly so: the ground truth is pinned too).
+struct History {
+    key: &'static str,
+    label: &'static str,
+    dialects: &'static [Database],
+    /// What `import alembic` is given beyond the directory and the dialects (the project's
+    /// facts a user would give it; files named relative to tests/fixtures/alembic/corpus/).
+    import_args: &'static [&'static str],
+    /// (database, upgrade or not, revision, a part of Alembic's error).
+    alembic_fails: &'static [(Database, bool, &'static str, &'static str)],
+}
+
+const OPTUNA: History = History {
+    key: "optuna",
+    label: "optuna 5.0.0",
+    dialects: &[Postgres, Sqlite, Mysql],
+    import_args: &[],
+    alembic_fails: &[
+        // v2.4.0.a creates a table whose Enum type v0.9.0.a created already (optuna makes a new
+        // database with create_all, never from base).
+        (
+            Postgres,
+            true,
+            "v2.4.0.a",
+            "type \"studydirection\" already exists",
+        ),
+        (
+            Mysql,
+            true,
+            "v2.4.0.a",
+            "Key column 'step' doesn't exist in table",
+        ),
+        (
+            Sqlite,
+            false,
+            "v3.0.0.c",
+            "has no attribute 'FloatTypeEnum'",
+        ),
+    ],
+};
+
+const MLFLOW: History = History {
+    key: "mlflow",
+    label: "mlflow 3.18.0",
+    dialects: &[Postgres, Mysql],
+    import_args: &[],
+    alembic_fails: &[
+        (
+            Postgres,
+            false,
+            "2b4d017a5e9b",
+            "cannot drop table registered_models because other objects depend on it",
+        ),
+        (
+            Mysql,
+            false,
+            "dc11669786a5",
+            "needed in a foreign key constraint",
+        ),
+    ],
+};
+
+const PREFECT_POSTGRESQL: History = History {
+    key: "prefect-postgresql",
+    label: "prefect 3.9.1 (PostgreSQL history)",
+    dialects: &[Postgres],
+    import_args: &[],
+    alembic_fails: &[],
+};
+
+const PREFECT_SQLITE: History = History {
+    key: "prefect-sqlite",
+    label: "prefect 3.9.1 (SQLite history)",
+    dialects: &[Sqlite],
+    import_args: &[],
+    alembic_fails: &[],
+};
+
+/// What the importer achieves today on one history and database, which a change must not make
+/// worse (raise it as the importer improves).
+struct Floor {
+    history: &'static str,
+    database: Database,
+    /// At least this many scripts converted whole.
+    todo_free: usize,
+    /// At most this many silent differences.
+    silent: usize,
+    /// At least this many revisions applied by our runner and compared.
+    applied: usize,
+    /// The downgrade and upgrade again end as Alembic's did.
+    round_trip: bool,
+    /// `history`, `heads` and `current` agree with Alembic's.
+    agree: bool,
+}
+
+const fn floor(
+    history: &'static str,
+    database: Database,
+    todo_free: usize,
+    silent: usize,
+    applied: usize,
+) -> Floor {
+    Floor {
+        history,
+        database,
+        todo_free,
+        silent,
+        applied,
+        round_trip: true,
+        agree: true,
+    }
+}
+
+const FLOORS: &[Floor] = &[
+    // Its revision ids (`v0.9.0.a`) are not valid ids here: renamed, so never in agreement.
+    Floor {
+        agree: false,
+        ..floor("optuna", Postgres, 2, 16, 3)
+    },
+    Floor {
+        agree: false,
+        ..floor("optuna", Sqlite, 2, 5, 10)
+    },
+    Floor {
+        agree: false,
+        ..floor("optuna", Mysql, 2, 11, 3)
+    },
+    floor("mlflow", Postgres, 8, 0, 70),
+    floor("mlflow", Mysql, 8, 1, 70),
+    // A static downgrade drops a CHECK by its name without the naming convention.
+    Floor {
+        round_trip: false,
+        ..floor("prefect-postgresql", Postgres, 36, 7, 120)
+    },
+    floor("prefect-sqlite", Sqlite, 20, 3, 115),
+];
+
+/// The targets: every directory imported as shipped, no silent difference, and at least 80% of
+/// the scripts converted whole (no `-- migrate:todo` line) by the static converter on PostgreSQL. Not met today:
+/// switch this on when the importer reaches them.
+const TARGETS_ENFORCED: bool = false;
+
+fn check_alembic(history: &History, figures: &Figures, dialect: Database) {
+    for (upgrade, stop) in [
+        (true, &figures.alembic_up_stop),
+        (false, &figures.alembic_down_stop),
+    ] {
+        let known = history
+            .alembic_fails
+            .iter()
+            .find(|(d, u, _, _)| *d == dialect && *u == upgrade);
+        let direction = if upgrade { "upgrade" } else { "downgrade" };
+        match (known, stop) {
+            (None, None) => {}
+            (Some((_, _, at, error)), Some((stopped, said)))
+                if at == stopped && said.contains(error) => {}
+            _ => panic!(
+                "{} on {}: the real Alembic's {direction} should {}, but {}",
+                history.label,
+                dialect.name(),
+                known.map_or("reach the end".to_string(), |(_, _, at, e)| format!(
+                    "fail at {at} with {e:?}"
+                )),
+                stop.as_ref()
+                    .map_or("it reached the end".to_string(), |(at, e)| format!(
+                        "it failed at {at}: {e}"
+                    )),
+            ),
+        }
+    }
+}
+
+async fn corpus(history: &History) {
+    let Some(python) = judge::python() else {
+        return;
+    };
+    let mut judge = judge::Judge::start(&python, history.key);
+    let names = judge.revisions.clone();
+    let import = files::import(&names, history.dialects, history.import_args);
+    let (mut measured, mut log) = (Vec::new(), String::new());
+    for &dialect in history.dialects {
+        let mut figures = Figures::new(history.label, dialect.name(), names.len());
+        figures.as_shipped = Some(import.as_shipped.clone());
+        figures.refused = import.files.values().filter(|f| f.is_err()).count();
+        log.push_str(&format!("{} on {}:\n", history.label, dialect.name()));
+        run::run(&mut judge, dialect, &import, &mut figures, &mut log).await;
+        figures.todo_free = todo_free(&import, dialect);
+        measured.push((dialect, figures));
+    }
+    let rows: Vec<String> = measured.iter().map(|(_, f)| f.row()).collect();
+    let refusal = figures::refusal(history.label, &import.as_shipped);
+    let notes: Vec<String> = refusal
+        .into_iter()
+        .chain(measured.iter().flat_map(|(_, f)| f.notes()))
+        .collect();
+    eprintln!(
+        "{log}\n{}\n{}\n{}",
+        figures::HEADER,
+        rows.join("\n"),
+        notes.join("\n")
+    );
+    for (dialect, figures) in &measured {
+        check_alembic(history, figures, *dialect);
+        check_floor(history, *dialect, figures);
+    }
+    figures::check_readme(history.label, &rows, &notes);
+}
+
+/// The scripts whose upgrade and downgrade for `dialect` the importer converted whole.
+fn todo_free(import: &files::Import, dialect: Database) -> usize {
+    import
+        .files
+        .values()
+        .filter(|file| {
+            file.as_ref()
+                .is_ok_and(|text| files::is_todo_free(text, dialect))
+        })
+        .count()
+}
+
+fn check_floor(history: &History, dialect: Database, figures: &Figures) {
+    let what = format!("{} on {}", history.label, dialect.name());
+    let Some(floor) = FLOORS
+        .iter()
+        .find(|f| f.history == history.key && f.database == dialect)
+    else {
+        panic!("FLOORS has no line for {what}: {figures:?}");
+    };
+    assert!(
+        figures.todo_free >= floor.todo_free,
+        "{what}: {} script(s) converted whole, fewer than {}",
+        figures.todo_free,
+        floor.todo_free
+    );
+    assert!(
+        figures.silent <= floor.silent,
+        "{what}: {} silent difference(s), more than {}",
+        figures.silent,
+        floor.silent
+    );
+    assert!(
+        figures.applied >= floor.applied,
+        "{what}: our runner applied {}, fewer than {}",
+        figures.applied,
+        floor.applied
+    );
+    assert!(
+        figures.round_trip.is_ok() || !floor.round_trip,
+        "{what}: {:?}",
+        figures.round_trip
+    );
+    assert!(
+        figures.agree || !floor.agree,
+        "{what}: history, heads or current differ from Alembic's"
+    );
+    if TARGETS_ENFORCED {
+        assert_eq!(
+            figures.as_shipped,
+            Some(Ok(())),
+            "{what}: the directory must import as shipped"
+        );
+        assert_eq!(figures.silent, 0, "{what}: silent differences");
+        if dialect == Postgres {
+            assert!(
+                figures.todo_free * 100 >= figures.scripts * 80,
+                "{what}: fewer than 80% converted whole"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn optuna_s_history_imported_and_judged_by_alembic() {
+    corpus(&OPTUNA).await;
+}
+
+#[tokio::test]
+async fn mlflow_s_tracking_history_imported_and_judged_by_alembic() {
+    corpus(&MLFLOW).await;
+}
+
+#[tokio::test]
+async fn prefect_s_postgresql_history_imported_and_judged_by_alembic() {
+    corpus(&PREFECT_POSTGRESQL).await;
+}
+
+#[tokio::test]
+async fn prefect_s_sqlite_history_imported_and_judged_by_alembic() {
+    corpus(&PREFECT_SQLITE).await;
+}
