@@ -4,6 +4,8 @@ mod alembic;
 mod alembic_corpus;
 mod alembic_import;
 mod alembic_model;
+mod alembic_render;
+mod alembic_render_fallback;
 mod authoring;
 mod autogen;
 mod autogen_cases;

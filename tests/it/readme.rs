@@ -1,5 +1,6 @@
 //! The README cannot rot: its library section is the example service's code, word for word,
-//! and its list of stable error codes holds every code the sources emit.
+//! its list of stable error codes holds every code the sources emit, and its table of import
+//! reasons every reason the importer reports.
 
 use std::path::Path;
 
@@ -127,4 +128,15 @@ fn every_error_code_the_code_can_emit_is_in_the_readmes_stable_list() {
         missing.is_empty(),
         "the README's stable list lacks {missing:?}"
     );
+}
+
+/// Every reason `import alembic` reports a line left to do under, the static converter's and
+/// the fallbacks of Alembic's offline mode, has its row in the README's table.
+#[test]
+fn every_reason_import_reports_is_in_the_readmes_table() {
+    let readme = read("README.md");
+    for reason in aurora_migrate::authoring::alembic::Reason::ALL {
+        let row = format!("\n| `{}` | ", reason.code());
+        assert!(readme.contains(&row), "README lacks the reason {row:?}");
+    }
 }

@@ -33,6 +33,15 @@ pub struct ImportAlembicArgs {
     /// [default: the env.py beside the versions directory]
     #[arg(long, value_name = "FILE")]
     pub naming_convention: Option<PathBuf>,
+    /// Render each revision with the project's own Alembic in offline mode (`upgrade --sql`),
+    /// configured by this alembic.ini; what it cannot render is converted statically, with a
+    /// `-- migrate:todo` line saying why
+    #[arg(long, value_name = "PATH")]
+    pub alembic_ini: Option<PathBuf>,
+    /// The alembic program of the project's environment (its #! line names the Python that
+    /// runs it) [default: alembic on PATH]
+    #[arg(long, value_name = "PROGRAM", requires = "alembic_ini")]
+    pub alembic: Option<PathBuf>,
 }
 
 /// The tool whose history `adopt` takes over.

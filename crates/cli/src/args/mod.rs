@@ -222,7 +222,7 @@ pub enum Command {
     /// Write our migration files from another tool's scripts, with the same revisions
     #[command(
         subcommand,
-        after_help = "Examples:\n  aurora-migrate import alembic alembic/versions\n  aurora-migrate import alembic alembic/versions --dialect postgresql --dialect sqlite"
+        after_help = "Examples:\n  aurora-migrate import alembic alembic/versions\n  aurora-migrate import alembic alembic/versions --dialect postgresql --dialect sqlite\n  aurora-migrate import alembic alembic/versions --alembic-ini alembic.ini  # rendered by Alembic"
     )]
     Import(ImportFrom),
     /// Record TARGET in the version table without running migrations

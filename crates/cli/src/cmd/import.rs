@@ -1,11 +1,12 @@
-//! `import alembic`: the files written on stdout; per script, converted or left to do with
-//! the reasons, the files skipped, and a summary on stderr; the same as one JSON document.
-//! Must not import another command.
+//! `import alembic`: the files written on stdout; per script, converted (statically or by
+//! Alembic's offline mode) or left to do with the reasons, the files skipped, and a summary on
+//! stderr; the same as one JSON document, with each section's writer. Must not import another
+//! command.
 
 use super::super::args::{ImportAlembicArgs, migrations_dir};
 use super::super::failure::Outcome;
 use super::super::output::Printer;
-use aurora_migrate::authoring::alembic::{self, Imported, Options, Reason};
+use aurora_migrate::authoring::alembic::{self, Alembic, By, Imported, Options, Reason};
 
 pub fn alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {
     let dir = migrations_dir(&args.migrations_dir);
@@ -21,6 +22,10 @@ pub fn alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {
         databases,
         types,
         naming_from: args.naming_convention.clone(),
+        alembic: args.alembic_ini.as_ref().map(|ini| Alembic {
+            program: args.alembic.clone().unwrap_or_else(|| "alembic".into()),
+            ini: ini.clone(),
+        }),
     };
     let imported = alembic::import_with(&args.dir, &dir, &options)?;
     for path in &imported.files {
@@ -31,12 +36,28 @@ pub fn alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {
         imported.files.len(),
         dir.display()
     ));
+    if let Some(alembic) = &imported.alembic {
+        let (sections, by_alembic) = imported.sections_by_alembic();
+        let whole = imported
+            .scripts
+            .iter()
+            .filter(|s| s.sections.iter().all(|s| s.by == By::Alembic))
+            .count();
+        printer.note(&format!(
+            "rendered by Alembic {} ({}) in offline mode: {by_alembic} of {sections} section(s), {whole} of {} script(s) whole",
+            alembic.version,
+            alembic.python.display(),
+            imported.scripts.len()
+        ));
+    }
     for script in &imported.scripts {
         let outcome = match script.todos.len() {
+            0 if imported.alembic.is_some() => "rendered by Alembic".to_string(),
             0 => "converted".to_string(),
             n => format!(
-                "{n} line(s) left by hand ({})",
-                counts(&reasons(&script.todos))
+                "{n} line(s) left by hand ({}){}",
+                counts(&reasons(&script.todos)),
+                fallbacks(script)
             ),
         };
         printer.note(&format!(
@@ -70,6 +91,20 @@ pub fn alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {
     }
     printer.json(document(&imported));
     Ok(())
+}
+
+/// The sections of a script the static converter wrote where Alembic was asked to.
+fn fallbacks(script: &alembic::ScriptReport) -> String {
+    let sections: Vec<String> = script
+        .sections
+        .iter()
+        .filter(|s| s.fallback.is_some())
+        .map(|s| format!("{} {}", s.direction, s.database.name()))
+        .collect();
+    match sections.is_empty() {
+        true => String::new(),
+        false => format!("; converted statically: {}", sections.join(", ")),
+    }
 }
 
 fn reasons(todos: &[alembic::TodoLine]) -> Vec<(Reason, usize)> {
@@ -123,12 +158,25 @@ fn document(imported: &Imported) -> serde_json::Value {
         .scripts
         .iter()
         .map(|s| {
+            let sections: Vec<serde_json::Value> = s
+                .sections
+                .iter()
+                .map(|section| {
+                    serde_json::json!({
+                        "direction": section.direction,
+                        "dialect": section.database.name(),
+                        "by": section.by.code(),
+                        "reason": section.fallback.map(Reason::code),
+                    })
+                })
+                .collect();
             serde_json::json!({
                 "script": s.script,
                 "revision": s.revision,
                 "file": s.file.display().to_string(),
                 "converted": s.todos.is_empty(),
                 "todos": s.todos.iter().map(todo).collect::<Vec<_>>(),
+                "sections": sections,
             })
         })
         .collect();
@@ -137,6 +185,10 @@ fn document(imported: &Imported) -> serde_json::Value {
         .into_iter()
         .map(|(reason, n)| (reason.code().to_string(), n.into()))
         .collect();
+    let (sections, by_alembic) = imported.sections_by_alembic();
+    let alembic = imported.alembic.as_ref().map(
+        |a| serde_json::json!({ "version": a.version, "python": a.python.display().to_string() }),
+    );
     serde_json::json!({
         "command": "import",
         "from": "alembic",
@@ -145,12 +197,15 @@ fn document(imported: &Imported) -> serde_json::Value {
         "scripts": scripts,
         "skipped": imported.skipped.iter().map(|s| serde_json::json!({ "file": s.file, "why": s.why })).collect::<Vec<_>>(),
         "notes": imported.notes,
+        "alembic": alembic,
         "summary": {
             "scripts": imported.scripts.len(),
             "todo_free": imported.todo_free(),
             "skipped": imported.skipped.len(),
             "todo_lines": imported.scripts.iter().map(|s| s.todos.len()).sum::<usize>(),
             "by_reason": by_reason,
+            "sections": sections,
+            "sections_by_alembic": by_alembic,
         },
     })
 }

@@ -7,6 +7,7 @@ mod adopt;
 mod beyond;
 mod lease;
 mod offline;
+mod render;
 mod scratch;
 mod step;
 
@@ -16,6 +17,7 @@ pub use adopt::{AdoptError, BaselineError, ImportError};
 pub use beyond::BeyondError;
 pub use lease::{LeaseError, LeaseHolder};
 pub use offline::OfflineError;
+pub use render::RenderError;
 pub use scratch::{ScratchError, SquashError};
 pub use step::{LockWaited, StepFailure, StepOutcome};
 
@@ -60,6 +62,9 @@ pub enum Error {
     /// Alembic scripts that cannot be imported.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// Alembic's offline mode that cannot be run for an import.
+    #[error(transparent)]
+    Render(#[from] RenderError),
     /// A database that cannot be baselined.
     #[error(transparent)]
     Baseline(#[from] BaselineError),
@@ -375,7 +380,7 @@ impl Error {
             Error::Beyond(_) => "not_revertible",
             Error::Offline(_) => "target",
             Error::Adopt(_) => "adopt",
-            Error::Import(_) => "import",
+            Error::Import(_) | Error::Render(_) => "import",
             Error::Lease(LeaseError::Lost { .. }) => "lease_lost",
             Error::Lease(LeaseError::Live { .. }) => "lease_live",
             Error::Lease(_) => "lease",

@@ -3,7 +3,9 @@
 //! chosen databases, and the rest a `-- migrate:todo` line (which stops the build at its line)
 //! above the Python it came from, with its reason. Two phases: [`plan`] reads every script and
 //! checks the graph, writing nothing; [`write`] writes the planned files, all or nothing.
-//! Must not import the runner.
+//! Between them, where the options name the project's Alembic, [`renderer`] puts the SQL its
+//! offline mode renders in place of each section's static conversion. Must not import the
+//! runner.
 
 mod columns;
 mod context;
@@ -12,6 +14,7 @@ pub mod names;
 pub mod naming;
 mod ops;
 pub mod python;
+pub mod renderer;
 pub mod report;
 pub mod section;
 mod text;
@@ -27,8 +30,11 @@ use aurora_migrate_core::revision::{Graph, Node};
 use context::Ctx;
 use names::Scope;
 use naming::Convention;
-pub use report::{Imported, Reason, ScriptReport, Skipped, Todo, TodoLine};
-use section::{Piece, Section};
+pub use renderer::Alembic;
+pub use report::{
+    By, Imported, Reason, Rendering, ScriptReport, SectionReport, Skipped, Todo, TodoLine,
+};
+use section::Section;
 use typemap::TypeMap;
 
 /// What an import reads besides the scripts.
@@ -41,6 +47,9 @@ pub struct Options {
     /// The file that makes the `MetaData` (its naming convention); by default the `env.py`
     /// beside the versions directory.
     pub naming_from: Option<PathBuf>,
+    /// The project's Alembic, to render every section through its offline mode; the static
+    /// conversion stays where it cannot.
+    pub alembic: Option<Alembic>,
 }
 
 /// One script, read and converted, not yet written.
@@ -67,6 +76,8 @@ pub struct Plan {
     pub skipped: Vec<Skipped>,
     /// What the user should know beside the lines left to do.
     pub notes: Vec<String>,
+    /// The Alembic that rendered sections, once [`renderer::render`] has.
+    pub alembic: Option<Rendering>,
     /// Whether the migrations directory exists already.
     existing: bool,
 }
@@ -80,9 +91,14 @@ pub fn import(versions: &Path, migrations: &Path, databases: &[Database]) -> Res
     write(migrations, plan(versions, migrations, &options)?)
 }
 
-/// Imports every script of `versions` into `migrations` as `options` say.
+/// Imports every script of `versions` into `migrations` as `options` say: through Alembic's
+/// offline mode where they name the project's Alembic.
 pub fn import_with(versions: &Path, migrations: &Path, options: &Options) -> Result<Imported> {
-    write(migrations, plan(versions, migrations, options)?)
+    let mut plan = plan(versions, migrations, options)?;
+    if let Some(alembic) = &options.alembic {
+        renderer::render(versions, &mut plan, alembic)?;
+    }
+    write(migrations, plan)
 }
 
 /// Reads a type map file.
@@ -180,6 +196,7 @@ pub fn plan(versions: &Path, migrations: &Path, options: &Options) -> Result<Pla
         revisions,
         skipped,
         notes,
+        alembic: None,
         existing: existing.is_some(),
     })
 }
@@ -274,6 +291,7 @@ pub fn write(migrations: &Path, plan: Plan) -> Result<Imported> {
         scripts: Vec::new(),
         skipped: plan.skipped,
         notes: plan.notes,
+        alembic: plan.alembic,
     };
     if !plan.existing {
         crate::disk::make_dir(migrations)?;
@@ -304,11 +322,22 @@ pub fn write(migrations: &Path, plan: Plan) -> Result<Imported> {
                 format!("line {}: {}", t.script_line, t.what),
             )
         }));
+        let sections = revision
+            .sections
+            .iter()
+            .map(|s| SectionReport {
+                direction: s.direction,
+                database: s.database,
+                by: s.by,
+                fallback: s.fallback_reason(),
+            })
+            .collect();
         imported.scripts.push(ScriptReport {
             script: revision.script,
             revision: revision.node.id,
             file: path.clone(),
             todos,
+            sections,
         });
         imported.files.push(path);
     }
@@ -321,13 +350,13 @@ fn todo_lines(path: &Path, sections: &[Section], lines: &[usize]) -> Vec<TodoLin
     let mut todos = Vec::new();
     for section in sections {
         for piece in &section.pieces {
-            if let Piece::Todo { line, todo, .. } = piece
+            if let Some((line, todo)) = piece.todo()
                 && let Some(&file_line) = at.next()
             {
                 todos.push(TodoLine {
                     file: path.to_path_buf(),
                     line: file_line,
-                    script_line: *line,
+                    script_line: line,
                     direction: section.direction,
                     database: section.database,
                     reason: todo.reason,

@@ -1,7 +1,7 @@
 //! What an import did, as data: each line left to do with its reason from a small stable
-//! vocabulary ([`Reason`]), each script converted or not, the files that are not revisions,
-//! and the summary the command prints and returns as JSON. Pure. Must not import the file
-//! system.
+//! vocabulary ([`Reason`]), each script converted or not and each of its sections written by
+//! Alembic or by the static converter, the files that are not revisions, and the summary the
+//! command prints and returns as JSON. Pure. Must not import the file system.
 
 use std::path::PathBuf;
 
@@ -39,11 +39,32 @@ pub enum Reason {
     Name,
     /// A statement too long to read safely.
     TooLong,
+    /// Alembic's offline mode could not render the section: the project's Python cannot import
+    /// the script (a module it imports is not installed, an error at import).
+    AlembicCannotLoad,
+    /// Alembic's offline mode could not render the section: the script uses what the database
+    /// would answer (a statement's result, an inspection of the bind).
+    ReadsDatabase,
+    /// Alembic's offline mode could not render the section: the script asks whether it runs
+    /// offline (`is_offline_mode()`, `as_sql`), and may do otherwise on a database.
+    AsksOfflineMode,
+    /// Alembic's offline mode could not render the section: a statement on the bind with
+    /// parameters that are not `sa.text()`'s cannot have them bound.
+    UnboundParameters,
+    /// Alembic's offline mode could not render the section: a SQLite batch copies its table as
+    /// an earlier revision leaves it, and that revision could not be rendered.
+    BatchReflection,
+    /// Alembic's offline mode could not render the section: the script raised an error there.
+    OfflineError,
+    /// Alembic's offline mode could not render the section: the project's `env.py` failed.
+    EnvError,
+    /// Alembic did not render the script: it did not load it as a revision.
+    NotRendered,
 }
 
 impl Reason {
     /// Every reason, in the order reports list them.
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 22] = [
         Reason::SyntaxError,
         Reason::NoFunction,
         Reason::Decorated,
@@ -58,6 +79,27 @@ impl Reason {
         Reason::DialectLimit,
         Reason::Name,
         Reason::TooLong,
+        Reason::AlembicCannotLoad,
+        Reason::ReadsDatabase,
+        Reason::AsksOfflineMode,
+        Reason::UnboundParameters,
+        Reason::BatchReflection,
+        Reason::OfflineError,
+        Reason::EnvError,
+        Reason::NotRendered,
+    ];
+
+    /// The reasons a section Alembic's offline mode could not render falls back to the static
+    /// converter.
+    pub const FALLBACK: [Reason; 8] = [
+        Reason::AlembicCannotLoad,
+        Reason::ReadsDatabase,
+        Reason::AsksOfflineMode,
+        Reason::UnboundParameters,
+        Reason::BatchReflection,
+        Reason::OfflineError,
+        Reason::EnvError,
+        Reason::NotRendered,
     ];
 
     /// Its stable code.
@@ -77,6 +119,14 @@ impl Reason {
             Reason::DialectLimit => "dialect_limit",
             Reason::Name => "name",
             Reason::TooLong => "too_long",
+            Reason::AlembicCannotLoad => "alembic_cannot_load",
+            Reason::ReadsDatabase => "reads_database",
+            Reason::AsksOfflineMode => "asks_offline_mode",
+            Reason::UnboundParameters => "unbound_parameters",
+            Reason::BatchReflection => "batch_reflection",
+            Reason::OfflineError => "offline_error",
+            Reason::EnvError => "env_error",
+            Reason::NotRendered => "not_rendered",
         }
     }
 }
@@ -119,6 +169,48 @@ pub struct TodoLine {
     pub what: String,
 }
 
+/// Who wrote a section's SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// The static converter.
+    Static,
+    /// The project's Alembic, in offline mode.
+    Alembic,
+}
+
+impl By {
+    /// Its stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            By::Static => "static",
+            By::Alembic => "alembic",
+        }
+    }
+}
+
+/// One section of a written file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionReport {
+    /// `upgrade` or `downgrade`.
+    pub direction: &'static str,
+    /// The database of the section.
+    pub database: Database,
+    /// Who wrote its SQL.
+    pub by: By,
+    /// Why Alembic's offline mode could not render it, when it was asked to and the static
+    /// converter wrote it instead (one of [`Reason::FALLBACK`]).
+    pub fallback: Option<Reason>,
+}
+
+/// The Alembic that rendered an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendering {
+    /// Alembic's version.
+    pub version: String,
+    /// The Python that ran it.
+    pub python: PathBuf,
+}
+
 /// One script's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptReport {
@@ -130,6 +222,8 @@ pub struct ScriptReport {
     pub file: PathBuf,
     /// Its lines left to do, in file order.
     pub todos: Vec<TodoLine>,
+    /// Its sections, in file order.
+    pub sections: Vec<SectionReport>,
 }
 
 /// A file of the versions directory that is not a revision, skipped as Alembic skips it.
@@ -154,12 +248,21 @@ pub struct Imported {
     pub skipped: Vec<Skipped>,
     /// Things the user should know that are not lines to do (a naming convention not read).
     pub notes: Vec<String>,
+    /// The Alembic that rendered the sections [`By::Alembic`], when one was asked for.
+    pub alembic: Option<Rendering>,
 }
 
 impl Imported {
     /// The scripts with nothing left to do.
     pub fn todo_free(&self) -> usize {
         self.scripts.iter().filter(|s| s.todos.is_empty()).count()
+    }
+
+    /// The sections written, and those of them Alembic rendered.
+    pub fn sections_by_alembic(&self) -> (usize, usize) {
+        let sections = self.scripts.iter().flat_map(|s| &s.sections);
+        let alembic = sections.clone().filter(|s| s.by == By::Alembic).count();
+        (sections.count(), alembic)
     }
 
     /// The lines left to do, by reason, in [`Reason::ALL`]'s order, leaving out zeros.

@@ -1,13 +1,13 @@
 //! One section of a file: the statements of `upgrade()` or `downgrade()` on one database, each
-//! converted to SQL or left to do with its line, reason and Python. Pure. Must not import the
-//! file system.
+//! converted to SQL or left to do with its line, reason and Python; or the SQL Alembic's offline
+//! mode rendered for it instead. Pure. Must not import the file system.
 
 use aurora_migrate_core::Database;
 
 use super::context::Ctx;
 use super::ops;
 use super::python::{Function, Kind, Statement, SyntaxError, Value};
-use super::report::{Reason, Todo};
+use super::report::{By, Reason, Todo};
 
 /// What a section holds, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,24 @@ pub enum Piece {
         /// Its Python, shown under the line.
         source: String,
     },
+    /// Alembic's offline mode could not render the section, which the static converter wrote:
+    /// a line left to do above that conversion, which the user checks.
+    Fallback {
+        /// The line of the script where offline mode failed, else that of the function.
+        line: usize,
+        /// Why (one of [`Reason::FALLBACK`]).
+        todo: Todo,
+    },
+}
+
+impl Piece {
+    /// The line of the script and the reason of a piece left to do.
+    pub fn todo(&self) -> Option<(usize, &Todo)> {
+        match self {
+            Piece::Sql(_) => None,
+            Piece::Todo { line, todo, .. } | Piece::Fallback { line, todo } => Some((*line, todo)),
+        }
+    }
 }
 
 /// A section of the file.
@@ -32,8 +50,39 @@ pub struct Section {
     pub direction: &'static str,
     /// The database.
     pub database: Database,
+    /// The line of its function in the script (1 when the script has none).
+    pub line: usize,
     /// Its content.
     pub pieces: Vec<Piece>,
+    /// Who wrote it.
+    pub by: By,
+}
+
+impl Section {
+    /// Alembic's statements, in place of the static conversion.
+    pub fn rendered(&mut self, statements: Vec<String>) {
+        self.pieces = match statements.is_empty() {
+            true => Vec::new(),
+            false => vec![Piece::Sql(statements)],
+        };
+        self.by = By::Alembic;
+    }
+
+    /// The static conversion kept, under a line saying why Alembic's offline mode could not
+    /// render it: at `line` of the script, else at the function's.
+    pub fn fallback(&mut self, line: Option<usize>, todo: Todo) {
+        let line = line.unwrap_or(self.line);
+        self.pieces.insert(0, Piece::Fallback { line, todo });
+        self.by = By::Static;
+    }
+
+    /// Why Alembic's offline mode could not render it, if it was asked to.
+    pub fn fallback_reason(&self) -> Option<Reason> {
+        self.pieces.iter().find_map(|p| match p {
+            Piece::Fallback { todo, .. } => Some(todo.reason),
+            _ => None,
+        })
+    }
 }
 
 /// The section of `function` (named `direction`) on the database of `ctx`; a script with
@@ -44,10 +93,13 @@ pub fn section(
     errors: &[SyntaxError],
     ctx: &Ctx,
 ) -> Section {
+    let at = function.map_or(1, |f| f.line);
     let whole = |line: usize, todo: Todo, source: String| Section {
         direction,
         database: ctx.database,
+        line: at,
         pieces: vec![Piece::Todo { line, todo, source }],
+        by: By::Static,
     };
     if let Some(error) = errors.first() {
         let todo = Todo::new(
@@ -93,7 +145,9 @@ pub fn section(
     Section {
         direction,
         database: ctx.database,
+        line: at,
         pieces,
+        by: By::Static,
     }
 }
 

@@ -1,6 +1,6 @@
 use super::naming::Convention;
 use super::python::Value;
-use super::section::{Piece, Section};
+use super::section::Section;
 use super::typemap::TypeMap;
 use super::*;
 
@@ -62,6 +62,7 @@ fn import_text(
         databases: databases.to_vec(),
         types: types.clone(),
         naming_from: None,
+        alembic: None,
     };
     let converted = convert("x.py", &script, &node, &options, naming).unwrap();
     (
@@ -84,10 +85,7 @@ fn reasons(sections: &[Section]) -> Vec<Reason> {
     sections
         .iter()
         .flat_map(|s| &s.pieces)
-        .filter_map(|p| match p {
-            Piece::Todo { todo, .. } => Some(todo.reason),
-            Piece::Sql(_) => None,
-        })
+        .filter_map(|p| p.todo().map(|(_, todo)| todo.reason))
         .collect()
 }
 

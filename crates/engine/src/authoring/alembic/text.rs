@@ -1,6 +1,8 @@
-//! The text of an imported file: its header (the revision facts, the message, the date) and
-//! its sections, each line left to do written as a `-- migrate:todo` line above its Python;
-//! and where those lines land. Pure. Must not import the file system.
+//! The text of an imported file: its header (the revision facts, the message, the date, and
+//! `Transaction: none` where Alembic's SQL leaves the transaction) and its sections, each line
+//! left to do written as a `-- migrate:todo` line above its Python (or above the static
+//! conversion Alembic's offline mode fell back to); and where those lines land. Pure. Must not
+//! import the file system.
 
 use aurora_migrate_core::revision::Node;
 
@@ -32,6 +34,16 @@ pub fn header(node: &Node, message: &str, date: Option<&str>, script: &str) -> S
     text
 }
 
+/// `header` with `Transaction: none`, above its last line (the script it was imported from):
+/// the migration runs outside a transaction, as Alembic's `autocommit_block()` does.
+pub fn outside_transaction(header: &str) -> String {
+    let body = header.strip_suffix('\n').unwrap_or(header);
+    match body.rsplit_once('\n') {
+        Some((above, last)) => format!("{above}\n-- Transaction: none\n{last}\n"),
+        None => format!("{body}\n-- Transaction: none\n"),
+    }
+}
+
 /// The whole text, and for each piece left to do (in order) its line in the text.
 pub fn render(header: &str, sections: &[Section]) -> (String, Vec<usize>) {
     let mut text = header.to_string();
@@ -59,6 +71,13 @@ pub fn render(header: &str, sections: &[Section]) -> (String, Vec<usize>) {
                     for source in source.lines() {
                         text.push_str(&format!("--     {source}\n"));
                     }
+                }
+                Piece::Fallback { line, todo } => {
+                    lines.push(text.lines().count() + 1);
+                    text.push_str(&format!(
+                        "-- migrate:todo line {line}: {}; converted statically below: check it, then delete this line\n",
+                        todo.what.replace(['\n', '\r'], " ")
+                    ));
                 }
             }
         }
