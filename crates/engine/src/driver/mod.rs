@@ -55,7 +55,6 @@ macro_rules! dispatch {
     };
 }
 
-#[cfg(any(feature = "refinery", feature = "autogenerate"))]
 mod exists;
 mod lease;
 mod tables;

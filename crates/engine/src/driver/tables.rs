@@ -22,6 +22,7 @@ impl Connection {
         quoted_type: &str,
     ) -> Result<Vec<(String, String)>, sqlx::Error> {
         #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)]
         if let Connection::Postgres(c) = self {
             use sqlx::Row;
             // The simple query protocol, as everywhere in the PostgreSQL driver.

@@ -12,9 +12,9 @@ use crate::bookkeeping::stamp_statements;
 use crate::driver::Connection;
 #[cfg(feature = "refinery")]
 use crate::driver::RefineryRow;
-use crate::error::Result;
 #[cfg(feature = "refinery")]
-use crate::error::{AdoptError, Error};
+use crate::error::Error;
+use crate::error::{AdoptError, Result};
 #[cfg(feature = "refinery")]
 use aurora_migrate_core::revision::Applied;
 

@@ -94,6 +94,8 @@ impl Connection {
 
     /// The session holding the advisory lock of `tables`, if one does.
     async fn advisory_holder(&mut self, tables: &Tables) -> Result<Option<String>> {
+        #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+        let _ = tables;
         match self {
             #[cfg(feature = "postgres")]
             Connection::Postgres(c) => c

@@ -175,6 +175,8 @@ fn remove_files(url: &DatabaseUrl) -> std::result::Result<(), String> {
 }
 
 async fn create_database(server: &DatabaseUrl, name: &str) -> Result<()> {
+    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+    let _ = name;
     match server.kind() {
         #[cfg(feature = "postgres")]
         Database::Postgres => crate::driver::postgres::create_database(server, name).await,
@@ -186,6 +188,8 @@ async fn create_database(server: &DatabaseUrl, name: &str) -> Result<()> {
 }
 
 async fn drop_database(server: &DatabaseUrl, name: &str) -> Result<()> {
+    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+    let _ = name;
     match server.kind() {
         #[cfg(feature = "postgres")]
         Database::Postgres => crate::driver::postgres::drop_database(server, name).await,

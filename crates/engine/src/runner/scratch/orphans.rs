@@ -142,6 +142,8 @@ async fn on_server(server: &DatabaseUrl, sweep: &Sweep<'_>) -> Result<Vec<Found>
 
 async fn databases_like(server: &DatabaseUrl) -> Result<Vec<(String, u64)>> {
     let prefixes = [name::PREFIX, "aurora_squash_"];
+    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+    let _ = prefixes;
     match server.kind() {
         #[cfg(feature = "postgres")]
         Database::Postgres => crate::driver::postgres::databases_like(server, &prefixes).await,
@@ -156,6 +158,8 @@ async fn databases_like(server: &DatabaseUrl) -> Result<Vec<(String, u64)>> {
 /// PostgreSQL refuses to drop a database a session is connected to; MySQL does not, so there
 /// the sessions counted when listing are the check.
 async fn drop_if_unused(server: &DatabaseUrl, name: &str) -> Result<bool> {
+    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
+    let _ = name;
     match server.kind() {
         #[cfg(feature = "postgres")]
         Database::Postgres => crate::driver::postgres::drop_if_unused(server, name).await,
