@@ -326,9 +326,13 @@ fn start_mariadb(name: &str, tls: Tls) -> Server {
     let dir = server_dir(name, "mysql");
     let data = dir.join("data");
     let user = if is_root() { "--user=mysql" } else { "" };
+    // A private tmpdir: mariadbd deletes every `#sql*` file in its tmpdir when it starts, and
+    // in the shared /tmp those are the temporary tables of the main server's running queries.
+    let tmpdir = format!("--tmpdir={}", dir.display());
     let output = Command::new("mariadb-install-db")
         .arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))
+        .arg(&tmpdir)
         .args([user, "--auth-root-authentication-method=normal", "--skip-test-db"].into_iter().filter(|a| !a.is_empty()))
         .output()
         .unwrap_or_else(|e| {
@@ -351,7 +355,7 @@ fn start_mariadb(name: &str, tls: Tls) -> Server {
         None => String::new(),
     };
     let server = format!(
-        "/usr/sbin/mariadbd --no-defaults --datadir={} --port={port} --socket={}/mysqld.sock --bind-address=127.0.0.1 {user} --skip-log-bin{tls}",
+        "/usr/sbin/mariadbd --no-defaults --datadir={} {tmpdir} --port={port} --socket={}/mysqld.sock --bind-address=127.0.0.1 {user} --skip-log-bin{tls}",
         data.display(),
         dir.display()
     );
