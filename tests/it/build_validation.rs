@@ -170,3 +170,77 @@ fn a_broken_refinery_file_stops_the_build_at_its_line() {
         "tests/fixtures/migrations_refinery_broken/V2__add_note.sql:2: unterminated ' quote",
     );
 }
+
+/// Writes `files` (name, text) into a new directory.
+fn directory(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("migrations dir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write migration");
+    }
+    dir
+}
+
+const SQL_BODY: &str =
+    "\n-- migrate:upgrade\nCREATE TABLE t (id int);\n\n-- migrate:downgrade\nDROP TABLE t;\n";
+const RUST_BODY: &str = "\npub fn upgrade(_: &mut aurora_migrate::ddl::Ddl) {}\npub fn downgrade(_: &mut aurora_migrate::ddl::Ddl) {}\n";
+
+#[test]
+fn dotted_ids_are_embedded_and_their_rust_modules_are_rust_names() {
+    let dir = directory(&[
+        (
+            "v0.9.0.a_init.sql",
+            &format!("-- Init\n-- Revision ID: v0.9.0.a\n-- Revises:\n{SQL_BODY}"),
+        ),
+        (
+            "v1.2.0.a.rs",
+            &format!("//! Pin\n//!\n//! Revision ID: v1.2.0.a\n//! Revises: v0.9.0.a\n{RUST_BODY}"),
+        ),
+        (
+            "v1_2_0_a.rs",
+            &format!(
+                "//! Same name once dots are gone\n//!\n//! Revision ID: v1_2_0_a\n//! Revises: v1.2.0.a\n{RUST_BODY}"
+            ),
+        ),
+    ]);
+    let (ok, _, stderr, embedded) = run_build(dir.path().to_str().unwrap());
+    assert!(ok, "{stderr}");
+    let embedded = embedded.expect("catalogue written");
+    assert!(
+        embedded.contains(
+            r#"parents: ::std::borrow::Cow::Borrowed(&[::std::borrow::Cow::Borrowed("v0.9.0.a")])"#
+        ),
+        "{embedded}"
+    );
+    let modules: Vec<&str> = embedded
+        .lines()
+        .filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';'))
+        .collect();
+    assert_eq!(modules.len(), 2, "{embedded}");
+    assert_ne!(modules[0], modules[1], "{embedded}");
+    for module in &modules {
+        assert!(
+            module
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+            "`{module}` is not a Rust name"
+        );
+        assert!(
+            embedded.contains(&format!("{module}::upgrade")),
+            "{embedded}"
+        );
+    }
+}
+
+#[test]
+fn a_hyphen_in_an_id_stops_the_build_with_its_reason() {
+    let dir = directory(&[(
+        "v0.9-a.sql",
+        &format!("-- Init\n-- Revision ID: v0.9-a\n-- Revises:\n{SQL_BODY}"),
+    )]);
+    let (ok, _, stderr, embedded) = run_build(dir.path().to_str().unwrap());
+    assert!(!ok && embedded.is_none(), "{stderr}");
+    assert!(
+        stderr.contains("v0.9-a.sql:2: invalid revision id `v0.9-a`: `-` cannot be part of an id"),
+        "{stderr}"
+    );
+}

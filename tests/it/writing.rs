@@ -184,6 +184,9 @@ fn imported_revision_ids_and_labels_follow_create_s_rules_before_anything_is_wri
             "\"2024-01-01-add-users\"",
         ),
         ("'head'", "None", "None", "\"head\""),
+        ("'..'", "None", "None", "\"..\""),
+        ("'.hidden'", "None", "None", "\".hidden\""),
+        ("'v0.9-a'", "None", "None", "\"v0.9-a\""),
         ("'x' * 1", "None", "None", "revision"),
         ("'aa11'", "'../up'", "None", "\"../up\""),
         ("'aa11'", "None", "('with space',)", "\"with space\""),
@@ -218,6 +221,52 @@ fn imported_revision_ids_and_labels_follow_create_s_rules_before_anything_is_wri
 }
 
 #[test]
+fn dotted_revision_ids_import_as_shipped_and_name_targets() {
+    let project = tempfile::tempdir().expect("dir");
+    let versions = project.path().join("alembic/versions");
+    std::fs::create_dir_all(&versions).expect("versions");
+    for (file, revision, down) in [
+        ("v0.9.0.a.py", "'v0.9.0.a'", "None"),
+        ("v1.2.0.a.py", "'v1.2.0.a'", "'v0.9.0.a'"),
+    ] {
+        std::fs::write(versions.join(file), alembic_script(revision, down, "None"))
+            .expect("script");
+    }
+    let (code, _, stderr) = run(project.path(), &["import", "alembic", "alembic/versions"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(project.path().join("migrations"))
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names[0].starts_with("v0.9.0.a") && names[1].starts_with("v1.2.0.a"),
+        "{names:?}"
+    );
+    let scan = aurora_migrate::core::source::scan::scan(&project.path().join("migrations"))
+        .expect("the imported directory builds");
+    let graph = &scan.graph;
+    assert_eq!(graph.node(graph.heads()[0]).id, "v1.2.0.a");
+    // `-` cannot be part of an id, so a step from a dotted id reads as one.
+    let range = aurora_migrate::core::revision::range::resolve(graph, Some("v1.2.0.a-1:v1.2"), &[])
+        .expect("a range of dotted ids");
+    let ids: Vec<&str> = range.iter().map(|&i| graph.node(i).id.as_str()).collect();
+    assert_eq!(ids, ["v1.2.0.a", "v0.9.0.a"]);
+    let (code, _, stderr) = run(
+        project.path(),
+        &[
+            "create",
+            "next",
+            "--rev-id",
+            "v1.3.0.a",
+            "--branch-label",
+            "rel.1",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
 fn rev_ids_and_labels_that_cannot_be_file_names_are_refused_by_every_authoring_command() {
     let project = tempfile::tempdir().expect("dir");
     let (code, _, stderr) = run(
@@ -230,7 +279,7 @@ fn rev_ids_and_labels_that_cannot_be_file_names_are_refused_by_every_authoring_c
         &["create", "second", "--head", "base", "--rev-id", "e2e2e2e2"],
     );
     assert_eq!(code, Some(0), "{stderr}");
-    for bad in ["../escape", "a/b", "x-y", "", "head"] {
+    for bad in ["../escape", "a/b", "x-y", "", "head", ".x", ".."] {
         for args in [
             vec!["create", "third", "--rev-id", bad],
             vec!["merge", "heads", "-m", "join", "--rev-id", bad],

@@ -84,7 +84,9 @@ impl std::fmt::Display for AuthorError {
             ),
             AuthorError::InvalidId(v0) => write!(
                 f,
-                "invalid --rev-id `{v0}`: use 1 to 32 letters, digits or underscores"
+                "invalid --rev-id `{v0}`: {}",
+                crate::revision::id::fault(v0)
+                    .unwrap_or_else(|| format!("use {}", crate::revision::id::RULE))
             ),
             AuthorError::IdCollision { id, why } => write!(
                 f,
@@ -166,8 +168,8 @@ pub fn label(graph: Option<&Graph>, label: &str) -> Result<(), AuthorError> {
         label: label.to_string(),
         why,
     };
-    if !is_valid_revision_id(label) {
-        return Err(refuse("use 1 to 32 letters, digits or underscores".into()));
+    if let Some(why) = crate::revision::id::fault(label) {
+        return Err(refuse(why));
     }
     if is_keyword(label) {
         return Err(refuse(format!(

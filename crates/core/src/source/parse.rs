@@ -5,7 +5,7 @@
 pub use super::section::{ParseError, SectionText};
 use super::section::{fault, is_blank_or_comment, read_sections};
 use crate::direction::Direction;
-use crate::revision::id::is_valid as is_valid_revision_id;
+use crate::revision::id::fault as id_fault;
 
 /// The kind of file, known from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -310,13 +310,8 @@ fn key_value(content: &str) -> Option<(&str, &str)> {
 fn apply_key(header: &mut Header, key: &str, value: &str, line: usize) -> Result<(), ParseError> {
     match key {
         "Revision ID" => {
-            if !is_valid_revision_id(value) {
-                return Err(fault(
-                    line,
-                    format!(
-                        "invalid revision id `{value}`: use 1 to 32 letters, digits or underscores"
-                    ),
-                ));
+            if let Some(why) = id_fault(value) {
+                return Err(fault(line, format!("invalid revision id `{value}`: {why}")));
             }
             header.revision = value.to_string();
             header.revision_line = line;
@@ -389,11 +384,8 @@ fn id_list(value: &str, line: usize, key: &str) -> Result<Vec<String>, ParseErro
         if id.is_empty() {
             continue;
         }
-        if !is_valid_revision_id(id) {
-            return Err(fault(
-                line,
-                format!("invalid id `{id}` in `{key}`: use 1 to 32 letters, digits or underscores"),
-            ));
+        if let Some(why) = id_fault(id) {
+            return Err(fault(line, format!("invalid id `{id}` in `{key}`: {why}")));
         }
         if ids.iter().any(|known| known == id) {
             return Err(fault(line, format!("`{id}` is listed twice in `{key}`")));

@@ -108,7 +108,8 @@ fn labels_that_are_keywords_or_collide_are_refused() {
         ("core", "already a branch label"),
         ("cec3a80e61a4", "already the id"),
         ("cec3", "is a prefix of"),
-        ("a@b", "letters, digits or underscores"),
+        ("a@b", "`@` cannot be part of an id"),
+        (".a", "not starting with a dot"),
     ] {
         let error = refused(
             dir.path(),

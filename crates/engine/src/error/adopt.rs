@@ -124,9 +124,10 @@ pub enum ImportError {
     /// A revision id or branch label that cannot be one here: it would become a path outside
     /// the directory, a header line, or a word targets reserve.
     #[error(
-        "{file}: {name} {value:?} cannot be imported: a revision id or branch label is 1 to 32 letters, digits or \
-         underscores, and not head, heads, base or current; give the script a valid one (in the files that name it \
-         too), then import again; nothing was written"
+        "{file}: {name} {value:?} cannot be imported: a revision id or branch label is {rule}, and not head, heads, \
+         base or current; give the script a valid one (in the files that name it too), then import again; nothing \
+         was written",
+        rule = aurora_migrate_core::revision::id::RULE
     )]
     InvalidName {
         /// The script.

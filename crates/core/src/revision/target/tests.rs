@@ -511,3 +511,48 @@ fn branch_steps_down_meet_a_merge_above_the_label_as_a_fork() {
     // One step down from n lands on m: only n goes.
     assert_eq!(resolved(&g, "feature@-1", &[4]), below(4));
 }
+
+/// optuna's ids: v0.9.0.a -> v1.2.0.a -> v1.3.0.a, label `rel.1` on v1.2.0.a.
+fn dotted() -> Graph {
+    graph(vec![
+        node("v0.9.0.a", &[], &[], &[]),
+        node("v1.2.0.a", &["v0.9.0.a"], &[], &["rel.1"]),
+        node("v1.3.0.a", &["v1.2.0.a"], &[], &[]),
+    ])
+}
+
+#[test]
+fn dotted_ids_parse_as_ids_anchors_and_labels() {
+    let relative = |anchor: Anchor, steps| Target::Relative { anchor, steps };
+    assert_eq!(target("v0.9.0.a"), Target::Revision("v0.9.0.a".into()));
+    // `-` and `+` cannot be part of an id, so the step is unambiguous (Alembic's own pattern
+    // reads `\w+` and would take `v0.9.0.a-1` for a revision's name).
+    assert_eq!(
+        target("v0.9.0.a-1"),
+        relative(Anchor::Revision("v0.9.0.a".into()), -1)
+    );
+    assert_eq!(
+        target("v1.2+1"),
+        relative(Anchor::Revision("v1.2".into()), 1)
+    );
+    assert_eq!(target("rel.1@head"), Target::BranchHead("rel.1".into()));
+    assert_eq!(
+        target("rel.1@-1"),
+        relative(Anchor::Branch("rel.1".into()), -1)
+    );
+    for bad in [".v1", "v1..2-x", "v1.2-", "v1.2@x.y"] {
+        assert!(Target::parse(bad).is_err(), "`{bad}`");
+    }
+}
+
+#[test]
+fn dotted_ids_resolve_by_id_prefix_label_and_step() {
+    let g = dotted();
+    assert_eq!(resolved(&g, "v1.3.0.a", &[]), at(2));
+    assert_eq!(resolved(&g, "v1.3", &[]), at(2));
+    assert_eq!(resolved(&g, "rel.1", &[]), at(1));
+    assert_eq!(resolved(&g, "v0.9.0.a+2", &[]), at(2));
+    assert_eq!(resolved(&g, "v1.3.0.a-1", &[2]), at(1));
+    let e = message(resolved(&g, "v1.", &[]));
+    assert!(e.contains("v1.2.0.a, v1.3.0.a"), "{e}");
+}
