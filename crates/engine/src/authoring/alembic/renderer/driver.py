@@ -82,8 +82,7 @@ def run(alembic, config, scripts, script, upgrade, capture, history):
         return {"error": outcome["error"]}
     if not outcome["ran"]:
         return {"env_error": "env.py did not run the migrations (context.run_migrations())"}
-    if upgrade:
-        history.upgrades[script.revision] = statements
+    (history.upgrades if upgrade else history.downgrades)[script.revision] = statements
     return {"sql": statements, "outside_transaction": capture.outside_transaction}
 
 
@@ -127,17 +126,19 @@ def render(request):
     alembic = {"EnvironmentContext": EnvironmentContext, "MigrationStep": MigrationStep}
     history.scripts = scripts
     history.order = [s.revision for s in reversed(list(scripts.walk_revisions()))]
-    rendered = []
+    history.mine = {s.revision for s in mine}
+    rendered = {}
+    # Every upgrade first, base to heads, then every downgrade, heads to base: a SQLite batch
+    # going down is reflected from the downgrades above it too.
     for script in reversed(mine):
-        rendered.append(
-            {
-                "file": os.path.basename(str(script.path)),
-                "revision": script.revision,
-                "upgrade": run(alembic, config, scripts, script, True, capture, history),
-                "downgrade": run(alembic, config, scripts, script, False, capture, history),
-            }
-        )
-    return {"alembic": package.__version__, "scripts": rendered}
+        rendered[script.revision] = {
+            "file": os.path.basename(str(script.path)),
+            "revision": script.revision,
+            "upgrade": run(alembic, config, scripts, script, True, capture, history),
+        }
+    for script in mine:
+        rendered[script.revision]["downgrade"] = run(alembic, config, scripts, script, False, capture, history)
+    return {"alembic": package.__version__, "scripts": [rendered[s.revision] for s in reversed(mine)]}
 
 
 def main():

@@ -233,39 +233,102 @@ def as_tuple(value):
 class History:
     """The SQL rendered so far for SQLite, revision by revision: a SQLite batch that must copy its
     table reflects it from an in-memory database this SQL built, as Alembic online reflects it
-    from the database the earlier revisions built."""
+    from the database the earlier revisions built. Every upgrade is rendered before any
+    downgrade, and downgrades from the heads down, so that a downgrade can be reflected both as
+    its upgrade left the table and as the downgrades above it leave it."""
 
     def __init__(self):
         self.scripts = None
         self.upgrades = {}
+        self.downgrades = {}
         self.script = None
         self.upgrade = True
         self.order = []
+        # The revisions of the versions directory rendered here.
+        self.mine = set()
+        self.lineages = {}
+
+    def lineage(self, start):
+        """`start` and every revision it stands on."""
+        if start not in self.lineages:
+            self.lineages[start] = self.walk(start)
+        return self.lineages[start]
+
+    def walk(self, start):
+        revisions = self.scripts.revision_map
+        found, todo = set(), [start]
+        while todo:
+            revision = revisions.get_revision(todo.pop())
+            if revision is None or revision.revision in found:
+                continue
+            found.add(revision.revision)
+            todo.extend(as_tuple(revision.down_revision))
+            todo.extend(as_tuple(getattr(revision, "dependencies", None)))
+        return found
+
+    def rendered(self, steps, revision, direction):
+        if revision not in steps:
+            raise NoHistory(
+                "a SQLite batch copies its table as the earlier revisions leave it, and the %s of "
+                "%s could not be rendered" % (direction, revision)
+            )
+        return steps[revision]
 
     def before(self, capture):
         """Every statement that ran before this point: the ancestors' upgrades (and the
         revision's own, going down), then what the migration emitted so far."""
-        revisions = self.scripts.revision_map
-        wanted, todo = set(), [self.script.revision]
-        while todo:
-            revision = revisions.get_revision(todo.pop())
-            if revision is None or revision.revision in wanted:
-                continue
-            wanted.add(revision.revision)
-            todo.extend(as_tuple(revision.down_revision))
-            todo.extend(as_tuple(getattr(revision, "dependencies", None)))
+        wanted = set(self.lineage(self.script.revision))
         if self.upgrade:
             wanted.discard(self.script.revision)
         statements = []
         for revision in self.order:
             if revision in wanted:
-                if revision not in self.upgrades:
-                    raise NoHistory(
-                        "a SQLite batch copies its table as the earlier revisions leave it, and the upgrade of "
-                        "%s could not be rendered" % revision
-                    )
-                statements.extend(self.upgrades[revision])
+                statements.extend(self.rendered(self.upgrades, revision, "upgrade"))
         return statements + list(capture.statements or ())
+
+    def from_heads(self, capture):
+        """Going down from the heads: every upgrade, then the downgrades of the revisions that
+        stand on this one, the newest first, then what the migration emitted so far."""
+        statements = []
+        order = [revision for revision in self.order if revision in self.mine]
+        for revision in order:
+            statements.extend(self.rendered(self.upgrades, revision, "upgrade"))
+        me = self.script.revision
+        for revision in reversed(order):
+            if revision != me and me in self.lineage(revision):
+                statements.extend(self.rendered(self.downgrades, revision, "downgrade"))
+        return statements + list(capture.statements or ())
+
+
+def built(sqlalchemy, statements):
+    """An in-memory SQLite database that ran `statements`."""
+    from sqlalchemy.pool import StaticPool
+
+    engine = sqlalchemy.create_engine("sqlite://", poolclass=StaticPool)
+    connection = engine.connect()
+    raw = connection.connection.dbapi_connection
+    for statement in statements:
+        raw.executescript(statement)
+    return engine, connection
+
+
+def table_shape(sqlalchemy, connection, table):
+    """The table as reflection reads it, which is what the copy is made from."""
+    inspector = sqlalchemy.inspect(connection)
+    if not inspector.has_table(table):
+        return None
+
+    def listed(items):
+        return sorted(repr(sorted(item.items(), key=repr)) for item in items)
+
+    return (
+        [(c["name"], str(c["type"]), c["nullable"], repr(c.get("default"))) for c in inspector.get_columns(table)],
+        repr(sorted(inspector.get_pk_constraint(table).items(), key=repr)),
+        listed(inspector.get_foreign_keys(table)),
+        listed(inspector.get_indexes(table)),
+        listed(inspector.get_unique_constraints(table)),
+        listed(inspector.get_check_constraints(table)),
+    )
 
 
 def reflect_from_history(batch_class, history, capture):
@@ -283,22 +346,33 @@ def reflect_from_history(batch_class, history, capture):
         ):
             return original(self)
         import sqlalchemy
-        from sqlalchemy.pool import StaticPool
 
-        engine = sqlalchemy.create_engine("sqlite://", poolclass=StaticPool)
+        engine, bind = built(sqlalchemy, history.before(capture))
         try:
-            with engine.connect() as bind:
-                raw = bind.connection.dbapi_connection
-                for statement in history.before(capture):
-                    raw.executescript(statement)
-                context.as_sql = False
-                self.operations.get_bind = lambda: bind
+            if not history.upgrade:
+                # Online, the copy takes the table as the database holds it, and going down from
+                # the heads the downgrades above may leave it otherwise than this upgrade did: a
+                # copy that depends on the way down is not one SQL.
+                other, other_bind = built(sqlalchemy, history.from_heads(capture))
                 try:
-                    return original(self)
+                    shape = table_shape(sqlalchemy, bind, self.table_name)
+                    if shape != table_shape(sqlalchemy, other_bind, self.table_name):
+                        raise NoHistory(
+                            "a SQLite batch copies table %s as the database holds it, and the downgrades "
+                            "above this revision leave it otherwise than its upgrade did" % self.table_name
+                        )
                 finally:
-                    context.as_sql = True
-                    del self.operations.get_bind
+                    other_bind.close()
+                    other.dispose()
+            context.as_sql = False
+            self.operations.get_bind = lambda: bind
+            try:
+                return original(self)
+            finally:
+                context.as_sql = True
+                del self.operations.get_bind
         finally:
+            bind.close()
             engine.dispose()
 
     batch_class.flush = flush
