@@ -21,6 +21,8 @@ pub struct Import {
     pub files: BTreeMap<String, Result<String, String>>,
     /// Alembic's id to ours, where Alembic's is not a valid revision id here.
     pub ids: BTreeMap<String, String>,
+    /// The command's report (`--format json`) on the directory as shipped.
+    pub report: serde_json::Value,
 }
 
 impl Import {
@@ -48,7 +50,7 @@ fn import_command(
     out: &Path,
     dialects: &[Database],
     args: &[&str],
-) -> Result<(), String> {
+) -> Result<serde_json::Value, String> {
     // Run beside judge.py, so that a file named in `args` is found there.
     let mut command = crate::support::cli(&crate::support::fixture("alembic/corpus"));
     command
@@ -59,12 +61,12 @@ fn import_command(
     for dialect in dialects {
         command.args(["--dialect", dialect.name()]);
     }
-    command.args(args);
+    command.args(args).args(["--format", "json"]);
     let output = command.output().expect("run import alembic");
+    let (stdout, stderr) = crate::support::texts(&output);
     if output.status.success() {
-        return Ok(());
+        return Ok(serde_json::from_str(&stdout).expect("the report as JSON"));
     }
-    let (_, stderr) = crate::support::texts(&output);
     let first = stderr
         .lines()
         .find(|l| !l.trim().is_empty())
@@ -84,23 +86,28 @@ fn written(dir: &Path) -> BTreeMap<String, String> {
     files
 }
 
-/// Imports the history of `revisions` with sections for `dialects`, `args` added to the command.
-pub fn import(revisions: &[Revision], dialects: &[Database], args: &[&str]) -> Import {
+/// Imports the history of `revisions` with sections for `dialects`, `args` added to the command;
+/// when the directory is refused and `alone`, each script alone.
+pub fn import(revisions: &[Revision], dialects: &[Database], args: &[&str], alone: bool) -> Import {
     let versions = revisions[0].path.parent().expect("versions/");
     let work = tempfile::tempdir().expect("temporary directory");
     let out = work.path().join("as_shipped");
-    let as_shipped = import_command(versions, &out, dialects, args);
+    let shipped = import_command(versions, &out, dialects, args);
     let mut import = Import {
-        as_shipped,
+        as_shipped: shipped.as_ref().map(|_| ()).map_err(String::clone),
         files: BTreeMap::new(),
         ids: BTreeMap::new(),
+        report: shipped.unwrap_or_default(),
     };
-    if import.as_shipped.is_ok() {
+    if import.as_shipped.is_ok() || !alone {
         let mut found = written(&out);
         for revision in revisions {
             let file = found
                 .remove(&revision.id)
-                .ok_or_else(|| "no file written".to_string());
+                .ok_or_else(|| match &import.as_shipped {
+                    Ok(()) => "no file written".to_string(),
+                    Err(refusal) => refusal.clone(),
+                });
             import.files.insert(revision.id.clone(), file);
         }
         return import;
@@ -138,7 +145,7 @@ pub fn import(revisions: &[Revision], dialects: &[Database], args: &[&str]) -> I
             std::fs::write(alone.join(format!("{parent}_parent.py")), stub).expect("write a stub");
         }
         let out = dir.join("migrations");
-        let file = import_command(&alone, &out, dialects, args).and_then(|()| {
+        let file = import_command(&alone, &out, dialects, args).and_then(|_| {
             written(&out)
                 .remove(&import.our_id(&revision.id))
                 .ok_or_else(|| "no file written".to_string())

@@ -75,21 +75,22 @@ fn first_line(error: &impl ToString) -> String {
         .to_string()
 }
 
-/// Runs one history on one database; the figures are filled in and what differs is logged.
+/// Runs one history's import on one database against what Alembic did there; the figures are
+/// filled in and what differs is logged.
 pub async fn run(
     judge: &mut Judge,
     dialect: Database,
+    truth: &Truth,
     import: &Import,
     figures: &mut Figures,
     log: &mut String,
 ) {
     let revisions = judge.revisions.clone();
-    let truth = truth::establish(judge, dialect);
     figures.alembic_up_stop = truth.up_stop.clone();
     figures.alembic_down_stop = truth.down_stop.clone();
     let reached = truth.ups.len();
     let dir = tempfile::tempdir().expect("migrations");
-    let kinds = our_files(import, &revisions, dialect, &truth, dir.path());
+    let kinds = our_files(import, &revisions, dialect, truth, dir.path());
     figures.replaced = kinds
         .iter()
         .map(|(u, d)| usize::from(*u == Written::Replaced) + usize::from(*d == Written::Replaced))
@@ -141,7 +142,7 @@ pub async fn run(
     }
 
     let wrong = round_trip(
-        &catalog, &ours, &revisions, &truth, &diffs, &kinds, &target, figures, log,
+        &catalog, &ours, &revisions, truth, &diffs, &kinds, &target, figures, log,
     )
     .await;
     figures.round_trip = if wrong.is_empty() {
@@ -150,15 +151,7 @@ pub async fn run(
         Err(wrong.join("; "))
     };
     figures.renamed_ids = import.ids.len();
-    let disagree = agreement(
-        judge,
-        &catalog,
-        &ours,
-        &truth,
-        &revisions[..reached],
-        import,
-    )
-    .await;
+    let disagree = agreement(judge, &catalog, &ours, truth, &revisions[..reached], import).await;
     for line in &disagree {
         let _ = writeln!(log, "  {line}");
     }
