@@ -345,6 +345,38 @@ fn a_versions_directory_the_configuration_does_not_name_is_rendered_as_asked() {
     );
 }
 
+/// A data migration through an ORM session on the bind (optuna's and mlflow's shape: a query in
+/// a `try`, the session closed in `finally`) falls back as reading the database, not as the
+/// error closing the bind offline would raise.
+#[test]
+fn an_orm_session_on_the_bind_falls_back_as_reading_the_database() {
+    let Some(program) = alembic() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = [
+        script(
+            "aa01",
+            None,
+            "",
+            "    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True))",
+            "    op.drop_table('t')",
+        ),
+        script(
+            "bb02",
+            Some("aa01"),
+            "from sqlalchemy import orm\n",
+            "    session = orm.Session(bind=op.get_bind())\n    try:\n        for row in session.execute(sa.text('SELECT id FROM t')):\n            op.execute(sa.text('SELECT 1'))\n    finally:\n        session.close()",
+            "    op.execute('SELECT 1')",
+        ),
+    ];
+    let project = project(dir.path(), &offline_env(), &scripts);
+    let (code, report, stderr) = import(dir.path(), &project, &program, &["postgresql"]);
+    assert_eq!(code, Some(0), "{report}{stderr}");
+    let (reason, _, what) = fallback(&report, "bb02", "upgrade", "postgresql");
+    assert_eq!(reason, "reads_database", "{what}");
+    assert!(what.contains("ORM session"), "{what}");
+    assert_eq!(rendered_whole(&report), ["aa01"], "{report}");
+}
+
 /// No alembic program, no configuration, a Python without Alembic, a configuration whose
 /// scripts are not there, an env.py that needs a database even offline: each is refused,
 /// saying what to do, and nothing is written.

@@ -394,7 +394,13 @@ def answer_nothing(mock_class):
             original(self, statement, None)
         return NoAnswer()
 
+    def close(self):
+        # An ORM session on the bind closes it when done; what it read in between, offline
+        # mode could not answer (the closing would otherwise hide why, as an AttributeError).
+        raise ReadsDatabase("the script uses the bind as a connection (an ORM session), and offline mode has no database to answer")
+
     mock_class.execute = execute
+    mock_class.close = close
 
 
 def refuse_offline_checks(environment_class, context_class, versions, capture):
