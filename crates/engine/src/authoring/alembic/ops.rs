@@ -85,6 +85,12 @@ pub fn convert(
                 }
                 _ => return Err(computed("`op.execute` of something other than SQL text")),
             };
+            if let Some(parameter) = bind_parameter(&sql) {
+                return Err(computed(format!(
+                    "`op.execute` of SQL with the bind parameter `{parameter}`, which SQLAlchemy \
+                     wants a value for"
+                )));
+            }
             vec![sql.trim().trim_end_matches(';').trim().to_string()]
         }
         "add_column" => {
@@ -218,6 +224,31 @@ pub fn convert(
             ));
         }
     })
+}
+
+/// The first bind parameter (`:name`, or a `\\:` escape) SQLAlchemy's `text()` finds in `sql`,
+/// as its own pattern finds them: a colon not after a colon, a word character or a backslash,
+/// before a word character; or a backslash before a colon, which `text()` unescapes.
+fn bind_parameter(sql: &str) -> Option<String> {
+    let chars: Vec<char> = sql.chars().collect();
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    for (i, &c) in chars.iter().enumerate() {
+        if c != ':' {
+            continue;
+        }
+        let before = i.checked_sub(1).map(|b| chars[b]);
+        if before == Some('\\') {
+            return Some("\\:".to_string());
+        }
+        if before.is_some_and(|b| b == ':' || word(b)) {
+            continue;
+        }
+        let name: String = chars[i + 1..].iter().take_while(|c| word(**c)).collect();
+        if !name.is_empty() {
+            return Some(format!(":{name}"));
+        }
+    }
+    None
 }
 
 /// An index's name as SQLAlchemy gives it.
