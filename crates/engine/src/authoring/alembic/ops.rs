@@ -31,6 +31,18 @@ const KNOWN: &[&str] = &[
     "postgresql_concurrently",
     "sqltext",
     "column",
+    // The names of positional parameters, given by keyword.
+    "column_name",
+    "constraint_name",
+    "index_name",
+    "columns",
+    "old_table_name",
+    "new_table_name",
+    "source_table",
+    "referent_table",
+    "local_cols",
+    "remote_cols",
+    "condition",
 ];
 
 /// The SQL statements of one `op.*` call (named `op`) on the database, or why it is not
@@ -161,7 +173,11 @@ pub fn convert(
                 _ => vec![format!("DROP INDEX {}", q(&name))],
             }
         }
-        "create_unique_constraint" | "create_foreign_key" | "drop_constraint"
+        "create_unique_constraint"
+        | "create_foreign_key"
+        | "create_primary_key"
+        | "create_check_constraint"
+        | "drop_constraint"
             if database == Database::Sqlite =>
         {
             return Err(limit(format!(
@@ -178,6 +194,40 @@ pub fn convert(
                 "ALTER TABLE {} ADD {name}UNIQUE ({})",
                 q(&table),
                 joined(database, &columns)
+            )]
+        }
+        "create_primary_key" => {
+            let table = text(1, "table_name")?;
+            let columns =
+                column_names(arg(2, "columns").ok_or_else(|| option("without columns"))?)?;
+            let given = ctx.given(arg(0, "constraint_name"), "the constraint's name")?;
+            let name = named(ctx, given, Object::PrimaryKey, &table, &columns, None)?;
+            vec![format!(
+                "ALTER TABLE {} ADD {name}PRIMARY KEY ({})",
+                q(&table),
+                joined(database, &columns)
+            )]
+        }
+        "create_check_constraint" => {
+            let table = text(1, "table_name")?;
+            let condition = match arg(2, "condition") {
+                Some(Value::Str(sql)) => sql.clone(),
+                Some(Value::Call { func, args, kwargs })
+                    if ctx.sa(func).as_deref() == Some("text") && kwargs.is_empty() =>
+                {
+                    match args.as_slice() {
+                        [Value::Str(sql)] => sql.clone(),
+                        _ => return Err(computed("a condition that is not SQL text")),
+                    }
+                }
+                Some(_) => return Err(computed("a condition that is not SQL text")),
+                None => return Err(option("`op.create_check_constraint` without a condition")),
+            };
+            let given = ctx.given(arg(0, "constraint_name"), "the constraint's name")?;
+            let name = named(ctx, given, Object::Check, &table, &[], None)?;
+            vec![format!(
+                "ALTER TABLE {} ADD {name}CHECK ({condition})",
+                q(&table)
             )]
         }
         "create_foreign_key" => {
@@ -337,14 +387,19 @@ fn alter_column(
     let database = ctx.database;
     let (t, c) = (ident(database, table), ident(database, column));
     let mut statements = Vec::new();
-    let changes = ["nullable", "server_default", "type_"];
+    // MySQL's CHANGE, which Alembic writes for a rename too, restates the whole column: a
+    // column whose nullability the script does not state becomes NULL.
+    let changes: &[&str] = match database {
+        Database::Mysql => &["nullable", "server_default", "type_", "new_column_name"],
+        _ => &["nullable", "server_default", "type_"],
+    };
     if database != Database::Postgres && kwargs.iter().any(|(k, _)| changes.contains(&k.as_str())) {
         return Err(limit(match database {
             Database::Sqlite => {
                 "`op.alter_column` on SQLite needs the table rebuilt (Alembic's batch mode)"
             }
             _ => {
-                "`op.alter_column` on MySQL restates the whole column (MODIFY COLUMN): write it by hand"
+                "`op.alter_column` on MySQL restates the whole column (MODIFY or CHANGE): write it by hand"
             }
         }));
     }

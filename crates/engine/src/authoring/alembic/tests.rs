@@ -411,3 +411,30 @@ fn a_type_map_gives_a_project_s_type_its_sql_per_database() {
         assert!(fault.what.contains(said), "{bad}: {fault:?}");
     }
 }
+
+#[test]
+fn primary_keys_checks_and_arguments_given_by_keyword_are_converted() {
+    let body = "op.create_primary_key(\"pk_t\", \"t\", [\"a\", \"b\"])\nop.create_check_constraint(\"ck_t_a\", \"t\", \"a > 0\")\nop.drop_column(\"t\", column_name=\"c\")\nop.drop_constraint(constraint_name=\"uq_t_d\", table_name=\"t\")\nop.create_index(index_name=\"ix_t_e\", table_name=\"t\", columns=[\"e\"])";
+    let (text, sections) = pg(&script(
+        "import sqlalchemy as sa\nfrom alembic import op",
+        body,
+    ));
+    assert!(reasons(&sections).is_empty(), "{text}");
+    assert!(
+        text.contains(
+            "ALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY (a, b);\nALTER TABLE t ADD CONSTRAINT ck_t_a CHECK (a > 0);\nALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP CONSTRAINT uq_t_d;\nCREATE INDEX ix_t_e ON t (e);\n"
+        ),
+        "{text}"
+    );
+    // SQLite cannot add a constraint to a table: Alembic refuses it outside a batch.
+    let (text, sections) = import_text(
+        &script(
+            "from alembic import op",
+            "op.create_primary_key(\"pk_t\", \"t\", [\"a\"])",
+        ),
+        &[Database::Sqlite],
+        &TypeMap::default(),
+        &Convention::default(),
+    );
+    assert_eq!(reasons(&sections), [Reason::DialectLimit], "{text}");
+}

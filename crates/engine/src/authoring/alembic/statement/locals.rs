@@ -16,6 +16,8 @@ enum Meaning {
     Bind,
     /// `op.get_context()`: the migration context.
     Context,
+    /// The dialect's name (`bind.dialect.name`).
+    DialectName,
 }
 
 /// The names of one function whose value is certain, and which of them hold yet.
@@ -45,7 +47,7 @@ impl Locals {
                 && let [Value::Name(name)] = targets.as_slice()
                 && !name.contains('.')
                 && once(name)
-                && let Some(meaning) = meaning(value, scope)
+                && let Some(meaning) = meaning(value, scope, &locals)
             {
                 locals.own.push((name.clone(), meaning, index));
             }
@@ -145,6 +147,11 @@ impl Locals {
         matches!(self.meaning(name), Some(Meaning::Bind | Meaning::Context))
     }
 
+    /// Whether `name` is known to hold the dialect's name.
+    pub fn is_dialect_name(&self, name: &str) -> bool {
+        self.meaning(name) == Some(&Meaning::DialectName)
+    }
+
     fn meaning(&self, name: &str) -> Option<&Meaning> {
         self.known
             .iter()
@@ -154,8 +161,16 @@ impl Locals {
     }
 }
 
-/// What an assigned value makes of its name, if it is certain.
-fn meaning(value: &Value, scope: &Scope) -> Option<Meaning> {
+/// What an assigned value makes of its name, if it is certain; `before` has the names assigned
+/// before it.
+fn meaning(value: &Value, scope: &Scope, before: &Locals) -> Option<Meaning> {
+    let mut earlier = before.clone();
+    earlier
+        .known
+        .extend(before.own.iter().map(|(n, m, _)| (n.clone(), m.clone())));
+    if super::branch::is_dialect_name(value, scope, &earlier) {
+        return Some(Meaning::DialectName);
+    }
     match value {
         Value::Str(_) | Value::Num(_) => Some(Meaning::Literal(value.clone())),
         Value::Call { func, args, kwargs } if args.is_empty() && kwargs.is_empty() => {

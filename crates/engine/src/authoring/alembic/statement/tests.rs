@@ -103,6 +103,14 @@ fn a_batch_block_on_mysql_names_the_table_where_mysql_needs_it() {
     );
     // MySQL's MODIFY restates the whole column: that one call alone is left to do.
     assert_eq!(reasons(&section), [Reason::DialectLimit]);
+    // So does its CHANGE, which Alembic writes for a rename: the column becomes NULL unless the
+    // script states otherwise.
+    let rename = "with op.batch_alter_table(\"t\") as b:\n    b.alter_column(\"a\", new_column_name=\"b\")\n";
+    assert_eq!(reasons(&upgrade("", rename, Mysql)), [Reason::DialectLimit]);
+    assert_eq!(
+        sql(&upgrade("", rename, Postgres)).unwrap(),
+        ["ALTER TABLE t RENAME COLUMN a TO b"]
+    );
 }
 
 #[test]
@@ -242,6 +250,17 @@ fn an_if_on_the_dialect_s_name_puts_each_branch_in_its_database_s_section() {
     assert_eq!(
         sql(&upgrade("", BRANCHES, Mysql)).unwrap(),
         ["SELECT 'other'", "SELECT 'not sqlite'"]
+    );
+    // The name held in a variable, through the engine too.
+    let held = "bind = op.get_bind()\ndialect = bind.engine.dialect.name\nname = dialect\nif name == \"sqlite\":\n    op.execute(\"SELECT 'sqlite'\")\nelif op.get_bind().engine.dialect.name == \"postgresql\":\n    op.execute(\"SELECT 'pg'\")\n";
+    assert_eq!(
+        sql(&upgrade("", held, Sqlite)).unwrap(),
+        ["SELECT 'sqlite'"]
+    );
+    assert_eq!(sql(&upgrade("", held, Postgres)).unwrap(), ["SELECT 'pg'"]);
+    assert_eq!(
+        sql(&upgrade("", held, Mysql)).unwrap(),
+        Vec::<String>::new()
     );
     // A return in a decided branch ends the function there.
     let guarded = "if op.get_context().dialect.name != \"postgresql\":\n    return\nop.execute(\"SELECT 1\")\n";
