@@ -90,7 +90,7 @@ const PREFECT_POSTGRESQL: History = History {
     key: "prefect-postgresql",
     label: "prefect 3.9.1 (PostgreSQL history)",
     dialects: &[Postgres],
-    import_args: &[],
+    import_args: &["--naming-convention", "prefect_naming.py"],
     alembic_fails: &[],
 };
 
@@ -98,7 +98,7 @@ const PREFECT_SQLITE: History = History {
     key: "prefect-sqlite",
     label: "prefect 3.9.1 (SQLite history)",
     dialects: &[Sqlite],
-    import_args: &[],
+    import_args: &["--naming-convention", "prefect_naming.py"],
     alembic_fails: &[],
 };
 

@@ -18,6 +18,9 @@ enum Meaning {
     Context,
     /// The dialect's name (`bind.dialect.name`).
     DialectName,
+    /// An enum type made of literals (`sa.Enum("a", name="e")`), which the function does
+    /// nothing to but use it, create it and drop it.
+    Enum(Value),
 }
 
 /// The names of one function whose value is certain, and which of them hold yet.
@@ -48,6 +51,7 @@ impl Locals {
                 && !name.contains('.')
                 && once(name)
                 && let Some(meaning) = meaning(value, scope, &locals)
+                && !(matches!(meaning, Meaning::Enum(_)) && touched(name, &function.body))
             {
                 locals.own.push((name.clone(), meaning, index));
             }
@@ -94,7 +98,7 @@ impl Locals {
         };
         match value {
             Value::Name(name) => match self.meaning(name) {
-                Some(Meaning::Literal(literal)) => literal.clone(),
+                Some(Meaning::Literal(literal) | Meaning::Enum(literal)) => literal.clone(),
                 _ => value.clone(),
             },
             Value::Call { func, args, kwargs } => Value::Call {
@@ -147,6 +151,14 @@ impl Locals {
         matches!(self.meaning(name), Some(Meaning::Bind | Meaning::Context))
     }
 
+    /// The enum type `name` is known to hold, as written.
+    pub fn enum_type(&self, name: &str) -> Option<&Value> {
+        match self.meaning(name) {
+            Some(Meaning::Enum(value)) => Some(value),
+            _ => None,
+        }
+    }
+
     /// Whether `name` is known to hold the dialect's name.
     pub fn is_dialect_name(&self, name: &str) -> bool {
         self.meaning(name) == Some(&Meaning::DialectName)
@@ -173,6 +185,17 @@ fn meaning(value: &Value, scope: &Scope, before: &Locals) -> Option<Meaning> {
     }
     match value {
         Value::Str(_) | Value::Num(_) => Some(Meaning::Literal(value.clone())),
+        Value::Call { func, args, kwargs }
+            if matches!(
+                scope.sqlalchemy(func).map(|(_, name)| name).as_deref(),
+                Some("Enum" | "ENUM")
+            ) && args.iter().all(|a| matches!(a, Value::Str(_)))
+                && kwargs.iter().all(|(_, v)| {
+                    matches!(v, Value::Str(_)) || v.is("True") || v.is("False") || v.is("None")
+                }) =>
+        {
+            Some(Meaning::Enum(value.clone()))
+        }
         Value::Call { func, args, kwargs } if args.is_empty() && kwargs.is_empty() => {
             match scope.op(func).as_deref() {
                 Some("get_bind") => Some(Meaning::Bind),
@@ -213,6 +236,29 @@ fn bindings(body: &[Statement], bound: &mut Vec<String>) -> bool {
         }
     }
     hidden
+}
+
+/// Whether a statement of `body`, at any depth, may change the object `name` holds: a call of
+/// one of its methods other than `create` and `drop`, or an assignment to an attribute or an item
+/// of it.
+fn touched(name: &str, body: &[Statement]) -> bool {
+    let prefix = format!("{name}.");
+    let changed = |target: &Value| match target {
+        Value::Name(dotted) => dotted.starts_with(&prefix),
+        Value::Subscript { on, .. } | Value::Attribute { on, .. } => {
+            matches!(&**on, Value::Name(n) if n == name || n.starts_with(&prefix))
+        }
+        _ => false,
+    };
+    body.iter().any(|statement| match &statement.kind {
+        Kind::Assign { targets, .. } => targets.iter().any(changed),
+        Kind::Expr(Value::Call { func, .. }) => func
+            .strip_prefix(&prefix)
+            .is_some_and(|method| !matches!(method, "create" | "drop")),
+        Kind::If { body, orelse, .. } => touched(name, body) || touched(name, orelse),
+        Kind::With { body, .. } | Kind::For { body, .. } => touched(name, body),
+        _ => false,
+    })
 }
 
 /// The statements the lowering says in words that bind no name.

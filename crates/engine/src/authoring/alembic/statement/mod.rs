@@ -6,6 +6,7 @@
 
 mod batch;
 mod branch;
+mod enums;
 mod locals;
 
 pub use locals::Locals;
@@ -175,10 +176,16 @@ fn expression(value: &Value, ctx: &Ctx, locals: &Locals) -> Result<Vec<String>, 
             if let Some(op) = ctx.scope.op(func) {
                 return ops::convert(&op, args, kwargs, ctx);
             }
-            match func.split_once('.') {
-                Some((bind, "execute")) if locals.is_bind(bind) => bind_execute(args, kwargs, ctx),
-                _ => Err(not_op(func)),
+            let Some((on, method)) = func.split_once('.') else {
+                return Err(not_op(func));
+            };
+            if method == "execute" && locals.is_bind(on) {
+                return bind_execute(args, kwargs, ctx);
             }
+            locals
+                .enum_type(on)
+                .and_then(|kind| enums::call(kind, method, args, kwargs, ctx, locals))
+                .unwrap_or_else(|| Err(not_op(func)))
         }
         Value::Method {
             on,

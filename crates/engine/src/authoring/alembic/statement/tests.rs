@@ -327,3 +327,62 @@ fn text_executed_on_the_bind_is_its_sql_and_anything_else_is_left_to_do() {
         ["UPDATE t SET a = '{}'::jsonb"]
     );
 }
+
+const ENUMS: &str = r#"status = postgresql.ENUM("READY", "NOT_READY", name="status")
+status.create(op.get_bind())
+op.add_column("t", sa.Column("status", status, nullable=True))
+kind = sa.Enum("a", "b", name="kind")
+kind.create(op.get_bind(), checkfirst=False)
+kind.drop(op.get_bind(), checkfirst=True)
+"#;
+
+const POSTGRESQL: &str = "from sqlalchemy.dialects import postgresql";
+
+#[test]
+fn an_enum_type_held_in_a_name_is_created_and_dropped_as_sqlalchemy_does() {
+    let pg = sql(&upgrade(POSTGRESQL, ENUMS, Postgres)).unwrap();
+    assert_eq!(
+        pg,
+        [
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = 'status' AND pg_catalog.pg_type_is_visible(t.oid) AND n.nspname <> 'pg_catalog') THEN CREATE TYPE status AS ENUM ('READY', 'NOT_READY'); END IF; END $$",
+            "ALTER TABLE t ADD COLUMN status status",
+            "CREATE TYPE kind AS ENUM ('a', 'b')",
+            "DROP TYPE IF EXISTS kind",
+        ]
+    );
+    // SQLite has no enum type to make: only the column is added.
+    let sqlite = sql(&upgrade(
+        POSTGRESQL,
+        &ENUMS.replace("postgresql.ENUM", "sa.Enum"),
+        Sqlite,
+    ))
+    .unwrap();
+    assert_eq!(sqlite.len(), 1, "{sqlite:?}");
+    assert!(
+        sqlite[0].starts_with("ALTER TABLE t ADD COLUMN status"),
+        "{sqlite:?}"
+    );
+    // `postgresql.ENUM`'s `create` fails on MySQL under SQLAlchemy: left to do.
+    let mysql = upgrade(
+        POSTGRESQL,
+        "e = postgresql.ENUM(\"a\", name=\"e\")\ne.create(op.get_bind())\n",
+        Mysql,
+    );
+    assert_eq!(reasons(&mysql), [Reason::OptionNotConverted]);
+}
+
+#[test]
+fn an_enum_type_changed_or_made_of_more_than_literals_is_left_to_do() {
+    for body in [
+        // Changed after it is made.
+        "e = sa.Enum(\"a\", name=\"e\")\ne.name = \"f\"\ne.create(op.get_bind())\n",
+        // Values that are not literals.
+        "e = sa.Enum(*VALUES, name=\"e\")\ne.create(op.get_bind())\n",
+        // Created on something else than the bind.
+        "e = sa.Enum(\"a\", name=\"e\")\ne.create(engine)\n",
+    ] {
+        let section = upgrade("", body, Postgres);
+        assert!(!reasons(&section).is_empty(), "{body}");
+        assert!(sql(&section).is_err(), "{body}");
+    }
+}
