@@ -21,6 +21,9 @@ enum Meaning {
     /// An enum type made of literals (`sa.Enum("a", name="e")`), which the function does
     /// nothing to but use it, create it and drop it.
     Enum(Value),
+    /// A table made of literals (`sa.table("t", sa.column("a"))`), which the function does
+    /// nothing to but use it.
+    Table(Value),
 }
 
 /// The names of one function whose value is certain, and which of them hold yet.
@@ -51,7 +54,8 @@ impl Locals {
                 && !name.contains('.')
                 && once(name)
                 && let Some(meaning) = meaning(value, scope, &locals)
-                && !(matches!(meaning, Meaning::Enum(_)) && touched(name, &function.body))
+                && !(matches!(meaning, Meaning::Enum(_) | Meaning::Table(_))
+                    && touched(name, &function.body))
             {
                 locals.own.push((name.clone(), meaning, index));
             }
@@ -98,7 +102,9 @@ impl Locals {
         };
         match value {
             Value::Name(name) => match self.meaning(name) {
-                Some(Meaning::Literal(literal) | Meaning::Enum(literal)) => literal.clone(),
+                Some(
+                    Meaning::Literal(literal) | Meaning::Enum(literal) | Meaning::Table(literal),
+                ) => literal.clone(),
                 _ => value.clone(),
             },
             Value::Call { func, args, kwargs } => Value::Call {
@@ -159,6 +165,14 @@ impl Locals {
         }
     }
 
+    /// The table `name` is known to hold (`sa.table(...)`), as written.
+    pub fn table(&self, name: &str) -> Option<&Value> {
+        match self.meaning(name) {
+            Some(Meaning::Table(value)) => Some(value),
+            _ => None,
+        }
+    }
+
     /// Whether `name` is known to hold the dialect's name.
     pub fn is_dialect_name(&self, name: &str) -> bool {
         self.meaning(name) == Some(&Meaning::DialectName)
@@ -195,6 +209,9 @@ fn meaning(value: &Value, scope: &Scope, before: &Locals) -> Option<Meaning> {
                 }) =>
         {
             Some(Meaning::Enum(value.clone()))
+        }
+        Value::Call { .. } if super::tables::Table::read(value, scope).is_some() => {
+            Some(Meaning::Table(value.clone()))
         }
         Value::Call { func, args, kwargs } if args.is_empty() && kwargs.is_empty() => {
             match scope.op(func).as_deref() {
@@ -255,10 +272,38 @@ fn touched(name: &str, body: &[Statement]) -> bool {
         Kind::Expr(Value::Call { func, .. }) => func
             .strip_prefix(&prefix)
             .is_some_and(|method| !matches!(method, "create" | "drop")),
+        // `t.append_column(...)` inside another call, `op.execute(t.update()...)` aside.
+        Kind::Expr(value) => mutating_call(value, &prefix),
         Kind::If { body, orelse, .. } => touched(name, body) || touched(name, orelse),
         Kind::With { body, .. } | Kind::For { body, .. } => touched(name, body),
         _ => false,
     })
+}
+
+/// Whether `value` holds a call of a method of the object (`prefix` is its name and a dot) that
+/// may change it: any but the statements a table makes.
+fn mutating_call(value: &Value, prefix: &str) -> bool {
+    match value {
+        Value::Call { func, args, kwargs } => {
+            func.strip_prefix(prefix).is_some_and(|method| {
+                !matches!(method, "update" | "delete" | "insert" | "create" | "drop")
+            }) || args
+                .iter()
+                .chain(kwargs.iter().map(|(_, v)| v))
+                .any(|v| mutating_call(v, prefix))
+        }
+        Value::Method {
+            on, args, kwargs, ..
+        } => {
+            mutating_call(on, prefix)
+                || args
+                    .iter()
+                    .chain(kwargs.iter().map(|(_, v)| v))
+                    .any(|v| mutating_call(v, prefix))
+        }
+        Value::Seq(items) => items.iter().any(|v| mutating_call(v, prefix)),
+        _ => false,
+    }
 }
 
 /// The statements the lowering says in words that bind no name.

@@ -8,6 +8,7 @@ mod batch;
 mod branch;
 mod enums;
 mod locals;
+mod tables;
 
 pub use locals::Locals;
 
@@ -174,13 +175,24 @@ fn expression(value: &Value, ctx: &Ctx, locals: &Locals) -> Result<Vec<String>, 
     match value {
         Value::Call { func, args, kwargs } => {
             if let Some(op) = ctx.scope.op(func) {
-                return ops::convert(&op, args, kwargs, ctx);
+                return match (op.as_str(), args.as_slice()) {
+                    ("bulk_insert", [table, ..])
+                        if tables::Table::read(table, ctx.scope).is_some() =>
+                    {
+                        tables::bulk_insert(args, kwargs, ctx)
+                    }
+                    ("execute", [statement]) if kwargs.is_empty() => {
+                        tables::statement(statement, ctx, locals)
+                            .unwrap_or_else(|| ops::convert(&op, args, kwargs, ctx))
+                    }
+                    _ => ops::convert(&op, args, kwargs, ctx),
+                };
             }
             let Some((on, method)) = func.split_once('.') else {
                 return Err(not_op(func));
             };
             if method == "execute" && locals.is_bind(on) {
-                return bind_execute(args, kwargs, ctx);
+                return bind_execute(args, kwargs, ctx, locals);
             }
             locals
                 .enum_type(on)
@@ -197,7 +209,7 @@ fn expression(value: &Value, ctx: &Ctx, locals: &Locals) -> Result<Vec<String>, 
                 if args.is_empty() && kwargs.is_empty()
                     && ctx.scope.op(func).as_deref() == Some("get_bind")) =>
         {
-            bind_execute(args, kwargs, ctx)
+            bind_execute(args, kwargs, ctx, locals)
         }
         Value::Method { name, .. } => Err(not_op(name)),
         _ => Err(Todo::new(
@@ -214,7 +226,13 @@ fn bind_execute(
     args: &[Value],
     kwargs: &[(String, Value)],
     ctx: &Ctx,
+    locals: &Locals,
 ) -> Result<Vec<String>, Todo> {
+    if let ([statement], []) = (args, kwargs)
+        && let Some(sql) = tables::statement(statement, ctx, locals)
+    {
+        return sql;
+    }
     match (args, kwargs) {
         ([text @ Value::Call { func, .. }], []) if ctx.sa(func).as_deref() == Some("text") => {
             ops::convert("execute", std::slice::from_ref(text), &[], ctx)

@@ -386,3 +386,46 @@ fn an_enum_type_changed_or_made_of_more_than_literals_is_left_to_do() {
         assert!(sql(&section).is_err(), "{body}");
     }
 }
+
+const TABLE: &str = "t = sa.table(\"t\", sa.column(\"id\", sa.Integer), sa.column(\"name\", sa.String()), sa.column(\"flag\", sa.Boolean()), sa.column(\"note\"))\n";
+
+#[test]
+fn rows_and_simple_updates_and_deletes_on_a_described_table_are_sql_with_literals() {
+    let body = format!(
+        "{TABLE}op.bulk_insert(t, [{{\"name\": \"it's\", \"id\": 1, \"flag\": True}}, {{\"id\": 2, \"name\": \"b\", \"flag\": False}}])\nop.execute(t.update().where(t.c.id == 1).values(name=\"x\", flag=None))\nconn = op.get_bind()\nconn.execute(t.delete().where(t.c.note == None).where(2 < t.c.id))\n"
+    );
+    assert_eq!(
+        sql(&upgrade("", &body, Postgres)).unwrap(),
+        [
+            "INSERT INTO t (id, name, flag) VALUES (1, 'it''s', true)",
+            "INSERT INTO t (id, name, flag) VALUES (2, 'b', false)",
+            "UPDATE t SET name = 'x', flag = NULL WHERE t.id = 1",
+            "DELETE FROM t WHERE t.note IS NULL AND t.id > 2",
+        ]
+    );
+    // SQLite receives booleans as 1 and 0.
+    let sqlite = sql(&upgrade("", &body, Sqlite)).unwrap();
+    assert_eq!(
+        sqlite[0],
+        "INSERT INTO t (id, name, flag) VALUES (1, 'it''s', 1)"
+    );
+}
+
+#[test]
+fn data_statements_beyond_literals_of_plain_types_are_left_to_do() {
+    for body in [
+        // A type SQLAlchemy processes (JSON serialises a string).
+        "t = sa.table(\"t\", sa.column(\"doc\", sa.JSON()))\nop.bulk_insert(t, [{\"doc\": \"x\"}])\n",
+        // Rows with different keys, a key not a column, a value computed.
+        "t = sa.table(\"t\", sa.column(\"a\"), sa.column(\"b\"))\nop.bulk_insert(t, [{\"a\": 1}, {\"b\": 2}])\n",
+        "t = sa.table(\"t\", sa.column(\"a\"))\nop.bulk_insert(t, [{\"z\": 1}])\n",
+        "t = sa.table(\"t\", sa.column(\"a\"))\nop.bulk_insert(t, [{\"a\": now()}])\n",
+        // A where() that is not a column compared with a literal.
+        "t = sa.table(\"t\", sa.column(\"a\"), sa.column(\"b\"))\nop.execute(t.update().where(t.c.a == t.c.b).values(a=1))\n",
+        // The table changed after it is described.
+        "t = sa.table(\"t\", sa.column(\"a\"))\nt.append_column(sa.column(\"b\"))\nop.bulk_insert(t, [{\"a\": 1}])\n",
+    ] {
+        let section = upgrade("", body, Postgres);
+        assert!(sql(&section).is_err(), "{body}: {:?}", section.pieces);
+    }
+}
