@@ -438,3 +438,22 @@ fn primary_keys_checks_and_arguments_given_by_keyword_are_converted() {
     );
     assert_eq!(reasons(&sections), [Reason::DialectLimit], "{text}");
 }
+
+#[test]
+fn float_and_json_keep_the_names_sqlalchemy_gives_them() {
+    let body = "op.add_column(\"t\", sa.Column(\"a\", sa.Float(), nullable=True))\nop.add_column(\"t\", sa.Column(\"b\", sa.Float(precision=53), nullable=True))\nop.add_column(\"t\", sa.Column(\"c\", sa.JSON(), nullable=True))";
+    let (text, _) = import_text(
+        &script("import sqlalchemy as sa\nfrom alembic import op", body),
+        &[Database::Mysql, Database::Sqlite],
+        &TypeMap::default(),
+        &Convention::default(),
+    );
+    assert!(
+        text.contains("-- migrate:upgrade mysql\nALTER TABLE t ADD COLUMN a FLOAT;\nALTER TABLE t ADD COLUMN b FLOAT(53);\nALTER TABLE t ADD COLUMN c JSON;\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- migrate:upgrade sqlite\nALTER TABLE t ADD COLUMN a FLOAT;\nALTER TABLE t ADD COLUMN b FLOAT;\nALTER TABLE t ADD COLUMN c JSON;\n"),
+        "{text}"
+    );
+}

@@ -69,6 +69,13 @@ pub(super) fn sql_type(value: &Value, ctx: &Ctx) -> Result<String, Todo> {
         },
         ("Text" | "TEXT" | "UnicodeText", _) => "TEXT".into(),
         ("Boolean" | "BOOLEAN", _) => "BOOLEAN".into(),
+        // SQLAlchemy writes FLOAT(p) where the database reads a precision (24 or less is
+        // single precision there), FLOAT elsewhere, which PostgreSQL takes for double precision.
+        ("Float" | "FLOAT", Database::Postgres | Database::Mysql)
+            if number(0, "precision").is_some() =>
+        {
+            format!("FLOAT({})", number(0, "precision").unwrap_or_default())
+        }
         ("Float" | "FLOAT", Database::Postgres) => "DOUBLE PRECISION".into(),
         ("Float" | "FLOAT", _) => "FLOAT".into(),
         ("Numeric" | "NUMERIC" | "DECIMAL", _) => {
