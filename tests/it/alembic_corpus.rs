@@ -90,14 +90,20 @@ const MLFLOW: History = History {
     ],
 };
 
-/// prefect's own column types, as a prefect user gives them (tests/fixtures/alembic/corpus/).
-const PREFECT_TYPES: &[&str] = &["--type-map", "prefect-types.map"];
+/// prefect's own column types and its naming convention, as a prefect user gives them
+/// (tests/fixtures/alembic/corpus/).
+const PREFECT_ARGS: &[&str] = &[
+    "--type-map",
+    "prefect-types.map",
+    "--naming-convention",
+    "prefect_naming.py",
+];
 
 const PREFECT_POSTGRESQL: History = History {
     key: "prefect-postgresql",
     label: "prefect 3.9.1 (PostgreSQL history)",
     dialects: &[Postgres],
-    import_args: PREFECT_TYPES,
+    import_args: PREFECT_ARGS,
     alembic_fails: &[],
 };
 
@@ -105,7 +111,7 @@ const PREFECT_SQLITE: History = History {
     key: "prefect-sqlite",
     label: "prefect 3.9.1 (SQLite history)",
     dialects: &[Sqlite],
-    import_args: PREFECT_TYPES,
+    import_args: PREFECT_ARGS,
     alembic_fails: &[],
 };
 

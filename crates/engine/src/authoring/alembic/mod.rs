@@ -17,6 +17,7 @@ pub mod python;
 pub mod renderer;
 pub mod report;
 pub mod section;
+mod statement;
 mod text;
 pub mod typemap;
 mod types;
@@ -266,17 +267,17 @@ fn convert(
                 types: &options.types,
                 naming,
             };
-            sections.push(section::section(
-                direction,
-                function.as_ref(),
-                &script.errors,
-                &ctx,
-            ));
+            sections.push(section::section(direction, function.as_ref(), script, &ctx));
         }
+    }
+    let mut header = text::header(node, &message, date.as_deref(), name);
+    // An `autocommit_block()` commits around itself: the migration runs outside a transaction.
+    if sections.iter().any(|s| s.outside_transaction) {
+        header = text::outside_transaction(&header);
     }
     Ok(Converted {
         script: name.to_string(),
-        header: text::header(node, &message, date.as_deref(), name),
+        header,
         message: aurora_migrate_core::authoring::message(&message)?.to_string(),
         node: node.clone(),
         sections,

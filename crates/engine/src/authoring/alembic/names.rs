@@ -69,6 +69,17 @@ impl Scope {
         scope
     }
 
+    /// This scope with `name` standing for `target` alone (what `with ... as name` binds, where
+    /// nothing else binds it).
+    pub fn bound_to(&self, name: &str, target: &str) -> Scope {
+        let mut scope = self.clone();
+        scope.bindings.retain(|(bound, _)| bound != name);
+        scope
+            .bindings
+            .push((name.to_string(), Some(target.to_string())));
+        scope
+    }
+
     fn statements(&mut self, body: &[Statement]) {
         for statement in body {
             match &statement.kind {

@@ -31,6 +31,18 @@ const KNOWN: &[&str] = &[
     "postgresql_concurrently",
     "sqltext",
     "column",
+    // The names of positional parameters, given by keyword.
+    "column_name",
+    "constraint_name",
+    "index_name",
+    "columns",
+    "old_table_name",
+    "new_table_name",
+    "source_table",
+    "referent_table",
+    "local_cols",
+    "remote_cols",
+    "condition",
 ];
 
 /// The SQL statements of one `op.*` call (named `op`) on the database, or why it is not
@@ -85,6 +97,12 @@ pub fn convert(
                 }
                 _ => return Err(computed("`op.execute` of something other than SQL text")),
             };
+            if let Some(parameter) = bind_parameter(&sql) {
+                return Err(computed(format!(
+                    "`op.execute` of SQL with the bind parameter `{parameter}`, which SQLAlchemy \
+                     wants a value for"
+                )));
+            }
             vec![sql.trim().trim_end_matches(';').trim().to_string()]
         }
         "add_column" => {
@@ -155,7 +173,11 @@ pub fn convert(
                 _ => vec![format!("DROP INDEX {}", q(&name))],
             }
         }
-        "create_unique_constraint" | "create_foreign_key" | "drop_constraint"
+        "create_unique_constraint"
+        | "create_foreign_key"
+        | "create_primary_key"
+        | "create_check_constraint"
+        | "drop_constraint"
             if database == Database::Sqlite =>
         {
             return Err(limit(format!(
@@ -172,6 +194,40 @@ pub fn convert(
                 "ALTER TABLE {} ADD {name}UNIQUE ({})",
                 q(&table),
                 joined(database, &columns)
+            )]
+        }
+        "create_primary_key" => {
+            let table = text(1, "table_name")?;
+            let columns =
+                column_names(arg(2, "columns").ok_or_else(|| option("without columns"))?)?;
+            let given = ctx.given(arg(0, "constraint_name"), "the constraint's name")?;
+            let name = named(ctx, given, Object::PrimaryKey, &table, &columns, None)?;
+            vec![format!(
+                "ALTER TABLE {} ADD {name}PRIMARY KEY ({})",
+                q(&table),
+                joined(database, &columns)
+            )]
+        }
+        "create_check_constraint" => {
+            let table = text(1, "table_name")?;
+            let condition = match arg(2, "condition") {
+                Some(Value::Str(sql)) => sql.clone(),
+                Some(Value::Call { func, args, kwargs })
+                    if ctx.sa(func).as_deref() == Some("text") && kwargs.is_empty() =>
+                {
+                    match args.as_slice() {
+                        [Value::Str(sql)] => sql.clone(),
+                        _ => return Err(computed("a condition that is not SQL text")),
+                    }
+                }
+                Some(_) => return Err(computed("a condition that is not SQL text")),
+                None => return Err(option("`op.create_check_constraint` without a condition")),
+            };
+            let given = ctx.given(arg(0, "constraint_name"), "the constraint's name")?;
+            let name = named(ctx, given, Object::Check, &table, &[], None)?;
+            vec![format!(
+                "ALTER TABLE {} ADD {name}CHECK ({condition})",
+                q(&table)
             )]
         }
         "create_foreign_key" => {
@@ -218,6 +274,31 @@ pub fn convert(
             ));
         }
     })
+}
+
+/// The first bind parameter (`:name`, or a `\\:` escape) SQLAlchemy's `text()` finds in `sql`,
+/// as its own pattern finds them: a colon not after a colon, a word character or a backslash,
+/// before a word character; or a backslash before a colon, which `text()` unescapes.
+fn bind_parameter(sql: &str) -> Option<String> {
+    let chars: Vec<char> = sql.chars().collect();
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    for (i, &c) in chars.iter().enumerate() {
+        if c != ':' {
+            continue;
+        }
+        let before = i.checked_sub(1).map(|b| chars[b]);
+        if before == Some('\\') {
+            return Some("\\:".to_string());
+        }
+        if before.is_some_and(|b| b == ':' || word(b)) {
+            continue;
+        }
+        let name: String = chars[i + 1..].iter().take_while(|c| word(**c)).collect();
+        if !name.is_empty() {
+            return Some(format!(":{name}"));
+        }
+    }
+    None
 }
 
 /// An index's name as SQLAlchemy gives it.
@@ -306,14 +387,19 @@ fn alter_column(
     let database = ctx.database;
     let (t, c) = (ident(database, table), ident(database, column));
     let mut statements = Vec::new();
-    let changes = ["nullable", "server_default", "type_"];
+    // MySQL's CHANGE, which Alembic writes for a rename too, restates the whole column: a
+    // column whose nullability the script does not state becomes NULL.
+    let changes: &[&str] = match database {
+        Database::Mysql => &["nullable", "server_default", "type_", "new_column_name"],
+        _ => &["nullable", "server_default", "type_"],
+    };
     if database != Database::Postgres && kwargs.iter().any(|(k, _)| changes.contains(&k.as_str())) {
         return Err(limit(match database {
             Database::Sqlite => {
                 "`op.alter_column` on SQLite needs the table rebuilt (Alembic's batch mode)"
             }
             _ => {
-                "`op.alter_column` on MySQL restates the whole column (MODIFY COLUMN): write it by hand"
+                "`op.alter_column` on MySQL restates the whole column (MODIFY or CHANGE): write it by hand"
             }
         }));
     }

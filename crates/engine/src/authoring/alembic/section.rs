@@ -5,9 +5,9 @@
 use aurora_migrate_core::Database;
 
 use super::context::Ctx;
-use super::ops;
-use super::python::{Function, Kind, Statement, SyntaxError, Value};
+use super::python::{Function, Script};
 use super::report::{By, Reason, Todo};
+use super::statement::{Locals, Walk};
 
 /// What a section holds, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +56,8 @@ pub struct Section {
     pub pieces: Vec<Piece>,
     /// Who wrote it.
     pub by: By,
+    /// Whether its statements run outside a transaction, as in an `autocommit_block()`.
+    pub outside_transaction: bool,
 }
 
 impl Section {
@@ -85,12 +87,12 @@ impl Section {
     }
 }
 
-/// The section of `function` (named `direction`) on the database of `ctx`; a script with
+/// The section of `function` (named `direction`) of `script` on the database of `ctx`; a script with
 /// syntax errors has each of its sections left to do whole.
 pub fn section(
     direction: &'static str,
     function: Option<&Function>,
-    errors: &[SyntaxError],
+    script: &Script,
     ctx: &Ctx,
 ) -> Section {
     let at = function.map_or(1, |f| f.line);
@@ -100,8 +102,9 @@ pub fn section(
         line: at,
         pieces: vec![Piece::Todo { line, todo, source }],
         by: By::Static,
+        outside_transaction: false,
     };
-    if let Some(error) = errors.first() {
+    if let Some(error) = script.errors.first() {
         let todo = Todo::new(
             Reason::SyntaxError,
             format!(
@@ -130,89 +133,14 @@ pub fn section(
         );
         return whole(function.line, todo, function.source.clone());
     }
-    let mut pieces = Vec::new();
-    for statement in &function.body {
-        match statement_sql(statement, ctx) {
-            Ok(None) => {}
-            Ok(Some(sql)) => pieces.push(Piece::Sql(sql)),
-            Err(todo) => pieces.push(Piece::Todo {
-                line: statement.line,
-                todo,
-                source: statement.source.clone(),
-            }),
-        }
-    }
+    let mut walk = Walk::new(*ctx, Locals::new(script, function, ctx.scope));
+    walk.function(&function.body);
     Section {
         direction,
         database: ctx.database,
         line: at,
-        pieces,
+        pieces: walk.pieces,
         by: By::Static,
-    }
-}
-
-/// One statement's SQL, `None` for a statement that runs nothing.
-fn statement_sql(statement: &Statement, ctx: &Ctx) -> Result<Option<Vec<String>>, Todo> {
-    match &statement.kind {
-        Kind::Pass => Ok(None),
-        // An import inside the function binds names (the scope has them) and runs nothing.
-        Kind::Import(_) => Ok(None),
-        Kind::Expr(Value::Call { func, args, kwargs }) => match ctx.scope.op(func) {
-            Some(op) => ops::convert(&op, args, kwargs, ctx).map(Some),
-            None => Err(Todo::new(
-                Reason::PythonStatement,
-                format!("a call of `{func}`, not an `op` function"),
-            )),
-        },
-        Kind::TooLong(head) => Err(Todo::new(
-            Reason::TooLong,
-            format!(
-                "{head} with an expression of more than {} operators, too long to read",
-                super::python::MAX_DEPTH
-            ),
-        )),
-        Kind::With { items, .. } => Err(with(items)),
-        Kind::If { test, .. } => Err(Todo::new(
-            Reason::Branch,
-            format!("an `if` on {}, decided when the script runs", subject(test)),
-        )),
-        Kind::Expr(_) | Kind::Assign { .. } | Kind::For { .. } => Err(Todo::new(
-            Reason::PythonStatement,
-            "a Python statement, not an `op` call",
-        )),
-        Kind::Other(what) => Err(Todo::new(
-            Reason::PythonStatement,
-            format!("a Python statement ({what}), not an `op` call"),
-        )),
-    }
-}
-
-/// Why a `with` block is left to do.
-fn with(items: &[(Value, Option<Value>)]) -> Todo {
-    let method = |value: &Value| match value {
-        Value::Call { func, .. } => func.rsplit('.').next().map(str::to_string),
-        Value::Method { name, .. } => Some(name.clone()),
-        _ => None,
-    };
-    match items.first().and_then(|(v, _)| method(v)).as_deref() {
-        Some("batch_alter_table") => Todo::new(
-            Reason::BatchAlterTable,
-            "a `batch_alter_table` block is not converted",
-        ),
-        Some("autocommit_block") => Todo::new(
-            Reason::AutocommitBlock,
-            "an `autocommit_block` runs outside the transaction: not converted",
-        ),
-        _ => Todo::new(Reason::PythonStatement, "a `with` block, not an `op` call"),
-    }
-}
-
-/// What an `if` tests, in words.
-fn subject(test: &Value) -> &'static str {
-    let text = format!("{test:?}");
-    if text.contains("dialect") {
-        "the database's dialect"
-    } else {
-        "a value"
+        outside_transaction: walk.outside_transaction,
     }
 }

@@ -148,32 +148,19 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
             && text.contains("DROP INDEX ix_notes_kind ON notes;"),
         "{text}"
     );
-    assert_eq!(
-        text.matches("-- migrate:todo line 35: a Python statement")
-            .count(),
-        2,
-        "{text}"
-    );
-    assert_eq!(text.matches("-- migrate:todo").count(), 6, "{text}");
+    // The bind and the `if` on its dialect are decided per database: PostgreSQL runs the branch.
+    assert_eq!(text.matches("-- migrate:todo").count(), 2, "{text}");
     assert!(
         text.contains("-- migrate:todo line 38: `op.bulk_insert` is not converted"),
         "{text}"
     );
-    assert_eq!(
-        reasons(&sections),
-        [
-            Reason::PythonStatement,
-            Reason::Branch,
-            Reason::OpNotConverted
-        ]
-        .repeat(2)
-    );
+    assert_eq!(reasons(&sections), [Reason::OpNotConverted].repeat(2));
     assert!(
-        text.contains(
-            "--     if bind.dialect.name == \"postgresql\":\n--         op.execute(\"SELECT 1\")"
-        ),
+        text.contains("UPDATE chains SET name = 'x; y';\nSELECT 1;\n-- migrate:todo line 38"),
         "{text}"
     );
+    // Only PostgreSQL's section runs the branch.
+    assert_eq!(text.matches("SELECT 1;").count(), 1, "{text}");
     assert!(text.contains("-- migrate:upgrade postgresql\nCREATE TYPE note_kind AS ENUM ('a', 'b');\nCREATE TABLE notes"), "{text}");
     // `op.f(name)` is Alembic's mark of a name already final.
     assert!(
@@ -187,7 +174,7 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
     assert!(
         fault
             .message
-            .starts_with("left to do by hand after import: line 35"),
+            .starts_with("left to do by hand after import: line 38"),
         "{fault:?}"
     );
 }
@@ -423,4 +410,50 @@ fn a_type_map_gives_a_project_s_type_its_sql_per_database() {
         let fault = TypeMap::parse(bad).unwrap_err();
         assert!(fault.what.contains(said), "{bad}: {fault:?}");
     }
+}
+
+#[test]
+fn primary_keys_checks_and_arguments_given_by_keyword_are_converted() {
+    let body = "op.create_primary_key(\"pk_t\", \"t\", [\"a\", \"b\"])\nop.create_check_constraint(\"ck_t_a\", \"t\", \"a > 0\")\nop.drop_column(\"t\", column_name=\"c\")\nop.drop_constraint(constraint_name=\"uq_t_d\", table_name=\"t\")\nop.create_index(index_name=\"ix_t_e\", table_name=\"t\", columns=[\"e\"])";
+    let (text, sections) = pg(&script(
+        "import sqlalchemy as sa\nfrom alembic import op",
+        body,
+    ));
+    assert!(reasons(&sections).is_empty(), "{text}");
+    assert!(
+        text.contains(
+            "ALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY (a, b);\nALTER TABLE t ADD CONSTRAINT ck_t_a CHECK (a > 0);\nALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP CONSTRAINT uq_t_d;\nCREATE INDEX ix_t_e ON t (e);\n"
+        ),
+        "{text}"
+    );
+    // SQLite cannot add a constraint to a table: Alembic refuses it outside a batch.
+    let (text, sections) = import_text(
+        &script(
+            "from alembic import op",
+            "op.create_primary_key(\"pk_t\", \"t\", [\"a\"])",
+        ),
+        &[Database::Sqlite],
+        &TypeMap::default(),
+        &Convention::default(),
+    );
+    assert_eq!(reasons(&sections), [Reason::DialectLimit], "{text}");
+}
+
+#[test]
+fn float_and_json_keep_the_names_sqlalchemy_gives_them() {
+    let body = "op.add_column(\"t\", sa.Column(\"a\", sa.Float(), nullable=True))\nop.add_column(\"t\", sa.Column(\"b\", sa.Float(precision=53), nullable=True))\nop.add_column(\"t\", sa.Column(\"c\", sa.JSON(), nullable=True))";
+    let (text, _) = import_text(
+        &script("import sqlalchemy as sa\nfrom alembic import op", body),
+        &[Database::Mysql, Database::Sqlite],
+        &TypeMap::default(),
+        &Convention::default(),
+    );
+    assert!(
+        text.contains("-- migrate:upgrade mysql\nALTER TABLE t ADD COLUMN a FLOAT;\nALTER TABLE t ADD COLUMN b FLOAT(53);\nALTER TABLE t ADD COLUMN c JSON;\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-- migrate:upgrade sqlite\nALTER TABLE t ADD COLUMN a FLOAT;\nALTER TABLE t ADD COLUMN b FLOAT;\nALTER TABLE t ADD COLUMN c JSON;\n"),
+        "{text}"
+    );
 }

@@ -37,6 +37,9 @@ pub fn header(node: &Node, message: &str, date: Option<&str>, script: &str) -> S
 /// `header` with `Transaction: none`, above its last line (the script it was imported from):
 /// the migration runs outside a transaction, as Alembic's `autocommit_block()` does.
 pub fn outside_transaction(header: &str) -> String {
+    if header.contains("\n-- Transaction: none\n") {
+        return header.to_string();
+    }
     let body = header.strip_suffix('\n').unwrap_or(header);
     match body.rsplit_once('\n') {
         Some((above, last)) => format!("{above}\n-- Transaction: none\n{last}\n"),

@@ -69,8 +69,15 @@ pub(super) fn sql_type(value: &Value, ctx: &Ctx) -> Result<String, Todo> {
         },
         ("Text" | "TEXT" | "UnicodeText", _) => "TEXT".into(),
         ("Boolean" | "BOOLEAN", _) => "BOOLEAN".into(),
+        // SQLAlchemy writes FLOAT(p) where the database reads a precision (24 or less is
+        // single precision there), FLOAT elsewhere, which PostgreSQL takes for double precision.
+        ("Float" | "FLOAT", Database::Postgres | Database::Mysql)
+            if number(0, "precision").is_some() =>
+        {
+            format!("FLOAT({})", number(0, "precision").unwrap_or_default())
+        }
         ("Float" | "FLOAT", Database::Postgres) => "DOUBLE PRECISION".into(),
-        ("Float" | "FLOAT", _) => "DOUBLE".into(),
+        ("Float" | "FLOAT", _) => "FLOAT".into(),
         ("Numeric" | "NUMERIC" | "DECIMAL", _) => {
             match (number(0, "precision"), number(1, "scale")) {
                 (Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
@@ -82,7 +89,6 @@ pub(super) fn sql_type(value: &Value, ctx: &Ctx) -> Result<String, Todo> {
         ("DateTime" | "TIMESTAMP", Database::Postgres) if timezone => "TIMESTAMPTZ".into(),
         ("DateTime" | "TIMESTAMP", Database::Mysql) if base == "DateTime" => "DATETIME".into(),
         ("DateTime" | "TIMESTAMP", _) => "TIMESTAMP".into(),
-        ("JSON", Database::Sqlite) => "TEXT".into(),
         ("JSON", _) => "JSON".into(),
         ("JSONB", Database::Postgres) => "JSONB".into(),
         ("UUID" | "Uuid", Database::Postgres) => "UUID".into(),

@@ -219,6 +219,10 @@ pub struct Script {
     pub bound: Vec<String>,
     /// The syntax errors, first first: a script with any is not Python that Alembic could run.
     pub errors: Vec<SyntaxError>,
+    /// Whether names may be bound where this reading does not look: a top-level statement other
+    /// than an assignment, an import, a `def` or a `class` (an `if`, a `try`, a loop, ...), or a
+    /// `global` or `:=` anywhere. Its top-level values are then not taken for constants.
+    pub hidden_bindings: bool,
 }
 
 impl Script {

@@ -33,6 +33,11 @@ pub(super) fn script(original: &str, blanked: &str, long: &[TooLong]) -> Script 
     for (index, stmt) in parsed.syntax().body.iter().enumerate() {
         reader.top(&mut script, index, stmt);
     }
+    // A `global` in any function, or an assignment expression, rebinds names out of sight.
+    script.hidden_bindings |= original.contains(":=")
+        || original
+            .lines()
+            .any(|l| matches!(l.split_whitespace().next(), Some("global" | "nonlocal")));
     script
 }
 
@@ -73,7 +78,8 @@ impl Reader<'_> {
                 script.bound.push(class.name.as_str().to_string());
                 script.classes.push(self.class(class));
             }
-            _ => {}
+            Stmt::Expr(_) | Stmt::Pass(_) => {}
+            _ => script.hidden_bindings = true,
         }
     }
 
