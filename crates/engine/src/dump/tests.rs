@@ -57,6 +57,7 @@ fn schema() -> Schema {
             values: vec!["open".into(), "shipped".into()],
         }],
         tables: vec![orders, accounts],
+        ..Schema::default()
     }
 }
 

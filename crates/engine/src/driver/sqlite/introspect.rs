@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 
+mod left_out;
+
 use super::create_statement;
 use crate::driver::Introspection;
 use crate::schema::model::{Column, ColumnType, Default, Index, Schema, Table};
@@ -17,12 +19,17 @@ SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
  ORDER BY m.name, p.cid";
 
-const INDEXES: &str = "\
+/// Indexes over plain columns; the others are left out (see `left_out`).
+const INDEXES: &str = concat!(
+    "\
 SELECT m.tbl_name, m.name, il.\"unique\", ii.name \
   FROM sqlite_master m JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name \
   JOIN pragma_index_info(m.name) ii \
- WHERE m.type = 'index' AND m.sql IS NOT NULL \
- ORDER BY m.tbl_name, m.name, ii.seqno";
+ WHERE m.type = 'index' AND m.sql IS NOT NULL AND NOT ",
+    left_out::odd_index!(),
+    " \
+ ORDER BY m.tbl_name, m.name, ii.seqno"
+);
 
 /// A table being read: its columns so far, its CREATE statement, its key by position.
 struct Pending {
@@ -114,6 +121,8 @@ pub async fn introspect(
             .collect();
         schema.tables.push(table);
     }
+    queries += 1;
+    schema.left_out = left_out::read(connection, ignored).await?;
     schema.sort();
     Ok(Introspection { schema, queries })
 }

@@ -88,6 +88,8 @@ impl Schema {
             table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
             table.checks.sort_by(|a, b| a.name.cmp(&b.name));
         }
+        self.left_out.sort();
+        self.left_out.dedup();
     }
 }
 

@@ -18,6 +18,7 @@ fn one(table: Table) -> Schema {
     Schema {
         enums: vec![],
         tables: vec![table],
+        ..Schema::default()
     }
 }
 
