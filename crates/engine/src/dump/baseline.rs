@@ -82,7 +82,7 @@ pub async fn baseline(runner: &Runner<'_>, dir: &Path, request: &Request<'_>) ->
     .await;
     connection.close().await;
     let schema = sorted(&read?);
-    if schema.tables.is_empty() && schema.enums.is_empty() {
+    if schema.tables.is_empty() && schema.enums.is_empty() && schema.definitions.is_empty() {
         return Err(BaselineError::Empty.into());
     }
     let left_out: Vec<String> = schema
@@ -141,7 +141,19 @@ pub(super) fn sections(schema: &Schema, kind: aurora_migrate_core::Database) -> 
     let build = schema_statements(schema, kind);
     let mut undo: Vec<Change> = creation(schema, kind).iter().map(Change::reverse).collect();
     undo.reverse();
-    let drop = crate::autogenerate::statements(&undo, schema, &Schema::default(), kind);
+    // What was created last goes first: views and triggers before the tables they read.
+    let mut drop: Vec<String> = schema
+        .definitions
+        .iter()
+        .rev()
+        .map(|d| crate::schema::render::drop_definition(d, kind))
+        .collect();
+    drop.extend(crate::autogenerate::statements(
+        &undo,
+        schema,
+        &Schema::default(),
+        kind,
+    ));
     let text = |statements: Vec<String>| statements.iter().map(|s| format!("{s};\n")).collect();
     (text(build), text(drop))
 }

@@ -99,12 +99,18 @@ pub fn one_line(text: &str) -> String {
     text.replace(['\r', '\n'], " ")
 }
 
-/// Enums, then tables (with their indexes), then foreign keys, each group by name. SQLite
+/// Enums, then tables (with their indexes), then foreign keys, each group by name, then the
+/// objects carried as their own text. SQLite
 /// keeps foreign keys in its tables (it checks them only when rows change, so the order of
 /// creation does not matter); the others add them once every table exists.
 fn schema_statements(schema: &Schema, kind: Database) -> Vec<String> {
     let empty = Schema::default();
-    crate::autogenerate::statements(&creation(schema, kind), &empty, schema, kind)
+    let mut statements =
+        crate::autogenerate::statements(&creation(schema, kind), &empty, schema, kind);
+    // Views, triggers and the like come last, in the order the database gave: an order that
+    // applies, once every table exists.
+    statements.extend(schema.definitions.iter().map(|d| d.sql.clone()));
+    statements
 }
 
 /// The changes that build `schema` from nothing, in the order [`schema_statements`] gives.

@@ -29,6 +29,8 @@ pub struct Definition {
     pub kind: String,
     /// Its name.
     pub name: String,
+    /// The table it belongs to, for a trigger or an index.
+    pub table: Option<String>,
     /// The statement that creates it, without a closing `;`.
     pub sql: String,
 }
@@ -91,6 +93,10 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     /// The table's CHECK constraints.
     pub checks: Vec<Check>,
+    /// The database's own CREATE TABLE text, where the model cannot say the table exactly
+    /// (SQLite: generated columns, WITHOUT ROWID, STRICT, collations, conflict clauses...);
+    /// written as it is instead of the model. Never compared: `normalized` drops it.
+    pub sql: Option<String>,
 }
 
 /// A table column.

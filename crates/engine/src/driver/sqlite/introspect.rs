@@ -1,5 +1,7 @@
 //! SQLite's schema from two queries over the table-valued pragmas, plus each table's CREATE
-//! statement for what the pragmas do not keep (constraint names, CHECKs).
+//! statement for what the pragmas do not keep (constraint names, CHECKs), then the tables
+//! kept as their own text, the objects kept only as text (views, triggers, odd indexes) and
+//! what is left out: five queries.
 //! Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
@@ -7,6 +9,7 @@ use std::collections::BTreeMap;
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 
+mod definitions;
 mod left_out;
 
 use super::create_statement;
@@ -17,16 +20,17 @@ const COLUMNS: &str = "\
 SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
   FROM sqlite_master m JOIN pragma_table_info(m.name) p \
  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+   AND m.name NOT IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')) \
  ORDER BY m.name, p.cid";
 
-/// Indexes over plain columns; the others are left out (see `left_out`).
+/// Indexes over plain columns; the others are kept as text (see `definitions`).
 const INDEXES: &str = concat!(
     "\
 SELECT m.tbl_name, m.name, il.\"unique\", ii.name \
   FROM sqlite_master m JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name \
   JOIN pragma_index_info(m.name) ii \
  WHERE m.type = 'index' AND m.sql IS NOT NULL AND NOT ",
-    left_out::odd_index!(),
+    definitions::odd_index!(),
     " \
  ORDER BY m.tbl_name, m.name, ii.seqno"
 );
@@ -88,6 +92,7 @@ pub async fn introspect(
             .push(column);
     }
     let mut schema = Schema::default();
+    let mut table_texts: BTreeMap<String, String> = BTreeMap::new();
     for (
         name,
         Pending {
@@ -106,6 +111,7 @@ pub async fn introspect(
             column.autoincrement = column.ty == ColumnType::Integer;
         }
         let found = create_statement::constraints(&name, &sql);
+        table_texts.insert(name.clone(), sql);
         for column in &mut table.columns {
             if let Some(values) = found.enums.get(&column.name) {
                 column.ty = ColumnType::EnumValues(values.clone());
@@ -121,7 +127,11 @@ pub async fn introspect(
             .collect();
         schema.tables.push(table);
     }
-    queries += 1;
+    schema.sort();
+    queries += 3;
+    let odd = definitions::odd_tables(connection).await?;
+    definitions::keep_own_text(&mut schema, &table_texts, &odd);
+    schema.definitions = definitions::read(connection, ignored).await?;
     schema.left_out = left_out::read(connection, ignored).await?;
     schema.sort();
     Ok(Introspection { schema, queries })

@@ -54,6 +54,10 @@ impl Schema {
             }
             schema.enums.clear();
         }
+        // The database's own text says the same as the model, or more; models never have it.
+        for table in &mut schema.tables {
+            table.sql = None;
+        }
         schema.sort();
         schema
     }
