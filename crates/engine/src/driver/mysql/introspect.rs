@@ -1,12 +1,15 @@
-//! MySQL and MariaDB schemas from information_schema in five queries, whatever the number of
-//! tables (the fifth lists what the model leaves out), with the names the database gave
-//! (`Schema::normalized` renames them for comparing with models). Must not import the runner or autogenerate.
+//! MySQL and MariaDB schemas from information_schema in eight queries, whatever the number of
+//! tables (the last list and read what the model does not hold, see `exact`; one more per
+//! table or routine kept as its own text), with the names the database gave
+//! (`Schema::normalized` renames them for comparing with models). Must not import the runner
+//! or autogenerate.
 
 use std::collections::BTreeMap;
 
 use sqlx::mysql::{MySqlConnection, MySqlRow};
 use sqlx::{AssertSqlSafe, Row};
 
+mod exact;
 mod left_out;
 
 use crate::driver::Introspection;
@@ -105,13 +108,15 @@ pub async fn introspect(
         check(table, name, clause);
     }
     queries += 1;
-    let left_out = left_out::read(connection, ignored).await?;
+    let found = left_out::read(connection, ignored).await?;
     let mut schema = Schema {
         enums: Vec::new(),
         tables: tables.into_values().collect(),
-        left_out,
         ..Schema::default()
     };
+    let (left_out, more) = exact::carry(connection, &mut schema, found).await?;
+    schema.left_out = left_out;
+    queries += more;
     schema.sort();
     Ok(Introspection { schema, queries })
 }

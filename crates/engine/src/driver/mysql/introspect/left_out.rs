@@ -1,11 +1,11 @@
-//! What a MySQL or MariaDB database holds that the model does not carry, read from
+//! What a MySQL or MariaDB database holds that the model does not hold, read from
 //! information_schema in one query: each row a kind, its table if it has one, its name, and
 //! what becomes of it. Must not import the runner or autogenerate.
 
 use sqlx::mysql::MySqlConnection;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::schema::model::LeftOut;
+use super::exact::Found;
 
 /// An index the model cannot hold as columns: FULLTEXT, SPATIAL, over a prefix, or descending
 /// (on `information_schema.STATISTICS`).
@@ -63,11 +63,12 @@ UNION ALL SELECT DISTINCT 'grants', CAST(TABLE_NAME AS CHAR), CAST(GRANTEE AS CH
   FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = DATABASE()"
 );
 
-/// The objects of the current database that are not carried, except those of `ignored` tables.
+/// The objects of the current database the model does not hold, except those of `ignored`
+/// tables.
 pub async fn read(
     connection: &mut MySqlConnection,
     ignored: &crate::bookkeeping::Ours,
-) -> Result<Vec<LeftOut>, sqlx::Error> {
+) -> Result<Vec<Found>, sqlx::Error> {
     let rows = sqlx::query(AssertSqlSafe(LEFT_OUT))
         .fetch_all(connection)
         .await?;
@@ -77,7 +78,12 @@ pub async fn read(
             let (kind, table, name, why): (String, Option<String>, String, String) =
                 (row.get(0), row.get(1), row.get(2), row.get(3));
             let ours = ignored.contains(table.as_deref().unwrap_or(&name));
-            (!ours).then(|| LeftOut::new(&kind, table.as_deref(), &name, &why))
+            (!ours).then_some(Found {
+                kind,
+                table,
+                name,
+                why,
+            })
         })
         .collect())
 }
