@@ -298,6 +298,49 @@ fn mariadb_baseline_carries_every_object_as_mysqldump_shows_it() {
     round_trip(&db, mysql_schema, &MYSQL_KINDS);
 }
 
+#[test]
+fn what_mariadb_and_sqlite_do_not_carry_is_named_in_the_refusal() {
+    let cases = [
+        (
+            Db::Mysql(MysqlDb::new()),
+            "mysql_left_out",
+            vec![
+                "event \"Every Tick\" (events are not carried)",
+                "procedure \"two steps\" (a body of several statements is not carried)",
+                "sequence \"order numbers\" (sequences are not carried)",
+            ],
+        ),
+        (
+            Db::Sqlite(SqliteDb::new()),
+            "sqlite_left_out",
+            vec!["virtual table \"Note Search\""],
+        ),
+    ];
+    for (db, fixture_name, named) in cases {
+        let name = db.name();
+        run_with_client(&db, &script(fixture_name));
+        let project = tempfile::tempdir().unwrap();
+        let (code, _, stderr) = aurora(project.path(), &db, &["baseline", "-m", "Take over"]);
+        assert_eq!(code, Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("holds {} object(s)", named.len())),
+            "{name}: {stderr}"
+        );
+        for object in named {
+            assert!(
+                stderr.contains(&format!("  - {object}")),
+                "{name}: {object}: {stderr}"
+            );
+        }
+        let (code, dump, _) = aurora(project.path(), &db, &["dump"]);
+        assert_eq!(code, Some(0), "{name}");
+        assert!(
+            dump.contains("-- Left out: the database holds"),
+            "{name}: {dump}"
+        );
+    }
+}
+
 /// Baselines `db` (nothing may be left out), builds a fresh database from the file, and
 /// compares the two through `oracle`, the server's own tool, and through our dump, byte for
 /// byte; then the file's downgrade empties the fresh database.

@@ -154,3 +154,6 @@ fn create_table(table: &Table, out: &mut Vec<String>) {
         out.push(create_index(&table.name, index));
     }
 }
+
+#[cfg(test)]
+mod tests;

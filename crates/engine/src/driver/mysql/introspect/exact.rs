@@ -75,7 +75,7 @@ pub async fn carry(
     definitions.extend(triggers(connection).await?);
     queries += 1;
     let mut left = Vec::new();
-    for f in found {
+    for mut f in found {
         let carried = match f.kind.as_str() {
             "view" | "trigger" => true,
             kind if IN_TABLE_TEXT.contains(&kind) => {
@@ -88,7 +88,10 @@ pub async fn carry(
                         definitions.push(definition);
                         true
                     }
-                    None => false,
+                    None => {
+                        f.why = "a body of several statements is not carried".into();
+                        false
+                    }
                 }
             }
             _ => false,
