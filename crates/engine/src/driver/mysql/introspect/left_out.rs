@@ -7,11 +7,12 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::exact::Found;
 
-/// An index the model cannot hold as columns: FULLTEXT, SPATIAL, over a prefix, or descending
-/// (on `information_schema.STATISTICS`).
+/// An index the model cannot hold as columns: FULLTEXT, SPATIAL, over a prefix, descending,
+/// or with a comment (on `information_schema.STATISTICS`).
 macro_rules! odd_index {
     () => {
-        "(INDEX_TYPE IN ('FULLTEXT', 'SPATIAL') OR SUB_PART IS NOT NULL OR COLLATION = 'D')"
+        "(INDEX_TYPE IN ('FULLTEXT', 'SPATIAL') OR SUB_PART IS NOT NULL OR COLLATION = 'D' \
+          OR INDEX_COMMENT <> '')"
     };
 }
 pub(super) use odd_index;
@@ -47,7 +48,8 @@ UNION ALL SELECT 'column collation', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_N
                    AND cc.CHECK_CLAUSE LIKE 'json_valid(%') \
 UNION ALL SELECT DISTINCT 'index', CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), \
        CAST(CONCAT('dropped: ', CASE WHEN INDEX_TYPE IN ('FULLTEXT', 'SPATIAL') THEN INDEX_TYPE \
-                                    WHEN SUB_PART IS NOT NULL THEN 'a prefix' ELSE 'DESC' END, ' not carried') AS CHAR) \
+                                    WHEN SUB_PART IS NOT NULL THEN 'a prefix' WHEN COLLATION = 'D' THEN 'DESC' \
+                                    ELSE 'a comment' END, ' not carried') AS CHAR) \
   FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND ",
     odd_index!(),
     " \
