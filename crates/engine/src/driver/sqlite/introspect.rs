@@ -48,6 +48,9 @@ pub async fn introspect(
 ) -> Result<Introspection, sqlx::Error> {
     let mut queries = 0;
     let mut tables: BTreeMap<String, Pending> = BTreeMap::new();
+    // Tables with a column whose declared type the model would spell otherwise (DATETIME,
+    // FLOAT, INT...): written as their own text, so the declaration stays as it was.
+    let mut respelled: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for row in fetch(connection, COLUMNS, &mut queries).await? {
         let name: String = row.get(0);
         if ignored.contains(&name) {
@@ -67,6 +70,10 @@ pub async fn introspect(
         ) = (row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
         if pk > 0 {
             entry.key.push((pk, column_name.clone()));
+        }
+        let spelled = super::render::type_sql(&column_type(&declared));
+        if !same_words(&spelled, &declared) {
+            respelled.insert(name.clone());
         }
         entry.table.columns.push(Column {
             name: column_name,
@@ -129,12 +136,24 @@ pub async fn introspect(
     }
     schema.sort();
     queries += 3;
-    let odd = definitions::odd_tables(connection).await?;
+    let mut odd = definitions::odd_tables(connection).await?;
+    odd.extend(respelled);
     definitions::keep_own_text(&mut schema, &table_texts, &odd);
     schema.definitions = definitions::read(connection, ignored).await?;
     schema.left_out = left_out::read(connection, ignored).await?;
     schema.sort();
     Ok(Introspection { schema, queries })
+}
+
+/// Whether two type declarations are the same words, whatever their case and spacing.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.to_ascii_uppercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    words(a) == words(b)
 }
 
 /// A declared type to a portable one; SQLite keeps declarations as written.

@@ -101,7 +101,7 @@ fn render(change: &Change, out: &mut Vec<String>) {
     }
 }
 
-fn type_sql(ty: &ColumnType) -> String {
+pub fn type_sql(ty: &ColumnType) -> String {
     match ty {
         ColumnType::Double => "DOUBLE".into(),
         ColumnType::TimestampTz => "TIMESTAMP".into(),

@@ -22,10 +22,12 @@ pub struct Found {
 }
 
 /// Kinds of left-out object that a table's own text carries.
-const IN_TABLE_TEXT: [&str; 5] = [
+const IN_TABLE_TEXT: [&str; 7] = [
     "table options",
     "generated column",
     "invisible column",
+    "column option",
+    "column type",
     "column collation",
     "index",
 ];

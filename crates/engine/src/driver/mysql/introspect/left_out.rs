@@ -38,6 +38,21 @@ UNION ALL SELECT 'generated column', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_N
  WHERE c.TABLE_SCHEMA = DATABASE() AND c.IS_GENERATED = 'ALWAYS' \
 UNION ALL SELECT 'invisible column', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), 'written as a visible column' \
   FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.EXTRA LIKE '%INVISIBLE%' \
+UNION ALL SELECT 'column option', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), \
+       CAST(CONCAT(UPPER(c.EXTRA), ' is not carried') AS CHAR) \
+  FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.EXTRA LIKE '%on update%' \
+UNION ALL SELECT 'column type', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), \
+       CAST(CONCAT(c.COLUMN_TYPE, ' is written as a wider or plainer type') AS CHAR) \
+  FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \
+       ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE' \
+ WHERE c.TABLE_SCHEMA = DATABASE() AND c.IS_GENERATED = 'NEVER' \
+   AND (c.COLUMN_TYPE LIKE '%unsigned%' OR c.COLUMN_TYPE LIKE '%zerofill%' \
+        OR c.DATA_TYPE IN ('tinytext', 'mediumtext', 'longtext', 'mediumint', 'varbinary', 'binary', \
+                           'tinyblob', 'mediumblob', 'longblob', 'float') \
+        OR (c.DATA_TYPE IN ('datetime', 'timestamp', 'time') AND c.DATETIME_PRECISION > 0)) \
+   AND NOT EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS cc WHERE cc.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA \
+                   AND cc.TABLE_NAME = c.TABLE_NAME AND cc.CONSTRAINT_NAME = c.COLUMN_NAME \
+                   AND cc.CHECK_CLAUSE LIKE 'json_valid(%') \
 UNION ALL SELECT 'column collation', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), \
        CAST(CONCAT('COLLATE ', c.COLLATION_NAME, ' is not carried') AS CHAR) \
   FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \

@@ -12,6 +12,7 @@ use crate::schema::model::LeftOut;
 macro_rules! odd_index {
     () => {
         "(ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL OR ix.indnkeyatts < ix.indnatts OR am.amname <> 'btree' \
+          OR to_jsonb(ix) ->> 'indnullsnotdistinct' = 'true' \
           OR EXISTS (SELECT 1 FROM unnest(ix.indoption::int2[]) o WHERE o <> 0) \
           OR EXISTS (SELECT 1 FROM unnest(ix.indclass::oid[]) k JOIN pg_opclass oc ON oc.oid = k WHERE NOT oc.opcdefault) \
           OR EXISTS (SELECT 1 FROM unnest(ix.indcollation::oid[]) k JOIN pg_collation co ON co.oid = k \
@@ -73,6 +74,7 @@ UNION ALL SELECT 'index', t.relname::text, i.relname::text, 'dropped: ' || conca
        CASE WHEN ix.indexprs IS NOT NULL THEN 'an expression index' END, \
        CASE WHEN ix.indpred IS NOT NULL THEN 'a partial index' END, \
        CASE WHEN ix.indnkeyatts < ix.indnatts THEN 'INCLUDE' END, \
+       CASE WHEN to_jsonb(ix) ->> 'indnullsnotdistinct' = 'true' THEN 'NULLS NOT DISTINCT' END, \
        CASE WHEN am.amname <> 'btree' THEN 'USING ' || am.amname END, \
        CASE WHEN EXISTS (SELECT 1 FROM unnest(ix.indoption::int2[]) o WHERE o <> 0) THEN 'DESC or NULLS FIRST' END, \
        CASE WHEN EXISTS (SELECT 1 FROM unnest(ix.indclass::oid[]) k JOIN pg_opclass oc ON oc.oid = k WHERE NOT oc.opcdefault) \
@@ -84,18 +86,26 @@ UNION ALL SELECT 'index', t.relname::text, i.relname::text, 'dropped: ' || conca
  WHERE t.relnamespace IN (SELECT oid FROM s) AND t.relkind IN ('r', 'p') AND ",
     odd_index!(),
     " \
-   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype = 'x') \
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
 UNION ALL SELECT CASE co.contype WHEN 'x' THEN 'exclusion constraint' ELSE 'constraint' END, \
        cl.relname::text, co.conname::text, concat_ws(', ', \
        CASE WHEN co.contype = 'x' THEN 'exclusion constraints are not carried' END, \
        CASE WHEN co.condeferrable THEN 'DEFERRABLE is not carried' END, \
        CASE WHEN NOT co.convalidated THEN 'NOT VALID is not carried' END, \
        CASE WHEN co.connoinherit AND co.contype = 'c' THEN 'NO INHERIT is not carried' END, \
-       CASE WHEN co.contype = 'f' AND co.confmatchtype = 'f' THEN 'MATCH FULL is not carried' END) \
+       CASE WHEN co.contype = 'f' AND co.confmatchtype = 'f' THEN 'MATCH FULL is not carried' END, \
+       CASE WHEN co.contype = 'u' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
+                 AND to_jsonb(i) ->> 'indnullsnotdistinct' = 'true') THEN 'NULLS NOT DISTINCT is not carried' END, \
+       CASE WHEN co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
+                 AND i.indnkeyatts < i.indnatts) THEN 'INCLUDE is not carried' END) \
   FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid \
  WHERE cl.relnamespace IN (SELECT oid FROM s) AND cl.relkind IN ('r', 'p') \
    AND (co.contype = 'x' OR co.condeferrable OR NOT co.convalidated OR (co.connoinherit AND co.contype = 'c') \
-        OR (co.contype = 'f' AND co.confmatchtype = 'f')) \
+        OR (co.contype = 'f' AND co.confmatchtype = 'f') \
+        OR (co.contype = 'u' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
+                                         AND to_jsonb(i) ->> 'indnullsnotdistinct' = 'true')) \
+        OR (co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
+                                                 AND i.indnkeyatts < i.indnatts))) \
 UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'triggers are not carried' \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal \
