@@ -206,7 +206,12 @@ const SQLITE_KINDS: [&str; 15] = [
 fn sqlite_baseline_carries_every_object_exactly_as_sqlite3_shows_it() {
     let db = Db::Sqlite(SqliteDb::new());
     run_with_client(&db, &script("sqlite"));
-    round_trip(&db, sqlite_schema, &SQLITE_KINDS);
+    // Dropping the view drops its INSTEAD OF trigger too.
+    let changes = "DROP VIEW \"Cheapest\";\n\
+                   CREATE VIEW \"Cheapest\" AS SELECT \"Id\" FROM \"Cheap Things\" WHERE price < 2;\n\
+                   CREATE TRIGGER \"Instead Of Insert\" INSTEAD OF INSERT ON \"Cheapest\"\n\
+                   BEGIN\n    INSERT INTO \"Odd T\" (\"Full Name\", price) VALUES ('via view', 1);\nEND;\n";
+    round_trip(&db, sqlite_schema, &SQLITE_KINDS, changes);
 }
 
 /// `mysqldump --no-data --compact --routines --triggers`, one line an entry, without the
@@ -301,7 +306,10 @@ const MYSQL_KINDS: [&str; 26] = [
 fn mariadb_baseline_carries_every_object_as_mysqldump_shows_it() {
     let db = Db::Mysql(MysqlDb::new());
     run_with_client(&db, &script("mysql"));
-    round_trip(&db, mysql_schema, &MYSQL_KINDS);
+    let changes = "CREATE OR REPLACE VIEW `Cheapest` AS SELECT `Id` FROM `Cheap Things` WHERE `price` < 2;\n\
+                   DROP FUNCTION `twice`;\n\
+                   CREATE FUNCTION `twice`(x INT) RETURNS INT DETERMINISTIC RETURN x * 3;\n";
+    round_trip(&db, mysql_schema, &MYSQL_KINDS, changes);
 }
 
 #[test]
@@ -350,7 +358,7 @@ fn what_mariadb_and_sqlite_do_not_carry_is_named_in_the_refusal() {
 /// Baselines `db` (nothing may be left out), builds a fresh database from the file, and
 /// compares the two through `oracle`, the server's own tool, and through our dump, byte for
 /// byte; then the file's downgrade empties the fresh database.
-fn round_trip(db: &Db, oracle: fn(&Db) -> Vec<String>, kinds: &[&str]) {
+fn round_trip(db: &Db, oracle: fn(&Db) -> Vec<String>, kinds: &[&str], changes: &str) {
     let name = db.name();
     let before = oracle(db);
     let shown = before.concat();
@@ -392,6 +400,26 @@ fn round_trip(db: &Db, oracle: fn(&Db) -> Vec<String>, kinds: &[&str]) {
     let original = dumped(db);
     assert!(!original.contains("-- Left out"), "{name}: {original}");
     assert_eq!(dumped(&fresh), original, "{name}: dumps byte for byte");
+
+    // A changed view and a changed trigger or function show as drift against the dump.
+    let committed = project.path().join("schema.sql");
+    std::fs::write(&committed, &original).unwrap();
+    let check = ["dump", "--check", committed.to_str().unwrap()];
+    let (code, _, stderr) = aurora(project.path(), &fresh, &check);
+    assert_eq!(code, Some(0), "{name}: {stderr}");
+    run_with_client(&fresh, changes);
+    let (code, diff, _) = aurora(project.path(), &fresh, &check);
+    assert_eq!(code, Some(1), "{name}: {diff}");
+    for changed in ["price < 2", "x * 3", "'via view', 1"]
+        .iter()
+        .filter(|c| changes.contains(*c))
+    {
+        assert!(
+            diff.lines()
+                .any(|l| l.starts_with('+') && l.contains(changed)),
+            "{name}: {changed}: {diff}"
+        );
+    }
 
     block(runner(&fresh).downgrade(&Target::Base, &mut |_| {})).unwrap();
     assert!(fresh.tables().is_empty(), "{name}: {:?}", fresh.tables());
