@@ -1,6 +1,7 @@
 //! A schema dump built from introspection, not from `pg_dump` or `mysqldump`: the schema at
 //! the database's current revision as canonical SQL (objects sorted by name, one formatting,
-//! no server version or date), with the version table and the log's checksums as statements,
+//! no server version or date; objects the database keeps as text last, in its order), headed
+//! by what it leaves out, with the version table and the log's checksums as statements,
 //! so that the file says which revision it shows and a database loaded from it is at that
 //! revision. Two databases built by the same migrations dump the same bytes. Must not be
 //! imported by the runner.
