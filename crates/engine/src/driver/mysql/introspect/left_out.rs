@@ -17,6 +17,20 @@ macro_rules! odd_index {
 }
 pub(super) use odd_index;
 
+/// MariaDB's JSON column: LONGTEXT with a binary collation and a `json_valid` check named
+/// after it (`c` its information_schema.COLUMNS row). MySQL's CHECK_CONSTRAINTS has no table
+/// name, hence the join.
+macro_rules! json_check {
+    () => {
+        "EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS tc \
+                 JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA \
+                      AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME \
+                 WHERE tc.TABLE_SCHEMA = c.TABLE_SCHEMA AND tc.TABLE_NAME = c.TABLE_NAME \
+                   AND tc.CONSTRAINT_TYPE = 'CHECK' AND tc.CONSTRAINT_NAME = c.COLUMN_NAME \
+                   AND cc.CHECK_CLAUSE LIKE 'json_valid(%')"
+    };
+}
+
 const LEFT_OUT: &str = concat!(
     "\
 SELECT 'view', NULL, CAST(TABLE_NAME AS CHAR), 'views are not carried' \
@@ -35,7 +49,7 @@ UNION ALL SELECT 'table options', NULL, CAST(t.TABLE_NAME AS CHAR), CAST(CONCAT_
 UNION ALL SELECT 'generated column', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), 'written as a plain column' \
   FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \
        ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE' \
- WHERE c.TABLE_SCHEMA = DATABASE() AND c.IS_GENERATED = 'ALWAYS' \
+ WHERE c.TABLE_SCHEMA = DATABASE() AND (c.EXTRA LIKE '%VIRTUAL GENERATED%' OR c.EXTRA LIKE '%STORED GENERATED%') \
 UNION ALL SELECT 'invisible column', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), 'written as a visible column' \
   FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.EXTRA LIKE '%INVISIBLE%' \
 UNION ALL SELECT 'column option', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), \
@@ -45,22 +59,22 @@ UNION ALL SELECT 'column type', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME A
        CAST(CONCAT(c.COLUMN_TYPE, ' is written as a wider or plainer type') AS CHAR) \
   FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \
        ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE' \
- WHERE c.TABLE_SCHEMA = DATABASE() AND c.IS_GENERATED = 'NEVER' \
+ WHERE c.TABLE_SCHEMA = DATABASE() AND c.EXTRA NOT LIKE '%VIRTUAL GENERATED%' AND c.EXTRA NOT LIKE '%STORED GENERATED%' \
    AND (c.COLUMN_TYPE LIKE '%unsigned%' OR c.COLUMN_TYPE LIKE '%zerofill%' \
         OR c.DATA_TYPE IN ('tinytext', 'mediumtext', 'longtext', 'mediumint', 'varbinary', 'binary', \
                            'tinyblob', 'mediumblob', 'longblob', 'float') \
         OR (c.DATA_TYPE IN ('datetime', 'timestamp', 'time') AND c.DATETIME_PRECISION > 0)) \
-   AND NOT EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS cc WHERE cc.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA \
-                   AND cc.TABLE_NAME = c.TABLE_NAME AND cc.CONSTRAINT_NAME = c.COLUMN_NAME \
-                   AND cc.CHECK_CLAUSE LIKE 'json_valid(%') \
+   AND NOT ",
+    json_check!(),
+    " \
 UNION ALL SELECT 'column collation', CAST(c.TABLE_NAME AS CHAR), CAST(c.COLUMN_NAME AS CHAR), \
        CAST(CONCAT('COLLATE ', c.COLLATION_NAME, ' is not carried') AS CHAR) \
   FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \
        ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE' \
  WHERE c.TABLE_SCHEMA = DATABASE() AND c.COLLATION_NAME <> t.TABLE_COLLATION \
-   AND NOT EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS cc WHERE cc.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA \
-                   AND cc.TABLE_NAME = c.TABLE_NAME AND cc.CONSTRAINT_NAME = c.COLUMN_NAME \
-                   AND cc.CHECK_CLAUSE LIKE 'json_valid(%') \
+   AND NOT ",
+    json_check!(),
+    " \
 UNION ALL SELECT DISTINCT 'index', CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), \
        CAST(CONCAT('dropped: ', CASE WHEN INDEX_TYPE IN ('FULLTEXT', 'SPATIAL') THEN INDEX_TYPE \
                                     WHEN SUB_PART IS NOT NULL THEN 'a prefix' WHEN COLLATION = 'D' THEN 'DESC' \
