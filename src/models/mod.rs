@@ -14,6 +14,7 @@ pub fn schema() -> Schema {
             EnumType::new("token_standard", &["native", "erc20", "erc721", "spl"]),
         ],
         tables: vec![chains(), tokens(), wallets()],
+        ..Schema::default()
     };
     schema.sort();
     schema

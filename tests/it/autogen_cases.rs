@@ -37,7 +37,11 @@ fn base() -> Schema {
 }
 
 fn schema(enums: Vec<EnumType>, tables: Vec<Table>) -> Schema {
-    let mut schema = Schema { enums, tables };
+    let mut schema = Schema {
+        enums,
+        tables,
+        ..Schema::default()
+    };
     schema.sort();
     schema
 }

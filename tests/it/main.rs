@@ -15,6 +15,7 @@ mod baseline;
 mod beyond;
 mod bounds;
 mod build_validation;
+mod catalog_corpus;
 mod cli;
 mod completion;
 mod concurrency;

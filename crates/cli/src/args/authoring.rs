@@ -87,6 +87,11 @@ pub struct BaselineArgs {
     /// Use this revision id instead of a new random one
     #[arg(long, value_name = "ID")]
     pub rev_id: Option<String>,
+    /// Write the baseline even though the database holds objects it cannot rebuild (views,
+    /// triggers, functions...); they are listed in the file's header, and a fresh database built
+    /// from it lacks them
+    #[arg(long)]
+    pub accept_loss: bool,
     /// Where migrations live [default: migrations]
     #[arg(long, value_name = "DIR")]
     pub migrations_dir: Option<PathBuf>,

@@ -47,6 +47,7 @@ pub fn write_new(
         outside_transaction,
         note: None,
         replaces: Vec::new(),
+        accepted_loss: None,
     };
     let path = authoring::create(&migrations_dir(&args.migrations_dir), &new)?;
     written(&path, new.body.is_some(), printer);

@@ -12,6 +12,7 @@ use aurora_migrate::runner::Runner;
 
 pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer) -> Outcome {
     let dump = dump::dump(runner).await?;
+    say_left_out(&dump, printer);
     // `-` is stdout, where the dump goes anyway (and, with JSON, inside the document).
     let output = output.filter(|path| !aurora_migrate::disk::is_stdout(path));
     match output {
@@ -31,6 +32,7 @@ pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer)
         "file": output.map(|p| p.display().to_string()),
         "revisions": dump.revisions,
         "tables": dump.tables,
+        "left_out": left_out_json(&dump.left_out),
         "sql": dump.text,
     }));
     Ok(())
@@ -72,14 +74,30 @@ pub async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outco
         "file": path.display().to_string(),
         "fresh": fresh,
         "diff": diff,
+        "left_out": left_out_json(&dump.left_out),
     }));
     match fresh {
-        true => {
+        true if dump.left_out.is_empty() => {
             printer.note(&format!(
                 "{} is the dump of the database at {}",
                 path.display(),
                 at(&dump)
             ));
+            Ok(())
+        }
+        true => {
+            // The file matches, but it cannot see a change inside what it leaves out.
+            let mut kinds: Vec<&str> = dump.left_out.iter().map(|o| o.kind.as_str()).collect();
+            kinds.dedup();
+            printer.note(&format!(
+                "{} is the dump of the database at {} for what it carries; it cannot compare the {} object(s) \
+                 it leaves out ({}), so a change to those does not show here",
+                path.display(),
+                at(&dump),
+                dump.left_out.len(),
+                kinds.join(", ")
+            ));
+            say_left_out(&dump, printer);
             Ok(())
         }
         false => Err(Failure::new(
@@ -197,9 +215,29 @@ fn squash_failure(error: aurora_migrate::Error) -> Failure {
 
 pub async fn baseline(runner: &Runner<'_>, args: &BaselineArgs, printer: &Printer) -> Outcome {
     let dir = migrations_dir(&args.migrations_dir);
-    let done =
-        dump::baseline::baseline(runner, &dir, &args.message, args.rev_id.as_deref()).await?;
+    let request = dump::baseline::Request {
+        message: &args.message,
+        rev_id: args.rev_id.as_deref(),
+        accept_loss: args.accept_loss,
+    };
+    let done = dump::baseline::baseline(runner, &dir, &request)
+        .await
+        .map_err(|error| match &error {
+            aurora_migrate::Error::Baseline(aurora_migrate::error::BaselineError::LeftOut(_)) => {
+                Failure::new(
+                    "baseline_left_out",
+                    format!(
+                        "{error}\nnothing was written. Carry these objects by hand in a later migration, or accept \
+                         their loss with --accept-loss (the file's header then lists them)"
+                    ),
+                )
+            }
+            _ => error.into(),
+        })?;
     printer.line(&done.path.display().to_string());
+    for object in &done.left_out {
+        printer.note(&format!("left out (accepted): {object}"));
+    }
     printer.note(&format!(
         "wrote {} ({} table(s)) and recorded {} as applied on {}: rebuild to embed it",
         done.path.display(),
@@ -212,8 +250,24 @@ pub async fn baseline(runner: &Runner<'_>, args: &BaselineArgs, printer: &Printe
         "file": done.path.display().to_string(),
         "revision": done.revision,
         "tables": done.tables,
+        "left_out": left_out_json(&done.left_out),
     }));
     Ok(())
+}
+
+/// Each object left out, as the JSON documents list them.
+fn left_out_json(left_out: &[aurora_migrate::schema::model::LeftOut]) -> serde_json::Value {
+    left_out
+        .iter()
+        .map(|o| serde_json::json!({"kind": o.kind, "name": o.name, "why": o.why}))
+        .collect()
+}
+
+/// What the dump leaves out, said on stderr.
+fn say_left_out(dump: &Dump, printer: &Printer) {
+    for object in &dump.left_out {
+        printer.note(&format!("left out: {object}"));
+    }
 }
 
 fn at(dump: &Dump) -> String {

@@ -71,6 +71,9 @@ pub struct Header {
     pub replaces: Vec<String>,
     /// Its line.
     pub replaces_line: usize,
+    /// `Accepted Loss`: a baseline written although its database held objects it does not
+    /// rebuild, as its header says (the list follows under the header).
+    pub accepted_loss: Option<String>,
 }
 
 /// How a migration's statements wait for the locks they need (`Lock Timeout` in the header).
@@ -213,7 +216,7 @@ fn check_file_name(file_name: &str, header: &Header) -> Result<(), ParseError> {
 }
 
 /// Keys a header may hold; anything else that looks like `Key: value` is a typo.
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "Revision ID",
     "Revises",
     "Branch Labels",
@@ -223,6 +226,7 @@ const KEYS: [&str; 9] = [
     "Compatibility",
     "Lock Timeout",
     "Replaces",
+    "Accepted Loss",
 ];
 
 fn parse_header(kind: FileKind, lines: &[&str]) -> Result<(Header, usize), ParseError> {
@@ -329,6 +333,16 @@ fn apply_key(header: &mut Header, key: &str, value: &str, line: usize) -> Result
             header.branch_labels_line = line;
         }
         "Create Date" => header.create_date = Some(value.to_string()),
+        "Accepted Loss" => {
+            if value.is_empty() {
+                return Err(fault(
+                    line,
+                    "`Accepted Loss` says what a baseline leaves out, as `3 object(s), listed below`"
+                        .to_string(),
+                ));
+            }
+            header.accepted_loss = Some(value.to_string());
+        }
         "Replaces" => {
             header.replaces = id_list(value, line, key)?;
             header.replaces_line = line;

@@ -56,6 +56,9 @@ pub(super) fn render(
         "{prefix} Create Date: {}",
         chrono::Utc::now().format("%Y-%m-%d %H:%M:%S+00:00")
     ));
+    if let Some(loss) = &new.accepted_loss {
+        header.push(format!("{prefix} Accepted Loss: {loss}"));
+    }
     if new.outside_transaction {
         header.push(format!("{prefix} Transaction: none"));
     }

@@ -45,6 +45,9 @@ pub struct NewRevision {
     pub note: Option<String>,
     /// For a squash: the revisions it stands for (`Replaces`).
     pub replaces: Vec<String>,
+    /// For a baseline that does not rebuild everything its database held: what it leaves out,
+    /// in a word (`Accepted Loss`).
+    pub accepted_loss: Option<String>,
 }
 
 /// Reads and validates the directory; a missing directory is `None`.

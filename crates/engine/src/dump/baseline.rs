@@ -25,16 +25,31 @@ pub struct Baseline {
     pub revision: String,
     /// How many tables it creates.
     pub tables: usize,
+    /// What the database holds that the file does not rebuild (only with `accept_loss`).
+    pub left_out: Vec<crate::schema::model::LeftOut>,
+}
+
+/// What a baseline is asked to write.
+#[derive(Debug, Clone, Default)]
+pub struct Request<'a> {
+    /// The migration's message.
+    pub message: &'a str,
+    /// Its revision id instead of a random one.
+    pub rev_id: Option<&'a str>,
+    /// Write the file even though the database holds objects it does not rebuild; they are
+    /// then listed in its header.
+    pub accept_loss: bool,
 }
 
 /// Writes the first migration of `dir` from the database `runner` reaches and records it as
-/// applied there. Refuses a database with a history and a directory with migrations.
-pub async fn baseline(
-    runner: &Runner<'_>,
-    dir: &Path,
-    message: &str,
-    rev_id: Option<&str>,
-) -> Result<Baseline> {
+/// applied there. Refuses a database with a history, a directory with migrations, and a
+/// database holding objects the file would not rebuild (unless `accept_loss`).
+pub async fn baseline(runner: &Runner<'_>, dir: &Path, request: &Request<'_>) -> Result<Baseline> {
+    let Request {
+        message,
+        rev_id,
+        accept_loss,
+    } = *request;
     if let Some(existing) = authoring::read_dir(dir)?
         && !existing.files.is_empty()
     {
@@ -67,11 +82,31 @@ pub async fn baseline(
     .await;
     connection.close().await;
     let schema = sorted(&read?);
-    if schema.tables.is_empty() && schema.enums.is_empty() {
+    if schema.tables.is_empty() && schema.enums.is_empty() && schema.definitions.is_empty() {
         return Err(BaselineError::Empty.into());
+    }
+    let left_out: Vec<String> = schema
+        .left_out
+        .iter()
+        .map(|o| super::one_line(&o.to_string()))
+        .collect();
+    if !left_out.is_empty() && !accept_loss {
+        return Err(BaselineError::LeftOut(left_out).into());
     }
     let (upgrade, downgrade) = sections(&schema, kind);
     let dialect = kind.name();
+    let mut note = format!(
+        "Written by baseline from the schema of a {dialect} database, which records it as applied."
+    );
+    if !left_out.is_empty() {
+        note.push_str(&format!(
+            "\n-- Its loss accepted, the database holds {} object(s) this file does not rebuild:",
+            left_out.len()
+        ));
+        for object in &left_out {
+            note.push_str(&format!("\n--   - {object}"));
+        }
+    }
     let new = NewRevision {
         message: message.to_string(),
         base: true,
@@ -79,9 +114,9 @@ pub async fn baseline(
         body: Some(format!(
             "-- migrate:upgrade {dialect}\n{upgrade}\n-- migrate:downgrade {dialect}\n{downgrade}"
         )),
-        note: Some(format!(
-            "Written by baseline from the schema of a {dialect} database, which records it as applied."
-        )),
+        note: Some(note),
+        accepted_loss: (!left_out.is_empty())
+            .then(|| format!("{} object(s), listed below", left_out.len())),
         ..NewRevision::default()
     };
     let path = authoring::create(dir, &new)?;
@@ -91,6 +126,7 @@ pub async fn baseline(
             path,
             revision,
             tables: schema.tables.len(),
+            left_out: schema.left_out.clone(),
         }),
         Err(e) => {
             // Nothing half-done: the file goes with the record that failed.
@@ -105,7 +141,19 @@ pub(super) fn sections(schema: &Schema, kind: aurora_migrate_core::Database) -> 
     let build = schema_statements(schema, kind);
     let mut undo: Vec<Change> = creation(schema, kind).iter().map(Change::reverse).collect();
     undo.reverse();
-    let drop = crate::autogenerate::statements(&undo, schema, &Schema::default(), kind);
+    // What was created last goes first: views and triggers before the tables they read.
+    let mut drop: Vec<String> = schema
+        .definitions
+        .iter()
+        .rev()
+        .map(|d| crate::schema::render::drop_definition(d, kind))
+        .collect();
+    drop.extend(crate::autogenerate::statements(
+        &undo,
+        schema,
+        &Schema::default(),
+        kind,
+    ));
     let text = |statements: Vec<String>| statements.iter().map(|s| format!("{s};\n")).collect();
     (text(build), text(drop))
 }

@@ -1,6 +1,7 @@
 //! A schema dump built from introspection, not from `pg_dump` or `mysqldump`: the schema at
 //! the database's current revision as canonical SQL (objects sorted by name, one formatting,
-//! no server version or date), with the version table and the log's checksums as statements,
+//! no server version or date; objects the database keeps as text last, in its order), headed
+//! by what it leaves out, with the version table and the log's checksums as statements,
 //! so that the file says which revision it shows and a database loaded from it is at that
 //! revision. Two databases built by the same migrations dump the same bytes. Must not be
 //! imported by the runner.
@@ -10,7 +11,7 @@ use crate::driver::Connection;
 use crate::error::Result;
 use crate::runner::Runner;
 use crate::schema::diff::Change;
-use crate::schema::model::{Schema, Table};
+use crate::schema::model::{LeftOut, Schema, Table};
 use crate::sql::literal;
 use aurora_migrate_core::Database;
 
@@ -23,6 +24,8 @@ pub struct Dump {
     pub revisions: Vec<String>,
     /// How many tables it creates.
     pub tables: usize,
+    /// What the database holds that the dump does not rebuild, also listed at its top.
+    pub left_out: Vec<LeftOut>,
 }
 
 /// Dumps the database `runner` reaches, reading its bookkeeping and schema on one connection;
@@ -52,8 +55,9 @@ pub fn render(schema: &Schema, kind: Database, tables: &Tables, stored: &Stored)
     };
     let mut text = format!(
         "-- Schema of a {} database at revision {at}, read from its catalog.\n\
-         -- Regenerate it with `dump`; load it into an empty database to stand at that revision.\n{}",
+         -- Regenerate it with `dump`; load it into an empty database to stand at that revision.\n{}{}",
         kind.name(),
+        left_out_block(&schema.left_out),
         crate::driver::script::settings(kind)
     );
     for statement in schema_statements(&schema, kind) {
@@ -70,15 +74,44 @@ pub fn render(schema: &Schema, kind: Database, tables: &Tables, stored: &Stored)
         text,
         revisions: rows,
         tables: schema.tables.len(),
+        left_out: schema.left_out.clone(),
     }
 }
 
-/// Enums, then tables (with their indexes), then foreign keys, each group by name. SQLite
+/// The comment that lists what a file does not rebuild, one object a line; empty when the
+/// file rebuilds everything the catalog holds.
+pub fn left_out_block(left_out: &[LeftOut]) -> String {
+    if left_out.is_empty() {
+        return String::new();
+    }
+    let mut block = format!(
+        "-- Left out: the database holds {} object(s) this file does not rebuild:\n",
+        left_out.len()
+    );
+    for object in left_out {
+        // A name may hold a line break; the comment must not end inside it.
+        block.push_str(&format!("--   - {}\n", one_line(&object.to_string())));
+    }
+    block
+}
+
+/// `text` on one line.
+pub fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
+/// Enums, then tables (with their indexes), then foreign keys, each group by name, then the
+/// objects carried as their own text. SQLite
 /// keeps foreign keys in its tables (it checks them only when rows change, so the order of
 /// creation does not matter); the others add them once every table exists.
 fn schema_statements(schema: &Schema, kind: Database) -> Vec<String> {
     let empty = Schema::default();
-    crate::autogenerate::statements(&creation(schema, kind), &empty, schema, kind)
+    let mut statements =
+        crate::autogenerate::statements(&creation(schema, kind), &empty, schema, kind);
+    // Views, triggers and the like come last, in the order the database gave: an order that
+    // applies, once every table exists.
+    statements.extend(schema.definitions.iter().map(|d| d.sql.clone()));
+    statements
 }
 
 /// The changes that build `schema` from nothing, in the order [`schema_statements`] gives.
@@ -145,6 +178,7 @@ fn sorted(schema: &Schema) -> Schema {
     for table in &mut schema.tables {
         sort_parts(table);
     }
+    schema.left_out.sort();
     schema
 }
 

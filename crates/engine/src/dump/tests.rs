@@ -57,6 +57,7 @@ fn schema() -> Schema {
             values: vec!["open".into(), "shipped".into()],
         }],
         tables: vec![orders, accounts],
+        ..Schema::default()
     }
 }
 
@@ -116,4 +117,94 @@ fn sqlite_keeps_foreign_keys_in_the_table_and_the_same_schema_dumps_the_same_byt
         text.contains("CONSTRAINT \"orders_account_fkey\" FOREIGN KEY"),
         "{text}"
     );
+}
+
+/// A view over `accounts`, a trigger on `orders`, and two objects left out.
+fn with_text_objects() -> Schema {
+    let mut schema = schema();
+    let definition =
+        |kind: &str, name: &str, table: Option<&str>, sql: &str| crate::schema::model::Definition {
+            kind: kind.into(),
+            name: name.into(),
+            table: table.map(str::to_string),
+            sql: sql.into(),
+        };
+    schema.definitions = vec![
+        definition(
+            "VIEW",
+            "Open Orders",
+            None,
+            "CREATE VIEW \"Open Orders\" AS SELECT 1",
+        ),
+        definition(
+            "TRIGGER",
+            "touch",
+            Some("orders"),
+            "CREATE TRIGGER touch AFTER UPDATE ON orders BEGIN SELECT 1; END",
+        ),
+    ];
+    schema.left_out = vec![
+        crate::schema::model::LeftOut::new(
+            "rule",
+            Some("orders"),
+            "no_delete",
+            "rules are not carried",
+        ),
+        crate::schema::model::LeftOut::new(
+            "extension",
+            None,
+            "citext",
+            "extensions are not created",
+        ),
+    ];
+    schema
+}
+
+#[test]
+fn objects_kept_as_text_come_last_in_order_and_their_drops_first_in_reverse() {
+    let schema = with_text_objects();
+    for kind in [Database::Postgres, Database::Sqlite, Database::Mysql] {
+        let (upgrade, downgrade) = baseline::sections(&schema, kind);
+        let tail: Vec<&str> = upgrade.lines().rev().take(2).collect();
+        assert_eq!(
+            tail,
+            [
+                "CREATE TRIGGER touch AFTER UPDATE ON orders BEGIN SELECT 1; END;",
+                "CREATE VIEW \"Open Orders\" AS SELECT 1;"
+            ],
+            "{kind:?}: {upgrade}"
+        );
+        let head: Vec<&str> = downgrade.lines().take(2).collect();
+        assert_eq!(
+            head,
+            ["DROP TRIGGER \"touch\";", "DROP VIEW \"Open Orders\";"],
+            "{kind:?}: {downgrade}"
+        );
+    }
+}
+
+#[test]
+fn what_is_left_out_heads_the_dump_one_object_a_line() {
+    let tables = Tables::new("alembic_version").unwrap();
+    let mut odd = with_text_objects();
+    odd.left_out.push(crate::schema::model::LeftOut::new(
+        "view",
+        None,
+        "two\nlines",
+        "views are not carried",
+    ));
+    let dump = render(&odd, Database::Postgres, &tables, &stored());
+    let head: Vec<&str> = dump.text.lines().skip(2).take(4).collect();
+    assert_eq!(
+        head,
+        [
+            "-- Left out: the database holds 3 object(s) this file does not rebuild:",
+            "--   - extension \"citext\" (extensions are not created)",
+            "--   - rule \"orders\".\"no_delete\" (rules are not carried)",
+            "--   - view \"two lines\" (views are not carried)",
+        ]
+    );
+    assert_eq!(dump.left_out.len(), 3);
+    let plain = render(&schema(), Database::Postgres, &tables, &stored());
+    assert!(!plain.text.contains("Left out"), "{}", plain.text);
 }

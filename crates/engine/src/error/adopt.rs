@@ -191,4 +191,12 @@ pub enum BaselineError {
         /// How many.
         count: usize,
     },
+    /// The database holds objects a baseline cannot rebuild, and their loss was not accepted:
+    /// a fresh database built from the file would lack them.
+    #[error(
+        "the database holds {} object(s) that a baseline cannot rebuild, so a fresh database built from it would lack them:\n  - {}",
+        .0.len(),
+        .0.join("\n  - ")
+    )]
+    LeftOut(Vec<String>),
 }

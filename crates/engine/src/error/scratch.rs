@@ -102,6 +102,20 @@ pub enum SquashError {
         /// The revisions both would replace.
         revisions: Vec<String>,
     },
+    /// The replayed schema holds objects a squash does not rebuild: a fresh database running
+    /// it would lack them.
+    #[error(
+        "the schema replayed on {kind} holds {} object(s) that a squash does not rebuild, so a fresh database \
+         running it would lack them; nothing was written:\n  - {}",
+        .left_out.len(),
+        .left_out.join("\n  - ")
+    )]
+    LeftOut {
+        /// The database the replay ran on.
+        kind: Database,
+        /// Each object, as the dump lists it.
+        left_out: Vec<String>,
+    },
 }
 
 fn names(list: &[Database]) -> String {

@@ -1,17 +1,70 @@
 //! The schema as plain data: what the models declare and what introspection reads back, in
-//! one shape so the two can be compared. No database, no SQL text beyond expressions.
+//! one shape so the two can be compared, with what the database holds beyond them (objects it
+//! keeps as SQL text, and what is left out). No database access.
 //! Must not import a driver, sqlx or the runner.
 
 mod build;
 mod normalize;
 
-/// Tables and enum types, kept sorted by name so that equal schemas compare equal.
+/// Tables and enum types, kept sorted by name so that equal schemas compare equal, and what
+/// the database holds beyond them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
     /// The enum types the schema declares.
     pub enums: Vec<EnumType>,
     /// The schema's tables.
     pub tables: Vec<Table>,
+    /// Objects the database keeps as their own SQL text (views, triggers, expression
+    /// indexes), carried as that text, in an order that applies.
+    pub definitions: Vec<Definition>,
+    /// What the catalog holds that this schema does not carry: filled by introspection, so
+    /// that whoever writes the schema out can say what it leaves out.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// An object carried as the SQL text that creates it, exactly as the database keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    /// What it is, as SQL names it after `DROP`: `VIEW`, `TRIGGER`, `INDEX`, `PROCEDURE`...
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// The table it belongs to, for a trigger or an index.
+    pub table: Option<String>,
+    /// The statement that creates it, without a closing `;`.
+    pub sql: String,
+}
+
+/// One object the catalog holds that the schema does not carry, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LeftOut {
+    /// What it is, in words: `view`, `trigger`, `generated column`...
+    pub kind: String,
+    /// Its name, qualified by its table where it has one, as SQL quotes it.
+    pub name: String,
+    /// Why it is not carried, or what becomes of it.
+    pub why: String,
+}
+
+impl LeftOut {
+    /// One object left out: `name` is given unquoted and is quoted here, `table` qualifies it.
+    pub fn new(kind: &str, table: Option<&str>, name: &str, why: &str) -> LeftOut {
+        let name = match table {
+            Some(table) => format!("{}.{}", crate::sql::quote(table), crate::sql::quote(name)),
+            None => crate::sql::quote(name),
+        };
+        LeftOut {
+            kind: kind.to_string(),
+            name,
+            why: why.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({})", self.kind, self.name, self.why)
+    }
 }
 
 /// A named enum type and its values.
@@ -40,6 +93,10 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     /// The table's CHECK constraints.
     pub checks: Vec<Check>,
+    /// The database's own CREATE TABLE text, where the model cannot say the table exactly
+    /// (SQLite: generated columns, WITHOUT ROWID, STRICT, collations, conflict clauses...);
+    /// written as it is instead of the model. Never compared: `normalized` drops it.
+    pub sql: Option<String>,
 }
 
 /// A table column.

@@ -2,7 +2,7 @@
 //! index, a default, a column's head, the types spelled alike. Pure text: must not import a
 //! driver or autogenerate.
 
-use super::model::{Column, ColumnType, Default, ForeignKey, Index, Table};
+use super::model::{Column, ColumnType, Default, Definition, ForeignKey, Index, Table};
 use crate::sql::{literal, quote, quoted_list};
 use aurora_migrate_core::Database;
 
@@ -126,4 +126,15 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
         ColumnType::Other(text) => text.clone(),
         _ => return None,
     })
+}
+
+/// The statement that drops an object carried as its own text: `DROP VIEW "v"`; on MySQL an
+/// index is dropped from its table.
+pub fn drop_definition(definition: &Definition, kind: Database) -> String {
+    match (&definition.table, definition.kind.as_str(), kind) {
+        (Some(table), "INDEX", Database::Mysql) => {
+            format!("DROP INDEX {} ON {}", quote(&definition.name), quote(table))
+        }
+        _ => format!("DROP {} {}", definition.kind, quote(&definition.name)),
+    }
 }

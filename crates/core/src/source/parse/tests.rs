@@ -477,3 +477,26 @@ fn lock_timeout_takes_none_or_the_first_attempts_timeout() {
         );
     }
 }
+
+#[test]
+fn a_baseline_header_records_its_accepted_loss_and_lists_it_below() {
+    let listed = "-- Accepted Loss: 2 object(s), listed below\n--\n-- Written by baseline.\n\
+                  --   - view \"v\" (views are not carried)\n\
+                  --   - trigger \"t\".\"tg\" (why: triggers are not carried)\n";
+    let parsed = ok("ae1027a6acf.sql", &sql("", listed, BODY));
+    assert_eq!(
+        parsed.header.accepted_loss.as_deref(),
+        Some("2 object(s), listed below")
+    );
+    assert_eq!(
+        ok("ae1027a6acf.sql", &sql("", "", BODY))
+            .header
+            .accepted_loss,
+        None
+    );
+    assert_err(
+        &sql("", "-- Accepted Loss:\n", BODY),
+        4,
+        "`Accepted Loss` says",
+    );
+}

@@ -25,6 +25,7 @@ fn one(table: Table) -> Schema {
     Schema {
         enums: vec![],
         tables: vec![table],
+        ..Schema::default()
     }
 }
 
@@ -114,6 +115,7 @@ fn postgres_removes_an_enum_value_that_was_a_default() {
         Schema {
             enums: vec![EnumType::new("mood", values)],
             tables: vec![items().column(mood.default(Default::Text(default.into())))],
+            ..Schema::default()
         }
     };
     let (before, after) = (with(&["a", "b"], "b"), with(&["a"], "a"));
@@ -210,6 +212,7 @@ fn creates_a_table_on_each_dialect() {
     let schema = Schema {
         enums: vec![EnumType::new("mood", &["a", "b"])],
         tables: vec![full_table()],
+        ..Schema::default()
     };
     let changes = diff(&Schema::default(), &schema);
     let fk = "CONSTRAINT \"fk\" FOREIGN KEY (\"chain_id\") REFERENCES \"chains\" (\"id\") \

@@ -1,11 +1,16 @@
-//! MySQL and MariaDB schemas from information_schema in four queries, whatever the number of
-//! tables, with the names the database gave (`Schema::normalized` renames them for comparing
-//! with models). Must not import the runner or autogenerate.
+//! MySQL and MariaDB schemas from information_schema in eight queries, whatever the number of
+//! tables (the last list and read what the model does not hold, see `exact`; one more per
+//! table or routine kept as its own text), with the names the database gave
+//! (`Schema::normalized` renames them for comparing with models). Must not import the runner
+//! or autogenerate.
 
 use std::collections::BTreeMap;
 
 use sqlx::mysql::{MySqlConnection, MySqlRow};
 use sqlx::{AssertSqlSafe, Row};
+
+mod exact;
+mod left_out;
 
 use crate::driver::Introspection;
 use crate::schema::model::{
@@ -15,7 +20,10 @@ use crate::schema::model::{
 const COLUMNS: &str = "\
 SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR), CAST(IS_NULLABLE AS CHAR), \
        CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR), CAST(COLUMN_COMMENT AS CHAR) \
-  FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION";
+  FROM information_schema.COLUMNS c WHERE TABLE_SCHEMA = DATABASE() \
+   AND EXISTS (SELECT 1 FROM information_schema.TABLES t WHERE t.TABLE_SCHEMA = c.TABLE_SCHEMA \
+               AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE') \
+ ORDER BY TABLE_NAME, ORDINAL_POSITION";
 
 const KEYS: &str = "\
 SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(tc.CONSTRAINT_TYPE AS CHAR), \
@@ -29,10 +37,17 @@ SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(tc.CO
  WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') \
  ORDER BY tc.TABLE_NAME, tc.CONSTRAINT_NAME, k.ORDINAL_POSITION";
 
-const INDEXES: &str = "\
+/// Indexes over whole columns; the others are left out (see `left_out`).
+const INDEXES: &str = concat!(
+    "\
 SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), NON_UNIQUE, CAST(COLUMN_NAME AS CHAR) \
-  FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME IS NOT NULL \
- ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+  FROM information_schema.STATISTICS s WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME IS NOT NULL \
+   AND NOT EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = s.TABLE_SCHEMA \
+                   AND TABLE_NAME = s.TABLE_NAME AND INDEX_NAME = s.INDEX_NAME AND ",
+    left_out::odd_index!(),
+    ") \
+ ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+);
 
 const CHECKS: &str = "\
 SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(cc.CHECK_CLAUSE AS CHAR) \
@@ -92,10 +107,16 @@ pub async fn introspect(
         };
         check(table, name, clause);
     }
+    queries += 1;
+    let found = left_out::read(connection, ignored).await?;
     let mut schema = Schema {
         enums: Vec::new(),
         tables: tables.into_values().collect(),
+        ..Schema::default()
     };
+    let (left_out, more) = exact::carry(connection, &mut schema, found).await?;
+    schema.left_out = left_out;
+    queries += more;
     schema.sort();
     Ok(Introspection { schema, queries })
 }

@@ -140,6 +140,11 @@ fn column_sql(column: &Column) -> String {
 }
 
 fn create_table(table: &Table, out: &mut Vec<String>) {
+    // The server's own text holds the table's keys and indexes too.
+    if let Some(sql) = &table.sql {
+        out.push(sql.clone());
+        return;
+    }
     let mut lines: Vec<String> = table.columns.iter().map(column_sql).collect();
     if !table.primary_key.is_empty() {
         lines.push(format!("PRIMARY KEY ({})", quoted_list(&table.primary_key)));
@@ -149,3 +154,6 @@ fn create_table(table: &Table, out: &mut Vec<String>) {
         out.push(create_index(&table.name, index));
     }
 }
+
+#[cfg(test)]
+mod tests;

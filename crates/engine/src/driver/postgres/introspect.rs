@@ -1,10 +1,13 @@
-//! PostgreSQL's schema from pg_catalog in four queries, whatever the number of tables.
+//! PostgreSQL's schema from pg_catalog in five queries, whatever the number of tables: four
+//! for what the model carries, one for what it leaves out.
 //! Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
 
 use sqlx::postgres::PgConnection;
 use sqlx::{Row, postgres::PgRow};
+
+mod left_out;
 
 use crate::driver::Introspection;
 use crate::schema::model::{
@@ -13,7 +16,7 @@ use crate::schema::model::{
 
 const COLUMNS: &str = "\
 SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), t.typtype::text, t.typname::text, \
-       a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, col_description(c.oid, a.attnum) \
+       a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attidentity::text, col_description(c.oid, a.attnum) \
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
   JOIN pg_type t ON t.oid = a.atttypid \
@@ -34,15 +37,20 @@ SELECT cl.relname::text, co.conname::text, co.contype::text, \
  WHERE n.nspname = current_schema() AND co.contype IN ('p', 'u', 'f', 'c') \
  ORDER BY 1, 2";
 
-const INDEXES: &str = "\
+/// Plain b-tree indexes over columns; the others are left out (see `left_out`).
+const INDEXES: &str = concat!(
+    "\
 SELECT t.relname::text, i.relname::text, ix.indisunique, \
        ARRAY(SELECT a.attname::text FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(n, o) \
              JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.n ORDER BY k.o) \
   FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid \
-  JOIN pg_namespace n ON n.oid = t.relnamespace \
- WHERE n.nspname = current_schema() AND ix.indexprs IS NULL AND ix.indpred IS NULL \
+  JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam \
+ WHERE n.nspname = current_schema() AND NOT ",
+    left_out::odd_index!(),
+    " \
    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
- ORDER BY 1, 2";
+ ORDER BY 1, 2"
+);
 
 const ENUMS: &str = "\
 SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
@@ -94,9 +102,13 @@ pub async fn introspect(
             }),
         }
     }
+    queries += 1;
+    let left_out = left_out::read(connection, ignored).await?;
     let mut schema = Schema {
         enums,
         tables: tables.into_values().collect(),
+        left_out,
+        ..Schema::default()
     };
     schema.sort();
     Ok(Introspection { schema, queries })

@@ -1,11 +1,16 @@
 //! SQLite's schema from two queries over the table-valued pragmas, plus each table's CREATE
-//! statement for what the pragmas do not keep (constraint names, CHECKs).
+//! statement for what the pragmas do not keep (constraint names, CHECKs), then the tables
+//! kept as their own text, the objects kept only as text (views, triggers, odd indexes) and
+//! what is left out: five queries.
 //! Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
 
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
+
+mod definitions;
+mod left_out;
 
 use super::create_statement;
 use crate::driver::Introspection;
@@ -15,14 +20,20 @@ const COLUMNS: &str = "\
 SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
   FROM sqlite_master m JOIN pragma_table_info(m.name) p \
  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+   AND m.name NOT IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')) \
  ORDER BY m.name, p.cid";
 
-const INDEXES: &str = "\
+/// Indexes over plain columns; the others are kept as text (see `definitions`).
+const INDEXES: &str = concat!(
+    "\
 SELECT m.tbl_name, m.name, il.\"unique\", ii.name \
   FROM sqlite_master m JOIN pragma_index_list(m.tbl_name) il ON il.name = m.name \
   JOIN pragma_index_info(m.name) ii \
- WHERE m.type = 'index' AND m.sql IS NOT NULL \
- ORDER BY m.tbl_name, m.name, ii.seqno";
+ WHERE m.type = 'index' AND m.sql IS NOT NULL AND NOT ",
+    definitions::odd_index!(),
+    " \
+ ORDER BY m.tbl_name, m.name, ii.seqno"
+);
 
 /// A table being read: its columns so far, its CREATE statement, its key by position.
 struct Pending {
@@ -37,6 +48,9 @@ pub async fn introspect(
 ) -> Result<Introspection, sqlx::Error> {
     let mut queries = 0;
     let mut tables: BTreeMap<String, Pending> = BTreeMap::new();
+    // Tables with a column whose declared type the model would spell otherwise (DATETIME,
+    // FLOAT, INT...): written as their own text, so the declaration stays as it was.
+    let mut respelled: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for row in fetch(connection, COLUMNS, &mut queries).await? {
         let name: String = row.get(0);
         if ignored.contains(&name) {
@@ -56,6 +70,10 @@ pub async fn introspect(
         ) = (row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
         if pk > 0 {
             entry.key.push((pk, column_name.clone()));
+        }
+        let spelled = super::render::type_sql(&column_type(&declared));
+        if !same_words(&spelled, &declared) {
+            respelled.insert(name.clone());
         }
         entry.table.columns.push(Column {
             name: column_name,
@@ -81,6 +99,7 @@ pub async fn introspect(
             .push(column);
     }
     let mut schema = Schema::default();
+    let mut table_texts: BTreeMap<String, String> = BTreeMap::new();
     for (
         name,
         Pending {
@@ -99,6 +118,7 @@ pub async fn introspect(
             column.autoincrement = column.ty == ColumnType::Integer;
         }
         let found = create_statement::constraints(&name, &sql);
+        table_texts.insert(name.clone(), sql);
         for column in &mut table.columns {
             if let Some(values) = found.enums.get(&column.name) {
                 column.ty = ColumnType::EnumValues(values.clone());
@@ -115,7 +135,25 @@ pub async fn introspect(
         schema.tables.push(table);
     }
     schema.sort();
+    queries += 3;
+    let mut odd = definitions::odd_tables(connection).await?;
+    odd.extend(respelled);
+    definitions::keep_own_text(&mut schema, &table_texts, &odd);
+    schema.definitions = definitions::read(connection, ignored).await?;
+    schema.left_out = left_out::read(connection, ignored).await?;
+    schema.sort();
     Ok(Introspection { schema, queries })
+}
+
+/// Whether two type declarations are the same words, whatever their case and spacing.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.to_ascii_uppercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    words(a) == words(b)
 }
 
 /// A declared type to a portable one; SQLite keeps declarations as written.

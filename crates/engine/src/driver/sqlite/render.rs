@@ -101,7 +101,7 @@ fn render(change: &Change, out: &mut Vec<String>) {
     }
 }
 
-fn type_sql(ty: &ColumnType) -> String {
+pub fn type_sql(ty: &ColumnType) -> String {
     match ty {
         ColumnType::Double => "DOUBLE".into(),
         ColumnType::TimestampTz => "TIMESTAMP".into(),
@@ -130,6 +130,26 @@ fn column_sql(column: &Column, rowid_key: bool) -> String {
 }
 
 fn create_table(table: &Table, name: &str, out: &mut Vec<String>) {
+    match &table.sql {
+        // The table's own text says it exactly; a rebuild (another name) writes the model.
+        Some(sql) if name == table.name => out.push(sql.clone()),
+        _ => out.push(canonical_table(table, name)),
+    }
+    if name == table.name {
+        for index in &table.indexes {
+            render(
+                &Change::AddIndex {
+                    table: table.name.clone(),
+                    index: index.clone(),
+                },
+                out,
+            );
+        }
+    }
+}
+
+/// The CREATE TABLE this renderer writes for the model of `table`, under `name`.
+pub fn canonical_table(table: &Table, name: &str) -> String {
     let rowid = match table.primary_key.as_slice() {
         [only] => table
             .column_named(only)
@@ -145,18 +165,7 @@ fn create_table(table: &Table, name: &str, out: &mut Vec<String>) {
     if rowid.is_none() && !table.primary_key.is_empty() {
         lines.push(format!("PRIMARY KEY ({})", quoted_list(&table.primary_key)));
     }
-    out.push(create_table_sql(name, lines, table));
-    if name == table.name {
-        for index in &table.indexes {
-            render(
-                &Change::AddIndex {
-                    table: table.name.clone(),
-                    index: index.clone(),
-                },
-                out,
-            );
-        }
-    }
+    create_table_sql(name, lines, table)
 }
 
 /// The rebuild procedure, keeping the rows of every column both definitions share.

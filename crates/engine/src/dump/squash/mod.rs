@@ -80,6 +80,17 @@ pub async fn squash(catalog: &Catalog, dir: &Path, request: &Request<'_>) -> Res
     let mut data_changes = Vec::new();
     for replay in &replays {
         let (schema, name) = replay_on(catalog, top, replay, request.interrupt).await?;
+        if !schema.left_out.is_empty() {
+            return Err(SquashError::LeftOut {
+                kind: replay.kind,
+                left_out: schema
+                    .left_out
+                    .iter()
+                    .map(|o| super::one_line(&o.to_string()))
+                    .collect(),
+            }
+            .into());
+        }
         let dialect = replay.kind.name();
         let (upgrade, downgrade) = sections(&sorted(&schema), replay.kind);
         upgrades.push_str(&format!("-- migrate:upgrade {dialect}\n{upgrade}\n"));

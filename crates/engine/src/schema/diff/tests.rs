@@ -5,7 +5,11 @@ use crate::schema::model::{Action, ColumnType as T, Default};
 use aurora_migrate_core::Database;
 
 fn schema(enums: Vec<EnumType>, tables: Vec<Table>) -> Schema {
-    let mut schema = Schema { enums, tables };
+    let mut schema = Schema {
+        enums,
+        tables,
+        ..Schema::default()
+    };
     schema.sort();
     schema
 }

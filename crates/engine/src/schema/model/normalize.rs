@@ -54,6 +54,10 @@ impl Schema {
             }
             schema.enums.clear();
         }
+        // The database's own text says the same as the model, or more; models never have it.
+        for table in &mut schema.tables {
+            table.sql = None;
+        }
         schema.sort();
         schema
     }
@@ -88,6 +92,8 @@ impl Schema {
             table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
             table.checks.sort_by(|a, b| a.name.cmp(&b.name));
         }
+        self.left_out.sort();
+        self.left_out.dedup();
     }
 }
 

@@ -18,6 +18,7 @@ fn one(table: Table) -> Schema {
     Schema {
         enums: vec![],
         tables: vec![table],
+        ..Schema::default()
     }
 }
 
@@ -131,4 +132,34 @@ fn sqlite_drops_a_constrained_column_by_rebuilding() {
             "INSERT INTO \"_aurora_new_items\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"items\""
         );
     }
+}
+
+#[test]
+fn a_table_with_its_own_text_is_created_by_it_and_rebuilt_from_its_model() {
+    let own =
+        "CREATE TABLE \"Odd T\" (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) STORED) STRICT";
+    let mut table = Table::new("Odd T").column(Column::new("a", T::Integer).nullable());
+    table.indexes.push(crate::schema::model::Index {
+        name: "by a".into(),
+        columns: vec!["a".into()],
+        unique: false,
+    });
+    table.sql = Some(own.into());
+    use super::{canonical_table, statements};
+    use crate::schema::diff::Change;
+    let created = statements(
+        &[Change::CreateTable(table.clone())],
+        &Schema::default(),
+        &one(table.clone()),
+    );
+    assert_eq!(
+        created,
+        [
+            own.to_string(),
+            "CREATE INDEX \"by a\" ON \"Odd T\" (\"a\")".to_string()
+        ]
+    );
+    assert!(
+        canonical_table(&table, "Odd T").starts_with("CREATE TABLE \"Odd T\" (\n    \"a\" INTEGER")
+    );
 }

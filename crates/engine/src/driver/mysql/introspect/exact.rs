@@ -1,0 +1,296 @@
+//! What MySQL and MariaDB hold beyond the model, carried as SQL text the server gives: a
+//! table's own `SHOW CREATE TABLE` where the model would lose something (generated columns,
+//! FULLTEXT, SPATIAL and prefix indexes, table options, collations), views (never as tables),
+//! triggers, and procedures and functions whose body is one statement. One query for views,
+//! one for triggers, and one per such table or routine. Must not import the runner or
+//! autogenerate.
+
+use std::collections::BTreeSet;
+
+use sqlx::mysql::MySqlConnection;
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::schema::model::{Definition, LeftOut, Schema};
+use crate::sql::quote;
+
+/// A row of the left-out query, before it is said.
+pub struct Found {
+    pub kind: String,
+    pub table: Option<String>,
+    pub name: String,
+    pub why: String,
+}
+
+/// Kinds of left-out object that a table's own text carries.
+const IN_TABLE_TEXT: [&str; 7] = [
+    "table options",
+    "generated column",
+    "invisible column",
+    "column option",
+    "column type",
+    "column collation",
+    "index",
+];
+
+const VIEWS: &str = "\
+SELECT CAST(TABLE_NAME AS CHAR), CAST(VIEW_DEFINITION AS CHAR), CAST(CHECK_OPTION AS CHAR), \
+       CAST(SECURITY_TYPE AS CHAR), CAST(ALGORITHM AS CHAR) \
+  FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
+
+const TRIGGERS: &str = "\
+SELECT CAST(TRIGGER_NAME AS CHAR), CAST(EVENT_OBJECT_TABLE AS CHAR), CAST(ACTION_TIMING AS CHAR), \
+       CAST(EVENT_MANIPULATION AS CHAR), CAST(ACTION_STATEMENT AS CHAR) \
+  FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
+ ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER";
+
+/// Carries in `schema` what `found` lists and the server can give as text; returns what is
+/// still left out, and how many queries it took.
+pub async fn carry(
+    connection: &mut MySqlConnection,
+    schema: &mut Schema,
+    found: Vec<Found>,
+) -> Result<(Vec<LeftOut>, usize), sqlx::Error> {
+    let mut queries = 0;
+    let database: String = sqlx::query_scalar("SELECT CAST(DATABASE() AS CHAR)")
+        .fetch_one(&mut *connection)
+        .await?;
+    queries += 1;
+    let odd: BTreeSet<String> = found
+        .iter()
+        .filter(|f| IN_TABLE_TEXT.contains(&f.kind.as_str()))
+        .map(|f| f.table.clone().unwrap_or_else(|| f.name.clone()))
+        .filter(|t| schema.table(t).is_some())
+        .collect();
+    for name in &odd {
+        let sql = format!("SHOW CREATE TABLE {}", backquoted(name));
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(&mut *connection)
+            .await?;
+        queries += 1;
+        let text = text_at(&row, 1).unwrap_or_default();
+        if let Some(table) = schema.tables.iter_mut().find(|t| t.name == *name) {
+            table.sql = Some(without_keys_and_counter(&text));
+        }
+    }
+    let mut definitions = views(connection, &database).await?;
+    queries += 1;
+    definitions.extend(triggers(connection).await?);
+    queries += 1;
+    let mut left = Vec::new();
+    for mut f in found {
+        let carried = match f.kind.as_str() {
+            "view" | "trigger" => true,
+            kind if IN_TABLE_TEXT.contains(&kind) => {
+                odd.contains(f.table.as_ref().unwrap_or(&f.name))
+            }
+            kind @ ("procedure" | "function") => {
+                queries += 1;
+                match routine(connection, kind, &f.name).await? {
+                    Some(definition) => {
+                        definitions.push(definition);
+                        true
+                    }
+                    None => {
+                        f.why = "a body of several statements is not carried".into();
+                        false
+                    }
+                }
+            }
+            _ => false,
+        };
+        if !carried {
+            left.push(LeftOut::new(&f.kind, f.table.as_deref(), &f.name, &f.why));
+        }
+    }
+    schema.definitions = definitions;
+    Ok((left, queries))
+}
+
+/// Column `at` of a SHOW row as text, which the server may type as binary.
+fn text_at(row: &sqlx::mysql::MySqlRow, at: usize) -> Option<String> {
+    match row.try_get::<Option<String>, _>(at) {
+        Ok(text) => text,
+        Err(_) => row
+            .try_get::<Option<Vec<u8>>, _>(at)
+            .ok()
+            .flatten()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+    }
+}
+
+/// `name` in backquotes, which the server reads as a name whatever its SQL mode.
+fn backquoted(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// `SHOW CREATE TABLE` without its foreign keys (added once every table exists, as for any
+/// table) and without the AUTO_INCREMENT counter, which is data.
+pub fn without_keys_and_counter(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return text.to_string();
+    };
+    if lines.len() < 3 {
+        return text.to_string();
+    }
+    let body: Vec<&str> = lines[1..lines.len() - 1]
+        .iter()
+        .map(|l| l.trim_end().trim_end_matches(','))
+        .filter(|l| !(l.trim_start().starts_with("CONSTRAINT ") && l.contains(" FOREIGN KEY ")))
+        .collect();
+    let closing: Vec<&str> = last
+        .split(' ')
+        .filter(|word| !word.starts_with("AUTO_INCREMENT="))
+        .collect();
+    format!("{first}\n{}\n{}", body.join(",\n"), closing.join(" "))
+}
+
+/// The views, each as `CREATE VIEW` without its definer, those a view reads before it.
+async fn views(
+    connection: &mut MySqlConnection,
+    database: &str,
+) -> Result<Vec<Definition>, sqlx::Error> {
+    let rows = sqlx::query(VIEWS).fetch_all(&mut *connection).await?;
+    let qualifier = format!("{}.", backquoted(database));
+    let mut pending: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|row| {
+            let (name, definition, check, security, algorithm): (
+                String,
+                String,
+                String,
+                String,
+                String,
+            ) = (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+            let check = match check.as_str() {
+                "NONE" => String::new(),
+                option => format!(" WITH {option} CHECK OPTION"),
+            };
+            let sql = format!(
+                "CREATE ALGORITHM={algorithm} SQL SECURITY {security} VIEW {} AS {}{check}",
+                quote(&name),
+                definition.replace(&qualifier, "")
+            );
+            (name, definition, sql)
+        })
+        .collect();
+    let mut ordered: Vec<Definition> = Vec::new();
+    while !pending.is_empty() {
+        let names: Vec<String> = pending.iter().map(|(n, _, _)| n.clone()).collect();
+        // A view whose text names a view still pending waits for it; a loop cannot be
+        // created, but should one show, the rest go by name rather than never.
+        let ready = pending.iter().position(|(name, definition, _)| {
+            !names.iter().any(|other| {
+                other != name && definition.contains(&format!("{qualifier}{}", backquoted(other)))
+            })
+        });
+        let (name, _, sql) = pending.remove(ready.unwrap_or(0));
+        ordered.push(Definition {
+            kind: "VIEW".into(),
+            name,
+            table: None,
+            sql,
+        });
+    }
+    Ok(ordered)
+}
+
+/// The triggers, each as `CREATE TRIGGER` without its definer, in the order they fire.
+async fn triggers(connection: &mut MySqlConnection) -> Result<Vec<Definition>, sqlx::Error> {
+    let rows = sqlx::query(TRIGGERS).fetch_all(&mut *connection).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let (name, table, timing, event, statement): (String, String, String, String, String) =
+                (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+            Definition {
+                kind: "TRIGGER".into(),
+                sql: format!(
+                    "CREATE TRIGGER {} {timing} {event} ON {} FOR EACH ROW {statement}",
+                    quote(&name),
+                    quote(&table)
+                ),
+                name,
+                table: Some(table),
+            }
+        })
+        .collect())
+}
+
+/// A procedure or function as the server shows it, without its definer; `None` when its body
+/// holds several statements, which a migration file cannot yet carry whole.
+async fn routine(
+    connection: &mut MySqlConnection,
+    kind: &str,
+    name: &str,
+) -> Result<Option<Definition>, sqlx::Error> {
+    let sql = format!("SHOW CREATE {} {}", kind.to_uppercase(), backquoted(name));
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .fetch_one(&mut *connection)
+        .await?;
+    Ok(text_at(&row, 2)
+        .filter(|t| !t.contains(';'))
+        .map(|text| Definition {
+            kind: kind.to_uppercase(),
+            name: name.to_string(),
+            table: None,
+            sql: named(&without_definer(&text), name),
+        }))
+}
+
+/// `CREATE FUNCTION `f`(...` with the name quoted as every other name of the file, whatever
+/// the SQL mode the routine was created in: the text reads the same from any database.
+pub fn named(text: &str, name: &str) -> String {
+    for kind in ["CREATE PROCEDURE ", "CREATE FUNCTION "] {
+        if let Some(rest) = text.strip_prefix(kind)
+            && let Some(open) = rest.chars().next().filter(|c| *c == '`' || *c == '"')
+        {
+            let mut end = None;
+            let mut chars = rest.char_indices().skip(1).peekable();
+            while let Some((at, c)) = chars.next() {
+                if c == open {
+                    if chars.peek().is_some_and(|(_, next)| *next == open) {
+                        chars.next();
+                        continue;
+                    }
+                    end = Some(at + 1);
+                    break;
+                }
+            }
+            if let Some(end) = end {
+                return format!("{kind}{}{}", quote(name), &rest[end..]);
+            }
+        }
+    }
+    text.to_string()
+}
+
+/// `CREATE DEFINER=`u`@`h` FUNCTION ...` as `CREATE FUNCTION ...`: whoever runs the file
+/// defines it.
+pub fn without_definer(text: &str) -> String {
+    match text.strip_prefix("CREATE DEFINER=") {
+        Some(rest) => match definer_end(rest) {
+            Some(end) => format!("CREATE {}", rest[end..].trim_start()),
+            None => text.to_string(),
+        },
+        None => text.to_string(),
+    }
+}
+
+/// Where `` `user`@`host` `` (or its double-quoted form) ends in `rest`.
+fn definer_end(rest: &str) -> Option<usize> {
+    let mut quotes = 0;
+    let quote_char = rest.chars().next()?;
+    for (at, c) in rest.char_indices() {
+        if c == quote_char {
+            quotes += 1;
+            if quotes == 4 {
+                return Some(at + 1);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
