@@ -7,7 +7,7 @@ use aurora_migrate_core::Database;
 
 use super::names::Scope;
 use super::naming::{Convention, Given};
-use super::python::Value;
+use super::python::{Class, Value};
 use super::report::{Reason, Todo};
 use super::typemap::TypeMap;
 
@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub types: &'a TypeMap,
     /// The naming convention.
     pub naming: &'a Convention,
+    /// The classes the script defines (its `enum.Enum`s).
+    pub classes: &'a [Class],
 }
 
 impl Ctx<'_> {
@@ -114,6 +116,15 @@ pub fn ident(database: Database, name: &str) -> String {
         (true, _) => name.to_string(),
         (false, Database::Mysql) => format!("`{}`", name.replace('`', "``")),
         (false, _) => crate::sql::quote(name),
+    }
+}
+
+/// A string literal as SQLAlchemy renders it for the database: quotes doubled, and on MySQL
+/// backslashes too (MySQL reads them as escapes).
+pub fn literal(database: Database, text: &str) -> String {
+    match database {
+        Database::Mysql => crate::sql::literal(&text.replace('\\', "\\\\")),
+        _ => crate::sql::literal(text),
     }
 }
 

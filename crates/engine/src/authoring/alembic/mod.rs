@@ -265,6 +265,7 @@ fn convert(
                 scope: &scope,
                 types: &options.types,
                 naming,
+                classes: &script.classes,
             };
             sections.push(section::section(
                 direction,

@@ -5,7 +5,7 @@
 
 use aurora_migrate_core::Database;
 
-use super::columns::{actions, column, create_table, default, named};
+use super::columns::{actions, add_column, create_table, default, named};
 use super::context::{Ctx, column_names, computed, ident, joined, limit, option};
 use super::naming::{Object, Subject};
 use super::python::Value;
@@ -59,7 +59,11 @@ pub fn convert(
             None => Err(option(format!("`{func}` without `{key}`"))),
         }
     };
-    if let Some((key, _)) = kwargs.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+    // `op.create_table` reads its own keywords (a table's options).
+    if let Some((key, _)) = kwargs
+        .iter()
+        .find(|(k, _)| !KNOWN.contains(&k.as_str()) && op != "create_table")
+    {
         return Err(option(format!("`{func}` with `{key}=`")));
     }
     if Value::kwarg(kwargs, "schema").is_some_and(|v| !v.is("None")) {
@@ -87,21 +91,11 @@ pub fn convert(
             };
             vec![sql.trim().trim_end_matches(';').trim().to_string()]
         }
-        "add_column" => {
-            let table = text(0, "table_name")?;
-            let column = column(
-                arg(1, "column").ok_or_else(|| option("`op.add_column` without a column"))?,
-                ctx,
-            )?;
-            if column.primary || column.unique {
-                return Err(option("`op.add_column` of a primary key or unique column"));
-            }
-            vec![format!(
-                "ALTER TABLE {} ADD COLUMN {}",
-                q(&table),
-                column.sql
-            )]
-        }
+        "add_column" => add_column(
+            &text(0, "table_name")?,
+            arg(1, "column").ok_or_else(|| option("`op.add_column` without a column"))?,
+            ctx,
+        )?,
         "drop_column" => {
             let (table, column) = (text(0, "table_name")?, text(1, "column_name")?);
             vec![format!(
@@ -113,6 +107,7 @@ pub fn convert(
         "create_table" => create_table(
             &text(0, "table_name")?,
             args.get(1..).unwrap_or_default(),
+            kwargs,
             ctx,
         )?,
         "drop_table" => vec![format!("DROP TABLE {}", q(&text(0, "table_name")?))],
@@ -191,7 +186,7 @@ pub fn convert(
                 Some((&referent, &remote)),
             )?;
             vec![format!(
-                "ALTER TABLE {} ADD {name}FOREIGN KEY ({}) REFERENCES {} ({}){}",
+                "ALTER TABLE {} ADD {name}FOREIGN KEY({}) REFERENCES {} ({}){}",
                 q(&source),
                 joined(database, &local),
                 q(&referent),

@@ -134,11 +134,11 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
     assert!(text.starts_with("-- Add notes, and more\n--\n-- Revision ID: ab12cd34ef56\n-- Revises: 0011aabbccdd, 99ee88ff7766\n-- Branch Labels: notes\n-- Create Date: 2026-11-23 12:00:00.000000\n"), "{text}");
     // As SQLAlchemy writes a table: the primary key first among the constraints.
     assert!(text.contains(
-        "CREATE TABLE notes (\n    id INTEGER NOT NULL,\n    body TEXT,\n    kind note_kind NOT NULL DEFAULT 'a',\n    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    PRIMARY KEY (id),\n    FOREIGN KEY (id) REFERENCES chains (id) ON DELETE CASCADE\n);"
+        "CREATE TABLE notes (\n    id INTEGER NOT NULL,\n    body TEXT,\n    kind note_kind DEFAULT 'a' NOT NULL,\n    created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,\n    PRIMARY KEY (id),\n    FOREIGN KEY(id) REFERENCES chains (id) ON DELETE CASCADE\n);"
     ), "{text}");
     assert!(
         text.contains(
-            "kind ENUM('a', 'b') NOT NULL DEFAULT 'a',\n    created_at DATETIME NOT NULL"
+            "kind ENUM('a','b') NOT NULL DEFAULT 'a',\n    created_at DATETIME NOT NULL DEFAULT (now()),"
         ),
         "{text}"
     );

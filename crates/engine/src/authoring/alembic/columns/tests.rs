@@ -1,0 +1,477 @@
+//! Each expected statement below is what SQLAlchemy 2.1.9 through Alembic 1.20.1's offline mode
+//! printed for the same call (`alembic upgrade head --sql` with `postgresql://`, `sqlite://` and
+//! `mysql://`), its `, \n\t` written `,\n    `.
+
+use aurora_migrate_core::Database::{self, Mysql, Postgres, Sqlite};
+
+use crate::authoring::alembic::naming::Convention;
+use crate::authoring::alembic::section::Piece;
+use crate::authoring::alembic::{Options, Reason, convert, facts, python};
+
+/// The upgrade of a script whose module holds `head` and whose `upgrade()` is `body`: its
+/// statements on `database`, or the reasons of its lines left to do.
+fn upgrade_with(
+    head: &str,
+    body: &str,
+    database: Database,
+    naming: &Convention,
+) -> Result<Vec<String>, Vec<Reason>> {
+    let body: String = body.lines().map(|l| format!("    {l}\n")).collect();
+    let text = format!(
+        "\"\"\"x\"\"\"\nimport enum\nfrom alembic import op\nimport sqlalchemy as sa\n{head}\n\nrevision = \"ab12\"\ndown_revision = None\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n"
+    );
+    let script = python::read(&text).unwrap();
+    let node = facts::node("x.py", &script).unwrap();
+    let options = Options {
+        databases: vec![database],
+        ..Options::default()
+    };
+    let converted = convert("x.py", &script, &node, &options, naming).unwrap();
+    let pieces = &converted.sections[0].pieces;
+    let todos: Vec<Reason> = pieces
+        .iter()
+        .filter_map(|p| p.todo().map(|(_, t)| t.reason))
+        .collect();
+    if !todos.is_empty() {
+        return Err(todos);
+    }
+    Ok(pieces
+        .iter()
+        .flat_map(|p| match p {
+            Piece::Sql(statements) => statements.clone(),
+            _ => Vec::new(),
+        })
+        .collect())
+}
+
+fn upgrade(body: &str, database: Database) -> Result<Vec<String>, Vec<Reason>> {
+    upgrade_with("", body, database, &Convention::default())
+}
+
+/// The one statement `body` makes on `database`.
+fn one(body: &str, database: Database) -> String {
+    let statements = upgrade(body, database).unwrap_or_else(|r| panic!("{body}: {r:?}"));
+    assert_eq!(statements.len(), 1, "{body}: {statements:#?}");
+    statements[0].clone()
+}
+
+fn table(columns: &[&str]) -> String {
+    format!("CREATE TABLE t (\n    {}\n)", columns.join(",\n    "))
+}
+
+#[test]
+fn an_integer_primary_key_is_serial_or_auto_increment_as_sqlalchemy_makes_it() {
+    for (kind, pg, sqlite, mysql) in [
+        ("Integer", "SERIAL", "INTEGER", "INTEGER"),
+        ("BigInteger", "BIGSERIAL", "BIGINT", "BIGINT"),
+        ("SmallInteger", "SMALLSERIAL", "SMALLINT", "SMALLINT"),
+    ] {
+        // The shapes autogenerate writes: a PrimaryKeyConstraint, or primary_key=True.
+        for body in [
+            format!(
+                "op.create_table(\"t\", sa.Column(\"id\", sa.{kind}(), nullable=False), sa.PrimaryKeyConstraint(\"id\"))"
+            ),
+            format!("op.create_table(\"t\", sa.Column(\"id\", sa.{kind}(), primary_key=True))"),
+            format!(
+                "op.create_table(\"t\", sa.Column(\"id\", sa.{kind}(), primary_key=True, autoincrement=True))"
+            ),
+        ] {
+            assert_eq!(
+                one(&body, Postgres),
+                table(&[&format!("id {pg} NOT NULL"), "PRIMARY KEY (id)"])
+            );
+            assert_eq!(
+                one(&body, Sqlite),
+                table(&[&format!("id {sqlite} NOT NULL"), "PRIMARY KEY (id)"])
+            );
+            assert_eq!(
+                one(&body, Mysql),
+                table(&[
+                    &format!("id {mysql} NOT NULL AUTO_INCREMENT"),
+                    "PRIMARY KEY (id)"
+                ])
+            );
+        }
+    }
+    // No SERIAL: autoincrement=False, a server default, a foreign key, a client default, a
+    // type that is not an integer.
+    for (column, pg) in [
+        (
+            "sa.Column(\"id\", sa.Integer(), primary_key=True, autoincrement=False)",
+            "id INTEGER NOT NULL",
+        ),
+        (
+            "sa.Column(\"id\", sa.Integer(), primary_key=True, server_default=\"1\")",
+            "id INTEGER DEFAULT '1' NOT NULL",
+        ),
+        (
+            "sa.Column(\"id\", sa.Integer(), primary_key=True, default=1)",
+            "id INTEGER NOT NULL",
+        ),
+        (
+            "sa.Column(\"id\", sa.String(5), primary_key=True)",
+            "id VARCHAR(5) NOT NULL",
+        ),
+    ] {
+        let body = format!("op.create_table(\"t\", {column})");
+        assert_eq!(one(&body, Postgres), table(&[pg, "PRIMARY KEY (id)"]));
+        assert!(!one(&body, Mysql).contains("AUTO_INCREMENT"), "{body}");
+    }
+    let body = "op.create_table(\"t\", sa.Column(\"id\", sa.Integer(), nullable=False), sa.ForeignKeyConstraint([\"id\"], [\"o.id\"]), sa.PrimaryKeyConstraint(\"id\"))";
+    assert_eq!(
+        one(body, Postgres),
+        table(&[
+            "id INTEGER NOT NULL",
+            "PRIMARY KEY (id)",
+            "FOREIGN KEY(id) REFERENCES o (id)"
+        ])
+    );
+    // autoincrement=True overrides the foreign key.
+    let body = body.replace("nullable=False)", "nullable=False, autoincrement=True)");
+    assert!(one(&body, Postgres).contains("id SERIAL NOT NULL"));
+    // Anything else is left to do.
+    assert_eq!(
+        upgrade(
+            "op.create_table(\"t\", sa.Column(\"id\", sa.Integer(), primary_key=True, autoincrement=\"yes\"))",
+            Postgres
+        ),
+        Err(vec![Reason::OptionNotConverted])
+    );
+}
+
+#[test]
+fn two_primary_key_columns_are_one_composite_key_and_autoincrement_only_where_marked() {
+    let body = "op.create_table(\"t\", sa.Column(\"a\", sa.Integer(), primary_key=True), sa.Column(\"b\", sa.Integer(), primary_key=True))";
+    for database in [Postgres, Sqlite, Mysql] {
+        assert_eq!(
+            one(body, database),
+            table(&[
+                "a INTEGER NOT NULL",
+                "b INTEGER NOT NULL",
+                "PRIMARY KEY (a, b)"
+            ])
+        );
+    }
+    let marked = "op.create_table(\"t\", sa.Column(\"a\", sa.Integer(), primary_key=True, autoincrement=True), sa.Column(\"b\", sa.String(3), primary_key=True))";
+    assert_eq!(
+        one(marked, Postgres),
+        table(&[
+            "a SERIAL NOT NULL",
+            "b VARCHAR(3) NOT NULL",
+            "PRIMARY KEY (a, b)"
+        ])
+    );
+    assert_eq!(
+        one(marked, Mysql),
+        table(&[
+            "a INTEGER NOT NULL AUTO_INCREMENT",
+            "b VARCHAR(3) NOT NULL",
+            "PRIMARY KEY (a, b)"
+        ])
+    );
+    // SQLAlchemy refuses it on SQLite.
+    assert_eq!(upgrade(marked, Sqlite), Err(vec![Reason::DialectLimit]));
+}
+
+#[test]
+fn an_identity_and_sqlite_autoincrement_are_written_as_sqlalchemy_writes_them() {
+    let body = "op.create_table(\"t\", sa.Column(\"id\", sa.Integer(), sa.Identity(), nullable=False), sa.Column(\"n\", sa.BigInteger(), sa.Identity(always=True, start=1, increment=1, minvalue=1, maxvalue=9223372036854775807, cycle=False, cache=1)), sa.PrimaryKeyConstraint(\"id\", name=op.f(\"pk_t\")))";
+    assert_eq!(
+        one(body, Postgres),
+        table(&[
+            "id INTEGER GENERATED BY DEFAULT AS IDENTITY",
+            "n BIGINT GENERATED ALWAYS AS IDENTITY (INCREMENT BY 1 START WITH 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE)",
+            "CONSTRAINT pk_t PRIMARY KEY (id)"
+        ])
+    );
+    assert_eq!(
+        one(body, Sqlite),
+        table(&[
+            "id INTEGER NOT NULL",
+            "n BIGINT NOT NULL",
+            "CONSTRAINT pk_t PRIMARY KEY (id)"
+        ])
+    );
+    assert_eq!(
+        one(body, Mysql),
+        table(&[
+            "id INTEGER NOT NULL AUTO_INCREMENT",
+            "n BIGINT NOT NULL",
+            "CONSTRAINT pk_t PRIMARY KEY (id)"
+        ])
+    );
+    let body = "op.create_table(\"v\", sa.Column(\"a\", sa.Integer(), primary_key=True), sqlite_autoincrement=True)";
+    assert_eq!(
+        one(body, Sqlite),
+        "CREATE TABLE v (\n    a INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT\n)"
+    );
+    assert_eq!(
+        one(body, Postgres),
+        "CREATE TABLE v (\n    a SERIAL NOT NULL,\n    PRIMARY KEY (a)\n)"
+    );
+}
+
+#[test]
+fn names_given_to_constraints_are_kept_and_op_f_passes_the_convention() {
+    let body = "op.create_table(\"t\", sa.Column(\"id\", sa.Integer()), sa.Column(\"r\", sa.Integer()), sa.PrimaryKeyConstraint(\"id\", name=op.f(\"pk_t\")), sa.UniqueConstraint(\"r\", name=\"uq_r\"), sa.CheckConstraint(\"r > 0\", name=op.f(\"ck_r\")), sa.ForeignKeyConstraint([\"r\"], [\"o.id\"], name=\"fk_r\"))\nop.create_index(op.f(\"ix_t_r\"), \"t\", [\"r\"])";
+    let expected = [
+        table(&[
+            "id SERIAL NOT NULL",
+            "r INTEGER",
+            "CONSTRAINT pk_t PRIMARY KEY (id)",
+            "CONSTRAINT uq_r UNIQUE (r)",
+            "CONSTRAINT ck_r CHECK (r > 0)",
+            "CONSTRAINT fk_r FOREIGN KEY(r) REFERENCES o (id)",
+        ]),
+        "CREATE INDEX ix_t_r ON t (r)".to_string(),
+    ];
+    assert_eq!(upgrade(body, Postgres).unwrap(), expected);
+    // A convention renames plain names only where its template holds %(constraint_name)s,
+    // never an op.f() name.
+    let naming = Convention::Known {
+        templates: vec![
+            ("ck".into(), "ck_%(table_name)s_%(constraint_name)s".into()),
+            ("pk".into(), "pk_%(table_name)s".into()),
+            ("ix".into(), "ix_%(column_0_label)s".into()),
+        ],
+        functions: Vec::new(),
+    };
+    let renamed = upgrade_with(
+        "",
+        &body.replace("op.f(\"ck_r\")", "\"positive\""),
+        Postgres,
+        &naming,
+    )
+    .unwrap();
+    assert!(
+        renamed[0].contains("CONSTRAINT ck_t_positive CHECK (r > 0)")
+            && renamed[0].contains("CONSTRAINT pk_t PRIMARY KEY (id)"),
+        "{renamed:#?}"
+    );
+}
+
+#[test]
+fn index_true_makes_an_index_and_with_unique_a_unique_index_not_a_constraint() {
+    let body = "op.create_table(\"t\", sa.Column(\"id\", sa.Integer(), primary_key=True), sa.Column(\"r\", sa.Integer(), index=True), sa.Column(\"s\", sa.Integer(), index=True, unique=True), sa.Column(\"u\", sa.Integer(), unique=True))\nop.add_column(\"t\", sa.Column(\"z\", sa.Integer(), index=True))";
+    assert_eq!(
+        upgrade(body, Sqlite).unwrap(),
+        [
+            table(&[
+                "id INTEGER NOT NULL",
+                "r INTEGER",
+                "s INTEGER",
+                "u INTEGER",
+                "PRIMARY KEY (id)",
+                "UNIQUE (u)"
+            ]),
+            "CREATE INDEX ix_t_r ON t (r)".into(),
+            "CREATE UNIQUE INDEX ix_t_s ON t (s)".into(),
+            "ALTER TABLE t ADD COLUMN z INTEGER".into(),
+            "CREATE INDEX ix_t_z ON t (z)".into(),
+        ]
+    );
+    // Through the naming convention.
+    let naming = Convention::Known {
+        templates: vec![("ix".into(), "idx_%(table_name)s_%(column_0_name)s".into())],
+        functions: Vec::new(),
+    };
+    let named = upgrade_with("", body, Postgres, &naming).unwrap();
+    assert_eq!(named[1], "CREATE INDEX idx_t_r ON t (r)");
+}
+
+#[test]
+fn comments_are_comment_on_for_postgresql_inline_for_mysql_and_nothing_on_sqlite() {
+    let body = "op.create_table(\"t\", sa.Column(\"id\", sa.Integer(), primary_key=True, comment=\"it's id\"), sa.Column(\"c\", sa.String(3), comment=\"col\\\\'s\"), comment=\"table's\")\nop.add_column(\"t\", sa.Column(\"z\", sa.Integer(), comment=\"zz\"))";
+    assert_eq!(
+        upgrade(body, Postgres).unwrap(),
+        [
+            table(&["id SERIAL NOT NULL", "c VARCHAR(3)", "PRIMARY KEY (id)"]),
+            "COMMENT ON TABLE t IS 'table''s'".into(),
+            "COMMENT ON COLUMN t.id IS 'it''s id'".into(),
+            "COMMENT ON COLUMN t.c IS 'col\\''s'".into(),
+            "ALTER TABLE t ADD COLUMN z INTEGER".into(),
+            "COMMENT ON COLUMN t.z IS 'zz'".into(),
+        ]
+    );
+    assert_eq!(
+        upgrade(body, Mysql).unwrap(),
+        [
+            table(&[
+                "id INTEGER NOT NULL COMMENT 'it''s id' AUTO_INCREMENT",
+                "c VARCHAR(3) COMMENT 'col\\\\''s'",
+                "PRIMARY KEY (id)"
+            ]) + "COMMENT='table''s'",
+            "ALTER TABLE t ADD COLUMN z INTEGER COMMENT 'zz'".into(),
+        ]
+    );
+    assert_eq!(
+        upgrade(body, Sqlite).unwrap(),
+        [
+            table(&["id INTEGER NOT NULL", "c VARCHAR(3)", "PRIMARY KEY (id)"]),
+            "ALTER TABLE t ADD COLUMN z INTEGER".into(),
+        ]
+    );
+}
+
+#[test]
+fn collations_floats_and_other_types_are_the_type_compiler_s_words() {
+    let body = "op.create_table(\"t\", sa.Column(\"j\", sa.String(5, collation=\"en_US\")), sa.Column(\"b\", sa.Text(collation=\"C\")), sa.Column(\"f\", sa.Float(precision=24)), sa.Column(\"g\", sa.Float(10, asdecimal=True, decimal_return_scale=2)), sa.Column(\"h\", sa.Float()), sa.Column(\"i\", sa.Double()), sa.Column(\"l\", sa.Boolean()), sa.Column(\"d\", sa.DateTime()), sa.Column(\"u\", sa.Uuid()), sa.Column(\"x\", sa.JSON()), sa.Column(\"n\", sa.DECIMAL(5, 2)), sa.Column(\"s\", sa.TIMESTAMP(), server_default=sa.func.now()))";
+    assert_eq!(
+        one(body, Postgres),
+        table(&[
+            "j VARCHAR(5) COLLATE \"en_US\"",
+            "b TEXT COLLATE \"C\"",
+            "f FLOAT(24)",
+            "g FLOAT(10)",
+            "h FLOAT",
+            "i DOUBLE PRECISION",
+            "l BOOLEAN",
+            "d TIMESTAMP WITHOUT TIME ZONE",
+            "u UUID",
+            "x JSON",
+            "n DECIMAL(5, 2)",
+            "s TIMESTAMP WITHOUT TIME ZONE DEFAULT now()"
+        ])
+    );
+    assert_eq!(
+        one(body, Sqlite),
+        table(&[
+            "j VARCHAR(5) COLLATE \"en_US\"",
+            "b TEXT COLLATE \"C\"",
+            "f FLOAT",
+            "g FLOAT",
+            "h FLOAT",
+            "i DOUBLE",
+            "l BOOLEAN",
+            "d DATETIME",
+            "u CHAR(32)",
+            "x JSON",
+            "n DECIMAL(5, 2)",
+            "s TIMESTAMP DEFAULT CURRENT_TIMESTAMP"
+        ])
+    );
+    assert_eq!(
+        one(body, Mysql),
+        table(&[
+            "j VARCHAR(5) COLLATE en_US",
+            "b TEXT COLLATE C",
+            "f FLOAT(24)",
+            "g FLOAT(10)",
+            "h FLOAT",
+            "i DOUBLE",
+            "l BOOL",
+            "d DATETIME",
+            "u CHAR(32)",
+            "x JSON",
+            "n DECIMAL(5, 2)",
+            "s TIMESTAMP NULL DEFAULT (now())"
+        ])
+    );
+    // An argument that would change the DDL and is not read is left to do.
+    for kind in [
+        "sa.Text(100)",
+        "sa.Boolean(create_constraint=x)",
+        "sa.Integer(5)",
+    ] {
+        let body = format!("op.add_column(\"t\", sa.Column(\"c\", {kind}))");
+        assert!(upgrade(&body, Postgres).is_err(), "{kind}");
+    }
+}
+
+#[test]
+fn a_non_native_enum_is_a_varchar_with_a_check_only_when_asked() {
+    let body = "op.create_table(\"t\", sa.Column(\"b\", sa.Enum(\"x\", \"yy\", name=\"e2\", native_enum=False, create_constraint=True)), sa.Column(\"c\", sa.Enum(\"p\", \"q\", native_enum=False)), sa.Column(\"d\", sa.Enum(\"p\", \"qq\", \"r\", name=\"e4\", create_constraint=True)), sa.Column(\"k\", sa.Boolean(create_constraint=True, name=\"bk\")))\nop.add_column(\"t\", sa.Column(\"z\", sa.Enum(\"u\", \"v\", name=\"e5\", native_enum=False, create_constraint=True)))";
+    assert_eq!(
+        upgrade(body, Postgres).unwrap(),
+        [
+            "CREATE TYPE e4 AS ENUM ('p', 'qq', 'r')".to_string(),
+            table(&[
+                "b VARCHAR(2)",
+                "c VARCHAR(1)",
+                "d e4",
+                "k BOOLEAN",
+                "CONSTRAINT e2 CHECK (b IN ('x', 'yy'))"
+            ]),
+            "ALTER TABLE t ADD COLUMN z VARCHAR(1)".into(),
+            "ALTER TABLE t ADD CONSTRAINT e5 CHECK (z IN ('u', 'v'))".into(),
+        ]
+    );
+    assert_eq!(
+        upgrade(body, Sqlite).unwrap(),
+        [
+            table(&[
+                "b VARCHAR(2)",
+                "c VARCHAR(1)",
+                "d VARCHAR(2)",
+                "k BOOLEAN",
+                "CONSTRAINT e2 CHECK (b IN ('x', 'yy'))",
+                "CONSTRAINT e4 CHECK (d IN ('p', 'qq', 'r'))",
+                "CONSTRAINT bk CHECK (k IN (0, 1))"
+            ]),
+            // Alembic skips the CHECK on SQLite, with a warning.
+            "ALTER TABLE t ADD COLUMN z VARCHAR(1)".into(),
+        ]
+    );
+    assert_eq!(
+        upgrade(body, Mysql).unwrap()[0],
+        table(&[
+            "b VARCHAR(2)",
+            "c VARCHAR(1)",
+            "d ENUM('p','qq','r')",
+            "k BOOL",
+            "CONSTRAINT e2 CHECK (b IN ('x', 'yy'))",
+            "CONSTRAINT bk CHECK (k IN (0, 1))"
+        ])
+    );
+    // The check's name through a convention, as SQLAlchemy gives it.
+    let naming = Convention::Known {
+        templates: vec![("ck".into(), "ck_%(table_name)s_%(constraint_name)s".into())],
+        functions: Vec::new(),
+    };
+    let named = upgrade_with("", body, Sqlite, &naming).unwrap();
+    assert!(
+        named[0].contains("CONSTRAINT ck_t_e2 CHECK (b IN ('x', 'yy'))"),
+        "{named:#?}"
+    );
+}
+
+const COLOR: &str = "class Color(str, enum.Enum):\n    red = \"R\"\n    green = \"G\"\n    crimson = \"R\"\n    blue_long = \"B\"\n";
+
+#[test]
+fn an_enum_of_a_python_class_takes_its_member_names_or_is_left_to_do() {
+    let body = "op.create_table(\"t\", sa.Column(\"a\", sa.Enum(Color, name=\"color\")), sa.Column(\"b\", sa.Enum(Color)))";
+    let expected = |db| upgrade_with(COLOR, body, db, &Convention::default()).unwrap();
+    assert_eq!(
+        expected(Postgres),
+        [
+            "CREATE TYPE color AS ENUM ('red', 'green', 'blue_long')".to_string(),
+            table(&["a color", "b color"])
+        ]
+    );
+    assert_eq!(expected(Sqlite), [table(&["a VARCHAR(9)", "b VARCHAR(9)"])]);
+    assert_eq!(
+        expected(Mysql),
+        [table(&[
+            "a ENUM('red','green','blue_long')",
+            "b ENUM('red','green','blue_long')"
+        ])]
+    );
+    // Never an empty type: a class imported, computed, or not plain is left to do.
+    for head in [
+        "from app.models import Color",
+        "class Color(enum.Enum):\n    red = enum.auto()",
+        "class Color(enum.Enum):\n    red = 1\n    def label(self):\n        return 'x'",
+        "class Color(Base):\n    red = 1",
+        "",
+    ] {
+        for db in [Postgres, Sqlite, Mysql] {
+            assert_eq!(
+                upgrade_with(head, body, db, &Convention::default()),
+                Err(vec![Reason::OptionNotConverted]),
+                "{head}"
+            );
+        }
+    }
+    let callable = "op.add_column(\"t\", sa.Column(\"m\", sa.Enum(Color, name=\"c2\", values_callable=lambda e: [m.value for m in e])))";
+    assert!(upgrade_with(COLOR, callable, Postgres, &Convention::default()).is_err());
+}
