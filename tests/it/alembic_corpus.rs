@@ -138,21 +138,11 @@ const fn floor(
 }
 
 const FLOORS: &[Floor] = &[
-    // Its revision ids (`v0.9.0.a`) are not valid ids here: renamed, so never in agreement.
-    Floor {
-        agree: false,
-        ..floor("optuna", Postgres, 1, 0, 3)
-    },
-    Floor {
-        agree: false,
-        ..floor("optuna", Sqlite, 1, 0, 10)
-    },
-    Floor {
-        agree: false,
-        ..floor("optuna", Mysql, 1, 0, 3)
-    },
-    floor("mlflow", Postgres, 8, 0, 70),
-    floor("mlflow", Mysql, 8, 1, 70),
+    floor("optuna", Postgres, 2, 0, 3),
+    floor("optuna", Sqlite, 2, 0, 10),
+    floor("optuna", Mysql, 2, 0, 3),
+    floor("mlflow", Postgres, 10, 0, 70),
+    floor("mlflow", Mysql, 10, 0, 70),
     // A static downgrade drops a CHECK by its name without the naming convention.
     Floor {
         round_trip: false,

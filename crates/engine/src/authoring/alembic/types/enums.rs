@@ -13,26 +13,24 @@ use crate::authoring::alembic::naming::Given;
 use crate::authoring::alembic::python::{Class, Value};
 use crate::authoring::alembic::report::Todo;
 
-/// `sa.Enum(...)`, or a dialect's `ENUM(...)` (`dialect_own`), called as `func`.
+/// `sa.Enum(...)`, or a dialect's `ENUM(...)`, called as `func`; `create_type=False` (which
+/// SQLAlchemy passes on to PostgreSQL's ENUM from either) leaves the type uncreated.
 pub(super) fn enum_type(
     func: &str,
-    dialect_own: bool,
     args: &[Value],
     kwargs: &[(String, Value)],
     ctx: &Ctx,
 ) -> Result<Type, Todo> {
     let database = ctx.database;
-    let mut names: Vec<&'static str> = vec![
+    let names = [
         "name",
         "native_enum",
         "create_constraint",
         "length",
         "validate_strings",
         "omit_aliases",
+        "create_type",
     ];
-    if dialect_own {
-        names.push("create_type");
-    }
     let given = params(func, &[], kwargs, &names)?;
     let arg = |key: &str| given.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let flag = |key: &str, default: bool| -> Result<bool, Todo> {

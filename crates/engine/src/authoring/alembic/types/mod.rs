@@ -144,7 +144,7 @@ pub(super) fn column_type(value: &Value, ctx: &Ctx) -> Result<Type, Todo> {
         )));
     }
     if matches!(base.as_str(), "Enum" | "ENUM") {
-        return enums::enum_type(func, dialect.is_some(), args, kwargs, ctx);
+        return enums::enum_type(func, args, kwargs, ctx);
     }
     sqlalchemy_type(func, &base, args, kwargs, database)
 }
