@@ -10,6 +10,7 @@
 mod columns;
 mod context;
 mod facts;
+mod indexes;
 pub mod names;
 pub mod naming;
 mod ops;

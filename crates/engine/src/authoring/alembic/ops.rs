@@ -29,6 +29,13 @@ const KNOWN: &[&str] = &[
     "ondelete",
     "onupdate",
     "postgresql_concurrently",
+    "postgresql_using",
+    "column_name",
+    "constraint_name",
+    "index_name",
+    "columns",
+    // No effect on `op.create_foreign_key`, which is an ALTER already.
+    "use_alter",
     "sqltext",
     "column",
 ];
@@ -115,28 +122,13 @@ pub fn convert(
             let (old, new) = (text(0, "old_table_name")?, text(1, "new_table_name")?);
             vec![format!("ALTER TABLE {} RENAME TO {}", q(&old), q(&new))]
         }
-        "create_index" => {
-            let table = text(1, "table_name")?;
-            let columns = column_names(
-                arg(2, "columns").ok_or_else(|| option("`op.create_index` without columns"))?,
-            )?;
-            let name = index_name(ctx, arg(0, "index_name"), &table, &columns)?;
-            let unique = Value::kwarg(kwargs, "unique").is_some_and(|v| v.is("True"));
-            let concurrently =
-                Value::kwarg(kwargs, "postgresql_concurrently").is_some_and(|v| v.is("True"));
-            let concurrently = if concurrently && database == Database::Postgres {
-                " CONCURRENTLY"
-            } else {
-                ""
-            };
-            vec![format!(
-                "CREATE {}INDEX{concurrently} {} ON {} ({})",
-                if unique { "UNIQUE " } else { "" },
-                q(&name),
-                q(&table),
-                joined(database, &columns)
-            )]
-        }
+        "create_index" => super::indexes::create_index(
+            &text(1, "table_name")?,
+            arg(0, "index_name"),
+            arg(2, "columns"),
+            kwargs,
+            ctx,
+        )?,
         "drop_index" => {
             let table = arg(1, "table_name").and_then(Value::as_str);
             let name = index_name(ctx, arg(0, "index_name"), table.unwrap_or("no_table"), &[])?;

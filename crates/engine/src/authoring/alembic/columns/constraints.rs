@@ -2,6 +2,8 @@
 //! the names SQLAlchemy gives constraints, through the naming convention. Pure. Must not import
 //! the file system.
 
+use aurora_migrate_core::Database;
+
 use crate::authoring::alembic::context::{Ctx, column_names, computed, ident, joined, option};
 use crate::authoring::alembic::naming::{Given, Object, Subject};
 use crate::authoring::alembic::python::Value;
@@ -70,7 +72,7 @@ pub(super) fn table_constraint(
             .collect()
     };
     for (key, _) in kwargs {
-        if !["name", "ondelete", "onupdate"].contains(&key.as_str()) {
+        if !["name", "ondelete", "onupdate", "use_alter"].contains(&key.as_str()) {
             return Err(option(format!("`{func}` with `{key}=`")));
         }
     }
@@ -125,6 +127,14 @@ pub(super) fn table_constraint(
                 Some((&referred, &remote)),
             )?;
             foreign.extend(local.iter().cloned());
+            // SQLAlchemy leaves a `use_alter` foreign key out of CREATE TABLE (Alembic never
+            // adds it after), except on SQLite, which cannot ALTER one in.
+            match Value::kwarg(kwargs, "use_alter") {
+                Some(v) if v.is("True") && database != Database::Sqlite => return Ok(None),
+                Some(v) if v.is("True") || v.is("False") || v.is("None") => {}
+                None => {}
+                Some(_) => return Err(computed("`use_alter=` that is not True or False")),
+            }
             format!(
                 "{name}FOREIGN KEY({}) REFERENCES {} ({}){}",
                 joined(database, &local),

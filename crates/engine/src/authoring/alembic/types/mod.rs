@@ -167,7 +167,8 @@ fn sqlalchemy_type(
             &["precision", "scale", "decimal_return_scale", "asdecimal"]
         }
         "DateTime" | "TIMESTAMP" | "Time" | "TIME" => &["timezone"],
-        "JSON" | "JSONB" => &["none_as_null"],
+        // `astext_type` is what `->>` returns, in Python: no DDL.
+        "JSON" | "JSONB" => &["none_as_null", "astext_type"],
         "Uuid" => &["as_uuid", "native_uuid"],
         "UUID" => &["as_uuid"],
         _ => &[],
