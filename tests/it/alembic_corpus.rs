@@ -146,9 +146,9 @@ const FLOORS: &[Floor] = &[
     // A static downgrade drops a CHECK by its name without the naming convention.
     Floor {
         round_trip: false,
-        ..floor("prefect-postgresql", Postgres, 28, 0, 120)
+        ..floor("prefect-postgresql", Postgres, 33, 0, 120)
     },
-    floor("prefect-sqlite", Sqlite, 17, 0, 115),
+    floor("prefect-sqlite", Sqlite, 18, 0, 115),
 ];
 
 /// The targets: every directory imported as shipped, no silent difference, and at least 80% of
