@@ -73,45 +73,23 @@ pub fn limit(what: impl Into<String>) -> Todo {
     Todo::new(Reason::DialectLimit, what)
 }
 
-/// A name as the database needs it: bare when it is a plain lowercase word, else quoted in the
-/// database's own way.
+/// A name as SQLAlchemy's identifier preparer writes it for the database: bare when it is
+/// lowercase letters, digits, `_` and `$`, not starting with a digit or `$`, and not a word the
+/// dialect reserves; else quoted in the database's own way.
 pub fn ident(database: Database, name: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "all",
-        "and",
-        "as",
-        "by",
-        "check",
-        "column",
-        "constraint",
-        "default",
-        "desc",
-        "from",
-        "group",
-        "index",
-        "key",
-        "limit",
-        "not",
-        "null",
-        "order",
-        "primary",
-        "references",
-        "select",
-        "table",
-        "to",
-        "unique",
-        "user",
-        "where",
-        "with",
-    ];
+    let reserved = match database {
+        Database::Postgres => super::reserved::POSTGRESQL,
+        Database::Mysql => super::reserved::MYSQL,
+        Database::Sqlite => super::reserved::SQLITE,
+    };
     let plain = name
         .chars()
         .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        .is_some_and(|c| !(c.is_ascii_digit() || c == '$'))
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !RESERVED.contains(&name);
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && reserved.binary_search(&name).is_err();
     match (plain, database) {
         (true, _) => name.to_string(),
         (false, Database::Mysql) => format!("`{}`", name.replace('`', "``")),

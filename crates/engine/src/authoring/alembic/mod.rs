@@ -14,9 +14,12 @@ mod indexes;
 pub mod names;
 pub mod naming;
 mod ops;
+#[cfg(test)]
+mod probe;
 pub mod python;
 pub mod renderer;
 pub mod report;
+mod reserved;
 pub mod section;
 mod text;
 pub mod typemap;

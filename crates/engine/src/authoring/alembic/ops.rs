@@ -34,6 +34,10 @@ const KNOWN: &[&str] = &[
     "constraint_name",
     "index_name",
     "columns",
+    "source_table",
+    "referent_table",
+    "local_cols",
+    "remote_cols",
     // No effect on `op.create_foreign_key`, which is an ALTER already.
     "use_alter",
     "sqltext",

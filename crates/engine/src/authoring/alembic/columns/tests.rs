@@ -2,62 +2,11 @@
 //! printed for the same call (`alembic upgrade head --sql` with `postgresql://`, `sqlite://` and
 //! `mysql://`), its `, \n\t` written `,\n    `.
 
-use aurora_migrate_core::Database::{self, Mysql, Postgres, Sqlite};
+use aurora_migrate_core::Database::{Mysql, Postgres, Sqlite};
 
+use crate::authoring::alembic::Reason;
 use crate::authoring::alembic::naming::Convention;
-use crate::authoring::alembic::section::Piece;
-use crate::authoring::alembic::{Options, Reason, convert, facts, python};
-
-/// The upgrade of a script whose module holds `head` and whose `upgrade()` is `body`: its
-/// statements on `database`, or the reasons of its lines left to do.
-fn upgrade_with(
-    head: &str,
-    body: &str,
-    database: Database,
-    naming: &Convention,
-) -> Result<Vec<String>, Vec<Reason>> {
-    let body: String = body.lines().map(|l| format!("    {l}\n")).collect();
-    let text = format!(
-        "\"\"\"x\"\"\"\nimport enum\nfrom alembic import op\nimport sqlalchemy as sa\n{head}\n\nrevision = \"ab12\"\ndown_revision = None\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n"
-    );
-    let script = python::read(&text).unwrap();
-    let node = facts::node("x.py", &script).unwrap();
-    let options = Options {
-        databases: vec![database],
-        ..Options::default()
-    };
-    let converted = convert("x.py", &script, &node, &options, naming).unwrap();
-    let pieces = &converted.sections[0].pieces;
-    let todos: Vec<Reason> = pieces
-        .iter()
-        .filter_map(|p| p.todo().map(|(_, t)| t.reason))
-        .collect();
-    if !todos.is_empty() {
-        return Err(todos);
-    }
-    Ok(pieces
-        .iter()
-        .flat_map(|p| match p {
-            Piece::Sql(statements) => statements.clone(),
-            _ => Vec::new(),
-        })
-        .collect())
-}
-
-fn upgrade(body: &str, database: Database) -> Result<Vec<String>, Vec<Reason>> {
-    upgrade_with("", body, database, &Convention::default())
-}
-
-/// The one statement `body` makes on `database`.
-fn one(body: &str, database: Database) -> String {
-    let statements = upgrade(body, database).unwrap_or_else(|r| panic!("{body}: {r:?}"));
-    assert_eq!(statements.len(), 1, "{body}: {statements:#?}");
-    statements[0].clone()
-}
-
-fn table(columns: &[&str]) -> String {
-    format!("CREATE TABLE t (\n    {}\n)", columns.join(",\n    "))
-}
+use crate::authoring::alembic::probe::{one, table, upgrade, upgrade_with};
 
 #[test]
 fn an_integer_primary_key_is_serial_or_auto_increment_as_sqlalchemy_makes_it() {
@@ -379,104 +328,6 @@ fn collations_floats_and_other_types_are_the_type_compiler_s_words() {
 }
 
 #[test]
-fn a_non_native_enum_is_a_varchar_with_a_check_only_when_asked() {
-    let body = "op.create_table(\"t\", sa.Column(\"b\", sa.Enum(\"x\", \"yy\", name=\"e2\", native_enum=False, create_constraint=True)), sa.Column(\"c\", sa.Enum(\"p\", \"q\", native_enum=False)), sa.Column(\"d\", sa.Enum(\"p\", \"qq\", \"r\", name=\"e4\", create_constraint=True)), sa.Column(\"k\", sa.Boolean(create_constraint=True, name=\"bk\")))\nop.add_column(\"t\", sa.Column(\"z\", sa.Enum(\"u\", \"v\", name=\"e5\", native_enum=False, create_constraint=True)))";
-    assert_eq!(
-        upgrade(body, Postgres).unwrap(),
-        [
-            "CREATE TYPE e4 AS ENUM ('p', 'qq', 'r')".to_string(),
-            table(&[
-                "b VARCHAR(2)",
-                "c VARCHAR(1)",
-                "d e4",
-                "k BOOLEAN",
-                "CONSTRAINT e2 CHECK (b IN ('x', 'yy'))"
-            ]),
-            "ALTER TABLE t ADD COLUMN z VARCHAR(1)".into(),
-            "ALTER TABLE t ADD CONSTRAINT e5 CHECK (z IN ('u', 'v'))".into(),
-        ]
-    );
-    assert_eq!(
-        upgrade(body, Sqlite).unwrap(),
-        [
-            table(&[
-                "b VARCHAR(2)",
-                "c VARCHAR(1)",
-                "d VARCHAR(2)",
-                "k BOOLEAN",
-                "CONSTRAINT e2 CHECK (b IN ('x', 'yy'))",
-                "CONSTRAINT e4 CHECK (d IN ('p', 'qq', 'r'))",
-                "CONSTRAINT bk CHECK (k IN (0, 1))"
-            ]),
-            // Alembic skips the CHECK on SQLite, with a warning.
-            "ALTER TABLE t ADD COLUMN z VARCHAR(1)".into(),
-        ]
-    );
-    assert_eq!(
-        upgrade(body, Mysql).unwrap()[0],
-        table(&[
-            "b VARCHAR(2)",
-            "c VARCHAR(1)",
-            "d ENUM('p','qq','r')",
-            "k BOOL",
-            "CONSTRAINT e2 CHECK (b IN ('x', 'yy'))",
-            "CONSTRAINT bk CHECK (k IN (0, 1))"
-        ])
-    );
-    // The check's name through a convention, as SQLAlchemy gives it.
-    let naming = Convention::Known {
-        templates: vec![("ck".into(), "ck_%(table_name)s_%(constraint_name)s".into())],
-        functions: Vec::new(),
-    };
-    let named = upgrade_with("", body, Sqlite, &naming).unwrap();
-    assert!(
-        named[0].contains("CONSTRAINT ck_t_e2 CHECK (b IN ('x', 'yy'))"),
-        "{named:#?}"
-    );
-}
-
-const COLOR: &str = "class Color(str, enum.Enum):\n    red = \"R\"\n    green = \"G\"\n    crimson = \"R\"\n    blue_long = \"B\"\n";
-
-#[test]
-fn an_enum_of_a_python_class_takes_its_member_names_or_is_left_to_do() {
-    let body = "op.create_table(\"t\", sa.Column(\"a\", sa.Enum(Color, name=\"color\")), sa.Column(\"b\", sa.Enum(Color)))";
-    let expected = |db| upgrade_with(COLOR, body, db, &Convention::default()).unwrap();
-    assert_eq!(
-        expected(Postgres),
-        [
-            "CREATE TYPE color AS ENUM ('red', 'green', 'blue_long')".to_string(),
-            table(&["a color", "b color"])
-        ]
-    );
-    assert_eq!(expected(Sqlite), [table(&["a VARCHAR(9)", "b VARCHAR(9)"])]);
-    assert_eq!(
-        expected(Mysql),
-        [table(&[
-            "a ENUM('red','green','blue_long')",
-            "b ENUM('red','green','blue_long')"
-        ])]
-    );
-    // Never an empty type: a class imported, computed, or not plain is left to do.
-    for head in [
-        "from app.models import Color",
-        "class Color(enum.Enum):\n    red = enum.auto()",
-        "class Color(enum.Enum):\n    red = 1\n    def label(self):\n        return 'x'",
-        "class Color(Base):\n    red = 1",
-        "",
-    ] {
-        for db in [Postgres, Sqlite, Mysql] {
-            assert_eq!(
-                upgrade_with(head, body, db, &Convention::default()),
-                Err(vec![Reason::OptionNotConverted]),
-                "{head}"
-            );
-        }
-    }
-    let callable = "op.add_column(\"t\", sa.Column(\"m\", sa.Enum(Color, name=\"c2\", values_callable=lambda e: [m.value for m in e])))";
-    assert!(upgrade_with(COLOR, callable, Postgres, &Convention::default()).is_err());
-}
-
-#[test]
 fn the_key_constraint_makes_its_columns_not_null_and_autoincrement_true_outranks_a_default() {
     let body = "op.create_table(\"t\", sa.Column(\"id\", sa.String(5)), sa.Column(\"n\", sa.Integer(), sa.Identity(), nullable=True), sa.PrimaryKeyConstraint(\"id\"))\nop.create_table(\"u\", sa.Column(\"id\", sa.Integer(), server_default=sa.text(\"1\"), primary_key=True, autoincrement=True))";
     let u = |column: &str| format!("CREATE TABLE u (\n    {column},\n    PRIMARY KEY (id)\n)");
@@ -506,4 +357,47 @@ fn the_key_constraint_makes_its_columns_not_null_and_autoincrement_true_outranks
     let body =
         "op.create_table(\"t\", sa.Column(\"a\", sa.Enum(\"x\", name=\"ex\", create_type=False)))";
     assert_eq!(upgrade(body, Postgres).unwrap(), [table(&["a ex"])]);
+}
+
+#[test]
+fn names_are_quoted_where_sqlalchemy_quotes_them_on_each_database() {
+    let body = "op.create_table(\"user\", sa.Column(\"end\", sa.Integer()), sa.Column(\"key\", sa.Integer()), sa.Column(\"Mixed\", sa.Integer()), sa.Column(\"a$b\", sa.Integer()), sa.Column(\"1x\", sa.Integer()), sa.Column(\"index\", sa.Integer()))";
+    let create = |table: &str, columns: &[&str]| {
+        format!(
+            "CREATE TABLE {table} (\n    {}\n)",
+            columns
+                .iter()
+                .map(|c| format!("{c} INTEGER"))
+                .collect::<Vec<_>>()
+                .join(",\n    ")
+        )
+    };
+    assert_eq!(
+        one(body, Postgres),
+        create(
+            "\"user\"",
+            &["\"end\"", "key", "\"Mixed\"", "a$b", "\"1x\"", "index"]
+        )
+    );
+    assert_eq!(
+        one(body, Sqlite),
+        create(
+            "user",
+            &[
+                "\"end\"",
+                "\"key\"",
+                "\"Mixed\"",
+                "a$b",
+                "\"1x\"",
+                "\"index\""
+            ]
+        )
+    );
+    assert_eq!(
+        one(body, Mysql),
+        create(
+            "user",
+            &["end", "`key`", "`Mixed`", "a$b", "`1x`", "`index`"]
+        )
+    );
 }

@@ -1,40 +1,9 @@
 //! The expected statements are what Alembic 1.20.1's offline mode printed for the same calls.
 
-use aurora_migrate_core::Database::{self, Mysql, Postgres, Sqlite};
+use aurora_migrate_core::Database::{Mysql, Postgres, Sqlite};
 
-use crate::authoring::alembic::naming::Convention;
-use crate::authoring::alembic::section::Piece;
-use crate::authoring::alembic::{Options, Reason, convert, facts, python};
-
-/// The upgrade's statements on `database`, or the reasons of its lines left to do.
-fn upgrade(body: &str, database: Database) -> Result<Vec<String>, Vec<Reason>> {
-    let body: String = body.lines().map(|l| format!("    {l}\n")).collect();
-    let text = format!(
-        "\"\"\"x\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n\nrevision = \"ab12\"\ndown_revision = None\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n"
-    );
-    let script = python::read(&text).unwrap();
-    let node = facts::node("x.py", &script).unwrap();
-    let options = Options {
-        databases: vec![database],
-        ..Options::default()
-    };
-    let converted = convert("x.py", &script, &node, &options, &Convention::default()).unwrap();
-    let pieces = &converted.sections[0].pieces;
-    let todos: Vec<Reason> = pieces
-        .iter()
-        .filter_map(|p| p.todo().map(|(_, t)| t.reason))
-        .collect();
-    if !todos.is_empty() {
-        return Err(todos);
-    }
-    Ok(pieces
-        .iter()
-        .flat_map(|p| match p {
-            Piece::Sql(statements) => statements.clone(),
-            _ => Vec::new(),
-        })
-        .collect())
-}
+use crate::authoring::alembic::Reason;
+use crate::authoring::alembic::probe::upgrade;
 
 #[test]
 fn an_index_on_sql_text_or_with_a_method_is_written_as_alembic_writes_it() {

@@ -341,3 +341,6 @@ fn mapped(qualified: &str, func: &str, ctx: &Ctx) -> Result<Option<Type>, Todo> 
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests;
