@@ -90,7 +90,7 @@ const PREFECT_POSTGRESQL: History = History {
     key: "prefect-postgresql",
     label: "prefect 3.9.1 (PostgreSQL history)",
     dialects: &[Postgres],
-    import_args: &[],
+    import_args: &["--type-map", "prefect.map"],
     alembic_fails: &[],
 };
 
@@ -98,7 +98,7 @@ const PREFECT_SQLITE: History = History {
     key: "prefect-sqlite",
     label: "prefect 3.9.1 (SQLite history)",
     dialects: &[Sqlite],
-    import_args: &[],
+    import_args: &["--type-map", "prefect.map"],
     alembic_fails: &[],
 };
 
@@ -146,9 +146,9 @@ const FLOORS: &[Floor] = &[
     // A static downgrade drops a CHECK by its name without the naming convention.
     Floor {
         round_trip: false,
-        ..floor("prefect-postgresql", Postgres, 33, 0, 120)
+        ..floor("prefect-postgresql", Postgres, 56, 0, 120)
     },
-    floor("prefect-sqlite", Sqlite, 18, 0, 115),
+    floor("prefect-sqlite", Sqlite, 26, 0, 115),
 ];
 
 /// The targets: every directory imported as shipped, no silent difference, and at least 80% of
