@@ -38,6 +38,7 @@ const KNOWN: &[&str] = &[
     "referent_table",
     "local_cols",
     "remote_cols",
+    "condition",
     // No effect on `op.create_foreign_key`, which is an ALTER already.
     "use_alter",
     "sqltext",
@@ -146,7 +147,11 @@ pub fn convert(
                 _ => vec![format!("DROP INDEX {}", q(&name))],
             }
         }
-        "create_unique_constraint" | "create_foreign_key" | "drop_constraint"
+        "create_unique_constraint"
+        | "create_foreign_key"
+        | "drop_constraint"
+        | "create_primary_key"
+        | "create_check_constraint"
             if database == Database::Sqlite =>
         {
             return Err(limit(format!(
@@ -163,6 +168,37 @@ pub fn convert(
                 "ALTER TABLE {} ADD {name}UNIQUE ({})",
                 q(&table),
                 joined(database, &columns)
+            )]
+        }
+        "create_primary_key" => {
+            let table = text(1, "table_name")?;
+            let columns =
+                column_names(arg(2, "columns").ok_or_else(|| option("without columns"))?)?;
+            let given = ctx.given(arg(0, "constraint_name"), "the constraint's name")?;
+            let name = named(ctx, given, Object::PrimaryKey, &table, &columns, None)?;
+            vec![format!(
+                "ALTER TABLE {} ADD {name}PRIMARY KEY ({})",
+                q(&table),
+                joined(database, &columns)
+            )]
+        }
+        "create_check_constraint" => {
+            let table = text(1, "table_name")?;
+            let condition = match arg(2, "condition") {
+                Some(Value::Str(sql)) => sql.clone(),
+                Some(Value::Call { func, args, .. }) if ctx.sa(func).as_deref() == Some("text") => {
+                    match args.as_slice() {
+                        [Value::Str(sql)] => sql.clone(),
+                        _ => return Err(computed("`sa.text` of something other than a string")),
+                    }
+                }
+                _ => return Err(option("a check condition that is not SQL text")),
+            };
+            let given = ctx.given(arg(0, "constraint_name"), "the constraint's name")?;
+            let name = named(ctx, given, Object::Check, &table, &[], None)?;
+            vec![format!(
+                "ALTER TABLE {} ADD {name}CHECK ({condition})",
+                q(&table)
             )]
         }
         "create_foreign_key" => {

@@ -424,3 +424,24 @@ fn a_type_map_gives_a_project_s_type_its_sql_per_database() {
         assert!(fault.what.contains(said), "{bad}: {fault:?}");
     }
 }
+
+#[test]
+fn a_primary_key_or_a_check_added_to_a_table_is_an_alter_except_on_sqlite() {
+    let body = "op.create_primary_key(\"pk_t\", \"t\", [\"a\", \"b\"])\nop.create_primary_key(None, \"t\", [\"a\"])\nop.create_check_constraint(\"ck_t\", \"t\", \"a > 0\")\nop.create_check_constraint(\"ck_u\", \"t\", sa.text(\"a > 1\"))";
+    for database in [Database::Postgres, Database::Mysql] {
+        assert_eq!(
+            super::probe::upgrade(body, database).unwrap(),
+            [
+                "ALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY (a, b)",
+                "ALTER TABLE t ADD PRIMARY KEY (a)",
+                "ALTER TABLE t ADD CONSTRAINT ck_t CHECK (a > 0)",
+                "ALTER TABLE t ADD CONSTRAINT ck_u CHECK (a > 1)",
+            ]
+        );
+    }
+    // Alembic refuses them on SQLite (batch mode's table copy is needed).
+    assert_eq!(
+        super::probe::upgrade(body, Database::Sqlite),
+        Err(vec![Reason::DialectLimit; 4])
+    );
+}

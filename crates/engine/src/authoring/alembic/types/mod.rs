@@ -170,6 +170,7 @@ fn sqlalchemy_type(
         // `astext_type` is what `->>` returns, in Python: no DDL.
         "JSON" | "JSONB" => &["none_as_null", "astext_type"],
         "Uuid" => &["as_uuid", "native_uuid"],
+        "Interval" => &["native", "second_precision"],
         "UUID" => &["as_uuid"],
         _ => &[],
     };
@@ -277,6 +278,12 @@ fn sqlalchemy_type(
         "UUID" => Type::plain("UUID"),
         "Uuid" if postgres && flag("native_uuid", true)? => Type::plain("UUID"),
         "Uuid" => Type::plain("CHAR(32)"),
+        "Interval" => match (database, flag("native", true)?, number("second_precision")?) {
+            (Database::Postgres, true, None) => Type::plain("INTERVAL"),
+            (Database::Postgres, true, Some(p)) => Type::plain(format!("INTERVAL ({p})")),
+            (Database::Postgres, false, _) => Type::plain("TIMESTAMP WITHOUT TIME ZONE"),
+            _ => Type::plain("DATETIME"),
+        },
         "LargeBinary" if postgres => Type::plain("BYTEA"),
         "LargeBinary" => Type::plain("BLOB"),
         _ => return Err(unknown(format!("the column type `{func}`"))),

@@ -105,3 +105,22 @@ fn an_enum_of_a_python_class_takes_its_member_names_or_is_left_to_do() {
     let callable = "op.add_column(\"t\", sa.Column(\"m\", sa.Enum(Color, name=\"c2\", values_callable=lambda e: [m.value for m in e])))";
     assert!(upgrade_with(COLOR, callable, Postgres, &Convention::default()).is_err());
 }
+
+#[test]
+fn an_interval_is_postgresql_s_or_a_datetime_elsewhere() {
+    let body = "op.create_table(\"t\", sa.Column(\"a\", sa.Interval()), sa.Column(\"b\", sa.Interval(second_precision=3)), sa.Column(\"c\", sa.Interval(native=False)))";
+    assert_eq!(
+        upgrade(body, Postgres).unwrap(),
+        [table(&[
+            "a INTERVAL",
+            "b INTERVAL (3)",
+            "c TIMESTAMP WITHOUT TIME ZONE"
+        ])]
+    );
+    for database in [Sqlite, Mysql] {
+        assert_eq!(
+            upgrade(body, database).unwrap(),
+            [table(&["a DATETIME", "b DATETIME", "c DATETIME"])]
+        );
+    }
+}
