@@ -3,6 +3,8 @@
 //! readers every conversion shares (a string argument, a name, a flag). Pure. Must not import
 //! the file system.
 
+use std::cell::RefCell;
+
 use aurora_migrate_core::Database;
 
 use super::names::Scope;
@@ -24,6 +26,9 @@ pub struct Ctx<'a> {
     pub naming: &'a Convention,
     /// The classes the script defines (its `enum.Enum`s).
     pub classes: &'a [Class],
+    /// The enum types `op.create_table` created so far in this section: Alembic's DDL runner
+    /// remembers them, and SQLAlchemy creates a named type once per run.
+    pub created: &'a RefCell<Vec<String>>,
 }
 
 impl Ctx<'_> {

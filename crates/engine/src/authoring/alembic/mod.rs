@@ -264,12 +264,14 @@ fn convert(
             .as_ref()
             .map_or_else(|| module.clone(), |f| module.function(&f.body));
         for &database in &options.databases {
+            let created = std::cell::RefCell::new(Vec::new());
             let ctx = Ctx {
                 database,
                 scope: &scope,
                 types: &options.types,
                 naming,
                 classes: &script.classes,
+                created: &created,
             };
             sections.push(section::section(
                 direction,

@@ -5,6 +5,7 @@ use aurora_migrate_core::Database;
 
 use super::naming::Convention;
 use super::section::Piece;
+use super::typemap::TypeMap;
 use super::{Options, Reason, convert, facts, python};
 
 /// The upgrade of a script whose module holds `head` (after `import enum`, `from alembic import
@@ -16,6 +17,17 @@ pub fn upgrade_with(
     database: Database,
     naming: &Convention,
 ) -> Result<Vec<String>, Vec<Reason>> {
+    upgrade_typed(head, body, database, naming, &TypeMap::default())
+}
+
+/// [`upgrade_with`] with the project's types.
+pub fn upgrade_typed(
+    head: &str,
+    body: &str,
+    database: Database,
+    naming: &Convention,
+    types: &TypeMap,
+) -> Result<Vec<String>, Vec<Reason>> {
     let body: String = body.lines().map(|l| format!("    {l}\n")).collect();
     let text = format!(
         "\"\"\"x\"\"\"\nimport enum\nfrom alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n{head}\n\nrevision = \"ab12\"\ndown_revision = None\n\ndef upgrade():\n{body}\n\ndef downgrade():\n    pass\n"
@@ -24,6 +36,7 @@ pub fn upgrade_with(
     let node = facts::node("x.py", &script).unwrap();
     let options = Options {
         databases: vec![database],
+        types: types.clone(),
         ..Options::default()
     };
     let converted = convert("x.py", &script, &node, &options, naming).unwrap();

@@ -80,9 +80,12 @@ pub(in crate::authoring::alembic) fn create_table(
             inline_key: inline && in_key,
         };
         parts.push(render(column, role, ctx));
+        // A named type once per section, as Alembic's DDL runner remembers it (the type's SQL
+        // is its name).
         if let Some(create) = &column.kind.create
-            && !statements.contains(create)
+            && !ctx.created.borrow().contains(&column.kind.sql)
         {
+            ctx.created.borrow_mut().push(column.kind.sql.clone());
             statements.push(create.clone());
         }
     }

@@ -6,7 +6,8 @@ use aurora_migrate_core::Database::{Mysql, Postgres, Sqlite};
 
 use crate::authoring::alembic::Reason;
 use crate::authoring::alembic::naming::Convention;
-use crate::authoring::alembic::probe::{one, table, upgrade, upgrade_with};
+use crate::authoring::alembic::probe::{one, table, upgrade, upgrade_typed, upgrade_with};
+use crate::authoring::alembic::typemap::TypeMap;
 
 #[test]
 fn an_integer_primary_key_is_serial_or_auto_increment_as_sqlalchemy_makes_it() {
@@ -399,5 +400,30 @@ fn names_are_quoted_where_sqlalchemy_quotes_them_on_each_database() {
             "user",
             &["end", "`key`", "`Mixed`", "a$b", "`1x`", "`index`"]
         )
+    );
+}
+
+#[test]
+fn a_primary_key_of_a_project_s_integer_type_is_left_to_do_and_of_another_type_is_plain() {
+    let types =
+        TypeMap::parse("app.Id = bigint\napp.Guid = postgresql:uuid mysql:char(36)").unwrap();
+    let key = |kind: &str, more: &str| {
+        format!("op.create_table(\"t\", sa.Column(\"id\", {kind}(){more}, primary_key=True))")
+    };
+    let run = |body: &str, database| {
+        upgrade_typed("import app", body, database, &Convention::default(), &types)
+    };
+    // Whether SQLAlchemy sees an integer depends on the project's type.
+    assert_eq!(
+        run(&key("app.Id", ""), Postgres),
+        Err(vec![Reason::OptionNotConverted])
+    );
+    assert_eq!(
+        run(&key("app.Id", ", autoincrement=False"), Postgres).unwrap(),
+        [table(&["id bigint NOT NULL", "PRIMARY KEY (id)"])]
+    );
+    assert_eq!(
+        run(&key("app.Guid", ""), Mysql).unwrap(),
+        [table(&["id char(36) NOT NULL", "PRIMARY KEY (id)"])]
     );
 }

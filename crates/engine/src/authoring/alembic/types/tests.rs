@@ -124,3 +124,16 @@ fn an_interval_is_postgresql_s_or_a_datetime_elsewhere() {
         );
     }
 }
+
+#[test]
+fn a_named_enum_type_is_created_once_per_section_as_alembic_s_ddl_runner_remembers_it() {
+    let body = "op.create_table(\"a\", sa.Column(\"s\", sa.Enum(\"x\", \"y\", name=\"st\")))\nop.create_table(\"b\", sa.Column(\"s\", sa.Enum(\"x\", \"y\", name=\"st\")))";
+    assert_eq!(
+        upgrade(body, Postgres).unwrap(),
+        [
+            "CREATE TYPE st AS ENUM ('x', 'y')",
+            "CREATE TABLE a (\n    s st\n)",
+            "CREATE TABLE b (\n    s st\n)",
+        ]
+    );
+}
