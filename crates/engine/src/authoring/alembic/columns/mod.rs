@@ -12,6 +12,7 @@ pub(super) use spec::server_default as default;
 pub(super) use table::{add_column, create_table};
 
 use super::context::{Ctx, computed, option};
+use super::naming::Given;
 use super::python::Value;
 use super::report::Todo;
 use super::types::{Type, column_type};
@@ -47,6 +48,19 @@ pub(super) struct Column {
     /// `sa.Identity(...)` as PostgreSQL writes it.
     pub(super) identity: Option<String>,
     pub(super) comment: Option<String>,
+    /// Its inline `sa.ForeignKey(...)`s, in order.
+    pub(super) references: Vec<Reference>,
+}
+
+/// An inline `sa.ForeignKey("table.column", name=..., ondelete=..., onupdate=...)`.
+pub(super) struct Reference {
+    pub(super) name: Given,
+    pub(super) table: String,
+    pub(super) column: String,
+    /// ` ON DELETE ...` and ` ON UPDATE ...`.
+    pub(super) actions: String,
+    /// `use_alter=True`: left out of CREATE TABLE except on SQLite.
+    pub(super) use_alter: bool,
 }
 
 impl Column {
@@ -87,14 +101,18 @@ pub(super) fn column(value: &Value, ctx: &Ctx) -> Result<Column, Todo> {
         .and_then(Value::as_str)
         .ok_or_else(|| computed("a column without a literal name"))?;
     let mut identity = None;
+    let mut references = Vec::new();
     for extra in args.iter().skip(2) {
         match extra {
             Value::Call { func, kwargs, .. } if ctx.sa(func).as_deref() == Some("Identity") => {
                 identity = Some(spec::identity(kwargs)?);
             }
+            Value::Call { func, args, kwargs } if ctx.sa(func).as_deref() == Some("ForeignKey") => {
+                references.push(reference(args, kwargs, ctx)?);
+            }
             _ => {
                 return Err(option(format!(
-                    "column `{name}` with a foreign key or more: write it by hand"
+                    "column `{name}` with an argument other than a type, `sa.Identity` or `sa.ForeignKey`"
                 )));
             }
         }
@@ -156,6 +174,40 @@ pub(super) fn column(value: &Value, ctx: &Ctx) -> Result<Column, Todo> {
         autoincrement,
         identity,
         comment,
+        references,
+    })
+}
+
+/// `sa.ForeignKey("table.column", name=..., ondelete=..., onupdate=..., use_alter=...)`.
+fn reference(args: &[Value], kwargs: &[(String, Value)], ctx: &Ctx) -> Result<Reference, Todo> {
+    const READ: &[&str] = &["column", "name", "ondelete", "onupdate", "use_alter"];
+    if let Some((key, _)) = kwargs.iter().find(|(k, _)| !READ.contains(&k.as_str())) {
+        return Err(option(format!("`sa.ForeignKey` with `{key}=`")));
+    }
+    let target = match (args, Value::kwarg(kwargs, "column")) {
+        ([Value::Str(target)], None) | ([], Some(Value::Str(target))) => target,
+        _ => {
+            return Err(computed(
+                "`sa.ForeignKey` of something other than \"table.column\"",
+            ));
+        }
+    };
+    let (table, column) = target
+        .split_once('.')
+        .filter(|(t, c)| !t.is_empty() && !c.is_empty() && !c.contains('.'))
+        .ok_or_else(|| option(format!("`sa.ForeignKey({target:?})`, not \"table.column\"")))?;
+    let use_alter = match Value::kwarg(kwargs, "use_alter") {
+        None => false,
+        Some(v) if v.is("True") => true,
+        Some(v) if v.is("False") || v.is("None") => false,
+        Some(_) => return Err(computed("`use_alter=` that is not True or False")),
+    };
+    Ok(Reference {
+        name: ctx.given(Value::kwarg(kwargs, "name"), "`name=`")?,
+        table: table.to_string(),
+        column: column.to_string(),
+        actions: constraints::actions(kwargs)?,
+        use_alter,
     })
 }
 

@@ -8,7 +8,7 @@ use aurora_migrate_core::Database;
 
 use super::constraints::{named, pk_name, table_constraint};
 use super::spec::{Role, render};
-use super::{Column, Increment, column};
+use super::{Column, Increment, Reference, column};
 use crate::authoring::alembic::context::{Ctx, computed, ident, joined, limit, literal, option};
 use crate::authoring::alembic::naming::{Given, Object, Subject};
 use crate::authoring::alembic::python::Value;
@@ -50,6 +50,9 @@ pub(in crate::authoring::alembic) fn create_table(
             let column = column(item, ctx)?;
             if column.primary && !primary.contains(&column.name) {
                 primary.push(column.name.clone());
+            }
+            if !column.references.is_empty() {
+                foreign.push(column.name.clone());
             }
             columns.push(column);
         } else if let Some(sql) = table_constraint(item, table, ctx, &mut primary, &mut foreign)? {
@@ -98,17 +101,23 @@ pub(in crate::authoring::alembic) fn create_table(
         ));
     }
     parts.extend(constraints);
-    // Then what each column adds, in column order: its type's CHECK, its UNIQUE.
+    // Then what each column adds, in column order: its UNIQUE, its type's CHECK, its foreign
+    // keys (a `use_alter` one left out, except on SQLite).
     for column in &columns {
-        if let Some(check) = type_check(table, column, ctx)? {
-            parts.push(check);
-        }
         if column.unique && !column.index {
             let columns = [column.name.clone()];
             parts.push(
                 named(ctx, Given::None, Object::Unique, table, &columns, None)?
                     + &format!("UNIQUE ({})", joined(database, &columns)),
             );
+        }
+        if let Some(check) = type_check(table, column, ctx)? {
+            parts.push(check);
+        }
+        for reference in &column.references {
+            if !reference.use_alter || database == Database::Sqlite {
+                parts.push(foreign_key(table, column, reference, ctx)?);
+            }
         }
     }
     let mut create = format!(
@@ -166,6 +175,17 @@ pub(in crate::authoring::alembic) fn add_column(
         // Alembic skips the CHECK on SQLite, with a warning: it cannot ALTER a constraint in.
     } else if let Some(check) = check {
         statements.push(format!("ALTER TABLE {t} ADD {check}"));
+    }
+    if !column.references.is_empty() && database == Database::Sqlite {
+        return Err(limit(
+            "`op.add_column` of a column with a foreign key on SQLite (Alembic refuses it)",
+        ));
+    }
+    for reference in &column.references {
+        statements.push(format!(
+            "ALTER TABLE {t} ADD {}",
+            foreign_key(table, &column, reference, ctx)?
+        ));
     }
     if unique && database != Database::Sqlite {
         let columns = [column.name.clone()];
@@ -246,6 +266,32 @@ fn autoincrement(
             }
         }
     })
+}
+
+/// An inline foreign key as a table constraint, named as SQLAlchemy names it.
+fn foreign_key(
+    table: &str,
+    column: &Column,
+    reference: &Reference,
+    ctx: &Ctx,
+) -> Result<String, Todo> {
+    let database = ctx.database;
+    let (local, remote) = ([column.name.clone()], [reference.column.clone()]);
+    let name = named(
+        ctx,
+        reference.name.clone(),
+        Object::ForeignKey,
+        table,
+        &local,
+        Some((&reference.table, &remote)),
+    )?;
+    Ok(format!(
+        "{name}FOREIGN KEY({}) REFERENCES {} ({}){}",
+        ident(database, &column.name),
+        ident(database, &reference.table),
+        ident(database, &reference.column),
+        reference.actions
+    ))
 }
 
 /// The CHECK a column's type adds (`create_constraint=True`), named as SQLAlchemy names it.

@@ -427,3 +427,48 @@ fn a_primary_key_of_a_project_s_integer_type_is_left_to_do_and_of_another_type_i
         [table(&["id char(36) NOT NULL", "PRIMARY KEY (id)"])]
     );
 }
+
+#[test]
+fn an_inline_foreign_key_is_a_table_constraint_after_the_column_s_unique_and_check() {
+    let body = "op.create_table(\"t\", sa.Column(\"id\", sa.Integer(), primary_key=True), sa.Column(\"a\", sa.Integer(), sa.ForeignKey(\"o.id\", ondelete=\"CASCADE\", name=\"fk_a\"), unique=True), sa.Column(\"b\", sa.Integer(), sa.ForeignKey(\"o.id\")), sa.UniqueConstraint(\"b\", name=\"uqb\"), sa.ForeignKeyConstraint([\"b\"], [\"p.id\"]), sa.Column(\"c\", sa.Enum(\"x\", name=\"ec\", native_enum=False, create_constraint=True), sa.ForeignKey(\"o.c\"), unique=True), sa.Column(\"d\", sa.Integer(), sa.ForeignKey(\"o.id\", onupdate=\"CASCADE\"), sa.ForeignKey(\"p.id\")))\nop.add_column(\"t\", sa.Column(\"e\", sa.Integer(), sa.ForeignKey(\"o.id\", name=\"fk_e\")))\nop.create_table(\"u\", sa.Column(\"id\", sa.Integer(), sa.ForeignKey(\"o.id\"), primary_key=True))";
+    let expected = [
+        table(&[
+            "id SERIAL NOT NULL",
+            "a INTEGER",
+            "b INTEGER",
+            "c VARCHAR(1)",
+            "d INTEGER",
+            "PRIMARY KEY (id)",
+            "CONSTRAINT uqb UNIQUE (b)",
+            "FOREIGN KEY(b) REFERENCES p (id)",
+            "UNIQUE (a)",
+            "CONSTRAINT fk_a FOREIGN KEY(a) REFERENCES o (id) ON DELETE CASCADE",
+            "FOREIGN KEY(b) REFERENCES o (id)",
+            "UNIQUE (c)",
+            "CONSTRAINT ec CHECK (c IN ('x'))",
+            "FOREIGN KEY(c) REFERENCES o (c)",
+            "FOREIGN KEY(d) REFERENCES o (id) ON UPDATE CASCADE",
+            "FOREIGN KEY(d) REFERENCES p (id)",
+        ]),
+        "ALTER TABLE t ADD COLUMN e INTEGER".into(),
+        "ALTER TABLE t ADD CONSTRAINT fk_e FOREIGN KEY(e) REFERENCES o (id)".into(),
+        // A foreign key on the key column: no SERIAL.
+        "CREATE TABLE u (\n    id INTEGER NOT NULL,\n    PRIMARY KEY (id),\n    FOREIGN KEY(id) REFERENCES o (id)\n)".into(),
+    ];
+    assert_eq!(upgrade(body, Postgres).unwrap(), expected);
+    // Named by the convention; on SQLite, Alembic refuses to add one to a table.
+    let naming = Convention::Known {
+        templates: vec![(
+            "fk".into(),
+            "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s".into(),
+        )],
+        functions: Vec::new(),
+    };
+    let named = upgrade_with("", body, Sqlite, &naming);
+    assert_eq!(named, Err(vec![Reason::DialectLimit]));
+    let named = upgrade_with("", body.split('\n').next().unwrap(), Sqlite, &naming).unwrap();
+    assert!(
+        named[0].contains("CONSTRAINT fk_t_d_o FOREIGN KEY(d) REFERENCES o (id) ON UPDATE CASCADE,\n    CONSTRAINT fk_t_d_p FOREIGN KEY(d) REFERENCES p (id)"),
+        "{named:#?}"
+    );
+}
