@@ -2,6 +2,7 @@
 
 mod alembic;
 mod alembic_corpus;
+mod alembic_ddl;
 mod alembic_import;
 mod alembic_model;
 mod alembic_render;

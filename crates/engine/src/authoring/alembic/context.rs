@@ -3,11 +3,13 @@
 //! readers every conversion shares (a string argument, a name, a flag). Pure. Must not import
 //! the file system.
 
+use std::cell::RefCell;
+
 use aurora_migrate_core::Database;
 
 use super::names::Scope;
 use super::naming::{Convention, Given};
-use super::python::Value;
+use super::python::{Class, Value};
 use super::report::{Reason, Todo};
 use super::typemap::TypeMap;
 
@@ -22,6 +24,11 @@ pub struct Ctx<'a> {
     pub types: &'a TypeMap,
     /// The naming convention.
     pub naming: &'a Convention,
+    /// The classes the script defines (its `enum.Enum`s).
+    pub classes: &'a [Class],
+    /// The enum types `op.create_table` created so far in this section: Alembic's DDL runner
+    /// remembers them, and SQLAlchemy creates a named type once per run.
+    pub created: &'a RefCell<Vec<String>>,
 }
 
 impl Ctx<'_> {
@@ -71,49 +78,36 @@ pub fn limit(what: impl Into<String>) -> Todo {
     Todo::new(Reason::DialectLimit, what)
 }
 
-/// A name as the database needs it: bare when it is a plain lowercase word, else quoted in the
-/// database's own way.
+/// A name as SQLAlchemy's identifier preparer writes it for the database: bare when it is
+/// lowercase letters, digits, `_` and `$`, not starting with a digit or `$`, and not a word the
+/// dialect reserves; else quoted in the database's own way.
 pub fn ident(database: Database, name: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "all",
-        "and",
-        "as",
-        "by",
-        "check",
-        "column",
-        "constraint",
-        "default",
-        "desc",
-        "from",
-        "group",
-        "index",
-        "key",
-        "limit",
-        "not",
-        "null",
-        "order",
-        "primary",
-        "references",
-        "select",
-        "table",
-        "to",
-        "unique",
-        "user",
-        "where",
-        "with",
-    ];
+    let reserved = match database {
+        Database::Postgres => super::reserved::POSTGRESQL,
+        Database::Mysql => super::reserved::MYSQL,
+        Database::Sqlite => super::reserved::SQLITE,
+    };
     let plain = name
         .chars()
         .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        .is_some_and(|c| !(c.is_ascii_digit() || c == '$'))
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !RESERVED.contains(&name);
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && reserved.binary_search(&name).is_err();
     match (plain, database) {
         (true, _) => name.to_string(),
         (false, Database::Mysql) => format!("`{}`", name.replace('`', "``")),
         (false, _) => crate::sql::quote(name),
+    }
+}
+
+/// A string literal as SQLAlchemy renders it for the database: quotes doubled, and on MySQL
+/// backslashes too (MySQL reads them as escapes).
+pub fn literal(database: Database, text: &str) -> String {
+    match database {
+        Database::Mysql => crate::sql::literal(&text.replace('\\', "\\\\")),
+        _ => crate::sql::literal(text),
     }
 }
 

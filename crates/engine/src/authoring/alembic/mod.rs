@@ -10,12 +10,16 @@
 mod columns;
 mod context;
 mod facts;
+mod indexes;
 pub mod names;
 pub mod naming;
 mod ops;
+#[cfg(test)]
+mod probe;
 pub mod python;
 pub mod renderer;
 pub mod report;
+mod reserved;
 pub mod section;
 mod statement;
 mod text;
@@ -261,11 +265,14 @@ fn convert(
             .as_ref()
             .map_or_else(|| module.clone(), |f| module.function(&f.body));
         for &database in &options.databases {
+            let created = std::cell::RefCell::new(Vec::new());
             let ctx = Ctx {
                 database,
                 scope: &scope,
                 types: &options.types,
                 naming,
+                classes: &script.classes,
+                created: &created,
             };
             sections.push(section::section(direction, function.as_ref(), script, &ctx));
         }

@@ -5,7 +5,7 @@
 
 use aurora_migrate_core::Database;
 
-use super::columns::{actions, column, create_table, default, named};
+use super::columns::{actions, add_column, create_table, default, named};
 use super::context::{Ctx, column_names, computed, ident, joined, limit, option};
 use super::naming::{Object, Subject};
 use super::python::Value;
@@ -29,6 +29,9 @@ const KNOWN: &[&str] = &[
     "ondelete",
     "onupdate",
     "postgresql_concurrently",
+    "postgresql_using",
+    // No effect on `op.create_foreign_key`, which is an ALTER already.
+    "use_alter",
     "sqltext",
     "column",
     // The names of positional parameters, given by keyword.
@@ -71,7 +74,11 @@ pub fn convert(
             None => Err(option(format!("`{func}` without `{key}`"))),
         }
     };
-    if let Some((key, _)) = kwargs.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+    // `op.create_table` reads its own keywords (a table's options).
+    if let Some((key, _)) = kwargs
+        .iter()
+        .find(|(k, _)| !KNOWN.contains(&k.as_str()) && op != "create_table")
+    {
         return Err(option(format!("`{func}` with `{key}=`")));
     }
     if Value::kwarg(kwargs, "schema").is_some_and(|v| !v.is("None")) {
@@ -105,21 +112,11 @@ pub fn convert(
             }
             vec![sql.trim().trim_end_matches(';').trim().to_string()]
         }
-        "add_column" => {
-            let table = text(0, "table_name")?;
-            let column = column(
-                arg(1, "column").ok_or_else(|| option("`op.add_column` without a column"))?,
-                ctx,
-            )?;
-            if column.primary || column.unique {
-                return Err(option("`op.add_column` of a primary key or unique column"));
-            }
-            vec![format!(
-                "ALTER TABLE {} ADD COLUMN {}",
-                q(&table),
-                column.sql
-            )]
-        }
+        "add_column" => add_column(
+            &text(0, "table_name")?,
+            arg(1, "column").ok_or_else(|| option("`op.add_column` without a column"))?,
+            ctx,
+        )?,
         "drop_column" => {
             let (table, column) = (text(0, "table_name")?, text(1, "column_name")?);
             vec![format!(
@@ -131,6 +128,7 @@ pub fn convert(
         "create_table" => create_table(
             &text(0, "table_name")?,
             args.get(1..).unwrap_or_default(),
+            kwargs,
             ctx,
         )?,
         "drop_table" => vec![format!("DROP TABLE {}", q(&text(0, "table_name")?))],
@@ -138,28 +136,13 @@ pub fn convert(
             let (old, new) = (text(0, "old_table_name")?, text(1, "new_table_name")?);
             vec![format!("ALTER TABLE {} RENAME TO {}", q(&old), q(&new))]
         }
-        "create_index" => {
-            let table = text(1, "table_name")?;
-            let columns = column_names(
-                arg(2, "columns").ok_or_else(|| option("`op.create_index` without columns"))?,
-            )?;
-            let name = index_name(ctx, arg(0, "index_name"), &table, &columns)?;
-            let unique = Value::kwarg(kwargs, "unique").is_some_and(|v| v.is("True"));
-            let concurrently =
-                Value::kwarg(kwargs, "postgresql_concurrently").is_some_and(|v| v.is("True"));
-            let concurrently = if concurrently && database == Database::Postgres {
-                " CONCURRENTLY"
-            } else {
-                ""
-            };
-            vec![format!(
-                "CREATE {}INDEX{concurrently} {} ON {} ({})",
-                if unique { "UNIQUE " } else { "" },
-                q(&name),
-                q(&table),
-                joined(database, &columns)
-            )]
-        }
+        "create_index" => super::indexes::create_index(
+            &text(1, "table_name")?,
+            arg(0, "index_name"),
+            arg(2, "columns"),
+            kwargs,
+            ctx,
+        )?,
         "drop_index" => {
             let table = arg(1, "table_name").and_then(Value::as_str);
             let name = index_name(ctx, arg(0, "index_name"), table.unwrap_or("no_table"), &[])?;
@@ -247,7 +230,7 @@ pub fn convert(
                 Some((&referent, &remote)),
             )?;
             vec![format!(
-                "ALTER TABLE {} ADD {name}FOREIGN KEY ({}) REFERENCES {} ({}){}",
+                "ALTER TABLE {} ADD {name}FOREIGN KEY({}) REFERENCES {} ({}){}",
                 q(&source),
                 joined(database, &local),
                 q(&referent),

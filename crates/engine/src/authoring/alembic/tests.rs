@@ -134,11 +134,11 @@ fn what_is_understood_becomes_sql_and_the_rest_a_todo_line() {
     assert!(text.starts_with("-- Add notes, and more\n--\n-- Revision ID: ab12cd34ef56\n-- Revises: 0011aabbccdd, 99ee88ff7766\n-- Branch Labels: notes\n-- Create Date: 2026-11-23 12:00:00.000000\n"), "{text}");
     // As SQLAlchemy writes a table: the primary key first among the constraints.
     assert!(text.contains(
-        "CREATE TABLE notes (\n    id INTEGER NOT NULL,\n    body TEXT,\n    kind note_kind NOT NULL DEFAULT 'a',\n    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    PRIMARY KEY (id),\n    FOREIGN KEY (id) REFERENCES chains (id) ON DELETE CASCADE\n);"
+        "CREATE TABLE notes (\n    id INTEGER NOT NULL,\n    body TEXT,\n    kind note_kind DEFAULT 'a' NOT NULL,\n    created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,\n    PRIMARY KEY (id),\n    FOREIGN KEY(id) REFERENCES chains (id) ON DELETE CASCADE\n);"
     ), "{text}");
     assert!(
         text.contains(
-            "kind ENUM('a', 'b') NOT NULL DEFAULT 'a',\n    created_at DATETIME NOT NULL"
+            "kind ENUM('a','b') NOT NULL DEFAULT 'a',\n    created_at DATETIME NOT NULL DEFAULT (now()),"
         ),
         "{text}"
     );
@@ -455,5 +455,26 @@ fn float_and_json_keep_the_names_sqlalchemy_gives_them() {
     assert!(
         text.contains("-- migrate:upgrade sqlite\nALTER TABLE t ADD COLUMN a FLOAT;\nALTER TABLE t ADD COLUMN b FLOAT;\nALTER TABLE t ADD COLUMN c JSON;\n"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_primary_key_or_a_check_added_to_a_table_is_an_alter_except_on_sqlite() {
+    let body = "op.create_primary_key(\"pk_t\", \"t\", [\"a\", \"b\"])\nop.create_primary_key(None, \"t\", [\"a\"])\nop.create_check_constraint(\"ck_t\", \"t\", \"a > 0\")\nop.create_check_constraint(\"ck_u\", \"t\", sa.text(\"a > 1\"))";
+    for database in [Database::Postgres, Database::Mysql] {
+        assert_eq!(
+            super::probe::upgrade(body, database).unwrap(),
+            [
+                "ALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY (a, b)",
+                "ALTER TABLE t ADD PRIMARY KEY (a)",
+                "ALTER TABLE t ADD CONSTRAINT ck_t CHECK (a > 0)",
+                "ALTER TABLE t ADD CONSTRAINT ck_u CHECK (a > 1)",
+            ]
+        );
+    }
+    // Alembic refuses them on SQLite (batch mode's table copy is needed).
+    assert_eq!(
+        super::probe::upgrade(body, Database::Sqlite),
+        Err(vec![Reason::DialectLimit; 4])
     );
 }

@@ -189,6 +189,9 @@ pub struct Class {
     pub bases: Vec<Value>,
     /// `NAME = value` in its body, in order.
     pub assignments: Vec<(String, Value)>,
+    /// Whether that is all it says: no decorator, no keyword among its bases (`metaclass=`),
+    /// and nothing in its body but those assignments, docstrings and `pass`.
+    pub plain: bool,
 }
 
 /// A syntax error: where, and what the parser said.

@@ -116,20 +116,30 @@ impl Reader<'_> {
             arguments.args.iter().map(|b| value(b, self.text)).collect()
         });
         let mut assignments = Vec::new();
+        let mut plain = class.decorator_list.is_empty()
+            && class
+                .arguments
+                .as_ref()
+                .is_none_or(|arguments| arguments.keywords.is_empty());
         for stmt in &class.body {
-            if let Stmt::Assign(assign) = stmt
-                && let [Expr::Name(name)] = assign.targets.as_slice()
-            {
-                assignments.push((
-                    name.id.as_str().to_string(),
-                    value(&assign.value, self.text),
-                ));
+            match stmt {
+                Stmt::Assign(assign) => match assign.targets.as_slice() {
+                    [Expr::Name(name)] => assignments.push((
+                        name.id.as_str().to_string(),
+                        value(&assign.value, self.text),
+                    )),
+                    _ => plain = false,
+                },
+                Stmt::Pass(_) => {}
+                Stmt::Expr(expr) if expr.value.is_string_literal_expr() => {}
+                _ => plain = false,
             }
         }
         Class {
             name: class.name.as_str().to_string(),
             bases,
             assignments,
+            plain,
         }
     }
 

@@ -20,11 +20,14 @@ fn upgrade(module: &str, body: &str, database: Database) -> Section {
     let function = script.upgrade.as_ref().unwrap();
     let scope = Scope::module(&script).function(&function.body);
     let (types, naming) = (TypeMap::default(), Convention::default());
+    let created = std::cell::RefCell::new(Vec::new());
     let ctx = Ctx {
         database,
         scope: &scope,
         types: &types,
         naming: &naming,
+        classes: &script.classes,
+        created: &created,
     };
     section("upgrade", Some(function), &script, &ctx)
 }
