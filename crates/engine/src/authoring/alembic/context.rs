@@ -9,6 +9,7 @@ use super::names::Scope;
 use super::naming::{Convention, Given};
 use super::python::Value;
 use super::report::{Reason, Todo};
+use super::reserved;
 use super::typemap::TypeMap;
 
 /// Everything a conversion reads besides the statement.
@@ -71,45 +72,18 @@ pub fn limit(what: impl Into<String>) -> Todo {
     Todo::new(Reason::DialectLimit, what)
 }
 
-/// A name as the database needs it: bare when it is a plain lowercase word, else quoted in the
-/// database's own way.
+/// A name as the database needs it: bare where SQLAlchemy's identifier preparer leaves it bare
+/// (lowercase letters, digits, `_` and `$`, not starting with a digit or `$`, and not a word the
+/// database reserves), else quoted in the database's own way.
 pub fn ident(database: Database, name: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "all",
-        "and",
-        "as",
-        "by",
-        "check",
-        "column",
-        "constraint",
-        "default",
-        "desc",
-        "from",
-        "group",
-        "index",
-        "key",
-        "limit",
-        "not",
-        "null",
-        "order",
-        "primary",
-        "references",
-        "select",
-        "table",
-        "to",
-        "unique",
-        "user",
-        "where",
-        "with",
-    ];
     let plain = name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !RESERVED.contains(&name);
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && !reserved::is_reserved(database, name);
     match (plain, database) {
         (true, _) => name.to_string(),
         (false, Database::Mysql) => format!("`{}`", name.replace('`', "``")),

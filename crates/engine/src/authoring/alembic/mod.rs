@@ -16,6 +16,7 @@ mod ops;
 pub mod python;
 pub mod renderer;
 pub mod report;
+mod reserved;
 pub mod section;
 mod text;
 pub mod typemap;

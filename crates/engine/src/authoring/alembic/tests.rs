@@ -424,3 +424,46 @@ fn a_type_map_gives_a_project_s_type_its_sql_per_database() {
         assert!(fault.what.contains(said), "{bad}: {fault:?}");
     }
 }
+
+#[test]
+fn a_name_is_quoted_exactly_where_sqlalchemy_quotes_it_on_each_database() {
+    let text = script(
+        "from alembic import op\nimport sqlalchemy as sa",
+        "op.create_table(\"flow_run\", sa.Column(\"end\", sa.Integer()), \
+         sa.Column(\"offset\", sa.Integer()), sa.Column(\"rank\", sa.Integer()), \
+         sa.Column(\"vacuum\", sa.Integer()), sa.Column(\"a$b\", sa.Integer()))",
+    );
+    let file = |database: Database| {
+        let types = TypeMap::default();
+        import_text(&text, &[database], &types, &Convention::default()).0
+    };
+    // As SQLAlchemy 2.1's preparers: `end` and `offset` are PostgreSQL's reserved words, `end`,
+    // `offset` and `vacuum` SQLite's, `offset` MariaDB's and `rank` MySQL's (one section serves both);
+    // `a$b` is bare everywhere.
+    for (database, quoted, bare) in [
+        (
+            Database::Postgres,
+            &["\"end\"", "\"offset\""][..],
+            &["rank", "vacuum", "a$b"][..],
+        ),
+        (
+            Database::Sqlite,
+            &["\"end\"", "\"offset\"", "\"vacuum\""],
+            &["rank", "a$b"],
+        ),
+        (
+            Database::Mysql,
+            &["`offset`", "`rank`"],
+            &["end", "vacuum", "a$b"],
+        ),
+    ] {
+        let file = file(database);
+        for name in quoted.iter().chain(bare) {
+            assert!(
+                file.contains(&format!("    {name} INTEGER")),
+                "{name} on {}: {file}",
+                database.name()
+            );
+        }
+    }
+}
