@@ -19,6 +19,7 @@ from aurora_alembic_patches import (  # noqa: E402
     Capture,
     History,
     answer_nothing,
+    check_types_first,
     as_tuple,
     describe,
     force_dialect,
@@ -107,6 +108,7 @@ def render(request):
     force_dialect(EnvironmentContext, request["url"], capture)
     watch_autocommit(MigrationContext, capture)
     answer_nothing(MockConnection)
+    check_types_first(MockConnection, capture)
     refuse_offline_checks(EnvironmentContext, MigrationContext, versions, capture)
     history = History()
     reflect_from_history(BatchOperationsImpl, history, capture)

@@ -307,7 +307,7 @@ fn the_driver_takes_the_importer_s_skipped_files_and_revision_facts() {
         &dir.path().join("versions"),
         &plan,
         &alembic,
-        Database::Sqlite,
+        dialects(Database::Sqlite)[0].1,
     ))
     .unwrap();
     assert_eq!(request["url"], "sqlite://");
@@ -320,4 +320,105 @@ fn the_driver_takes_the_importer_s_skipped_files_and_revision_facts() {
         serde_json::json!({"revision": "b2", "down_revision": ["a1"], "branch_labels": [], "depends_on": []})
     );
     assert_eq!(databases(&plan), [Database::Postgres, Database::Sqlite]);
+    // One mysql section serves both servers: rendered with both of SQLAlchemy's dialects.
+    assert_eq!(
+        dialects(Database::Mysql),
+        [("mysql", "mysql://"), ("mariadb", "mariadb://")]
+    );
+}
+
+#[test]
+fn a_mysql_section_is_alembic_s_only_where_the_mariadb_dialect_renders_it_alike() {
+    let sql = |statements: &[&str]| Outcome::Sql {
+        statements: statements.iter().map(|s| s.to_string()).collect(),
+        outside_transaction: false,
+    };
+    let failed = |reason, what: &str| Outcome::Failed {
+        reason,
+        line: Some(3),
+        what: what.to_string(),
+    };
+    let mysql_key = |id: &str| key(id, "upgrade", Database::Mysql);
+    let mut mysql = Rendered::default();
+    let mut mariadb = Rendered::default();
+    for (id, ours, theirs) in [
+        (
+            "same",
+            sql(&["CREATE TABLE t (id INTEGER)"]),
+            Some(sql(&["CREATE TABLE t (id INTEGER)"])),
+        ),
+        (
+            "differ",
+            sql(&["SELECT 1", "ALTER TABLE t DROP CHECK c"]),
+            Some(sql(&["SELECT 1", "ALTER TABLE t DROP CONSTRAINT c"])),
+        ),
+        (
+            "longer",
+            sql(&["SELECT 1"]),
+            Some(sql(&["SELECT 1", "SELECT 2"])),
+        ),
+        (
+            "theirs_failed",
+            sql(&["SELECT 1"]),
+            Some(failed(Reason::OfflineError, "KeyError")),
+        ),
+        (
+            "ours_failed",
+            failed(Reason::ReadsDatabase, "reads"),
+            Some(sql(&["SELECT 1"])),
+        ),
+        ("missing", sql(&["SELECT 1"]), None),
+    ] {
+        mysql.sections.insert(mysql_key(id), ours);
+        if let Some(theirs) = theirs {
+            mariadb.sections.insert(mysql_key(id), theirs);
+        }
+    }
+    // Another database's sections are not MariaDB's business.
+    mysql
+        .sections
+        .insert(key("pg", "upgrade", Database::Postgres), sql(&["SELECT 1"]));
+    mariadb::agree(&mut mysql, &mariadb);
+    let differ = |what: &str| Outcome::Failed {
+        reason: Reason::MysqlMariadbDiffer,
+        line: None,
+        what: what.to_string(),
+    };
+    let expected = [
+        ("same", sql(&["CREATE TABLE t (id INTEGER)"])),
+        (
+            "differ",
+            differ(
+                "SQLAlchemy renders it differently for MySQL (`ALTER TABLE t DROP CHECK c`) and \
+                 for MariaDB (`ALTER TABLE t DROP CONSTRAINT c`), and one mysql section serves both",
+            ),
+        ),
+        (
+            "longer",
+            differ(
+                "SQLAlchemy renders it differently for MySQL (1 statements) and for MariaDB (2 \
+                 statements), and one mysql section serves both",
+            ),
+        ),
+        (
+            "theirs_failed",
+            failed(Reason::OfflineError, "for MariaDB: KeyError"),
+        ),
+        ("ours_failed", failed(Reason::ReadsDatabase, "reads")),
+        (
+            "missing",
+            Outcome::Failed {
+                reason: Reason::NotRendered,
+                line: None,
+                what: "Alembic did not load the script as a revision for MariaDB".to_string(),
+            },
+        ),
+    ];
+    for (id, outcome) in expected {
+        assert_eq!(mysql.sections[&mysql_key(id)], outcome, "{id}");
+    }
+    assert_eq!(
+        mysql.sections[&key("pg", "upgrade", Database::Postgres)],
+        sql(&["SELECT 1"])
+    );
 }

@@ -1,0 +1,77 @@
+//! One `mysql` section serves MySQL and MariaDB, and SQLAlchemy renders some operations
+//! differently for each (MariaDB's `DROP CONSTRAINT` where MySQL has `DROP CHECK`): a section
+//! is Alembic's only where both of its dialects rendered it alike; where they differ, which one
+//! a server needs is not known when the file is written, so the section falls back under
+//! [`Reason::MysqlMariadbDiffer`]. Pure. Must not import the file system.
+
+use super::Rendered;
+use super::result::Outcome;
+use crate::authoring::alembic::report::Reason;
+use aurora_migrate_core::Database;
+
+/// Keeps in `mysql` (rendered with SQLAlchemy's MySQL dialect) what `mariadb` (its MariaDB
+/// dialect) rendered alike, and marks every other `mysql` section as one offline mode could not
+/// render for both servers.
+pub fn agree(mysql: &mut Rendered, mariadb: &Rendered) {
+    for (key, outcome) in mysql
+        .sections
+        .iter_mut()
+        .filter(|((_, _, database), _)| *database == Database::Mysql)
+    {
+        let Outcome::Sql { statements, .. } = &*outcome else {
+            // Not rendered for MySQL: the section falls back already.
+            continue;
+        };
+        match mariadb.sections.get(key) {
+            Some(same) if same == outcome => {}
+            Some(Outcome::Sql {
+                statements: theirs, ..
+            }) => {
+                let what = differ(statements, theirs);
+                *outcome = Outcome::Failed {
+                    reason: Reason::MysqlMariadbDiffer,
+                    line: None,
+                    what,
+                };
+            }
+            Some(Outcome::Failed { reason, line, what }) => {
+                *outcome = Outcome::Failed {
+                    reason: *reason,
+                    line: *line,
+                    what: format!("for MariaDB: {what}"),
+                };
+            }
+            None => {
+                *outcome = Outcome::Failed {
+                    reason: Reason::NotRendered,
+                    line: None,
+                    what: "Alembic did not load the script as a revision for MariaDB".to_string(),
+                };
+            }
+        }
+    }
+}
+
+/// The first statement where the two renderings part.
+fn differ(mysql: &[String], mariadb: &[String]) -> String {
+    let first = mysql
+        .iter()
+        .zip(mariadb)
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| (a.as_str(), b.as_str()));
+    let said = |s: &str| super::result::one_line(s);
+    match first {
+        Some((a, b)) => format!(
+            "SQLAlchemy renders it differently for MySQL (`{}`) and for MariaDB (`{}`), and one \
+             mysql section serves both",
+            said(a),
+            said(b)
+        ),
+        None => format!(
+            "SQLAlchemy renders it differently for MySQL ({} statements) and for MariaDB ({} \
+             statements), and one mysql section serves both",
+            mysql.len(),
+            mariadb.len()
+        ),
+    }
+}
