@@ -1,5 +1,5 @@
 //! `import alembic --alembic-ini` where SQLAlchemy's dialects decide the SQL: a `mysql` section
-//! is Alembic's only where SQLAlchemy's MySQL and MariaDB dialects render it alike, and a
+//! is Alembic's only where SQLAlchemy renders it alike for MySQL and for MariaDB, and a
 //! PostgreSQL type created or dropped with checkfirst acts as it does online (only where it
 //! does not exist, or does).
 
@@ -28,7 +28,8 @@ fn section<'a>(report: &'a serde_json::Value, id: &str, direction: &str) -> &'a 
 
 /// MySQL drops a CHECK constraint with `DROP CHECK`, MariaDB with `DROP CONSTRAINT`: the one
 /// `mysql` section cannot be both, so it is the static conversion under `mysql_mariadb_differ`,
-/// saying what each would be; what both render alike stays Alembic's.
+/// saying what each would be; what both render alike stays Alembic's, a branch on the dialect's
+/// name included (on MariaDB too, SQLAlchemy's dialect is named `mysql`).
 #[test]
 fn a_mysql_section_that_mariadb_renders_otherwise_falls_back_saying_both() {
     let Some(program) = alembic() else { return };
@@ -49,6 +50,13 @@ fn a_mysql_section_that_mariadb_renders_otherwise_falls_back_saying_both() {
             "    op.drop_constraint('status', 'runs', type_='check')",
             "    op.create_check_constraint('status', 'runs', \"status IN ('a', 'b')\")",
         ),
+        script(
+            "cc03",
+            Some("bb02"),
+            "",
+            "    if op.get_context().dialect.name == 'mysql':\n        op.execute('DELETE FROM runs')",
+            "    pass",
+        ),
     ];
     let project = project(dir.path(), &offline_env(), &scripts);
     let (code, report, stderr) = import(dir.path(), &project, &program, &["mysql"]);
@@ -65,6 +73,11 @@ fn a_mysql_section_that_mariadb_renders_otherwise_falls_back_saying_both() {
     assert_eq!(differ["by"], "static", "{report}");
     assert_eq!(differ["reason"], "mysql_mariadb_differ", "{report}");
     assert_eq!(report["summary"]["by_reason"]["mysql_mariadb_differ"], 1);
+    let text = std::fs::read_to_string(dir.path().join("migrations/cc03_step_cc03.sql")).unwrap();
+    assert!(
+        text.contains("-- migrate:upgrade mysql\nDELETE FROM runs;\n"),
+        "{text}"
+    );
     let text = std::fs::read_to_string(dir.path().join("migrations/bb02_step_bb02.sql")).unwrap();
     assert!(
         text.contains(

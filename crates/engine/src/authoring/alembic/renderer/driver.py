@@ -105,7 +105,7 @@ def render(request):
     config.set_main_option("sqlalchemy.url", request["url"])
     versions = os.path.realpath(request["versions"])
     guard_loading(Script, versions, set(request["skipped"]), request["revisions"])
-    force_dialect(EnvironmentContext, request["url"], capture)
+    force_dialect(EnvironmentContext, request["url"], capture, request.get("mariadb", False))
     watch_autocommit(MigrationContext, capture)
     answer_nothing(MockConnection)
     check_types_first(MockConnection, capture)

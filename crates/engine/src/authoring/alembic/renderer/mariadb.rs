@@ -1,7 +1,7 @@
-//! One `mysql` section serves MySQL and MariaDB, and SQLAlchemy renders some operations
-//! differently for each (MariaDB's `DROP CONSTRAINT` where MySQL has `DROP CHECK`): a section
-//! is Alembic's only where both of its dialects rendered it alike; where they differ, which one
-//! a server needs is not known when the file is written, so the section falls back under
+//! One `mysql` section serves MySQL and MariaDB, and SQLAlchemy's MySQL dialect renders some
+//! operations differently on each (MariaDB's `DROP CONSTRAINT` where MySQL has `DROP CHECK`):
+//! a section is Alembic's only where both renderings agree; where they differ, which one a
+//! server needs is not known when the file is written, so the section falls back under
 //! [`Reason::MysqlMariadbDiffer`]. Pure. Must not import the file system.
 
 use super::Rendered;
@@ -9,9 +9,9 @@ use super::result::Outcome;
 use crate::authoring::alembic::report::Reason;
 use aurora_migrate_core::Database;
 
-/// Keeps in `mysql` (rendered with SQLAlchemy's MySQL dialect) what `mariadb` (its MariaDB
-/// dialect) rendered alike, and marks every other `mysql` section as one offline mode could not
-/// render for both servers.
+/// Keeps in `mysql` (rendered by SQLAlchemy's MySQL dialect for MySQL) what `mariadb` (the same
+/// dialect set up for a MariaDB server) rendered alike, and marks every other `mysql` section
+/// as one offline mode could not render for both servers.
 pub fn agree(mysql: &mut Rendered, mariadb: &Rendered) {
     for (key, outcome) in mysql
         .sections

@@ -4,7 +4,7 @@
 //! transaction framing), put in place of the static conversion of each section of a [`Plan`].
 //! One Python process per database runs our driver (driver.py and patches.py, carried in the
 //! binary) over every revision the plan holds, skipping the files the plan skipped (two for
-//! MySQL: SQLAlchemy's MySQL and MariaDB dialects, since one section serves both servers); a
+//! MySQL: SQLAlchemy's MySQL dialect for MySQL and for MariaDB, one section serving both); a
 //! section it cannot render keeps the static conversion, under a line saying why. Must not
 //! import the runner.
 
@@ -115,7 +115,7 @@ fn databases(plan: &Plan) -> Vec<Database> {
 /// What the driver is asked: the project, the dialect, and the importer's reading of the
 /// versions directory (what is skipped, and each revision's facts for a script Python cannot
 /// import), so that Alembic and the importer take the same files for revisions.
-fn request(versions: &Path, plan: &Plan, alembic: &Alembic, url: &str) -> String {
+fn request(versions: &Path, plan: &Plan, alembic: &Alembic, dialect: &str) -> String {
     let revisions: serde_json::Map<String, serde_json::Value> = plan
         .revisions
         .iter()
@@ -132,7 +132,8 @@ fn request(versions: &Path, plan: &Plan, alembic: &Alembic, url: &str) -> String
     serde_json::json!({
         "ini": absolute(&alembic.ini),
         "versions": absolute(versions),
-        "url": url,
+        "url": url(dialect),
+        "mariadb": dialect == MARIADB,
         "skipped": plan.skipped.iter().map(|s| &s.file).collect::<Vec<_>>(),
         "revisions": revisions,
     })
@@ -164,10 +165,10 @@ fn run(versions: &Path, plan: &Plan, alembic: &Alembic) -> Result<(Rendered, Pat
     let file = |dialect: &str, what: &str| work.path().join(format!("{dialect}.{what}"));
     let mut running = Vec::new();
     for database in databases(plan) {
-        for &(dialect, url) in dialects(database) {
+        for &dialect in dialects(database) {
             std::fs::write(
                 file(dialect, "request"),
-                request(versions, plan, alembic, url),
+                request(versions, plan, alembic, dialect),
             )
             .map_err(|e| failed(format!("cannot write its request: {e}")))?;
             let stderr = std::fs::File::create(file(dialect, "stderr"))
@@ -209,17 +210,27 @@ fn run(versions: &Path, plan: &Plan, alembic: &Alembic) -> Result<(Rendered, Pat
     Ok((rendered, python))
 }
 
-/// SQLAlchemy's MariaDB dialect, which renders MySQL's sections a second time.
+/// SQLAlchemy's MySQL dialect as it stands once connected to a MariaDB server (`is_mariadb`:
+/// its name is still `mysql`, its SQL and reserved words MariaDB's), which renders MySQL's
+/// sections a second time.
 const MARIADB: &str = "mariadb";
 
-/// The SQLAlchemy dialects a database's sections are rendered with, each with the URL Alembic
-/// gets for it: a dialect, no server (nothing connects offline). A `mysql` section serves MySQL
-/// and MariaDB, for which SQLAlchemy writes some statements differently.
-fn dialects(database: Database) -> &'static [(&'static str, &'static str)] {
+/// The SQLAlchemy dialects a database's sections are rendered with. A `mysql` section serves
+/// MySQL and MariaDB, for which SQLAlchemy writes some statements differently.
+fn dialects(database: Database) -> &'static [&'static str] {
     match database {
-        Database::Postgres => &[("postgresql", "postgresql://")],
-        Database::Sqlite => &[("sqlite", "sqlite://")],
-        Database::Mysql => &[("mysql", "mysql://"), (MARIADB, "mariadb://")],
+        Database::Postgres => &["postgresql"],
+        Database::Sqlite => &["sqlite"],
+        Database::Mysql => &["mysql", MARIADB],
+    }
+}
+
+/// The URL Alembic gets for a dialect: a dialect, no server (nothing connects offline).
+fn url(dialect: &str) -> &'static str {
+    match dialect {
+        "postgresql" => "postgresql://",
+        "sqlite" => "sqlite://",
+        _ => "mysql://",
     }
 }
 

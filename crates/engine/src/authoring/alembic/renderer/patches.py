@@ -192,15 +192,20 @@ def guard_loading(script_class, versions, skipped, revisions):
         script_class._from_filename = classmethod(from_filename)
 
 
-def force_dialect(environment_class, url, capture):
+def force_dialect(environment_class, url, capture, mariadb=False):
     """Whatever env.py passes, the dialect is the one asked for, the SQL is captured, and bound
-    values are rendered as literals (as `alembic init`'s env.py does in offline mode)."""
+    values are rendered as literals (as `alembic init`'s env.py does in offline mode). For
+    MariaDB, SQLAlchemy's MySQL dialect as it sets itself up on a MariaDB server: still named
+    `mysql` (a script's branches on the dialect's name go as they would online), with MariaDB's
+    SQL and reserved words."""
     original = environment_class.configure
 
     def configure(self, *args, **kw):
         for name in ("connection", "dialect_name", "starting_rev", "output_buffer"):
             kw.pop(name, None)
         kw["url"] = url
+        if mariadb:
+            kw["dialect_opts"] = dict(kw.get("dialect_opts") or {}, is_mariadb=True)
         kw["literal_binds"] = True
         kw["output_buffer"] = capture
         return original(self, **kw)
