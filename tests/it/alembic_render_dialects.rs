@@ -65,6 +65,7 @@ fn a_mysql_section_that_mariadb_renders_otherwise_falls_back_saying_both() {
         ("aa01", "upgrade"),
         ("aa01", "downgrade"),
         ("bb02", "downgrade"),
+        ("cc03", "upgrade"),
     ] {
         let section = section(&report, id, direction);
         assert_eq!(section["by"], "alembic", "{id} {direction}: {report}");
