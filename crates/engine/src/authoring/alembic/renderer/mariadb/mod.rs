@@ -23,7 +23,7 @@ pub fn agree(mysql: &mut Rendered, mariadb: &Rendered) {
             continue;
         };
         match mariadb.sections.get(key) {
-            Some(same) if same == outcome => {}
+            Some(same) if alike(same, outcome) => {}
             Some(Outcome::Sql {
                 statements: theirs, ..
             }) => {
@@ -52,6 +52,38 @@ pub fn agree(mysql: &mut Rendered, mariadb: &Rendered) {
     }
 }
 
+/// Whether two renderings are the same SQL. Alembic creates a table's indexes in the order of
+/// a Python set of objects, which differs from one process to the next: a run of index
+/// creations (each on a table that exists, none depending on another) is compared as a set.
+fn alike(a: &Outcome, b: &Outcome) -> bool {
+    match (a, b) {
+        (
+            Outcome::Sql {
+                statements: ours,
+                outside_transaction: our_outside,
+            },
+            Outcome::Sql {
+                statements: theirs,
+                outside_transaction: their_outside,
+            },
+        ) => our_outside == their_outside && in_order(ours) == in_order(theirs),
+        _ => a == b,
+    }
+}
+
+/// The statements with each run of index creations sorted.
+fn in_order(statements: &[String]) -> Vec<&str> {
+    let index = |s: &str| s.starts_with("CREATE INDEX ") || s.starts_with("CREATE UNIQUE INDEX ");
+    let mut ordered: Vec<&str> = statements.iter().map(String::as_str).collect();
+    let mut start = 0;
+    while start < ordered.len() {
+        let run = ordered[start..].iter().take_while(|s| index(s)).count();
+        ordered[start..start + run].sort_unstable();
+        start += run.max(1);
+    }
+    ordered
+}
+
 /// The first statement where the two renderings part.
 fn differ(mysql: &[String], mariadb: &[String]) -> String {
     let first = mysql
@@ -75,3 +107,6 @@ fn differ(mysql: &[String], mariadb: &[String]) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;
