@@ -52,11 +52,9 @@ pub const FLOORS: &[Floor] = &[
     floor("optuna", Sqlite, side(1, 0, 10), side(2, 0, 10)),
     floor("optuna", Mysql, side(1, 0, 3), side(4, 0, 3)),
     floor("mlflow", Postgres, side(8, 0, 70), side(62, 0, 70)),
-    // Offline mode renders for MySQL: `ALTER TABLE runs DROP CHECK status`, which MariaDB
-    // refuses (SQLAlchemy online, seeing MariaDB, writes `DROP CONSTRAINT`).
     // Offline mode renders each mysql section for MySQL and for MariaDB; 0a8213491aaa's
     // `DROP CHECK` (MariaDB: `DROP CONSTRAINT`) falls back as mysql_mariadb_differ. Statically,
-    // e1f2a3b4c5d6's `sa.Float()` becomes DOUBLE where SQLAlchemy writes FLOAT on MySQL.
+    // e1f2a3b4c5d6's `sa.Float()` column is double where Alembic's is float (a silent difference).
     floor("mlflow", Mysql, side(8, 1, 70), side(60, 0, 70)),
     // Statically, the downgrade of 7218aad17905 drops its CHECK constraint by the name the script
     // gives, where Alembic applies prefect's naming convention (defined in its ORM models, which
