@@ -7,6 +7,7 @@ mod alembic_import;
 mod alembic_model;
 mod alembic_render;
 mod alembic_render_batch;
+mod alembic_render_dialects;
 mod alembic_render_fallback;
 mod authoring;
 mod autogen;

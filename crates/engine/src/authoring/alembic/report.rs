@@ -60,11 +60,14 @@ pub enum Reason {
     EnvError,
     /// Alembic did not render the script: it did not load it as a revision.
     NotRendered,
+    /// Alembic's offline mode rendered the `mysql` section differently with SQLAlchemy's MySQL
+    /// and MariaDB dialects, and one section serves both servers.
+    MysqlMariadbDiffer,
 }
 
 impl Reason {
     /// Every reason, in the order reports list them.
-    pub const ALL: [Reason; 22] = [
+    pub const ALL: [Reason; 23] = [
         Reason::SyntaxError,
         Reason::NoFunction,
         Reason::Decorated,
@@ -87,11 +90,12 @@ impl Reason {
         Reason::OfflineError,
         Reason::EnvError,
         Reason::NotRendered,
+        Reason::MysqlMariadbDiffer,
     ];
 
     /// The reasons a section Alembic's offline mode could not render falls back to the static
     /// converter.
-    pub const FALLBACK: [Reason; 8] = [
+    pub const FALLBACK: [Reason; 9] = [
         Reason::AlembicCannotLoad,
         Reason::ReadsDatabase,
         Reason::AsksOfflineMode,
@@ -100,6 +104,7 @@ impl Reason {
         Reason::OfflineError,
         Reason::EnvError,
         Reason::NotRendered,
+        Reason::MysqlMariadbDiffer,
     ];
 
     /// Its stable code.
@@ -127,6 +132,7 @@ impl Reason {
             Reason::OfflineError => "offline_error",
             Reason::EnvError => "env_error",
             Reason::NotRendered => "not_rendered",
+            Reason::MysqlMariadbDiffer => "mysql_mariadb_differ",
         }
     }
 }

@@ -478,3 +478,46 @@ fn a_primary_key_or_a_check_added_to_a_table_is_an_alter_except_on_sqlite() {
         Err(vec![Reason::DialectLimit; 4])
     );
 }
+
+#[test]
+fn a_name_is_quoted_exactly_where_sqlalchemy_quotes_it_on_each_database() {
+    let text = script(
+        "from alembic import op\nimport sqlalchemy as sa",
+        "op.create_table(\"flow_run\", sa.Column(\"end\", sa.Integer()), \
+         sa.Column(\"offset\", sa.Integer()), sa.Column(\"rank\", sa.Integer()), \
+         sa.Column(\"vacuum\", sa.Integer()), sa.Column(\"a$b\", sa.Integer()))",
+    );
+    let file = |database: Database| {
+        let types = TypeMap::default();
+        import_text(&text, &[database], &types, &Convention::default()).0
+    };
+    // As SQLAlchemy 2.1's preparers: `end` and `offset` are PostgreSQL's reserved words, `end`,
+    // `offset` and `vacuum` SQLite's, `offset` MariaDB's and `rank` MySQL's (one section serves both);
+    // `a$b` is bare everywhere.
+    for (database, quoted, bare) in [
+        (
+            Database::Postgres,
+            &["\"end\"", "\"offset\""][..],
+            &["rank", "vacuum", "a$b"][..],
+        ),
+        (
+            Database::Sqlite,
+            &["\"end\"", "\"offset\"", "\"vacuum\""],
+            &["rank", "a$b"],
+        ),
+        (
+            Database::Mysql,
+            &["`offset`", "`rank`"],
+            &["end", "vacuum", "a$b"],
+        ),
+    ] {
+        let file = file(database);
+        for name in quoted.iter().chain(bare) {
+            assert!(
+                file.contains(&format!("    {name} INTEGER")),
+                "{name} on {}: {file}",
+                database.name()
+            );
+        }
+    }
+}

@@ -19,6 +19,7 @@ from aurora_alembic_patches import (  # noqa: E402
     Capture,
     History,
     answer_nothing,
+    check_types_first,
     as_tuple,
     describe,
     force_dialect,
@@ -104,9 +105,10 @@ def render(request):
     config.set_main_option("sqlalchemy.url", request["url"])
     versions = os.path.realpath(request["versions"])
     guard_loading(Script, versions, set(request["skipped"]), request["revisions"])
-    force_dialect(EnvironmentContext, request["url"], capture)
+    force_dialect(EnvironmentContext, request["url"], capture, request.get("mariadb", False))
     watch_autocommit(MigrationContext, capture)
     answer_nothing(MockConnection)
+    check_types_first(MockConnection, capture)
     refuse_offline_checks(EnvironmentContext, MigrationContext, versions, capture)
     history = History()
     reflect_from_history(BatchOperationsImpl, history, capture)

@@ -3,11 +3,13 @@
 //! only the SQL the migration function emits (not Alembic's version-table statements nor its
 //! transaction framing), put in place of the static conversion of each section of a [`Plan`].
 //! One Python process per database runs our driver (driver.py and patches.py, carried in the
-//! binary) over every revision the plan holds, skipping the files the plan skipped; a section
-//! it cannot render keeps the static conversion, under a line saying why. Must not import the
-//! runner.
+//! binary) over every revision the plan holds, skipping the files the plan skipped (two for
+//! MySQL: SQLAlchemy's MySQL dialect for MySQL and for MariaDB, one section serving both); a
+//! section it cannot render keeps the static conversion, under a line saying why. Must not
+//! import the runner.
 
 mod interpreter;
+mod mariadb;
 mod result;
 
 use std::collections::HashMap;
@@ -113,7 +115,7 @@ fn databases(plan: &Plan) -> Vec<Database> {
 /// What the driver is asked: the project, the dialect, and the importer's reading of the
 /// versions directory (what is skipped, and each revision's facts for a script Python cannot
 /// import), so that Alembic and the importer take the same files for revisions.
-fn request(versions: &Path, plan: &Plan, alembic: &Alembic, database: Database) -> String {
+fn request(versions: &Path, plan: &Plan, alembic: &Alembic, dialect: &str) -> String {
     let revisions: serde_json::Map<String, serde_json::Value> = plan
         .revisions
         .iter()
@@ -130,7 +132,8 @@ fn request(versions: &Path, plan: &Plan, alembic: &Alembic, database: Database) 
     serde_json::json!({
         "ini": absolute(&alembic.ini),
         "versions": absolute(versions),
-        "url": url(database),
+        "url": url(dialect),
+        "mariadb": dialect == MARIADB,
         "skipped": plan.skipped.iter().map(|s| &s.file).collect::<Vec<_>>(),
         "revisions": revisions,
     })
@@ -159,54 +162,75 @@ fn run(versions: &Path, plan: &Plan, alembic: &Alembic) -> Result<(Rendered, Pat
         std::fs::write(&path, text)
             .map_err(|e| failed(format!("cannot write {}: {e}", path.display())))?;
     }
-    let file =
-        |database: Database, what: &str| work.path().join(format!("{}.{what}", database.name()));
+    let file = |dialect: &str, what: &str| work.path().join(format!("{dialect}.{what}"));
     let mut running = Vec::new();
     for database in databases(plan) {
-        std::fs::write(
-            file(database, "request"),
-            request(versions, plan, alembic, database),
-        )
-        .map_err(|e| failed(format!("cannot write its request: {e}")))?;
-        let stderr = std::fs::File::create(file(database, "stderr"))
-            .map_err(|e| failed(format!("cannot write its log: {e}")))?;
-        let child = Command::new(&python)
-            .arg(&driver)
-            .arg(file(database, "request"))
-            .arg(file(database, "result"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            .spawn()
-            .map_err(|e| failed(e.to_string()))?;
-        running.push((database, child));
+        for &dialect in dialects(database) {
+            std::fs::write(
+                file(dialect, "request"),
+                request(versions, plan, alembic, dialect),
+            )
+            .map_err(|e| failed(format!("cannot write its request: {e}")))?;
+            let stderr = std::fs::File::create(file(dialect, "stderr"))
+                .map_err(|e| failed(format!("cannot write its log: {e}")))?;
+            let child = Command::new(&python)
+                .arg(&driver)
+                .arg(file(dialect, "request"))
+                .arg(file(dialect, "result"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(stderr)
+                .spawn()
+                .map_err(|e| failed(e.to_string()))?;
+            running.push((database, dialect, child));
+        }
     }
     let mut results = Vec::new();
-    for (database, mut child) in running {
+    for (database, dialect, mut child) in running {
         let status = child.wait().map_err(|e| failed(e.to_string()))?;
-        let log = std::fs::read_to_string(file(database, "stderr")).unwrap_or_default();
-        match std::fs::read_to_string(file(database, "result")) {
-            Ok(text) if status.success() => results.push((database, text)),
+        let log = std::fs::read_to_string(file(dialect, "stderr")).unwrap_or_default();
+        match std::fs::read_to_string(file(dialect, "result")) {
+            Ok(text) if status.success() => results.push((database, dialect, text)),
             _ => return Err(failed(format!("it exited with {status}: {}", tail(&log))).into()),
         }
     }
-    let mut rendered = Rendered::default();
-    for (database, text) in results {
-        result::read(&mut rendered, database, &text).map_err(|why| match why {
+    let (mut rendered, mut mariadb) = (Rendered::default(), Rendered::default());
+    for (database, dialect, text) in results {
+        let into = match dialect {
+            MARIADB => &mut mariadb,
+            _ => &mut rendered,
+        };
+        result::read(into, database, &text).map_err(|why| match why {
             Unusable::Text(why) => failed(format!("its result cannot be read: {why}")),
             Unusable::Project(why) => RenderError::Project { database, why },
             Unusable::Environment(why) => RenderError::Environment { database, why },
         })?;
     }
+    mariadb::agree(&mut rendered, &mariadb);
     Ok((rendered, python))
 }
 
-/// The URL Alembic gets for a database: a dialect, no server (nothing connects offline).
-fn url(database: Database) -> &'static str {
+/// SQLAlchemy's MySQL dialect as it stands once connected to a MariaDB server (`is_mariadb`:
+/// its name is still `mysql`, its SQL and reserved words MariaDB's), which renders MySQL's
+/// sections a second time.
+const MARIADB: &str = "mariadb";
+
+/// The SQLAlchemy dialects a database's sections are rendered with. A `mysql` section serves
+/// MySQL and MariaDB, for which SQLAlchemy writes some statements differently.
+fn dialects(database: Database) -> &'static [&'static str] {
     match database {
-        Database::Postgres => "postgresql://",
-        Database::Sqlite => "sqlite://",
-        Database::Mysql => "mysql://",
+        Database::Postgres => &["postgresql"],
+        Database::Sqlite => &["sqlite"],
+        Database::Mysql => &["mysql", MARIADB],
+    }
+}
+
+/// The URL Alembic gets for a dialect: a dialect, no server (nothing connects offline).
+fn url(dialect: &str) -> &'static str {
+    match dialect {
+        "postgresql" => "postgresql://",
+        "sqlite" => "sqlite://",
+        _ => "mysql://",
     }
 }
 

@@ -18,15 +18,34 @@ class Capture:
         self.statements = None
         self.muted = 0
         self.outside_transaction = False
+        # Set while a PostgreSQL type is created or dropped with checkfirst.
+        self.checkfirst = False
 
     def write(self, text):
         if self.statements is not None and not self.muted:
             text = text.strip()
+            if text and self.checkfirst:
+                text = checked_first(text)
             if text:
                 self.statements.append(text)
 
     def flush(self):
         pass
+
+
+def checked_first(text):
+    """A type's CREATE or DROP as SQLAlchemy runs it with checkfirst, which asks the database
+    whether the type exists before it acts: a CREATE TYPE that does nothing where the type
+    exists, a DROP TYPE IF EXISTS."""
+    statement = text.rstrip().rstrip(";").rstrip()
+    if statement.startswith("CREATE TYPE "):
+        tag = "$$"
+        while tag in statement:
+            tag = "$%s$" % ("checkfirst" + tag.strip("$"))
+        return "DO %s BEGIN %s; EXCEPTION WHEN duplicate_object THEN NULL; END %s;" % (tag, statement, tag)
+    if statement.startswith("DROP TYPE ") and not statement.startswith("DROP TYPE IF EXISTS "):
+        return "DROP TYPE IF EXISTS %s;" % statement[len("DROP TYPE "):]
+    return text
 
 
 class Refusal(Exception):
@@ -173,15 +192,20 @@ def guard_loading(script_class, versions, skipped, revisions):
         script_class._from_filename = classmethod(from_filename)
 
 
-def force_dialect(environment_class, url, capture):
+def force_dialect(environment_class, url, capture, mariadb=False):
     """Whatever env.py passes, the dialect is the one asked for, the SQL is captured, and bound
-    values are rendered as literals (as `alembic init`'s env.py does in offline mode)."""
+    values are rendered as literals (as `alembic init`'s env.py does in offline mode). For
+    MariaDB, SQLAlchemy's MySQL dialect as it sets itself up on a MariaDB server: still named
+    `mysql` (a script's branches on the dialect's name go as they would online), with MariaDB's
+    SQL and reserved words."""
     original = environment_class.configure
 
     def configure(self, *args, **kw):
         for name in ("connection", "dialect_name", "starting_rev", "output_buffer"):
             kw.pop(name, None)
         kw["url"] = url
+        if mariadb:
+            kw["dialect_opts"] = dict(kw.get("dialect_opts") or {}, is_mariadb=True)
         kw["literal_binds"] = True
         kw["output_buffer"] = capture
         return original(self, **kw)
@@ -401,6 +425,35 @@ def answer_nothing(mock_class):
 
     mock_class.execute = execute
     mock_class.close = close
+
+
+def check_types_first(mock_class, capture):
+    """A PostgreSQL type created or dropped with checkfirst (the default of postgresql.ENUM's
+    .create(bind) and .drop(bind)) is, online, created only where it does not exist and dropped
+    only where it does: SQLAlchemy asks the database first. Offline, the mock connection drops
+    checkfirst and the statement would act unconditionally (an upgrade after a downgrade that
+    left the type would fail), so the SQL asks the database instead. Without checkfirst (a
+    table's own types, which Alembic creates with checkfirst=False; `sa.Enum(...).create(bind)`;
+    an explicit checkfirst=False) the statement stays unconditional, as online."""
+    original = mock_class._run_ddl_visitor
+
+    def run_ddl_visitor(self, visitorcallable, element, **kwargs):
+        try:
+            from sqlalchemy.dialects.postgresql.named_types import NamedTypeDropper as Dropper
+            from sqlalchemy.dialects.postgresql.named_types import NamedTypeGenerator as Generator
+        except ImportError:  # SQLAlchemy before 2.0
+            from sqlalchemy.dialects.postgresql.base import EnumDropper as Dropper
+            from sqlalchemy.dialects.postgresql.base import EnumGenerator as Generator
+
+        if not (kwargs.get("checkfirst") and issubclass(visitorcallable, (Generator, Dropper))):
+            return original(self, visitorcallable, element, **kwargs)
+        previous, capture.checkfirst = capture.checkfirst, True
+        try:
+            return original(self, visitorcallable, element, **kwargs)
+        finally:
+            capture.checkfirst = previous
+
+    mock_class._run_ddl_visitor = run_ddl_visitor
 
 
 def refuse_offline_checks(environment_class, context_class, versions, capture):

@@ -307,7 +307,7 @@ fn the_driver_takes_the_importer_s_skipped_files_and_revision_facts() {
         &dir.path().join("versions"),
         &plan,
         &alembic,
-        Database::Sqlite,
+        "sqlite",
     ))
     .unwrap();
     assert_eq!(request["url"], "sqlite://");
@@ -320,4 +320,22 @@ fn the_driver_takes_the_importer_s_skipped_files_and_revision_facts() {
         serde_json::json!({"revision": "b2", "down_revision": ["a1"], "branch_labels": [], "depends_on": []})
     );
     assert_eq!(databases(&plan), [Database::Postgres, Database::Sqlite]);
+    // One mysql section serves both servers: rendered with both of SQLAlchemy's dialects.
+    assert_eq!(dialects(Database::Mysql), ["mysql", "mariadb"]);
+    let mariadb: serde_json::Value = serde_json::from_str(&super::request(
+        &dir.path().join("versions"),
+        &plan,
+        &alembic,
+        "mariadb",
+    ))
+    .unwrap();
+    // The MySQL dialect as SQLAlchemy sets it up on a MariaDB server: named mysql, as online.
+    assert_eq!(
+        (&mariadb["url"], &mariadb["mariadb"], &request["mariadb"]),
+        (
+            &serde_json::json!("mysql://"),
+            &serde_json::json!(true),
+            &serde_json::json!(false)
+        )
+    );
 }
