@@ -48,27 +48,20 @@ const fn floor(history: &'static str, database: Database, ours: Side, offline: S
 }
 
 pub const FLOORS: &[Floor] = &[
-    floor("optuna", Postgres, side(1, 0, 3), side(4, 0, 3)),
-    floor("optuna", Sqlite, side(1, 0, 10), side(2, 0, 10)),
-    floor("optuna", Mysql, side(1, 0, 3), side(4, 0, 3)),
-    floor("mlflow", Postgres, side(8, 0, 70), side(62, 0, 70)),
+    floor("optuna", Postgres, side(4, 0, 3), side(4, 0, 3)),
+    floor("optuna", Sqlite, side(2, 0, 10), side(2, 0, 10)),
+    floor("optuna", Mysql, side(2, 0, 3), side(4, 0, 3)),
+    floor("mlflow", Postgres, side(30, 0, 70), side(62, 0, 70)),
     // Offline mode renders each mysql section for MySQL and for MariaDB; 0a8213491aaa's
-    // `DROP CHECK` (MariaDB: `DROP CONSTRAINT`) falls back as mysql_mariadb_differ. Statically,
-    // e1f2a3b4c5d6's `sa.Float()` column is double where Alembic's is float (a silent difference).
-    floor("mlflow", Mysql, side(8, 1, 70), side(60, 0, 70)),
-    // Statically, the downgrade of 7218aad17905 drops its CHECK constraint by the name the script
-    // gives, where Alembic applies prefect's naming convention (defined in its ORM models, which
-    // env.py imports, so the importer does not see it).
+    // `DROP CHECK` (MariaDB: `DROP CONSTRAINT`) falls back as mysql_mariadb_differ.
+    floor("mlflow", Mysql, side(20, 0, 70), side(60, 0, 70)),
     floor(
         "prefect-postgresql",
         Postgres,
-        Side {
-            round_trip: false,
-            ..side(49, 0, 120)
-        },
+        side(99, 0, 120),
         side(100, 0, 120),
     ),
-    floor("prefect-sqlite", Sqlite, side(25, 0, 115), side(43, 0, 115)),
+    floor("prefect-sqlite", Sqlite, side(41, 0, 115), side(43, 0, 115)),
 ];
 
 /// The targets: every directory imported as shipped, no silent difference, and on PostgreSQL at
