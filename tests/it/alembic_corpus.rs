@@ -177,7 +177,8 @@ async fn corpus(history: &History) {
         let offline = both.pop().expect("offline mode's figures");
         let mut offline = offline;
         offline.shortfall = offline::shortfall(&through_alembic, dialect);
-        let ours = both.pop().expect("the static converter's figures");
+        let mut ours = both.pop().expect("the static converter's figures");
+        ours.shortfall = offline::shortfall(&import, dialect);
         measured.push((dialect, ours, offline));
     }
     let rows: Vec<String> = measured

@@ -168,22 +168,25 @@ pub fn row(ours: &Figures, offline: &Figures) -> String {
     )
 }
 
-/// The README's notes: what stopped Alembic, our failures, and why scripts fell back in offline
-/// mode.
+/// The README's notes: what stopped Alembic, our failures, and why scripts were not converted
+/// whole, by the static converter and in offline mode.
 pub fn notes(ours: &Figures, offline: &Figures) -> Vec<String> {
     let who = format!("- {} on {}:", ours.history, ours.database);
     let mut notes = ours.alembic(&who);
     notes.extend(ours.ours(&who));
     notes.extend(offline.ours(&format!("{who} (offline mode)")));
-    if !offline.shortfall.is_empty() {
-        let reasons: Vec<String> = offline
+    for (figures, how) in [(ours, "the static converter"), (offline, "offline mode")] {
+        if figures.shortfall.is_empty() {
+            continue;
+        }
+        let reasons: Vec<String> = figures
             .shortfall
             .iter()
             .map(|(reason, n)| format!("`{reason}` {n}"))
             .collect();
         notes.push(format!(
-            "{who} offline mode leaves {} script(s) not converted whole, by reason: {}",
-            offline.scripts - offline.todo_free,
+            "{who} {how} leaves {} script(s) not converted whole, by reason: {}",
+            figures.scripts - figures.todo_free,
             reasons.join(", ")
         ));
     }
