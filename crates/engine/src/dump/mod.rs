@@ -11,7 +11,7 @@ use crate::driver::Connection;
 use crate::error::Result;
 use crate::runner::Runner;
 use crate::schema::diff::Change;
-use crate::schema::model::{LeftOut, Schema, Table};
+use crate::schema::model::{Definition, LeftOut, Schema, Table};
 use crate::sql::literal;
 use aurora_migrate_core::Database;
 
@@ -106,11 +106,19 @@ pub fn one_line(text: &str) -> String {
 /// creation does not matter); the others add them once every table exists.
 fn schema_statements(schema: &Schema, kind: Database) -> Vec<String> {
     let empty = Schema::default();
-    let mut statements =
-        crate::autogenerate::statements(&creation(schema, kind), &empty, schema, kind);
+    // Extensions come first: the tables' columns may use the types they bring.
+    let (first, last): (Vec<&Definition>, Vec<&Definition>) =
+        schema.definitions.iter().partition(|d| d.before_tables());
+    let mut statements: Vec<String> = first.iter().map(|d| d.sql.clone()).collect();
+    statements.extend(crate::autogenerate::statements(
+        &creation(schema, kind),
+        &empty,
+        schema,
+        kind,
+    ));
     // Views, triggers and the like come last, in the order the database gave: an order that
     // applies, once every table exists.
-    statements.extend(schema.definitions.iter().map(|d| d.sql.clone()));
+    statements.extend(last.iter().map(|d| d.sql.clone()));
     statements
 }
 

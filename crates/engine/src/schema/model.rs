@@ -33,6 +33,9 @@ pub struct Definition {
     pub table: Option<String>,
     /// The statement that creates it, without a closing `;`.
     pub sql: String,
+    /// The argument types that tell an overloaded function or procedure apart, as its `DROP`
+    /// needs them on PostgreSQL: `(integer, text)`.
+    pub arguments: Option<String>,
 }
 
 /// One object the catalog holds that the schema does not carry, and why.
@@ -44,6 +47,14 @@ pub struct LeftOut {
     pub name: String,
     /// Why it is not carried, or what becomes of it.
     pub why: String,
+}
+
+impl Definition {
+    /// Whether it is created before the tables, because their columns may need it: an
+    /// extension, which brings types.
+    pub fn before_tables(&self) -> bool {
+        self.kind == "EXTENSION"
+    }
 }
 
 impl LeftOut {

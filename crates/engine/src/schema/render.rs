@@ -129,12 +129,24 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 }
 
 /// The statement that drops an object carried as its own text: `DROP VIEW "v"`; on MySQL an
-/// index is dropped from its table.
+/// index is dropped from its table, on PostgreSQL a trigger, and a function is named with
+/// its argument types (it may be overloaded).
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
-        (Some(table), "INDEX", Database::Mysql) => {
-            format!("DROP INDEX {} ON {}", quote(&definition.name), quote(table))
+        (Some(table), "INDEX", Database::Mysql) | (Some(table), "TRIGGER", Database::Postgres) => {
+            format!(
+                "DROP {} {} ON {}",
+                definition.kind,
+                quote(&definition.name),
+                quote(table)
+            )
         }
+        (_, "FUNCTION" | "PROCEDURE", Database::Postgres) => format!(
+            "DROP {} {}{}",
+            definition.kind,
+            quote(&definition.name),
+            definition.arguments.as_deref().unwrap_or_default()
+        ),
         _ => format!("DROP {} {}", definition.kind, quote(&definition.name)),
     }
 }

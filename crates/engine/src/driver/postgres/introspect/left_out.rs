@@ -7,8 +7,9 @@ use sqlx::postgres::PgConnection;
 
 use crate::schema::model::LeftOut;
 
-/// An index the model cannot hold: over expressions, partial, with INCLUDE columns, not a
-/// b-tree, or with orderings, operator classes or collations of its own (`ix`, `am`).
+/// An index the model cannot hold, carried as its own text (see `definitions`): over
+/// expressions, partial, with INCLUDE columns, not a b-tree, or with orderings, operator
+/// classes or collations of its own (`ix`, `am`).
 macro_rules! odd_index {
     () => {
         "(ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL OR ix.indnkeyatts < ix.indnatts OR am.amname <> 'btree' \
@@ -23,16 +24,10 @@ pub(super) use odd_index;
 
 /// One row per object not carried. Objects that belong to an extension are the extension's:
 /// the extension is listed, not its members.
-const LEFT_OUT: &str = concat!(
-    "\
+const LEFT_OUT: &str = "\
 WITH s AS (SELECT oid FROM pg_namespace WHERE nspname = current_schema()), \
 ext AS (SELECT objid, classid FROM pg_depend WHERE deptype = 'e') \
-SELECT 'view', NULL, c.relname::text, 'views are not carried' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'v' \
-   AND c.oid NOT IN (SELECT objid FROM ext) \
-UNION ALL SELECT 'materialized view', NULL, c.relname::text, 'materialized views are not carried' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'm' \
-UNION ALL SELECT 'foreign table', NULL, c.relname::text, 'foreign tables are not carried' \
+SELECT 'foreign table', NULL, c.relname::text, 'foreign tables are not carried' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'f' \
 UNION ALL SELECT 'partitioned table', NULL, c.relname::text, 'written as a plain table, without its partition key' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'p' \
@@ -70,23 +65,6 @@ UNION ALL SELECT 'column collation', c.relname::text, a.attname::text, 'COLLATE 
   JOIN pg_collation co ON co.oid = a.attcollation \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
    AND NOT a.attisdropped AND a.attcollation <> t.typcollation \
-UNION ALL SELECT 'index', t.relname::text, i.relname::text, 'dropped: ' || concat_ws(', ', \
-       CASE WHEN ix.indexprs IS NOT NULL THEN 'an expression index' END, \
-       CASE WHEN ix.indpred IS NOT NULL THEN 'a partial index' END, \
-       CASE WHEN ix.indnkeyatts < ix.indnatts THEN 'INCLUDE' END, \
-       CASE WHEN to_jsonb(ix) ->> 'indnullsnotdistinct' = 'true' THEN 'NULLS NOT DISTINCT' END, \
-       CASE WHEN am.amname <> 'btree' THEN 'USING ' || am.amname END, \
-       CASE WHEN EXISTS (SELECT 1 FROM unnest(ix.indoption::int2[]) o WHERE o <> 0) THEN 'DESC or NULLS FIRST' END, \
-       CASE WHEN EXISTS (SELECT 1 FROM unnest(ix.indclass::oid[]) k JOIN pg_opclass oc ON oc.oid = k WHERE NOT oc.opcdefault) \
-            THEN 'operator classes' END, \
-       CASE WHEN EXISTS (SELECT 1 FROM unnest(ix.indcollation::oid[]) k JOIN pg_collation co ON co.oid = k \
-                          WHERE k <> 0 AND co.collname <> 'default') THEN 'collations' END) || ' not carried' \
-  FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid \
-  JOIN pg_am am ON am.oid = i.relam \
- WHERE t.relnamespace IN (SELECT oid FROM s) AND t.relkind IN ('r', 'p') AND ",
-    odd_index!(),
-    " \
-   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
 UNION ALL SELECT CASE co.contype WHEN 'x' THEN 'exclusion constraint' ELSE 'constraint' END, \
        cl.relname::text, co.conname::text, concat_ws(', ', \
        CASE WHEN co.contype = 'x' THEN 'exclusion constraints are not carried' END, \
@@ -106,9 +84,9 @@ UNION ALL SELECT CASE co.contype WHEN 'x' THEN 'exclusion constraint' ELSE 'cons
                                          AND to_jsonb(i) ->> 'indnullsnotdistinct' = 'true')) \
         OR (co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
                                                  AND i.indnkeyatts < i.indnatts))) \
-UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'triggers are not carried' \
+UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'a disabled or replica trigger is not carried' \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled <> 'O' \
 UNION ALL SELECT 'rule', c.relname::text, r.rulename::text, 'rules are not carried' \
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' \
@@ -118,10 +96,10 @@ UNION ALL SELECT 'row-level security', NULL, c.relname::text, \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relrowsecurity \
 UNION ALL SELECT 'policy', c.relname::text, p.polname::text, 'row-level security policies are not carried' \
   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace IN (SELECT oid FROM s) \
-UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' \
-       ELSE 'function' END, NULL, p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
-       'functions and procedures are not carried' \
-  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) \
+UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
+       NULL, p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
+       'aggregates and window functions are not carried' \
+  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('a', 'w') \
    AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
 UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite type' WHEN 'r' THEN 'range type' \
        ELSE 'type' END, NULL, t.typname::text, 'written by its name, but not created' \
@@ -132,8 +110,8 @@ UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite 
    AND NOT (t.typtype = 'b' AND t.typelem <> 0 AND t.typname LIKE '\\_%') \
 UNION ALL SELECT 'collation', NULL, co.collname::text, 'collations are not carried' \
   FROM pg_collation co WHERE co.collnamespace IN (SELECT oid FROM s) \
-UNION ALL SELECT 'extension', NULL, e.extname::text, 'extensions are not created: the types and functions they bring are missing' \
-  FROM pg_extension e WHERE e.extname <> 'plpgsql' \
+UNION ALL SELECT 'extension', NULL, e.extname::text, 'an extension outside the current schema is not created: the types and functions it brings are missing' \
+  FROM pg_extension e WHERE e.extname <> 'plpgsql' AND e.extnamespace NOT IN (SELECT oid FROM s) \
 UNION ALL SELECT 'schema', NULL, n.nspname::text, 'only the current schema is read' \
   FROM pg_namespace n WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
    AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' \
@@ -155,8 +133,7 @@ UNION ALL SELECT 'owner', NULL, c.relname::text, 'owned by ' || quote_ident(pg_g
    AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) \
 UNION ALL SELECT 'grants', NULL, c.relname::text, array_to_string(c.relacl, ', ') || ': privileges are not carried' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') \
-   AND c.relacl IS NOT NULL"
-);
+   AND c.relacl IS NOT NULL";
 
 /// The objects of the current schema that are not carried, except those of `ignored` tables.
 pub async fn read(

@@ -1,0 +1,74 @@
+//! The objects PostgreSQL rebuilds from its own text, carried as that text, read in one query:
+//! extensions, functions and procedures, views and materialized views, the indexes the model
+//! cannot hold, and triggers. Must not import the runner or autogenerate.
+
+use sqlx::Row;
+use sqlx::postgres::PgConnection;
+
+use crate::schema::model::Definition;
+
+/// One row per object, in an order that applies once the tables exist (extensions excepted:
+/// the dump writes them before the tables, whose columns may use their types). Functions come
+/// before the views and indexes that may call them; each view after the views it reads
+/// (its depth along pg_rewrite's dependencies); indexes after the materialized views they may
+/// be on; triggers last, after their tables and functions. Objects an extension owns are its
+/// own. A materialized view is created with its data (empty in a new database), so that it
+/// can be read at once.
+const DEFINITIONS: &str = concat!(
+    "\
+WITH RECURSIVE s AS (SELECT oid FROM pg_namespace WHERE nspname = current_schema()), \
+ext AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e'), \
+deps AS (SELECT DISTINCT r.ev_class AS v, d.refobjid AS dep FROM pg_rewrite r \
+          JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid \
+           AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class), \
+views AS (SELECT c.oid AS v, 0 AS n FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) \
+            AND c.relkind IN ('v', 'm') \
+            AND c.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_class'::regclass) \
+          UNION ALL SELECT deps.v, views.n + 1 FROM views JOIN deps ON deps.dep = views.v) \
+SELECT 0 AS grp, 'EXTENSION', e.extname::text AS name, NULL::text AS tbl, NULL::text, \
+       'CREATE EXTENSION IF NOT EXISTS ' || quote_ident(e.extname) || ' WITH SCHEMA ' || quote_ident(n.nspname), \
+       0 AS depth \
+  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
+ WHERE e.extname <> 'plpgsql' AND n.oid IN (SELECT oid FROM s) \
+UNION ALL SELECT 1, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.proname::text, NULL, \
+       '(' || pg_get_function_identity_arguments(p.oid) || ')', rtrim(pg_get_functiondef(p.oid), E'\\n'), 0 \
+  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('f', 'p') \
+   AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
+UNION ALL SELECT 2, CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, c.relname::text, NULL, NULL, \
+       'CREATE ' || CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW ' ELSE 'VIEW ' END || quote_ident(c.relname) \
+       || coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') || ' AS' || E'\\n' \
+       || rtrim(pg_get_viewdef(c.oid, true), ';'), max(views.n) \
+  FROM views JOIN pg_class c ON c.oid = views.v GROUP BY c.oid, c.relkind, c.relname, c.reloptions \
+UNION ALL SELECT 3, 'INDEX', i.relname::text, t.relname::text, NULL, pg_get_indexdef(ix.indexrelid), 0 \
+  FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid \
+  JOIN pg_am am ON am.oid = i.relam \
+ WHERE t.relnamespace IN (SELECT oid FROM s) AND t.relkind IN ('r', 'p', 'm') \
+   AND (t.relkind = 'm' OR ",
+    super::left_out::odd_index!(),
+    ") \
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
+UNION ALL SELECT 4, 'TRIGGER', tg.tgname::text, c.relname::text, NULL, pg_get_triggerdef(tg.oid), 0 \
+  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled = 'O' \
+ ORDER BY grp, depth, tbl NULLS FIRST, name, 5"
+);
+
+/// The objects of the current schema carried as their own text, in an order that applies,
+/// but those on `ignored` tables.
+pub async fn read(
+    connection: &mut PgConnection,
+    ignored: &crate::bookkeeping::Ours,
+) -> Result<Vec<Definition>, sqlx::Error> {
+    let rows = sqlx::query(DEFINITIONS).fetch_all(connection).await?;
+    Ok(rows
+        .iter()
+        .map(|row| Definition {
+            kind: row.get(1),
+            name: row.get(2),
+            table: row.get(3),
+            arguments: row.get(4),
+            sql: row.get(5),
+        })
+        .filter(|d| !d.table.as_deref().is_some_and(|t| ignored.contains(t)))
+        .collect())
+}
