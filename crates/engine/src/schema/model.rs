@@ -51,9 +51,13 @@ pub struct LeftOut {
 
 impl Definition {
     /// Whether it is created before the tables, because their columns may need it: an
-    /// extension, which brings types.
+    /// extension (which brings types), a sequence (which a default may read), a domain or a
+    /// type.
     pub fn before_tables(&self) -> bool {
-        self.kind == "EXTENSION"
+        matches!(
+            self.kind.as_str(),
+            "EXTENSION" | "SEQUENCE" | "DOMAIN" | "TYPE"
+        )
     }
 }
 

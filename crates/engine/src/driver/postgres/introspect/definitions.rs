@@ -1,14 +1,17 @@
 //! The objects PostgreSQL rebuilds from its own text, carried as that text, read in one query:
-//! extensions, functions and procedures, views and materialized views, the indexes the model
-//! cannot hold, and triggers. Must not import the runner or autogenerate.
+//! extensions, standalone sequences, domains and composite types, functions and procedures,
+//! views and materialized views, the indexes the model cannot hold, and triggers. Must not import the runner or autogenerate.
 
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
 
 use crate::schema::model::Definition;
 
-/// One row per object, in an order that applies once the tables exist (extensions excepted:
-/// the dump writes them before the tables, whose columns may use their types). Functions come
+/// One row per object, in an order that applies once the tables exist (extensions, sequences,
+/// domains and composite types excepted: the dump writes them before the tables, whose
+/// columns may use them). A domain or composite type is carried only over base types (an
+/// extension's included): over an enum, a domain or another composite it would need an order
+/// among types that is not read yet, and stays left out. Functions come
 /// before the views and indexes that may call them; each view after the views it reads
 /// (its depth along pg_rewrite's dependencies); indexes after the materialized views they may
 /// be on; triggers last, after their tables and functions. Objects an extension owns are its
@@ -30,16 +33,47 @@ SELECT 0 AS grp, 'EXTENSION', e.extname::text AS name, NULL::text AS tbl, NULL::
        0 AS depth \
   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace \
  WHERE e.extname <> 'plpgsql' AND n.oid IN (SELECT oid FROM s) \
-UNION ALL SELECT 1, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.proname::text, NULL, \
+UNION ALL SELECT 1, 'SEQUENCE', c.relname::text, NULL, NULL, \
+       'CREATE SEQUENCE ' || quote_ident(c.relname) || ' AS ' || format_type(q.seqtypid, NULL) \
+       || ' INCREMENT BY ' || q.seqincrement || ' MINVALUE ' || q.seqmin || ' MAXVALUE ' || q.seqmax \
+       || ' START WITH ' || q.seqstart || ' CACHE ' || q.seqcache \
+       || CASE WHEN q.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END, 0 \
+  FROM pg_class c JOIN pg_sequence q ON q.seqrelid = c.oid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'S' \
+   AND c.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_class'::regclass) \
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass \
+                   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) \
+UNION ALL SELECT 2, 'DOMAIN', t.typname::text, NULL, NULL, \
+       'CREATE DOMAIN ' || quote_ident(t.typname) || ' AS ' || format_type(t.typbasetype, t.typtypmod) \
+       || CASE WHEN t.typcollation <> b.typcollation THEN ' COLLATE ' || quote_ident(co.collname) ELSE '' END \
+       || coalesce(' DEFAULT ' || t.typdefault, '') || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END \
+       || coalesce((SELECT string_agg(' CONSTRAINT ' || quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid), '' \
+                                      ORDER BY k.conname) \
+                      FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c'), ''), 0 \
+  FROM pg_type t JOIN pg_type b ON b.oid = t.typbasetype LEFT JOIN pg_collation co ON co.oid = t.typcollation \
+ WHERE t.typnamespace IN (SELECT oid FROM s) AND t.typtype = 'd' AND b.typtype = 'b' \
+   AND t.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_type'::regclass) \
+UNION ALL SELECT 3, 'TYPE', t.typname::text, NULL, NULL, \
+       'CREATE TYPE ' || quote_ident(t.typname) || ' AS (' || string_agg(quote_ident(a.attname) || ' ' \
+       || format_type(a.atttypid, a.atttypmod) \
+       || CASE WHEN a.attcollation <> at.typcollation THEN ' COLLATE ' || quote_ident(co.collname) ELSE '' END, \
+          ', ' ORDER BY a.attnum) || ')', 0 \
+  FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' \
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+  JOIN pg_type at ON at.oid = a.atttypid LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+ WHERE t.typnamespace IN (SELECT oid FROM s) AND t.typtype = 'c' \
+   AND t.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_type'::regclass) \
+ GROUP BY t.oid, t.typname HAVING bool_and(at.typtype = 'b') \
+UNION ALL SELECT 4, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, p.proname::text, NULL, \
        '(' || pg_get_function_identity_arguments(p.oid) || ')', rtrim(pg_get_functiondef(p.oid), E'\\n'), 0 \
   FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('f', 'p') \
    AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
-UNION ALL SELECT 2, CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, c.relname::text, NULL, NULL, \
+UNION ALL SELECT 5, CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, c.relname::text, NULL, NULL, \
        'CREATE ' || CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW ' ELSE 'VIEW ' END || quote_ident(c.relname) \
        || coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') || ' AS' || E'\\n' \
        || rtrim(pg_get_viewdef(c.oid, true), ';'), max(views.n) \
   FROM views JOIN pg_class c ON c.oid = views.v GROUP BY c.oid, c.relkind, c.relname, c.reloptions \
-UNION ALL SELECT 3, 'INDEX', i.relname::text, t.relname::text, NULL, pg_get_indexdef(ix.indexrelid), 0 \
+UNION ALL SELECT 6, 'INDEX', i.relname::text, t.relname::text, NULL, pg_get_indexdef(ix.indexrelid), 0 \
   FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid \
   JOIN pg_am am ON am.oid = i.relam \
  WHERE t.relnamespace IN (SELECT oid FROM s) AND t.relkind IN ('r', 'p', 'm') \
@@ -47,7 +81,7 @@ UNION ALL SELECT 3, 'INDEX', i.relname::text, t.relname::text, NULL, pg_get_inde
     super::left_out::odd_index!(),
     ") \
    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
-UNION ALL SELECT 4, 'TRIGGER', tg.tgname::text, c.relname::text, NULL, pg_get_triggerdef(tg.oid), 0 \
+UNION ALL SELECT 7, 'TRIGGER', tg.tgname::text, c.relname::text, NULL, pg_get_triggerdef(tg.oid), 0 \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled = 'O' \
  ORDER BY grp, depth, tbl NULLS FIRST, name, 5"

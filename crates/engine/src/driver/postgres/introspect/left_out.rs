@@ -40,10 +40,6 @@ UNION ALL SELECT 'unlogged table', NULL, c.relname::text, 'written as a logged t
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND c.relpersistence = 'u' \
 UNION ALL SELECT 'table storage options', NULL, c.relname::text, array_to_string(c.reloptions, ', ') || ' are not carried' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL \
-UNION ALL SELECT 'sequence', NULL, c.relname::text, 'standalone sequences are not carried' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'S' \
-   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass \
-                   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) \
 UNION ALL SELECT 'sequence options', NULL, c.relname::text, 'a column''s sequence is written with the default options' \
   FROM pg_class c JOIN pg_sequence q ON q.seqrelid = c.oid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'S' \
@@ -102,10 +98,17 @@ UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function'
   FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('a', 'w') \
    AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
 UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite type' WHEN 'r' THEN 'range type' \
-       ELSE 'type' END, NULL, t.typname::text, 'written by its name, but not created' \
+       ELSE 'type' END, NULL, t.typname::text, CASE WHEN t.typtype IN ('d', 'c') \
+       THEN 'over another user type: written by its name, but not created' \
+       ELSE 'written by its name, but not created' END \
   FROM pg_type t LEFT JOIN pg_class c ON c.oid = t.typrelid \
  WHERE t.typnamespace IN (SELECT oid FROM s) AND t.typtype IN ('d', 'c', 'r', 'b') \
    AND (t.typtype <> 'c' OR c.relkind = 'c') \
+   AND NOT (t.typtype = 'd' AND EXISTS (SELECT 1 FROM pg_type b WHERE b.oid = t.typbasetype AND b.typtype = 'b')) \
+   AND NOT (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 \
+                                        AND NOT a.attisdropped) \
+            AND NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid \
+                            WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped AND at.typtype <> 'b')) \
    AND t.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_type'::regclass) \
    AND NOT (t.typtype = 'b' AND t.typelem <> 0 AND t.typname LIKE '\\_%') \
 UNION ALL SELECT 'collation', NULL, co.collname::text, 'collations are not carried' \
