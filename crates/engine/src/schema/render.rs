@@ -129,11 +129,18 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 }
 
 /// The statement that drops an object carried as its own text: `DROP VIEW "v"`; on MySQL an
-/// index is dropped from its table, on PostgreSQL a trigger, and a function is named with
-/// its argument types (it may be overloaded).
+/// index is dropped from its table, on PostgreSQL a trigger or a policy, and a function is
+/// named with its argument types (it may be overloaded); row-level security is switched off.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
-        (Some(table), "INDEX", Database::Mysql) | (Some(table), "TRIGGER", Database::Postgres) => {
+        (Some(table), "ROW LEVEL SECURITY", Database::Postgres) => {
+            format!("ALTER TABLE {} DISABLE ROW LEVEL SECURITY", quote(table))
+        }
+        (Some(table), "FORCE ROW LEVEL SECURITY", Database::Postgres) => {
+            format!("ALTER TABLE {} NO FORCE ROW LEVEL SECURITY", quote(table))
+        }
+        (Some(table), "INDEX", Database::Mysql)
+        | (Some(table), "TRIGGER" | "POLICY", Database::Postgres) => {
             format!(
                 "DROP {} {} ON {}",
                 definition.kind,

@@ -1,6 +1,7 @@
 //! The objects PostgreSQL rebuilds from its own text, carried as that text, read in one query:
 //! extensions, standalone sequences, domains and composite types, functions and procedures,
-//! views and materialized views, the indexes the model cannot hold, and triggers. Must not import the runner or autogenerate.
+//! views and materialized views, the indexes the model cannot hold, triggers, and row-level
+//! security with its policies. Must not import the runner or autogenerate.
 
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
@@ -14,7 +15,8 @@ use crate::schema::model::Definition;
 /// among types that is not read yet, and stays left out. Functions come
 /// before the views and indexes that may call them; each view after the views it reads
 /// (its depth along pg_rewrite's dependencies); indexes after the materialized views they may
-/// be on; triggers last, after their tables and functions. Objects an extension owns are its
+/// be on; triggers after their tables and functions; row-level security and its policies last
+/// (a policy's expressions may call functions and read views). Objects an extension owns are its
 /// own. A materialized view is created with its data (empty in a new database), so that it
 /// can be read at once.
 const DEFINITIONS: &str = concat!(
@@ -84,6 +86,18 @@ UNION ALL SELECT 6, 'INDEX', i.relname::text, t.relname::text, NULL, pg_get_inde
 UNION ALL SELECT 7, 'TRIGGER', tg.tgname::text, c.relname::text, NULL, pg_get_triggerdef(tg.oid), 0 \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled = 'O' \
+UNION ALL SELECT 8, 'ROW LEVEL SECURITY', c.relname::text, c.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(c.relname) || ' ENABLE ROW LEVEL SECURITY', 0 \
+  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relrowsecurity \
+UNION ALL SELECT 8, 'FORCE ROW LEVEL SECURITY', c.relname::text, c.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(c.relname) || ' FORCE ROW LEVEL SECURITY', 0 \
+  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relforcerowsecurity \
+UNION ALL SELECT 9, 'POLICY', p.policyname::text, p.tablename::text, NULL, \
+       'CREATE POLICY ' || quote_ident(p.policyname) || ' ON ' || quote_ident(p.tablename) \
+       || ' AS ' || p.permissive || ' FOR ' || p.cmd || ' TO ' \
+       || (SELECT string_agg(CASE r WHEN 'public' THEN 'PUBLIC' ELSE quote_ident(r) END, ', ') FROM unnest(p.roles) r) \
+       || coalesce(' USING (' || p.qual || ')', '') || coalesce(' WITH CHECK (' || p.with_check || ')', ''), 0 \
+  FROM pg_policies p WHERE p.schemaname = current_schema() \
  ORDER BY grp, depth, tbl NULLS FIRST, name, 5"
 );
 

@@ -86,12 +86,6 @@ UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'a disabled or rep
 UNION ALL SELECT 'rule', c.relname::text, r.rulename::text, 'rules are not carried' \
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' \
-UNION ALL SELECT 'row-level security', NULL, c.relname::text, \
-       CASE WHEN c.relforcerowsecurity THEN 'ENABLE and FORCE ROW LEVEL SECURITY are not carried' \
-            ELSE 'ENABLE ROW LEVEL SECURITY is not carried' END \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relrowsecurity \
-UNION ALL SELECT 'policy', c.relname::text, p.polname::text, 'row-level security policies are not carried' \
-  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace IN (SELECT oid FROM s) \
 UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
        NULL, p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
        'aggregates and window functions are not carried' \
