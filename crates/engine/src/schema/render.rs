@@ -130,9 +130,11 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 
 /// The statement that drops an object carried as its own text: `DROP VIEW "v"`; on MySQL an
 /// index is dropped from its table, on PostgreSQL a trigger or a policy, and a function is
-/// named with its argument types (it may be overloaded); row-level security is switched off.
+/// named with its argument types (it may be overloaded); row-level security is switched off,
+/// and a comment (named by what it is on: `TABLE "t"`) is removed.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
+        (_, "COMMENT", Database::Postgres) => format!("COMMENT ON {} IS NULL", definition.name),
         (Some(table), "ROW LEVEL SECURITY", Database::Postgres) => {
             format!("ALTER TABLE {} DISABLE ROW LEVEL SECURITY", quote(table))
         }

@@ -1,7 +1,8 @@
 //! The objects PostgreSQL rebuilds from its own text, carried as that text, read in one query:
 //! extensions, standalone sequences, domains and composite types, functions and procedures,
 //! views and materialized views, the indexes the model cannot hold, triggers, and row-level
-//! security with its policies. Must not import the runner or autogenerate.
+//! security with its policies, and comments on tables, views, indexes, sequences and
+//! constraints. Must not import the runner or autogenerate.
 
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
@@ -16,7 +17,8 @@ use crate::schema::model::Definition;
 /// before the views and indexes that may call them; each view after the views it reads
 /// (its depth along pg_rewrite's dependencies); indexes after the materialized views they may
 /// be on; triggers after their tables and functions; row-level security and its policies last
-/// (a policy's expressions may call functions and read views). Objects an extension owns are its
+/// (a policy's expressions may call functions and read views), then the comments, once
+/// everything they are on exists. Objects an extension owns are its
 /// own. A materialized view is created with its data (empty in a new database), so that it
 /// can be read at once.
 const DEFINITIONS: &str = concat!(
@@ -89,15 +91,28 @@ UNION ALL SELECT 7, 'TRIGGER', tg.tgname::text, c.relname::text, NULL, pg_get_tr
 UNION ALL SELECT 8, 'ROW LEVEL SECURITY', c.relname::text, c.relname::text, NULL, \
        'ALTER TABLE ' || quote_ident(c.relname) || ' ENABLE ROW LEVEL SECURITY', 0 \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relrowsecurity \
-UNION ALL SELECT 8, 'FORCE ROW LEVEL SECURITY', c.relname::text, c.relname::text, NULL, \
+UNION ALL SELECT 9, 'FORCE ROW LEVEL SECURITY', c.relname::text, c.relname::text, NULL, \
        'ALTER TABLE ' || quote_ident(c.relname) || ' FORCE ROW LEVEL SECURITY', 0 \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relforcerowsecurity \
-UNION ALL SELECT 9, 'POLICY', p.policyname::text, p.tablename::text, NULL, \
+UNION ALL SELECT 10, 'POLICY', p.policyname::text, p.tablename::text, NULL, \
        'CREATE POLICY ' || quote_ident(p.policyname) || ' ON ' || quote_ident(p.tablename) \
        || ' AS ' || p.permissive || ' FOR ' || p.cmd || ' TO ' \
        || (SELECT string_agg(CASE r WHEN 'public' THEN 'PUBLIC' ELSE quote_ident(r) END, ', ') FROM unnest(p.roles) r) \
        || coalesce(' USING (' || p.qual || ')', '') || coalesce(' WITH CHECK (' || p.with_check || ')', ''), 0 \
   FROM pg_policies p WHERE p.schemaname = current_schema() \
+UNION ALL SELECT 11, 'COMMENT', CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW ' \
+       WHEN 'i' THEN 'INDEX ' WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || quote_ident(c.relname), NULL, NULL, \
+       'COMMENT ON ' || CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW ' \
+       WHEN 'i' THEN 'INDEX ' WHEN 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || quote_ident(c.relname) \
+       || ' IS ' || quote_literal(d.description), 0 \
+  FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p', 'v', 'm', 'i', 'S') \
+UNION ALL SELECT 11, 'COMMENT', 'CONSTRAINT ' || quote_ident(co.conname) || ' ON ' || quote_ident(cl.relname), NULL, NULL, \
+       'COMMENT ON CONSTRAINT ' || quote_ident(co.conname) || ' ON ' || quote_ident(cl.relname) \
+       || ' IS ' || quote_literal(d.description), 0 \
+  FROM pg_description d JOIN pg_constraint co ON co.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass \
+  JOIN pg_class cl ON cl.oid = co.conrelid \
+ WHERE cl.relnamespace IN (SELECT oid FROM s) AND co.contype IN ('p', 'u', 'f', 'c') \
  ORDER BY grp, depth, tbl NULLS FIRST, name, 5"
 );
 

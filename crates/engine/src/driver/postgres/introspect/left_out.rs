@@ -116,12 +116,12 @@ UNION ALL SELECT 'schema', NULL, n.nspname::text, 'only the current schema is re
 UNION ALL SELECT 'event trigger', NULL, e.evtname::text, 'event triggers are not carried' FROM pg_event_trigger e \
 UNION ALL SELECT 'statistics', NULL, x.stxname::text, 'extended statistics are not carried' \
   FROM pg_statistic_ext x WHERE x.stxnamespace IN (SELECT oid FROM s) \
-UNION ALL SELECT 'comment', NULL, c.relname::text, 'comments on tables, views and indexes are not carried' \
+UNION ALL SELECT 'comment', NULL, c.relname::text, 'comments on foreign tables are not carried' \
   FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
- WHERE c.relnamespace IN (SELECT oid FROM s) \
-UNION ALL SELECT 'comment', cl.relname::text, co.conname::text, 'comments on constraints are not carried' \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind NOT IN ('r', 'p', 'v', 'm', 'i', 'S') \
+UNION ALL SELECT 'comment', cl.relname::text, co.conname::text, 'comments on exclusion constraints are not carried' \
   FROM pg_description d JOIN pg_constraint co ON co.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass \
-  JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace IN (SELECT oid FROM s) \
+  JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace IN (SELECT oid FROM s) AND co.contype NOT IN ('p', 'u', 'f', 'c') \
 UNION ALL SELECT 'comment', NULL, t.typname::text, 'comments on types are not carried' \
   FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass \
  WHERE t.typnamespace IN (SELECT oid FROM s) \
