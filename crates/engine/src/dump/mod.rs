@@ -133,6 +133,16 @@ fn creation(schema: &Schema, kind: Database) -> Vec<Change> {
     let mut keys = Vec::new();
     for table in &schema.tables {
         let mut created = table.clone();
+        // A constraint carried as its own text (PostgreSQL's DEFERRABLE or NOT VALID ones) is
+        // written from that text alone.
+        let own_text = |name: &str| {
+            schema.definitions.iter().any(|d| {
+                d.kind == "CONSTRAINT" && d.name == name && d.table.as_deref() == Some(&table.name)
+            })
+        };
+        created.uniques.retain(|u| !own_text(&u.name));
+        created.checks.retain(|c| !own_text(&c.name));
+        created.foreign_keys.retain(|k| !own_text(&k.name));
         if kind != Database::Sqlite {
             keys.extend(
                 created

@@ -135,6 +135,11 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
         (_, "COMMENT", Database::Postgres) => format!("COMMENT ON {} IS NULL", definition.name),
+        (Some(table), "CONSTRAINT", Database::Postgres) => format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            quote(table),
+            quote(&definition.name)
+        ),
         (Some(table), "ROW LEVEL SECURITY", Database::Postgres) => {
             format!("ALTER TABLE {} DISABLE ROW LEVEL SECURITY", quote(table))
         }

@@ -26,6 +26,8 @@ SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), t
  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
  ORDER BY c.relname, a.attnum";
 
+/// Constraints, those the model cannot say exactly included (autogenerate compares them as the
+/// model has them; the dump writes them from their own text, see `definitions`).
 const CONSTRAINTS: &str = "\
 SELECT cl.relname::text, co.conname::text, co.contype::text, \
        ARRAY(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(n, i) \

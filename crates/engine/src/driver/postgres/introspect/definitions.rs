@@ -1,5 +1,6 @@
 //! The objects PostgreSQL rebuilds from its own text, carried as that text, read in one query:
 //! extensions, standalone sequences, domains and composite types, functions and procedures,
+//! the constraints the model cannot hold (exclusion, DEFERRABLE, NOT VALID...),
 //! views and materialized views, the indexes the model cannot hold, triggers, and row-level
 //! security with its policies, and comments on tables, views, indexes, sequences and
 //! constraints. Must not import the runner or autogenerate.
@@ -11,7 +12,8 @@ use crate::schema::model::Definition;
 
 /// One row per object, in an order that applies once the tables exist (extensions, sequences,
 /// domains and composite types excepted: the dump writes them before the tables, whose
-/// columns may use them). A domain or composite type is carried only over base types (an
+/// columns may use them). Constraints follow the functions their checks may call, a foreign
+/// key after the unique and exclusion constraints. A domain or composite type is carried only over base types (an
 /// extension's included): over an enum, a domain or another composite it would need an order
 /// among types that is not read yet, and stays left out. Functions come
 /// before the views and indexes that may call them; each view after the views it reads
@@ -72,6 +74,14 @@ UNION ALL SELECT 4, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END
        '(' || pg_get_function_identity_arguments(p.oid) || ')', rtrim(pg_get_functiondef(p.oid), E'\\n'), 0 \
   FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('f', 'p') \
    AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
+UNION ALL SELECT 4, 'CONSTRAINT', co.conname::text, cl.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(cl.relname) || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' \
+       || pg_get_constraintdef(co.oid), CASE co.contype WHEN 'f' THEN 1 ELSE 0 END \
+  FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid \
+ WHERE cl.relnamespace IN (SELECT oid FROM s) AND cl.relkind IN ('r', 'p') AND co.contype IN ('u', 'f', 'c', 'x') \
+   AND ",
+    super::left_out::odd_constraint!(),
+    " \
 UNION ALL SELECT 5, CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, c.relname::text, NULL, NULL, \
        'CREATE ' || CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW ' ELSE 'VIEW ' END || quote_ident(c.relname) \
        || coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') || ' AS' || E'\\n' \

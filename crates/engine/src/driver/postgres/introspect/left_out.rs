@@ -22,9 +22,25 @@ macro_rules! odd_index {
 }
 pub(super) use odd_index;
 
+/// A constraint the model cannot hold (`co`): an exclusion constraint, or one DEFERRABLE, NOT
+/// VALID, NO INHERIT, MATCH FULL, NULLS NOT DISTINCT or with INCLUDE. Those but a primary key
+/// are carried as their own text (see `definitions`).
+macro_rules! odd_constraint {
+    () => {
+        "(co.contype = 'x' OR co.condeferrable OR NOT co.convalidated OR (co.connoinherit AND co.contype = 'c') \
+          OR (co.contype = 'f' AND co.confmatchtype = 'f') \
+          OR (co.contype = 'u' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
+                                           AND to_jsonb(i) ->> 'indnullsnotdistinct' = 'true')) \
+          OR (co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
+                                                   AND i.indnkeyatts < i.indnatts)))"
+    };
+}
+pub(super) use odd_constraint;
+
 /// One row per object not carried. Objects that belong to an extension are the extension's:
 /// the extension is listed, not its members.
-const LEFT_OUT: &str = "\
+const LEFT_OUT: &str = concat!(
+    "\
 WITH s AS (SELECT oid FROM pg_namespace WHERE nspname = current_schema()), \
 ext AS (SELECT objid, classid FROM pg_depend WHERE deptype = 'e') \
 SELECT 'foreign table', NULL, c.relname::text, 'foreign tables are not carried' \
@@ -61,7 +77,7 @@ UNION ALL SELECT 'column collation', c.relname::text, a.attname::text, 'COLLATE 
   JOIN pg_collation co ON co.oid = a.attcollation \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
    AND NOT a.attisdropped AND a.attcollation <> t.typcollation \
-UNION ALL SELECT CASE co.contype WHEN 'x' THEN 'exclusion constraint' ELSE 'constraint' END, \
+UNION ALL SELECT 'primary key', \
        cl.relname::text, co.conname::text, concat_ws(', ', \
        CASE WHEN co.contype = 'x' THEN 'exclusion constraints are not carried' END, \
        CASE WHEN co.condeferrable THEN 'DEFERRABLE is not carried' END, \
@@ -74,12 +90,9 @@ UNION ALL SELECT CASE co.contype WHEN 'x' THEN 'exclusion constraint' ELSE 'cons
                  AND i.indnkeyatts < i.indnatts) THEN 'INCLUDE is not carried' END) \
   FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid \
  WHERE cl.relnamespace IN (SELECT oid FROM s) AND cl.relkind IN ('r', 'p') \
-   AND (co.contype = 'x' OR co.condeferrable OR NOT co.convalidated OR (co.connoinherit AND co.contype = 'c') \
-        OR (co.contype = 'f' AND co.confmatchtype = 'f') \
-        OR (co.contype = 'u' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
-                                         AND to_jsonb(i) ->> 'indnullsnotdistinct' = 'true')) \
-        OR (co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
-                                                 AND i.indnkeyatts < i.indnatts))) \
+   AND co.contype = 'p' AND ",
+    odd_constraint!(),
+    " \
 UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'a disabled or replica trigger is not carried' \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled <> 'O' \
@@ -130,7 +143,8 @@ UNION ALL SELECT 'owner', NULL, c.relname::text, 'owned by ' || quote_ident(pg_g
    AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) \
 UNION ALL SELECT 'grants', NULL, c.relname::text, array_to_string(c.relacl, ', ') || ': privileges are not carried' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') \
-   AND c.relacl IS NOT NULL";
+   AND c.relacl IS NOT NULL"
+);
 
 /// The objects of the current schema that are not carried, except those of `ignored` tables.
 pub async fn read(
