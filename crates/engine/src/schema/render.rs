@@ -129,7 +129,7 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 }
 
 /// The statement that drops an object carried as its own text: `DROP VIEW "v"`; on MySQL an
-/// index is dropped from its table, on PostgreSQL a trigger or a policy, and a function is
+/// index is dropped from its table, on PostgreSQL a trigger, a rule or a policy, and a function is
 /// named with its argument types (it may be overloaded); row-level security is switched off,
 /// and a comment (named by what it is on: `TABLE "t"`) is removed.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
@@ -147,7 +147,7 @@ pub fn drop_definition(definition: &Definition, kind: Database) -> String {
             format!("ALTER TABLE {} NO FORCE ROW LEVEL SECURITY", quote(table))
         }
         (Some(table), "INDEX", Database::Mysql)
-        | (Some(table), "TRIGGER" | "POLICY", Database::Postgres) => {
+        | (Some(table), "TRIGGER" | "POLICY" | "RULE", Database::Postgres) => {
             format!(
                 "DROP {} {} ON {}",
                 definition.kind,

@@ -1,7 +1,7 @@
 //! The objects PostgreSQL rebuilds from its own text, carried as that text, read in one query:
 //! extensions, standalone sequences, domains and composite types, functions and procedures,
 //! the constraints the model cannot hold (exclusion, DEFERRABLE, NOT VALID...),
-//! views and materialized views, the indexes the model cannot hold, triggers, and row-level
+//! views and materialized views, the indexes the model cannot hold, triggers and rules, and row-level
 //! security with its policies, and comments on tables, views, indexes, sequences and
 //! constraints. Must not import the runner or autogenerate.
 
@@ -18,7 +18,7 @@ use crate::schema::model::Definition;
 /// among types that is not read yet, and stays left out. Functions come
 /// before the views and indexes that may call them; each view after the views it reads
 /// (its depth along pg_rewrite's dependencies); indexes after the materialized views they may
-/// be on; triggers after their tables and functions; row-level security and its policies last
+/// be on; triggers and rules after their tables, functions and views; row-level security and its policies last
 /// (a policy's expressions may call functions and read views), then the comments, once
 /// everything they are on exists. Objects an extension owns are its
 /// own. A materialized view is created with its data (empty in a new database), so that it
@@ -98,6 +98,9 @@ UNION ALL SELECT 6, 'INDEX', i.relname::text, t.relname::text, NULL, pg_get_inde
 UNION ALL SELECT 7, 'TRIGGER', tg.tgname::text, c.relname::text, NULL, pg_get_triggerdef(tg.oid), 0 \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled = 'O' \
+UNION ALL SELECT 7, 'RULE', r.rulename::text, c.relname::text, NULL, rtrim(pg_get_ruledef(r.oid), ';'), 0 \
+  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' AND r.ev_enabled = 'O' \
 UNION ALL SELECT 8, 'ROW LEVEL SECURITY', c.relname::text, c.relname::text, NULL, \
        'ALTER TABLE ' || quote_ident(c.relname) || ' ENABLE ROW LEVEL SECURITY', 0 \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relrowsecurity \
@@ -123,7 +126,7 @@ UNION ALL SELECT 11, 'COMMENT', 'CONSTRAINT ' || quote_ident(co.conname) || ' ON
   FROM pg_description d JOIN pg_constraint co ON co.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass \
   JOIN pg_class cl ON cl.oid = co.conrelid \
  WHERE cl.relnamespace IN (SELECT oid FROM s) AND co.contype IN ('p', 'u', 'f', 'c') \
- ORDER BY grp, depth, tbl NULLS FIRST, name, 5"
+ ORDER BY grp, depth, tbl NULLS FIRST, name, 5, 2"
 );
 
 /// The objects of the current schema carried as their own text, in an order that applies,

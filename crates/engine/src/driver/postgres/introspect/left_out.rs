@@ -96,9 +96,9 @@ UNION ALL SELECT 'primary key', \
 UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'a disabled or replica trigger is not carried' \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled <> 'O' \
-UNION ALL SELECT 'rule', c.relname::text, r.rulename::text, 'rules are not carried' \
+UNION ALL SELECT 'rule', c.relname::text, r.rulename::text, 'a disabled or replica rule is not carried' \
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'O' \
 UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
        NULL, p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
        'aggregates and window functions are not carried' \
