@@ -33,8 +33,9 @@ pub struct Definition {
     pub table: Option<String>,
     /// The statement that creates it, without a closing `;`.
     pub sql: String,
-    /// The argument types that tell an overloaded function or procedure apart, as its `DROP`
-    /// needs them on PostgreSQL: `(integer, text)`.
+    /// What its drop needs beyond its name, on PostgreSQL: the argument types that tell an
+    /// overloaded function or procedure apart, `(integer, text)`; the storage options a table
+    /// resets, `(fillfactor)`.
     pub arguments: Option<String>,
 }
 

@@ -131,7 +131,8 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 /// The statement that drops an object carried as its own text: `DROP VIEW "v"`; on MySQL an
 /// index is dropped from its table, on PostgreSQL a trigger, a rule or a policy, and a function is
 /// named with its argument types (it may be overloaded); row-level security is switched off,
-/// and a comment (named by what it is on: `TABLE "t"`) is removed.
+/// a comment (named by what it is on: `TABLE "t"`) is removed, and a table is set back to
+/// logged and its storage options reset.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
         (_, "COMMENT", Database::Postgres) => format!("COMMENT ON {} IS NULL", definition.name),
@@ -139,6 +140,14 @@ pub fn drop_definition(definition: &Definition, kind: Database) -> String {
             "ALTER TABLE {} DROP CONSTRAINT {}",
             quote(table),
             quote(&definition.name)
+        ),
+        (Some(table), "UNLOGGED", Database::Postgres) => {
+            format!("ALTER TABLE {} SET LOGGED", quote(table))
+        }
+        (Some(table), "STORAGE OPTIONS", Database::Postgres) => format!(
+            "ALTER TABLE {} RESET {}",
+            quote(table),
+            definition.arguments.as_deref().unwrap_or_default()
         ),
         (Some(table), "ROW LEVEL SECURITY", Database::Postgres) => {
             format!("ALTER TABLE {} DISABLE ROW LEVEL SECURITY", quote(table))

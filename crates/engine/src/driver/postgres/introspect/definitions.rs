@@ -20,7 +20,7 @@ use crate::schema::model::Definition;
 /// (its depth along pg_rewrite's dependencies); indexes after the materialized views they may
 /// be on; triggers and rules after their tables, functions and views; row-level security and its policies last
 /// (a policy's expressions may call functions and read views), then the comments, once
-/// everything they are on exists. Objects an extension owns are its
+/// everything they are on exists; a table's UNLOGGED and storage options at the very end. Objects an extension owns are its
 /// own. A materialized view is created with its data (empty in a new database), so that it
 /// can be read at once.
 const DEFINITIONS: &str = concat!(
@@ -126,6 +126,13 @@ UNION ALL SELECT 11, 'COMMENT', 'CONSTRAINT ' || quote_ident(co.conname) || ' ON
   FROM pg_description d JOIN pg_constraint co ON co.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass \
   JOIN pg_class cl ON cl.oid = co.conrelid \
  WHERE cl.relnamespace IN (SELECT oid FROM s) AND co.contype IN ('p', 'u', 'f', 'c') \
+UNION ALL SELECT 12, 'UNLOGGED', c.relname::text, c.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(c.relname) || ' SET UNLOGGED', 0 \
+  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'r' AND c.relpersistence = 'u' \
+UNION ALL SELECT 12, 'STORAGE OPTIONS', c.relname::text, c.relname::text, \
+       '(' || (SELECT string_agg(split_part(o, '=', 1), ', ') FROM unnest(c.reloptions) o) || ')', \
+       'ALTER TABLE ' || quote_ident(c.relname) || ' SET (' || array_to_string(c.reloptions, ', ') || ')', 0 \
+  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL \
  ORDER BY grp, depth, tbl NULLS FIRST, name, 5, 2"
 );
 

@@ -52,10 +52,6 @@ UNION ALL SELECT 'partition', NULL, c.relname::text, 'written as an unrelated ta
 UNION ALL SELECT 'inheriting table', NULL, c.relname::text, 'written without its parent' \
   FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT c.relispartition \
-UNION ALL SELECT 'unlogged table', NULL, c.relname::text, 'written as a logged table' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND c.relpersistence = 'u' \
-UNION ALL SELECT 'table storage options', NULL, c.relname::text, array_to_string(c.reloptions, ', ') || ' are not carried' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL \
 UNION ALL SELECT 'sequence options', NULL, c.relname::text, 'a column''s sequence is written with the default options' \
   FROM pg_class c JOIN pg_sequence q ON q.seqrelid = c.oid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'S' \
