@@ -35,7 +35,7 @@ pub struct Definition {
     pub sql: String,
     /// What its drop needs beyond its name, on PostgreSQL: the argument types that tell an
     /// overloaded function or procedure apart, `(integer, text)`; the storage options a table
-    /// resets, `(fillfactor)`.
+    /// resets, `(fillfactor)`; the type of a column whose collation is reset, `text`.
     pub arguments: Option<String>,
 }
 

@@ -132,7 +132,7 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 /// index is dropped from its table, on PostgreSQL a trigger, a rule or a policy, and a function is
 /// named with its argument types (it may be overloaded); row-level security is switched off,
 /// a comment (named by what it is on: `TABLE "t"`) is removed, and a table is set back to
-/// logged and its storage options reset.
+/// logged and its storage options reset, and a column's collation set back to its type's.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
         (_, "COMMENT", Database::Postgres) => format!("COMMENT ON {} IS NULL", definition.name),
@@ -140,6 +140,12 @@ pub fn drop_definition(definition: &Definition, kind: Database) -> String {
             "ALTER TABLE {} DROP CONSTRAINT {}",
             quote(table),
             quote(&definition.name)
+        ),
+        (Some(table), "COLUMN COLLATION", Database::Postgres) => format!(
+            "ALTER TABLE {} ALTER COLUMN {} TYPE {} COLLATE \"default\"",
+            quote(table),
+            quote(&definition.name),
+            definition.arguments.as_deref().unwrap_or_default()
         ),
         (Some(table), "UNLOGGED", Database::Postgres) => {
             format!("ALTER TABLE {} SET LOGGED", quote(table))

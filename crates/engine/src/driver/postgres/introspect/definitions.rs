@@ -13,7 +13,8 @@ use crate::schema::model::Definition;
 /// One row per object, in an order that applies once the tables exist (extensions, sequences,
 /// domains and composite types excepted: the dump writes them before the tables, whose
 /// columns may use them). Constraints follow the functions their checks may call, a foreign
-/// key after the unique and exclusion constraints. A domain or composite type is carried only over base types (an
+/// key after the unique and exclusion constraints; a column's own collation before them (set
+/// on the created table, as the model has no place for it). A domain or composite type is carried only over base types (an
 /// extension's included): over an enum, a domain or another composite it would need an order
 /// among types that is not read yet, and stays left out. Functions come
 /// before the views and indexes that may call them; each view after the views it reads
@@ -74,6 +75,13 @@ UNION ALL SELECT 4, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END
        '(' || pg_get_function_identity_arguments(p.oid) || ')', rtrim(pg_get_functiondef(p.oid), E'\\n'), 0 \
   FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('f', 'p') \
    AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
+UNION ALL SELECT 4, 'COLUMN COLLATION', a.attname::text, c.relname::text, format_type(a.atttypid, a.atttypmod), \
+       'ALTER TABLE ' || quote_ident(c.relname) || ' ALTER COLUMN ' || quote_ident(a.attname) || ' TYPE ' \
+       || format_type(a.atttypid, a.atttypmod) || ' COLLATE ' || quote_ident(cn.nspname) || '.' || quote_ident(co.collname), -1 \
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
+  JOIN pg_collation co ON co.oid = a.attcollation JOIN pg_namespace cn ON cn.oid = co.collnamespace \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
+   AND NOT a.attisdropped AND a.attcollation <> t.typcollation \
 UNION ALL SELECT 4, 'CONSTRAINT', co.conname::text, cl.relname::text, NULL, \
        'ALTER TABLE ' || quote_ident(cl.relname) || ' ADD CONSTRAINT ' || quote_ident(co.conname) || ' ' \
        || pg_get_constraintdef(co.oid), CASE co.contype WHEN 'f' THEN 1 ELSE 0 END \

@@ -68,11 +68,6 @@ UNION ALL SELECT 'identity column', c.relname::text, a.attname::text, \
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
    AND NOT a.attisdropped AND a.attidentity <> '' \
-UNION ALL SELECT 'column collation', c.relname::text, a.attname::text, 'COLLATE ' || quote_ident(co.collname) || ' is not carried' \
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
-  JOIN pg_collation co ON co.oid = a.attcollation \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
-   AND NOT a.attisdropped AND a.attcollation <> t.typcollation \
 UNION ALL SELECT 'primary key', \
        cl.relname::text, co.conname::text, concat_ws(', ', \
        CASE WHEN co.contype = 'x' THEN 'exclusion constraints are not carried' END, \
