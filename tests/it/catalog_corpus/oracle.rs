@@ -1,4 +1,4 @@
-//! The servers' own tools, as independent oracles: `sqlite3 .schema` and `mysqldump`, each
+//! The servers' own tools, as independent oracles: `sqlite3 .schema`, `mysqldump` and `pg_dump`,
 //! normalized only where two equal schemas may be printed differently.
 
 use crate::support::Db;
@@ -118,4 +118,42 @@ pub fn mysql_schema(db: &Db) -> Vec<String> {
         lines.push(words.join(" "));
     }
     lines
+}
+
+/// `pg_dump --schema-only --no-owner --no-privileges`, one statement an entry (a body in
+/// dollar quotes stays with its statement), without comments, session settings, pg_dump's
+/// `\restrict` guard lines (a random key each run) and our bookkeeping, sorted (two equal
+/// schemas may be dumped in a different order where nothing depends on it).
+pub fn postgres_schema(db: &Db) -> Vec<String> {
+    let output = std::process::Command::new("pg_dump")
+        .args(["--schema-only", "--no-owner", "--no-privileges", "-d"])
+        .arg(db.url())
+        .output()
+        .expect("pg_dump");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut statements = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let skipped = line.starts_with("--")
+            || line.starts_with("SET ")
+            || line.starts_with('\\')
+            || line.starts_with("SELECT pg_catalog.set_config(")
+            || line.trim().is_empty();
+        if skipped && current.is_empty() {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if line.ends_with(';') && current.matches("$$").count().is_multiple_of(2) {
+            statements.push(std::mem::take(&mut current));
+        }
+    }
+    statements.retain(|s| !s.contains("alembic_version"));
+    statements.sort();
+    statements
 }

@@ -12,7 +12,7 @@ use crate::catalog::Catalog;
 use crate::error::{BaselineError, Result};
 use crate::runner::Runner;
 use crate::schema::diff::Change;
-use crate::schema::model::Schema;
+use crate::schema::model::{Definition, Schema};
 use aurora_migrate_core::revision::Target;
 use aurora_migrate_core::source::scan;
 
@@ -141,19 +141,19 @@ pub(super) fn sections(schema: &Schema, kind: aurora_migrate_core::Database) -> 
     let build = schema_statements(schema, kind);
     let mut undo: Vec<Change> = creation(schema, kind).iter().map(Change::reverse).collect();
     undo.reverse();
-    // What was created last goes first: views and triggers before the tables they read.
-    let mut drop: Vec<String> = schema
-        .definitions
-        .iter()
-        .rev()
-        .map(|d| crate::schema::render::drop_definition(d, kind))
-        .collect();
+    // What was created last goes first: views and triggers before the tables they read,
+    // extensions after the tables that use their types.
+    let (first, last): (Vec<&Definition>, Vec<&Definition>) =
+        schema.definitions.iter().partition(|d| d.before_tables());
+    let dropped = |d: &&Definition| crate::schema::render::drop_definition(d, kind);
+    let mut drop: Vec<String> = last.iter().rev().map(dropped).collect();
     drop.extend(crate::autogenerate::statements(
         &undo,
         schema,
         &Schema::default(),
         kind,
     ));
+    drop.extend(first.iter().rev().map(dropped));
     let text = |statements: Vec<String>| statements.iter().map(|s| format!("{s};\n")).collect();
     (text(build), text(drop))
 }

@@ -11,7 +11,7 @@ use crate::driver::Connection;
 use crate::error::Result;
 use crate::runner::Runner;
 use crate::schema::diff::Change;
-use crate::schema::model::{LeftOut, Schema, Table};
+use crate::schema::model::{Definition, LeftOut, Schema, Table};
 use crate::sql::literal;
 use aurora_migrate_core::Database;
 
@@ -106,11 +106,19 @@ pub fn one_line(text: &str) -> String {
 /// creation does not matter); the others add them once every table exists.
 fn schema_statements(schema: &Schema, kind: Database) -> Vec<String> {
     let empty = Schema::default();
-    let mut statements =
-        crate::autogenerate::statements(&creation(schema, kind), &empty, schema, kind);
+    // Extensions come first: the tables' columns may use the types they bring.
+    let (first, last): (Vec<&Definition>, Vec<&Definition>) =
+        schema.definitions.iter().partition(|d| d.before_tables());
+    let mut statements: Vec<String> = first.iter().map(|d| d.sql.clone()).collect();
+    statements.extend(crate::autogenerate::statements(
+        &creation(schema, kind),
+        &empty,
+        schema,
+        kind,
+    ));
     // Views, triggers and the like come last, in the order the database gave: an order that
     // applies, once every table exists.
-    statements.extend(schema.definitions.iter().map(|d| d.sql.clone()));
+    statements.extend(last.iter().map(|d| d.sql.clone()));
     statements
 }
 
@@ -125,6 +133,16 @@ fn creation(schema: &Schema, kind: Database) -> Vec<Change> {
     let mut keys = Vec::new();
     for table in &schema.tables {
         let mut created = table.clone();
+        // A constraint carried as its own text (PostgreSQL's DEFERRABLE or NOT VALID ones) is
+        // written from that text alone.
+        let own_text = |name: &str| {
+            schema.definitions.iter().any(|d| {
+                d.kind == "CONSTRAINT" && d.name == name && d.table.as_deref() == Some(&table.name)
+            })
+        };
+        created.uniques.retain(|u| !own_text(&u.name));
+        created.checks.retain(|c| !own_text(&c.name));
+        created.foreign_keys.retain(|k| !own_text(&k.name));
         if kind != Database::Sqlite {
             keys.extend(
                 created

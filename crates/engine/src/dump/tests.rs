@@ -128,6 +128,7 @@ fn with_text_objects() -> Schema {
             name: name.into(),
             table: table.map(str::to_string),
             sql: sql.into(),
+            arguments: None,
         };
     schema.definitions = vec![
         definition(
@@ -175,12 +176,80 @@ fn objects_kept_as_text_come_last_in_order_and_their_drops_first_in_reverse() {
             "{kind:?}: {upgrade}"
         );
         let head: Vec<&str> = downgrade.lines().take(2).collect();
+        // PostgreSQL names a trigger within its table.
+        let trigger = match kind {
+            Database::Postgres => "DROP TRIGGER \"touch\" ON \"orders\";",
+            _ => "DROP TRIGGER \"touch\";",
+        };
         assert_eq!(
             head,
-            ["DROP TRIGGER \"touch\";", "DROP VIEW \"Open Orders\";"],
+            [trigger, "DROP VIEW \"Open Orders\";"],
             "{kind:?}: {downgrade}"
         );
     }
+}
+
+#[test]
+fn an_extension_comes_before_the_tables_and_goes_after_them_and_a_function_is_dropped_by_its_arguments()
+ {
+    let mut schema = with_text_objects();
+    let definition = |kind: &str, name: &str, arguments: Option<&str>, sql: &str| {
+        crate::schema::model::Definition {
+            kind: kind.into(),
+            name: name.into(),
+            table: None,
+            sql: sql.into(),
+            arguments: arguments.map(str::to_string),
+        }
+    };
+    schema.definitions.insert(
+        0,
+        definition(
+            "EXTENSION",
+            "citext",
+            None,
+            "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public",
+        ),
+    );
+    schema.definitions.insert(
+        1,
+        definition(
+            "FUNCTION",
+            "Twice",
+            Some("(x integer)"),
+            "CREATE OR REPLACE FUNCTION public.\"Twice\"(x integer) RETURNS integer AS 'SELECT x * 2' LANGUAGE sql",
+        ),
+    );
+    let (upgrade, downgrade) = baseline::sections(&schema, Database::Postgres);
+    let first = upgrade.lines().next().unwrap();
+    assert_eq!(
+        first, "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public;",
+        "{upgrade}"
+    );
+    let create_table = upgrade.find("CREATE TABLE").unwrap();
+    assert!(
+        upgrade.find("FUNCTION").unwrap() > create_table,
+        "{upgrade}"
+    );
+    let drops: Vec<&str> = downgrade.lines().collect();
+    assert_eq!(
+        drops.last(),
+        Some(&"DROP EXTENSION \"citext\";"),
+        "{downgrade}"
+    );
+    assert!(
+        drops.contains(&"DROP FUNCTION \"Twice\"(x integer);"),
+        "{downgrade}"
+    );
+    let function = drops
+        .iter()
+        .position(|d| d.starts_with("DROP FUNCTION"))
+        .unwrap();
+    let table = drops
+        .iter()
+        .position(|d| d.starts_with("DROP TABLE"))
+        .unwrap();
+    assert!(function < table, "{downgrade}");
 }
 
 #[test]

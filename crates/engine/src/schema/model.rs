@@ -33,6 +33,10 @@ pub struct Definition {
     pub table: Option<String>,
     /// The statement that creates it, without a closing `;`.
     pub sql: String,
+    /// What its drop needs beyond its name, on PostgreSQL: the argument types that tell an
+    /// overloaded function or procedure apart, `(integer, text)`; the storage options a table
+    /// resets, `(fillfactor)`; the type of a column whose collation is reset, `text`.
+    pub arguments: Option<String>,
 }
 
 /// One object the catalog holds that the schema does not carry, and why.
@@ -44,6 +48,18 @@ pub struct LeftOut {
     pub name: String,
     /// Why it is not carried, or what becomes of it.
     pub why: String,
+}
+
+impl Definition {
+    /// Whether it is created before the tables, because their columns may need it: an
+    /// extension (which brings types), a sequence (which a default may read), a domain or a
+    /// type.
+    pub fn before_tables(&self) -> bool {
+        matches!(
+            self.kind.as_str(),
+            "EXTENSION" | "SEQUENCE" | "DOMAIN" | "TYPE"
+        )
+    }
 }
 
 impl LeftOut {

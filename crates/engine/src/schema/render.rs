@@ -129,12 +129,53 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 }
 
 /// The statement that drops an object carried as its own text: `DROP VIEW "v"`; on MySQL an
-/// index is dropped from its table.
+/// index is dropped from its table, on PostgreSQL a trigger, a rule or a policy, and a function is
+/// named with its argument types (it may be overloaded); row-level security is switched off,
+/// a comment (named by what it is on: `TABLE "t"`) is removed, and a table is set back to
+/// logged and its storage options reset, and a column's collation set back to its type's.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
-        (Some(table), "INDEX", Database::Mysql) => {
-            format!("DROP INDEX {} ON {}", quote(&definition.name), quote(table))
+        (_, "COMMENT", Database::Postgres) => format!("COMMENT ON {} IS NULL", definition.name),
+        (Some(table), "CONSTRAINT", Database::Postgres) => format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            quote(table),
+            quote(&definition.name)
+        ),
+        (Some(table), "COLUMN COLLATION", Database::Postgres) => format!(
+            "ALTER TABLE {} ALTER COLUMN {} TYPE {} COLLATE \"default\"",
+            quote(table),
+            quote(&definition.name),
+            definition.arguments.as_deref().unwrap_or_default()
+        ),
+        (Some(table), "UNLOGGED", Database::Postgres) => {
+            format!("ALTER TABLE {} SET LOGGED", quote(table))
         }
+        (Some(table), "STORAGE OPTIONS", Database::Postgres) => format!(
+            "ALTER TABLE {} RESET {}",
+            quote(table),
+            definition.arguments.as_deref().unwrap_or_default()
+        ),
+        (Some(table), "ROW LEVEL SECURITY", Database::Postgres) => {
+            format!("ALTER TABLE {} DISABLE ROW LEVEL SECURITY", quote(table))
+        }
+        (Some(table), "FORCE ROW LEVEL SECURITY", Database::Postgres) => {
+            format!("ALTER TABLE {} NO FORCE ROW LEVEL SECURITY", quote(table))
+        }
+        (Some(table), "INDEX", Database::Mysql)
+        | (Some(table), "TRIGGER" | "POLICY" | "RULE", Database::Postgres) => {
+            format!(
+                "DROP {} {} ON {}",
+                definition.kind,
+                quote(&definition.name),
+                quote(table)
+            )
+        }
+        (_, "FUNCTION" | "PROCEDURE", Database::Postgres) => format!(
+            "DROP {} {}{}",
+            definition.kind,
+            quote(&definition.name),
+            definition.arguments.as_deref().unwrap_or_default()
+        ),
         _ => format!("DROP {} {}", definition.kind, quote(&definition.name)),
     }
 }

@@ -1,5 +1,6 @@
-//! PostgreSQL's schema from pg_catalog in five queries, whatever the number of tables: four
-//! for what the model carries, one for what it leaves out.
+//! PostgreSQL's schema from pg_catalog in six queries, whatever the number of tables: four
+//! for what the model carries, one for the objects carried as their own text, one for what
+//! is left out.
 //! Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
@@ -7,6 +8,7 @@ use std::collections::BTreeMap;
 use sqlx::postgres::PgConnection;
 use sqlx::{Row, postgres::PgRow};
 
+mod definitions;
 mod left_out;
 
 use crate::driver::Introspection;
@@ -24,6 +26,8 @@ SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), t
  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
  ORDER BY c.relname, a.attnum";
 
+/// Constraints, those the model cannot say exactly included (autogenerate compares them as the
+/// model has them; the dump writes them from their own text, see `definitions`).
 const CONSTRAINTS: &str = "\
 SELECT cl.relname::text, co.conname::text, co.contype::text, \
        ARRAY(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(n, i) \
@@ -37,7 +41,7 @@ SELECT cl.relname::text, co.conname::text, co.contype::text, \
  WHERE n.nspname = current_schema() AND co.contype IN ('p', 'u', 'f', 'c') \
  ORDER BY 1, 2";
 
-/// Plain b-tree indexes over columns; the others are left out (see `left_out`).
+/// Plain b-tree indexes over columns; the others are carried as text (see `definitions`).
 const INDEXES: &str = concat!(
     "\
 SELECT t.relname::text, i.relname::text, ix.indisunique, \
@@ -103,12 +107,14 @@ pub async fn introspect(
         }
     }
     queries += 1;
+    let definitions = definitions::read(connection, ignored).await?;
+    queries += 1;
     let left_out = left_out::read(connection, ignored).await?;
     let mut schema = Schema {
         enums,
         tables: tables.into_values().collect(),
+        definitions,
         left_out,
-        ..Schema::default()
     };
     schema.sort();
     Ok(Introspection { schema, queries })

@@ -190,6 +190,7 @@ async fn views(
             name,
             table: None,
             sql,
+            arguments: None,
         });
     }
     Ok(ordered)
@@ -212,6 +213,7 @@ async fn triggers(connection: &mut MySqlConnection) -> Result<Vec<Definition>, s
                 ),
                 name,
                 table: Some(table),
+                arguments: None,
             }
         })
         .collect())
@@ -235,6 +237,7 @@ async fn routine(
             name: name.to_string(),
             table: None,
             sql: named(&without_definer(&text), name),
+            arguments: None,
         }))
 }
 

@@ -29,6 +29,7 @@ fn an_index_kept_as_text_is_dropped_from_its_table() {
         name: "by lower".into(),
         table: Some("Odd T".into()),
         sql: String::new(),
+        arguments: None,
     };
     assert_eq!(
         drop_definition(&index, aurora_migrate_core::Database::Mysql),

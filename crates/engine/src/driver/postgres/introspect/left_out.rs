@@ -7,8 +7,9 @@ use sqlx::postgres::PgConnection;
 
 use crate::schema::model::LeftOut;
 
-/// An index the model cannot hold: over expressions, partial, with INCLUDE columns, not a
-/// b-tree, or with orderings, operator classes or collations of its own (`ix`, `am`).
+/// An index the model cannot hold, carried as its own text (see `definitions`): over
+/// expressions, partial, with INCLUDE columns, not a b-tree, or with orderings, operator
+/// classes or collations of its own (`ix`, `am`).
 macro_rules! odd_index {
     () => {
         "(ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL OR ix.indnkeyatts < ix.indnatts OR am.amname <> 'btree' \
@@ -21,18 +22,28 @@ macro_rules! odd_index {
 }
 pub(super) use odd_index;
 
+/// A constraint the model cannot hold (`co`): an exclusion constraint, or one DEFERRABLE, NOT
+/// VALID, NO INHERIT, MATCH FULL, NULLS NOT DISTINCT or with INCLUDE. Those but a primary key
+/// are carried as their own text (see `definitions`).
+macro_rules! odd_constraint {
+    () => {
+        "(co.contype = 'x' OR co.condeferrable OR NOT co.convalidated OR (co.connoinherit AND co.contype = 'c') \
+          OR (co.contype = 'f' AND co.confmatchtype = 'f') \
+          OR (co.contype = 'u' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
+                                           AND to_jsonb(i) ->> 'indnullsnotdistinct' = 'true')) \
+          OR (co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
+                                                   AND i.indnkeyatts < i.indnatts)))"
+    };
+}
+pub(super) use odd_constraint;
+
 /// One row per object not carried. Objects that belong to an extension are the extension's:
 /// the extension is listed, not its members.
 const LEFT_OUT: &str = concat!(
     "\
 WITH s AS (SELECT oid FROM pg_namespace WHERE nspname = current_schema()), \
 ext AS (SELECT objid, classid FROM pg_depend WHERE deptype = 'e') \
-SELECT 'view', NULL, c.relname::text, 'views are not carried' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'v' \
-   AND c.oid NOT IN (SELECT objid FROM ext) \
-UNION ALL SELECT 'materialized view', NULL, c.relname::text, 'materialized views are not carried' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'm' \
-UNION ALL SELECT 'foreign table', NULL, c.relname::text, 'foreign tables are not carried' \
+SELECT 'foreign table', NULL, c.relname::text, 'foreign tables are not carried' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'f' \
 UNION ALL SELECT 'partitioned table', NULL, c.relname::text, 'written as a plain table, without its partition key' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'p' \
@@ -41,14 +52,6 @@ UNION ALL SELECT 'partition', NULL, c.relname::text, 'written as an unrelated ta
 UNION ALL SELECT 'inheriting table', NULL, c.relname::text, 'written without its parent' \
   FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT c.relispartition \
-UNION ALL SELECT 'unlogged table', NULL, c.relname::text, 'written as a logged table' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND c.relpersistence = 'u' \
-UNION ALL SELECT 'table storage options', NULL, c.relname::text, array_to_string(c.reloptions, ', ') || ' are not carried' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL \
-UNION ALL SELECT 'sequence', NULL, c.relname::text, 'standalone sequences are not carried' \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'S' \
-   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass \
-                   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')) \
 UNION ALL SELECT 'sequence options', NULL, c.relname::text, 'a column''s sequence is written with the default options' \
   FROM pg_class c JOIN pg_sequence q ON q.seqrelid = c.oid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'S' \
@@ -65,29 +68,7 @@ UNION ALL SELECT 'identity column', c.relname::text, a.attname::text, \
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
    AND NOT a.attisdropped AND a.attidentity <> '' \
-UNION ALL SELECT 'column collation', c.relname::text, a.attname::text, 'COLLATE ' || quote_ident(co.collname) || ' is not carried' \
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
-  JOIN pg_collation co ON co.oid = a.attcollation \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
-   AND NOT a.attisdropped AND a.attcollation <> t.typcollation \
-UNION ALL SELECT 'index', t.relname::text, i.relname::text, 'dropped: ' || concat_ws(', ', \
-       CASE WHEN ix.indexprs IS NOT NULL THEN 'an expression index' END, \
-       CASE WHEN ix.indpred IS NOT NULL THEN 'a partial index' END, \
-       CASE WHEN ix.indnkeyatts < ix.indnatts THEN 'INCLUDE' END, \
-       CASE WHEN to_jsonb(ix) ->> 'indnullsnotdistinct' = 'true' THEN 'NULLS NOT DISTINCT' END, \
-       CASE WHEN am.amname <> 'btree' THEN 'USING ' || am.amname END, \
-       CASE WHEN EXISTS (SELECT 1 FROM unnest(ix.indoption::int2[]) o WHERE o <> 0) THEN 'DESC or NULLS FIRST' END, \
-       CASE WHEN EXISTS (SELECT 1 FROM unnest(ix.indclass::oid[]) k JOIN pg_opclass oc ON oc.oid = k WHERE NOT oc.opcdefault) \
-            THEN 'operator classes' END, \
-       CASE WHEN EXISTS (SELECT 1 FROM unnest(ix.indcollation::oid[]) k JOIN pg_collation co ON co.oid = k \
-                          WHERE k <> 0 AND co.collname <> 'default') THEN 'collations' END) || ' not carried' \
-  FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid \
-  JOIN pg_am am ON am.oid = i.relam \
- WHERE t.relnamespace IN (SELECT oid FROM s) AND t.relkind IN ('r', 'p') AND ",
-    odd_index!(),
-    " \
-   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
-UNION ALL SELECT CASE co.contype WHEN 'x' THEN 'exclusion constraint' ELSE 'constraint' END, \
+UNION ALL SELECT 'primary key', \
        cl.relname::text, co.conname::text, concat_ws(', ', \
        CASE WHEN co.contype = 'x' THEN 'exclusion constraints are not carried' END, \
        CASE WHEN co.condeferrable THEN 'DEFERRABLE is not carried' END, \
@@ -100,40 +81,38 @@ UNION ALL SELECT CASE co.contype WHEN 'x' THEN 'exclusion constraint' ELSE 'cons
                  AND i.indnkeyatts < i.indnatts) THEN 'INCLUDE is not carried' END) \
   FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid \
  WHERE cl.relnamespace IN (SELECT oid FROM s) AND cl.relkind IN ('r', 'p') \
-   AND (co.contype = 'x' OR co.condeferrable OR NOT co.convalidated OR (co.connoinherit AND co.contype = 'c') \
-        OR (co.contype = 'f' AND co.confmatchtype = 'f') \
-        OR (co.contype = 'u' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
-                                         AND to_jsonb(i) ->> 'indnullsnotdistinct' = 'true')) \
-        OR (co.contype IN ('p', 'u') AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indexrelid = co.conindid \
-                                                 AND i.indnkeyatts < i.indnatts))) \
-UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'triggers are not carried' \
+   AND co.contype = 'p' AND ",
+    odd_constraint!(),
+    " \
+UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'a disabled or replica trigger is not carried' \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal \
-UNION ALL SELECT 'rule', c.relname::text, r.rulename::text, 'rules are not carried' \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled <> 'O' \
+UNION ALL SELECT 'rule', c.relname::text, r.rulename::text, 'a disabled or replica rule is not carried' \
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' \
-UNION ALL SELECT 'row-level security', NULL, c.relname::text, \
-       CASE WHEN c.relforcerowsecurity THEN 'ENABLE and FORCE ROW LEVEL SECURITY are not carried' \
-            ELSE 'ENABLE ROW LEVEL SECURITY is not carried' END \
-  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relrowsecurity \
-UNION ALL SELECT 'policy', c.relname::text, p.polname::text, 'row-level security policies are not carried' \
-  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace IN (SELECT oid FROM s) \
-UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' \
-       ELSE 'function' END, NULL, p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
-       'functions and procedures are not carried' \
-  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'O' \
+UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
+       NULL, p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
+       'aggregates and window functions are not carried' \
+  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('a', 'w') \
    AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
 UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite type' WHEN 'r' THEN 'range type' \
-       ELSE 'type' END, NULL, t.typname::text, 'written by its name, but not created' \
+       ELSE 'type' END, NULL, t.typname::text, CASE WHEN t.typtype IN ('d', 'c') \
+       THEN 'over another user type: written by its name, but not created' \
+       ELSE 'written by its name, but not created' END \
   FROM pg_type t LEFT JOIN pg_class c ON c.oid = t.typrelid \
  WHERE t.typnamespace IN (SELECT oid FROM s) AND t.typtype IN ('d', 'c', 'r', 'b') \
    AND (t.typtype <> 'c' OR c.relkind = 'c') \
+   AND NOT (t.typtype = 'd' AND EXISTS (SELECT 1 FROM pg_type b WHERE b.oid = t.typbasetype AND b.typtype = 'b')) \
+   AND NOT (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 \
+                                        AND NOT a.attisdropped) \
+            AND NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid \
+                            WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped AND at.typtype <> 'b')) \
    AND t.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_type'::regclass) \
    AND NOT (t.typtype = 'b' AND t.typelem <> 0 AND t.typname LIKE '\\_%') \
 UNION ALL SELECT 'collation', NULL, co.collname::text, 'collations are not carried' \
   FROM pg_collation co WHERE co.collnamespace IN (SELECT oid FROM s) \
-UNION ALL SELECT 'extension', NULL, e.extname::text, 'extensions are not created: the types and functions they bring are missing' \
-  FROM pg_extension e WHERE e.extname <> 'plpgsql' \
+UNION ALL SELECT 'extension', NULL, e.extname::text, 'an extension outside the current schema is not created: the types and functions it brings are missing' \
+  FROM pg_extension e WHERE e.extname <> 'plpgsql' AND e.extnamespace NOT IN (SELECT oid FROM s) \
 UNION ALL SELECT 'schema', NULL, n.nspname::text, 'only the current schema is read' \
   FROM pg_namespace n WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
    AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' \
@@ -141,12 +120,12 @@ UNION ALL SELECT 'schema', NULL, n.nspname::text, 'only the current schema is re
 UNION ALL SELECT 'event trigger', NULL, e.evtname::text, 'event triggers are not carried' FROM pg_event_trigger e \
 UNION ALL SELECT 'statistics', NULL, x.stxname::text, 'extended statistics are not carried' \
   FROM pg_statistic_ext x WHERE x.stxnamespace IN (SELECT oid FROM s) \
-UNION ALL SELECT 'comment', NULL, c.relname::text, 'comments on tables, views and indexes are not carried' \
+UNION ALL SELECT 'comment', NULL, c.relname::text, 'comments on foreign tables are not carried' \
   FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
- WHERE c.relnamespace IN (SELECT oid FROM s) \
-UNION ALL SELECT 'comment', cl.relname::text, co.conname::text, 'comments on constraints are not carried' \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind NOT IN ('r', 'p', 'v', 'm', 'i', 'S') \
+UNION ALL SELECT 'comment', cl.relname::text, co.conname::text, 'comments on exclusion constraints are not carried' \
   FROM pg_description d JOIN pg_constraint co ON co.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass \
-  JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace IN (SELECT oid FROM s) \
+  JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace IN (SELECT oid FROM s) AND co.contype NOT IN ('p', 'u', 'f', 'c') \
 UNION ALL SELECT 'comment', NULL, t.typname::text, 'comments on types are not carried' \
   FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass \
  WHERE t.typnamespace IN (SELECT oid FROM s) \

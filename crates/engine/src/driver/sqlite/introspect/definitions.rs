@@ -49,6 +49,7 @@ pub async fn read(
             name: row.get(1),
             table: row.get(2),
             sql: row.get(3),
+            arguments: None,
         })
         .filter(|d| !d.table.as_deref().is_some_and(|t| ignored.contains(t)))
         .collect())
