@@ -18,7 +18,10 @@ use crate::schema::model::{
 
 const COLUMNS: &str = "\
 SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), t.typtype::text, t.typname::text, \
-       a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attidentity::text, col_description(c.oid, a.attnum) \
+       a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attidentity::text, col_description(c.oid, a.attnum), \
+       EXISTS (SELECT 1 FROM pg_depend dp JOIN pg_class sq ON sq.oid = dp.objid AND sq.relkind = 'S' \
+                WHERE dp.refobjid = c.oid AND dp.refobjsubid = a.attnum AND dp.deptype = 'a' \
+                  AND d.adbin IS NOT NULL AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', sq.oid::regclass)) \
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
   JOIN pg_type t ON t.oid = a.atttypid \
@@ -130,9 +133,9 @@ fn column(row: &PgRow) -> Column {
     };
     let raw_default: Option<String> = row.get(6);
     let identity: String = row.get(7);
-    let serial = raw_default
-        .as_deref()
-        .is_some_and(|d| d.starts_with("nextval("));
+    // SERIAL only where the default draws from a sequence the column owns, as SERIAL makes it:
+    // a default drawn from a sequence of its own standing stays that default.
+    let serial = identity.is_empty() && row.get::<bool, _>(9);
     Column {
         name: row.get(1),
         ty,
