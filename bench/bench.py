@@ -42,6 +42,8 @@ SQUASH = []
 # (databases, parallel, fleet seconds, serial seconds), and (databases, peak KiB) of a fleet run.
 FLEET = []
 FLEET_MEMORY = []
+# (tables, indexes, dump seconds, pg_dump --schema-only seconds): one large catalog, over TLS.
+CATALOG = []
 
 
 def migration_sql(workload, i):
@@ -296,6 +298,37 @@ def bench_squash(work, n, databases):
         SQUASH.append((kind, n, upto, statistics.median(times[chain]), statistics.median(times[squashed])))
 
 
+def bench_catalog(binary, tables=1000, rounds=5):
+    """`dump` against `pg_dump --schema-only` of one database of `tables` tables with five
+    indexes each (a unique one among them), both over TLS where the server offers it (sslmode
+    prefer, as production connects); alternating, median of `rounds`."""
+    db = f"aurora_bench_{os.getpid()}_catalog"
+    url = urlparse(PG_URL)
+    host, port, user = url.hostname or "127.0.0.1", str(url.port or 5432), url.username or "postgres"
+    statements = []
+    for t in range(tables):
+        statements.append(f"CREATE TABLE t{t} (id bigserial PRIMARY KEY, a integer NOT NULL, b text, "
+                          f"c timestamptz DEFAULT now(), d numeric(10,2), e boolean DEFAULT false);")
+        statements.extend(f"CREATE INDEX t{t}_{col} ON t{t} ({col});" for col in "abcd")
+        statements.append(f"CREATE UNIQUE INDEX t{t}_ab ON t{t} (a, b);")
+    pg_admin(f'DROP DATABASE IF EXISTS "{db}"')
+    pg_admin(f'CREATE DATABASE "{db}"')
+    try:
+        run(["psql", "-X", "-q", "-h", host, "-p", port, "-U", user, "-d", db], stdin="\n".join(statements))
+        tls = f"postgres://{user}@{host}:{port}/{db}?sslmode=prefer"
+        with tempfile.TemporaryDirectory() as out:
+            ours = [str(binary), "-q", "dump", "--database-url", tls, "-o", str(Path(out) / "ours.sql")]
+            theirs = ["pg_dump", "--schema-only", "-h", host, "-p", port, "-U", user, "-f", str(Path(out) / "pg.sql"), db]
+            times = {0: [], 1: []}
+            for round_index in range(rounds):
+                order = [0, 1] if round_index % 2 == 0 else [1, 0]
+                for tool in order:
+                    times[tool].append(run(ours if tool == 0 else theirs, env=dict(os.environ, PGSSLMODE="prefer"))[0])
+        CATALOG.append((tables, 5 * tables, statistics.median(times[0]), statistics.median(times[1])))
+    finally:
+        pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
 def refinery_migrations(directory, workload, n):
     """The same migrations as refinery names them: V<n>__name.sql, the upgrade alone."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -432,6 +465,8 @@ def main():
         if not args.no_extras:
             largest = max(sizes)
             bench_squash(work, largest, databases)
+            if "postgresql" in databases:
+                bench_catalog(builds[(workloads[0], largest)][1])
             if "sqlite" in databases:
                 # Fleets of databases of 100 tiny migrations each, whatever the sizes above.
                 fleet_dir = work / "fleet-100"
@@ -466,6 +501,11 @@ def main():
             schema = f"{n} tables" if workload == "table" else f"1 table of {n + 1} columns"
             print(f"  {workload:<6} upgrade --sql over {n} migrations: {sql * 1e3:.0f} ms; dump of {schema}: {dump * 1e3:.0f} ms; "
                   f"lint --all (3 databases): {lint * 1e3:.0f} ms")
+    if CATALOG:
+        print()
+        print("PostgreSQL over TLS, `dump` against `pg_dump --schema-only` of one database:")
+        for tables, indexes, ours, theirs in CATALOG:
+            print(f"  {tables} tables, {indexes} indexes: {ours:.2f} s against {theirs:.2f} s ({ours / theirs:.2f}x)")
     if SQUASH:
         print()
         print("A fresh database upgraded to head (tiny workload), through the chain and through a squash:")

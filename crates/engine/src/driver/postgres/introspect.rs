@@ -19,13 +19,15 @@ use crate::schema::model::{
 const COLUMNS: &str = "\
 SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), t.typtype::text, t.typname::text, \
        a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attidentity::text, col_description(c.oid, a.attnum), \
-       EXISTS (SELECT 1 FROM pg_depend dp JOIN pg_class sq ON sq.oid = dp.objid AND sq.relkind = 'S' \
-                WHERE dp.refobjid = c.oid AND dp.refobjsubid = a.attnum AND dp.deptype = 'a' \
-                  AND d.adbin IS NOT NULL AND pg_get_expr(d.adbin, d.adrelid) = format('nextval(%L::regclass)', sq.oid::regclass)) \
+       COALESCE(pg_get_expr(d.adbin, d.adrelid) = own.draw, false) \
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
   JOIN pg_type t ON t.oid = a.atttypid \
   LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum \
+  LEFT JOIN (SELECT dp.refobjid, dp.refobjsubid, format('nextval(%L::regclass)', dp.objid::regclass) AS draw \
+               FROM pg_depend dp JOIN pg_class sq ON sq.oid = dp.objid AND sq.relkind = 'S' \
+              WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass AND dp.deptype = 'a') own \
+         ON own.refobjid = c.oid AND own.refobjsubid = a.attnum \
  WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
  ORDER BY c.relname, a.attnum";
 
