@@ -14,13 +14,14 @@ mod indexes;
 pub mod names;
 pub mod naming;
 mod ops;
+pub mod piece;
 #[cfg(test)]
 mod probe;
 pub mod python;
 pub mod renderer;
 pub mod report;
 mod reserved;
-pub mod section;
+mod section;
 mod statement;
 mod text;
 pub mod typemap;

@@ -4,7 +4,7 @@
 use aurora_migrate_core::Database;
 
 use super::naming::Convention;
-use super::section::Piece;
+use super::piece::Piece;
 use super::typemap::TypeMap;
 use super::{Options, Reason, convert, facts, python};
 

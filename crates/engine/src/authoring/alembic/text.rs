@@ -6,7 +6,8 @@
 
 use aurora_migrate_core::revision::Node;
 
-use super::section::{Piece, Section};
+use super::piece::Piece;
+use super::section::Section;
 
 /// The file's header lines.
 pub fn header(node: &Node, message: &str, date: Option<&str>, script: &str) -> String {

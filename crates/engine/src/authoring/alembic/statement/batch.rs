@@ -9,9 +9,9 @@ use aurora_migrate_core::Database;
 
 use super::super::context::{Ctx, option};
 use super::super::ops;
+use super::super::piece::Piece;
 use super::super::python::{Kind, Statement, Value};
 use super::super::report::{Reason, Todo};
-use super::super::section::Piece;
 use super::locals::Locals;
 
 /// Options of `batch_alter_table` that only a table copy reads.

@@ -6,9 +6,8 @@
 use aurora_migrate_core::Database;
 
 use super::super::context::Ctx;
-use super::super::names::Scope;
 use super::super::python::Value;
-use super::locals::Locals;
+use super::locals::{Locals, is_dialect_name};
 
 /// Whether `test` holds on the database of `ctx`; `None` when that is not certain here.
 pub fn decide(test: &Value, ctx: &Ctx, locals: &Locals) -> Option<bool> {
@@ -54,58 +53,6 @@ fn literals(value: &Value) -> Option<Vec<&str>> {
     match value {
         Value::Str(s) => Some(vec![s.as_str()]),
         Value::Seq(items) => items.iter().map(Value::as_str).collect(),
-        _ => None,
-    }
-}
-
-/// Whether `value` is the dialect's name, as the script reaches it: through the bind or the
-/// context (`.dialect.name`), the bind's engine (`.engine.name`, `.engine.dialect.name`), or a
-/// name holding one of them or the name itself.
-pub fn is_dialect_name(value: &Value, scope: &Scope, locals: &Locals) -> bool {
-    let Some((root, path)) = chain(value) else {
-        return false;
-    };
-    let path: Vec<&str> = path.iter().map(String::as_str).collect();
-    let (bind, context) = match &root {
-        Root::Call(func) => match scope.op(func).as_deref() {
-            Some("get_bind") => (true, false),
-            Some("get_context") => (false, true),
-            _ => return false,
-        },
-        Root::Name(name) if path.is_empty() => return locals.is_dialect_name(name),
-        Root::Name(name) => (locals.is_bind(name), locals.has_dialect(name)),
-    };
-    match path.as_slice() {
-        ["dialect", "name"] => bind || context,
-        ["engine", "name"] | ["engine", "dialect", "name"] => bind,
-        _ => false,
-    }
-}
-
-/// Where a chain of attributes starts.
-enum Root {
-    /// A plain name.
-    Name(String),
-    /// A call with no arguments of a dotted name.
-    Call(String),
-}
-
-/// A value as the start of a chain of attributes and the attributes' names.
-fn chain(value: &Value) -> Option<(Root, Vec<String>)> {
-    match value {
-        Value::Name(dotted) => {
-            let mut parts = dotted.split('.').map(str::to_string);
-            let first = parts.next()?;
-            Some((Root::Name(first), parts.collect()))
-        }
-        Value::Call { func, args, kwargs } if args.is_empty() && kwargs.is_empty() => {
-            Some((Root::Call(func.clone()), Vec::new()))
-        }
-        Value::Attribute { on, name } => {
-            let (root, mut path) = chain(on)?;
-            path.push(name.clone());
-            Some((root, path))
-        }
         _ => None,
     }
 }

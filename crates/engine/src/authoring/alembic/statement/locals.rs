@@ -194,7 +194,7 @@ fn meaning(value: &Value, scope: &Scope, before: &Locals) -> Option<Meaning> {
     earlier
         .known
         .extend(before.own.iter().map(|(n, m, _)| (n.clone(), m.clone())));
-    if super::branch::is_dialect_name(value, scope, &earlier) {
+    if is_dialect_name(value, scope, &earlier) {
         return Some(Meaning::DialectName);
     }
     match value {
@@ -210,7 +210,7 @@ fn meaning(value: &Value, scope: &Scope, before: &Locals) -> Option<Meaning> {
         {
             Some(Meaning::Enum(value.clone()))
         }
-        Value::Call { .. } if super::tables::Table::read(value, scope).is_some() => {
+        Value::Call { .. } if super::described::Table::read(value, scope).is_some() => {
             Some(Meaning::Table(value.clone()))
         }
         Value::Call { func, args, kwargs } if args.is_empty() && kwargs.is_empty() => {
@@ -320,5 +320,57 @@ fn names(target: &Value, bound: &mut Vec<String>) {
         Value::Name(name) if !name.contains('.') => bound.push(name.clone()),
         Value::Seq(items) => items.iter().for_each(|t| names(t, bound)),
         _ => {}
+    }
+}
+
+/// Whether `value` is the dialect's name, as the script reaches it: through the bind or the
+/// context (`.dialect.name`), the bind's engine (`.engine.name`, `.engine.dialect.name`), or a
+/// name holding one of them or the name itself.
+pub fn is_dialect_name(value: &Value, scope: &Scope, locals: &Locals) -> bool {
+    let Some((root, path)) = chain(value) else {
+        return false;
+    };
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    let (bind, context) = match &root {
+        Root::Call(func) => match scope.op(func).as_deref() {
+            Some("get_bind") => (true, false),
+            Some("get_context") => (false, true),
+            _ => return false,
+        },
+        Root::Name(name) if path.is_empty() => return locals.is_dialect_name(name),
+        Root::Name(name) => (locals.is_bind(name), locals.has_dialect(name)),
+    };
+    match path.as_slice() {
+        ["dialect", "name"] => bind || context,
+        ["engine", "name"] | ["engine", "dialect", "name"] => bind,
+        _ => false,
+    }
+}
+
+/// Where a chain of attributes starts.
+enum Root {
+    /// A plain name.
+    Name(String),
+    /// A call with no arguments of a dotted name.
+    Call(String),
+}
+
+/// A value as the start of a chain of attributes and the attributes' names.
+fn chain(value: &Value) -> Option<(Root, Vec<String>)> {
+    match value {
+        Value::Name(dotted) => {
+            let mut parts = dotted.split('.').map(str::to_string);
+            let first = parts.next()?;
+            Some((Root::Name(first), parts.collect()))
+        }
+        Value::Call { func, args, kwargs } if args.is_empty() && kwargs.is_empty() => {
+            Some((Root::Call(func.clone()), Vec::new()))
+        }
+        Value::Attribute { on, name } => {
+            let (root, mut path) = chain(on)?;
+            path.push(name.clone());
+            Some((root, path))
+        }
+        _ => None,
     }
 }

@@ -6,6 +6,7 @@
 
 mod batch;
 mod branch;
+mod described;
 mod enums;
 mod locals;
 mod tables;
@@ -14,9 +15,9 @@ pub use locals::Locals;
 
 use super::context::{Ctx, computed};
 use super::ops;
+use super::piece::Piece;
 use super::python::{Kind, Statement, Value};
 use super::report::{Reason, Todo};
-use super::section::Piece;
 
 /// A walk through one function's statements for one database.
 pub struct Walk<'a> {
@@ -177,7 +178,7 @@ fn expression(value: &Value, ctx: &Ctx, locals: &Locals) -> Result<Vec<String>, 
             if let Some(op) = ctx.scope.op(func) {
                 return match (op.as_str(), args.as_slice()) {
                     ("bulk_insert", [table, ..])
-                        if tables::Table::read(table, ctx.scope).is_some() =>
+                        if described::Table::read(table, ctx.scope).is_some() =>
                     {
                         tables::bulk_insert(args, kwargs, ctx)
                     }

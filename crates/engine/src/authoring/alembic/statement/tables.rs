@@ -8,59 +8,10 @@
 use aurora_migrate_core::Database;
 
 use super::super::context::{Ctx, computed, ident, option};
-use super::super::names::Scope;
 use super::super::python::Value;
 use super::super::report::Todo;
+use super::described::Table;
 use super::locals::Locals;
-
-/// A table as the script describes it: its name and its columns with their types as written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    name: String,
-    columns: Vec<(String, Option<Value>)>,
-}
-
-impl Table {
-    /// `sa.table("t", sa.column("a"), sa.column("b", sa.String()))` with literal names.
-    pub fn read(value: &Value, scope: &Scope) -> Option<Table> {
-        let sa = |func: &str| scope.sqlalchemy(func).map(|(_, name)| name);
-        let Value::Call { func, args, kwargs } = value else {
-            return None;
-        };
-        if sa(func).as_deref() != Some("table") || !kwargs.is_empty() {
-            return None;
-        }
-        let (Value::Str(name), columns) = args.split_first()? else {
-            return None;
-        };
-        let columns = columns
-            .iter()
-            .map(|column| match column {
-                Value::Call { func, args, kwargs }
-                    if sa(func).as_deref() == Some("column") && kwargs.is_empty() =>
-                {
-                    match args.as_slice() {
-                        [Value::Str(name)] => Some((name.clone(), None)),
-                        [Value::Str(name), kind] => Some((name.clone(), Some(kind.clone()))),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Table {
-            name: name.clone(),
-            columns,
-        })
-    }
-
-    fn column(&self, name: &str) -> Result<&(String, Option<Value>), Todo> {
-        self.columns
-            .iter()
-            .find(|(n, _)| n == name)
-            .ok_or_else(|| computed(format!("a value for `{name}`, not a column of the table")))
-    }
-}
 
 /// `op.bulk_insert(table, rows)`: one `INSERT` per row, its columns in the table's order.
 pub fn bulk_insert(

@@ -3,9 +3,10 @@ use aurora_migrate_core::Database::{self, Mysql, Postgres, Sqlite};
 use super::super::context::Ctx;
 use super::super::names::Scope;
 use super::super::naming::Convention;
+use super::super::piece::Piece;
 use super::super::python;
 use super::super::report::Reason;
-use super::super::section::{Piece, Section, section};
+use super::super::section::{Section, section};
 use super::super::typemap::TypeMap;
 
 const IMPORTS: &str = "import sqlalchemy as sa\nfrom alembic import op\n";
