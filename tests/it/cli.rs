@@ -378,6 +378,20 @@ fn autogenerate_and_check_see_what_the_database_lacks() {
             "nothing is written when nothing changed"
         );
 
+        // What models cannot declare is passed over, and said so once, never in silence.
+        db.query("CREATE VIEW \"Unmodelled View\" AS SELECT 1 AS one");
+        for args in [
+            &["check"][..],
+            &["create", "Still nothing", "--autogenerate"],
+        ] {
+            let (code, _, stderr) = run(args);
+            assert_eq!(code, 0, "{}: {args:?}: {stderr}", db.name());
+            let said = "not compared: the database holds 1 view(s) that models cannot declare; \
+                        `aurora-migrate dump --check` compares them";
+            assert_eq!(stderr.matches(said).count(), 1, "{args:?}: {stderr}");
+        }
+        db.query("DROP VIEW \"Unmodelled View\"");
+
         db.query("DROP INDEX ix_tokens_symbol");
         let (code, stdout, _) = run(&["check"]);
         assert_eq!(code, 1, "{}", db.name());

@@ -87,6 +87,18 @@ impl Printer {
         }
     }
 
+    /// Says once what the database holds that models cannot declare, and so a comparison
+    /// with them passed over (`2 view(s)`, as the engine counts them).
+    pub fn not_compared(&self, kinds: &[String]) {
+        if !kinds.is_empty() {
+            self.note(&format!(
+                "not compared: the database holds {} that models cannot declare; `{} dump --check` compares them",
+                kinds.join(", "),
+                self.program()
+            ));
+        }
+    }
+
     /// What must be said even with `-q`: which database a command falls back to.
     pub fn announce(&self, text: &str) {
         self.err(text);

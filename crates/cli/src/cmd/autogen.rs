@@ -52,9 +52,10 @@ pub async fn create(
     for line in &detected {
         printer.note(line);
     }
+    printer.not_compared(&comparison.not_compared);
     if detected.is_empty() {
         printer.note("No changes in schema detected; nothing written");
-        printer.json(serde_json::json!({ "changes": [], "path": null }));
+        printer.json(serde_json::json!({ "changes": [], "path": null, "not_compared": comparison.not_compared }));
         return Ok(());
     }
     // The changes were computed against the embedded heads: the new revision follows them.
@@ -207,7 +208,12 @@ fn no_models(printer: &Printer) -> Failure {
 /// Lists every difference between the models and the database; fails if there is one.
 pub fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
     let detected = comparison.descriptions();
-    printer.json(serde_json::json!({ "ok": detected.is_empty(), "problems": detected }));
+    printer.not_compared(&comparison.not_compared);
+    printer.json(serde_json::json!({
+        "ok": detected.is_empty(),
+        "problems": detected,
+        "not_compared": comparison.not_compared,
+    }));
     if detected.is_empty() {
         printer.line("the models match the database");
         return Ok(());

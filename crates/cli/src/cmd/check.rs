@@ -28,11 +28,13 @@ pub async fn check(
     let standing = &found.standing;
     let verified = standing.applied.len() - standing.unrecorded.len();
     let compared = !matches!(found.models, Models::NotGiven);
+    printer.not_compared(&found.not_compared);
     printer.json(serde_json::json!({
         "ok": problems.is_empty(),
         "problems": problems,
         "checksums_verified": verified,
         "models_compared": compared,
+        "not_compared": found.not_compared,
     }));
     if problems.is_empty() {
         let graph = runner.catalog().graph();

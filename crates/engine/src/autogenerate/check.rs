@@ -15,6 +15,9 @@ pub struct Check {
     pub standing: Standing,
     /// The models against the schema.
     pub models: Models,
+    /// What the database holds that models cannot declare, passed over when they were
+    /// compared, by kind with how many: see [`super::not_compared`].
+    pub not_compared: Vec<String>,
 }
 
 /// The models' half of a check.
@@ -44,16 +47,23 @@ impl Check {
 pub async fn check(runner: &Runner<'_>, models: Option<&Schema>) -> Result<Check> {
     let standing = runner.standing().await?;
     let clean = standing.state() == State::AtHeads && standing.unrecorded.is_empty();
+    let mut not_compared = Vec::new();
     let models = match models {
         None => Models::NotGiven,
         Some(_) if !clean => Models::Skipped,
         Some(models) => {
-            let differences = compare_schema(runner, models).await?.descriptions();
+            let comparison = compare_schema(runner, models).await?;
+            not_compared = comparison.not_compared.clone();
+            let differences = comparison.descriptions();
             match differences.is_empty() {
                 true => Models::Match,
                 false => Models::Differ(differences),
             }
         }
     };
-    Ok(Check { standing, models })
+    Ok(Check {
+        standing,
+        models,
+        not_compared,
+    })
 }

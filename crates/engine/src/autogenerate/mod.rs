@@ -6,10 +6,12 @@ mod check;
 mod render;
 pub mod rust;
 mod scratch;
+mod unseen;
 
 pub use check::{Check, Models, check};
 pub use render::{enum_values_added_and_used, sections, statements};
 pub use scratch::compare_scratch;
+pub use unseen::not_compared;
 
 use crate::driver::Introspection;
 use crate::error::{Error, Result};
@@ -30,6 +32,9 @@ pub struct Comparison {
     pub desired: Schema,
     /// What turns the first into the second.
     pub changes: Vec<Change>,
+    /// What the database holds that models cannot declare, so the comparison passes over it,
+    /// by kind with how many (`2 view(s)`): see [`not_compared`].
+    pub not_compared: Vec<String>,
 }
 
 /// A generated migration's text after its header.
@@ -126,6 +131,7 @@ pub async fn compare_schema(runner: &Runner<'_>, models: &Schema) -> Result<Comp
     let changes = diff(&current, &desired);
     Ok(Comparison {
         kind,
+        not_compared: not_compared(&introspection.schema),
         current,
         desired,
         changes,

@@ -10,6 +10,7 @@ fn column(name: &str, ty: ColumnType) -> Column {
         default: None,
         autoincrement: false,
         comment: None,
+        generated: None,
     }
 }
 

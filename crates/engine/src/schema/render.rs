@@ -51,8 +51,12 @@ pub fn create_table_sql(name: &str, mut lines: Vec<String>, table: &Table) -> St
         ));
     }
     lines.extend(table.foreign_keys.iter().map(foreign_key));
+    let partitioned = match &table.partition_by {
+        Some(key) => format!("\n{key}"),
+        None => String::new(),
+    };
     format!(
-        "CREATE TABLE {} (\n    {}\n)",
+        "CREATE TABLE {} (\n    {}\n){partitioned}",
         quote(name),
         lines.join(",\n    ")
     )
@@ -96,7 +100,8 @@ pub fn default_sql(default: &Default, kind: Database) -> String {
     }
 }
 
-/// `"name" TYPE [NOT NULL] [DEFAULT x]`, the part of a column definition both dialects share.
+/// `"name" TYPE [NOT NULL] [DEFAULT x] [GENERATED ...]`, the part of a column definition
+/// every dialect shares.
 pub fn column_head(column: &Column, type_sql: &str, kind: Database) -> String {
     let mut sql = format!("{} {type_sql}", quote(&column.name));
     if !column.nullable {
@@ -104,6 +109,10 @@ pub fn column_head(column: &Column, type_sql: &str, kind: Database) -> String {
     }
     if let Some(default) = &column.default {
         sql.push_str(&format!(" DEFAULT {}", default_sql(default, kind)));
+    }
+    if let Some(generated) = &column.generated {
+        sql.push(' ');
+        sql.push_str(generated);
     }
     sql
 }
@@ -132,7 +141,8 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 /// index is dropped from its table, on PostgreSQL a trigger, a rule or a policy, and a function is
 /// named with its argument types (it may be overloaded); row-level security is switched off,
 /// a comment (named by what it is on: `TABLE "t"`) is removed, and a table is set back to
-/// logged and its storage options reset, and a column's collation set back to its type's.
+/// logged and its storage options reset, a column's collation set back to its type's, and a
+/// partition detached from its parent.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
         (_, "COMMENT", Database::Postgres) => format!("COMMENT ON {} IS NULL", definition.name),
@@ -146,6 +156,11 @@ pub fn drop_definition(definition: &Definition, kind: Database) -> String {
             quote(table),
             quote(&definition.name),
             definition.arguments.as_deref().unwrap_or_default()
+        ),
+        (Some(table), "PARTITION", Database::Postgres) => format!(
+            "ALTER TABLE {} DETACH PARTITION {}",
+            quote(table),
+            quote(&definition.name)
         ),
         (Some(table), "UNLOGGED", Database::Postgres) => {
             format!("ALTER TABLE {} SET LOGGED", quote(table))

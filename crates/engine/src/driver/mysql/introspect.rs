@@ -145,6 +145,7 @@ fn column(row: &MySqlRow) -> Column {
         default: default.as_deref().and_then(parse_default),
         autoincrement: extra.to_ascii_lowercase().contains("auto_increment"),
         comment: (!comment.is_empty()).then_some(comment),
+        generated: None,
     }
 }
 

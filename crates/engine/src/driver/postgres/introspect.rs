@@ -1,6 +1,7 @@
 //! PostgreSQL's schema from pg_catalog in six queries, whatever the number of tables: four
-//! for what the model carries, one for the objects carried as their own text, one for what
-//! is left out.
+//! for what the model carries (a generated or identity column's clause and a partition key
+//! in the database's own words among them), one for the objects carried as their own text,
+//! one for what is left out.
 //! Must not import the runner or autogenerate.
 
 use std::collections::BTreeMap;
@@ -19,7 +20,17 @@ use crate::schema::model::{
 const COLUMNS: &str = "\
 SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), t.typtype::text, t.typname::text, \
        a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attidentity::text, col_description(c.oid, a.attnum), \
-       COALESCE(pg_get_expr(d.adbin, d.adrelid) = own.draw, false) \
+       COALESCE(pg_get_expr(d.adbin, d.adrelid) = own.draw, false), \
+       CASE WHEN a.attgenerated = 's' THEN format('GENERATED ALWAYS AS (%s) STORED', pg_get_expr(d.adbin, d.adrelid)) \
+            WHEN a.attidentity <> '' THEN \
+            (SELECT format('GENERATED %s AS IDENTITY (SEQUENCE NAME %I%s INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s CACHE %s%s)', \
+                           CASE a.attidentity WHEN 'a' THEN 'ALWAYS' ELSE 'BY DEFAULT' END, sq.relname, \
+                           CASE WHEN q.seqtypid <> a.atttypid THEN ' AS ' || format_type(q.seqtypid, NULL) ELSE '' END, \
+                           q.seqincrement, q.seqmin, q.seqmax, q.seqstart, q.seqcache, CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END) \
+               FROM pg_depend dp JOIN pg_class sq ON sq.oid = dp.objid AND sq.relkind = 'S' JOIN pg_sequence q ON q.seqrelid = sq.oid \
+              WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass AND dp.deptype = 'i' \
+                AND dp.refobjid = c.oid AND dp.refobjsubid = a.attnum) END, \
+       CASE WHEN c.relkind = 'p' THEN 'PARTITION BY ' || pg_get_partkeydef(c.oid) END \
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
   JOIN pg_type t ON t.oid = a.atttypid \
@@ -77,11 +88,11 @@ pub async fn introspect(
         let table: String = row.get(0);
         if wanted(&table) {
             let column = column(&row);
-            tables
-                .entry(table.clone())
-                .or_insert_with(|| Table::new(&table))
-                .columns
-                .push(column);
+            let entry = tables.entry(table.clone()).or_insert_with(|| Table {
+                partition_by: row.get(11),
+                ..Table::new(&table)
+            });
+            entry.columns.push(column);
         }
     }
     for row in fetch(connection, CONSTRAINTS, &mut queries).await? {
@@ -149,6 +160,7 @@ fn column(row: &PgRow) -> Column {
         },
         autoincrement: serial || !identity.is_empty(),
         comment: row.get(8),
+        generated: row.get(10),
     }
 }
 

@@ -250,7 +250,9 @@ fn alter_enum(from: &EnumType, to: &EnumType, columns: &[(String, Column)], out:
 }
 
 pub fn type_sql(column: &Column) -> String {
-    match (&column.ty, column.autoincrement) {
+    // An identity column says how it is numbered in its own clause: its type stays plain.
+    let serial = column.autoincrement && column.generated.is_none();
+    match (&column.ty, serial) {
         (ColumnType::Integer, true) => "SERIAL".into(),
         (ColumnType::BigInt, true) => "BIGSERIAL".into(),
         (ColumnType::SmallInt, true) => "SMALLSERIAL".into(),

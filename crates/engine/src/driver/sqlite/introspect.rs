@@ -82,6 +82,7 @@ pub async fn introspect(
             default: default.as_deref().and_then(parse_default),
             autoincrement: false,
             comment: None,
+            generated: None,
         });
     }
     let mut indexes: BTreeMap<(String, String), Index> = BTreeMap::new();

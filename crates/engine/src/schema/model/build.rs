@@ -15,6 +15,7 @@ impl Column {
             default: None,
             autoincrement: false,
             comment: None,
+            generated: None,
         }
     }
 

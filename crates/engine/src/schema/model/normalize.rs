@@ -57,6 +57,10 @@ impl Schema {
         // The database's own text says the same as the model, or more; models never have it.
         for table in &mut schema.tables {
             table.sql = None;
+            table.partition_by = None;
+            for column in &mut table.columns {
+                column.generated = None;
+            }
         }
         schema.sort();
         schema

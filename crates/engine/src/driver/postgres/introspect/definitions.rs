@@ -1,7 +1,7 @@
 //! The objects PostgreSQL rebuilds from its own text, carried as that text, read in one query:
 //! extensions, standalone sequences, domains and composite types, functions and procedures,
 //! the constraints the model cannot hold (exclusion, DEFERRABLE, NOT VALID...),
-//! views and materialized views, the indexes the model cannot hold, triggers and rules, and row-level
+//! views and materialized views, the indexes the model cannot hold, partitions' bounds, triggers and rules, and row-level
 //! security with its policies, and comments on tables, views, indexes, sequences and
 //! constraints. Must not import the runner or autogenerate.
 
@@ -19,10 +19,14 @@ use crate::schema::model::Definition;
 /// among types that is not read yet, and stays left out. Functions come
 /// before the views and indexes that may call them; each view after the views it reads
 /// (its depth along pg_rewrite's dependencies); indexes after the materialized views they may
-/// be on; triggers and rules after their tables, functions and views; row-level security and its policies last
+/// be on; each partition attached to its parent once both tables and their indexes exist (the
+/// parent's indexes are created ONLY on it, and attaching adopts the partition's matching
+/// indexes and constraints, as pg_dump does); triggers (a partition's clone of its parent's
+/// trigger comes back with the attach) and rules after their tables, functions and views; row-level security and its policies last
 /// (a policy's expressions may call functions and read views), then the comments, once
 /// everything they are on exists; a table's UNLOGGED and storage options at the very end. Objects an extension owns are its
-/// own. A materialized view is created with its data (empty in a new database), so that it
+/// own, and a function another object made for itself (a range type's constructors) is that
+/// object's. A materialized view is created with its data (empty in a new database), so that it
 /// can be read at once.
 const DEFINITIONS: &str = concat!(
     "\
@@ -75,6 +79,8 @@ UNION ALL SELECT 4, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END
        '(' || pg_get_function_identity_arguments(p.oid) || ')', rtrim(pg_get_functiondef(p.oid), E'\\n'), 0 \
   FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('f', 'p') \
    AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid \
+                   AND d.deptype = 'i') \
 UNION ALL SELECT 4, 'COLUMN COLLATION', a.attname::text, c.relname::text, format_type(a.atttypid, a.atttypmod), \
        'ALTER TABLE ' || quote_ident(c.relname) || ' ALTER COLUMN ' || quote_ident(a.attname) || ' TYPE ' \
        || format_type(a.atttypid, a.atttypmod) || ' COLLATE ' || quote_ident(cn.nspname) || '.' || quote_ident(co.collname), -1 \
@@ -103,9 +109,15 @@ UNION ALL SELECT 6, 'INDEX', i.relname::text, t.relname::text, NULL, pg_get_inde
     super::left_out::odd_index!(),
     ") \
    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype IN ('p', 'u', 'x')) \
+UNION ALL SELECT 6, 'PARTITION', c.relname::text, p.relname::text, NULL, \
+       'ALTER TABLE ONLY ' || quote_ident(p.relname) || ' ATTACH PARTITION ' || quote_ident(c.relname) || ' ' \
+       || pg_get_expr(c.relpartbound, c.oid), 1 \
+  FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid JOIN pg_class p ON p.oid = i.inhparent \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relispartition AND c.relkind IN ('r', 'p') \
 UNION ALL SELECT 7, 'TRIGGER', tg.tgname::text, c.relname::text, NULL, pg_get_triggerdef(tg.oid), 0 \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled = 'O' \
+   AND coalesce((to_jsonb(tg) ->> 'tgparentid')::oid, 0) = 0 \
 UNION ALL SELECT 7, 'RULE', r.rulename::text, c.relname::text, NULL, rtrim(pg_get_ruledef(r.oid), ';'), 0 \
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' AND r.ev_enabled = 'O' \
