@@ -99,7 +99,7 @@ pub const SQLITE_KINDS: [&str; 15] = [
 ];
 
 /// The kinds `catalog/mysql.sql` holds, each of which must come back.
-pub const MYSQL_KINDS: [&str; 26] = [
+pub const MYSQL_KINDS: [&str; 31] = [
     "int(10) unsigned",
     "longtext",
     "datetime(6)",
@@ -126,4 +126,9 @@ pub const MYSQL_KINDS: [&str; 26] = [
     "COLLATE utf8mb4_bin",
     "VIEW `Cheapest`",
     "TRIGGER `Touch It`",
+    "CREATE SEQUENCE `order numbers` start with 100",
+    "DEFAULT nextval(`order numbers`)",
+    "PROCEDURE `two steps`",
+    "END IF;SET NEW.`at` = NEW.`at`;END",
+    "EVENT `Every Tick` ON SCHEDULE EVERY 1 HOUR STARTS '2030-01-01 00:00:00'",
 ];

@@ -62,9 +62,10 @@ fn normalized(statement: &str) -> String {
     out
 }
 
-/// `mysqldump --no-data --compact --routines --triggers`, one line an entry, without the
+/// `mysqldump --no-data --compact --routines --triggers --events`, one line an entry, without the
 /// session lines around each object (the character sets and SQL mode of whoever created it),
-/// definers (whoever runs the file defines) and AUTO_INCREMENT counters (data).
+/// definers (whoever runs the file defines), AUTO_INCREMENT counters (data) and the database's
+/// own name where a default names a sequence by it.
 pub fn mysql_schema(db: &Db) -> Vec<String> {
     let url = url::Url::parse(db.url()).unwrap();
     let output = std::process::Command::new("mysqldump")
@@ -75,6 +76,7 @@ pub fn mysql_schema(db: &Db) -> Vec<String> {
             "--compact",
             "--routines",
             "--triggers",
+            "--events",
             "--skip-dump-date",
         ])
         .arg(url.path().trim_start_matches('/'))
@@ -91,6 +93,8 @@ pub fn mysql_schema(db: &Db) -> Vec<String> {
     for line in text.lines() {
         // Objects made under ANSI_QUOTES show their names in double quotes.
         let line = line.replace('"', "`");
+        // A default drawing from a sequence names it with the database's own name.
+        let line = line.replace(&format!("`{}`.", url.path().trim_start_matches('/')), "");
         bookkeeping |= line.starts_with("CREATE TABLE `alembic_version");
         if bookkeeping {
             bookkeeping = !line.starts_with(')');

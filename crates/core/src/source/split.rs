@@ -1,7 +1,7 @@
 //! Splits a SQL section into statements, each with the line it starts on. It knows enough SQL
 //! to find the semicolons that end statements: quotes, comments, PostgreSQL dollar quotes and
-//! E'' strings, and the `BEGIN ... END` bodies of triggers and `BEGIN ATOMIC` functions. Must
-//! not import anything.
+//! E'' strings, and the `BEGIN ... END` bodies of triggers, MySQL routines and events, and
+//! `BEGIN ATOMIC` functions. Must not import anything.
 
 use std::borrow::Cow;
 
@@ -238,18 +238,26 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Tracks `BEGIN ... END` nesting, but only inside statements whose body may hold semicolons:
-/// `CREATE TRIGGER` (SQLite, MySQL) and SQL-standard `BEGIN ATOMIC` function bodies.
+/// `CREATE TRIGGER` (SQLite, MySQL), MySQL's `CREATE PROCEDURE`, `FUNCTION` and `EVENT` with
+/// compound bodies, and SQL-standard `BEGIN ATOMIC` function bodies. MySQL closes its other
+/// blocks with `END IF`, `END LOOP`, `END WHILE`, `END REPEAT` and `END CASE`: such an `END`
+/// closes no `BEGIN`, and the word after it gives back what the `END` took.
 fn block_depth(words: &[String], word: &str, depth: usize) -> usize {
     let is_create = words.first().is_some_and(|w| w == "CREATE");
-    let is_trigger = words.iter().take(6).any(|w| w == "TRIGGER");
-    let is_atomic = word == "ATOMIC" || words.iter().any(|w| w == "ATOMIC");
-    if !(is_create && (is_trigger || is_atomic)) {
+    let has_body = words
+        .iter()
+        .take(6)
+        .any(|w| matches!(w.as_str(), "TRIGGER" | "PROCEDURE" | "FUNCTION" | "EVENT"));
+    if !(is_create && has_body) {
         return depth;
     }
+    let after_end = words.last().is_some_and(|w| w == "END");
     match word {
         "BEGIN" => depth + 1,
-        "ATOMIC" if words.last().is_some_and(|w| w == "BEGIN") => depth + 1,
+        // `END CASE`: the END closed the CASE already.
+        "CASE" if after_end => depth,
         "CASE" if depth > 0 => depth + 1,
+        "IF" | "LOOP" | "WHILE" | "REPEAT" if after_end => depth + 1,
         "END" if depth > 0 => depth - 1,
         _ => depth,
     }

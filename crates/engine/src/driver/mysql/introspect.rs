@@ -19,7 +19,8 @@ use crate::schema::model::{
 
 const COLUMNS: &str = "\
 SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR), CAST(IS_NULLABLE AS CHAR), \
-       CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR), CAST(COLUMN_COMMENT AS CHAR) \
+       CAST(REPLACE(REPLACE(COLUMN_DEFAULT, CONCAT('`', DATABASE(), '`.'), ''), CONCAT('\"', DATABASE(), '\".'), '') AS CHAR), CAST(EXTRA AS CHAR), \
+       CAST(COLUMN_COMMENT AS CHAR), VERSION() LIKE '%MariaDB%' \
   FROM information_schema.COLUMNS c WHERE TABLE_SCHEMA = DATABASE() \
    AND EXISTS (SELECT 1 FROM information_schema.TABLES t WHERE t.TABLE_SCHEMA = c.TABLE_SCHEMA \
                AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE') \
@@ -138,11 +139,17 @@ fn column(row: &MySqlRow) -> Column {
         String,
         String,
     ) = (row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
+    // MariaDB quotes a literal default and shows an expression bare; MySQL shows both bare and
+    // marks an expression DEFAULT_GENERATED.
+    let mariadb = row.get::<i64, _>(7) != 0;
+    let expression = mariadb || extra.contains("DEFAULT_GENERATED");
     Column {
         name: row.get(1),
         ty: column_type_of(&column_type),
         nullable: nullable == "YES",
-        default: default.as_deref().and_then(parse_default),
+        default: default
+            .as_deref()
+            .and_then(|d| parse_default(d, expression)),
         autoincrement: extra.to_ascii_lowercase().contains("auto_increment"),
         comment: (!comment.is_empty()).then_some(comment),
         generated: None,
@@ -254,7 +261,10 @@ fn enum_values(list: &str) -> Vec<String> {
 }
 
 /// `COLUMN_DEFAULT` as MariaDB (quoted literals) and MySQL (bare values) print it.
-pub fn parse_default(raw: &str) -> Option<Default> {
+/// A default as information_schema shows it; `expression` says a bare text is an expression
+/// (the database's own qualifier already taken out of it), not a literal. A bare number is a
+/// number either way.
+pub fn parse_default(raw: &str, expression: bool) -> Option<Default> {
     let text = raw.trim();
     let lower = text.to_ascii_lowercase();
     if lower == "null" {
@@ -268,6 +278,7 @@ pub fn parse_default(raw: &str) -> Option<Default> {
     }
     match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
         Some(inner) => Some(Default::Text(unescape(inner))),
+        None if expression && text.parse::<f64>().is_err() => Some(Default::Expr(text.to_string())),
         None => Some(Default::Text(text.to_string())),
     }
 }

@@ -1,8 +1,8 @@
 //! What MySQL and MariaDB hold beyond the model, carried as SQL text the server gives: a
 //! table's own `SHOW CREATE TABLE` where the model would lose something (generated columns,
 //! FULLTEXT, SPATIAL and prefix indexes, table options, collations), views (never as tables),
-//! triggers, and procedures and functions whose body is one statement. One query for views,
-//! one for triggers, and one per such table or routine. Must not import the runner or
+//! triggers, procedures and functions, events and sequences. One query for views, one for
+//! triggers, and one per such table, routine, event or sequence. Must not import the runner or
 //! autogenerate.
 
 use std::collections::BTreeSet;
@@ -38,8 +38,7 @@ SELECT CAST(TABLE_NAME AS CHAR), CAST(VIEW_DEFINITION AS CHAR), CAST(CHECK_OPTIO
   FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
 
 const TRIGGERS: &str = "\
-SELECT CAST(TRIGGER_NAME AS CHAR), CAST(EVENT_OBJECT_TABLE AS CHAR), CAST(ACTION_TIMING AS CHAR), \
-       CAST(EVENT_MANIPULATION AS CHAR), CAST(ACTION_STATEMENT AS CHAR) \
+SELECT CAST(TRIGGER_NAME AS CHAR), CAST(EVENT_OBJECT_TABLE AS CHAR) \
   FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
  ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER";
 
@@ -74,27 +73,26 @@ pub async fn carry(
     }
     let mut definitions = views(connection, &database).await?;
     queries += 1;
-    definitions.extend(triggers(connection).await?);
+    definitions.extend(triggers(connection, &mut queries).await?);
     queries += 1;
+    // Sequences before the tables whose defaults may draw from them, routines before the views
+    // that call them, events last.
+    let (mut first, mut last) = (Vec::new(), Vec::new());
     let mut left = Vec::new();
-    for mut f in found {
+    for f in found {
         let carried = match f.kind.as_str() {
             "view" | "trigger" => true,
             kind if IN_TABLE_TEXT.contains(&kind) => {
                 odd.contains(f.table.as_ref().unwrap_or(&f.name))
             }
-            kind @ ("procedure" | "function") => {
+            kind @ ("procedure" | "function" | "sequence" | "event") => {
                 queries += 1;
-                match routine(connection, kind, &f.name).await? {
-                    Some(definition) => {
-                        definitions.push(definition);
-                        true
-                    }
-                    None => {
-                        f.why = "a body of several statements is not carried".into();
-                        false
-                    }
+                let shown = shown(connection, kind, &f.name).await?;
+                match kind {
+                    "event" => last.push(shown),
+                    _ => first.push(shown),
                 }
+                true
             }
             _ => false,
         };
@@ -102,7 +100,9 @@ pub async fn carry(
             left.push(LeftOut::new(&f.kind, f.table.as_deref(), &f.name, &f.why));
         }
     }
-    schema.definitions = definitions;
+    first.extend(definitions);
+    first.extend(last);
+    schema.definitions = first;
     Ok((left, queries))
 }
 
@@ -196,55 +196,64 @@ async fn views(
     Ok(ordered)
 }
 
-/// The triggers, each as `CREATE TRIGGER` without its definer, in the order they fire.
-async fn triggers(connection: &mut MySqlConnection) -> Result<Vec<Definition>, sqlx::Error> {
+/// The triggers, each as the server keeps its `CREATE TRIGGER` without its definer, in the
+/// order they fire.
+async fn triggers(
+    connection: &mut MySqlConnection,
+    queries: &mut usize,
+) -> Result<Vec<Definition>, sqlx::Error> {
     let rows = sqlx::query(TRIGGERS).fetch_all(&mut *connection).await?;
-    Ok(rows
-        .iter()
-        .map(|row| {
-            let (name, table, timing, event, statement): (String, String, String, String, String) =
-                (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
-            Definition {
-                kind: "TRIGGER".into(),
-                sql: format!(
-                    "CREATE TRIGGER {} {timing} {event} ON {} FOR EACH ROW {statement}",
-                    quote(&name),
-                    quote(&table)
-                ),
-                name,
-                table: Some(table),
-                arguments: None,
-            }
-        })
-        .collect())
+    let mut definitions = Vec::new();
+    for row in &rows {
+        let (name, table): (String, String) = (row.get(0), row.get(1));
+        *queries += 1;
+        definitions.push(Definition {
+            table: Some(table),
+            ..shown(connection, "trigger", &name).await?
+        });
+    }
+    Ok(definitions)
 }
 
-/// A procedure or function as the server shows it, without its definer; `None` when its body
-/// holds several statements, which a migration file cannot yet carry whole.
-async fn routine(
+/// A procedure, function, trigger, event or sequence as the server shows it (`SHOW CREATE`), without
+/// its definer. A routine's or event's body of several statements stays whole: the splitter
+/// keeps `BEGIN ... END` together.
+async fn shown(
     connection: &mut MySqlConnection,
     kind: &str,
     name: &str,
-) -> Result<Option<Definition>, sqlx::Error> {
-    let sql = format!("SHOW CREATE {} {}", kind.to_uppercase(), backquoted(name));
+) -> Result<Definition, sqlx::Error> {
+    let upper = kind.to_uppercase();
+    let sql = format!("SHOW CREATE {upper} {}", backquoted(name));
     let row = sqlx::query(AssertSqlSafe(sql))
         .fetch_one(&mut *connection)
         .await?;
-    Ok(text_at(&row, 2)
-        .filter(|t| !t.contains(';'))
-        .map(|text| Definition {
-            kind: kind.to_uppercase(),
-            name: name.to_string(),
-            table: None,
-            sql: named(&without_definer(&text), name),
-            arguments: None,
-        }))
+    let column = match kind {
+        "sequence" => 1,
+        "event" => 3,
+        // The trigger's own text, as it was written (its body's lines and spaces kept).
+        _ => 2,
+    };
+    let text = text_at(&row, column).unwrap_or_default();
+    Ok(Definition {
+        kind: upper,
+        name: name.to_string(),
+        table: None,
+        sql: named(&without_definer(&text), name),
+        arguments: None,
+    })
 }
 
 /// `CREATE FUNCTION `f`(...` with the name quoted as every other name of the file, whatever
 /// the SQL mode the routine was created in: the text reads the same from any database.
 pub fn named(text: &str, name: &str) -> String {
-    for kind in ["CREATE PROCEDURE ", "CREATE FUNCTION "] {
+    for kind in [
+        "CREATE PROCEDURE ",
+        "CREATE FUNCTION ",
+        "CREATE EVENT ",
+        "CREATE SEQUENCE ",
+        "CREATE TRIGGER ",
+    ] {
         if let Some(rest) = text.strip_prefix(kind)
             && let Some(open) = rest.chars().next().filter(|c| *c == '`' || *c == '"')
         {

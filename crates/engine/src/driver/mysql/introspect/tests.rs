@@ -15,15 +15,39 @@ fn column_types_map_to_portable_ones() {
 #[test]
 fn defaults_read_alike_from_mariadb_and_mysql() {
     assert_eq!(
-        parse_default("'mainnet'"),
+        parse_default("'mainnet'", true),
         Some(Default::Text("mainnet".into()))
     );
-    assert_eq!(parse_default("current_timestamp()"), Some(Default::Now));
-    assert_eq!(parse_default("NULL"), None);
-    assert_eq!(parse_default("-1"), Some(Default::Int(-1)));
     assert_eq!(
-        parse_default("'it\\'s'"),
+        parse_default("current_timestamp()", true),
+        Some(Default::Now)
+    );
+    assert_eq!(parse_default("NULL", true), None);
+    assert_eq!(parse_default("-1", true), Some(Default::Int(-1)));
+    assert_eq!(
+        parse_default("'it\\'s'", true),
         Some(Default::Text("it's".into()))
     );
-    assert_eq!(parse_default("'it''s'"), Some(Default::Text("it's".into())));
+    assert_eq!(
+        parse_default("'it''s'", true),
+        Some(Default::Text("it's".into()))
+    );
+}
+
+#[test]
+fn a_bare_default_is_an_expression_where_the_server_says_so_and_a_literal_elsewhere() {
+    let drawn = "nextval(`order numbers`)";
+    assert_eq!(
+        parse_default(drawn, true),
+        Some(Default::Expr(drawn.into()))
+    );
+    // MySQL shows a literal bare, and marks an expression DEFAULT_GENERATED.
+    assert_eq!(
+        parse_default("mainnet", false),
+        Some(Default::Text("mainnet".into()))
+    );
+    assert_eq!(
+        parse_default("1.50", true),
+        Some(Default::Text("1.50".into()))
+    );
 }
