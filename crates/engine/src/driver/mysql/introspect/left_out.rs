@@ -94,16 +94,45 @@ UNION ALL SELECT DISTINCT 'grants', CAST(TABLE_NAME AS CHAR), CAST(GRANTEE AS CH
   FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = DATABASE()"
 );
 
+/// Which column of information_schema.STATISTICS says an index is hidden from the optimizer,
+/// where the server has one: MariaDB's `IGNORED` (10.6), MySQL's `IS_VISIBLE` (8.0).
+const HIDDEN_FLAG: &str = "\
+SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
+ WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'STATISTICS' \
+   AND COLUMN_NAME IN ('IGNORED', 'IS_VISIBLE') LIMIT 1";
+
 /// The objects of the current database the model does not hold, except those of `ignored`
-/// tables.
+/// tables, and how many queries that took.
 pub async fn read(
     connection: &mut MySqlConnection,
     ignored: &crate::bookkeeping::Ours,
-) -> Result<Vec<Found>, sqlx::Error> {
-    let rows = sqlx::query(AssertSqlSafe(LEFT_OUT))
-        .fetch_all(connection)
+) -> Result<(Vec<Found>, usize), sqlx::Error> {
+    let mut rows = sqlx::query(AssertSqlSafe(LEFT_OUT))
+        .fetch_all(&mut *connection)
         .await?;
-    Ok(rows
+    let flag: Option<String> = sqlx::query_scalar(HIDDEN_FLAG)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let hidden = match flag.as_deref() {
+        Some("IGNORED") => Some("IGNORED = 'YES'"),
+        Some("IS_VISIBLE") => Some("IS_VISIBLE = 'NO'"),
+        _ => None,
+    };
+    let mut queries = 2;
+    if let Some(hidden) = hidden {
+        let sql = format!(
+            "SELECT DISTINCT 'index', CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), \
+                    'an ignored or invisible index is not carried' \
+               FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND {hidden}"
+        );
+        rows.extend(
+            sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(connection)
+                .await?,
+        );
+        queries += 1;
+    }
+    let found = rows
         .iter()
         .filter_map(|row| {
             let (kind, table, name, why): (String, Option<String>, String, String) =
@@ -116,5 +145,6 @@ pub async fn read(
                 why,
             })
         })
-        .collect())
+        .collect();
+    Ok((found, queries))
 }
