@@ -141,8 +141,9 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 /// index is dropped from its table, on PostgreSQL a trigger, a rule or a policy, and a function is
 /// named with its argument types (it may be overloaded); row-level security is switched off,
 /// a comment (named by what it is on: `TABLE "t"`) is removed, and a table is set back to
-/// logged and its storage options reset, a column's collation set back to its type's, and a
-/// partition detached from its parent.
+/// logged and its storage options reset, a column's collation set back to its type's, a
+/// partition detached from its parent, a disabled trigger or rule enabled again, and a
+/// SERIAL's sequence given back its default options.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
         (_, "COMMENT", Database::Postgres) => format!("COMMENT ON {} IS NULL", definition.name),
@@ -160,6 +161,16 @@ pub fn drop_definition(definition: &Definition, kind: Database) -> String {
         (Some(table), "PARTITION", Database::Postgres) => format!(
             "ALTER TABLE {} DETACH PARTITION {}",
             quote(table),
+            quote(&definition.name)
+        ),
+        (Some(table), kind @ ("TRIGGER STATE" | "RULE STATE"), Database::Postgres) => format!(
+            "ALTER TABLE {} ENABLE {} {}",
+            quote(table),
+            kind.trim_end_matches(" STATE"),
+            quote(&definition.name)
+        ),
+        (_, "SEQUENCE OPTIONS", Database::Postgres) => format!(
+            "ALTER SEQUENCE {} INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE",
             quote(&definition.name)
         ),
         (Some(table), "UNLOGGED", Database::Postgres) => {

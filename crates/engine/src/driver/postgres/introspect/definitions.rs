@@ -1,9 +1,10 @@
 //! The objects PostgreSQL rebuilds from its own text, carried as that text, read in one query:
-//! extensions, standalone sequences, domains and composite types, functions and procedures,
-//! the constraints the model cannot hold (exclusion, DEFERRABLE, NOT VALID...),
-//! views and materialized views, the indexes the model cannot hold, partitions' bounds, triggers and rules, and row-level
-//! security with its policies, and comments on tables, views, indexes, sequences and
-//! constraints. Must not import the runner or autogenerate.
+//! extensions, standalone sequences, domains and composite types, functions and procedures, a
+//! SERIAL's sequence options, the constraints the model cannot hold (exclusion, DEFERRABLE,
+//! NOT VALID...), views and materialized views, the indexes the model cannot hold, partitions'
+//! bounds, triggers and rules with their enabled state, row-level security with its policies,
+//! and comments on tables, views, indexes, sequences, constraints and types. Must not import
+//! the runner or autogenerate.
 
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
@@ -81,6 +82,17 @@ UNION ALL SELECT 4, CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END
    AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid \
                    AND d.deptype = 'i') \
+UNION ALL SELECT 4, 'SEQUENCE OPTIONS', c.relname::text, t.relname::text, NULL, \
+       'ALTER SEQUENCE ' || quote_ident(c.relname) || ' AS ' || format_type(q.seqtypid, NULL) \
+       || ' INCREMENT BY ' || q.seqincrement || ' MINVALUE ' || q.seqmin || ' MAXVALUE ' || q.seqmax \
+       || ' START WITH ' || q.seqstart || ' CACHE ' || q.seqcache \
+       || CASE WHEN q.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END, 0 \
+  FROM pg_class c JOIN pg_sequence q ON q.seqrelid = c.oid \
+  JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass \
+       AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a' \
+  JOIN pg_class t ON t.oid = d.refobjid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'S' \
+   AND (q.seqincrement <> 1 OR q.seqstart <> 1 OR q.seqcycle OR q.seqcache <> 1) \
 UNION ALL SELECT 4, 'COLUMN COLLATION', a.attname::text, c.relname::text, format_type(a.atttypid, a.atttypmod), \
        'ALTER TABLE ' || quote_ident(c.relname) || ' ALTER COLUMN ' || quote_ident(a.attname) || ' TYPE ' \
        || format_type(a.atttypid, a.atttypmod) || ' COLLATE ' || quote_ident(cn.nspname) || '.' || quote_ident(co.collname), -1 \
@@ -116,11 +128,22 @@ UNION ALL SELECT 6, 'PARTITION', c.relname::text, p.relname::text, NULL, \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relispartition AND c.relkind IN ('r', 'p') \
 UNION ALL SELECT 7, 'TRIGGER', tg.tgname::text, c.relname::text, NULL, pg_get_triggerdef(tg.oid), 0 \
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled = 'O' \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal \
+   AND coalesce((to_jsonb(tg) ->> 'tgparentid')::oid, 0) = 0 \
+UNION ALL SELECT 7, 'TRIGGER STATE', tg.tgname::text, c.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(c.relname) || CASE tg.tgenabled WHEN 'D' THEN ' DISABLE' \
+       WHEN 'R' THEN ' ENABLE REPLICA' ELSE ' ENABLE ALWAYS' END || ' TRIGGER ' || quote_ident(tg.tgname), 1 \
+  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled <> 'O' \
    AND coalesce((to_jsonb(tg) ->> 'tgparentid')::oid, 0) = 0 \
 UNION ALL SELECT 7, 'RULE', r.rulename::text, c.relname::text, NULL, rtrim(pg_get_ruledef(r.oid), ';'), 0 \
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' AND r.ev_enabled = 'O' \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' \
+UNION ALL SELECT 7, 'RULE STATE', r.rulename::text, c.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(c.relname) || CASE r.ev_enabled WHEN 'D' THEN ' DISABLE' \
+       WHEN 'R' THEN ' ENABLE REPLICA' ELSE ' ENABLE ALWAYS' END || ' RULE ' || quote_ident(r.rulename), 1 \
+  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'O' \
 UNION ALL SELECT 8, 'ROW LEVEL SECURITY', c.relname::text, c.relname::text, NULL, \
        'ALTER TABLE ' || quote_ident(c.relname) || ' ENABLE ROW LEVEL SECURITY', 0 \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relrowsecurity \
@@ -146,6 +169,14 @@ UNION ALL SELECT 11, 'COMMENT', 'CONSTRAINT ' || quote_ident(co.conname) || ' ON
   FROM pg_description d JOIN pg_constraint co ON co.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass \
   JOIN pg_class cl ON cl.oid = co.conrelid \
  WHERE cl.relnamespace IN (SELECT oid FROM s) AND co.contype IN ('p', 'u', 'f', 'c') \
+UNION ALL SELECT 11, 'COMMENT', CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || quote_ident(t.typname), NULL, NULL, \
+       'COMMENT ON ' || CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || quote_ident(t.typname) \
+       || ' IS ' || quote_literal(d.description), 0 \
+  FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass \
+ WHERE t.typnamespace IN (SELECT oid FROM s) AND t.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_type'::regclass) \
+   AND ",
+    super::left_out::carried_type!(),
+    " \
 UNION ALL SELECT 12, 'UNLOGGED', c.relname::text, c.relname::text, NULL, \
        'ALTER TABLE ' || quote_ident(c.relname) || ' SET UNLOGGED', 0 \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'r' AND c.relpersistence = 'u' \

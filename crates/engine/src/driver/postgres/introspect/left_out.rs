@@ -37,6 +37,20 @@ macro_rules! odd_constraint {
 }
 pub(super) use odd_constraint;
 
+/// A type of the current schema that is carried (`t`): an enum, a domain over a base type, or
+/// a composite type whose attributes are all of base types.
+macro_rules! carried_type {
+    () => {
+        "(t.typtype = 'e' \
+          OR (t.typtype = 'd' AND EXISTS (SELECT 1 FROM pg_type b WHERE b.oid = t.typbasetype AND b.typtype = 'b')) \
+          OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class k WHERE k.oid = t.typrelid AND k.relkind = 'c') \
+              AND NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid \
+                              WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped \
+                                AND at.typtype <> 'b')))"
+    };
+}
+pub(super) use carried_type;
+
 /// One row per object not carried. Objects that belong to an extension are the extension's:
 /// the extension is listed, not its members.
 const LEFT_OUT: &str = concat!(
@@ -51,12 +65,6 @@ UNION ALL SELECT 'partition', NULL, c.relname::text, 'a partition whose parent i
 UNION ALL SELECT 'inheriting table', NULL, c.relname::text, 'written without its parent' \
   FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT c.relispartition \
-UNION ALL SELECT 'sequence options', NULL, c.relname::text, 'a column''s sequence is written with the default options' \
-  FROM pg_class c JOIN pg_sequence q ON q.seqrelid = c.oid \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'S' \
-   AND (q.seqincrement <> 1 OR q.seqstart <> 1 OR q.seqcycle OR q.seqcache <> 1) \
-   AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass \
-               AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a') \
 UNION ALL SELECT 'generated column', c.relname::text, a.attname::text, 'a virtual generated column is written as a plain column' \
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
@@ -77,13 +85,6 @@ UNION ALL SELECT 'primary key', \
    AND co.contype = 'p' AND ",
     odd_constraint!(),
     " \
-UNION ALL SELECT 'trigger', c.relname::text, tg.tgname::text, 'a disabled or replica trigger is not carried' \
-  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal AND tg.tgenabled <> 'O' \
-   AND coalesce((to_jsonb(tg) ->> 'tgparentid')::oid, 0) = 0 \
-UNION ALL SELECT 'rule', c.relname::text, r.rulename::text, 'a disabled or replica rule is not carried' \
-  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class \
- WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'O' \
 UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END, \
        NULL, p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
        'aggregates and window functions are not carried' \
@@ -122,9 +123,12 @@ UNION ALL SELECT 'comment', NULL, c.relname::text, 'comments on foreign tables a
 UNION ALL SELECT 'comment', cl.relname::text, co.conname::text, 'comments on exclusion constraints are not carried' \
   FROM pg_description d JOIN pg_constraint co ON co.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass \
   JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace IN (SELECT oid FROM s) AND co.contype NOT IN ('p', 'u', 'f', 'c') \
-UNION ALL SELECT 'comment', NULL, t.typname::text, 'comments on types are not carried' \
+UNION ALL SELECT 'comment', NULL, t.typname::text, 'a comment on a type that is not created is not carried' \
   FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass \
- WHERE t.typnamespace IN (SELECT oid FROM s) \
+ WHERE t.typnamespace IN (SELECT oid FROM s) AND t.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_type'::regclass) \
+   AND NOT ",
+    carried_type!(),
+    " \
 UNION ALL SELECT 'owner', NULL, c.relname::text, 'owned by ' || quote_ident(pg_get_userbyid(c.relowner)) || ': ownership is not carried' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') \
    AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) \
