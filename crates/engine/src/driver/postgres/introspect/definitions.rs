@@ -3,8 +3,8 @@
 //! SERIAL's sequence options, the constraints the model cannot hold (exclusion, DEFERRABLE,
 //! NOT VALID...), views and materialized views, the indexes the model cannot hold, partitions'
 //! bounds, triggers and rules with their enabled state, row-level security with its policies,
-//! and comments on tables, views, indexes, sequences, constraints and types. Must not import
-//! the runner or autogenerate.
+//! and comments on tables, views, indexes, sequences, constraints, types, functions,
+//! triggers, rules and policies. Must not import the runner or autogenerate.
 
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
@@ -177,6 +177,31 @@ UNION ALL SELECT 11, 'COMMENT', CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYP
    AND ",
     super::left_out::carried_type!(),
     " \
+UNION ALL SELECT 11, 'COMMENT', CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END || quote_ident(p.proname) \
+       || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL, NULL, \
+       'COMMENT ON ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END || quote_ident(p.proname) \
+       || '(' || pg_get_function_identity_arguments(p.oid) || ') IS ' || quote_literal(d.description), 0 \
+  FROM pg_description d JOIN pg_proc p ON p.oid = d.objoid AND d.classoid = 'pg_proc'::regclass \
+ WHERE p.pronamespace IN (SELECT oid FROM s) AND p.prokind IN ('f', 'p') \
+   AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
+UNION ALL SELECT 11, 'COMMENT', 'TRIGGER ' || quote_ident(tg.tgname) || ' ON ' || quote_ident(c.relname), NULL, NULL, \
+       'COMMENT ON TRIGGER ' || quote_ident(tg.tgname) || ' ON ' || quote_ident(c.relname) \
+       || ' IS ' || quote_literal(d.description), 0 \
+  FROM pg_description d JOIN pg_trigger tg ON tg.oid = d.objoid AND d.classoid = 'pg_trigger'::regclass \
+  JOIN pg_class c ON c.oid = tg.tgrelid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND NOT tg.tgisinternal \
+UNION ALL SELECT 11, 'COMMENT', 'RULE ' || quote_ident(r.rulename) || ' ON ' || quote_ident(c.relname), NULL, NULL, \
+       'COMMENT ON RULE ' || quote_ident(r.rulename) || ' ON ' || quote_ident(c.relname) \
+       || ' IS ' || quote_literal(d.description), 0 \
+  FROM pg_description d JOIN pg_rewrite r ON r.oid = d.objoid AND d.classoid = 'pg_rewrite'::regclass \
+  JOIN pg_class c ON c.oid = r.ev_class \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND r.rulename <> '_RETURN' \
+UNION ALL SELECT 11, 'COMMENT', 'POLICY ' || quote_ident(po.polname) || ' ON ' || quote_ident(c.relname), NULL, NULL, \
+       'COMMENT ON POLICY ' || quote_ident(po.polname) || ' ON ' || quote_ident(c.relname) \
+       || ' IS ' || quote_literal(d.description), 0 \
+  FROM pg_description d JOIN pg_policy po ON po.oid = d.objoid AND d.classoid = 'pg_policy'::regclass \
+  JOIN pg_class c ON c.oid = po.polrelid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) \
 UNION ALL SELECT 12, 'UNLOGGED', c.relname::text, c.relname::text, NULL, \
        'ALTER TABLE ' || quote_ident(c.relname) || ' SET UNLOGGED', 0 \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'r' AND c.relpersistence = 'u' \

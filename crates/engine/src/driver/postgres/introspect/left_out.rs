@@ -120,6 +120,10 @@ UNION ALL SELECT 'statistics', NULL, x.stxname::text, 'extended statistics are n
 UNION ALL SELECT 'comment', NULL, c.relname::text, 'comments on foreign tables are not carried' \
   FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 \
  WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind NOT IN ('r', 'p', 'v', 'm', 'i', 'S') \
+UNION ALL SELECT 'comment', c.relname::text, a.attname::text, 'comments on the columns of views and types are not carried' \
+  FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0 \
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind NOT IN ('r', 'p') \
 UNION ALL SELECT 'comment', cl.relname::text, co.conname::text, 'comments on exclusion constraints are not carried' \
   FROM pg_description d JOIN pg_constraint co ON co.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass \
   JOIN pg_class cl ON cl.oid = co.conrelid WHERE cl.relnamespace IN (SELECT oid FROM s) AND co.contype NOT IN ('p', 'u', 'f', 'c') \
