@@ -3,20 +3,24 @@
 
 /// Every object of `catalog/postgres.sql`, each a kind that is not carried, as the refusal
 /// names it.
-pub const POSTGRES_LEFT_OUT: [&str; 16] = [
+pub const POSTGRES_LEFT_OUT: [&str; 20] = [
     "aggregate \"total_of(integer)\" (aggregates and window functions are not carried)",
     "collation \"My C\" (collations are not carried)",
     "comment \"Counted\".\"n\" (comments on the columns of views and types are not carried)",
     "comment \"Happy Mood\" (a comment on a type that is not created is not carried)",
+    "default privileges \"postgres\" (=r/postgres: default privileges are not carried)",
     "domain \"Happy Mood\" (over another user type",
     "event trigger \"Note DDL\" (event triggers are not carried)",
     "extension \"hstore\" (an extension outside the current schema is not created",
     "foreign server \"Local Files\" (foreign servers and their user mappings are not carried)",
     "foreign table \"Log Lines\" (foreign tables are not carried)",
+    "grants \"counters\".\"id\" (=r/postgres: column privileges are not carried)",
     "grants \"keyed\" (",
+    "grants \"note_ddl()\" (postgres=X/postgres: routine privileges are not carried)",
     "inheriting table \"Kid Rows\" (written without its parent)",
     "owner \"Owned Elsewhere\" (owned by pg_database_owner: ownership is not carried)",
     "primary key \"keyed\".\"keyed_pkey\" (DEFERRABLE is not carried)",
+    "publication \"Counter Feed\" (publications are not carried)",
     "range type \"floatrange\" (written by its name, but not created)",
     "schema \"Side Things\" (only the current schema is read)",
     "statistics \"a and b\" (extended statistics are not carried)",
@@ -24,7 +28,7 @@ pub const POSTGRES_LEFT_OUT: [&str; 16] = [
 
 /// The kinds `catalog/postgres_carried.sql` holds, as pg_dump shows them, each of which must
 /// come back.
-pub const POSTGRES_KINDS: [&str; 61] = [
+pub const POSTGRES_KINDS: [&str; 65] = [
     "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public",
     "CREATE SEQUENCE public.\"Free Seq\"",
     "CREATE DOMAIN public.\"Positive Int\" AS integer",
@@ -86,6 +90,10 @@ pub const POSTGRES_KINDS: [&str; 61] = [
     "COMMENT ON TRIGGER \"Touch It\" ON public.parent IS 'stamps'",
     "COMMENT ON RULE \"Keep Counters\" ON public.counters IS 'keeps'",
     "COMMENT ON POLICY \"Own Rows\" ON public.parent IS 'own rows only'",
+    "ALTER TABLE ONLY public.\"Odd T\" ALTER COLUMN doc SET COMPRESSION pglz",
+    "ALTER TABLE ONLY public.\"Odd T\" ALTER COLUMN \"Full Name\" SET STORAGE EXTERNAL",
+    "ALTER TABLE ONLY public.counters REPLICA IDENTITY FULL",
+    "ALTER TABLE public.counters CLUSTER ON \"counters n\"",
 ];
 
 /// The kinds `catalog/sqlite.sql` holds, each of which must come back.

@@ -142,8 +142,9 @@ pub fn common_type(ty: &ColumnType) -> Option<String> {
 /// named with its argument types (it may be overloaded); row-level security is switched off,
 /// a comment (named by what it is on: `TABLE "t"`) is removed, and a table is set back to
 /// logged and its storage options reset, a column's collation set back to its type's, a
-/// partition detached from its parent, a disabled trigger or rule enabled again, and a
-/// SERIAL's sequence given back its default options.
+/// partition detached from its parent, a disabled trigger or rule enabled again, a SERIAL's
+/// sequence given back its default options, and a table's replica identity, clustering index,
+/// and columns' storage and compression set back to the defaults.
 pub fn drop_definition(definition: &Definition, kind: Database) -> String {
     match (&definition.table, definition.kind.as_str(), kind) {
         (_, "COMMENT", Database::Postgres) => format!("COMMENT ON {} IS NULL", definition.name),
@@ -171,6 +172,23 @@ pub fn drop_definition(definition: &Definition, kind: Database) -> String {
         ),
         (_, "SEQUENCE OPTIONS", Database::Postgres) => format!(
             "ALTER SEQUENCE {} INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE",
+            quote(&definition.name)
+        ),
+        (Some(table), "REPLICA IDENTITY", Database::Postgres) => {
+            format!("ALTER TABLE {} REPLICA IDENTITY DEFAULT", quote(table))
+        }
+        (Some(table), "CLUSTER ON", Database::Postgres) => {
+            format!("ALTER TABLE {} SET WITHOUT CLUSTER", quote(table))
+        }
+        (Some(table), "COLUMN STORAGE", Database::Postgres) => format!(
+            "ALTER TABLE {} ALTER COLUMN {} SET STORAGE {}",
+            quote(table),
+            quote(&definition.name),
+            definition.arguments.as_deref().unwrap_or("EXTENDED")
+        ),
+        (Some(table), "COLUMN COMPRESSION", Database::Postgres) => format!(
+            "ALTER TABLE {} ALTER COLUMN {} SET COMPRESSION DEFAULT",
+            quote(table),
             quote(&definition.name)
         ),
         (Some(table), "UNLOGGED", Database::Postgres) => {

@@ -3,6 +3,7 @@
 //! SERIAL's sequence options, the constraints the model cannot hold (exclusion, DEFERRABLE,
 //! NOT VALID...), views and materialized views, the indexes the model cannot hold, partitions'
 //! bounds, triggers and rules with their enabled state, row-level security with its policies,
+//! a table's replica identity, clustering index, and its columns' storage and compression,
 //! and comments on tables, views, indexes, sequences, constraints, types, functions,
 //! triggers, rules and policies. Must not import the runner or autogenerate.
 
@@ -202,6 +203,28 @@ UNION ALL SELECT 11, 'COMMENT', 'POLICY ' || quote_ident(po.polname) || ' ON ' |
   FROM pg_description d JOIN pg_policy po ON po.oid = d.objoid AND d.classoid = 'pg_policy'::regclass \
   JOIN pg_class c ON c.oid = po.polrelid \
  WHERE c.relnamespace IN (SELECT oid FROM s) \
+UNION ALL SELECT 12, 'REPLICA IDENTITY', c.relname::text, c.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(c.relname) || ' REPLICA IDENTITY ' || CASE c.relreplident WHEN 'f' THEN 'FULL' \
+       WHEN 'n' THEN 'NOTHING' ELSE 'USING INDEX ' || quote_ident((SELECT i.relname FROM pg_index x \
+       JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident)) END, 0 \
+  FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND c.relreplident <> 'd' \
+UNION ALL SELECT 12, 'CLUSTER ON', i.relname::text, t.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(t.relname) || ' CLUSTER ON ' || quote_ident(i.relname), 0 \
+  FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+ WHERE t.relnamespace IN (SELECT oid FROM s) AND t.relkind = 'r' AND x.indisclustered \
+UNION ALL SELECT 12, 'COLUMN STORAGE', a.attname::text, c.relname::text, \
+       CASE ty.typstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END, \
+       'ALTER TABLE ' || quote_ident(c.relname) || ' ALTER COLUMN ' || quote_ident(a.attname) || ' SET STORAGE ' \
+       || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END, 0 \
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type ty ON ty.oid = a.atttypid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+   AND a.attstorage <> ty.typstorage \
+UNION ALL SELECT 12, 'COLUMN COMPRESSION', a.attname::text, c.relname::text, NULL, \
+       'ALTER TABLE ' || quote_ident(c.relname) || ' ALTER COLUMN ' || quote_ident(a.attname) || ' SET COMPRESSION ' \
+       || CASE a.attcompression WHEN 'l' THEN 'lz4' ELSE 'pglz' END, 0 \
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+   AND a.attcompression <> '' \
 UNION ALL SELECT 12, 'UNLOGGED', c.relname::text, c.relname::text, NULL, \
        'ALTER TABLE ' || quote_ident(c.relname) || ' SET UNLOGGED', 0 \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind = 'r' AND c.relpersistence = 'u' \

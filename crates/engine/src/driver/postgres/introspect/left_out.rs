@@ -133,6 +133,25 @@ UNION ALL SELECT 'comment', NULL, t.typname::text, 'a comment on a type that is 
    AND NOT ",
     carried_type!(),
     " \
+UNION ALL SELECT 'tablespace', NULL, c.relname::text, 'in tablespace ' || quote_ident(ts.spcname) || ': written in the default tablespace' \
+  FROM pg_class c JOIN pg_tablespace ts ON ts.oid = c.reltablespace \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p', 'm', 'i') \
+UNION ALL SELECT 'publication', NULL, p.pubname::text, 'publications are not carried' FROM pg_publication p \
+UNION ALL SELECT 'subscription', NULL, sb.subname::text, 'subscriptions are not carried' \
+  FROM pg_subscription sb WHERE sb.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+UNION ALL SELECT 'default privileges', NULL, pg_get_userbyid(da.defaclrole)::text, \
+       array_to_string(da.defaclacl, ', ') || ': default privileges are not carried' \
+  FROM pg_default_acl da WHERE da.defaclnamespace IN (SELECT oid FROM s) OR da.defaclnamespace = 0 \
+UNION ALL SELECT 'grants', c.relname::text, a.attname::text, array_to_string(a.attacl, ', ') || ': column privileges are not carried' \
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+ WHERE c.relnamespace IN (SELECT oid FROM s) AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL \
+UNION ALL SELECT 'grants', NULL, p.proname::text || '(' || pg_get_function_identity_arguments(p.oid) || ')', \
+       array_to_string(p.proacl, ', ') || ': routine privileges are not carried' \
+  FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM s) AND p.proacl IS NOT NULL \
+   AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass) \
+UNION ALL SELECT 'security label', NULL, sl.provider || ': ' || sl.label, 'security labels are not carried' \
+  FROM pg_seclabel sl JOIN pg_class c ON c.oid = sl.objoid AND sl.classoid = 'pg_class'::regclass \
+ WHERE c.relnamespace IN (SELECT oid FROM s) \
 UNION ALL SELECT 'owner', NULL, c.relname::text, 'owned by ' || quote_ident(pg_get_userbyid(c.relowner)) || ': ownership is not carried' \
   FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM s) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') \
    AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) \
