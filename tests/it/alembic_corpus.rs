@@ -23,7 +23,7 @@ mod run;
 mod schema;
 mod truth;
 
-use aurora_migrate::core::Database::{self, Mysql, Postgres, Sqlite};
+use aurora_migrate::migrations::Database::{self, Mysql, Postgres, Sqlite};
 
 use figures::Figures;
 

@@ -8,7 +8,7 @@ use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
 use super::super::revision_text::stored_downgrade;
 use aurora_migrate::Direction;
-use aurora_migrate::core::revision::Target;
+use aurora_migrate::migrations::revision::Target;
 use aurora_migrate::runner::{Event, Runner, StepReport};
 
 pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
