@@ -16,7 +16,8 @@
 //! ```
 //!
 //! clap types live in `args.rs`, printing in `output.rs`, where settings come from in
-//! `settings.rs`, each command in `cmd/`. The engine never imports this crate.
+//! `settings.rs`, each command in `cmd/`; [`reference`] renders the same definition as the
+//! user's guide's command reference and as man pages. The engine never imports this crate.
 
 #![warn(missing_docs)]
 
@@ -28,6 +29,7 @@ mod dispatch;
 mod failure;
 mod output;
 mod program;
+pub mod reference;
 mod revision_text;
 mod settings;
 
