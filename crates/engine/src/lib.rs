@@ -25,6 +25,7 @@
 
 pub use aurora_migrate_core as migrations;
 
+#[cfg(feature = "authoring")]
 pub mod authoring;
 #[cfg(feature = "autogenerate")]
 pub mod autogenerate;
@@ -37,10 +38,12 @@ mod driver;
 #[cfg(feature = "autogenerate")]
 pub mod dump;
 pub mod error;
+#[cfg(feature = "fleet")]
 pub mod fleet;
 pub mod interrupt;
 #[cfg(feature = "lint")]
 pub mod lint;
+#[cfg(feature = "offline")]
 pub mod offline;
 pub mod runner;
 #[cfg(feature = "autogenerate")]

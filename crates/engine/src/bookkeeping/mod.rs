@@ -9,7 +9,9 @@ mod statements;
 mod stored;
 
 pub use lease::{Claimant, LONGEST_LEASE, SHORTEST_LEASE};
-pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored, text_literal};
+#[cfg(feature = "mysql")]
+pub use record::text_literal;
+pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored};
 pub use statements::{
     Elapsed, committed_guard, record_statements, stamp_statements, step_statements,
 };

@@ -2,6 +2,7 @@
 //! transaction around statements. Below the per-database scripts and the dispatcher in
 //! `script.rs`, which both use it. Pure text: must not import a driver.
 
+#[cfg(feature = "offline")]
 /// The session a script opens and closes, and the transaction of a whole run.
 #[derive(Debug, Clone, Default)]
 pub struct Script {
@@ -15,6 +16,7 @@ pub struct Script {
     pub closing: String,
 }
 
+#[cfg(feature = "offline")]
 /// A condition, true when the version table `version` holds exactly `rows`: as many rows,
 /// each of them one of these (the column is its key, so no row counts twice).
 #[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
@@ -30,6 +32,7 @@ pub(crate) fn holds_exactly(version: &str, rows: &[&str]) -> String {
     )
 }
 
+#[cfg(feature = "offline")]
 /// `statements` between `begin` and `COMMIT`, each ending its line.
 pub(crate) fn in_transaction(begin: &str, statements: &[String]) -> String {
     let mut text = format!("{begin};\n");

@@ -1,10 +1,15 @@
 //! What a run sends, as text a script prints: each database's step, transaction and session,
 //! from the same functions its driver sends them with. Pure text: must not touch a connection.
 
+#[cfg(feature = "offline")]
 use super::Work;
+#[cfg(feature = "offline")]
 use super::framing::Script;
+#[cfg(feature = "offline")]
 use super::framing::in_transaction;
+#[cfg(feature = "offline")]
 use crate::bookkeeping::Tables;
+#[cfg(feature = "offline")]
 use crate::error::{Error, Result};
 use aurora_migrate_core::Database;
 
@@ -22,6 +27,7 @@ pub(crate) fn settings(kind: Database) -> String {
     }
 }
 
+#[cfg(feature = "offline")]
 /// The session around a script on `kind`.
 pub(crate) fn session(kind: Database, tables: &Tables) -> Result<Script> {
     #[cfg(not(any(feature = "postgres", feature = "mysql")))]
@@ -38,6 +44,7 @@ pub(crate) fn session(kind: Database, tables: &Tables) -> Result<Script> {
     }
 }
 
+#[cfg(feature = "offline")]
 /// One step on `kind`, as the driver would send it.
 pub(crate) fn step(kind: Database, work: &Work<'_>) -> Result<String> {
     match kind {
@@ -55,6 +62,7 @@ pub(crate) fn step(kind: Database, work: &Work<'_>) -> Result<String> {
     }
 }
 
+#[cfg(feature = "offline")]
 /// What stops a script on `kind` before its first change unless the version table holds
 /// exactly `rows`.
 pub(crate) fn expect_rows(kind: Database, tables: &Tables, rows: &[&str]) -> Result<String> {
@@ -72,6 +80,7 @@ pub(crate) fn expect_rows(kind: Database, tables: &Tables, rows: &[&str]) -> Res
     }
 }
 
+#[cfg(feature = "offline")]
 /// `statements` in one transaction on `kind`, opened as its driver opens one.
 pub(crate) fn transaction(kind: Database, statements: &[String]) -> Result<String> {
     let begin = match kind {

@@ -40,6 +40,7 @@ impl Name {
     }
 
     /// The last part in lower case, as lint compares names.
+    #[cfg(feature = "lint")]
     pub fn bare(&self) -> String {
         self.parts
             .last()

@@ -16,6 +16,7 @@ pub fn quote_path(name: &str) -> String {
 }
 
 /// Names quoted and comma-separated.
+#[cfg(feature = "autogenerate")]
 pub fn quoted_list(names: &[String]) -> String {
     names
         .iter()

@@ -3,8 +3,11 @@
 //! and the session a script needs (ANSI_QUOTES, the runners' lock). Pure text: must not touch
 //! a connection.
 
-use crate::bookkeeping::{Elapsed, Tables};
+use crate::bookkeeping::Elapsed;
+#[cfg(feature = "offline")]
+use crate::bookkeeping::Tables;
 use crate::driver::Work;
+#[cfg(feature = "offline")]
 use crate::driver::framing::Script;
 use crate::sql::literal;
 
@@ -56,6 +59,7 @@ pub(crate) fn step(work: &Work<'_>) -> (String, usize) {
     (batch, leading)
 }
 
+#[cfg(feature = "offline")]
 /// The offline form of a step: what the driver sends, `Transaction: none` or not (DDL
 /// commits as it runs here, and the dirty mark covers both).
 pub(crate) fn script_step(work: &Work<'_>) -> String {
@@ -67,6 +71,7 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
 /// How a transaction opens on this database.
 pub(crate) const BEGIN: &str = "START TRANSACTION";
 
+#[cfg(feature = "offline")]
 /// Stops the script (the client stops at the first error) unless the version table holds
 /// exactly `rows` (none: base): a temporary table's CHECK fails (MySQL 8.0.16+, MariaDB
 /// 10.2+), under a name that says why (identifiers stop at 64 characters: the script's
@@ -83,6 +88,7 @@ pub(crate) fn expect_rows(tables: &Tables, rows: &[&str]) -> String {
     .join("\n")
 }
 
+#[cfg(feature = "offline")]
 /// The session around a script: ANSI_QUOTES, and the runners' lock on this database, held
 /// until the end (a year at most: `GET_LOCK` needs a bound).
 pub(crate) fn script(tables: &Tables) -> Script {

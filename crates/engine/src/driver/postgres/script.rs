@@ -2,16 +2,22 @@
 //! `BEGIN; ...; bookkeeping; COMMIT` in one message, and the session's lock around a script.
 //! Pure text: must not touch a connection.
 
-use crate::bookkeeping::{Elapsed, Tables};
+use crate::bookkeeping::Elapsed;
+#[cfg(feature = "offline")]
+use crate::bookkeeping::Tables;
 use crate::driver::Work;
+#[cfg(feature = "offline")]
 use crate::driver::framing::Script;
+#[cfg(feature = "offline")]
 use crate::driver::framing::in_transaction;
+#[cfg(feature = "offline")]
 use crate::sql::literal;
 
 /// Where a step starts inside the transaction of a whole run, for its execution time.
 pub(super) const STEP_MARK: &str =
     "SELECT set_config('aurora.step_started', clock_timestamp()::text, true);\n";
 
+#[cfg(feature = "offline")]
 /// Where a step outside any transaction starts, for a script: the mark lasts the session.
 const SESSION_MARK: &str =
     "SELECT set_config('aurora.step_started', clock_timestamp()::text, false);\n";
@@ -80,6 +86,7 @@ pub(crate) fn step(work: &Work<'_>) -> Batch {
     }
 }
 
+#[cfg(feature = "offline")]
 /// The offline form of a step.
 pub(crate) fn script_step(work: &Work<'_>) -> String {
     if work.transactional {
@@ -105,6 +112,7 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
 /// How a transaction opens on this database.
 pub(crate) const BEGIN: &str = "BEGIN";
 
+#[cfg(feature = "offline")]
 /// Stops the script (psql with ON_ERROR_STOP) unless the version table holds exactly `rows`
 /// (none: base), naming where the database is instead.
 pub(crate) fn expect_rows(tables: &Tables, rows: &[&str]) -> String {
@@ -132,6 +140,7 @@ pub(crate) fn expect_rows(tables: &Tables, rows: &[&str]) -> String {
     .join("\n")
 }
 
+#[cfg(feature = "offline")]
 /// The session around a script: the runners' advisory lock, held until the end.
 pub(crate) fn script(tables: &Tables) -> Script {
     let key = tables.lock_key();

@@ -2,9 +2,13 @@
 //! `BEGIN IMMEDIATE; ...; foreign-key guard; bookkeeping; COMMIT` in one call, and the session
 //! a script needs first. Pure text: must not touch a connection.
 
-use crate::bookkeeping::{Elapsed, Tables};
+use crate::bookkeeping::Elapsed;
+#[cfg(feature = "offline")]
+use crate::bookkeeping::Tables;
 use crate::driver::Work;
+#[cfg(feature = "offline")]
 use crate::driver::framing::Script;
+#[cfg(feature = "offline")]
 use crate::driver::framing::in_transaction;
 
 /// A TEMP view whose INSERT trigger fails when a row breaks a foreign key: it lets the check
@@ -19,10 +23,12 @@ const GUARD_CALL: &str = "INSERT INTO temp.aurora_foreign_key_check VALUES (1);\
 /// needs them off, and the guard checks them instead.
 pub(crate) const SETTINGS: &str = "PRAGMA foreign_keys = OFF;\n";
 
+#[cfg(feature = "offline")]
 /// A script's clock: where the step began, read by the bookkeeping's execution time.
 const MARK_DDL: &str = "CREATE TEMP TABLE IF NOT EXISTS aurora_step_mark (started REAL);
 DELETE FROM temp.aurora_step_mark;
 INSERT INTO temp.aurora_step_mark VALUES (julianday('now'));\n";
+#[cfg(feature = "offline")]
 const MARK: &str = "UPDATE temp.aurora_step_mark SET started = julianday('now');\n";
 
 /// A transactional step in one call, opened by `BEGIN IMMEDIATE` (inside the run's
@@ -49,6 +55,7 @@ pub(crate) fn step(work: &Work<'_>, elapsed: Elapsed) -> String {
     batch
 }
 
+#[cfg(feature = "offline")]
 /// The offline form of a step: the clock's mark, then what the driver sends.
 pub(crate) fn script_step(work: &Work<'_>) -> String {
     let mut text = String::from(MARK);
@@ -74,6 +81,7 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
 /// How a transaction opens on this database.
 pub(crate) const BEGIN: &str = "BEGIN IMMEDIATE";
 
+#[cfg(feature = "offline")]
 /// Stops the script (sqlite3 -bail) unless the version table holds exactly `rows` (none:
 /// base): a temporary table's CHECK fails, and its name says why.
 pub(crate) fn expect_rows(tables: &Tables, rows: &[&str]) -> String {
@@ -93,6 +101,7 @@ pub(crate) fn expect_rows(tables: &Tables, rows: &[&str]) -> String {
     .join("\n")
 }
 
+#[cfg(feature = "offline")]
 /// The session a script sets up as the driver does its connection: foreign keys off (a
 /// migration rebuilding a table needs them off), the guard, the clock. Each step's
 /// `BEGIN IMMEDIATE` is the lock.
