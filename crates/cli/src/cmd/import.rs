@@ -3,9 +3,9 @@
 //! stderr; the same as one JSON document, with each section's writer. Must not import another
 //! command.
 
-use super::super::args::{ImportAlembicArgs, migrations_dir};
-use super::super::failure::Outcome;
-use super::super::output::Printer;
+use crate::args::{ImportAlembicArgs, migrations_dir};
+use crate::failure::Outcome;
+use crate::output::Printer;
 use aurora_migrate::authoring::alembic::{self, Alembic, By, Imported, Options, Reason};
 
 pub fn alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {

@@ -10,8 +10,8 @@ use std::time::Duration;
 use aurora_migrate::fleet::{self, Finished, FleetTarget};
 use aurora_migrate::interrupt::Interrupt;
 
-use super::super::super::args::FleetArgs;
-use super::super::super::failure::Failure;
+use crate::args::FleetArgs;
+use crate::failure::Failure;
 
 /// How long a targets command may run unless told otherwise.
 const TARGETS_CMD_TIMEOUT: Duration = Duration::from_secs(60);
