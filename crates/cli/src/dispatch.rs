@@ -12,16 +12,18 @@ use super::args::{
     TransactionMode,
 };
 use super::cmd;
+use super::environment::Environment;
 use super::failure::{Failure, Outcome};
 use super::output::Printer;
-use super::settings::{self, EnvFile, MigrateFlags, Resolved, runner};
+use super::settings::{self, MigrateFlags, Resolved, runner};
 
 /// What every command may need besides its own arguments.
 pub(crate) struct Context<'a> {
     pub app: App,
     /// Database flags given before the command.
     pub outer: DatabaseArgs,
-    pub env_file: EnvFile,
+    /// The environment, with `.env` beneath it.
+    pub environment: Environment,
     pub printer: &'a Printer,
     pub interrupt: &'a Interrupt,
 }
@@ -30,7 +32,7 @@ impl Context<'_> {
     fn resolve(&self, flags: &DatabaseArgs) -> Result<Resolved, Failure> {
         settings::resolve(
             &flags.or(&self.outer),
-            &self.env_file,
+            &self.environment,
             self.app.default_database,
             self.printer,
         )
@@ -92,7 +94,9 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Branches => cmd::inspect::branches(&catalog, printer),
         Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
         Command::Merge(args) => cmd::author::merge(&catalog, &args, printer),
-        Command::Import(ImportFrom::Alembic(args)) => cmd::import::alembic(&args, printer),
+        Command::Import(ImportFrom::Alembic(args)) => {
+            cmd::import::alembic(&args, &context.environment, printer)
+        }
         Command::Create(args) if args.autogenerate => {
             let resolved = context.resolve(&args.database)?;
             let interrupt = context.interrupt;
@@ -148,12 +152,15 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             .await
         }
         Command::Scratch(ScratchCommand::Clean(args)) => {
-            let (_, production) = settings::options(&context.outer)?;
+            let (_, production) = settings::options(&context.outer, &context.environment)?;
             cmd::scratch::clean(&args, production, printer).await
         }
         Command::Lint(args) => {
             let named = args.database.or(&context.outer).database_url.is_some()
-                || std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty());
+                || context
+                    .environment
+                    .var("DATABASE_URL")
+                    .is_some_and(|u| !u.trim().is_empty());
             let runner = match named || args.with_stats {
                 true => Some(context.runner(&catalog, &args.database, plain)?.1),
                 false => None,
@@ -221,7 +228,10 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Graph(args) => {
             // A database marks the picture only when one is named: no fallback to the default.
             let named = args.database.or(&context.outer).database_url.is_some()
-                || std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty());
+                || context
+                    .environment
+                    .var("DATABASE_URL")
+                    .is_some_and(|u| !u.trim().is_empty());
             let status = match named {
                 true => {
                     let (_, runner) = context.runner(&catalog, &args.database, plain)?;
@@ -254,11 +264,12 @@ async fn fleet(
     catalog: &Catalog,
     request: cmd::fleet::Request<'_>,
 ) -> Outcome {
-    let (options, production) = settings::options(&request.database.or(&context.outer))?;
+    let (options, production) =
+        settings::options(&request.database.or(&context.outer), &context.environment)?;
     if let Some((command, yes)) = request.confirm_in_production {
         confirmed_in_production(production, yes, command)?;
     }
-    let list = cmd::fleet::targets(request.fleet, context.interrupt).await?;
+    let list = cmd::fleet::targets(request.fleet, &context.environment, context.interrupt).await?;
     let settings = cmd::fleet::Settings {
         options,
         production,

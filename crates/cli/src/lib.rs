@@ -16,7 +16,8 @@
 //! ```
 //!
 //! clap types live in `args.rs`, printing in `output.rs`, where settings come from in
-//! `settings.rs`, each command in `cmd/`. The engine never imports this crate.
+//! `settings.rs` (the environment and `.env` in `environment.rs`), each command in `cmd/`. The
+//! engine never imports this crate.
 
 #![warn(missing_docs)]
 
@@ -25,6 +26,7 @@ mod args;
 mod cmd;
 mod completion;
 mod dispatch;
+mod environment;
 mod failure;
 mod output;
 mod program;
@@ -87,8 +89,8 @@ where
         cmd::meta::completions(app.name, shell);
         return ExitCode::SUCCESS;
     }
-    let env_file = match settings::load_env_file() {
-        Ok(file) => file,
+    let environment = match environment::Environment::load() {
+        Ok(environment) => environment,
         Err(failure) => return exit(Err(failure), &printer),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -105,7 +107,7 @@ where
     let context = dispatch::Context {
         app,
         outer: cli.database,
-        env_file,
+        environment,
         printer: &printer,
         interrupt: &interrupt,
     };
