@@ -2,7 +2,7 @@
 //! and of `check`. They describe exactly the schema `migrations/` produces at head.
 
 use aurora_migrate::schema::model::{
-    Action, Column, ColumnType as T, Default, EnumType, Schema, Table,
+    Action, Column, ColumnDefault, ColumnType as T, EnumType, Schema, Table,
 };
 
 /// The whole Aurora schema.
@@ -31,13 +31,13 @@ fn chains() -> Table {
         .column(Column::new("chain_id", T::BigInt))
         .column(
             Column::new("kind", T::Enum("chain_kind".into()))
-                .default(Default::Text("mainnet".into())),
+                .default(ColumnDefault::Text("mainnet".into())),
         )
-        .column(Column::new("created_at", T::TimestampTz).default(Default::Now))
+        .column(Column::new("created_at", T::TimestampTz).default(ColumnDefault::Now))
         .column(Column::new("rpc_endpoint", T::Varchar(200)).nullable())
         .column(
             Column::new("status", T::Enum("chain_status".into()))
-                .default(Default::Text("active".into())),
+                .default(ColumnDefault::Text("active".into())),
         )
         .primary_key(&["id"])
         .unique("chains_chain_id_key", &["chain_id"])
@@ -71,7 +71,7 @@ fn wallets() -> Table {
         .column(Column::new("chain_id", T::Integer))
         .column(Column::new("address", T::Varchar(100)))
         .column(Column::new("label", T::Text).nullable())
-        .column(Column::new("created_at", T::TimestampTz).default(Default::Now))
+        .column(Column::new("created_at", T::TimestampTz).default(ColumnDefault::Now))
         .primary_key(&["id"])
         .unique("uq_wallets_chain_address", &["chain_id", "address"])
         .foreign_key(

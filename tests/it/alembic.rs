@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, Database, DatabaseUrl, Options, Runner, Target};
 
 use crate::support::{Db, aurora, catalog, fixture, runner, texts};

@@ -11,8 +11,9 @@
 //! each catalog compared with Alembic's (alembic_corpus/schema.rs), downgrades, upgrades again,
 //! and `history`, `heads` and `current` are compared both ways. The same is done with the
 //! import through Alembic's offline mode (`--alembic-ini`, alembic_corpus/offline.rs), judged
-//! against the same ground truth. The figures are printed and held to README.md's table
-//! (AURORA_UPDATE_README=1 rewrites it) and to `floors::FLOORS`.
+//! against the same ground truth. The figures are printed and held to the table of
+//! docs/src/coming-from/alembic-corpus.md (AURORA_UPDATE_DOCS=1 rewrites it) and to
+//! `floors::FLOORS`.
 
 mod figures;
 mod files;
@@ -23,7 +24,7 @@ mod run;
 mod schema;
 mod truth;
 
-use aurora_migrate::core::Database::{self, Mysql, Postgres, Sqlite};
+use aurora_migrate::migrations::Database::{self, Mysql, Postgres, Sqlite};
 
 use figures::Figures;
 
@@ -200,7 +201,7 @@ async fn corpus(history: &History) {
         check_alembic(history, ours, *dialect);
         floors::check(history.key, history.label, *dialect, ours, offline);
     }
-    figures::check_readme(history.label, &rows, &notes);
+    figures::check_page(history.label, &rows, &notes);
 }
 
 /// The scripts whose upgrade and downgrade for `dialect` the importer converted whole.

@@ -4,7 +4,7 @@
 //! names) upgraded by the real Alembic on one fresh database and through our import on another,
 //! on PostgreSQL, MariaDB and SQLite; the two catalogs must be the same.
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, Target};
 
 use crate::alembic::{alembic, run_alembic};

@@ -22,7 +22,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
 
 use crate::alembic::alembic;

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, Target};
 
 use crate::alembic::{alembic, run_alembic};

@@ -4,7 +4,7 @@
 //! does not exist, or does).
 
 use aurora_migrate::Target;
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 
 use crate::alembic::{alembic, run_alembic};
 use crate::alembic_render::{import, offline_env, project, script};

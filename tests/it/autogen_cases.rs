@@ -1,7 +1,7 @@
 //! The autogenerate corpus: each case is a schema before and after one model change.
 
 use aurora_migrate::schema::model::{
-    Action, Column, ColumnType as T, Default, EnumType, Schema, Table,
+    Action, Column, ColumnDefault, ColumnType as T, EnumType, Schema, Table,
 };
 
 pub struct Case {
@@ -24,7 +24,10 @@ fn items() -> Table {
         .column(Column::new("name", T::Varchar(50)))
         .column(Column::new("note", T::Text).nullable())
         .column(Column::new("owner_id", T::Integer).nullable())
-        .column(Column::new("mood", T::Enum("mood".into())).default(Default::Text("happy".into())))
+        .column(
+            Column::new("mood", T::Enum("mood".into()))
+                .default(ColumnDefault::Text("happy".into())),
+        )
         .primary_key(&["id"])
 }
 
@@ -119,19 +122,19 @@ fn fk(table: Table, on_delete: Action) -> Table {
 pub fn all() -> Vec<Case> {
     let every_type = Table::new("samples")
         .column(Column::new("id", T::BigInt).autoincrement())
-        .column(Column::new("small", T::SmallInt).default(Default::Int(-1)))
-        .column(Column::new("flag", T::Boolean).default(Default::Bool(true)))
+        .column(Column::new("small", T::SmallInt).default(ColumnDefault::Int(-1)))
+        .column(Column::new("flag", T::Boolean).default(ColumnDefault::Bool(true)))
         .column(Column::new("price", T::Numeric(10, 2)).nullable())
         .column(Column::new("ratio", T::Real).nullable())
         .column(Column::new("score", T::Double).nullable())
         .column(Column::new("day", T::Date).nullable())
         .column(Column::new("seen_at", T::Timestamp).nullable())
-        .column(Column::new("created_at", T::TimestampTz).default(Default::Now))
+        .column(Column::new("created_at", T::TimestampTz).default(ColumnDefault::Now))
         .column(Column::new("token", T::Uuid).nullable())
         .column(Column::new("payload", T::Json).nullable())
         .column(Column::new("doc", T::Jsonb).nullable())
         .column(Column::new("blob", T::Bytes).nullable())
-        .column(Column::new("label", T::Text).default(Default::Text("it's".into())))
+        .column(Column::new("label", T::Text).default(ColumnDefault::Text("it's".into())))
         .primary_key(&["id"]);
     vec![
         case(
@@ -157,19 +160,19 @@ pub fn all() -> Vec<Case> {
         case(
             "add_not_null_column_with_default",
             base(),
-            with_items(|t| t.column(Column::new("qty", T::Integer).default(Default::Int(0)))),
+            with_items(|t| t.column(Column::new("qty", T::Integer).default(ColumnDefault::Int(0)))),
         ),
         case(
             "add_boolean_column",
             base(),
             with_items(|t| {
-                t.column(Column::new("active", T::Boolean).default(Default::Bool(true)))
+                t.column(Column::new("active", T::Boolean).default(ColumnDefault::Bool(true)))
             }),
         ),
         case(
             "add_timestamp_column_defaulting_to_now",
             base(),
-            with_items(|t| t.column(Column::new("at", T::TimestampTz).default(Default::Now))),
+            with_items(|t| t.column(Column::new("at", T::TimestampTz).default(ColumnDefault::Now))),
         ),
         case(
             "drop_column",
@@ -212,7 +215,7 @@ pub fn all() -> Vec<Case> {
             with_items(|t| {
                 edit_column(t, "note", |c| Column {
                     nullable: false,
-                    default: Some(Default::Text(String::new())),
+                    default: Some(ColumnDefault::Text(String::new())),
                     ..c
                 })
             }),
@@ -220,12 +223,18 @@ pub fn all() -> Vec<Case> {
         case(
             "add_default",
             base(),
-            with_items(|t| edit_column(t, "name", |c| c.default(Default::Text("unnamed".into())))),
+            with_items(|t| {
+                edit_column(t, "name", |c| {
+                    c.default(ColumnDefault::Text("unnamed".into()))
+                })
+            }),
         ),
         case(
             "change_default",
             base(),
-            with_items(|t| edit_column(t, "mood", |c| c.default(Default::Text("sad".into())))),
+            with_items(|t| {
+                edit_column(t, "mood", |c| c.default(ColumnDefault::Text("sad".into())))
+            }),
         ),
         case(
             "drop_default",
@@ -306,8 +315,9 @@ pub fn all() -> Vec<Case> {
             with_mood(&["happy", "sad", "calm"]),
         ),
         case("add_enum_value_used_as_a_default", base(), {
-            let mut after =
-                with_items(|t| edit_column(t, "mood", |c| c.default(Default::Text("calm".into()))));
+            let mut after = with_items(|t| {
+                edit_column(t, "mood", |c| c.default(ColumnDefault::Text("calm".into())))
+            });
             after.enums = vec![EnumType::new("mood", &["happy", "sad", "calm"])];
             after
         }),

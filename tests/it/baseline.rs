@@ -2,7 +2,7 @@
 //! database, builds the same schema (compared by introspection), its downgrade drops it, and
 //! the original database is recorded at it with nothing run. On PostgreSQL, SQLite and MariaDB.
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
 
 use crate::support::{Db, aurora, run_with_client};

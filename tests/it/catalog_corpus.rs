@@ -2,7 +2,7 @@
 //! what `baseline` and `dump` carry rebuilds the same schema, judged by the database's own
 //! tools, and what they do not carry is named every time, never dropped in silence.
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
 
 use crate::support::{Db, MysqlDb, PgDb, SqliteDb, aurora, fixture, run_with_client};

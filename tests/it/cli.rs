@@ -316,8 +316,8 @@ fn create_and_merge_write_files_the_build_accepts() {
         merge.contains("-- Revises: bbbb00000001, cccc00000001"),
         "{merge}"
     );
-    let scanned =
-        aurora_migrate::core::source::scan::scan(&migrations).expect("the directory stays valid");
+    let scanned = aurora_migrate::migrations::source::scan::scan(&migrations)
+        .expect("the directory stays valid");
     assert_eq!(scanned.graph.heads().len(), 1);
 }
 

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::runner::{Durability, Options};
 use aurora_migrate::{Catalog, DatabaseUrl, Error, Runner, Target};
 

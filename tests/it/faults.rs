@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use aurora_migrate::Catalog;
-use aurora_migrate::core::source::scan;
 use aurora_migrate::error::Error;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 
 use crate::support::{Db, cli};
@@ -167,8 +167,9 @@ async fn a_syntax_error_at_every_position_keeps_what_came_before() {
 /// committed its bookkeeping (an upgrade's version row, a downgrade's removed log entry).
 #[test]
 fn a_pipelined_migration_refuses_to_run_unless_the_one_before_it_committed() {
-    use aurora_migrate::bookkeeping::{Tables, committed_guard};
-    use aurora_migrate::core::Direction;
+    use aurora_migrate::migrations::Direction;
+    use aurora_migrate::testing::committed_guard;
+    use aurora_migrate::version_table::Tables;
     let db = crate::support::PgDb::new();
     let tables = Tables::new("alembic_version").unwrap();
     db.query("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)");

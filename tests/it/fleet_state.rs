@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use aurora_migrate::bookkeeping::Tables;
+use aurora_migrate::version_table::Tables;
 
 use crate::support::{MysqlDb, PgDb, SqliteDb, cli, texts};
 

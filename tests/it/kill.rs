@@ -1,5 +1,5 @@
 //! `kill -9` and a pipelined message already sent: PostgreSQL goes on running the migrations
-//! it received, each committing whole, until it notices its client is gone; the README says so.
+//! it received, each committing whole, until it notices its client is gone; the user's guide says so (docs/src/safety.md).
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -71,14 +71,18 @@ async fn kill_9_does_not_stop_a_pipelined_message_already_sent() {
         other => panic!("the message stopped with its runner: at {other:?}, columns {columns:?}"),
     }
 
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
-    let start = readme
+    let safety =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/src/safety.md"))
+            .expect("docs/src/safety.md");
+    let start = safety
         .find("**Pipelined steps.**")
         .expect("the pipelined steps");
-    let section = &readme[start..start + readme[start..].find("\n## ").expect("its end")];
+    let end = safety[start..]
+        .find("\n#")
+        .map_or(safety.len(), |end| start + end);
+    let section = &safety[start..end];
     assert!(
         section.contains("`kill -9`") && section.contains("already sent"),
-        "the README's pipelined steps do not say what kill -9 does to a message already sent"
+        "the guide's pipelined steps do not say what kill -9 does to a message already sent"
     );
 }

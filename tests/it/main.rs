@@ -21,6 +21,7 @@ mod catalog_corpus;
 mod cli;
 mod completion;
 mod concurrency;
+mod docs;
 mod dump;
 mod durability;
 mod faults;

@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use aurora_migrate::Catalog;
-use aurora_migrate::core::source::scan;
 use aurora_migrate::error::Error;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 
 use crate::support::{MysqlDb, catalog, cli, texts};

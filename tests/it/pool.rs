@@ -116,7 +116,7 @@ async fn the_pooled_connection_goes_back_as_it_was_taken() {
 async fn a_pool_runner_waits_for_the_same_lock_as_every_runner() {
     let catalog = aurora::catalog().expect("embedded");
     let pg = PgDb::new();
-    let key = aurora_migrate::bookkeeping::Tables::new("alembic_version")
+    let key = aurora_migrate::version_table::Tables::new("alembic_version")
         .expect("tables")
         .lock_key();
     let mut holder = sqlx::PgConnection::connect(&pg.url).await.expect("connect");

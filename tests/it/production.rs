@@ -231,7 +231,7 @@ fn guarded_catalog(db: &Db, downgrade: &str) -> (tempfile::TempDir, aurora_migra
     );
     std::fs::write(dir.path().join("r1_wallets.sql"), r1).expect("r1");
     std::fs::write(dir.path().join("r2_archive.sql"), r2).expect("r2");
-    let scanned = aurora_migrate::core::source::scan::scan(dir.path()).expect("scan");
+    let scanned = aurora_migrate::migrations::source::scan::scan(dir.path()).expect("scan");
     (dir, aurora_migrate::Catalog::from_scan(scanned))
 }
 

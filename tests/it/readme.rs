@@ -1,6 +1,7 @@
-//! The README cannot rot: its library section is the example service's code, word for word,
-//! its list of stable error codes holds every code the sources emit, and its table of import
-//! reasons every reason the importer reports.
+//! The README and the user's guide cannot rot: their library sections are the example service's
+//! code, word for word, the list of stable error codes (docs/src/commands/index.md) holds every
+//! code the sources emit, and the table of import reasons (docs/src/coming-from/import-report.md)
+//! every reason the importer reports.
 
 use std::path::Path;
 
@@ -10,12 +11,18 @@ fn read(path: &str) -> String {
 }
 
 #[test]
-fn the_library_section_shows_the_example_services_code() {
-    let readme = read("README.md");
+fn the_library_sections_show_the_example_services_code() {
+    for page in ["README.md", "docs/src/library.md"] {
+        shows_the_example_services_code(page);
+    }
+}
+
+fn shows_the_example_services_code(page: &str) {
+    let readme = read(page);
     let build = read("examples/service/build.rs");
     assert!(
         readme.contains(&format!("// build.rs\n{build}")),
-        "examples/service/build.rs"
+        "{page} lacks examples/service/build.rs"
     );
     let main = read("examples/service/src/main.rs");
     let start = main
@@ -25,12 +32,15 @@ fn the_library_section_shows_the_example_services_code() {
     let migrate = &main[start..end];
     assert!(
         readme.contains(migrate),
-        "README lacks the example's migrate():\n{migrate}"
+        "{page} lacks the example's migrate():\n{migrate}"
     );
-    assert!(readme.contains("aurora_migrate::include_migrations!();"));
+    assert!(
+        readme.contains("aurora_migrate::include_migrations!();"),
+        "{page} lacks include_migrations!"
+    );
     assert!(main.contains("aurora_migrate::include_migrations!();"));
     let lines = build.lines().count() + 1 + migrate.lines().count();
-    assert!(lines < 12, "{lines} lines: the README promises a few");
+    assert!(lines < 12, "{lines} lines: the README promises ten");
 }
 
 /// Every `.rs` file under `dir`.
@@ -101,7 +111,7 @@ fn emitted_codes() -> std::collections::BTreeSet<String> {
 }
 
 #[test]
-fn every_error_code_the_code_can_emit_is_in_the_readmes_stable_list() {
+fn every_error_code_the_code_can_emit_is_in_the_stable_list() {
     let codes = emitted_codes();
     // The scan finds the codes of each kind of source, so it cannot pass by finding none.
     for known in [
@@ -114,7 +124,7 @@ fn every_error_code_the_code_can_emit_is_in_the_readmes_stable_list() {
     ] {
         assert!(codes.contains(known), "the scan missed {known}: {codes:?}");
     }
-    let readme = read("README.md");
+    let readme = read("docs/src/commands/index.md");
     let start = readme
         .find("The codes are stable: ")
         .expect("the stable list");
@@ -126,17 +136,20 @@ fn every_error_code_the_code_can_emit_is_in_the_readmes_stable_list() {
         .collect();
     assert!(
         missing.is_empty(),
-        "the README's stable list lacks {missing:?}"
+        "the stable list in docs/src/commands/index.md lacks {missing:?}"
     );
 }
 
 /// Every reason `import alembic` reports a line left to do under, the static converter's and
-/// the fallbacks of Alembic's offline mode, has its row in the README's table.
+/// the fallbacks of Alembic's offline mode, has its row in the import report's table.
 #[test]
-fn every_reason_import_reports_is_in_the_readmes_table() {
-    let readme = read("README.md");
+fn every_reason_import_reports_is_in_the_reports_table() {
+    let readme = read("docs/src/coming-from/import-report.md");
     for reason in aurora_migrate::authoring::alembic::Reason::ALL {
         let row = format!("\n| `{}` | ", reason.code());
-        assert!(readme.contains(&row), "README lacks the reason {row:?}");
+        assert!(
+            readme.contains(&row),
+            "the import report's table lacks the reason {row:?}"
+        );
     }
 }

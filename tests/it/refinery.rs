@@ -5,8 +5,8 @@
 //! written. On SQLite (rusqlite), PostgreSQL (refinery's postgres driver) and MariaDB (its mysql
 //! driver).
 
-use aurora_migrate::core::source::scan;
 use aurora_migrate::error::{AdoptError, Error};
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, Embedded, RustBody, Target};
 
 use crate::support::{Db, SqliteDb, aurora, fixture, runner};

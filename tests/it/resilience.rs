@@ -5,8 +5,8 @@ use std::net::{TcpListener, TcpStream};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use aurora_migrate::bookkeeping::Tables;
 use aurora_migrate::error::Error;
+use aurora_migrate::version_table::Tables;
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 use sqlx::Connection;
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::runner::Options;
 use aurora_migrate::schema::model::Schema;
 use aurora_migrate::{DatabaseUrl, Embedded, stairway};

@@ -7,8 +7,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use aurora_migrate::core::source::scan;
 use aurora_migrate::dump::squash::{Request, squash};
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, Database, DatabaseUrl, Target};
 
 use crate::support::{Db, PgDb, SqliteDb, admin_url, cli, project_migrations, runner, texts};

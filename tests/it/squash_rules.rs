@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, Target};
 
 use crate::scratch::command_line;

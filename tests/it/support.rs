@@ -8,8 +8,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aurora_migrate::Catalog;
-use aurora_migrate::core::source::scan;
 use aurora_migrate::interrupt::Interrupt;
+use aurora_migrate::migrations::source::scan;
 use sqlx::{Connection, Executor, Row};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);

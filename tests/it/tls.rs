@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
 
 use crate::proxy::Proxy;

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use aurora_migrate::Catalog;
-use aurora_migrate::core::source::scan;
 use aurora_migrate::error::{Error, StepOutcome};
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target, Transaction};
 
 use crate::faults::chain;

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use aurora_migrate::core::{Database, Direction};
+use aurora_migrate::migrations::{Database, Direction};
 use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
 use tracing_subscriber::util::SubscriberInitExt;
 

@@ -243,13 +243,14 @@ fn dotted_revision_ids_import_as_shipped_and_name_targets() {
         names[0].starts_with("v0.9.0.a") && names[1].starts_with("v1.2.0.a"),
         "{names:?}"
     );
-    let scan = aurora_migrate::core::source::scan::scan(&project.path().join("migrations"))
+    let scan = aurora_migrate::migrations::source::scan::scan(&project.path().join("migrations"))
         .expect("the imported directory builds");
     let graph = &scan.graph;
     assert_eq!(graph.node(graph.heads()[0]).id, "v1.2.0.a");
     // `-` cannot be part of an id, so a step from a dotted id reads as one.
-    let range = aurora_migrate::core::revision::range::resolve(graph, Some("v1.2.0.a-1:v1.2"), &[])
-        .expect("a range of dotted ids");
+    let range =
+        aurora_migrate::migrations::revision::range::resolve(graph, Some("v1.2.0.a-1:v1.2"), &[])
+            .expect("a range of dotted ids");
     let ids: Vec<&str> = range.iter().map(|&i| graph.node(i).id.as_str()).collect();
     assert_eq!(ids, ["v1.2.0.a", "v0.9.0.a"]);
     let (code, _, stderr) = run(

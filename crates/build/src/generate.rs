@@ -8,7 +8,7 @@ use aurora_migrate_core::Migration;
 use aurora_migrate_core::source::{FileKind, Scan};
 
 /// The paths the generated code names, through the engine the service depends on.
-const CORE: &str = "::aurora_migrate::core";
+const CORE: &str = "::aurora_migrate::migrations";
 const COW: &str = "::std::borrow::Cow::Borrowed";
 
 pub fn catalog(scan: &Scan, overridden: bool) -> String {

@@ -63,7 +63,7 @@ macro_rules! failure_from {
 }
 
 failure_from!(
-    aurora_migrate::core::revision::TargetError => "target",
+    aurora_migrate::migrations::revision::TargetError => "target",
     aurora_migrate::url::UrlError => "url",
     aurora_migrate::catalog::MigrationError => "migration",
     std::io::Error => "io",

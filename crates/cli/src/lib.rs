@@ -16,8 +16,9 @@
 //! ```
 //!
 //! clap types live in `args.rs`, printing in `output.rs`, where settings come from in
-//! `settings.rs` (the environment and `.env` in `environment.rs`), each command in `cmd/`. The
-//! engine never imports this crate.
+//! `settings.rs` (the environment and `.env` in `environment.rs`), each command in `cmd/`;
+//! [`reference`] renders the same definition as the user's guide's command reference and as man
+//! pages. The engine never imports this crate.
 
 #![warn(missing_docs)]
 
@@ -30,6 +31,7 @@ mod environment;
 mod failure;
 mod output;
 mod program;
+pub mod reference;
 mod revision_text;
 mod settings;
 

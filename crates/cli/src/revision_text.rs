@@ -2,7 +2,7 @@
 //! and the JSON form. Text only: must not import the runner.
 
 use aurora_migrate::Catalog;
-use aurora_migrate::core::revision::Graph;
+use aurora_migrate::migrations::revision::Graph;
 use aurora_migrate::runner::Beyond;
 
 /// What a revision beyond the build is called where it is listed.
@@ -22,7 +22,7 @@ pub fn beyond_line(beyond: &Beyond) -> String {
             if record.downgrade.is_none() {
                 tags.push("no stored downgrade".into());
             }
-            if record.compatibility == aurora_migrate::core::Compatibility::Expand {
+            if record.compatibility == aurora_migrate::migrations::Compatibility::Expand {
                 tags.push("expand".into());
             }
             let tags: String = tags.iter().map(|t| format!(" ({t})")).collect();

@@ -6,16 +6,16 @@ use crate::revision::{Graph, GraphError};
 
 /// Every migration of a directory or a build, with their graph.
 #[derive(Debug, Clone)]
-pub struct Catalog {
+pub struct Revisions {
     migrations: Vec<Migration>,
     graph: Graph,
 }
 
-impl Catalog {
+impl Revisions {
     /// Builds the graph over `migrations`; it must be valid (ids unique, parents known, no
     /// cycle).
-    pub fn new(migrations: Vec<Migration>) -> Result<Catalog, GraphError> {
-        Catalog::view(&migrations, crate::squash::View::Chain)
+    pub fn new(migrations: Vec<Migration>) -> Result<Revisions, GraphError> {
+        Revisions::view(&migrations, crate::squash::View::Chain)
     }
 
     /// The catalogue of one view of `migrations` (see [`crate::squash`]): without squashes,
@@ -23,19 +23,19 @@ impl Catalog {
     pub fn view(
         migrations: &[Migration],
         view: crate::squash::View,
-    ) -> Result<Catalog, GraphError> {
+    ) -> Result<Revisions, GraphError> {
         let migrations: Vec<Migration> = crate::squash::arrange(migrations, view)
             .into_iter()
             .map(|(_, m)| m)
             .collect();
         let graph = Graph::new(migrations.iter().map(Migration::node).collect())?;
-        Ok(Catalog { migrations, graph })
+        Ok(Revisions { migrations, graph })
     }
 
     /// A catalogue whose graph is already built over the same migrations, in order.
-    pub fn with_graph(migrations: Vec<Migration>, graph: Graph) -> Catalog {
+    pub fn with_graph(migrations: Vec<Migration>, graph: Graph) -> Revisions {
         debug_assert_eq!(migrations.len(), graph.len());
-        Catalog { migrations, graph }
+        Revisions { migrations, graph }
     }
 
     /// The revision graph.

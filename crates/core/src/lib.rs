@@ -6,7 +6,7 @@
 //!   plans and history ranges;
 //! - [`source`]: the migration file format (header, sections, statements) and reading a
 //!   directory of migrations;
-//! - [`Migration`] and [`Catalog`]: migrations as data, parsed once, with their checksums;
+//! - [`Migration`] and [`Revisions`]: migrations as data, parsed once, with their checksums;
 //! - [`authoring`]: the rules a new revision must follow before it is written;
 //! - [`text`]: a committed text file read as it was committed (CRLF, byte-order mark).
 //!
@@ -25,7 +25,7 @@ pub mod source;
 pub mod squash;
 pub mod text;
 
-pub use catalog::Catalog;
+pub use catalog::Revisions;
 pub use database::Database;
 pub use direction::Direction;
 pub use migration::{Migration, RefineryOrigin, Section, Statement};

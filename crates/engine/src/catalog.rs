@@ -94,7 +94,7 @@ impl Differences {
 /// [`Catalog::squashed`] the view a fresh database takes (see `core::squash`).
 #[derive(Debug, Clone)]
 pub struct Catalog {
-    data: core::Catalog,
+    data: core::Revisions,
     rust: Vec<Option<RustBody>>,
     squashed: Option<Box<Catalog>>,
 }
@@ -157,7 +157,7 @@ impl Catalog {
 
     /// Migrations read from disk (`core::source::scan`): SQL ones run, Rust ones are refused
     /// when they would run.
-    pub fn from_data(data: core::Catalog) -> Catalog {
+    pub fn from_data(data: core::Revisions) -> Catalog {
         let rust = vec![None; data.len()];
         Catalog {
             data,
@@ -175,7 +175,7 @@ impl Catalog {
             let rust = kept.iter().map(|(index, _)| rust[*index]).collect();
             let kept: Vec<Migration> = kept.into_iter().map(|(_, m)| m).collect();
             let data =
-                core::Catalog::new(kept).map_err(|e| MigrationError::Graph(e.to_string()))?;
+                core::Revisions::new(kept).map_err(|e| MigrationError::Graph(e.to_string()))?;
             Ok(Catalog {
                 data,
                 rust,

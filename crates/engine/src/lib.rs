@@ -15,20 +15,20 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The revision model is Alembic's ([`core::revision`]); the [`runner`] applies a plan through
+//! The revision model is Alembic's ([`migrations::revision`]); the [`runner`] applies a plan through
 //! one driver per database, one transaction per migration where the database allows it.
 //! Library errors name no program: a message that points at a command names it bare, in
 //! backticks (`` `stamp REV` ``), and a command line prefixes its own name. No clap, no
 //! dotenvy, no terminal code: the command line is a crate above this one.
 
-#![warn(missing_docs)]
+#![warn(missing_docs, unnameable_types)]
 
-pub use aurora_migrate_core as core;
+pub use aurora_migrate_core as migrations;
 
 pub mod authoring;
 #[cfg(feature = "autogenerate")]
 pub mod autogenerate;
-pub mod bookkeeping;
+mod bookkeeping;
 pub mod catalog;
 #[cfg(feature = "ddl")]
 pub mod ddl;
@@ -45,15 +45,31 @@ pub mod offline;
 pub mod runner;
 #[cfg(feature = "autogenerate")]
 pub mod schema;
-pub mod sql;
+mod sql;
 #[cfg(feature = "autogenerate")]
 pub mod stairway;
 pub mod url;
 
+/// The bookkeeping tables' names (the version table, Alembic's, and the log and lease beside
+/// it), and what they hold once read. How they are written is the engine's own business.
+pub mod version_table {
+    pub use crate::bookkeeping::{
+        Claimant, DirtyMark, Inconsistency, LogEntry, NameCase, NameError, Ours, Stored,
+        StoredRecord, Tables,
+    };
+}
+
+/// Not part of the API: what the project's own integration tests need to reach, which may
+/// change in any release.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::bookkeeping::committed_guard;
+}
+
 pub use catalog::{Catalog, Embedded, RustBody};
-pub use core::revision::Target;
-pub use core::{Database, Direction};
 pub use error::{Error, Result};
+pub use migrations::revision::Target;
+pub use migrations::{Database, Direction};
 pub use runner::{Event, Options, Pool, Run, Runner, StepReport, Transaction};
 pub use url::DatabaseUrl;
 

@@ -1,6 +1,7 @@
 //! The figures of one history on one database, imported by the static converter and through
-//! Alembic's offline mode, as the README's table shows them, and the table itself: each test
-//! checks its own rows and notes there, or rewrites them when `AURORA_UPDATE_README=1`.
+//! Alembic's offline mode, as the user's guide's table shows them (docs/src/coming-from/
+//! alembic-corpus.md), and the table itself: each test checks its own rows and notes there, or
+//! rewrites them when `AURORA_UPDATE_DOCS=1`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -148,7 +149,7 @@ fn both(ours: String, offline: String) -> String {
     }
 }
 
-/// The README's row for the static import `ours` and the import through offline mode.
+/// The table's row for the static import `ours` and the import through offline mode.
 pub fn row(ours: &Figures, offline: &Figures) -> String {
     format!(
         "| {} | {} | {} | {} | {} | {} | {}, {} | {} | {}, {} | {} | {} |",
@@ -168,7 +169,7 @@ pub fn row(ours: &Figures, offline: &Figures) -> String {
     )
 }
 
-/// The README's notes: what stopped Alembic, our failures, and why scripts were not converted
+/// The table's notes: what stopped Alembic, our failures, and why scripts were not converted
 /// whole, by the static converter and in offline mode.
 pub fn notes(ours: &Figures, offline: &Figures) -> Vec<String> {
     let who = format!("- {} on {}:", ours.history, ours.database);
@@ -193,7 +194,7 @@ pub fn notes(ours: &Figures, offline: &Figures) -> Vec<String> {
     notes
 }
 
-/// The README's note on a history whose directory `import alembic` refuses.
+/// The table's note on a history whose directory `import alembic` refuses.
 pub fn refusal(history: &str, import: &Result<(), String>) -> Option<String> {
     let refusal = import.as_ref().err()?;
     Some(format!(
@@ -226,18 +227,21 @@ pub const BEGIN: &str = "<!-- alembic corpus: the test writes this table -->";
 pub const END: &str = "<!-- alembic corpus: end -->";
 pub const HEADER: &str = "| history | database | scripts | imported as shipped | converted whole (static converter) | converted whole (offline mode) | sections left to do (static, offline) | revisions applied and compared | silent differences (static, offline) | downgrade, upgrade again | history, heads, current |\n|---|---|---|---|---|---|---|---|---|---|---|";
 
-static README: Mutex<()> = Mutex::new(());
+/// The page every history's test rewrites.
+const PAGE: &str = "docs/src/coming-from/alembic-corpus.md";
 
-/// The README's lines for `history` (its rows and notes) must be `rows` and `notes`; with
-/// `AURORA_UPDATE_README=1` they are written so.
-pub fn check_readme(history: &str, rows: &[String], notes: &[String]) {
-    let _guard = README.lock().unwrap_or_else(|e| e.into_inner());
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = std::fs::read_to_string(&path).expect("README.md");
-    let (Some(start), Some(end)) = (readme.find(BEGIN), readme.find(END)) else {
-        panic!("README.md lacks the corpus table's markers:\n{BEGIN}\n{END}");
+static PAGE_LOCK: Mutex<()> = Mutex::new(());
+
+/// The page's lines for `history` (its rows and notes) must be `rows` and `notes`; with
+/// `AURORA_UPDATE_DOCS=1` they are written so.
+pub fn check_page(history: &str, rows: &[String], notes: &[String]) {
+    let _guard = PAGE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(PAGE);
+    let current = std::fs::read_to_string(&path).expect(PAGE);
+    let (Some(start), Some(end)) = (current.find(BEGIN), current.find(END)) else {
+        panic!("{PAGE} lacks the corpus table's markers:\n{BEGIN}\n{END}");
     };
-    let block = &readme[start + BEGIN.len()..end];
+    let block = &current[start + BEGIN.len()..end];
     let row_prefix = format!("| {history} |");
     let note_prefixes = [format!("- {history}:"), format!("- {history} on ")];
     let mine =
@@ -249,10 +253,10 @@ pub fn check_readme(history: &str, rows: &[String], notes: &[String]) {
     if found == wanted {
         return;
     }
-    if std::env::var_os("AURORA_UPDATE_README").is_none() {
+    if std::env::var_os("AURORA_UPDATE_DOCS").is_none() {
         panic!(
-            "README.md's corpus table is not what was measured for {history}; run this test with \
-             AURORA_UPDATE_README=1 to rewrite it.\nin README.md:\n{}\nmeasured:\n{}",
+            "{PAGE}'s corpus table is not what was measured for {history}; run this test with \
+             AURORA_UPDATE_DOCS=1 to rewrite it.\nin {PAGE}:\n{}\nmeasured:\n{}",
             found.join("\n"),
             wanted.join("\n")
         );
@@ -276,6 +280,10 @@ pub fn check_readme(history: &str, rows: &[String], notes: &[String]) {
     if !all_notes.is_empty() {
         text.push_str(&format!("\n{}\n", all_notes.join("\n")));
     }
-    let updated = format!("{}{text}{}", &readme[..start + BEGIN.len()], &readme[end..]);
-    std::fs::write(&path, updated).expect("write README.md");
+    let updated = format!(
+        "{}{text}{}",
+        &current[..start + BEGIN.len()],
+        &current[end..]
+    );
+    std::fs::write(&path, updated).expect(PAGE);
 }

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aurora_migrate::core::Database;
-use aurora_migrate::core::revision::id;
+use aurora_migrate::migrations::Database;
+use aurora_migrate::migrations::revision::id;
 
 use super::judge::{Revision, Step};
 

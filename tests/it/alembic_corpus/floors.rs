@@ -2,7 +2,7 @@
 //! Alembic's offline mode, which a change must not make worse (raise it as the importer
 //! improves), and the targets.
 
-use aurora_migrate::core::Database::{self, Mysql, Postgres, Sqlite};
+use aurora_migrate::migrations::Database::{self, Mysql, Postgres, Sqlite};
 
 use super::figures::Figures;
 

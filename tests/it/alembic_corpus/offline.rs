@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use aurora_migrate::core::Database;
+use aurora_migrate::migrations::Database;
 
 use super::files::{self, Import};
 use crate::support::fixture;

@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use aurora_migrate::core::Database;
-use aurora_migrate::core::source::scan;
+use aurora_migrate::migrations::Database;
+use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{Catalog, Target};
 
 use super::figures::Figures;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use aurora_migrate::core::Database;
+use aurora_migrate::migrations::Database;
 
 use super::judge::{Judge, Revision, Step};
 use super::schema::{self, Catalog};

@@ -16,7 +16,7 @@ const DAY: Duration = Duration::from_secs(24 * 3600);
 
 /// The longest first lock timeout, as a migration's `Lock Timeout` header also has it.
 const LONGEST_LOCK_TIMEOUT: Duration =
-    Duration::from_millis(aurora_migrate::core::source::LockTimeout::LONGEST_MILLIS);
+    Duration::from_millis(aurora_migrate::migrations::source::LockTimeout::LONGEST_MILLIS);
 
 /// `--wait`, `AURORA_WAIT`.
 pub const WAIT: Span = Span {

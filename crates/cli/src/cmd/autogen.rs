@@ -100,11 +100,11 @@ fn lint_written(
     path: &std::path::Path,
     printer: &Printer,
 ) {
-    let numbered = |texts: Vec<String>| -> Vec<aurora_migrate::core::Statement> {
+    let numbered = |texts: Vec<String>| -> Vec<aurora_migrate::migrations::Statement> {
         texts
             .into_iter()
             .enumerate()
-            .map(|(i, text)| aurora_migrate::core::Statement {
+            .map(|(i, text)| aurora_migrate::migrations::Statement {
                 text: text.into(),
                 line: i + 1,
             })
@@ -130,7 +130,7 @@ fn lint_written(
         file: &file,
         database: kind,
         transactional,
-        compatibility: aurora_migrate::core::Compatibility::None,
+        compatibility: aurora_migrate::migrations::Compatibility::None,
         upgrade: &upgrade,
         downgrade: Some(&downgrade),
         allows: &[],

@@ -59,7 +59,7 @@ pub async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outco
         }
     })?;
     // A checkout may have changed its line endings or added a byte-order mark.
-    let committed = aurora_migrate::core::text::as_committed(&committed);
+    let committed = aurora_migrate::migrations::text::as_committed(&committed);
     let fresh = committed == dump.text;
     let diff = similar::TextDiff::from_lines(committed.as_ref(), &dump.text)
         .unified_diff()

@@ -7,7 +7,7 @@ use crate::failure::Outcome;
 use crate::output::Printer;
 use crate::revision_text::{beyond_line, tags};
 use aurora_migrate::Catalog;
-use aurora_migrate::core::revision::picture::{self, State};
+use aurora_migrate::migrations::revision::picture::{self, State};
 use aurora_migrate::runner::{Runner, Status};
 
 /// `history --graph`: the lanes beside each revision, what the database holds beyond the

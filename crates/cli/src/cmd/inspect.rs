@@ -7,7 +7,7 @@ use crate::revision_text::{
     beyond_json, beyond_line, revision_block, revision_json, revision_line, tags,
 };
 use aurora_migrate::Catalog;
-use aurora_migrate::core::revision::{range, target};
+use aurora_migrate::migrations::revision::{range, target};
 use aurora_migrate::runner::Runner;
 
 pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {

@@ -6,8 +6,8 @@
 use crate::args::{Dialect, FailOn, LintArgs, migrations_dir};
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
-use aurora_migrate::core::revision::{range, target};
 use aurora_migrate::lint::{self, Report, Selection, Severity, Stats};
+use aurora_migrate::migrations::revision::{range, target};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::runner::TableSize;
 use aurora_migrate::{Catalog, Database, Direction};
@@ -115,7 +115,7 @@ fn on_disk(
         }
         return Ok((None, serde_json::json!({ "from": "embedded" })));
     }
-    let scan = aurora_migrate::core::source::scan::scan(&dir).map_err(|faults| {
+    let scan = aurora_migrate::migrations::source::scan::scan(&dir).map_err(|faults| {
         let faults: Vec<String> = faults.iter().map(|f| f.to_string()).collect();
         Failure::new(
             "lint",

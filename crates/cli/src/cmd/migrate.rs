@@ -8,7 +8,7 @@ use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
 use crate::revision_text::stored_downgrade;
 use aurora_migrate::Direction;
-use aurora_migrate::core::revision::Target;
+use aurora_migrate::migrations::revision::Target;
 use aurora_migrate::runner::{Event, Runner, StepReport};
 
 pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {

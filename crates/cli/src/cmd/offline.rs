@@ -3,8 +3,8 @@
 
 use crate::failure::Outcome;
 use crate::output::Printer;
-use aurora_migrate::bookkeeping::Tables;
 use aurora_migrate::offline::{Offline, Range};
+use aurora_migrate::version_table::Tables;
 use aurora_migrate::{Catalog, Database, Direction, Transaction};
 
 /// What the script is for, as the command line gave it.

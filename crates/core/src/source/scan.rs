@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::parse::{self, FileKind, Parsed};
-use crate::catalog::Catalog;
+use crate::catalog::Revisions;
 use crate::migration::Migration;
 use crate::revision::graph::{Graph, GraphError, Node};
 use crate::squash::{View, arrange_nodes};
@@ -40,10 +40,10 @@ pub struct Scan {
 
 impl Scan {
     /// The migrations and their graph as a catalogue.
-    pub fn into_catalog(self) -> Catalog {
+    pub fn into_catalog(self) -> Revisions {
         let migrations: Vec<Migration> = self.files.into_iter().map(|f| f.migration).collect();
         let chain = crate::squash::arrange(&migrations, View::Chain);
-        Catalog::with_graph(chain.into_iter().map(|(_, m)| m).collect(), self.graph)
+        Revisions::with_graph(chain.into_iter().map(|(_, m)| m).collect(), self.graph)
     }
 }
 

@@ -13,7 +13,7 @@ pub use render::{enum_values_added_and_used, sections, statements};
 pub use scratch::compare_scratch;
 pub use unseen::not_compared;
 
-use crate::driver::Introspection;
+pub use crate::driver::Introspection;
 use crate::error::{Error, Result};
 use crate::runner::Runner;
 use crate::schema::diff::{Change, diff};

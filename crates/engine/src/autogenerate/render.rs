@@ -3,7 +3,7 @@
 //! changes give the same bytes. Must not import the runner.
 
 use crate::schema::diff::Change;
-use crate::schema::model::{ColumnType, Default, Schema};
+use crate::schema::model::{ColumnDefault, ColumnType, Schema};
 use aurora_migrate_core::Database;
 
 /// The statements that apply `changes` (which turn `current` into `desired`) on `kind`.
@@ -58,7 +58,7 @@ pub fn enum_values_added_and_used(changes: &[Change], kind: Database) -> Vec<Str
             _ => Vec::new(),
         })
         .filter_map(|column| match (&column.ty, &column.default) {
-            (ColumnType::Enum(name), Some(Default::Text(value)))
+            (ColumnType::Enum(name), Some(ColumnDefault::Text(value)))
                 if added.contains(&(name.as_str(), value.as_str())) =>
             {
                 Some(format!("{name}.{value}"))

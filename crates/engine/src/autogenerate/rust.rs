@@ -4,7 +4,7 @@
 
 use crate::ddl::{self, Ddl, DefaultValue, Type};
 use crate::schema::diff::Change;
-use crate::schema::model::{Column, ColumnType, Default, Table};
+use crate::schema::model::{Column, ColumnDefault, ColumnType, Table};
 
 /// One call on a [`Ddl`], as data: it can be run, or written as Rust.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,9 +271,9 @@ fn op_column(column: &Column, is_key: bool) -> Option<OpColumn> {
     };
     let default = match &column.default {
         None => None,
-        Some(Default::Int(n)) => Some(DefaultValue::Integer(*n)),
-        Some(Default::Bool(b)) => Some(DefaultValue::Boolean(*b)),
-        Some(Default::Text(text)) => Some(DefaultValue::Text(text.clone())),
+        Some(ColumnDefault::Int(n)) => Some(DefaultValue::Integer(*n)),
+        Some(ColumnDefault::Bool(b)) => Some(DefaultValue::Boolean(*b)),
+        Some(ColumnDefault::Text(text)) => Some(DefaultValue::Text(text.clone())),
         Some(_) => return None,
     };
     Some(OpColumn {

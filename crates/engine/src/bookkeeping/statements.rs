@@ -22,8 +22,6 @@ pub enum Elapsed {
     /// Measured by PostgreSQL from the mark a step sets when it starts inside the transaction
     /// of a whole run (`--transaction all`).
     SinceStepMark,
-    /// Stamped, not run.
-    None,
 }
 
 /// PostgreSQL, at the head of a migration sent in one message after `previous`: fails

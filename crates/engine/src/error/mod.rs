@@ -182,7 +182,9 @@ pub enum Error {
         done: Vec<String>,
     },
     /// A statement of the runner's own failed; `message` is the database's text alone (no
-    /// driver prefix, no server source position), `code` its SQLSTATE where it has one.
+    /// driver prefix, no server source position), `code` its SQLSTATE where it has one, and
+    /// `source` the driver's error itself, for the server's other fields (detail, hint,
+    /// constraint, table...) through `as_database_error()`.
     #[error("{context}: {message}")]
     Database {
         /// What the runner was doing.
@@ -191,6 +193,9 @@ pub enum Error {
         message: String,
         /// The SQLSTATE or the driver's code.
         code: Option<String>,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
     },
     /// A migration's statement failed.
     #[error("{0}")]
@@ -446,6 +451,7 @@ impl Error {
                 .as_database_error()
                 .and_then(|e| e.code())
                 .map(|code| code.into_owned()),
+            source,
         }
     }
 }
@@ -463,3 +469,6 @@ pub(crate) fn database_message(error: &sqlx::Error) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,7 +16,7 @@ fn catalog() -> Catalog {
         .iter()
         .map(|(name, text)| Migration::parse(name, text).expect("valid"))
         .collect();
-    Catalog::from_data(aurora_migrate_core::Catalog::new(migrations).expect("graph"))
+    Catalog::from_data(aurora_migrate_core::Revisions::new(migrations).expect("graph"))
 }
 
 fn offline(database: Database) -> Offline {

@@ -92,7 +92,7 @@ fn column_changes(table: &str, from: &Column, to: &Column) -> Vec<String> {
         ));
     }
     if from.default != to.default {
-        let shown = |d: &Option<super::model::Default>| {
+        let shown = |d: &Option<super::model::ColumnDefault>| {
             d.as_ref().map_or("none".to_string(), |d| d.to_string())
         };
         lines.push(format!(

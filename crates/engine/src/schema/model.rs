@@ -129,7 +129,7 @@ pub struct Column {
     /// Whether NULL is allowed.
     pub nullable: bool,
     /// The server default, if any.
-    pub default: Option<Default>,
+    pub default: Option<ColumnDefault>,
     /// Filled by the database: SERIAL/identity on PostgreSQL, INTEGER PRIMARY KEY on SQLite.
     pub autoincrement: bool,
     /// The column comment, if any.
@@ -186,7 +186,7 @@ pub enum ColumnType {
 
 /// A server default, normalised so that each dialect's spelling compares equal.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Default {
+pub enum ColumnDefault {
     /// A boolean literal.
     Bool(bool),
     /// An integer literal.
@@ -342,14 +342,14 @@ impl std::fmt::Display for ColumnType {
     }
 }
 
-impl std::fmt::Display for Default {
+impl std::fmt::Display for ColumnDefault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Default::Bool(b) => write!(f, "{b}"),
-            Default::Int(n) => write!(f, "{n}"),
-            Default::Text(text) => write!(f, "'{}'", text.replace('\'', "''")),
-            Default::Now => write!(f, "now()"),
-            Default::Expr(expr) => write!(f, "{expr}"),
+            ColumnDefault::Bool(b) => write!(f, "{b}"),
+            ColumnDefault::Int(n) => write!(f, "{n}"),
+            ColumnDefault::Text(text) => write!(f, "'{}'", text.replace('\'', "''")),
+            ColumnDefault::Now => write!(f, "now()"),
+            ColumnDefault::Expr(expr) => write!(f, "{expr}"),
         }
     }
 }

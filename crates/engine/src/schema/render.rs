@@ -2,7 +2,7 @@
 //! index, a default, a column's head, the types spelled alike. Pure text: must not import a
 //! driver or autogenerate.
 
-use super::model::{Column, ColumnType, Default, Definition, ForeignKey, Index, Table};
+use super::model::{Column, ColumnDefault, ColumnType, Definition, ForeignKey, Index, Table};
 use crate::sql::{literal, quote, quoted_list};
 use aurora_migrate_core::Database;
 
@@ -87,16 +87,16 @@ pub fn create_index(table: &str, index: &Index) -> String {
 }
 
 /// A default as `kind` spells it.
-pub fn default_sql(default: &Default, kind: Database) -> String {
+pub fn default_sql(default: &ColumnDefault, kind: Database) -> String {
     match (default, kind) {
-        (Default::Bool(b), Database::Postgres) => b.to_string(),
-        (Default::Bool(b), Database::Sqlite | Database::Mysql) => i32::from(*b).to_string(),
-        (Default::Int(n), _) => n.to_string(),
-        (Default::Text(text), _) => literal(text),
-        (Default::Now, Database::Postgres) => "now()".into(),
-        (Default::Now, Database::Sqlite | Database::Mysql) => "CURRENT_TIMESTAMP".into(),
-        (Default::Expr(expr), Database::Postgres) => expr.clone(),
-        (Default::Expr(expr), Database::Sqlite | Database::Mysql) => parenthesised(expr),
+        (ColumnDefault::Bool(b), Database::Postgres) => b.to_string(),
+        (ColumnDefault::Bool(b), Database::Sqlite | Database::Mysql) => i32::from(*b).to_string(),
+        (ColumnDefault::Int(n), _) => n.to_string(),
+        (ColumnDefault::Text(text), _) => literal(text),
+        (ColumnDefault::Now, Database::Postgres) => "now()".into(),
+        (ColumnDefault::Now, Database::Sqlite | Database::Mysql) => "CURRENT_TIMESTAMP".into(),
+        (ColumnDefault::Expr(expr), Database::Postgres) => expr.clone(),
+        (ColumnDefault::Expr(expr), Database::Sqlite | Database::Mysql) => parenthesised(expr),
     }
 }
 

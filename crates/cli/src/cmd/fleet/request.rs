@@ -2,7 +2,7 @@
 //! confirmation it needs. `None` for a command given no `--targets`. Must not import the
 //! dispatcher.
 
-use aurora_migrate::core::revision::Target;
+use aurora_migrate::migrations::revision::Target;
 use aurora_migrate::schema::model::Schema;
 
 use super::Job;

@@ -1,6 +1,6 @@
 use super::*;
-use aurora_migrate::core::{Compatibility, Statement};
 use aurora_migrate::lint::Subject;
+use aurora_migrate::migrations::{Compatibility, Statement};
 
 fn report_of(text: &str, transactional: bool) -> Report {
     let upgrade = [Statement {

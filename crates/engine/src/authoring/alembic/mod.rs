@@ -40,7 +40,7 @@ pub use renderer::Alembic;
 pub use report::{
     By, Imported, Reason, Rendering, ScriptReport, SectionReport, Skipped, Todo, TodoLine,
 };
-use section::Section;
+pub use section::Section;
 use typemap::TypeMap;
 
 /// What an import reads besides the scripts.

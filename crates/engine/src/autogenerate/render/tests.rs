@@ -84,7 +84,7 @@ fn postgres_rebuilds_an_enum_that_loses_a_value() {
     let columns = vec![
         (
             "items".into(),
-            uses("mood").default(Default::Text("a".into())),
+            uses("mood").default(ColumnDefault::Text("a".into())),
         ),
         ("other".into(), uses("m").nullable()),
     ];
@@ -114,7 +114,7 @@ fn postgres_removes_an_enum_value_that_was_a_default() {
         let mood = Column::new("mood", T::Enum("mood".into()));
         Schema {
             enums: vec![EnumType::new("mood", values)],
-            tables: vec![items().column(mood.default(Default::Text(default.into())))],
+            tables: vec![items().column(mood.default(ColumnDefault::Text(default.into())))],
             ..Schema::default()
         }
     };
@@ -138,7 +138,7 @@ fn postgres_changes_a_column_type_around_its_default() {
             "{head} TYPE VARCHAR(200) USING \"name\"::VARCHAR(200)"
         )]
     );
-    let x = || Default::Text("x".into());
+    let x = || ColumnDefault::Text("x".into());
     let from = name(T::Varchar(50)).default(x());
     assert_eq!(
         pg(&[alter(from, name(T::Text).default(x()).nullable())]),
@@ -167,7 +167,7 @@ fn postgres_changes_a_column_type_around_its_default() {
 fn postgres_changes_defaults_nullability_and_comments() {
     let head = "ALTER TABLE \"items\" ALTER COLUMN \"name\"";
     let name = || Column::new("name", T::Text);
-    let now = || name().default(Default::Now);
+    let now = || name().default(ColumnDefault::Now);
     assert_eq!(
         pg(&[alter(name(), now())]),
         [format!("{head} SET DEFAULT now()")]
@@ -194,10 +194,12 @@ fn full_table() -> Table {
     Table::new("tokens")
         .column(Column::new("id", T::Integer).autoincrement())
         .column(Column::new("chain_id", T::Integer))
-        .column(Column::new("mood", T::Enum("mood".into())).default(Default::Text("a".into())))
+        .column(
+            Column::new("mood", T::Enum("mood".into())).default(ColumnDefault::Text("a".into())),
+        )
         .column(
             Column::new("on", T::Boolean)
-                .default(Default::Bool(true))
+                .default(ColumnDefault::Bool(true))
                 .comment("c"),
         )
         .primary_key(&["id"])
@@ -272,24 +274,24 @@ fn wraps_expressions_that_only_start_with_a_parenthesis() {
         },
     };
     assert_eq!(pg(&[add]), [format!("ALTER TABLE \"t\" ADD {wrapped}")]);
-    let sum = Default::Expr("(1) + (2)".into());
+    let sum = ColumnDefault::Expr("(1) + (2)".into());
     assert_eq!(default_sql(&sum, Database::Sqlite), "((1) + (2))");
 }
 
 #[test]
 fn spells_defaults_per_dialect() {
     let cases = [
-        (Default::Bool(true), "true", "1"),
-        (Default::Bool(false), "false", "0"),
-        (Default::Int(-3), "-3", "-3"),
-        (Default::Text("it's".into()), "'it''s'", "'it''s'"),
-        (Default::Now, "now()", "CURRENT_TIMESTAMP"),
+        (ColumnDefault::Bool(true), "true", "1"),
+        (ColumnDefault::Bool(false), "false", "0"),
+        (ColumnDefault::Int(-3), "-3", "-3"),
+        (ColumnDefault::Text("it's".into()), "'it''s'", "'it''s'"),
+        (ColumnDefault::Now, "now()", "CURRENT_TIMESTAMP"),
         (
-            Default::Expr("lower('X')".into()),
+            ColumnDefault::Expr("lower('X')".into()),
             "lower('X')",
             "(lower('X'))",
         ),
-        (Default::Expr("(1 + 1)".into()), "(1 + 1)", "(1 + 1)"),
+        (ColumnDefault::Expr("(1 + 1)".into()), "(1 + 1)", "(1 + 1)"),
     ];
     for (default, postgres, sqlite) in cases {
         assert_eq!(default_sql(&default, Database::Postgres), postgres);
@@ -332,7 +334,7 @@ fn sections_hold_upgrade_and_downgrade() {
 #[test]
 fn a_value_added_in_place_and_used_as_a_default_is_reported_on_postgres_only() {
     let mood = |default: &str| {
-        Column::new("mood", T::Enum("mood".into())).default(Default::Text(default.into()))
+        Column::new("mood", T::Enum("mood".into())).default(ColumnDefault::Text(default.into()))
     };
     let uses = vec![
         alter_enum(&["happy", "sad"], &["happy", "sad", "calm"], vec![]),

@@ -2,16 +2,16 @@
 
 use super::{Op, file_body, ops};
 use crate::schema::diff::Change;
-use crate::schema::model::{Action, Column, ColumnType as T, Default, EnumType, Table};
+use crate::schema::model::{Action, Column, ColumnDefault, ColumnType as T, EnumType, Table};
 
 fn portable() -> Table {
     Table::new("items")
         .column(Column::new("id", T::Integer).autoincrement())
         .column(Column::new("name", T::Varchar(50)))
         .column(Column::new("note", T::Text).nullable())
-        .column(Column::new("on", T::Boolean).default(Default::Bool(true)))
-        .column(Column::new("n", T::Integer).default(Default::Int(-1)))
-        .column(Column::new("tag", T::Text).default(Default::Text("a\"b".into())))
+        .column(Column::new("on", T::Boolean).default(ColumnDefault::Bool(true)))
+        .column(Column::new("n", T::Integer).default(ColumnDefault::Int(-1)))
+        .column(Column::new("tag", T::Text).default(ColumnDefault::Text("a\"b".into())))
         .column(Column::new("day", T::Date).nullable())
         .column(Column::new("at", T::Timestamp).nullable())
         .column(Column::new("x", T::Double).nullable())
@@ -61,7 +61,7 @@ fn portable_column_and_index_changes_are_written_as_ddl_calls() {
     let index = portable().indexes[0].clone();
     let changes = [
         add(Column::new("color", T::Text).nullable()),
-        add(Column::new("size", T::Integer).default(Default::Int(3))),
+        add(Column::new("size", T::Integer).default(ColumnDefault::Int(3))),
         add(Column::new("color", T::Text).nullable()).reverse(),
         Change::AddIndex {
             table: "items".into(),
@@ -138,8 +138,8 @@ fn changes_barrel_cannot_make_are_left_to_sql() {
         add(column("at2", T::TimestampTz)),
         add(column("c", T::Text).comment("shown")),
         add(column("u", T::Uuid)),
-        add(column("at3", T::Timestamp).default(Default::Now)),
-        add(column("e", T::Text).default(Default::Expr("lower('X')".into()))),
+        add(column("at3", T::Timestamp).default(ColumnDefault::Now)),
+        add(column("e", T::Text).default(ColumnDefault::Expr("lower('X')".into()))),
         // NOT NULL without a default: existing rows would have no value.
         add(Column::new("size", T::Integer)),
         add(Column::new("size", T::Integer)).reverse(),
@@ -173,7 +173,7 @@ fn the_file_imports_only_what_it_uses() {
         "{body}"
     );
     let defaulted = ops(&[add(
-        Column::new("c", T::Text).default(Default::Text("x".into()))
+        Column::new("c", T::Text).default(ColumnDefault::Text("x".into()))
     )]);
     let body = file_body(&defaulted.unwrap(), &[index()]);
     assert!(

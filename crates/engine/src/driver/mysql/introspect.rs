@@ -14,7 +14,7 @@ mod left_out;
 
 use crate::driver::Introspection;
 use crate::schema::model::{
-    Action, Check, Column, ColumnType, Default, ForeignKey, Index, Schema, Table, Unique,
+    Action, Check, Column, ColumnDefault, ColumnType, ForeignKey, Index, Schema, Table, Unique,
 };
 
 const COLUMNS: &str = "\
@@ -264,22 +264,24 @@ fn enum_values(list: &str) -> Vec<String> {
 /// A default as information_schema shows it; `expression` says a bare text is an expression
 /// (the database's own qualifier already taken out of it), not a literal. A bare number is a
 /// number either way.
-pub fn parse_default(raw: &str, expression: bool) -> Option<Default> {
+pub fn parse_default(raw: &str, expression: bool) -> Option<ColumnDefault> {
     let text = raw.trim();
     let lower = text.to_ascii_lowercase();
     if lower == "null" {
         return None;
     }
     if lower.starts_with("current_timestamp") || lower == "now()" {
-        return Some(Default::Now);
+        return Some(ColumnDefault::Now);
     }
     if let Ok(n) = text.parse::<i64>() {
-        return Some(Default::Int(n));
+        return Some(ColumnDefault::Int(n));
     }
     match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
-        Some(inner) => Some(Default::Text(unescape(inner))),
-        None if expression && text.parse::<f64>().is_err() => Some(Default::Expr(text.to_string())),
-        None => Some(Default::Text(text.to_string())),
+        Some(inner) => Some(ColumnDefault::Text(unescape(inner))),
+        None if expression && text.parse::<f64>().is_err() => {
+            Some(ColumnDefault::Expr(text.to_string()))
+        }
+        None => Some(ColumnDefault::Text(text.to_string())),
     }
 }
 

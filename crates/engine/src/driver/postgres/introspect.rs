@@ -14,7 +14,8 @@ mod left_out;
 
 use crate::driver::Introspection;
 use crate::schema::model::{
-    Action, Check, Column, ColumnType, Default, EnumType, ForeignKey, Index, Schema, Table, Unique,
+    Action, Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Index, Schema, Table,
+    Unique,
 };
 
 const COLUMNS: &str = "\
@@ -199,18 +200,18 @@ pub fn column_type(formatted: &str) -> ColumnType {
 }
 
 /// `pg_get_expr` of a default: casts of literals dropped, `now()` recognised.
-pub fn parse_default(raw: &str) -> Default {
+pub fn parse_default(raw: &str) -> ColumnDefault {
     let text = raw.trim();
     let lower = text.to_ascii_lowercase();
     if lower == "now()" || lower == "current_timestamp" || lower == "transaction_timestamp()" {
-        return Default::Now;
+        return ColumnDefault::Now;
     }
     if lower == "true" || lower == "false" {
-        return Default::Bool(lower == "true");
+        return ColumnDefault::Bool(lower == "true");
     }
     let unparened = text.trim_start_matches('(').trim_end_matches(')');
     if let Ok(n) = unparened.parse::<i64>() {
-        return Default::Int(n);
+        return ColumnDefault::Int(n);
     }
     if let Some(rest) = text.strip_prefix('\'')
         && let Some(end) = literal_end(rest)
@@ -224,13 +225,13 @@ pub fn parse_default(raw: &str) -> Default {
                         || after.starts_with("::bigint")
                         || after.starts_with("::smallint") =>
                 {
-                    Default::Int(n)
+                    ColumnDefault::Int(n)
                 }
-                _ => Default::Text(value),
+                _ => ColumnDefault::Text(value),
             };
         }
     }
-    Default::Expr(text.to_string())
+    ColumnDefault::Expr(text.to_string())
 }
 
 /// Byte offset of the quote closing a literal whose opening quote was just consumed.

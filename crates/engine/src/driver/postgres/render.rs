@@ -3,7 +3,7 @@
 //! Pure text: must not import sqlx, the runner or autogenerate.
 
 use crate::schema::diff::Change;
-use crate::schema::model::{Column, ColumnType, Default, EnumType, Table};
+use crate::schema::model::{Column, ColumnDefault, ColumnType, EnumType, Table};
 use crate::schema::render::{
     column_head, common_type, create_index, create_table_sql, default_sql, foreign_key,
     parenthesised,
@@ -237,8 +237,7 @@ fn alter_enum(from: &EnumType, to: &EnumType, columns: &[(String, Column)], out:
         ));
         // A default that is a removed value is not restored; the column's own change sets
         // its new default.
-        let removed =
-            matches!(&column.default, Some(Default::Text(value)) if !to.values.contains(value));
+        let removed = matches!(&column.default, Some(ColumnDefault::Text(value)) if !to.values.contains(value));
         if let Some(default) = column.default.as_ref().filter(|_| !removed) {
             out.push(format!(
                 "{head} SET DEFAULT {}",

@@ -14,7 +14,7 @@ mod left_out;
 
 use super::create_statement;
 use crate::driver::Introspection;
-use crate::schema::model::{Column, ColumnType, Default, Index, Schema, Table};
+use crate::schema::model::{Column, ColumnDefault, ColumnType, Index, Schema, Table};
 
 const COLUMNS: &str = "\
 SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
@@ -188,25 +188,25 @@ pub fn column_type(declared: &str) -> ColumnType {
 }
 
 /// `dflt_value` as SQLite keeps it: the default's SQL text.
-pub fn parse_default(raw: &str) -> Option<Default> {
+pub fn parse_default(raw: &str) -> Option<ColumnDefault> {
     let text = raw.trim();
     let upper = text.to_ascii_uppercase();
     Some(match upper.as_str() {
         "NULL" => return None,
-        "CURRENT_TIMESTAMP" => Default::Now,
-        "TRUE" => Default::Bool(true),
-        "FALSE" => Default::Bool(false),
+        "CURRENT_TIMESTAMP" => ColumnDefault::Now,
+        "TRUE" => ColumnDefault::Bool(true),
+        "FALSE" => ColumnDefault::Bool(false),
         _ => match text
             .trim_start_matches('(')
             .trim_end_matches(')')
             .parse::<i64>()
         {
-            Ok(n) => Default::Int(n),
+            Ok(n) => ColumnDefault::Int(n),
             Err(_) => match text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
                 Some(inner) if !inner.replace("''", "").contains('\'') => {
-                    Default::Text(inner.replace("''", "'"))
+                    ColumnDefault::Text(inner.replace("''", "'"))
                 }
-                _ => Default::Expr(text.to_string()),
+                _ => ColumnDefault::Expr(text.to_string()),
             },
         },
     })

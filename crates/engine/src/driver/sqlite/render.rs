@@ -50,7 +50,7 @@ fn needs_rebuild(change: &Change, current: &Schema) -> bool {
         AddColumn { column, .. } => {
             (!column.nullable && column.default.is_none())
                 // SQLite adds a column only with a constant default.
-                || matches!(column.default, Some(crate::schema::model::Default::Now | crate::schema::model::Default::Expr(_)))
+                || matches!(column.default, Some(crate::schema::model::ColumnDefault::Now | crate::schema::model::ColumnDefault::Expr(_)))
         }
         DropColumn { table, column } => current
             .table(table)

@@ -1,7 +1,7 @@
 //! The diff in memory: the order of changes, their reverses, and Alembic's wording.
 
 use super::*;
-use crate::schema::model::{Action, ColumnType as T, Default};
+use crate::schema::model::{Action, ColumnDefault, ColumnType as T};
 use aurora_migrate_core::Database;
 
 fn schema(enums: Vec<EnumType>, tables: Vec<Table>) -> Schema {
@@ -199,7 +199,7 @@ fn checks_are_compared_by_name_only() {
 fn an_altered_enum_carries_the_columns_that_use_it() {
     let uses = |name: &str| Column::new(name, T::Enum("mood".into()));
     let table = items()
-        .column(uses("mood").default(Default::Text("a".into())))
+        .column(uses("mood").default(ColumnDefault::Text("a".into())))
         .column(uses("other").nullable());
     let before = schema(
         vec![EnumType::new("mood", &["a", "b"])],
@@ -294,7 +294,7 @@ fn a_reversed_diff_is_the_diff_back() {
     let wider = Table::new("items")
         .column(id())
         .column(Column::new("name", T::Varchar(200)).nullable())
-        .column(Column::new("color", T::Text).default(Default::Text("red".into())))
+        .column(Column::new("color", T::Text).default(ColumnDefault::Text("red".into())))
         .primary_key(&["id"]);
     let mood = EnumType::new("mood", &["a", "b"]);
     let bare_child = Table::new("a_child").column(id());
@@ -376,7 +376,7 @@ fn describes_column_changes() {
     );
     let everything = Column::new("name", T::Text)
         .nullable()
-        .default(Default::Text("it's".into()))
+        .default(ColumnDefault::Text("it's".into()))
         .comment("shown");
     assert_eq!(
         alter(everything).describe(),
@@ -387,7 +387,7 @@ fn describes_column_changes() {
             "Detected column comment change on 'items.name'",
         ]
     );
-    let now = name.clone().default(Default::Now);
+    let now = name.clone().default(ColumnDefault::Now);
     assert_eq!(
         alter(now).reverse().describe(),
         ["Detected server default change from now() to none on 'items.name'"]

@@ -2,7 +2,7 @@
 //! sqlx or the runner.
 
 use super::{
-    Action, Check, Column, ColumnType, Default, EnumType, ForeignKey, Index, Table, Unique,
+    Action, Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Index, Table, Unique,
 };
 
 impl Column {
@@ -26,7 +26,7 @@ impl Column {
     }
 
     /// Sets the server default.
-    pub fn default(mut self, default: Default) -> Column {
+    pub fn default(mut self, default: ColumnDefault) -> Column {
         self.default = Some(default);
         self
     }

@@ -1,7 +1,7 @@
 //! The schema as one database can hold it, sorted, so that models and introspection compare.
 //! Must not import a driver, sqlx or the runner.
 
-use super::{Action, Column, ColumnType, Default, Index, Schema, Table, Unique};
+use super::{Action, Column, ColumnDefault, ColumnType, Index, Schema, Table, Unique};
 use aurora_migrate_core::Database;
 
 impl Schema {
@@ -80,9 +80,9 @@ impl Schema {
             other => other.clone(),
         };
         if column.ty == ColumnType::Boolean
-            && let Some(Default::Int(n)) = column.default
+            && let Some(ColumnDefault::Int(n)) = column.default
         {
-            column.default = Some(Default::Bool(n != 0));
+            column.default = Some(ColumnDefault::Bool(n != 0));
         }
     }
 

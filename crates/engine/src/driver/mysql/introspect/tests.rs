@@ -16,21 +16,21 @@ fn column_types_map_to_portable_ones() {
 fn defaults_read_alike_from_mariadb_and_mysql() {
     assert_eq!(
         parse_default("'mainnet'", true),
-        Some(Default::Text("mainnet".into()))
+        Some(ColumnDefault::Text("mainnet".into()))
     );
     assert_eq!(
         parse_default("current_timestamp()", true),
-        Some(Default::Now)
+        Some(ColumnDefault::Now)
     );
     assert_eq!(parse_default("NULL", true), None);
-    assert_eq!(parse_default("-1", true), Some(Default::Int(-1)));
+    assert_eq!(parse_default("-1", true), Some(ColumnDefault::Int(-1)));
     assert_eq!(
         parse_default("'it\\'s'", true),
-        Some(Default::Text("it's".into()))
+        Some(ColumnDefault::Text("it's".into()))
     );
     assert_eq!(
         parse_default("'it''s'", true),
-        Some(Default::Text("it's".into()))
+        Some(ColumnDefault::Text("it's".into()))
     );
 }
 
@@ -39,15 +39,15 @@ fn a_bare_default_is_an_expression_where_the_server_says_so_and_a_literal_elsewh
     let drawn = "nextval(`order numbers`)";
     assert_eq!(
         parse_default(drawn, true),
-        Some(Default::Expr(drawn.into()))
+        Some(ColumnDefault::Expr(drawn.into()))
     );
     // MySQL shows a literal bare, and marks an expression DEFAULT_GENERATED.
     assert_eq!(
         parse_default("mainnet", false),
-        Some(Default::Text("mainnet".into()))
+        Some(ColumnDefault::Text("mainnet".into()))
     );
     assert_eq!(
         parse_default("1.50", true),
-        Some(Default::Text("1.50".into()))
+        Some(ColumnDefault::Text("1.50".into()))
     );
 }

@@ -4,16 +4,19 @@ use super::*;
 fn defaults_lose_their_casts() {
     assert_eq!(
         parse_default("'mainnet'::chain_kind"),
-        Default::Text("mainnet".into())
+        ColumnDefault::Text("mainnet".into())
     );
-    assert_eq!(parse_default("'it''s'::text"), Default::Text("it's".into()));
-    assert_eq!(parse_default("now()"), Default::Now);
-    assert_eq!(parse_default("true"), Default::Bool(true));
-    assert_eq!(parse_default("'-1'::integer"), Default::Int(-1));
-    assert_eq!(parse_default("(-1)"), Default::Int(-1));
+    assert_eq!(
+        parse_default("'it''s'::text"),
+        ColumnDefault::Text("it's".into())
+    );
+    assert_eq!(parse_default("now()"), ColumnDefault::Now);
+    assert_eq!(parse_default("true"), ColumnDefault::Bool(true));
+    assert_eq!(parse_default("'-1'::integer"), ColumnDefault::Int(-1));
+    assert_eq!(parse_default("(-1)"), ColumnDefault::Int(-1));
     assert_eq!(
         parse_default("lower('X'::text)"),
-        Default::Expr("lower('X'::text)".into())
+        ColumnDefault::Expr("lower('X'::text)".into())
     );
 }
 

@@ -1,7 +1,7 @@
 //! SQLite: what ALTER TABLE does directly and what takes the documented table rebuild.
 
 use crate::schema::diff::diff;
-use crate::schema::model::{Action, Column, ColumnType as T, Default, Schema, Table};
+use crate::schema::model::{Action, Column, ColumnDefault, ColumnType as T, Schema, Table};
 use aurora_migrate_core::Database;
 
 /// The SQLite statements that turn `before` into `after`, both normalised as introspection
@@ -36,8 +36,8 @@ fn sqlite_rebuilds_a_table_and_copies_its_rows() {
         .index("ix_name", &["name"], false);
     let after = Table::new("items")
         .column(Column::new("id", T::Integer).autoincrement())
-        .column(Column::new("name", T::Varchar(50)).default(Default::Text("x".into())))
-        .column(Column::new("color", T::Text).default(Default::Text("red".into())))
+        .column(Column::new("name", T::Varchar(50)).default(ColumnDefault::Text("x".into())))
+        .column(Column::new("color", T::Text).default(ColumnDefault::Text("red".into())))
         .primary_key(&["id"])
         .index("ix_name", &["name"], false)
         .index("ix_color", &["color"], true);
@@ -75,23 +75,23 @@ fn sqlite_adds_a_column_directly_when_it_can() {
         ["ALTER TABLE \"items\" ADD COLUMN \"color\" TEXT"]
     );
     assert_eq!(
-        add(color().default(Default::Text("red".into()))),
+        add(color().default(ColumnDefault::Text("red".into()))),
         ["ALTER TABLE \"items\" ADD COLUMN \"color\" TEXT NOT NULL DEFAULT 'red'"]
     );
     assert_eq!(
-        add(Column::new("on", T::Boolean).default(Default::Bool(false))),
+        add(Column::new("on", T::Boolean).default(ColumnDefault::Bool(false))),
         ["ALTER TABLE \"items\" ADD COLUMN \"on\" BOOLEAN NOT NULL DEFAULT 0"]
     );
     let rebuilt = |sql: Vec<String>| sql[0].starts_with("CREATE TABLE \"_aurora_new_items\"");
     // Existing rows need a value, and SQLite refuses a non-constant default.
     assert!(rebuilt(add(color())));
-    assert!(rebuilt(add(color().nullable().default(Default::Now))));
+    assert!(rebuilt(add(color().nullable().default(ColumnDefault::Now))));
 }
 
 /// SQLite answers `Cannot add a column with non-constant default` when the table has rows.
 #[test]
 fn sqlite_rebuilds_to_add_a_column_with_an_expression_default() {
-    let column = Column::new("code", T::Text).default(Default::Expr("lower('X')".into()));
+    let column = Column::new("code", T::Text).default(ColumnDefault::Expr("lower('X')".into()));
     let sql = sqlite(&one(items()), &one(items().column(column)));
     assert!(
         sql[0].starts_with("CREATE TABLE \"_aurora_new_items\""),
