@@ -313,3 +313,27 @@ fn a_100_revision_history_renders_in_one_python_per_database() {
         .unwrap();
     assert_eq!(heads(&db), ["r099"]);
 }
+
+/// A variable of `.env` in the working directory reaches the project's env.py, as one of the
+/// environment's own would.
+#[test]
+fn the_project_s_env_py_sees_the_variables_of_dotenv() {
+    let Some(program) = alembic() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = [script(
+        "aa01",
+        None,
+        "",
+        "    op.execute('CREATE TABLE t (id INTEGER)')",
+        "    op.execute('DROP TABLE t')",
+    )];
+    let env = format!(
+        "import os\nassert os.environ['AURORA_DOTENV_PROBE'] == 'seen'\n{}",
+        offline_env()
+    );
+    let project = project(dir.path(), &env, &scripts);
+    std::fs::write(dir.path().join(".env"), "AURORA_DOTENV_PROBE=seen\n").unwrap();
+    let (code, report, stderr) = import(dir.path(), &project, &program, &["postgresql"]);
+    assert_eq!(code, Some(0), "{report}{stderr}");
+    assert_eq!(rendered_whole(&report), ["aa01"], "{report}");
+}

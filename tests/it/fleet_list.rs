@@ -311,3 +311,40 @@ fn a_guarded_downgrade_on_a_fleet_in_production_exits_as_on_one_database() {
     );
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn a_dotenv_file_reaches_the_targets_list_and_the_targets_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (SqliteDb::new(), SqliteDb::new());
+    std::fs::write(
+        dir.path().join(".env"),
+        format!(
+            "FLEET_A={}\nFLEET_B={}\nJOB_COMPLETION_INDEX=1\n",
+            a.url, b.url
+        ),
+    )
+    .unwrap();
+    let file = dir.path().join("fleet.txt");
+    std::fs::write(&file, "a = ${FLEET_A}\n").unwrap();
+    let file = file.display().to_string();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["current", "--targets", &file, "--format", "json"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(names(&stdout), ["a"]);
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "current",
+            "--targets-cmd",
+            "echo \"b = $FLEET_B\"; echo 'c = ${FLEET_A}'",
+            "--shard-from-env",
+            "2",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(names(&stdout), ["b"]);
+}

@@ -1,6 +1,6 @@
 //! A service migrating at start through its own sqlx pool: the same runner, lock and
 //! bookkeeping as the command line, the pooled connection handed back as it was taken; and a
-//! program's own command line without models.
+//! program's own command line without models, run from async code too.
 
 use std::time::Duration;
 
@@ -183,4 +183,55 @@ fn a_program_without_models_checks_heads_and_checksums_alone() {
         success,
         "nothing to compare"
     );
+}
+
+/// A service's command line run from its own async code, on either kind of tokio runtime: the
+/// command gets a runtime of its own rather than panicking on the caller's.
+fn history_from_async_code() -> std::process::ExitCode {
+    let lite = SqliteDb::new();
+    let app = aurora_migrate_cli::App {
+        name: "myservice",
+        migrations: aurora::MIGRATIONS,
+        models: None,
+        default_database: None,
+    };
+    let upgraded = aurora_migrate_cli::run(
+        app,
+        [
+            "myservice",
+            "-q",
+            "upgrade",
+            "--database-url",
+            lite.url.as_str(),
+        ],
+    );
+    assert_eq!(upgraded, std::process::ExitCode::SUCCESS);
+    aurora_migrate_cli::run(
+        app,
+        [
+            "myservice",
+            "-q",
+            "history",
+            "--database-url",
+            lite.url.as_str(),
+        ],
+    )
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_command_line_runs_inside_a_current_thread_runtime() {
+    assert_eq!(history_from_async_code(), std::process::ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_runs_inside_a_multi_thread_runtime() {
+    assert_eq!(history_from_async_code(), std::process::ExitCode::SUCCESS);
+}
+
+#[tokio::test]
+async fn the_command_line_runs_from_spawn_blocking() {
+    let code = tokio::task::spawn_blocking(history_from_async_code)
+        .await
+        .expect("joined");
+    assert_eq!(code, std::process::ExitCode::SUCCESS);
 }

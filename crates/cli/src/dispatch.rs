@@ -12,16 +12,18 @@ use super::args::{
     TransactionMode,
 };
 use super::cmd;
+use super::environment::Environment;
 use super::failure::{Failure, Outcome};
 use super::output::Printer;
-use super::settings::{self, EnvFile, MigrateFlags, Resolved, runner};
+use super::settings::{self, MigrateFlags, Resolved, runner};
 
 /// What every command may need besides its own arguments.
 pub(crate) struct Context<'a> {
     pub app: App,
     /// Database flags given before the command.
     pub outer: DatabaseArgs,
-    pub env_file: EnvFile,
+    /// The environment, with `.env` beneath it.
+    pub environment: Environment,
     pub printer: &'a Printer,
     pub interrupt: &'a Interrupt,
 }
@@ -30,10 +32,20 @@ impl Context<'_> {
     fn resolve(&self, flags: &DatabaseArgs) -> Result<Resolved, Failure> {
         settings::resolve(
             &flags.or(&self.outer),
-            &self.env_file,
+            &self.environment,
             self.app.default_database,
             self.printer,
         )
+    }
+
+    /// Whether a database URL is given, by a flag, the environment or `.env`, leaving out the
+    /// program's default database.
+    fn names_a_database(&self, flags: &DatabaseArgs) -> bool {
+        flags.or(&self.outer).database_url.is_some()
+            || self
+                .environment
+                .var("DATABASE_URL")
+                .is_some_and(|u| !u.trim().is_empty())
     }
 
     /// A runner with the resolved settings and the command's flags, which may depend on them.
@@ -84,6 +96,12 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
     let printer = context.printer;
     let models = context.app.models.map(|models| models());
     let plain = |_: &Resolved| MigrateFlags::default();
+    // What most commands take: a runner with the resolved settings and no migrate flags.
+    let connect = |flags: &DatabaseArgs| {
+        context
+            .runner(&catalog, flags, plain)
+            .map(|(_, runner)| runner)
+    };
     if let Some(request) = cmd::fleet::request(&command, models.as_ref())? {
         return fleet(context, &catalog, request).await;
     }
@@ -92,7 +110,9 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Branches => cmd::inspect::branches(&catalog, printer),
         Command::Show { rev } => cmd::inspect::show(&catalog, &rev, printer),
         Command::Merge(args) => cmd::author::merge(&catalog, &args, printer),
-        Command::Import(ImportFrom::Alembic(args)) => cmd::import::alembic(&args, printer),
+        Command::Import(ImportFrom::Alembic(args)) => {
+            cmd::import::alembic(&args, &context.environment, printer)
+        }
         Command::Create(args) if args.autogenerate => {
             let resolved = context.resolve(&args.database)?;
             let interrupt = context.interrupt;
@@ -148,20 +168,18 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             .await
         }
         Command::Scratch(ScratchCommand::Clean(args)) => {
-            let (_, production) = settings::options(&context.outer)?;
+            let (_, production) = settings::options(&context.outer, &context.environment)?;
             cmd::scratch::clean(&args, production, printer).await
         }
         Command::Lint(args) => {
-            let named = args.database.or(&context.outer).database_url.is_some()
-                || std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty());
-            let runner = match named || args.with_stats {
-                true => Some(context.runner(&catalog, &args.database, plain)?.1),
+            let runner = match context.names_a_database(&args.database) || args.with_stats {
+                true => Some(connect(&args.database)?),
                 false => None,
             };
             cmd::lint::lint(&catalog, &args, runner.as_ref(), printer).await
         }
         Command::Dump(args) => {
-            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            let runner = connect(&args.database)?;
             match &args.check {
                 Some(path) => cmd::dump::check(&runner, path, printer).await,
                 None => cmd::dump::dump(&runner, args.output.as_deref(), printer).await,
@@ -188,31 +206,21 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             cmd::dump::squash(&catalog, &args, context.interrupt, printer).await
         }
         Command::Baseline(args) => {
-            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-            cmd::dump::baseline(&runner, &args, printer).await
+            cmd::dump::baseline(&connect(&args.database)?, &args, printer).await
         }
         Command::Adopt(AdoptFrom::Refinery(args)) => {
-            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-            cmd::migrate::adopt_refinery(&runner, printer).await
+            cmd::migrate::adopt_refinery(&connect(&args.database)?, printer).await
         }
-        Command::Current(args) => {
-            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-            cmd::inspect::current(&runner, printer).await
-        }
+        Command::Current(args) => cmd::inspect::current(&connect(&args.database)?, printer).await,
         Command::Lease(LeaseAction::Show(args)) => {
-            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-            cmd::lease::show(&runner, printer).await
+            cmd::lease::show(&connect(&args.database)?, printer).await
         }
         Command::Lease(LeaseAction::Break(args)) => {
-            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-            cmd::lease::break_lease(&runner, args.force, printer).await
+            cmd::lease::break_lease(&connect(&args.database)?, args.force, printer).await
         }
-        Command::Status(args) => {
-            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-            cmd::status::status(&runner, printer).await
-        }
+        Command::Status(args) => cmd::status::status(&connect(&args.database)?, printer).await,
         Command::History(args) => {
-            let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+            let runner = connect(&args.database)?;
             match args.graph {
                 true => cmd::graph::history(&runner, printer).await,
                 false => cmd::inspect::history(&runner, args.rev_range.as_deref(), printer).await,
@@ -220,13 +228,8 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         }
         Command::Graph(args) => {
             // A database marks the picture only when one is named: no fallback to the default.
-            let named = args.database.or(&context.outer).database_url.is_some()
-                || std::env::var("DATABASE_URL").is_ok_and(|u| !u.trim().is_empty());
-            let status = match named {
-                true => {
-                    let (_, runner) = context.runner(&catalog, &args.database, plain)?;
-                    Some(runner.status().await?)
-                }
+            let status = match context.names_a_database(&args.database) {
+                true => Some(connect(&args.database)?.status().await?),
                 false => None,
             };
             cmd::graph::graph(&catalog, status.as_ref(), printer.format(), printer)
@@ -240,7 +243,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                     .await
             }
             None => {
-                let (_, runner) = context.runner(&catalog, &args.database, plain)?;
+                let runner = connect(&args.database)?;
                 cmd::check::check(&runner, models.as_ref(), args.lint, printer).await
             }
         },
@@ -254,11 +257,12 @@ async fn fleet(
     catalog: &Catalog,
     request: cmd::fleet::Request<'_>,
 ) -> Outcome {
-    let (options, production) = settings::options(&request.database.or(&context.outer))?;
+    let (options, production) =
+        settings::options(&request.database.or(&context.outer), &context.environment)?;
     if let Some((command, yes)) = request.confirm_in_production {
         confirmed_in_production(production, yes, command)?;
     }
-    let list = cmd::fleet::targets(request.fleet, context.interrupt).await?;
+    let list = cmd::fleet::targets(request.fleet, &context.environment, context.interrupt).await?;
     let settings = cmd::fleet::Settings {
         options,
         production,

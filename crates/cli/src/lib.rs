@@ -16,8 +16,9 @@
 //! ```
 //!
 //! clap types live in `args.rs`, printing in `output.rs`, where settings come from in
-//! `settings.rs`, each command in `cmd/`; [`reference`] renders the same definition as the
-//! user's guide's command reference and as man pages. The engine never imports this crate.
+//! `settings.rs` (the environment and `.env` in `environment.rs`), each command in `cmd/`;
+//! [`reference`] renders the same definition as the user's guide's command reference and as man
+//! pages. The engine never imports this crate.
 
 #![warn(missing_docs)]
 
@@ -26,6 +27,7 @@ mod args;
 mod cmd;
 mod completion;
 mod dispatch;
+mod environment;
 mod failure;
 mod output;
 mod program;
@@ -54,6 +56,13 @@ pub fn main(app: App) -> ExitCode {
 
 /// Runs the command line for `app` over `args` (the first is the program's name, as in
 /// `std::env::args_os`): for a service whose own command line hands `migrate ...` over.
+///
+/// It blocks the calling thread until the command ends, and may be called from any thread,
+/// with or without an async runtime: a command runs on a runtime of its own, and on a thread
+/// of its own when the calling thread belongs to a tokio runtime (where blocking on another
+/// runtime would panic). From async code, call it through `tokio::task::spawn_blocking` so that it does
+/// not hold one of the runtime's workers for the command's length. It reads `.env` from the
+/// working directory but never changes the process's environment.
 pub fn run<I, T>(app: App, args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -68,7 +77,7 @@ where
         Err(e) => return usage_error(&e, &args),
     };
     output::init_logging(&cli.output);
-    let printer = Printer::new(&cli.output, app.name);
+    let mut printer = Printer::new(&cli.output, app.name);
     if cli.version {
         return exit(cmd::meta::version(&app, &printer), &printer);
     }
@@ -89,30 +98,50 @@ where
         cmd::meta::completions(app.name, shell);
         return ExitCode::SUCCESS;
     }
-    let env_file = match settings::load_env_file() {
-        Ok(file) => file,
+    let environment = match environment::Environment::load() {
+        Ok(environment) => environment,
         Err(failure) => return exit(Err(failure), &printer),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let outcome = match tokio::runtime::Handle::try_current() {
+        // Blocking on a runtime from a thread that belongs to another one panics.
+        Ok(_) => std::thread::scope(|scope| {
+            let printer = &mut printer;
+            std::thread::Builder::new()
+                .name("aurora-migrate".into())
+                .spawn_scoped(scope, move || {
+                    execute(app, cli.database, environment, printer, command)
+                })
+                .map_err(|e| Failure::new("runtime", format!("cannot start a thread: {e}")))?
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }),
+        Err(_) => execute(app, cli.database, environment, &mut printer, command),
+    };
+    exit(outcome, &printer)
+}
+
+/// Runs the command on a current-thread runtime of its own, blocking until it ends. The
+/// printer is lent uniquely: it may go to another thread, which a shared `Printer` may not.
+fn execute(
+    app: App,
+    outer: args::DatabaseArgs,
+    environment: environment::Environment,
+    printer: &mut Printer,
+    command: Command,
+) -> Outcome {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            let failure = Failure::new("runtime", format!("cannot start the async runtime: {e}"));
-            return exit(Err(failure), &printer);
-        }
-    };
+        .map_err(|e| Failure::new("runtime", format!("cannot start the async runtime: {e}")))?;
     let interrupt = Interrupt::new();
     let context = dispatch::Context {
         app,
-        outer: cli.database,
-        env_file,
-        printer: &printer,
+        outer,
+        environment,
+        printer,
         interrupt: &interrupt,
     };
-    let outcome = runtime.block_on(dispatch::run_until_interrupted(&context, command));
-    exit(outcome, &printer)
+    runtime.block_on(dispatch::run_until_interrupted(&context, command))
 }
 
 fn exit(outcome: Outcome, printer: &Printer) -> ExitCode {

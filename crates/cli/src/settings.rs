@@ -1,10 +1,10 @@
 //! Where each setting comes from (a flag after the command, the same flag before it, the
 //! environment, `.env`, the default), and the production rule. Must not import a command.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use super::args::{DatabaseArgs, LockKind, StatementLockTimeout, StepArgs, bounds};
+use super::environment::{ENV_FILE, Environment};
 use super::failure::Failure;
 use super::output::Printer;
 use aurora_migrate::Catalog;
@@ -15,63 +15,6 @@ use aurora_migrate::runner::{
 };
 use aurora_migrate::url::DatabaseUrl;
 use clap::ValueEnum as _;
-
-const ENV_FILE: &str = ".env";
-
-/// The variables `.env` set (those the environment did not already have).
-#[derive(Debug, Default)]
-pub struct EnvFile {
-    pub set: HashSet<String>,
-}
-
-/// Loads `.env` from the working directory, all or nothing; variables already set win. A
-/// line that does not parse is named by its number and fault, never echoed.
-pub fn load_env_file() -> Result<EnvFile, Failure> {
-    let entries = match dotenvy::from_path_iter(ENV_FILE) {
-        Ok(iter) => iter.collect::<Result<Vec<_>, _>>(),
-        Err(e) if e.not_found() => return Ok(EnvFile::default()),
-        Err(e) => Err(e),
-    };
-    let entries = entries.map_err(|e| Failure::new("env_file", env_file_fault(&e)))?;
-    let mut file = EnvFile::default();
-    for (key, value) in entries {
-        if std::env::var_os(&key).is_none() {
-            // SAFETY: called once at start, before the runtime or any other thread exists.
-            unsafe { std::env::set_var(&key, value) };
-            file.set.insert(key);
-        }
-    }
-    Ok(file)
-}
-
-/// What is wrong with `.env` and where, in words that quote none of it.
-fn env_file_fault(error: &dotenvy::Error) -> String {
-    let dotenvy::Error::LineParse(logical_line, _) = error else {
-        let what = match error {
-            dotenvy::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                "it is not valid UTF-8".to_string()
-            }
-            dotenvy::Error::Io(e) => e.kind().to_string(),
-            _ => "it cannot be read".to_string(),
-        };
-        return format!("cannot read {ENV_FILE}: {what}; fix the file or remove it");
-    };
-    let text = std::fs::read_to_string(ENV_FILE).unwrap_or_default();
-    let first = logical_line.lines().next().unwrap_or_default().trim_end();
-    let number = text
-        .lines()
-        .position(|line| line.trim_end() == first)
-        .map_or_else(|| "a line".to_string(), |i| format!("line {}", i + 1));
-    let quotes = |q: char| logical_line.chars().filter(|&c| c == q).count() % 2 == 1;
-    let fault = if quotes('"') || quotes('\'') {
-        "unclosed quote"
-    } else if !logical_line.contains('=') {
-        "expected NAME=value"
-    } else {
-        "the name or the quoting is not valid (NAME=value, NAME=\"value\", NAME='value')"
-    };
-    format!("{number} of {ENV_FILE}: {fault}; fix the file or remove it")
-}
 
 /// `production` or `prod`, in any case, with surrounding spaces ignored.
 pub fn is_production(environment: Option<&str>) -> bool {
@@ -92,21 +35,21 @@ pub struct Resolved {
 /// `-q`, and refusing one in production.
 pub fn resolve(
     flags: &DatabaseArgs,
-    env_file: &EnvFile,
+    variables: &Environment,
     default: Option<&str>,
     printer: &Printer,
 ) -> Result<Resolved, Failure> {
     let environment = flags
         .environment
         .clone()
-        .or_else(|| std::env::var("AURORA_ENV").ok());
+        .or_else(|| variables.var("AURORA_ENV"));
     let production = is_production(environment.as_deref());
-    let from_environment = std::env::var("DATABASE_URL")
-        .ok()
+    let from_environment = variables
+        .var("DATABASE_URL")
         .filter(|u| !u.trim().is_empty());
     let (text, source) = match (&flags.database_url, from_environment) {
         (Some(url), _) => (url.clone(), "flag"),
-        (None, Some(url)) if env_file.set.contains("DATABASE_URL") => (url, ".env"),
+        (None, Some(url)) if variables.comes_from_file("DATABASE_URL") => (url, ".env"),
         (None, Some(url)) => (url, "environment"),
         (None, None) => match default {
             Some(default) if production => {
@@ -135,7 +78,7 @@ pub fn resolve(
     };
     let url = DatabaseUrl::parse(&text)?;
     printer.set_database(&url, source);
-    let (options, production) = options(flags)?;
+    let (options, production) = options(flags, variables)?;
     Ok(Resolved {
         url,
         options,
@@ -144,16 +87,17 @@ pub fn resolve(
 }
 
 /// The settings besides the URL: the bookkeeping and timeouts, and whether it is production.
-pub fn options(flags: &DatabaseArgs) -> Result<(Options, bool), Failure> {
+pub fn options(flags: &DatabaseArgs, variables: &Environment) -> Result<(Options, bool), Failure> {
     let environment = flags
         .environment
         .clone()
-        .or_else(|| std::env::var("AURORA_ENV").ok());
+        .or_else(|| variables.var("AURORA_ENV"));
     let production = is_production(environment.as_deref());
     let options = Options {
-        wait: duration(flags.wait, "AURORA_WAIT", Some(&bounds::WAIT))?,
+        wait: duration(flags.wait, variables, "AURORA_WAIT", Some(&bounds::WAIT))?,
         lock_timeout: duration(
             flags.lock_timeout,
+            variables,
             "AURORA_LOCK_TIMEOUT",
             Some(&bounds::LOCK_TIMEOUT),
         )?,
@@ -162,17 +106,17 @@ pub fn options(flags: &DatabaseArgs) -> Result<(Options, bool), Failure> {
             .clone()
             .unwrap_or_else(|| "alembic_version".into()),
         connect_timeout: Duration::from_secs(flags.connect_timeout.unwrap_or(10)),
-        lock: lock(flags)?,
+        lock: lock(flags, variables)?,
         ..Options::default()
     };
     Ok((options, production))
 }
 
 /// The lock `--lock` and `--lease` (or AURORA_LOCK and AURORA_LEASE) ask for.
-fn lock(flags: &DatabaseArgs) -> Result<Lock, Failure> {
-    let kind = match (flags.lock, std::env::var("AURORA_LOCK")) {
+fn lock(flags: &DatabaseArgs, variables: &Environment) -> Result<Lock, Failure> {
+    let kind = match (flags.lock, variables.var("AURORA_LOCK")) {
         (Some(kind), _) => kind,
-        (None, Ok(text)) if !text.trim().is_empty() => {
+        (None, Some(text)) if !text.trim().is_empty() => {
             match LockKind::from_str(text.trim(), true) {
                 Ok(kind) => kind,
                 Err(_) => {
@@ -185,7 +129,7 @@ fn lock(flags: &DatabaseArgs) -> Result<Lock, Failure> {
         }
         _ => LockKind::Advisory,
     };
-    let duration = duration(flags.lease, "AURORA_LEASE", None)?.unwrap_or(DEFAULT_LEASE);
+    let duration = duration(flags.lease, variables, "AURORA_LEASE", None)?.unwrap_or(DEFAULT_LEASE);
     if duration < SHORTEST_LEASE {
         return Err(Failure::usage(
             "invalid_setting",
@@ -219,14 +163,15 @@ fn lock(flags: &DatabaseArgs) -> Result<Lock, Failure> {
 /// is given (the flag's parser has checked a flag's value).
 fn duration(
     flag: Option<Duration>,
+    variables: &Environment,
     variable: &str,
     span: Option<&bounds::Span>,
 ) -> Result<Option<Duration>, Failure> {
     if flag.is_some() {
         return Ok(flag);
     }
-    match std::env::var(variable) {
-        Ok(text) if !text.trim().is_empty() => match span {
+    match variables.var(variable) {
+        Some(text) if !text.trim().is_empty() => match span {
             Some(span) => span.parse(&text),
             None => humantime::parse_duration(text.trim())
                 .map_err(|e| format!("not a duration ({e}); write e.g. 30s or 5m")),

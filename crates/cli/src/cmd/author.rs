@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::super::args::{CreateArgs, MergeArgs, migrations_dir};
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
+use crate::args::{CreateArgs, MergeArgs, migrations_dir};
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::authoring::{self, NewRevision};
 
@@ -80,7 +80,7 @@ pub fn embedded_heads(catalog: &Catalog) -> String {
     let graph = catalog.graph();
     match graph.heads().as_slice() {
         [] => "none".into(),
-        heads => super::super::revision_text::ids(graph, heads),
+        heads => crate::revision_text::ids(graph, heads),
     }
 }
 

@@ -2,11 +2,11 @@
 //! the engine's autogenerate; this prints what it finds and writes the file.
 //! Must not import the clap parser.
 
-use super::super::args::CreateArgs;
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
-use super::super::settings::{MigrateFlags, Resolved, runner};
 use super::author::{GeneratedBody, embedded_heads, write_new};
+use crate::args::CreateArgs;
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
+use crate::settings::{MigrateFlags, Resolved, runner};
 use aurora_migrate::Catalog;
 use aurora_migrate::authoring::disk_heads_if_different;
 use aurora_migrate::autogenerate::{self, Comparison, Generated};
@@ -14,7 +14,7 @@ use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::schema::model::Schema;
 use aurora_migrate::url::DatabaseUrl;
 
-use super::super::args::migrations_dir;
+use crate::args::migrations_dir;
 
 pub async fn create(
     catalog: &Catalog,

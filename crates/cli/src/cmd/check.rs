@@ -3,9 +3,9 @@
 //! (when the program has them) agree with the schema. The engine finds; this prints.
 //! Must not import another command.
 
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
-use super::super::revision_text::{ids, logged_not_applied};
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
+use crate::revision_text::{ids, logged_not_applied};
 use aurora_migrate::autogenerate::{self, Check, Models};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::schema::model::Schema;

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use super::super::args::{BaselineArgs, SquashArgs, migrations_dir};
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
+use crate::args::{BaselineArgs, SquashArgs, migrations_dir};
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
 use aurora_migrate::dump::{self, Dump, squash};
 use aurora_migrate::runner::Runner;
 

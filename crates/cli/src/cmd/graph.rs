@@ -2,10 +2,10 @@
 //! draws commits, or written as DOT or Mermaid; with a database, its current, applied and
 //! pending revisions marked. Must not import another command.
 
-use super::super::args::Format;
-use super::super::failure::Outcome;
-use super::super::output::Printer;
-use super::super::revision_text::{beyond_line, tags};
+use crate::args::Format;
+use crate::failure::Outcome;
+use crate::output::Printer;
+use crate::revision_text::{beyond_line, tags};
 use aurora_migrate::Catalog;
 use aurora_migrate::migrations::revision::picture::{self, State};
 use aurora_migrate::runner::{Runner, Status};

@@ -3,12 +3,13 @@
 //! stderr; the same as one JSON document, with each section's writer. Must not import another
 //! command.
 
-use super::super::args::{ImportAlembicArgs, migrations_dir};
-use super::super::failure::Outcome;
-use super::super::output::Printer;
+use crate::args::{ImportAlembicArgs, migrations_dir};
+use crate::environment::Environment;
+use crate::failure::Outcome;
+use crate::output::Printer;
 use aurora_migrate::authoring::alembic::{self, Alembic, By, Imported, Options, Reason};
 
-pub fn alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {
+pub fn alembic(args: &ImportAlembicArgs, environment: &Environment, printer: &Printer) -> Outcome {
     let dir = migrations_dir(&args.migrations_dir);
     let databases: Vec<aurora_migrate::Database> = match args.dialect.as_slice() {
         [] => vec![aurora_migrate::Database::Postgres],
@@ -25,6 +26,10 @@ pub fn alembic(args: &ImportAlembicArgs, printer: &Printer) -> Outcome {
         alembic: args.alembic_ini.as_ref().map(|ini| Alembic {
             program: args.alembic.clone().unwrap_or_else(|| "alembic".into()),
             ini: ini.clone(),
+            environment: environment
+                .file_variables()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }),
     };
     let imported = alembic::import_with(&args.dir, &dir, &options)?;

@@ -1,9 +1,9 @@
 //! `current`, `history`, `heads`, `branches`, `show`: commands that only read.
 //! Must not import another command.
 
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
-use super::super::revision_text::{
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
+use crate::revision_text::{
     beyond_json, beyond_line, revision_block, revision_json, revision_line, tags,
 };
 use aurora_migrate::Catalog;

@@ -4,8 +4,8 @@
 use aurora_migrate::error::LeaseHolder;
 use aurora_migrate::runner::Runner;
 
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
 
 pub async fn show(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let holder = runner.lease_holder().await?;

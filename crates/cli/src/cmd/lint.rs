@@ -3,9 +3,9 @@
 //! exit 1 when a finding at the failing severity remains. Also the lint `check --lint` and `create
 //! --autogenerate` print. Must not import another command.
 
-use super::super::args::{Dialect, FailOn, LintArgs, migrations_dir};
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
+use crate::args::{Dialect, FailOn, LintArgs, migrations_dir};
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
 use aurora_migrate::lint::{self, Report, Selection, Severity, Stats};
 use aurora_migrate::migrations::revision::{range, target};
 use aurora_migrate::runner::Runner;

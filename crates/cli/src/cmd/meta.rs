@@ -1,11 +1,11 @@
 //! `--version` (with what the binary carries) and `completions`: commands about the program.
 //! Must not import another command.
 
-use super::super::app::App;
-use super::super::completion;
-use super::super::failure::Outcome;
-use super::super::output::Printer;
-use super::super::program;
+use crate::app::App;
+use crate::completion;
+use crate::failure::Outcome;
+use crate::output::Printer;
+use crate::program;
 use aurora_migrate::Catalog;
 
 /// The version, and the embedded migrations' count and heads, so a binary says what it

@@ -4,9 +4,9 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
-use super::super::revision_text::stored_downgrade;
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
+use crate::revision_text::stored_downgrade;
 use aurora_migrate::Direction;
 use aurora_migrate::migrations::revision::Target;
 use aurora_migrate::runner::{Event, Runner, StepReport};

@@ -1,8 +1,8 @@
 //! `upgrade --sql` and `downgrade --sql`: the script, on stdout, for a reviewer; nothing
 //! connects. Must not import another command.
 
-use super::super::failure::Outcome;
-use super::super::output::Printer;
+use crate::failure::Outcome;
+use crate::output::Printer;
 use aurora_migrate::offline::{Offline, Range};
 use aurora_migrate::version_table::Tables;
 use aurora_migrate::{Catalog, Database, Direction, Transaction};

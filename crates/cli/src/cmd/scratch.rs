@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use super::super::args::ScratchCleanArgs;
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
+use crate::args::ScratchCleanArgs;
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
 use aurora_migrate::DatabaseUrl;
 use aurora_migrate::runner::scratch::orphans::{self, Fate, Found, Reason, Sweep};
 

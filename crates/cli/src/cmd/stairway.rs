@@ -1,8 +1,8 @@
 //! `test`: the stairway in a throwaway database, a line per revision as it is done, then the
 //! heads and the models; exit 1 on any failure. Must not import another command.
 
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::runner::Options;

@@ -2,9 +2,9 @@
 //! ahead; exit 0 only at the heads, for readiness probes and deploy scripts.
 //! Must not import another command.
 
-use super::super::failure::{Failure, Outcome};
-use super::super::output::Printer;
-use super::super::revision_text::{ids, logged_not_applied};
+use crate::failure::{Failure, Outcome};
+use crate::output::Printer;
+use crate::revision_text::{ids, logged_not_applied};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::runner::standing::State;
 

@@ -11,8 +11,8 @@ use aurora_migrate::runner::standing::Standing;
 use aurora_migrate::runner::{Event, Runner, Transaction};
 use aurora_migrate::schema::model::Schema;
 
-use super::super::super::output::Printer;
-use super::super::super::revision_text::stored_downgrade;
+use crate::output::Printer;
+use crate::revision_text::stored_downgrade;
 
 /// The command each database of the fleet runs.
 pub enum Job<'a> {
@@ -277,9 +277,9 @@ async fn check(
     printer: &Printer,
 ) -> Result<Done, Stop> {
     let found = aurora_migrate::autogenerate::check(runner, models).await?;
-    let mut problems = super::super::check::problems(runner, &found, printer);
+    let mut problems = crate::cmd::check::problems(runner, &found, printer);
     if lint {
-        let errors = super::super::check::lint_errors(runner);
+        let errors = crate::cmd::check::lint_errors(runner);
         problems.extend(errors.map_err(|f| Stop::message(f.message, f.code))?);
     }
     let standing = &found.standing;

@@ -10,14 +10,19 @@ use std::time::Duration;
 use aurora_migrate::fleet::{self, Finished, FleetTarget};
 use aurora_migrate::interrupt::Interrupt;
 
-use super::super::super::args::FleetArgs;
-use super::super::super::failure::Failure;
+use crate::args::FleetArgs;
+use crate::environment::Environment;
+use crate::failure::Failure;
 
 /// How long a targets command may run unless told otherwise.
 const TARGETS_CMD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The fleet's databases, from `--targets FILE` or `--targets-cmd CMD`, sharded as asked.
-pub async fn targets(args: &FleetArgs, interrupt: &Interrupt) -> Result<Vec<FleetTarget>, Failure> {
+pub async fn targets(
+    args: &FleetArgs,
+    environment: &Environment,
+    interrupt: &Interrupt,
+) -> Result<Vec<FleetTarget>, Failure> {
     let text = match (&args.targets, &args.targets_cmd) {
         (Some(path), _) => std::fs::read_to_string(path).map_err(|e| {
             Failure::usage(
@@ -27,7 +32,7 @@ pub async fn targets(args: &FleetArgs, interrupt: &Interrupt) -> Result<Vec<Flee
         })?,
         (None, Some(command)) => {
             let limit = args.targets_cmd_timeout.unwrap_or(TARGETS_CMD_TIMEOUT);
-            listed_by(command, limit, interrupt).await?
+            listed_by(command, limit, environment, interrupt).await?
         }
         (None, None) => {
             return Err(Failure::usage(
@@ -36,9 +41,9 @@ pub async fn targets(args: &FleetArgs, interrupt: &Interrupt) -> Result<Vec<Flee
             ));
         }
     };
-    let list = fleet::parse(&text, &|name| std::env::var(name).ok())
+    let list = fleet::parse(&text, &|name| environment.var(name))
         .map_err(|e| Failure::usage("targets", e.to_string()))?;
-    Ok(match share(args)? {
+    Ok(match share(args, environment)? {
         Some((k, n)) => fleet::shard(list, k, n),
         None => list,
     })
@@ -49,10 +54,12 @@ pub async fn targets(args: &FleetArgs, interrupt: &Interrupt) -> Result<Vec<Flee
 async fn listed_by(
     command: &str,
     limit: Duration,
+    environment: &Environment,
     interrupt: &Interrupt,
 ) -> Result<String, Failure> {
     let child = tokio::process::Command::new("sh")
         .args(["-c", command])
+        .envs(environment.file_variables())
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -114,11 +121,11 @@ fn stop_group(group: Option<u32>) {
 }
 
 /// The shard `--shard K/N` or `--shard-from-env N` (with JOB_COMPLETION_INDEX) names.
-fn share(args: &FleetArgs) -> Result<Option<(usize, usize)>, Failure> {
+fn share(args: &FleetArgs, environment: &Environment) -> Result<Option<(usize, usize)>, Failure> {
     match (args.shard, args.shard_from_env) {
         (Some((k, n)), _) => Ok(Some((k, n))),
         (None, Some(n)) => {
-            let index = std::env::var("JOB_COMPLETION_INDEX").map_err(|_| {
+            let index = environment.var("JOB_COMPLETION_INDEX").ok_or_else(|| {
                 Failure::usage(
                     "targets",
                     "--shard-from-env needs JOB_COMPLETION_INDEX (set by a Kubernetes indexed Job)",

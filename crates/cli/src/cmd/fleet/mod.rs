@@ -18,10 +18,10 @@ use aurora_migrate::fleet::{self, Finished, FleetTarget, OnError, Outcome, Sched
 use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::{Catalog, Options};
 
-use super::super::args::{FleetArgs, OnErrorMode};
-use super::super::failure::{Failure, Outcome as CommandOutcome};
-use super::super::output::Printer;
-use super::super::settings::{MigrateFlags, Resolved, runner};
+use crate::args::{FleetArgs, OnErrorMode};
+use crate::failure::{Failure, Outcome as CommandOutcome};
+use crate::output::Printer;
+use crate::settings::{MigrateFlags, Resolved, runner};
 use job::{Done, Failed};
 
 /// How each database is reached and run: the settings every one shares.

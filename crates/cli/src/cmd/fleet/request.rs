@@ -5,10 +5,10 @@
 use aurora_migrate::migrations::revision::Target;
 use aurora_migrate::schema::model::Schema;
 
-use super::super::super::args::{AdoptFrom, Command, DatabaseArgs, FleetArgs};
-use super::super::super::failure::Failure;
-use super::super::super::settings::{self, MigrateFlags};
 use super::Job;
+use crate::args::{AdoptFrom, Command, DatabaseArgs, FleetArgs};
+use crate::failure::Failure;
+use crate::settings::{self, MigrateFlags};
 
 /// A command to run on every database of a fleet.
 pub struct Request<'a> {

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use super::super::{Connection, database_message};
 use crate::bookkeeping::Tables;
+use crate::driver::{Connection, database_message};
 use crate::error::{Error, Result};
 
 /// A statement the database did not answer in time.

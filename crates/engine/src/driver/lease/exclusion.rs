@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::super::{Connection, LockWait};
 use crate::bookkeeping::Tables;
+use crate::driver::{Connection, LockWait};
 use crate::error::{Error, Result};
 use aurora_migrate_core::Database;
 

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use sqlx::Row;
 
-use super::super::{Connection, database_message};
 use crate::bookkeeping::{Claimant, Tables};
+use crate::driver::{Connection, database_message};
 use crate::error::{Error, LeaseHolder, Result};
 
 impl Connection {

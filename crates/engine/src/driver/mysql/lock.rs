@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use super::super::{LockWait, database_message};
 use super::Mysql;
 use crate::bookkeeping::Tables;
+use crate::driver::{LockWait, database_message};
 use crate::error::{Error, Result};
 
 impl Mysql {

@@ -5,10 +5,10 @@
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 use sqlx::{AssertSqlSafe, ConnectOptions};
 
-use super::super::{Failure, Work, database_message, execute, run_batch};
 use super::lock::blockers;
 use super::{Postgres, script};
 use crate::bookkeeping::Elapsed;
+use crate::driver::{Failure, Work, database_message, execute, run_batch};
 
 impl Postgres {
     pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {

@@ -7,9 +7,9 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Row};
 
-use super::super::{LockWait, database_message};
 use super::Postgres;
 use crate::bookkeeping::Tables;
+use crate::driver::{LockWait, database_message};
 use crate::error::{Error, Result};
 
 impl Postgres {

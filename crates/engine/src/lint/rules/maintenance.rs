@@ -2,9 +2,9 @@
 //! CLUSTER, REINDEX, REFRESH MATERIALIZED VIEW, ADD PRIMARY KEY, and a column added that the
 //! database fills in every row. Pure: must not import the drivers or the runner.
 
-use super::super::ops::{Op, Rewrite};
 use super::Context;
 use super::Severity;
+use crate::lint::ops::{Op, Rewrite};
 use aurora_migrate_core::{Database, Statement};
 
 impl Context<'_> {

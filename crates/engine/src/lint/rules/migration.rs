@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 
-use super::super::ops::{Op, Read};
 use super::Context;
+use crate::lint::ops::{Op, Read};
 use aurora_migrate_core::{Database, Statement};
 
 /// Tables dropped and then replaced by another renamed to their name.

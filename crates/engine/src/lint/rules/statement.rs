@@ -2,8 +2,8 @@
 //! the same migration: indexes, columns, constraints, renames, enum values, rebuilds. Pure:
 //! must not import the drivers or the runner.
 
-use super::super::ops::Op;
 use super::{Context, is_volatile};
+use crate::lint::ops::Op;
 use aurora_migrate_core::{Database, Statement};
 
 impl Context<'_> {

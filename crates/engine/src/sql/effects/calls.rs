@@ -7,7 +7,7 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 
 use aurora_migrate_core::Database;
 
-use super::super::reading::dialect;
+use crate::sql::reading::dialect;
 
 /// Words followed by `(` that are syntax, not a call.
 const SYNTAX: &[&str] = &[

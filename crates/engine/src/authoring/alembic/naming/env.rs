@@ -2,9 +2,9 @@
 //! the `MetaData`): the literal dict passed to SQLAlchemy's `MetaData(naming_convention=...)`,
 //! directly or through a name the file assigns it to. Pure. Must not import the file system.
 
-use super::super::names::Scope;
-use super::super::python::{self, Value};
 use super::Convention;
+use crate::authoring::alembic::names::Scope;
+use crate::authoring::alembic::python::{self, Value};
 
 /// What a file says of its naming convention.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,6 +34,9 @@ pub struct Alembic {
     pub program: PathBuf,
     /// The project's `alembic.ini`.
     pub ini: PathBuf,
+    /// Variables its Python sees besides this process's environment (a `.env` file's, which
+    /// the project's `env.py` may read).
+    pub environment: Vec<(String, String)>,
 }
 
 /// What Alembic's offline mode rendered for every revision, direction and database.
@@ -177,6 +180,7 @@ fn run(versions: &Path, plan: &Plan, alembic: &Alembic) -> Result<(Rendered, Pat
                 .arg(&driver)
                 .arg(file(dialect, "request"))
                 .arg(file(dialect, "result"))
+                .envs(alembic.environment.iter().map(|(k, v)| (k, v)))
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(stderr)

@@ -302,6 +302,7 @@ fn the_driver_takes_the_importer_s_skipped_files_and_revision_facts() {
     let alembic = Alembic {
         program: "alembic".into(),
         ini: dir.path().join("alembic.ini"),
+        environment: Vec::new(),
     };
     let request: serde_json::Value = serde_json::from_str(&request(
         &dir.path().join("versions"),

@@ -7,12 +7,12 @@
 
 use aurora_migrate_core::Database;
 
-use super::super::context::{Ctx, option};
-use super::super::ops;
-use super::super::piece::Piece;
-use super::super::python::{Kind, Statement, Value};
-use super::super::report::{Reason, Todo};
 use super::locals::Locals;
+use crate::authoring::alembic::context::{Ctx, option};
+use crate::authoring::alembic::ops;
+use crate::authoring::alembic::piece::Piece;
+use crate::authoring::alembic::python::{Kind, Statement, Value};
+use crate::authoring::alembic::report::{Reason, Todo};
 
 /// Options of `batch_alter_table` that only a table copy reads.
 const COPY_ONLY: &[&str] = &[

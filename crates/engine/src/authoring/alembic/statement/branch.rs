@@ -5,9 +5,9 @@
 
 use aurora_migrate_core::Database;
 
-use super::super::context::Ctx;
-use super::super::python::Value;
 use super::locals::{Locals, is_dialect_name};
+use crate::authoring::alembic::context::Ctx;
+use crate::authoring::alembic::python::Value;
 
 /// Whether `test` holds on the database of `ctx`; `None` when that is not certain here.
 pub fn decide(test: &Value, ctx: &Ctx, locals: &Locals) -> Option<bool> {

@@ -2,10 +2,10 @@
 //! both the names a function binds and the data statements that use it. Pure. Must not import
 //! the file system.
 
-use super::super::context::computed;
-use super::super::names::Scope;
-use super::super::python::Value;
-use super::super::report::Todo;
+use crate::authoring::alembic::context::computed;
+use crate::authoring::alembic::names::Scope;
+use crate::authoring::alembic::python::Value;
+use crate::authoring::alembic::report::Todo;
 
 /// A table as the script describes it: its name and its columns with their types as written.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,10 +7,10 @@
 
 use aurora_migrate_core::Database;
 
-use super::super::context::{Ctx, computed, ident, option};
-use super::super::python::Value;
-use super::super::report::Todo;
 use super::locals::Locals;
+use crate::authoring::alembic::context::{Ctx, computed, ident, option};
+use crate::authoring::alembic::python::Value;
+use crate::authoring::alembic::report::Todo;
 
 /// The SQL of `method` (`create` or `drop`) called on the enum type `kind` with `args` and
 /// `kwargs`; `None` when it is another method.

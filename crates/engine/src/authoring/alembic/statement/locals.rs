@@ -4,8 +4,8 @@
 //! second time, in a loop, a branch, a `with`, by an import) stands for nothing here. Pure. Must
 //! not import the file system.
 
-use super::super::names::Scope;
-use super::super::python::{Function, Kind, Script, Statement, Value};
+use crate::authoring::alembic::names::Scope;
+use crate::authoring::alembic::python::{Function, Kind, Script, Statement, Value};
 
 /// What a name assigned once in a function stands for.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,11 +7,11 @@
 
 use aurora_migrate_core::Database;
 
-use super::super::context::{Ctx, computed, ident, option};
-use super::super::python::Value;
-use super::super::report::Todo;
 use super::described::Table;
 use super::locals::Locals;
+use crate::authoring::alembic::context::{Ctx, computed, ident, option};
+use crate::authoring::alembic::python::Value;
+use crate::authoring::alembic::report::Todo;
 
 /// `op.bulk_insert(table, rows)`: one `INSERT` per row, its columns in the table's order.
 pub fn bulk_insert(

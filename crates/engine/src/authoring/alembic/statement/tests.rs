@@ -1,13 +1,13 @@
 use aurora_migrate_core::Database::{self, Mysql, Postgres, Sqlite};
 
-use super::super::context::Ctx;
-use super::super::names::Scope;
-use super::super::naming::Convention;
-use super::super::piece::Piece;
-use super::super::python;
-use super::super::report::Reason;
-use super::super::section::{Section, section};
-use super::super::typemap::TypeMap;
+use crate::authoring::alembic::context::Ctx;
+use crate::authoring::alembic::names::Scope;
+use crate::authoring::alembic::naming::Convention;
+use crate::authoring::alembic::piece::Piece;
+use crate::authoring::alembic::python;
+use crate::authoring::alembic::report::Reason;
+use crate::authoring::alembic::section::{Section, section};
+use crate::authoring::alembic::typemap::TypeMap;
 
 const IMPORTS: &str = "import sqlalchemy as sa\nfrom alembic import op\n";
 

@@ -1,6 +1,6 @@
-use super::super::Rendered;
-use super::super::result::Outcome;
 use super::*;
+use crate::authoring::alembic::renderer::Rendered;
+use crate::authoring::alembic::renderer::result::Outcome;
 
 fn key(id: &str, direction: &str, database: Database) -> (String, String, Database) {
     (id.to_string(), direction.to_string(), database)
