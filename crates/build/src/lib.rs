@@ -12,7 +12,7 @@
 //! `AURORA_MIGRATIONS_DIR` changes. std only, and no dependency but `aurora-migrate-core`:
 //! must not import anything else.
 
-#![warn(missing_docs)]
+#![deny(missing_docs, unreachable_pub)]
 
 mod generate;
 

@@ -4,7 +4,7 @@
 use clap_complete::Shell;
 
 /// The completion script for `shell`, for the command line `command` named `name`.
-pub fn script(command: &mut clap::Command, name: &str, shell: Shell) -> Vec<u8> {
+pub(crate) fn script(command: &mut clap::Command, name: &str, shell: Shell) -> Vec<u8> {
     let mut script = Vec::new();
     clap_complete::generate(shell, command, name, &mut script);
     match shell {

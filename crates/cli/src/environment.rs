@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use super::failure::Failure;
 
-pub const ENV_FILE: &str = ".env";
+pub(crate) const ENV_FILE: &str = ".env";
 
 /// The process's environment, and what `.env` adds to it.
 #[derive(Debug, Default, Clone)]
-pub struct Environment {
+pub(crate) struct Environment {
     /// The variables of `.env` the process's environment does not have.
     file: BTreeMap<String, String>,
 }
@@ -20,7 +20,7 @@ impl Environment {
     /// Reads `.env` from the working directory, all or nothing; variables the process already
     /// has win, and so does a variable's first line in the file. A line that does not parse is
     /// named by its number and fault, never echoed.
-    pub fn load() -> Result<Environment, Failure> {
+    pub(crate) fn load() -> Result<Environment, Failure> {
         let entries = match dotenvy::from_path_iter(ENV_FILE) {
             Ok(iter) => iter.collect::<Result<Vec<_>, _>>(),
             Err(e) if e.not_found() => return Ok(Environment::default()),
@@ -38,7 +38,7 @@ impl Environment {
 
     /// The variable's value, from the process's environment or else from `.env`; `None` when
     /// neither has it, or the process's value is not Unicode (as `std::env::var`).
-    pub fn var(&self, name: &str) -> Option<String> {
+    pub(crate) fn var(&self, name: &str) -> Option<String> {
         match std::env::var_os(name) {
             Some(value) => value.into_string().ok(),
             None => self.file.get(name).cloned(),
@@ -46,12 +46,12 @@ impl Environment {
     }
 
     /// Whether the variable's value comes from `.env`.
-    pub fn comes_from_file(&self, name: &str) -> bool {
+    pub(crate) fn comes_from_file(&self, name: &str) -> bool {
         self.file.contains_key(name)
     }
 
     /// The variables `.env` adds, for a child process to see them as this process does.
-    pub fn file_variables(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub(crate) fn file_variables(&self) -> impl Iterator<Item = (&str, &str)> {
         self.file.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }

@@ -3,10 +3,10 @@
 //! Must not import a command or the printer.
 
 /// Exit code for a usage error (bad flags, a missing setting, a question that needs `--yes`).
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub message: String,
     /// Stable, for `--format json`: `{"error": {"code": ...}}`.
     pub code: &'static str,
@@ -14,7 +14,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Failure {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Failure {
         Failure {
             message: message.into(),
             code,
@@ -22,7 +22,7 @@ impl Failure {
         }
     }
 
-    pub fn usage(code: &'static str, message: impl Into<String>) -> Failure {
+    pub(crate) fn usage(code: &'static str, message: impl Into<String>) -> Failure {
         Failure {
             exit: EXIT_USAGE,
             ..Failure::new(code, message)
@@ -69,4 +69,4 @@ failure_from!(
     std::io::Error => "io",
 );
 
-pub type Outcome = Result<(), Failure>;
+pub(crate) type Outcome = Result<(), Failure>;

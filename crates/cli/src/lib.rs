@@ -20,7 +20,7 @@
 //! [`reference`] renders the same definition as the user's guide's command reference and as man
 //! pages. The engine never imports this crate.
 
-#![warn(missing_docs)]
+#![deny(missing_docs, unreachable_pub)]
 
 mod app;
 mod args;

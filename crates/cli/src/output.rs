@@ -13,7 +13,7 @@ use super::args::{Format, OutputArgs};
 use super::failure::Failure;
 use aurora_migrate::url::{DatabaseUrl, mask};
 
-pub struct Printer {
+pub(crate) struct Printer {
     format: Format,
     quiet: bool,
     verbose: u8,
@@ -27,7 +27,7 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(output: &OutputArgs, program: &'static str) -> Printer {
+    pub(crate) fn new(output: &OutputArgs, program: &'static str) -> Printer {
         Printer {
             format: output.format,
             quiet: output.quiet,
@@ -40,36 +40,36 @@ impl Printer {
     }
 
     /// The program's name, as its users type it.
-    pub fn program(&self) -> &'static str {
+    pub(crate) fn program(&self) -> &'static str {
         self.program
     }
 
     /// An engine message with the program's name before each command it points at.
-    pub fn name_commands(&self, text: &str) -> String {
+    pub(crate) fn name_commands(&self, text: &str) -> String {
         super::program::name_commands(text, self.program)
     }
 
-    pub fn is_json(&self) -> bool {
+    pub(crate) fn is_json(&self) -> bool {
         self.format == Format::Json
     }
 
-    pub fn format(&self) -> Format {
+    pub(crate) fn format(&self) -> Format {
         self.format
     }
 
-    pub fn verbose(&self) -> bool {
+    pub(crate) fn verbose(&self) -> bool {
         self.verbose > 0
     }
 
     /// A result line on stdout (text format only). A closed pipe is not an error.
-    pub fn line(&self, text: &str) {
+    pub(crate) fn line(&self, text: &str) {
         if !self.is_json() {
             self.out(text);
         }
     }
 
     /// The result document on stdout (JSON format only); an object names the database used.
-    pub fn json(&self, mut value: serde_json::Value) {
+    pub(crate) fn json(&self, mut value: serde_json::Value) {
         if !self.is_json() {
             return;
         }
@@ -81,7 +81,7 @@ impl Printer {
     }
 
     /// Progress and hints on stderr, silenced by `-q`.
-    pub fn note(&self, text: &str) {
+    pub(crate) fn note(&self, text: &str) {
         if !self.quiet {
             self.err(text);
         }
@@ -89,7 +89,7 @@ impl Printer {
 
     /// Says once what the database holds that models cannot declare, and so a comparison
     /// with them passed over (`2 view(s)`, as the engine counts them).
-    pub fn not_compared(&self, kinds: &[String]) {
+    pub(crate) fn not_compared(&self, kinds: &[String]) {
         if !kinds.is_empty() {
             self.note(&format!(
                 "not compared: the database holds {} that models cannot declare; `{} dump --check` compares them",
@@ -100,13 +100,13 @@ impl Printer {
     }
 
     /// What must be said even with `-q`: which database a command falls back to.
-    pub fn announce(&self, text: &str) {
+    pub(crate) fn announce(&self, text: &str) {
         self.err(text);
     }
 
     /// The failure on stderr; with `--format json` also as one document on stdout, unless the
     /// command's own document (which says what failed, as `check` and `status` do) went first.
-    pub fn error(&self, failure: &Failure) {
+    pub(crate) fn error(&self, failure: &Failure) {
         self.clear_spinner();
         let message = self.name_commands(&failure.message);
         self.err(&format!("error: {message}"));
@@ -122,7 +122,7 @@ impl Printer {
     }
 
     /// Records the database a command uses, and where its URL came from.
-    pub fn set_database(&self, url: &DatabaseUrl, source: &str) {
+    pub(crate) fn set_database(&self, url: &DatabaseUrl, source: &str) {
         *self.database.borrow_mut() = Some(serde_json::json!({
             "url": url.to_string(),
             "source": source,
@@ -131,7 +131,7 @@ impl Printer {
 
     /// A step about to run: a spinner on a terminal, nothing elsewhere (its line comes when
     /// it ends).
-    pub fn step_started(&self, text: &str) {
+    pub(crate) fn step_started(&self, text: &str) {
         if self.quiet || self.verbose > 0 || !std::io::stderr().is_terminal() {
             return;
         }
@@ -142,14 +142,14 @@ impl Printer {
     }
 
     /// A step done: the spinner gives way to its line.
-    pub fn step_finished(&self, text: &str) {
+    pub(crate) fn step_finished(&self, text: &str) {
         self.clear_spinner();
         self.note(text);
     }
 
     /// A progress bar for `total` items, on a terminal only (and not with `-q` or JSON): lines
     /// printed while it shows go above it, through [`indicatif::ProgressBar::suspend`].
-    pub fn progress_bar(&self, total: u64) -> Option<indicatif::ProgressBar> {
+    pub(crate) fn progress_bar(&self, total: u64) -> Option<indicatif::ProgressBar> {
         // With -v every statement is logged on stderr, which a bar would tangle with.
         if self.quiet || self.verbose > 0 || self.is_json() || !std::io::stderr().is_terminal() {
             return None;
@@ -197,7 +197,7 @@ fn mask_strings(value: &mut serde_json::Value) {
 
 /// Library events (lock waits, statements with `-v`) go to stderr through tracing, masked.
 /// sqlx's own events (slow-statement warnings that quote the SQL) only with `-vv`.
-pub fn init_logging(output: &OutputArgs) {
+pub(crate) fn init_logging(output: &OutputArgs) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
     let (level, sqlx) = match (output.quiet, output.verbose) {

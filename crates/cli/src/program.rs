@@ -24,7 +24,7 @@ const COMMANDS: &[&str] = &[
 ];
 
 /// The command line's clap definition under the program's name, examples included.
-pub fn command(name: &'static str) -> clap::Command {
+pub(crate) fn command(name: &'static str) -> clap::Command {
     let mut command = Cli::command().name(name).bin_name(name);
     let subcommands: Vec<String> = command
         .get_subcommands()
@@ -47,7 +47,7 @@ pub fn command(name: &'static str) -> clap::Command {
 /// `text` with `program` before each command it points at: `` `stamp REV` `` becomes
 /// `` `myapp stamp REV` ``. The part before the first `; ` or `. ` is left as it is: a message
 /// echoes the user's text there, and what the user typed is not a command to run.
-pub fn name_commands(text: &str, program: &str) -> String {
+pub(crate) fn name_commands(text: &str, program: &str) -> String {
     let split = [text.find("; "), text.find(". ")]
         .into_iter()
         .flatten()

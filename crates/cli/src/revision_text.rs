@@ -6,11 +6,11 @@ use aurora_migrate::migrations::revision::Graph;
 use aurora_migrate::runner::Beyond;
 
 /// What a revision beyond the build is called where it is listed.
-pub const BEYOND_TAG: &str = "stored, not in this build";
+pub(crate) const BEYOND_TAG: &str = "stored, not in this build";
 
 /// A revision beyond the build, in the one-line form: `parent -> rev (stored, not in this
 /// build), message`, or `(unknown to this build)` when the log recorded nothing of it.
-pub fn beyond_line(beyond: &Beyond) -> String {
+pub(crate) fn beyond_line(beyond: &Beyond) -> String {
     match &beyond.record {
         Some(record) => {
             let parents = match record.parents.as_slice() {
@@ -33,7 +33,7 @@ pub fn beyond_line(beyond: &Beyond) -> String {
 }
 
 /// A revision beyond the build as JSON.
-pub fn beyond_json(beyond: &Beyond) -> serde_json::Value {
+pub(crate) fn beyond_json(beyond: &Beyond) -> serde_json::Value {
     let record = beyond.record.as_ref();
     serde_json::json!({
         "revision": beyond.id,
@@ -47,7 +47,7 @@ pub fn beyond_json(beyond: &Beyond) -> serde_json::Value {
 }
 
 /// Alembic's one-line form: `parent -> rev (label) (head), message`.
-pub fn revision_line(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {
+pub(crate) fn revision_line(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {
     let graph = catalog.graph();
     let migration = catalog.migration(index);
     let parents = match graph.parents(index) {
@@ -68,7 +68,7 @@ pub fn revision_line(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> St
 }
 
 /// ` (label) (head) (branchpoint) (mergepoint)` and any extra tags.
-pub fn tags(graph: &Graph, index: usize, extra: &[&str]) -> String {
+pub(crate) fn tags(graph: &Graph, index: usize, extra: &[&str]) -> String {
     let node = graph.node(index);
     let mut tags: Vec<String> = Vec::new();
     if !node.branch_labels.is_empty() {
@@ -87,7 +87,7 @@ pub fn tags(graph: &Graph, index: usize, extra: &[&str]) -> String {
     tags.iter().map(|t| format!(" ({t})")).collect()
 }
 
-pub fn ids(graph: &Graph, list: &[usize]) -> String {
+pub(crate) fn ids(graph: &Graph, list: &[usize]) -> String {
     list.iter()
         .map(|&i| graph.node(i).id.as_str())
         .collect::<Vec<_>>()
@@ -95,7 +95,7 @@ pub fn ids(graph: &Graph, list: &[usize]) -> String {
 }
 
 /// Alembic's verbose form of a revision.
-pub fn revision_block(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {
+pub(crate) fn revision_block(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> String {
     let graph = catalog.graph();
     let migration = catalog.migration(index);
     let mut lines = vec![format!(
@@ -145,7 +145,7 @@ pub fn revision_block(catalog: &Catalog, index: usize, extra_tags: &[&str]) -> S
 }
 
 /// A revision as JSON.
-pub fn revision_json(catalog: &Catalog, index: usize) -> serde_json::Value {
+pub(crate) fn revision_json(catalog: &Catalog, index: usize) -> serde_json::Value {
     let graph = catalog.graph();
     let migration = catalog.migration(index);
     serde_json::json!({
@@ -163,7 +163,7 @@ pub fn revision_json(catalog: &Catalog, index: usize) -> serde_json::Value {
 }
 
 /// What a log that records more than the version table holds means, and what to do.
-pub fn logged_not_applied(graph: &Graph, revisions: &[usize], program: &str) -> String {
+pub(crate) fn logged_not_applied(graph: &Graph, revisions: &[usize], program: &str) -> String {
     format!(
         "the log records {} as applied, but the version table does not hold them (a script ran on a database \
          that was elsewhere, or another tool reverted them): their changes may be in the schema; compare it, \
@@ -174,7 +174,7 @@ pub fn logged_not_applied(graph: &Graph, revisions: &[usize], program: &str) -> 
 }
 
 /// A downgrade the log stored for a revision beyond the build, shown whole before it runs.
-pub fn stored_downgrade(revision: &str, statements: &[String]) -> String {
+pub(crate) fn stored_downgrade(revision: &str, statements: &[String]) -> String {
     let mut text = format!(
         "{revision} is beyond this build: reverting it runs the downgrade the log stored for it, SQL this program does not carry:"
     );

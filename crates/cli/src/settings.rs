@@ -17,7 +17,7 @@ use aurora_migrate::url::DatabaseUrl;
 use clap::ValueEnum as _;
 
 /// `production` or `prod`, in any case, with surrounding spaces ignored.
-pub fn is_production(environment: Option<&str>) -> bool {
+pub(crate) fn is_production(environment: Option<&str>) -> bool {
     environment.is_some_and(|name| {
         let name = name.trim();
         name.eq_ignore_ascii_case("production") || name.eq_ignore_ascii_case("prod")
@@ -25,7 +25,7 @@ pub fn is_production(environment: Option<&str>) -> bool {
 }
 
 /// The settings of a command that connects, every source considered.
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub url: DatabaseUrl,
     pub options: Options,
     pub production: bool,
@@ -33,7 +33,7 @@ pub struct Resolved {
 
 /// Resolves the database settings, announcing a fallback to the default database even with
 /// `-q`, and refusing one in production.
-pub fn resolve(
+pub(crate) fn resolve(
     flags: &DatabaseArgs,
     variables: &Environment,
     default: Option<&str>,
@@ -87,7 +87,10 @@ pub fn resolve(
 }
 
 /// The settings besides the URL: the bookkeeping and timeouts, and whether it is production.
-pub fn options(flags: &DatabaseArgs, variables: &Environment) -> Result<(Options, bool), Failure> {
+pub(crate) fn options(
+    flags: &DatabaseArgs,
+    variables: &Environment,
+) -> Result<(Options, bool), Failure> {
     let environment = flags
         .environment
         .clone()
@@ -184,7 +187,7 @@ fn duration(
 
 /// The flags of a command that runs migrations.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct MigrateFlags {
+pub(crate) struct MigrateFlags {
     pub force: bool,
     pub transaction: Transaction,
     pub durability: Durability,
@@ -195,7 +198,7 @@ pub struct MigrateFlags {
 }
 
 /// The flags of an `upgrade` or `downgrade`; `refuse_data_loss` as production asks.
-pub fn migrate_flags(steps: &StepArgs, refuse_data_loss: bool) -> MigrateFlags {
+pub(crate) fn migrate_flags(steps: &StepArgs, refuse_data_loss: bool) -> MigrateFlags {
     MigrateFlags {
         force: steps.force,
         transaction: steps.transaction.into(),
@@ -207,7 +210,10 @@ pub fn migrate_flags(steps: &StepArgs, refuse_data_loss: bool) -> MigrateFlags {
 }
 
 /// The lock retries `--statement-lock-timeout` and `--lock-retries` ask for.
-pub fn statement_locks(timeout: Option<StatementLockTimeout>, retries: Option<u32>) -> LockRetries {
+pub(crate) fn statement_locks(
+    timeout: Option<StatementLockTimeout>,
+    retries: Option<u32>,
+) -> LockRetries {
     let default = LockRetries::default();
     LockRetries {
         first: match timeout {
@@ -220,7 +226,7 @@ pub fn statement_locks(timeout: Option<StatementLockTimeout>, retries: Option<u3
 }
 
 /// A runner over `catalog` with the resolved settings.
-pub fn runner<'c>(
+pub(crate) fn runner<'c>(
     catalog: &'c Catalog,
     resolved: &Resolved,
     interrupt: &Interrupt,

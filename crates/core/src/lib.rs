@@ -12,7 +12,7 @@
 //!
 //! It must not import anything outside `std`.
 
-#![warn(missing_docs)]
+#![deny(missing_docs, unreachable_pub)]
 
 pub mod authoring;
 pub mod catalog;

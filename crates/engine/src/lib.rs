@@ -21,7 +21,7 @@
 //! backticks (`` `stamp REV` ``), and a command line prefixes its own name. No clap, no
 //! dotenvy, no terminal code: the command line is a crate above this one.
 
-#![warn(missing_docs, unnameable_types)]
+#![deny(missing_docs, unnameable_types, unreachable_pub)]
 
 pub use aurora_migrate_core as migrations;
 

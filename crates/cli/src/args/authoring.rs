@@ -9,14 +9,14 @@ use super::{ConnectMany, DatabaseArgs, Dialect};
 
 /// The tool whose scripts `import` reads.
 #[derive(Debug, Subcommand)]
-pub enum ImportFrom {
+pub(crate) enum ImportFrom {
     /// Alembic's versions/*.py: the same revision ids, parents, labels and depends_on; each
     /// op.* call understood as SQL, the rest a `-- migrate:todo` line that stops the build
     Alembic(ImportAlembicArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct ImportAlembicArgs {
+pub(crate) struct ImportAlembicArgs {
     /// The directory of Alembic's scripts (its versions/)
     pub dir: PathBuf,
     /// A database to write sections for; repeat for several [default: postgresql]
@@ -46,19 +46,19 @@ pub struct ImportAlembicArgs {
 
 /// The tool whose history `adopt` takes over.
 #[derive(Debug, Subcommand)]
-pub enum AdoptFrom {
+pub(crate) enum AdoptFrom {
     /// Check refinery_schema_history against the embedded V files with refinery's checksums,
     /// then record the same state in the version table and log (refinery's table is left as it is)
     Refinery(ConnectMany),
 }
 
 /// Where `create` and `merge` write: `--migrations-dir`, default `migrations`.
-pub fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
+pub(crate) fn migrations_dir(dir: &Option<PathBuf>) -> PathBuf {
     dir.clone().unwrap_or_else(|| PathBuf::from("migrations"))
 }
 
 #[derive(Debug, Args)]
-pub struct SquashArgs {
+pub(crate) struct SquashArgs {
     /// The last revision the squash replaces (with every revision below it)
     #[arg(long, value_name = "REV")]
     pub upto: String,
@@ -80,7 +80,7 @@ pub struct SquashArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct BaselineArgs {
+pub(crate) struct BaselineArgs {
     /// What the migration is (its first line)
     #[arg(short, long)]
     pub message: String,
@@ -100,7 +100,7 @@ pub struct BaselineArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CreateArgs {
+pub(crate) struct CreateArgs {
     /// What the migration does, in one line: the first line of the file and its name
     pub message: String,
     /// Write a Rust migration (portable DDL) instead of SQL
@@ -135,7 +135,7 @@ pub struct CreateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct MergeArgs {
+pub(crate) struct MergeArgs {
     /// Revisions to join, or `heads`
     #[arg(required = true, num_args = 1..)]
     pub revisions: Vec<String>,

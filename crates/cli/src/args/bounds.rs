@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 /// A duration setting and the range it may take.
-pub struct Span {
+pub(crate) struct Span {
     pub shortest: Duration,
     pub longest: Duration,
     /// Why there is an upper bound, said after the range.
@@ -19,42 +19,42 @@ const LONGEST_LOCK_TIMEOUT: Duration =
     Duration::from_millis(aurora_migrate::migrations::source::LockTimeout::LONGEST_MILLIS);
 
 /// `--wait`, `AURORA_WAIT`.
-pub const WAIT: Span = Span {
+pub(crate) const WAIT: Span = Span {
     shortest: Duration::ZERO,
     longest: DAY,
     why: "a server that has not answered for a day will not",
 };
 
 /// `--lock-timeout`, `AURORA_LOCK_TIMEOUT`.
-pub const LOCK_TIMEOUT: Span = Span {
+pub(crate) const LOCK_TIMEOUT: Span = Span {
     shortest: Duration::ZERO,
     longest: DAY,
     why: "a runner that has held the lock for a day is stuck: find it instead",
 };
 
 /// `--statement-lock-timeout` (besides `none`).
-pub const STATEMENT_LOCK_TIMEOUT: Span = Span {
+pub(crate) const STATEMENT_LOCK_TIMEOUT: Span = Span {
     shortest: Duration::from_millis(1),
     longest: LONGEST_LOCK_TIMEOUT,
     why: "a statement waiting longer holds up every query queued behind it; `none` waits as long as it takes",
 };
 
 /// `--connect-timeout`, in seconds.
-pub const CONNECT_TIMEOUT_SECONDS: std::ops::RangeInclusive<u64> = 1..=3600;
+pub(crate) const CONNECT_TIMEOUT_SECONDS: std::ops::RangeInclusive<u64> = 1..=3600;
 
 /// `--lock-retries`: 100 retries already wait about 20 minutes for one migration.
-pub const LOCK_RETRIES: std::ops::RangeInclusive<i64> = 0..=100;
+pub(crate) const LOCK_RETRIES: std::ops::RangeInclusive<i64> = 0..=100;
 
 impl Span {
     /// `text` as a duration in this span, or what is wrong with it.
-    pub fn parse(&self, text: &str) -> Result<Duration, String> {
+    pub(crate) fn parse(&self, text: &str) -> Result<Duration, String> {
         let duration = humantime::parse_duration(text.trim())
             .map_err(|e| format!("not a duration ({e}); write e.g. 30s or 5m"))?;
         self.check(duration)
     }
 
     /// `duration` if it is in this span, or what is wrong with it.
-    pub fn check(&self, duration: Duration) -> Result<Duration, String> {
+    pub(crate) fn check(&self, duration: Duration) -> Result<Duration, String> {
         if duration < self.shortest || duration > self.longest {
             return Err(format!(
                 "{} is out of range: give {} to {} ({})",
@@ -69,12 +69,12 @@ impl Span {
 }
 
 /// clap's value parser for `--wait`.
-pub fn wait(text: &str) -> Result<Duration, String> {
+pub(crate) fn wait(text: &str) -> Result<Duration, String> {
     WAIT.parse(text)
 }
 
 /// clap's value parser for `--lock-timeout`.
-pub fn lock_timeout(text: &str) -> Result<Duration, String> {
+pub(crate) fn lock_timeout(text: &str) -> Result<Duration, String> {
     LOCK_TIMEOUT.parse(text)
 }
 

@@ -11,7 +11,7 @@ use clap::{Args, Subcommand, ValueEnum};
 /// same flag before it; environment variables and `.env` come after both.
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Database")]
-pub struct DatabaseArgs {
+pub(crate) struct DatabaseArgs {
     /// Database URL [default: DATABASE_URL, then DATABASE_URL in .env, then sqlite://aurora.db]
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
@@ -46,14 +46,14 @@ pub struct DatabaseArgs {
 
 /// `--lock`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LockKind {
+pub(crate) enum LockKind {
     Advisory,
     Lease,
 }
 
 impl DatabaseArgs {
     /// These flags, each filled from `outer` where it is not given here.
-    pub fn or(&self, outer: &DatabaseArgs) -> DatabaseArgs {
+    pub(crate) fn or(&self, outer: &DatabaseArgs) -> DatabaseArgs {
         DatabaseArgs {
             database_url: self.database_url.clone().or(outer.database_url.clone()),
             version_table: self.version_table.clone().or(outer.version_table.clone()),
@@ -69,14 +69,14 @@ impl DatabaseArgs {
 
 /// A command whose only flags are the database's.
 #[derive(Debug, Args)]
-pub struct Connect {
+pub(crate) struct Connect {
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
 
 /// What `lease` does.
 #[derive(Debug, Subcommand)]
-pub enum LeaseAction {
+pub(crate) enum LeaseAction {
     /// Show who holds the lease: its runner, host, process, times, fencing token, and whether
     /// it is live, expired, or held by a process that is dead on this host
     Show(Connect),
@@ -87,7 +87,7 @@ pub enum LeaseAction {
 
 /// `lease break`.
 #[derive(Debug, Args)]
-pub struct LeaseBreakArgs {
+pub(crate) struct LeaseBreakArgs {
     /// Break a live lease too: only when you know its runner has stopped (a runner still
     /// working would go on beside the next one)
     #[arg(long)]
@@ -98,7 +98,7 @@ pub struct LeaseBreakArgs {
 
 /// A command whose only flags are the database's, on one database or a fleet of them.
 #[derive(Debug, Args)]
-pub struct ConnectMany {
+pub(crate) struct ConnectMany {
     #[command(flatten)]
     pub fleet: FleetArgs,
     #[command(flatten)]
@@ -108,7 +108,7 @@ pub struct ConnectMany {
 /// Many databases in one run.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Many databases")]
-pub struct FleetArgs {
+pub(crate) struct FleetArgs {
     /// Run on every database FILE lists: one URL per line, or `name = url`, either followed by
     /// `schema=NAME` for a tenant's PostgreSQL schema; `#` starts a comment; `${VAR}` is the
     /// environment's VAR (keep passwords out of the file)
@@ -153,7 +153,7 @@ pub struct FleetArgs {
 
 impl FleetArgs {
     /// A list of databases was given.
-    pub fn given(&self) -> bool {
+    pub(crate) fn given(&self) -> bool {
         self.targets.is_some() || self.targets_cmd.is_some()
     }
 }
@@ -181,7 +181,7 @@ fn shard(text: &str) -> Result<(usize, usize), String> {
 
 /// `--on-error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OnErrorMode {
+pub(crate) enum OnErrorMode {
     Stop,
     Continue,
 }

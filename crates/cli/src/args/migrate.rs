@@ -11,7 +11,7 @@ use super::{DatabaseArgs, FleetArgs};
 
 /// How the migrations of one `upgrade` or `downgrade` run.
 #[derive(Debug, Args)]
-pub struct StepArgs {
+pub(crate) struct StepArgs {
     /// MySQL: clear a dirty mark and run that migration again from its first statement
     #[arg(long, conflicts_with = "sql")]
     pub force: bool,
@@ -39,7 +39,7 @@ pub struct StepArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct UpgradeArgs {
+pub(crate) struct UpgradeArgs {
     /// head, heads, a revision, +N, REV+N, LABEL@head; with --sql, [FROM:]TO
     #[arg(default_value = "head")]
     pub target: String,
@@ -62,7 +62,7 @@ pub struct UpgradeArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DowngradeArgs {
+pub(crate) struct DowngradeArgs {
     /// base, a revision, -N, REV-N, LABEL@base, LABEL@-N; `heads`: this build's heads, when
     /// the database holds newer revisions; with --sql, FROM:TO
     #[arg(allow_hyphen_values = true)]
@@ -86,7 +86,7 @@ pub struct DowngradeArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct StampArgs {
+pub(crate) struct StampArgs {
     /// The revision(s) to record as applied: head, heads, base, a revision, LABEL@head
     #[arg(allow_hyphen_values = true)]
     pub target: String,
@@ -103,7 +103,7 @@ pub struct StampArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ResetArgs {
+pub(crate) struct ResetArgs {
     /// Do not ask for confirmation (a fleet is never asked: it needs --yes)
     #[arg(long)]
     pub yes: bool,
@@ -115,7 +115,7 @@ pub struct ResetArgs {
 
 /// `--statement-lock-timeout`: a duration, or `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatementLockTimeout {
+pub(crate) enum StatementLockTimeout {
     Off,
     First(Duration),
 }

@@ -8,25 +8,25 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod authoring;
-pub mod bounds;
+pub(crate) mod bounds;
 mod connect;
 mod migrate;
 mod scratch;
 
-pub use authoring::{
+pub(crate) use authoring::{
     AdoptFrom, BaselineArgs, CreateArgs, ImportAlembicArgs, ImportFrom, MergeArgs, SquashArgs,
     migrations_dir,
 };
-pub use connect::{
+pub(crate) use connect::{
     Connect, ConnectMany, DatabaseArgs, FleetArgs, LeaseAction, LockKind, OnErrorMode,
 };
-pub use migrate::{
+pub(crate) use migrate::{
     Dialect, DowngradeArgs, ResetArgs, StampArgs, StatementLockTimeout, StepArgs, TransactionMode,
     UpgradeArgs,
 };
-pub use scratch::{ScratchCleanArgs, ScratchCommand};
+pub(crate) use scratch::{ScratchCleanArgs, ScratchCommand};
 
-pub const EXIT_CODES: &str = "\
+pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
   0    success (`check` and `status`: the database is at the heads)
   1    failure: a migration failed, the database is unreachable, a target is unknown, `check`
@@ -45,7 +45,7 @@ stdout, an error included ({\"error\": {\"code\": ..., \"message\": ...}}).";
     arg_required_else_help = true,
     after_help = EXIT_CODES
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub output: OutputArgs,
     /// Print the version, the embedded heads and the number of embedded migrations
@@ -59,7 +59,7 @@ pub struct Cli {
 
 /// How the result is printed; allowed before or after the command.
 #[derive(Debug, Args)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Output format: text for people, json for machines (`graph` also: dot, mermaid)
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -72,7 +72,7 @@ pub struct OutputArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
     Dot,
@@ -80,7 +80,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
-pub struct TestArgs {
+pub(crate) struct TestArgs {
     /// Build the throwaway database on this server (PostgreSQL or MariaDB) [default: a
     /// temporary SQLite file, no server at all]
     #[arg(long, value_name = "URL")]
@@ -88,7 +88,7 @@ pub struct TestArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct LintArgs {
+pub(crate) struct LintArgs {
     /// A revision, or a range START:END as `history -r` takes it [default: what the database
     /// has not applied when --database-url or DATABASE_URL names one, else every migration]
     #[arg(allow_hyphen_values = true)]
@@ -118,14 +118,14 @@ pub struct LintArgs {
 
 /// The least severity that fails `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     Error,
     Warning,
     Info,
 }
 
 #[derive(Debug, Args)]
-pub struct DumpArgs {
+pub(crate) struct DumpArgs {
     /// Write the dump to FILE instead of stdout
     #[arg(short, long, value_name = "FILE", conflicts_with = "check")]
     pub output: Option<PathBuf>,
@@ -137,7 +137,7 @@ pub struct DumpArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct HistoryArgs {
+pub(crate) struct HistoryArgs {
     /// START:END, as base:head, -3:, ae10:, :head, current:
     #[arg(short = 'r', long, allow_hyphen_values = true)]
     pub rev_range: Option<String>,
@@ -150,7 +150,7 @@ pub struct HistoryArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Compare the models with the migrations in a throwaway database on this server instead
     #[arg(long, value_name = "URL", conflicts_with_all = ["targets", "targets_cmd"])]
     pub scratch_url: Option<String>,
@@ -164,7 +164,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Apply migrations up to TARGET (default: head)
     #[command(
         after_help = "Examples:\n  aurora-migrate upgrade\n  aurora-migrate upgrade heads --database-url postgresql://app@db.internal/app\n  aurora-migrate upgrade +1\n  aurora-migrate upgrade --transaction all\n  aurora-migrate upgrade --sql --dialect postgresql > upgrade.sql     # for review, no connection\n  aurora-migrate upgrade --sql 3f2a9c1b7d4e:head --dialect mysql\n  aurora-migrate upgrade --targets tenants.txt --parallel 8 --state run.jsonl   # a fleet\n  aurora-migrate upgrade --lock lease   # behind a transaction-pooling PgBouncer"
@@ -295,7 +295,7 @@ pub enum Command {
 
 impl Command {
     /// A list of databases this command runs on, when it was given one.
-    pub fn fleet(&self) -> Option<&FleetArgs> {
+    pub(crate) fn fleet(&self) -> Option<&FleetArgs> {
         let fleet = match self {
             Command::Upgrade(args) => &args.fleet,
             Command::Downgrade(args) => &args.fleet,
@@ -310,7 +310,7 @@ impl Command {
     }
 
     /// Commands that make a throwaway database get a grace period to drop it on a signal.
-    pub fn makes_scratch(&self) -> bool {
+    pub(crate) fn makes_scratch(&self) -> bool {
         match self {
             Command::Test(_) | Command::Squash(_) => true,
             Command::Check(args) => args.scratch_url.is_some(),
@@ -320,7 +320,7 @@ impl Command {
     }
 
     /// Commands that change the database get a grace period to roll back on a signal.
-    pub fn changes_the_database(&self) -> bool {
+    pub(crate) fn changes_the_database(&self) -> bool {
         matches!(
             self,
             Command::Upgrade(_)

@@ -7,14 +7,14 @@ use clap::{Args, Subcommand};
 
 /// What `scratch` does.
 #[derive(Debug, Subcommand)]
-pub enum ScratchCommand {
+pub(crate) enum ScratchCommand {
     /// Drop the throwaway databases and temporary SQLite files left behind by runs that were
     /// killed (SIGKILL), keeping any still in use
     Clean(ScratchCleanArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct ScratchCleanArgs {
+pub(crate) struct ScratchCleanArgs {
     /// A server to look on (PostgreSQL or MariaDB/MySQL); repeat for several. The temporary
     /// directory is always looked in, for SQLite files
     #[arg(long = "scratch-url", value_name = "URL")]

@@ -9,13 +9,13 @@ use crate::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::authoring::{self, NewRevision};
 
-pub fn create(catalog: &Catalog, args: &CreateArgs, printer: &Printer) -> Outcome {
+pub(crate) fn create(catalog: &Catalog, args: &CreateArgs, printer: &Printer) -> Outcome {
     note_disk_difference(catalog, args.migrations_dir.as_deref(), printer);
     write_new(args, None, None, printer).map(|_| ())
 }
 
 /// A migration body autogenerate wrote.
-pub struct GeneratedBody {
+pub(crate) struct GeneratedBody {
     pub text: String,
     pub rust: bool,
     /// It must run outside a transaction (its text says why).
@@ -23,7 +23,7 @@ pub struct GeneratedBody {
 }
 
 /// Writes the file `create` describes; `body` is generated text, `parents` fixes the parents.
-pub fn write_new(
+pub(crate) fn write_new(
     args: &CreateArgs,
     body: Option<GeneratedBody>,
     parents: Option<Vec<String>>,
@@ -54,7 +54,7 @@ pub fn write_new(
     Ok(path)
 }
 
-pub fn merge(catalog: &Catalog, args: &MergeArgs, printer: &Printer) -> Outcome {
+pub(crate) fn merge(catalog: &Catalog, args: &MergeArgs, printer: &Printer) -> Outcome {
     note_disk_difference(catalog, args.migrations_dir.as_deref(), printer);
     let dir = migrations_dir(&args.migrations_dir);
     let path = authoring::merge(&dir, &args.revisions, &args.message, args.rev_id.as_deref())?;
@@ -63,7 +63,7 @@ pub fn merge(catalog: &Catalog, args: &MergeArgs, printer: &Printer) -> Outcome 
 }
 
 /// Says when the files on disk are not what this binary carries: authoring follows the files.
-pub fn note_disk_difference(catalog: &Catalog, dir: Option<&Path>, printer: &Printer) {
+pub(crate) fn note_disk_difference(catalog: &Catalog, dir: Option<&Path>, printer: &Printer) {
     let dir = migrations_dir(&dir.map(Path::to_path_buf));
     if let Some(heads) = aurora_migrate::authoring::disk_heads_if_different(catalog, &dir) {
         let embedded = embedded_heads(catalog);
@@ -76,7 +76,7 @@ pub fn note_disk_difference(catalog: &Catalog, dir: Option<&Path>, printer: &Pri
     }
 }
 
-pub fn embedded_heads(catalog: &Catalog) -> String {
+pub(crate) fn embedded_heads(catalog: &Catalog) -> String {
     let graph = catalog.graph();
     match graph.heads().as_slice() {
         [] => "none".into(),

@@ -16,7 +16,7 @@ use aurora_migrate::url::DatabaseUrl;
 
 use crate::args::migrations_dir;
 
-pub async fn create(
+pub(crate) async fn create(
     catalog: &Catalog,
     models: Option<&Schema>,
     args: &CreateArgs,
@@ -178,7 +178,7 @@ fn format_rust(path: &std::path::Path, printer: &Printer) {
 }
 
 /// `check --scratch-url`: do the models describe what the migrations build?
-pub async fn check_models(
+pub(crate) async fn check_models(
     catalog: &Catalog,
     models: Option<&Schema>,
     scratch_url: &str,
@@ -206,7 +206,7 @@ fn no_models(printer: &Printer) -> Failure {
 }
 
 /// Lists every difference between the models and the database; fails if there is one.
-pub fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
+pub(crate) fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
     let detected = comparison.descriptions();
     printer.not_compared(&comparison.not_compared);
     printer.json(serde_json::json!({
@@ -233,7 +233,7 @@ pub fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
 
 /// Compares the models with the configured database, or with a scratch one built to the heads
 /// (dropped at once on `interrupt`).
-pub async fn compare(
+pub(crate) async fn compare(
     catalog: &Catalog,
     models: &Schema,
     resolved: &Resolved,

@@ -12,7 +12,7 @@ use aurora_migrate::schema::model::Schema;
 
 /// With `lint`, every migration is linted for the database's dialect too, and an
 /// error-level finding is a problem.
-pub async fn check(
+pub(crate) async fn check(
     runner: &Runner<'_>,
     models: Option<&Schema>,
     lint: bool,
@@ -88,12 +88,12 @@ fn lint_findings(runner: &Runner<'_>) -> Result<(String, Vec<String>), Failure> 
 }
 
 /// The error-level lint findings alone, for a fleet's check.
-pub fn lint_errors(runner: &Runner<'_>) -> Result<Vec<String>, Failure> {
+pub(crate) fn lint_errors(runner: &Runner<'_>) -> Result<Vec<String>, Failure> {
     lint_findings(runner).map(|(_, errors)| errors)
 }
 
 /// What `check` found, one line a problem, as a person reads it.
-pub fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) -> Vec<String> {
+pub(crate) fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) -> Vec<String> {
     let program = printer.program();
     let catalog = runner.catalog();
     let graph = catalog.graph();

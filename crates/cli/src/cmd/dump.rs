@@ -10,7 +10,7 @@ use crate::output::Printer;
 use aurora_migrate::dump::{self, Dump, squash};
 use aurora_migrate::runner::Runner;
 
-pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer) -> Outcome {
+pub(crate) async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer) -> Outcome {
     let dump = dump::dump(runner).await?;
     say_left_out(&dump, printer);
     // `-` is stdout, where the dump goes anyway (and, with JSON, inside the document).
@@ -39,7 +39,7 @@ pub async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &Printer)
 }
 
 /// Exit 1 with a unified diff when `path` is not what `dump` writes now.
-pub async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outcome {
+pub(crate) async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outcome {
     let dump = dump::dump(runner).await?;
     let committed = std::fs::read_to_string(path).map_err(|e| {
         let remedy = format!(
@@ -114,14 +114,14 @@ pub async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outco
 }
 
 /// After a successful upgrade: the dump rewritten.
-pub async fn refresh(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outcome {
+pub(crate) async fn refresh(runner: &Runner<'_>, path: &Path, printer: &Printer) -> Outcome {
     let dump = dump::dump(runner).await?;
     write(path, &dump)?;
     printer.note(&format!("wrote {} at {}", path.display(), at(&dump)));
     Ok(())
 }
 
-pub async fn squash(
+pub(crate) async fn squash(
     catalog: &aurora_migrate::Catalog,
     args: &SquashArgs,
     interrupt: &aurora_migrate::interrupt::Interrupt,
@@ -213,7 +213,11 @@ fn squash_failure(error: aurora_migrate::Error) -> Failure {
     }
 }
 
-pub async fn baseline(runner: &Runner<'_>, args: &BaselineArgs, printer: &Printer) -> Outcome {
+pub(crate) async fn baseline(
+    runner: &Runner<'_>,
+    args: &BaselineArgs,
+    printer: &Printer,
+) -> Outcome {
     let dir = migrations_dir(&args.migrations_dir);
     let request = dump::baseline::Request {
         message: &args.message,

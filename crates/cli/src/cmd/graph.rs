@@ -12,7 +12,7 @@ use aurora_migrate::runner::{Runner, Status};
 
 /// `history --graph`: the lanes beside each revision, what the database holds beyond the
 /// build first.
-pub async fn history(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+pub(crate) async fn history(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let status = runner.status().await?;
     for beyond in &status.beyond {
         printer.line(&beyond_line(beyond));
@@ -22,7 +22,7 @@ pub async fn history(runner: &Runner<'_>, printer: &Printer) -> Outcome {
 }
 
 /// `graph`: marks only when a database was named (`status`).
-pub fn graph(
+pub(crate) fn graph(
     catalog: &Catalog,
     status: Option<&Status>,
     format: Format,

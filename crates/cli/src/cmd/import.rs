@@ -9,7 +9,11 @@ use crate::failure::Outcome;
 use crate::output::Printer;
 use aurora_migrate::authoring::alembic::{self, Alembic, By, Imported, Options, Reason};
 
-pub fn alembic(args: &ImportAlembicArgs, environment: &Environment, printer: &Printer) -> Outcome {
+pub(crate) fn alembic(
+    args: &ImportAlembicArgs,
+    environment: &Environment,
+    printer: &Printer,
+) -> Outcome {
     let dir = migrations_dir(&args.migrations_dir);
     let databases: Vec<aurora_migrate::Database> = match args.dialect.as_slice() {
         [] => vec![aurora_migrate::Database::Postgres],

@@ -10,7 +10,7 @@ use aurora_migrate::Catalog;
 use aurora_migrate::migrations::revision::{range, target};
 use aurora_migrate::runner::Runner;
 
-pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+pub(crate) async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let status = runner.status().await?;
     let catalog = runner.catalog();
     if printer.verbose() {
@@ -57,7 +57,11 @@ pub async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     Ok(())
 }
 
-pub async fn history(runner: &Runner<'_>, range_text: Option<&str>, printer: &Printer) -> Outcome {
+pub(crate) async fn history(
+    runner: &Runner<'_>,
+    range_text: Option<&str>,
+    printer: &Printer,
+) -> Outcome {
     let status = runner.status().await?;
     let catalog = runner.catalog();
     let list = range::resolve(catalog.graph(), range_text, &status.current)?;
@@ -108,7 +112,7 @@ pub async fn history(runner: &Runner<'_>, range_text: Option<&str>, printer: &Pr
     Ok(())
 }
 
-pub fn heads(catalog: &Catalog, printer: &Printer) -> Outcome {
+pub(crate) fn heads(catalog: &Catalog, printer: &Printer) -> Outcome {
     super::author::note_disk_difference(catalog, None, printer);
     let heads = catalog.graph().heads();
     for &index in &heads {
@@ -128,7 +132,7 @@ pub fn heads(catalog: &Catalog, printer: &Printer) -> Outcome {
     Ok(())
 }
 
-pub fn branches(catalog: &Catalog, printer: &Printer) -> Outcome {
+pub(crate) fn branches(catalog: &Catalog, printer: &Printer) -> Outcome {
     let graph = catalog.graph();
     let points = graph.branch_points();
     for &point in &points {
@@ -166,7 +170,7 @@ pub fn branches(catalog: &Catalog, printer: &Printer) -> Outcome {
     Ok(())
 }
 
-pub fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
+pub(crate) fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
     // A squash beside the chain it replaces is shown from the view that has it.
     let catalog = match (catalog.squashed(), target::lookup(catalog.graph(), rev)) {
         (Some(view), Err(_)) if target::lookup(view.graph(), rev).is_ok() => view,

@@ -7,7 +7,7 @@ use aurora_migrate::runner::Runner;
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
 
-pub async fn show(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+pub(crate) async fn show(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let holder = runner.lease_holder().await?;
     let table = &runner.tables().version;
     match &holder {
@@ -26,7 +26,7 @@ pub async fn show(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     Ok(())
 }
 
-pub async fn break_lease(runner: &Runner<'_>, force: bool, printer: &Printer) -> Outcome {
+pub(crate) async fn break_lease(runner: &Runner<'_>, force: bool, printer: &Printer) -> Outcome {
     let table = &runner.tables().version;
     let broken = runner.break_lease(force).await.map_err(|e| {
         let mut failure = Failure::from(e);

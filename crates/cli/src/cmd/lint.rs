@@ -13,7 +13,7 @@ use aurora_migrate::runner::TableSize;
 use aurora_migrate::{Catalog, Database, Direction};
 
 /// The databases a lint is for: those asked, else the named database's, else all three.
-pub fn databases(dialects: &[Dialect], runner: Option<&Runner<'_>>) -> Vec<Database> {
+pub(crate) fn databases(dialects: &[Dialect], runner: Option<&Runner<'_>>) -> Vec<Database> {
     match (dialects, runner) {
         ([], Some(runner)) => vec![runner.kind()],
         ([], None) => vec![Database::Postgres, Database::Sqlite, Database::Mysql],
@@ -23,7 +23,7 @@ pub fn databases(dialects: &[Dialect], runner: Option<&Runner<'_>>) -> Vec<Datab
 
 /// `runner` is there when a database was named (or `--with-stats` needs one). The files in
 /// the migrations directory are linted when it exists, the embedded migrations otherwise.
-pub async fn lint(
+pub(crate) async fn lint(
     embedded: &Catalog,
     args: &LintArgs,
     runner: Option<&Runner<'_>>,
@@ -166,7 +166,7 @@ fn fail_on(least: FailOn) -> Severity {
 }
 
 /// The sizes `--with-stats` judges by.
-pub fn stats(sizes: Vec<TableSize>) -> Stats {
+pub(crate) fn stats(sizes: Vec<TableSize>) -> Stats {
     sizes
         .into_iter()
         .map(|s| {
@@ -182,7 +182,7 @@ pub fn stats(sizes: Vec<TableSize>) -> Stats {
 }
 
 /// Exit 1 when a finding at `least` or worse remains.
-pub fn outcome(report: &Report, least: Severity) -> Outcome {
+pub(crate) fn outcome(report: &Report, least: Severity) -> Outcome {
     let failing: usize = [Severity::Error, Severity::Warning, Severity::Info]
         .into_iter()
         .filter(|&s| s >= least)
@@ -204,7 +204,7 @@ pub fn outcome(report: &Report, least: Severity) -> Outcome {
 }
 
 /// The findings (suppressed ones with -v), then the summary.
-pub fn print(
+pub(crate) fn print(
     report: &Report,
     databases: &[Database],
     source: serde_json::Value,
@@ -275,7 +275,7 @@ pub fn print(
 }
 
 /// `lint: 3 migration(s), 9 statement(s) for postgresql: 0 error(s), 1 warning(s), ...`.
-pub fn summary(report: &Report, databases: &[&str]) -> String {
+pub(crate) fn summary(report: &Report, databases: &[&str]) -> String {
     format!(
         "lint: {} migration(s), {} statement(s) for {}: {} error(s), {} warning(s), {} info(s), {} suppressed",
         report.migrations,

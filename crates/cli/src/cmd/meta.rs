@@ -10,7 +10,7 @@ use aurora_migrate::Catalog;
 
 /// The version, and the embedded migrations' count and heads, so a binary says what it
 /// carries without a database.
-pub fn version(app: &App, printer: &Printer) -> Outcome {
+pub(crate) fn version(app: &App, printer: &Printer) -> Outcome {
     let catalog = Catalog::from_embedded(app.migrations)?;
     let graph = catalog.graph();
     let heads: Vec<&str> = graph
@@ -40,7 +40,7 @@ pub fn version(app: &App, printer: &Printer) -> Outcome {
 }
 
 /// A completion script for `shell` on stdout; a closed pipe is not an error.
-pub fn completions(name: &'static str, shell: clap_complete::Shell) {
+pub(crate) fn completions(name: &'static str, shell: clap_complete::Shell) {
     let mut command = program::command(name);
     let script = completion::script(&mut command, name, shell);
     let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);

@@ -11,7 +11,7 @@ use aurora_migrate::Direction;
 use aurora_migrate::migrations::revision::Target;
 use aurora_migrate::runner::{Event, Runner, StepReport};
 
-pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
+pub(crate) async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;
     let run = runner
         .upgrade(&target, &mut |event| progress(event, printer))
@@ -19,7 +19,7 @@ pub async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Ou
     finish(&run.steps, &run.current, "upgrade", printer)
 }
 
-pub async fn downgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
+pub(crate) async fn downgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;
     let run = runner
         .downgrade(&target, &mut |event| progress(event, printer))
@@ -36,7 +36,12 @@ pub async fn downgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> 
     finish(&run.steps, &run.current, "downgrade", printer)
 }
 
-pub async fn stamp(runner: &Runner<'_>, target: &str, purge: bool, printer: &Printer) -> Outcome {
+pub(crate) async fn stamp(
+    runner: &Runner<'_>,
+    target: &str,
+    purge: bool,
+    printer: &Printer,
+) -> Outcome {
     let target = Target::parse(target)?;
     let rows = runner.stamp(&target, purge).await?;
     let shown = if rows.is_empty() {
@@ -49,7 +54,7 @@ pub async fn stamp(runner: &Runner<'_>, target: &str, purge: bool, printer: &Pri
     Ok(())
 }
 
-pub async fn adopt_refinery(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+pub(crate) async fn adopt_refinery(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let adopted = runner.adopt_refinery().await?;
     let last = adopted.revisions.last().map_or("base", String::as_str);
     printer.line(&format!(
@@ -62,7 +67,7 @@ pub async fn adopt_refinery(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     Ok(())
 }
 
-pub async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome {
+pub(crate) async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> Outcome {
     let preview = runner.reset_preview().await?;
     let graph = runner.catalog().graph();
     let applied: Vec<&str> = preview
@@ -176,7 +181,7 @@ fn elapsed(step: &StepReport) -> String {
 }
 
 /// Milliseconds rounded to hundredths, as JSON carries them.
-pub fn rounded_ms(duration: std::time::Duration) -> f64 {
+pub(crate) fn rounded_ms(duration: std::time::Duration) -> f64 {
     (duration.as_secs_f64() * 100_000.0).round() / 100.0
 }
 

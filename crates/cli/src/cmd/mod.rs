@@ -1,18 +1,18 @@
 //! One file per group of subcommands. Must not import the dispatcher.
 
-pub mod author;
-pub mod autogen;
-pub mod check;
-pub mod dump;
-pub mod fleet;
-pub mod graph;
-pub mod import;
-pub mod inspect;
-pub mod lease;
-pub mod lint;
-pub mod meta;
-pub mod migrate;
-pub mod offline;
-pub mod scratch;
-pub mod stairway;
-pub mod status;
+pub(crate) mod author;
+pub(crate) mod autogen;
+pub(crate) mod check;
+pub(crate) mod dump;
+pub(crate) mod fleet;
+pub(crate) mod graph;
+pub(crate) mod import;
+pub(crate) mod inspect;
+pub(crate) mod lease;
+pub(crate) mod lint;
+pub(crate) mod meta;
+pub(crate) mod migrate;
+pub(crate) mod offline;
+pub(crate) mod scratch;
+pub(crate) mod stairway;
+pub(crate) mod status;

@@ -8,7 +8,7 @@ use aurora_migrate::version_table::Tables;
 use aurora_migrate::{Catalog, Database, Direction, Transaction};
 
 /// What the script is for, as the command line gave it.
-pub struct Request<'a> {
+pub(crate) struct Request<'a> {
     pub direction: Direction,
     pub range: &'a str,
     pub database: Database,
@@ -16,7 +16,7 @@ pub struct Request<'a> {
     pub transaction: Transaction,
 }
 
-pub fn script(catalog: &Catalog, request: &Request<'_>, printer: &Printer) -> Outcome {
+pub(crate) fn script(catalog: &Catalog, request: &Request<'_>, printer: &Printer) -> Outcome {
     let range = Range::parse(request.range, request.direction)?;
     let offline = Offline {
         database: request.database,

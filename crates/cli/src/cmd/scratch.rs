@@ -10,7 +10,7 @@ use crate::output::Printer;
 use aurora_migrate::DatabaseUrl;
 use aurora_migrate::runner::scratch::orphans::{self, Fate, Found, Reason, Sweep};
 
-pub async fn clean(args: &ScratchCleanArgs, production: bool, printer: &Printer) -> Outcome {
+pub(crate) async fn clean(args: &ScratchCleanArgs, production: bool, printer: &Printer) -> Outcome {
     let mut servers = Vec::new();
     for url in &args.scratch_urls {
         servers.push(DatabaseUrl::parse(url)?);

@@ -10,7 +10,7 @@ use aurora_migrate::schema::model::Schema;
 use aurora_migrate::stairway::{self, Problem, Stair};
 use aurora_migrate::url::DatabaseUrl;
 
-pub async fn test(
+pub(crate) async fn test(
     catalog: &Catalog,
     models: Option<&Schema>,
     scratch: Option<&DatabaseUrl>,

@@ -8,7 +8,7 @@ use crate::revision_text::{ids, logged_not_applied};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::runner::standing::State;
 
-pub async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
+pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let standing = runner.standing().await?;
     let catalog = runner.catalog();
     let graph = catalog.graph();

@@ -10,11 +10,10 @@ mod stored;
 
 pub use lease::{Claimant, LONGEST_LEASE, SHORTEST_LEASE};
 #[cfg(feature = "mysql")]
-pub use record::text_literal;
-pub use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored};
-pub use statements::{
-    Elapsed, committed_guard, record_statements, stamp_statements, step_statements,
-};
+pub(crate) use record::text_literal;
+pub(crate) use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored};
+pub use statements::committed_guard;
+pub(crate) use statements::{Elapsed, record_statements, stamp_statements, step_statements};
 pub use stored::{DirtyMark, Inconsistency, LogEntry, Stored, StoredRecord};
 
 use crate::sql::{quote, quote_path};

@@ -16,7 +16,7 @@ const SEPARATOR: &str = "\n;\n";
 
 /// The log's columns added for records, in the order they were added; a log created before
 /// them lacks them, and the runner adds them before it writes.
-pub const RECORD_COLUMNS: [&str; 6] = [
+pub(crate) const RECORD_COLUMNS: [&str; 6] = [
     "message",
     "parents",
     "compatibility",
@@ -27,7 +27,7 @@ pub const RECORD_COLUMNS: [&str; 6] = [
 
 /// What an upgrade step writes to the log about its revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
+pub(crate) struct Record {
     /// The revision.
     pub revision: String,
     /// The checksum of its file.
@@ -46,7 +46,7 @@ pub struct Record {
 
 impl Record {
     /// The record of migration `index` of `catalog`, with its downgrade rendered for `kind`.
-    pub fn of(catalog: &Catalog, index: usize, kind: Database) -> Record {
+    pub(crate) fn of(catalog: &Catalog, index: usize, kind: Database) -> Record {
         let migration = catalog.migration(index);
         Record {
             revision: migration.id.to_string(),
@@ -65,7 +65,7 @@ impl Record {
     }
 
     /// The text a downgrade's statements are stored as.
-    pub fn join(statements: &[Statement]) -> String {
+    pub(crate) fn join(statements: &[Statement]) -> String {
         statements
             .iter()
             .map(|s| s.text.as_ref())
@@ -90,19 +90,19 @@ impl Record {
 }
 
 /// The checksum a stored downgrade is kept with, to tell it was not altered since.
-pub fn downgrade_checksum(text: &str) -> String {
+pub(crate) fn downgrade_checksum(text: &str) -> String {
     checksum::hex(&checksum::sha256(text.as_bytes()))
 }
 
 /// A stored downgrade's statements, split back as they were joined.
-pub fn split_stored(text: &str) -> Vec<String> {
+pub(crate) fn split_stored(text: &str) -> Vec<String> {
     text.split(SEPARATOR).map(str::to_string).collect()
 }
 
 /// A string literal that keeps its bytes on every database: MySQL reads a backslash in a
 /// quoted literal as an escape (unless NO_BACKSLASH_ESCAPES is set), so text holding one
 /// travels there as hexadecimal, which no SQL mode reinterprets.
-pub fn text_literal(kind: Database, value: &str) -> String {
+pub(crate) fn text_literal(kind: Database, value: &str) -> String {
     if kind == Database::Mysql && value.contains('\\') {
         let hex: String = value.bytes().map(|b| format!("{b:02X}")).collect();
         format!("CONVERT(X'{hex}' USING utf8mb4)")

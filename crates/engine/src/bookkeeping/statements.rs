@@ -16,7 +16,7 @@ use aurora_migrate_core::revision::Applied;
     allow(dead_code)
 )]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Elapsed {
+pub(crate) enum Elapsed {
     /// Measured by the server inside the step's batch (PostgreSQL, MySQL): one round trip.
     ServerClock,
     /// Measured here, in milliseconds.
@@ -52,7 +52,7 @@ pub fn committed_guard(
 }
 
 /// The bookkeeping of one step, in the step's own transaction.
-pub fn step_statements(
+pub(crate) fn step_statements(
     kind: Database,
     tables: &Tables,
     delete_rows: &[&str],
@@ -154,7 +154,7 @@ fn elapsed_sql(kind: Database, elapsed: Elapsed) -> String {
 
 /// Rewrites both tables for `applied`: rows for its heads, a checksum and a record for every
 /// revision.
-pub fn stamp_statements(
+pub(crate) fn stamp_statements(
     catalog: &Catalog,
     tables: &Tables,
     applied: &Applied,
@@ -202,7 +202,7 @@ pub fn stamp_statements(
 
 /// Log rows, with the embedded checksum and record, for applied revisions that have none (a
 /// database another tool migrated): from then on a changed file is caught.
-pub fn record_statements(
+pub(crate) fn record_statements(
     catalog: &Catalog,
     tables: &Tables,
     revisions: &[usize],

@@ -10,7 +10,7 @@ use aurora_migrate_core::Database;
 
 impl Connection {
     /// Whether `name` is a table of the current schema (or `main` on SQLite).
-    pub async fn table_exists(&mut self, name: &str) -> Result<bool> {
+    pub(crate) async fn table_exists(&mut self, name: &str) -> Result<bool> {
         let name = literal(name);
         let sql = match self.kind() {
             Database::Postgres => format!(
@@ -38,7 +38,7 @@ impl Connection {
     }
 
     /// How this database compares table names (MySQL: its `lower_case_table_names`).
-    pub async fn name_case(&mut self) -> Result<NameCase> {
+    pub(crate) async fn name_case(&mut self) -> Result<NameCase> {
         match self.kind() {
             Database::Postgres => Ok(NameCase::Exact),
             Database::Sqlite => Ok(NameCase::Folded),

@@ -5,7 +5,7 @@
 #[cfg(feature = "offline")]
 /// The session a script opens and closes, and the transaction of a whole run.
 #[derive(Debug, Clone, Default)]
-pub struct Script {
+pub(crate) struct Script {
     /// Before anything: session settings, the lock.
     pub opening: String,
     /// Opens the transaction of a whole run (`--transaction all`).

@@ -63,10 +63,10 @@ pub use tables::TableSize;
 #[cfg(feature = "refinery")]
 mod refinery;
 #[cfg(feature = "refinery")]
-pub use refinery::RefineryRow;
+pub(crate) use refinery::RefineryRow;
 
 /// One migration to run with its bookkeeping.
-pub struct Work<'a> {
+pub(crate) struct Work<'a> {
     pub statements: &'a [Statement],
     #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
     pub transactional: bool,
@@ -107,7 +107,7 @@ pub struct Work<'a> {
 
 /// Which statement of a [`Work`] failed, and why.
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// Index into `Work::statements`; `None` when the bookkeeping failed.
     pub statement: Option<usize>,
     /// Lines into the statement where the server located the fault, if it did.
@@ -143,17 +143,17 @@ impl Failure {
 
 /// What to do with the transaction that holds a whole run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunTransaction {
+pub(crate) enum RunTransaction {
     Begin,
     Commit,
     Rollback,
 }
 
 /// Cancels the statement a connection is running, from another connection.
-pub type Canceller = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+pub(crate) type Canceller = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// An open connection to one database, through the driver of its family.
-pub enum Connection {
+pub(crate) enum Connection {
     /// PostgreSQL (boxed: its connect options, kept to cancel a statement, are large).
     #[cfg(feature = "postgres")]
     Postgres(Box<postgres::Postgres>),
@@ -167,7 +167,11 @@ pub enum Connection {
 
 impl Connection {
     /// Connects, failing within `timeout`. `create` allows creating a missing SQLite file.
-    pub async fn open(url: &DatabaseUrl, create: bool, timeout: Duration) -> Result<Connection> {
+    pub(crate) async fn open(
+        url: &DatabaseUrl,
+        create: bool,
+        timeout: Duration,
+    ) -> Result<Connection> {
         #[cfg(not(feature = "sqlite"))]
         let _ = create;
         Ok(match url.kind() {
@@ -187,7 +191,7 @@ impl Connection {
     }
 
     /// A connection taken from the service's pool.
-    pub async fn from_pool(pool: &Pool) -> Result<Connection> {
+    pub(crate) async fn from_pool(pool: &Pool) -> Result<Connection> {
         Ok(match pool {
             #[cfg(feature = "postgres")]
             Pool::Postgres(p) => {
@@ -201,7 +205,7 @@ impl Connection {
     }
 
     /// The family of the database.
-    pub fn kind(&self) -> Database {
+    pub(crate) fn kind(&self) -> Database {
         match self {
             #[cfg(feature = "postgres")]
             Connection::Postgres(_) => Database::Postgres,
@@ -214,7 +218,7 @@ impl Connection {
 
     /// Stops the statement running on this connection, from elsewhere (PostgreSQL; SQLite
     /// stops its own running statement through a progress handler).
-    pub fn canceller(&self) -> Option<Canceller> {
+    pub(crate) fn canceller(&self) -> Option<Canceller> {
         match self {
             #[cfg(feature = "postgres")]
             Connection::Postgres(c) => c.canceller().map(|cancel| Box::pin(cancel) as Canceller),
@@ -224,7 +228,7 @@ impl Connection {
     }
 
     /// Releases the lock (the advisory lock or the lease), if it is held.
-    pub async fn unlock(&mut self) -> Result<()> {
+    pub(crate) async fn unlock(&mut self) -> Result<()> {
         let released = match self.lease_slot().and_then(Option::take) {
             Some(held) => {
                 let fallback = held.release_statement().to_string();
@@ -243,7 +247,7 @@ impl Connection {
     /// Takes the lease lock (see [`lease`]), then waits while a runner with the advisory lock
     /// works, and keeps it with this connection until [`Connection::unlock`] or
     /// [`Connection::close`].
-    pub async fn lease(
+    pub(crate) async fn lease(
         &mut self,
         tables: &Tables,
         duration: Duration,
@@ -269,13 +273,13 @@ impl Connection {
     }
 
     /// The statement that fences a step with the lease this connection holds (PostgreSQL).
-    pub fn lease_fence(&mut self, tables: &Tables) -> Option<String> {
+    pub(crate) fn lease_fence(&mut self, tables: &Tables) -> Option<String> {
         let kind = self.kind();
         self.lease_slot()?.as_ref()?.fence(tables, kind)
     }
 
     /// The error to stop with, once the lease this connection held was lost.
-    pub fn lease_lost(&mut self) -> Option<Error> {
+    pub(crate) fn lease_lost(&mut self) -> Option<Error> {
         self.lease_slot()?.as_ref()?.lost()
     }
 
@@ -291,18 +295,18 @@ impl Connection {
     }
 
     /// Reads the version table and the log; missing tables read as empty.
-    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+    pub(crate) async fn read(&mut self, tables: &Tables) -> Result<Stored> {
         dispatch!(self, c => c.read(tables).await)
     }
 
     /// Runs `statements` in one transaction (bookkeeping without a migration).
-    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+    pub(crate) async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
         dispatch!(self, c => c.run_in_transaction(statements).await)
     }
 
     /// Begins, commits or rolls back the transaction that holds a whole run
     /// (`--transaction all`, PostgreSQL and SQLite).
-    pub async fn run_transaction(&mut self, control: RunTransaction) -> Result<()> {
+    pub(crate) async fn run_transaction(&mut self, control: RunTransaction) -> Result<()> {
         let (sql, context) = match (control, self.kind()) {
             (RunTransaction::Begin, Database::Sqlite) => {
                 ("BEGIN IMMEDIATE", "cannot begin the run's transaction")
@@ -321,7 +325,7 @@ impl Connection {
     /// The finest lock timeout the database applies to a statement: MySQL's and MariaDB's
     /// `lock_wait_timeout` and `innodb_lock_wait_timeout` take whole seconds, PostgreSQL's
     /// `lock_timeout` and SQLite's busy timeout whole milliseconds.
-    pub fn lock_timeout_unit(&self) -> Duration {
+    pub(crate) fn lock_timeout_unit(&self) -> Duration {
         match self.kind() {
             Database::Mysql => Duration::from_secs(1),
             Database::Postgres | Database::Sqlite => Duration::from_millis(1),
@@ -329,14 +333,17 @@ impl Connection {
     }
 
     /// Runs one migration and its bookkeeping; on failure nothing of a transactional step stays.
-    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+    pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         dispatch!(self, c => c.apply(work).await)
     }
 
     /// Runs several transactional migrations, each with its bookkeeping in its own
     /// transaction, in one message (PostgreSQL); on failure, how many committed. Elsewhere it
     /// runs none and answers 0.
-    pub async fn apply_group(&mut self, works: &[Work<'_>]) -> std::result::Result<(), usize> {
+    pub(crate) async fn apply_group(
+        &mut self,
+        works: &[Work<'_>],
+    ) -> std::result::Result<(), usize> {
         #[cfg(not(feature = "postgres"))]
         let _ = works;
         match self {
@@ -349,7 +356,7 @@ impl Connection {
 
     /// Reads the database's schema, ignoring the bookkeeping tables.
     #[cfg(feature = "autogenerate")]
-    pub async fn introspect(&mut self, tables: &Tables) -> Result<Introspection> {
+    pub(crate) async fn introspect(&mut self, tables: &Tables) -> Result<Introspection> {
         let ignored = tables.ours(self.name_case().await?);
         let result = dispatch!(self, c => c.introspect(&ignored).await);
         result.map_err(|e| Error::database("cannot read the database schema", e))
@@ -357,7 +364,7 @@ impl Connection {
 
     /// Closes the connection (a pooled one is closed too, not handed back with the runner's
     /// session settings).
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         if let Some(held) = self.lease_slot().and_then(Option::take) {
             let _ = held.release().await;
         }

@@ -7,7 +7,7 @@ use aurora_migrate_core::Database;
 
 /// One row of refinery's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefineryRow {
+pub(crate) struct RefineryRow {
     /// The migration's version.
     pub version: i64,
     /// Its name (after `__`).
@@ -17,11 +17,11 @@ pub struct RefineryRow {
 }
 
 /// refinery's table, as refinery names it.
-pub const HISTORY: &str = "refinery_schema_history";
+pub(super) const HISTORY: &str = "refinery_schema_history";
 
 impl Connection {
     /// refinery's history, by version; `None` when the database has no such table.
-    pub async fn refinery_history(&mut self) -> Result<Option<Vec<RefineryRow>>> {
+    pub(crate) async fn refinery_history(&mut self) -> Result<Option<Vec<RefineryRow>>> {
         let failed = |e| Error::database("cannot read refinery's history", e);
         if !self.table_exists(HISTORY).await? {
             return Ok(None);

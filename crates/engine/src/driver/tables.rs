@@ -8,7 +8,7 @@ use aurora_migrate_core::Database;
 
 impl Connection {
     /// Whether the table (a quoted SQL name) holds at least one row.
-    pub async fn holds_rows(&mut self, quoted_table: &str) -> Result<bool, sqlx::Error> {
+    pub(crate) async fn holds_rows(&mut self, quoted_table: &str) -> Result<bool, sqlx::Error> {
         let sql = format!("SELECT 1 FROM {quoted_table} LIMIT 1");
         let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
         Ok(dispatch!(self, c => query.fetch_optional(c.raw()).await?.is_some()))
@@ -17,7 +17,7 @@ impl Connection {
     /// The columns whose type is the named type or domain (a quoted SQL name), or an array of
     /// it, as `(quoted table, column)`: what `DROP TYPE ... CASCADE` drops with it. Only
     /// PostgreSQL has such types; elsewhere there are none.
-    pub async fn columns_of_type(
+    pub(crate) async fn columns_of_type(
         &mut self,
         quoted_type: &str,
     ) -> Result<Vec<(String, String)>, sqlx::Error> {
@@ -48,7 +48,7 @@ impl Connection {
     }
 
     /// The tables of the database (its current schema), without the bookkeeping ones, sorted.
-    pub async fn table_names(&mut self, tables: &Tables) -> Result<Vec<String>> {
+    pub(crate) async fn table_names(&mut self, tables: &Tables) -> Result<Vec<String>> {
         let sql = match self.kind() {
             Database::Postgres => {
                 "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"
@@ -71,7 +71,7 @@ impl Connection {
     /// The size of every table of the database's current schema (bookkeeping ones left out),
     /// from its statistics: one query on PostgreSQL and MySQL, two on SQLite (the names, then
     /// every count in one statement), whatever the number of tables.
-    pub async fn table_sizes(&mut self, tables: &Tables) -> Result<Vec<TableSize>> {
+    pub(crate) async fn table_sizes(&mut self, tables: &Tables) -> Result<Vec<TableSize>> {
         let failed = |e| Error::database("cannot read the table sizes", e);
         let sql = match self.kind() {
             Database::Postgres => "SELECT c.relname::text, CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END, \

@@ -14,7 +14,7 @@ use aurora_migrate_core::Database;
 
 /// What one statement does, as far as the rules care.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Op {
+pub(super) enum Op {
     CreateTable {
         table: String,
     },
@@ -124,7 +124,7 @@ pub enum Op {
 
 /// Why an added column fills every existing row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rewrite {
+pub(super) enum Rewrite {
     /// `serial`, `bigserial`, ...
     Serial,
     /// `GENERATED ... AS IDENTITY`.
@@ -136,7 +136,7 @@ pub enum Rewrite {
 }
 
 impl Rewrite {
-    pub fn describe(self) -> &'static str {
+    pub(super) fn describe(self) -> &'static str {
         match self {
             Rewrite::Serial => "a serial column",
             Rewrite::Identity => "an identity column",
@@ -147,10 +147,10 @@ impl Rewrite {
 }
 
 /// A statement as read: its operations, or why the parser could not read it.
-pub type Read = Result<Vec<Op>, String>;
+pub(super) type Read = Result<Vec<Op>, String>;
 
 /// Reads one statement on `database`.
-pub fn read(text: &str, database: Database) -> Read {
+pub(super) fn read(text: &str, database: Database) -> Read {
     let reading = reading::read(text, database);
     let mut ops: Vec<Op> = match &reading {
         Reading::Parsed {
@@ -189,7 +189,7 @@ pub fn read(text: &str, database: Database) -> Read {
 }
 
 /// The last part of a name, unquoted and in lower case, as the rules compare names.
-pub fn bare(name: &ObjectName) -> String {
+pub(super) fn bare(name: &ObjectName) -> String {
     name.0
         .last()
         .map(|part| part.to_string())

@@ -25,7 +25,7 @@ pub(super) struct View<'c> {
 
 impl<'c> View<'c> {
     /// The catalogue's own graph: what every command but a downgrade beyond the build plans on.
-    pub fn of_catalog(catalog: &'c Catalog, status: &Status) -> View<'c> {
+    pub(super) fn of_catalog(catalog: &'c Catalog, status: &Status) -> View<'c> {
         View {
             graph: Cow::Borrowed(catalog.graph()),
             rows: status.current.clone(),
@@ -35,7 +35,10 @@ impl<'c> View<'c> {
     }
 
     /// The catalogue's graph with the revisions beyond it, each of which must have a record.
-    pub fn with_beyond(catalog: &Catalog, status: &Status) -> Result<View<'static>, BeyondError> {
+    pub(super) fn with_beyond(
+        catalog: &Catalog,
+        status: &Status,
+    ) -> Result<View<'static>, BeyondError> {
         let graph = catalog.graph();
         let mut nodes: Vec<Node> = (0..graph.len()).map(|i| graph.node(i).clone()).collect();
         let mut stored = Vec::with_capacity(status.beyond.len());
@@ -67,7 +70,7 @@ impl<'c> View<'c> {
     }
 
     /// The record of node `index` when it is beyond the catalogue of `len` migrations.
-    pub fn stored(&self, index: usize, len: usize) -> Option<&StoredRecord> {
+    pub(super) fn stored(&self, index: usize, len: usize) -> Option<&StoredRecord> {
         index.checked_sub(len).and_then(|i| self.stored.get(i))
     }
 }

@@ -15,23 +15,23 @@ use super::reading::{self, Reading};
 /// A table's name as the database resolves it: each part unquoted, an unquoted part folded as
 /// the database folds it (PostgreSQL: lower case).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Name {
+pub(crate) struct Name {
     parts: Vec<String>,
 }
 
 impl Name {
     /// From its parts, already folded.
-    pub fn new(parts: Vec<String>) -> Name {
+    pub(crate) fn new(parts: Vec<String>) -> Name {
         Name { parts }
     }
 
     /// `schema.table`, as written back to a person.
-    pub fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         self.parts.join(".")
     }
 
     /// Each part quoted, for a query.
-    pub fn quoted(&self) -> String {
+    pub(crate) fn quoted(&self) -> String {
         self.parts
             .iter()
             .map(|p| super::quote(p))
@@ -41,7 +41,7 @@ impl Name {
 
     /// The last part in lower case, as lint compares names.
     #[cfg(feature = "lint")]
-    pub fn bare(&self) -> String {
+    pub(crate) fn bare(&self) -> String {
         self.parts
             .last()
             .map(|p| p.to_ascii_lowercase())
@@ -51,7 +51,7 @@ impl Name {
 
 /// How a statement changes a table's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowChange {
+pub(crate) enum RowChange {
     /// `TRUNCATE`.
     Emptied,
     /// `DELETE`; `every` without `WHERE`.
@@ -76,7 +76,7 @@ pub enum RowChange {
 
 /// One thing a statement destroys.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Loss {
+pub(crate) enum Loss {
     /// The table and its rows.
     Table(Name),
     /// A column and its values.
@@ -118,7 +118,7 @@ pub enum Loss {
 
 impl Loss {
     /// The table whose rows are at stake, when one can be named.
-    pub fn table(&self) -> Option<&Name> {
+    pub(crate) fn table(&self) -> Option<&Name> {
         match self {
             Loss::Table(table)
             | Loss::Column { table, .. }
@@ -181,12 +181,12 @@ impl std::fmt::Display for Loss {
 }
 
 /// What one statement's text destroys on `database`.
-pub fn losses(text: &str, database: Database) -> Vec<Loss> {
+pub(crate) fn losses(text: &str, database: Database) -> Vec<Loss> {
     of_reading(&reading::read(text, database), text, database)
 }
 
 /// What a statement destroys, from the parser's reading of its `text`.
-pub fn of_reading(reading: &Reading, text: &str, database: Database) -> Vec<Loss> {
+pub(crate) fn of_reading(reading: &Reading, text: &str, database: Database) -> Vec<Loss> {
     match reading {
         Reading::Parsed { statements, .. } => {
             let mut found: Vec<Loss> = statements
@@ -215,7 +215,7 @@ pub fn of_reading(reading: &Reading, text: &str, database: Database) -> Vec<Loss
 }
 
 /// The loss of a statement the parser cannot read.
-pub fn unreadable(database: Database, message: &str) -> Loss {
+pub(crate) fn unreadable(database: Database, message: &str) -> Loss {
     Loss::Unjudged(format!(
         "the {} SQL parser cannot read it: {message}",
         database.name()

@@ -12,7 +12,7 @@ use aurora_migrate_core::Database;
 
 /// What the parser made of one statement's text.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reading {
+pub(crate) enum Reading {
     /// Parsed: the statements (one, as a rule).
     Parsed {
         /// The syntax trees.
@@ -28,7 +28,7 @@ pub enum Reading {
 
 /// PostgreSQL maintenance statements the parser lacks. None of them removes data.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Known {
+pub(crate) enum Known {
     /// `CLUSTER [table]`: rewrites the table in index order.
     Cluster {
         /// The table, when named (lower case).
@@ -51,7 +51,7 @@ pub enum Known {
 }
 
 /// The parser's dialect for `database`.
-pub fn dialect(database: Database) -> Box<dyn Dialect> {
+pub(crate) fn dialect(database: Database) -> Box<dyn Dialect> {
     match database {
         Database::Postgres => Box::new(PostgreSqlDialect {}),
         Database::Sqlite => Box::new(SQLiteDialect {}),
@@ -60,7 +60,7 @@ pub fn dialect(database: Database) -> Box<dyn Dialect> {
 }
 
 /// Reads one statement's text on `database`.
-pub fn read(text: &str, database: Database) -> Reading {
+pub(crate) fn read(text: &str, database: Database) -> Reading {
     let dialect = dialect(database);
     let error = match Parser::parse_sql(dialect.as_ref(), text) {
         Ok(statements) => {

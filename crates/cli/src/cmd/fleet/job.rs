@@ -15,7 +15,7 @@ use crate::output::Printer;
 use crate::revision_text::stored_downgrade;
 
 /// The command each database of the fleet runs.
-pub enum Job<'a> {
+pub(crate) enum Job<'a> {
     Upgrade(Target),
     Downgrade(Target),
     Stamp {
@@ -33,7 +33,7 @@ pub enum Job<'a> {
 }
 
 /// What one database's run leaves to report.
-pub struct Done {
+pub(crate) struct Done {
     /// How many revisions the run applied, reverted or recorded: a count, not their ids, so
     /// that a fleet's memory stays flat in the number of databases and of migrations.
     pub changed: usize,
@@ -44,7 +44,7 @@ pub struct Done {
 }
 
 /// What a failed run on one database leaves to report.
-pub struct Failed {
+pub(crate) struct Failed {
     /// Why, as a person reads it (passwords masked).
     pub message: String,
     /// The stable code of the failure.
@@ -72,7 +72,7 @@ const NOT_REACHED: &[&str] = &[
 
 impl Job<'_> {
     /// The command's name, as typed.
-    pub fn command(&self) -> &'static str {
+    pub(crate) fn command(&self) -> &'static str {
         match self {
             Job::Upgrade(_) => "upgrade",
             Job::Downgrade(_) => "downgrade",
@@ -86,12 +86,12 @@ impl Job<'_> {
     }
 
     /// The job changes nothing.
-    pub fn reads_only(&self) -> bool {
+    pub(crate) fn reads_only(&self) -> bool {
         matches!(self, Job::Current | Job::Status | Job::Check { .. })
     }
 
     /// What a database the job succeeded on is, for the summary.
-    pub fn done_word(&self) -> &'static str {
+    pub(crate) fn done_word(&self) -> &'static str {
         match self {
             Job::Upgrade(_) => "upgraded",
             Job::Downgrade(_) => "downgraded",
@@ -105,7 +105,11 @@ impl Job<'_> {
     }
 
     /// Runs the job on one database.
-    pub async fn perform(&self, runner: &Runner<'_>, printer: &Printer) -> Result<Done, Failed> {
+    pub(crate) async fn perform(
+        &self,
+        runner: &Runner<'_>,
+        printer: &Printer,
+    ) -> Result<Done, Failed> {
         let finished = Cell::new(0);
         let mut count = |event: Event<'_>| match event {
             Event::Finished(_) => finished.set(finished.get() + 1),
@@ -226,7 +230,7 @@ impl Job<'_> {
     }
 
     /// The words after `name: ok, ` for a database the job succeeded on.
-    pub fn done_text(&self, done: &Done) -> String {
+    pub(crate) fn done_text(&self, done: &Done) -> String {
         let at = match done.current.as_slice() {
             [] => "base".to_string(),
             current => current.join(", "),

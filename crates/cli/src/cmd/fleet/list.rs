@@ -18,7 +18,7 @@ use crate::failure::Failure;
 const TARGETS_CMD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The fleet's databases, from `--targets FILE` or `--targets-cmd CMD`, sharded as asked.
-pub async fn targets(
+pub(crate) async fn targets(
     args: &FleetArgs,
     environment: &Environment,
     interrupt: &Interrupt,
@@ -153,7 +153,7 @@ fn share(args: &FleetArgs, environment: &Environment) -> Result<Option<(usize, u
 /// target; the last such line for each name counts). A last line cut short, as a kill in the
 /// middle of writing leaves it, is passed over. A missing file is refused: resuming from
 /// nothing would start the whole fleet over.
-pub fn done_before(path: &Path, what: &str) -> Result<HashSet<String>, Failure> {
+pub(super) fn done_before(path: &Path, what: &str) -> Result<HashSet<String>, Failure> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -204,7 +204,7 @@ pub fn done_before(path: &Path, what: &str) -> Result<HashSet<String>, Failure> 
 
 /// Checks, before the first database, that the state file can be written: created if
 /// missing, appended to otherwise, its lines kept; a directory or a dangling link is refused.
-pub fn writable(path: &Path) -> Result<(), Failure> {
+pub(super) fn writable(path: &Path) -> Result<(), Failure> {
     aurora_migrate::disk::appender(path).map(drop).map_err(|e| {
         Failure::usage(
             "state",
@@ -215,7 +215,7 @@ pub fn writable(path: &Path) -> Result<(), Failure> {
 
 /// Appends a database's outcome to the state file, flushed at once: an interrupted run
 /// leaves every finished database recorded.
-pub fn record<T, E>(
+pub(super) fn record<T, E>(
     path: &Path,
     end: &Finished<T, E>,
     json: impl Fn(&Finished<T, E>) -> serde_json::Value,

@@ -8,9 +8,9 @@ mod job;
 mod list;
 mod request;
 
-pub use job::Job;
-pub use list::targets;
-pub use request::{Request, request};
+pub(crate) use job::Job;
+pub(crate) use list::targets;
+pub(crate) use request::{Request, request};
 
 use std::time::Duration;
 
@@ -25,7 +25,7 @@ use crate::settings::{MigrateFlags, Resolved, runner};
 use job::{Done, Failed};
 
 /// How each database is reached and run: the settings every one shares.
-pub struct Settings<'a> {
+pub(crate) struct Settings<'a> {
     pub options: Options,
     pub production: bool,
     pub flags: MigrateFlags,
@@ -35,7 +35,7 @@ pub struct Settings<'a> {
 }
 
 /// Runs `job` on every database of `list`.
-pub async fn run(
+pub(crate) async fn run(
     catalog: &Catalog,
     list: &[FleetTarget],
     args: &FleetArgs,

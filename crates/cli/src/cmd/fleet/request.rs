@@ -11,7 +11,7 @@ use crate::failure::Failure;
 use crate::settings::{self, MigrateFlags};
 
 /// A command to run on every database of a fleet.
-pub struct Request<'a> {
+pub(crate) struct Request<'a> {
     pub fleet: &'a FleetArgs,
     pub database: &'a DatabaseArgs,
     pub job: Job<'a>,
@@ -26,7 +26,7 @@ pub struct Request<'a> {
 }
 
 /// The fleet request `command` makes, if it names a fleet.
-pub fn request<'a>(
+pub(crate) fn request<'a>(
     command: &'a Command,
     models: Option<&'a Schema>,
 ) -> Result<Option<Request<'a>>, Failure> {

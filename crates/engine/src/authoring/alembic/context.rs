@@ -15,7 +15,7 @@ use super::typemap::TypeMap;
 
 /// Everything a conversion reads besides the statement.
 #[derive(Debug, Clone, Copy)]
-pub struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     /// The database the SQL is for.
     pub database: Database,
     /// What the function's names stand for.
@@ -33,17 +33,17 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// SQLAlchemy's name `dotted` stands for (without its modules), if it is SQLAlchemy's.
-    pub fn sa(&self, dotted: &str) -> Option<String> {
+    pub(super) fn sa(&self, dotted: &str) -> Option<String> {
         self.scope.sqlalchemy(dotted).map(|(_, name)| name)
     }
 
     /// Whether `value` is a call of SQLAlchemy's `name`.
-    pub fn is_call(&self, value: &Value, name: &str) -> bool {
+    pub(super) fn is_call(&self, value: &Value, name: &str) -> bool {
         matches!(value, Value::Call { func, .. } if self.sa(func).as_deref() == Some(name))
     }
 
     /// A name as the script gives it: a string, `op.f("...")` or `None`.
-    pub fn given(&self, value: Option<&Value>, what: &str) -> Result<Given, Todo> {
+    pub(super) fn given(&self, value: Option<&Value>, what: &str) -> Result<Given, Todo> {
         match value {
             None => Ok(Given::None),
             Some(v) if v.is("None") => Ok(Given::None),
@@ -64,24 +64,24 @@ impl Ctx<'_> {
 }
 
 /// A statement left to do because an argument is computed.
-pub fn computed(what: impl Into<String>) -> Todo {
+pub(super) fn computed(what: impl Into<String>) -> Todo {
     Todo::new(Reason::ComputedArgument, what)
 }
 
 /// A statement left to do because of an option or argument not converted.
-pub fn option(what: impl Into<String>) -> Todo {
+pub(super) fn option(what: impl Into<String>) -> Todo {
     Todo::new(Reason::OptionNotConverted, what)
 }
 
 /// A statement left to do because the database cannot do it in one statement.
-pub fn limit(what: impl Into<String>) -> Todo {
+pub(super) fn limit(what: impl Into<String>) -> Todo {
     Todo::new(Reason::DialectLimit, what)
 }
 
 /// A name as SQLAlchemy's identifier preparer writes it for the database: bare when it is
 /// lowercase letters, digits, `_` and `$`, not starting with a digit or `$`, and not a word the
 /// dialect reserves; else quoted in the database's own way.
-pub fn ident(database: Database, name: &str) -> String {
+pub(super) fn ident(database: Database, name: &str) -> String {
     let reserved = match database {
         Database::Postgres => super::reserved::POSTGRESQL,
         Database::Mysql => super::reserved::MYSQL,
@@ -104,7 +104,7 @@ pub fn ident(database: Database, name: &str) -> String {
 
 /// A string literal as SQLAlchemy renders it for the database: quotes doubled, and on MySQL
 /// backslashes too (MySQL reads them as escapes).
-pub fn literal(database: Database, text: &str) -> String {
+pub(super) fn literal(database: Database, text: &str) -> String {
     match database {
         Database::Mysql => crate::sql::literal(&text.replace('\\', "\\\\")),
         _ => crate::sql::literal(text),
@@ -112,7 +112,7 @@ pub fn literal(database: Database, text: &str) -> String {
 }
 
 /// A list of column names as written (`["a", "b"]` or `"a"`).
-pub fn column_names(value: &Value) -> Result<Vec<String>, Todo> {
+pub(super) fn column_names(value: &Value) -> Result<Vec<String>, Todo> {
     match value {
         Value::Seq(items) => items
             .iter()
@@ -128,7 +128,7 @@ pub fn column_names(value: &Value) -> Result<Vec<String>, Todo> {
 }
 
 /// Column names, quoted and joined.
-pub fn joined(database: Database, names: &[String]) -> String {
+pub(super) fn joined(database: Database, names: &[String]) -> String {
     names
         .iter()
         .map(|n| ident(database, n))

@@ -10,7 +10,7 @@ use super::python::{Script, Value};
 
 /// Why a file of `versions/` is not a revision, as Alembic tells them apart: `__init__.py`
 /// and editor backups by name, any other file by having no `revision =`.
-pub fn not_a_revision(file: &str, script: Option<&Script>) -> Option<String> {
+pub(super) fn not_a_revision(file: &str, script: Option<&Script>) -> Option<String> {
     if file.starts_with("__init__") || file.starts_with(".#") {
         return Some("Alembic skips it by its name".into());
     }
@@ -33,7 +33,7 @@ fn legacy_id(file: &str) -> Option<&str> {
 }
 
 /// The revision facts of a script, which must be literals.
-pub fn node(file: &str, script: &Script) -> Result<Node> {
+pub(super) fn node(file: &str, script: &Script) -> Result<Node> {
     let facts = |name: &str, why: &str| ImportError::Facts {
         file: file.to_string(),
         name: name.to_string(),
@@ -110,7 +110,7 @@ pub fn node(file: &str, script: &Script) -> Result<Node> {
 }
 
 /// The message (the docstring's first line, else the file's name) and the `Create Date`.
-pub fn message_and_date(file: &str, script: &Script) -> (String, Option<String>) {
+pub(super) fn message_and_date(file: &str, script: &Script) -> (String, Option<String>) {
     let docstring = script.docstring.as_deref().unwrap_or_default();
     let first = docstring.lines().map(str::trim).find(|l| !l.is_empty());
     let message = first.map_or_else(|| file.trim_end_matches(".py").to_string(), str::to_string);

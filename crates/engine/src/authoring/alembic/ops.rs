@@ -50,7 +50,7 @@ const KNOWN: &[&str] = &[
 
 /// The SQL statements of one `op.*` call (named `op`) on the database, or why it is not
 /// converted.
-pub fn convert(
+pub(super) fn convert(
     op: &str,
     args: &[Value],
     kwargs: &[(String, Value)],

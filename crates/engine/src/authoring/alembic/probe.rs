@@ -11,7 +11,7 @@ use super::{Options, Reason, convert, facts, python};
 /// The upgrade of a script whose module holds `head` (after `import enum`, `from alembic import
 /// op`, `import sqlalchemy as sa`, `from sqlalchemy.dialects import postgresql`) and whose
 /// `upgrade()` is `body`: its statements on `database`, or the reasons of its lines left to do.
-pub fn upgrade_with(
+pub(super) fn upgrade_with(
     head: &str,
     body: &str,
     database: Database,
@@ -21,7 +21,7 @@ pub fn upgrade_with(
 }
 
 /// [`upgrade_with`] with the project's types.
-pub fn upgrade_typed(
+pub(super) fn upgrade_typed(
     head: &str,
     body: &str,
     database: Database,
@@ -58,18 +58,18 @@ pub fn upgrade_typed(
 }
 
 /// [`upgrade_with`] with nothing more in the module and SQLAlchemy's default convention.
-pub fn upgrade(body: &str, database: Database) -> Result<Vec<String>, Vec<Reason>> {
+pub(super) fn upgrade(body: &str, database: Database) -> Result<Vec<String>, Vec<Reason>> {
     upgrade_with("", body, database, &Convention::default())
 }
 
 /// The one statement `body` makes on `database`.
-pub fn one(body: &str, database: Database) -> String {
+pub(super) fn one(body: &str, database: Database) -> String {
     let statements = upgrade(body, database).unwrap_or_else(|r| panic!("{body}: {r:?}"));
     assert_eq!(statements.len(), 1, "{body}: {statements:#?}");
     statements[0].clone()
 }
 
 /// `CREATE TABLE t (...)` with these lines, as the converter lays it out.
-pub fn table(columns: &[&str]) -> String {
+pub(super) fn table(columns: &[&str]) -> String {
     format!("CREATE TABLE t (\n    {}\n)", columns.join(",\n    "))
 }

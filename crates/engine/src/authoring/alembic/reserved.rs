@@ -4,7 +4,7 @@
 
 /// PostgreSQL's.
 #[rustfmt::skip]
-pub const POSTGRESQL: &[&str] = &[
+pub(super) const POSTGRESQL: &[&str] = &[
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
     "between", "binary", "both", "case", "cast", "check", "collate", "column", "constraint",
     "create", "cross", "current_catalog", "current_date", "current_role", "current_schema",
@@ -21,7 +21,7 @@ pub const POSTGRESQL: &[&str] = &[
 
 /// MySQL's and MariaDB's.
 #[rustfmt::skip]
-pub const MYSQL: &[&str] = &[
+pub(super) const MYSQL: &[&str] = &[
     "accessible", "add", "admin", "all", "alter", "analyze", "and", "array", "as", "asc",
     "asensitive", "before", "between", "bigint", "binary", "blob", "body", "both", "by", "call",
     "cascade", "case", "change", "char", "character", "check", "collate", "column", "condition",
@@ -64,7 +64,7 @@ pub const MYSQL: &[&str] = &[
 
 /// SQLite's.
 #[rustfmt::skip]
-pub const SQLITE: &[&str] = &[
+pub(super) const SQLITE: &[&str] = &[
     "add", "after", "all", "alter", "analyze", "and", "as", "asc", "attach", "autoincrement",
     "before", "begin", "between", "by", "cascade", "case", "cast", "check", "collate", "column",
     "commit", "conflict", "constraint", "create", "cross", "current_date", "current_time",

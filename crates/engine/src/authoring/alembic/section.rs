@@ -56,7 +56,7 @@ impl Section {
 
 /// The section of `function` (named `direction`) of `script` on the database of `ctx`; a script with
 /// syntax errors has each of its sections left to do whole.
-pub fn section(
+pub(super) fn section(
     direction: &'static str,
     function: Option<&Function>,
     script: &Script,

@@ -10,7 +10,7 @@ use super::piece::Piece;
 use super::section::Section;
 
 /// The file's header lines.
-pub fn header(node: &Node, message: &str, date: Option<&str>, script: &str) -> String {
+pub(super) fn header(node: &Node, message: &str, date: Option<&str>, script: &str) -> String {
     let mut header = vec![
         format!("-- {message}"),
         "--".to_string(),
@@ -37,7 +37,7 @@ pub fn header(node: &Node, message: &str, date: Option<&str>, script: &str) -> S
 
 /// `header` with `Transaction: none`, above its last line (the script it was imported from):
 /// the migration runs outside a transaction, as Alembic's `autocommit_block()` does.
-pub fn outside_transaction(header: &str) -> String {
+pub(super) fn outside_transaction(header: &str) -> String {
     if header.contains("\n-- Transaction: none\n") {
         return header.to_string();
     }
@@ -49,7 +49,7 @@ pub fn outside_transaction(header: &str) -> String {
 }
 
 /// The whole text, and for each piece left to do (in order) its line in the text.
-pub fn render(header: &str, sections: &[Section]) -> (String, Vec<usize>) {
+pub(super) fn render(header: &str, sections: &[Section]) -> (String, Vec<usize>) {
     let mut text = header.to_string();
     let mut lines = Vec::new();
     for section in sections {

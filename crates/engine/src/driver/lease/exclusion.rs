@@ -16,7 +16,7 @@ use aurora_migrate_core::Database;
 impl Connection {
     /// Waits for other runners of the same version table to finish, at most `timeout`: those
     /// with the advisory lock, and those with the lease.
-    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
+    pub(crate) async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
         if self.kind() == Database::Sqlite {
             return dispatch!(self, c => c.lock(tables, timeout).await);
         }

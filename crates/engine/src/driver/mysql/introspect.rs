@@ -56,7 +56,7 @@ SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(cc.CH
        ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME \
  WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK' ORDER BY 1, 2";
 
-pub async fn introspect(
+pub(super) async fn introspect(
     connection: &mut MySqlConnection,
     ignored: &crate::bookkeeping::Ours,
 ) -> Result<Introspection, sqlx::Error> {
@@ -203,7 +203,7 @@ fn check(table: &mut Table, name: String, clause: String) {
 }
 
 /// `COLUMN_TYPE` to a portable type.
-pub fn column_type_of(column_type: &str) -> ColumnType {
+pub(super) fn column_type_of(column_type: &str) -> ColumnType {
     let lower = column_type.trim().to_ascii_lowercase();
     let base = lower.split(['(', ' ']).next().unwrap_or_default();
     let numbers: Vec<u32> = lower
@@ -264,7 +264,7 @@ fn enum_values(list: &str) -> Vec<String> {
 /// A default as information_schema shows it; `expression` says a bare text is an expression
 /// (the database's own qualifier already taken out of it), not a literal. A bare number is a
 /// number either way.
-pub fn parse_default(raw: &str, expression: bool) -> Option<ColumnDefault> {
+pub(super) fn parse_default(raw: &str, expression: bool) -> Option<ColumnDefault> {
     let text = raw.trim();
     let lower = text.to_ascii_lowercase();
     if lower == "null" {

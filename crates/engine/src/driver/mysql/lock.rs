@@ -22,7 +22,7 @@ impl Mysql {
         Ok(name.chars().take(64).collect())
     }
 
-    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
+    pub(crate) async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
         let name = self.lock_name_here(tables).await?;
         let mut wait = LockWait::new(
             Duration::from_millis(20),
@@ -103,7 +103,7 @@ impl Mysql {
         })
     }
 
-    pub async fn unlock(&mut self) -> Result<()> {
+    pub(crate) async fn unlock(&mut self) -> Result<()> {
         if let Some(name) = self.locked.take() {
             sqlx::query("SELECT RELEASE_LOCK(?)")
                 .bind(name)

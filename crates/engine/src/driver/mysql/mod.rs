@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::sql::literal;
 use crate::url::DatabaseUrl;
 
-pub struct Mysql {
+pub(crate) struct Mysql {
     connection: Handle<sqlx::MySql>,
     /// A step set the session's lock timeouts: they are reset before the connection goes back.
     lock_timeouts_set: bool,
@@ -40,7 +40,7 @@ pub struct Mysql {
 }
 
 impl Mysql {
-    pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Mysql> {
+    pub(crate) async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Mysql> {
         super::certificates::check(url)?;
         let mut options =
             MySqlConnectOptions::from_str(url.driver_url()).map_err(|e| Error::Connect {
@@ -75,7 +75,7 @@ impl Mysql {
 
     /// A connection taken from the service's own pool; its SQL mode is set back when it goes
     /// back.
-    pub async fn from_pool(pool: &sqlx::MySqlPool) -> Result<Mysql> {
+    pub(crate) async fn from_pool(pool: &sqlx::MySqlPool) -> Result<Mysql> {
         let mut connection = pool
             .acquire()
             .await
@@ -103,7 +103,7 @@ impl Mysql {
         self.connection.get()
     }
 
-    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+    pub(crate) async fn read(&mut self, tables: &Tables) -> Result<Stored> {
         // A schema-qualified name names another database of the same server. The columns of
         // the three tables say which exist and whether the log holds records.
         // information_schema compares without case; the tables themselves do so only when
@@ -201,7 +201,7 @@ impl Mysql {
         Ok(stored)
     }
 
-    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+    pub(crate) async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
         super::run_in_transaction(self.connection.get(), script::BEGIN, statements).await
     }
 
@@ -209,7 +209,7 @@ impl Mysql {
     /// bookkeeping; a failure leaves the mark, naming the statement. All of it travels in one
     /// multi-statement message: the server runs it in order and stops at the first error,
     /// after one result per statement that succeeded.
-    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+    pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         let (tables, revision) = (work.tables, work.revision);
         let (batch, leading) = script::step(work);
         self.lock_timeouts_set |= work.lock_timeout.is_some();
@@ -283,7 +283,7 @@ impl Mysql {
 
     /// Releases the lock and closes; a pooled connection gets its SQL mode and lock
     /// timeouts back.
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         let _ = self.unlock().await;
         if self.lock_timeouts_set {
             let reset =
@@ -298,7 +298,7 @@ impl Mysql {
     }
 
     #[cfg(feature = "autogenerate")]
-    pub async fn introspect(
+    pub(crate) async fn introspect(
         &mut self,
         ignored: &crate::bookkeeping::Ours,
     ) -> std::result::Result<super::Introspection, sqlx::Error> {

@@ -11,7 +11,7 @@ use crate::schema::render::{
 use crate::sql::{literal, quote, quoted_list};
 use aurora_migrate_core::Database;
 
-pub fn statements(changes: &[Change], current: &Schema) -> Vec<String> {
+pub(crate) fn statements(changes: &[Change], current: &Schema) -> Vec<String> {
     let mut out = Vec::new();
     for change in changes {
         render(change, current, &mut out);

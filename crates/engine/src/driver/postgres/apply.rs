@@ -11,7 +11,7 @@ use crate::bookkeeping::Elapsed;
 use crate::driver::{Failure, Work, database_message, execute, run_batch};
 
 impl Postgres {
-    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+    pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         if !work.transactional {
             return self.apply_alone(work).await;
         }
@@ -62,7 +62,10 @@ impl Postgres {
     /// Several transactional steps in one message: each `BEGIN; ...; COMMIT` commits by itself,
     /// and the server runs nothing of the message after a statement that failed. On failure the
     /// open transaction is rolled back, and the answer is how many steps committed.
-    pub async fn apply_group(&mut self, works: &[Work<'_>]) -> std::result::Result<(), usize> {
+    pub(crate) async fn apply_group(
+        &mut self,
+        works: &[Work<'_>],
+    ) -> std::result::Result<(), usize> {
         let batches: Vec<script::Batch> = works.iter().map(script::step).collect();
         let mut text = String::new();
         for batch in &batches {

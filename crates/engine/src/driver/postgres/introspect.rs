@@ -78,7 +78,7 @@ SELECT t.typname::text, e.enumlabel::text FROM pg_type t JOIN pg_enum e ON e.enu
   JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() \
  ORDER BY t.typname, e.enumsortorder";
 
-pub async fn introspect(
+pub(super) async fn introspect(
     connection: &mut PgConnection,
     ignored: &crate::bookkeeping::Ours,
 ) -> Result<Introspection, sqlx::Error> {
@@ -166,7 +166,7 @@ fn column(row: &PgRow) -> Column {
 }
 
 /// `format_type` output to a portable type.
-pub fn column_type(formatted: &str) -> ColumnType {
+pub(super) fn column_type(formatted: &str) -> ColumnType {
     let numbers = |text: &str| -> Vec<u32> {
         text.split(['(', ')', ','])
             .filter_map(|p| p.trim().parse().ok())
@@ -200,7 +200,7 @@ pub fn column_type(formatted: &str) -> ColumnType {
 }
 
 /// `pg_get_expr` of a default: casts of literals dropped, `now()` recognised.
-pub fn parse_default(raw: &str) -> ColumnDefault {
+pub(super) fn parse_default(raw: &str) -> ColumnDefault {
     let text = raw.trim();
     let lower = text.to_ascii_lowercase();
     if lower == "now()" || lower == "current_timestamp" || lower == "transaction_timestamp()" {

@@ -13,7 +13,7 @@ use crate::driver::{LockWait, database_message};
 use crate::error::{Error, Result};
 
 impl Postgres {
-    pub async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
+    pub(crate) async fn lock(&mut self, tables: &Tables, timeout: Option<Duration>) -> Result<()> {
         let key = tables.lock_key();
         let mut wait = LockWait::new(
             Duration::from_millis(20),
@@ -91,7 +91,7 @@ impl Postgres {
         ))
     }
 
-    pub async fn unlock(&mut self) -> Result<()> {
+    pub(crate) async fn unlock(&mut self) -> Result<()> {
         if let Some(key) = self.locked.take() {
             sqlx::raw_sql(AssertSqlSafe(format!("SELECT pg_advisory_unlock({key})")))
                 .execute(self.connection.get())

@@ -25,7 +25,7 @@ use super::Handle;
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 
-pub struct Postgres {
+pub(crate) struct Postgres {
     connection: Handle<sqlx::Postgres>,
     /// How to reach the server from a second connection, to cancel a statement.
     options: PgConnectOptions,
@@ -36,7 +36,7 @@ pub struct Postgres {
 }
 
 impl Postgres {
-    pub async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Postgres> {
+    pub(crate) async fn open(url: &DatabaseUrl, timeout: Duration) -> Result<Postgres> {
         let options = connect_options(url)?;
         let connection = match tokio::time::timeout(timeout, options.connect()).await {
             Err(_) => {
@@ -62,7 +62,7 @@ impl Postgres {
     }
 
     /// A connection taken from the service's own pool.
-    pub async fn from_pool(pool: &sqlx::PgPool) -> Result<Postgres> {
+    pub(crate) async fn from_pool(pool: &sqlx::PgPool) -> Result<Postgres> {
         let connection = pool
             .acquire()
             .await
@@ -83,22 +83,22 @@ impl Postgres {
 
     /// Cancels the statement this connection runs, from a connection of its own; known once
     /// the lock is taken.
-    pub fn canceller(&self) -> Option<impl std::future::Future<Output = ()> + use<>> {
+    pub(crate) fn canceller(&self) -> Option<impl std::future::Future<Output = ()> + use<>> {
         let (options, pid) = (self.options.clone(), self.pid?);
         Some(async move { lock::cancel(&options, pid).await })
     }
 
-    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+    pub(crate) async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
         super::run_in_transaction(self.connection.get(), script::BEGIN, statements).await
     }
 
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         let _ = self.unlock().await;
         self.connection.close().await;
     }
 
     #[cfg(feature = "autogenerate")]
-    pub async fn introspect(
+    pub(crate) async fn introspect(
         &mut self,
         ignored: &crate::bookkeeping::Ours,
     ) -> std::result::Result<super::Introspection, sqlx::Error> {

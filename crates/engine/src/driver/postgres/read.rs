@@ -8,7 +8,7 @@ use crate::bookkeeping::{LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables}
 use crate::error::{Error, Result};
 
 impl Postgres {
-    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+    pub(crate) async fn read(&mut self, tables: &Tables) -> Result<Stored> {
         let exists = format!(
             "SELECT to_regclass('{v}') IS NOT NULL, to_regclass('{l}') IS NOT NULL, \
              (SELECT string_agg(attname::text, ',') FROM pg_attribute \

@@ -11,7 +11,7 @@ use crate::schema::render::{
 use crate::sql::{literal, quote, quoted_list};
 use aurora_migrate_core::Database;
 
-pub fn statements(changes: &[Change]) -> Vec<String> {
+pub(crate) fn statements(changes: &[Change]) -> Vec<String> {
     let mut out = Vec::new();
     for change in changes {
         render(change, &mut out);
@@ -248,7 +248,7 @@ fn alter_enum(from: &EnumType, to: &EnumType, columns: &[(String, Column)], out:
     out.push(format!("DROP TYPE {}", quote(&old)));
 }
 
-pub fn type_sql(column: &Column) -> String {
+pub(crate) fn type_sql(column: &Column) -> String {
     // An identity column says how it is numbered in its own clause: its type stays plain.
     let serial = column.autoincrement && column.generated.is_none();
     match (&column.ty, serial) {

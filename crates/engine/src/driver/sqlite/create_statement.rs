@@ -9,7 +9,7 @@ use crate::schema::model::{Action, Check, ForeignKey, Unique};
 
 /// The constraints of one CREATE TABLE statement.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Constraints {
+pub(super) struct Constraints {
     pub uniques: Vec<Unique>,
     pub checks: Vec<Check>,
     pub foreign_keys: Vec<ForeignKey>,
@@ -121,7 +121,7 @@ impl Token {
 }
 
 /// Parses the constraints of `sql`, a `CREATE TABLE` statement of table `table`.
-pub fn constraints(table: &str, sql: &str) -> Constraints {
+pub(super) fn constraints(table: &str, sql: &str) -> Constraints {
     let tokens = tokenize(sql);
     let mut out = Constraints::default();
     let Some(open) = tokens.iter().position(|t| t.token == Token::Other('(')) else {

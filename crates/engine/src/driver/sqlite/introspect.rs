@@ -42,7 +42,7 @@ struct Pending {
     key: Vec<(i64, String)>,
 }
 
-pub async fn introspect(
+pub(super) async fn introspect(
     connection: &mut SqliteConnection,
     ignored: &crate::bookkeeping::Ours,
 ) -> Result<Introspection, sqlx::Error> {
@@ -158,7 +158,7 @@ fn same_words(a: &str, b: &str) -> bool {
 }
 
 /// A declared type to a portable one; SQLite keeps declarations as written.
-pub fn column_type(declared: &str) -> ColumnType {
+pub(super) fn column_type(declared: &str) -> ColumnType {
     let upper = declared.trim().to_ascii_uppercase();
     let numbers: Vec<u32> = upper
         .split(['(', ')', ','])
@@ -188,7 +188,7 @@ pub fn column_type(declared: &str) -> ColumnType {
 }
 
 /// `dflt_value` as SQLite keeps it: the default's SQL text.
-pub fn parse_default(raw: &str) -> Option<ColumnDefault> {
+pub(super) fn parse_default(raw: &str) -> Option<ColumnDefault> {
     let text = raw.trim();
     let upper = text.to_ascii_uppercase();
     Some(match upper.as_str() {

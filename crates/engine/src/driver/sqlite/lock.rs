@@ -18,7 +18,7 @@ const SQLITE_LOCKED: &str = "6";
 const PROBE_BUSY_MS: u32 = 50;
 
 impl Sqlite {
-    pub async fn lock(
+    pub(crate) async fn lock(
         &mut self,
         _: &crate::bookkeeping::Tables,
         timeout: Option<Duration>,
@@ -109,7 +109,7 @@ impl Sqlite {
         restored.map_err(|e| Error::database("cannot prepare the SQLite session", e))
     }
 
-    pub async fn unlock(&mut self) -> Result<()> {
+    pub(crate) async fn unlock(&mut self) -> Result<()> {
         if let Some(file) = self.lock.take() {
             file.unlock().map_err(|e| Error::FileLock {
                 path: self.path_text(),

@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
 
-pub struct Sqlite {
+pub(crate) struct Sqlite {
     connection: Handle<sqlx::Sqlite>,
     path: Option<std::path::PathBuf>,
     lock: Option<File>,
@@ -49,7 +49,7 @@ const PROGRESS_STEPS: i32 = 10_000;
 const SQLITE_INTERRUPT: &str = "9";
 
 impl Sqlite {
-    pub async fn open(url: &DatabaseUrl, create: bool, timeout: Duration) -> Result<Sqlite> {
+    pub(crate) async fn open(url: &DatabaseUrl, create: bool, timeout: Duration) -> Result<Sqlite> {
         let connect_error = |message: String| Error::Connect {
             url: url.to_string(),
             message,
@@ -86,7 +86,7 @@ impl Sqlite {
 
     /// A connection taken from the service's own pool. Foreign keys are switched off for the
     /// run, as migrations need them, and on again before the connection goes back.
-    pub async fn from_pool(pool: &sqlx::SqlitePool) -> Result<Sqlite> {
+    pub(crate) async fn from_pool(pool: &sqlx::SqlitePool) -> Result<Sqlite> {
         let options = pool.connect_options();
         let filename = options.get_filename();
         let path = (!filename.as_os_str().is_empty()
@@ -121,11 +121,11 @@ impl Sqlite {
         self.connection.get()
     }
 
-    pub async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
+    pub(crate) async fn run_in_transaction(&mut self, statements: &[String]) -> Result<()> {
         super::run_in_transaction(self.connection.get(), script::BEGIN, statements).await
     }
 
-    pub async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
+    pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         self.step_busy_timeout(work.lock_timeout)
             .await
             .map_err(|e| Failure::new(None, database_message(&e)))?;
@@ -259,7 +259,7 @@ impl Sqlite {
     }
 
     /// Releases the lock and closes; a pooled connection gets its session back as it was.
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         let _ = self.unlock().await;
         if let Handle::Pooled(_) = self.connection {
             if self.session_ready {
@@ -282,7 +282,7 @@ impl Sqlite {
     }
 
     #[cfg(feature = "autogenerate")]
-    pub async fn introspect(
+    pub(crate) async fn introspect(
         &mut self,
         ignored: &crate::bookkeeping::Ours,
     ) -> std::result::Result<super::Introspection, sqlx::Error> {

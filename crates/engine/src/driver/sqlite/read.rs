@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 const FIELDS: usize = 5 + RECORD_COLUMNS.len();
 
 impl Sqlite {
-    pub async fn read(&mut self, tables: &Tables) -> Result<Stored> {
+    pub(crate) async fn read(&mut self, tables: &Tables) -> Result<Stored> {
         let read_error = |e| Error::database("cannot read the version table", e);
         // Each table with its columns: whether the log holds records.
         let tables_found: Vec<(String, String)> = sqlx::query_as(

@@ -13,7 +13,7 @@ use crate::schema::render::{
 use crate::sql::{literal, quote, quoted_list};
 use aurora_migrate_core::Database;
 
-pub fn statements(changes: &[Change], current: &Schema, desired: &Schema) -> Vec<String> {
+pub(crate) fn statements(changes: &[Change], current: &Schema, desired: &Schema) -> Vec<String> {
     let rebuilt: BTreeSet<&str> = changes
         .iter()
         .filter(|c| needs_rebuild(c, current))
@@ -101,7 +101,7 @@ fn render(change: &Change, out: &mut Vec<String>) {
     }
 }
 
-pub fn type_sql(ty: &ColumnType) -> String {
+pub(crate) fn type_sql(ty: &ColumnType) -> String {
     match ty {
         ColumnType::Double => "DOUBLE".into(),
         ColumnType::TimestampTz => "TIMESTAMP".into(),
@@ -149,7 +149,7 @@ fn create_table(table: &Table, name: &str, out: &mut Vec<String>) {
 }
 
 /// The CREATE TABLE this renderer writes for the model of `table`, under `name`.
-pub fn canonical_table(table: &Table, name: &str) -> String {
+pub(crate) fn canonical_table(table: &Table, name: &str) -> String {
     let rowid = match table.primary_key.as_slice() {
         [only] => table
             .column_named(only)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::error::RenderError;
 
 /// The Python interpreter of the environment `program` (an `alembic` script) belongs to.
-pub fn python(program: &Path) -> Result<PathBuf, RenderError> {
+pub(super) fn python(program: &Path) -> Result<PathBuf, RenderError> {
     let found = locate(program).ok_or_else(|| RenderError::ProgramMissing {
         program: program.display().to_string(),
     })?;

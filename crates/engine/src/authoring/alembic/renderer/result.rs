@@ -9,7 +9,7 @@ use aurora_migrate_core::Database;
 
 /// One section as Alembic's offline mode left it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(super) enum Outcome {
     /// Its statements, without their terminators, and whether it left the transaction
     /// (`autocommit_block()`).
     Sql {
@@ -26,7 +26,7 @@ pub enum Outcome {
 
 /// Why a driver's result is not used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unusable {
+pub(super) enum Unusable {
     /// It is not what the driver writes.
     Text(String),
     /// Alembic could not read the project.
@@ -38,7 +38,11 @@ pub enum Unusable {
 type Json = serde_json::Value;
 
 /// Reads one database's result into `rendered`.
-pub fn read(rendered: &mut Rendered, database: Database, text: &str) -> Result<(), Unusable> {
+pub(super) fn read(
+    rendered: &mut Rendered,
+    database: Database,
+    text: &str,
+) -> Result<(), Unusable> {
     let value: Json = serde_json::from_str(text).map_err(|e| Unusable::Text(e.to_string()))?;
     if let Some(fatal) = value.get("fatal").and_then(Json::as_str) {
         return Err(Unusable::Project(one_line(fatal)));
@@ -129,14 +133,14 @@ fn outcome(section: &Json) -> Result<Outcome, String> {
 }
 
 /// A reason on one line, as a `-- migrate:todo` line holds it.
-pub fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A statement Alembic wrote, without its terminators (`op.execute` of text that ends with `;`
 /// gets a second one from Alembic), to be written with one; a statement whose last line is a
 /// comment ends on the next line. `None` for nothing but terminators.
-pub fn statement(text: &str) -> Option<String> {
+pub(super) fn statement(text: &str) -> Option<String> {
     let text = text.trim().trim_end_matches([';', ' ', '\t', '\r', '\n']);
     if text.is_empty() {
         return None;

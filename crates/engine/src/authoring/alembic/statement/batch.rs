@@ -27,7 +27,7 @@ const COPY_ONLY: &[&str] = &[
 
 /// The pieces of a `with` statement that is a `batch_alter_table` block; `None` when it is not
 /// one.
-pub fn block(
+pub(super) fn block(
     statement: &Statement,
     items: &[(Value, Option<Value>)],
     body: &[Statement],

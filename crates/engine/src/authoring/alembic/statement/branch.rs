@@ -10,7 +10,7 @@ use crate::authoring::alembic::context::Ctx;
 use crate::authoring::alembic::python::Value;
 
 /// Whether `test` holds on the database of `ctx`; `None` when that is not certain here.
-pub fn decide(test: &Value, ctx: &Ctx, locals: &Locals) -> Option<bool> {
+pub(super) fn decide(test: &Value, ctx: &Ctx, locals: &Locals) -> Option<bool> {
     let Value::Compare { left, ops } = test else {
         return None;
     };

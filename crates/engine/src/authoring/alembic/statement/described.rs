@@ -9,14 +9,14 @@ use crate::authoring::alembic::report::Todo;
 
 /// A table as the script describes it: its name and its columns with their types as written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Table {
+pub(super) struct Table {
     pub(super) name: String,
     pub(super) columns: Vec<(String, Option<Value>)>,
 }
 
 impl Table {
     /// `sa.table("t", sa.column("a"), sa.column("b", sa.String()))` with literal names.
-    pub fn read(value: &Value, scope: &Scope) -> Option<Table> {
+    pub(super) fn read(value: &Value, scope: &Scope) -> Option<Table> {
         let sa = |func: &str| scope.sqlalchemy(func).map(|(_, name)| name);
         let Value::Call { func, args, kwargs } = value else {
             return None;

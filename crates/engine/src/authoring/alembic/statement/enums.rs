@@ -14,7 +14,7 @@ use crate::authoring::alembic::report::Todo;
 
 /// The SQL of `method` (`create` or `drop`) called on the enum type `kind` with `args` and
 /// `kwargs`; `None` when it is another method.
-pub fn call(
+pub(super) fn call(
     kind: &Value,
     method: &str,
     args: &[Value],

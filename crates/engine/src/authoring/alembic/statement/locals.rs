@@ -28,7 +28,7 @@ enum Meaning {
 
 /// The names of one function whose value is certain, and which of them hold yet.
 #[derive(Debug, Clone, Default)]
-pub struct Locals {
+pub(crate) struct Locals {
     /// Assigned once, by a statement of the function's own body: known from that statement on.
     own: Vec<(String, Meaning, usize)>,
     /// Known from the start: module constants, and own names once their statement has run.
@@ -37,7 +37,7 @@ pub struct Locals {
 
 impl Locals {
     /// The names of `function` (of `script`, whose names `scope` resolves) that are certain.
-    pub fn new(script: &Script, function: &Function, scope: &Scope) -> Locals {
+    pub(crate) fn new(script: &Script, function: &Function, scope: &Scope) -> Locals {
         let mut bound = Vec::new();
         let hidden = script.hidden_bindings || bindings(&function.body, &mut bound);
         let once = |name: &str| bound.iter().filter(|b| *b == name).count() == 1;
@@ -80,7 +80,7 @@ impl Locals {
 
     /// Whether the statement at `index` of the function's body is an assignment this reading
     /// understood (it runs nothing); its name is known from now on.
-    pub fn assigns(&mut self, index: usize) -> bool {
+    pub(crate) fn assigns(&mut self, index: usize) -> bool {
         match self.own.iter().position(|(_, _, at)| *at == index) {
             Some(at) => {
                 let (name, meaning, _) = self.own.remove(at);
@@ -92,7 +92,7 @@ impl Locals {
     }
 
     /// `value` with every known literal name replaced by its literal.
-    pub fn resolve(&self, value: &Value) -> Value {
+    pub(crate) fn resolve(&self, value: &Value) -> Value {
         let all = |items: &[Value]| items.iter().map(|v| self.resolve(v)).collect();
         let keyed = |items: &[(String, Value)]| {
             items
@@ -147,18 +147,18 @@ impl Locals {
     }
 
     /// Whether `name` is known to hold the connection `op.get_bind()` returned.
-    pub fn is_bind(&self, name: &str) -> bool {
+    pub(crate) fn is_bind(&self, name: &str) -> bool {
         self.meaning(name) == Some(&Meaning::Bind)
     }
 
     /// Whether `name` is known to hold the migration context or the connection (both have the
     /// dialect).
-    pub fn has_dialect(&self, name: &str) -> bool {
+    pub(crate) fn has_dialect(&self, name: &str) -> bool {
         matches!(self.meaning(name), Some(Meaning::Bind | Meaning::Context))
     }
 
     /// The enum type `name` is known to hold, as written.
-    pub fn enum_type(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn enum_type(&self, name: &str) -> Option<&Value> {
         match self.meaning(name) {
             Some(Meaning::Enum(value)) => Some(value),
             _ => None,
@@ -166,7 +166,7 @@ impl Locals {
     }
 
     /// The table `name` is known to hold (`sa.table(...)`), as written.
-    pub fn table(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn table(&self, name: &str) -> Option<&Value> {
         match self.meaning(name) {
             Some(Meaning::Table(value)) => Some(value),
             _ => None,
@@ -174,7 +174,7 @@ impl Locals {
     }
 
     /// Whether `name` is known to hold the dialect's name.
-    pub fn is_dialect_name(&self, name: &str) -> bool {
+    pub(crate) fn is_dialect_name(&self, name: &str) -> bool {
         self.meaning(name) == Some(&Meaning::DialectName)
     }
 
@@ -326,7 +326,7 @@ fn names(target: &Value, bound: &mut Vec<String>) {
 /// Whether `value` is the dialect's name, as the script reaches it: through the bind or the
 /// context (`.dialect.name`), the bind's engine (`.engine.name`, `.engine.dialect.name`), or a
 /// name holding one of them or the name itself.
-pub fn is_dialect_name(value: &Value, scope: &Scope, locals: &Locals) -> bool {
+pub(super) fn is_dialect_name(value: &Value, scope: &Scope, locals: &Locals) -> bool {
     let Some((root, path)) = chain(value) else {
         return false;
     };

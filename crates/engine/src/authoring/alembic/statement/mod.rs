@@ -11,7 +11,7 @@ mod enums;
 mod locals;
 mod tables;
 
-pub use locals::Locals;
+pub(super) use locals::Locals;
 
 use super::context::{Ctx, computed};
 use super::ops;
@@ -20,7 +20,7 @@ use super::python::{Kind, Statement, Value};
 use super::report::{Reason, Todo};
 
 /// A walk through one function's statements for one database.
-pub struct Walk<'a> {
+pub(super) struct Walk<'a> {
     ctx: Ctx<'a>,
     locals: Locals,
     /// What the section holds, in order.
@@ -33,7 +33,7 @@ pub struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     /// A walk on the database of `ctx`, with the function's certain names.
-    pub fn new(ctx: Ctx<'a>, locals: Locals) -> Walk<'a> {
+    pub(super) fn new(ctx: Ctx<'a>, locals: Locals) -> Walk<'a> {
         Walk {
             ctx,
             locals,
@@ -44,7 +44,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Walks the function's own body.
-    pub fn function(&mut self, body: &[Statement]) {
+    pub(super) fn function(&mut self, body: &[Statement]) {
         for (index, statement) in body.iter().enumerate() {
             self.statement(statement, Some(index));
         }

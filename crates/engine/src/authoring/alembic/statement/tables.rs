@@ -14,7 +14,7 @@ use crate::authoring::alembic::python::Value;
 use crate::authoring::alembic::report::Todo;
 
 /// `op.bulk_insert(table, rows)`: one `INSERT` per row, its columns in the table's order.
-pub fn bulk_insert(
+pub(super) fn bulk_insert(
     args: &[Value],
     kwargs: &[(String, Value)],
     ctx: &Ctx,
@@ -79,7 +79,11 @@ pub fn bulk_insert(
 
 /// `t.update()...` or `t.delete()...` on a table a name holds: its SQL; `None` when `value` is
 /// not such a statement.
-pub fn statement(value: &Value, ctx: &Ctx, locals: &Locals) -> Option<Result<Vec<String>, Todo>> {
+pub(super) fn statement(
+    value: &Value,
+    ctx: &Ctx,
+    locals: &Locals,
+) -> Option<Result<Vec<String>, Todo>> {
     let mut wheres = Vec::new();
     let mut sets = Vec::new();
     let mut at = value;

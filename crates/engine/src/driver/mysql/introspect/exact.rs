@@ -14,7 +14,7 @@ use crate::schema::model::{Definition, LeftOut, Schema};
 use crate::sql::quote;
 
 /// A row of the left-out query, before it is said.
-pub struct Found {
+pub(super) struct Found {
     pub kind: String,
     pub table: Option<String>,
     pub name: String,
@@ -44,7 +44,7 @@ SELECT CAST(TRIGGER_NAME AS CHAR), CAST(EVENT_OBJECT_TABLE AS CHAR) \
 
 /// Carries in `schema` what `found` lists and the server can give as text; returns what is
 /// still left out, and how many queries it took.
-pub async fn carry(
+pub(super) async fn carry(
     connection: &mut MySqlConnection,
     schema: &mut Schema,
     found: Vec<Found>,
@@ -125,7 +125,7 @@ fn backquoted(name: &str) -> String {
 
 /// `SHOW CREATE TABLE` without its foreign keys (added once every table exists, as for any
 /// table) and without the AUTO_INCREMENT counter, which is data.
-pub fn without_keys_and_counter(text: &str) -> String {
+pub(super) fn without_keys_and_counter(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
         return text.to_string();
@@ -246,7 +246,7 @@ async fn shown(
 
 /// `CREATE FUNCTION `f`(...` with the name quoted as every other name of the file, whatever
 /// the SQL mode the routine was created in: the text reads the same from any database.
-pub fn named(text: &str, name: &str) -> String {
+pub(super) fn named(text: &str, name: &str) -> String {
     for kind in [
         "CREATE PROCEDURE ",
         "CREATE FUNCTION ",
@@ -279,7 +279,7 @@ pub fn named(text: &str, name: &str) -> String {
 
 /// `CREATE DEFINER=`u`@`h` FUNCTION ...` as `CREATE FUNCTION ...`: whoever runs the file
 /// defines it.
-pub fn without_definer(text: &str) -> String {
+pub(super) fn without_definer(text: &str) -> String {
     match text.strip_prefix("CREATE DEFINER=") {
         Some(rest) => match definer_end(rest) {
             Some(end) => format!("CREATE {}", rest[end..].trim_start()),

@@ -103,7 +103,7 @@ SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
 
 /// The objects of the current database the model does not hold, except those of `ignored`
 /// tables, and how many queries that took.
-pub async fn read(
+pub(super) async fn read(
     connection: &mut MySqlConnection,
     ignored: &crate::bookkeeping::Ours,
 ) -> Result<(Vec<Found>, usize), sqlx::Error> {

@@ -237,7 +237,7 @@ UNION ALL SELECT 12, 'STORAGE OPTIONS', c.relname::text, c.relname::text, \
 
 /// The objects of the current schema carried as their own text, in an order that applies,
 /// but those on `ignored` tables.
-pub async fn read(
+pub(super) async fn read(
     connection: &mut PgConnection,
     ignored: &crate::bookkeeping::Ours,
 ) -> Result<Vec<Definition>, sqlx::Error> {

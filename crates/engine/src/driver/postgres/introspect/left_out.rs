@@ -161,7 +161,7 @@ UNION ALL SELECT 'grants', NULL, c.relname::text, array_to_string(c.relacl, ', '
 );
 
 /// The objects of the current schema that are not carried, except those of `ignored` tables.
-pub async fn read(
+pub(super) async fn read(
     connection: &mut PgConnection,
     ignored: &crate::bookkeeping::Ours,
 ) -> Result<Vec<LeftOut>, sqlx::Error> {

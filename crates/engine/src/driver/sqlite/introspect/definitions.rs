@@ -37,7 +37,7 @@ UNION ALL SELECT upper(type), name, CASE type WHEN 'trigger' THEN tbl_name END, 
 
 /// The database's objects kept as text, in an order that applies, but those on `ignored`
 /// tables.
-pub async fn read(
+pub(super) async fn read(
     connection: &mut SqliteConnection,
     ignored: &crate::bookkeeping::Ours,
 ) -> Result<Vec<Definition>, sqlx::Error> {
@@ -62,7 +62,7 @@ SELECT t.name FROM pragma_table_list t WHERE t.schema = 'main' AND t.type = 'tab
    AND (t.wr OR t.strict OR EXISTS (SELECT 1 FROM pragma_table_xinfo(t.name) x WHERE x.hidden IN (2, 3)))";
 
 /// The names of the tables the model cannot hold at all.
-pub async fn odd_tables(
+pub(super) async fn odd_tables(
     connection: &mut SqliteConnection,
 ) -> Result<BTreeSet<String>, sqlx::Error> {
     let rows = sqlx::query(ODD_TABLES).fetch_all(connection).await?;
@@ -73,7 +73,7 @@ pub async fn odd_tables(
 /// tables, and those whose text holds a clause the model has no place for (a collation, a
 /// conflict clause, DEFERRABLE, MATCH, an ordered key, or a rowid key without AUTOINCREMENT,
 /// which the model would add). The other tables are written from the model, canonically.
-pub fn keep_own_text(
+pub(super) fn keep_own_text(
     schema: &mut Schema,
     tables: &BTreeMap<String, String>,
     odd: &BTreeSet<String>,
@@ -88,7 +88,7 @@ pub fn keep_own_text(
 }
 
 /// Whether `sql`, the text of `table`, holds a clause its model has no place for.
-pub fn says_more(table: &Table, sql: &str) -> bool {
+pub(super) fn says_more(table: &Table, sql: &str) -> bool {
     let words = words(sql);
     let has = |word: &str| words.iter().any(|w| w == word);
     let rowid_key = table.columns.iter().any(|c| c.autoincrement);

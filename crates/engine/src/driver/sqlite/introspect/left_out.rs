@@ -12,7 +12,7 @@ SELECT 'virtual table', NULL, t.name, 'virtual tables (and their shadow tables) 
   FROM pragma_table_list t WHERE t.schema = 'main' AND t.type = 'virtual'";
 
 /// The objects of the database that are not carried, except those of `ignored` tables.
-pub async fn read(
+pub(super) async fn read(
     connection: &mut SqliteConnection,
     ignored: &crate::bookkeeping::Ours,
 ) -> Result<Vec<LeftOut>, sqlx::Error> {

@@ -12,7 +12,7 @@ use aurora_migrate_core::Database;
 /// Keeps in `mysql` (rendered by SQLAlchemy's MySQL dialect for MySQL) what `mariadb` (the same
 /// dialect set up for a MariaDB server) rendered alike, and marks every other `mysql` section
 /// as one offline mode could not render for both servers.
-pub fn agree(mysql: &mut Rendered, mariadb: &Rendered) {
+pub(super) fn agree(mysql: &mut Rendered, mariadb: &Rendered) {
     for (key, outcome) in mysql
         .sections
         .iter_mut()
