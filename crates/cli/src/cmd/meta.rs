@@ -5,6 +5,7 @@ use super::super::app::App;
 use super::super::completion;
 use super::super::failure::Outcome;
 use super::super::output::Printer;
+use super::super::output::documents::Version;
 use super::super::program;
 use aurora_migrate::Catalog;
 
@@ -30,12 +31,12 @@ pub fn version(app: &App, printer: &Printer) -> Outcome {
             heads.join(", ")
         }
     ));
-    printer.json(serde_json::json!({
-        "name": name,
-        "version": version,
-        "migrations": graph.len(),
-        "heads": heads,
-    }));
+    printer.json(Version {
+        name: name.to_string(),
+        version: version.to_string(),
+        migrations: graph.len(),
+        heads: heads.iter().map(|head| head.to_string()).collect(),
+    });
     Ok(())
 }
 

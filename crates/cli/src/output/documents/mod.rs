@@ -1,0 +1,80 @@
+//! The JSON documents the command line prints with `--format json`, as typed structs: one per
+//! kind of document, each field documented, each with a JSON Schema (see [`schema`]). The
+//! structs are the contract: the text a command prints is what serde makes of them. The
+//! constructors here read the engine's data; must not import a command or the printer.
+
+mod revisions;
+pub mod schema;
+#[cfg(test)]
+mod tests;
+
+pub use revisions::{
+    BeyondRevision, BranchPoint, Branches, Current, DirtyRevision, Graph, GraphLine, GraphRevision,
+    History, HistoryEntry, HistoryRevision, Revision, RevisionState, Revisions, Version,
+};
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// A document the printer may print: serializable, with a schema and the name of its schema
+/// file.
+pub trait Document: Serialize + JsonSchema {
+    /// The name of the document's schema file, without `.json`.
+    const NAME: &'static str;
+}
+
+/// The database a command used, which the printer adds to an object document as `database`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DatabaseUsed {
+    /// The database's URL, its password masked.
+    pub url: String,
+    /// Where the URL came from (a flag, an environment variable, a configuration file).
+    pub source: String,
+}
+
+/// A failure, printed on stdout with `--format json` (and on stderr as a line).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Error {
+    /// What failed.
+    pub error: ErrorBody,
+}
+
+/// What an error document says.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ErrorBody {
+    /// A stable code for the kind of failure (`usage`, `not_at_heads`, `check_failed`, ...).
+    pub code: String,
+    /// The message a person reads, its passwords masked.
+    pub message: String,
+    /// The exit code of the process: 1 for a failure, 2 for a usage error, 128 + a signal.
+    pub exit_code: u8,
+}
+
+impl Document for Error {
+    const NAME: &'static str = "error";
+}
+
+/// Implements [`Document`] for each type, with its schema file's name.
+macro_rules! documents {
+    ($($kind:ty => $name:literal,)*) => {
+        $(impl Document for $kind {
+            const NAME: &'static str = $name;
+        })*
+        /// Every kind of document the printer prints through [`Document`], with its schema.
+        pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
+            vec![
+                (Error::NAME, schema::of::<Error>(false)),
+                $(($name, schema::of::<$kind>(true)),)*
+            ]
+        }
+    };
+}
+
+documents! {
+    Current => "current",
+    History => "history",
+    Revisions => "revisions",
+    Branches => "branches",
+    Graph => "graph",
+    Version => "version",
+}

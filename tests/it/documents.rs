@@ -1,0 +1,111 @@
+//! Each command's `--format json` document holds to its checked-in schema (`schema/*.json` at
+//! the repository's root): the real output of the binary, parsed and validated.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::json_schema::validate;
+use crate::support::{SqliteDb, cli, project_migrations, texts};
+
+/// The checked-in schema of a kind of document.
+fn schema(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schema/{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    serde_json::from_str(&text).expect("a schema is JSON")
+}
+
+/// Runs `args` with `--format json` in `dir`, and holds its exit code and its one document
+/// on stdout to `schema`.
+fn holds<A: AsRef<std::ffi::OsStr> + std::fmt::Debug>(
+    dir: &Path,
+    args: &[A],
+    code: i32,
+    name: &str,
+) -> Value {
+    let output = cli(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{args:?}: {stdout}{stderr}"
+    );
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "{args:?}: one document: {stdout}"
+    );
+    let document: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    let schema = schema(name);
+    let problems = validate(&schema, &schema, &document, "$");
+    assert!(
+        problems.is_empty(),
+        "{args:?} against {name}.json: {problems:#?}\n{stdout}"
+    );
+    document
+}
+
+#[test]
+fn every_document_holds_to_its_schema() {
+    let dir = tempfile::tempdir().expect("dir");
+    let at = dir.path();
+    project_migrations(at);
+    let db = SqliteDb::new();
+    let url = db.url.clone();
+    let on = |args: &[&'static str]| -> Vec<String> {
+        let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        all.extend(["--database-url".to_string(), url.clone()]);
+        all
+    };
+
+    assert!(
+        cli(at)
+            .args(on(&["upgrade"]))
+            .status()
+            .expect("run")
+            .success()
+    );
+    holds(at, &on(&["current"]), 0, "current");
+    holds(at, &on(&["history"]), 0, "history");
+    holds(at, &["heads"], 0, "revisions");
+    holds(at, &["show", "3f2a"], 0, "revisions");
+    holds(at, &["branches"], 0, "branches");
+    holds(at, &on(&["graph"]), 0, "graph");
+    holds(at, &["--version"], 0, "version");
+
+    let error = holds(at, &["show", "ffffffffffff"], 1, "error");
+    assert!(error["error"]["code"].is_string(), "{error}");
+    let usage = holds(at, &["no-such-command"], 2, "error");
+    assert_eq!(usage["error"]["code"], "usage");
+}
+
+/// The validator refuses what a schema does not allow, so that a document passing means
+/// something.
+#[test]
+fn a_document_off_its_schema_is_refused() {
+    let schema = schema("current");
+    let problems = |document: Value| validate(&schema, &schema, &document, "$");
+    let fine = serde_json::json!({"current": [], "unknown": [], "beyond": [], "dirty": []});
+    assert!(problems(fine.clone()).is_empty());
+    let mut off = Vec::new();
+    for (key, value) in [
+        ("unknown", serde_json::json!([1])),
+        ("dirty", serde_json::json!([{"revision": "a"}])),
+        ("extra", serde_json::json!(true)),
+        ("database", serde_json::json!({"url": 1, "source": "flag"})),
+    ] {
+        let mut document = fine.clone();
+        document[key] = value;
+        off.push(document);
+    }
+    let mut without = fine.clone();
+    without.as_object_mut().map(|o| o.remove("beyond"));
+    off.push(without);
+    for document in off {
+        assert!(!problems(document.clone()).is_empty(), "{document}");
+    }
+}
