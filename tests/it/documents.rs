@@ -62,12 +62,11 @@ fn every_document_holds_to_its_schema() {
         all
     };
 
+    let run = holds(at, &on(&["upgrade"]), 0, "run");
+    assert_eq!(run["steps"].as_array().map(Vec::len), Some(3), "{run}");
     assert!(
-        cli(at)
-            .args(on(&["upgrade"]))
-            .status()
-            .expect("run")
-            .success()
+        run["database"]["url"].is_string(),
+        "the database used: {run}"
     );
     holds(at, &on(&["current"]), 0, "current");
     holds(at, &on(&["history"]), 0, "history");
@@ -75,6 +74,14 @@ fn every_document_holds_to_its_schema() {
     holds(at, &["show", "3f2a"], 0, "revisions");
     holds(at, &["branches"], 0, "branches");
     holds(at, &on(&["graph"]), 0, "graph");
+    holds(at, &on(&["downgrade", "-1"]), 0, "run");
+    holds(at, &on(&["stamp", "head"]), 0, "stamp");
+    holds(
+        at,
+        &on(&["upgrade", "--sql", "--dialect", "sqlite"]),
+        0,
+        "sql",
+    );
     holds(at, &["--version"], 0, "version");
 
     let error = holds(at, &["show", "ffffffffffff"], 1, "error");

@@ -6,6 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use super::super::failure::{Failure, Outcome};
 use super::super::output::Printer;
+use super::super::output::documents::{Adopted, Run, Stamp, Step};
 use super::super::revision_text::stored_downgrade;
 use aurora_migrate::Direction;
 use aurora_migrate::core::revision::Target;
@@ -45,7 +46,10 @@ pub async fn stamp(runner: &Runner<'_>, target: &str, purge: bool, printer: &Pri
         rows.join(", ")
     };
     printer.line(&format!("stamped {shown}"));
-    printer.json(serde_json::json!({ "command": "stamp", "current": rows }));
+    printer.json(Stamp {
+        command: "stamp".into(),
+        current: rows,
+    });
     Ok(())
 }
 
@@ -56,9 +60,11 @@ pub async fn adopt_refinery(runner: &Runner<'_>, printer: &Printer) -> Outcome {
         "adopted refinery's history: {} migration(s) recorded as applied, the database is at {last}",
         adopted.revisions.len()
     ));
-    printer.json(
-        serde_json::json!({ "command": "adopt", "from": "refinery", "applied": adopted.revisions }),
-    );
+    printer.json(Adopted {
+        command: "adopt".into(),
+        from: "refinery".into(),
+        applied: adopted.revisions,
+    });
     Ok(())
 }
 
@@ -194,16 +200,19 @@ fn finish(steps: &[StepReport], current: &[String], command: &str, printer: &Pri
             steps.len()
         ));
     }
-    printer.json(serde_json::json!({
-        "command": command,
-        "steps": steps.iter().map(|s| serde_json::json!({
-            "revision": s.revision,
-            "message": s.message,
-            "direction": match s.direction { Direction::Upgrade => "upgrade", Direction::Downgrade => "downgrade" },
-            "elapsed_ms": rounded_ms(s.elapsed),
-            "lock_retries": s.retries,
-        })).collect::<Vec<_>>(),
-        "current": current,
-    }));
+    printer.json(Run {
+        command: command.to_string(),
+        steps: steps
+            .iter()
+            .map(|s| Step {
+                revision: s.revision.clone(),
+                message: s.message.clone(),
+                direction: s.direction.into(),
+                elapsed_ms: rounded_ms(s.elapsed),
+                lock_retries: s.retries,
+            })
+            .collect(),
+        current: current.to_vec(),
+    });
     Ok(())
 }

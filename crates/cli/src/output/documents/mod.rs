@@ -4,6 +4,7 @@
 //! constructors here read the engine's data; must not import a command or the printer.
 
 mod revisions;
+mod runs;
 pub mod schema;
 #[cfg(test)]
 mod tests;
@@ -11,6 +12,10 @@ mod tests;
 pub use revisions::{
     BeyondRevision, BranchPoint, Branches, Current, DirtyRevision, Graph, GraphLine, GraphRevision,
     History, HistoryEntry, HistoryRevision, Revision, RevisionState, Revisions, Version,
+};
+pub use runs::{
+    Adopted, Offline, Run, ScratchClean, ScratchDatabase, ScratchFate, Stair, StairwayTest, Stamp,
+    Step,
 };
 
 use schemars::JsonSchema;
@@ -77,4 +82,10 @@ documents! {
     Branches => "branches",
     Graph => "graph",
     Version => "version",
+    Run => "run",
+    Stamp => "stamp",
+    Adopted => "adopt",
+    Offline => "sql",
+    StairwayTest => "test",
+    ScratchClean => "scratch-clean",
 }
