@@ -74,6 +74,9 @@ fn every_document_holds_to_its_schema() {
     holds(at, &["show", "3f2a"], 0, "revisions");
     holds(at, &["branches"], 0, "branches");
     holds(at, &on(&["graph"]), 0, "graph");
+    let dump = holds(at, &on(&["dump", "--output", "schema.sql"]), 0, "dump");
+    assert_eq!(dump["file"], "schema.sql");
+    holds(at, &on(&["dump", "--check", "schema.sql"]), 0, "dump-check");
     holds(at, &on(&["downgrade", "-1"]), 0, "run");
     holds(at, &on(&["stamp", "head"]), 0, "stamp");
     holds(
@@ -81,6 +84,14 @@ fn every_document_holds_to_its_schema() {
         &on(&["upgrade", "--sql", "--dialect", "sqlite"]),
         0,
         "sql",
+    );
+    holds(at, &["lint", "--dialect", "postgresql"], 0, "lint");
+    holds(at, &["lint", "--embedded"], 0, "lint");
+    holds(
+        at,
+        &["create", "Add things", "--rev-id", "bbbb00000001"],
+        0,
+        "create",
     );
     holds(at, &["--version"], 0, "version");
 

@@ -3,12 +3,17 @@
 //! structs are the contract: the text a command prints is what serde makes of them. The
 //! constructors here read the engine's data; must not import a command or the printer.
 
+mod files;
 mod revisions;
 mod runs;
 pub mod schema;
 #[cfg(test)]
 mod tests;
 
+pub use files::{
+    Baseline, Created, Dump, DumpCheck, LeftOut, Lint, LintDiffers, LintFinding, LintSource,
+    ModelsCheck, NoChanges, Squash, Written,
+};
 pub use revisions::{
     BeyondRevision, BranchPoint, Branches, Current, DirtyRevision, Graph, GraphLine, GraphRevision,
     History, HistoryEntry, HistoryRevision, Revision, RevisionState, Revisions, Version,
@@ -85,7 +90,14 @@ documents! {
     Run => "run",
     Stamp => "stamp",
     Adopted => "adopt",
+    ModelsCheck => "check-models",
     Offline => "sql",
     StairwayTest => "test",
     ScratchClean => "scratch-clean",
+    Dump => "dump",
+    DumpCheck => "dump-check",
+    Squash => "squash",
+    Baseline => "baseline",
+    Created => "create",
+    Lint => "lint",
 }
