@@ -74,10 +74,15 @@ fn every_document_holds_to_its_schema() {
     holds(at, &["show", "3f2a"], 0, "revisions");
     holds(at, &["branches"], 0, "branches");
     holds(at, &on(&["graph"]), 0, "graph");
+    holds(at, &on(&["status"]), 0, "status");
+    holds(at, &on(&["check"]), 0, "check");
     let dump = holds(at, &on(&["dump", "--output", "schema.sql"]), 0, "dump");
     assert_eq!(dump["file"], "schema.sql");
     holds(at, &on(&["dump", "--check", "schema.sql"]), 0, "dump-check");
     holds(at, &on(&["downgrade", "-1"]), 0, "run");
+    let behind = holds(at, &on(&["status"]), 1, "status");
+    assert_eq!(behind["state"], "behind");
+    holds(at, &on(&["check"]), 1, "check");
     holds(at, &on(&["stamp", "head"]), 0, "stamp");
     holds(
         at,

@@ -3,6 +3,7 @@
 //! structs are the contract: the text a command prints is what serde makes of them. The
 //! constructors here read the engine's data; must not import a command or the printer.
 
+mod database;
 mod files;
 mod revisions;
 mod runs;
@@ -10,6 +11,7 @@ pub mod schema;
 #[cfg(test)]
 mod tests;
 
+pub use database::{BeyondStatus, Check, LeaseBroken, LeaseHolder, LeaseShown, Status};
 pub use files::{
     Baseline, Created, Dump, DumpCheck, LeftOut, Lint, LintDiffers, LintFinding, LintSource,
     ModelsCheck, NoChanges, Squash, Written,
@@ -90,7 +92,11 @@ documents! {
     Run => "run",
     Stamp => "stamp",
     Adopted => "adopt",
+    Status => "status",
+    Check => "check",
     ModelsCheck => "check-models",
+    LeaseShown => "lease",
+    LeaseBroken => "lease-break",
     Offline => "sql",
     StairwayTest => "test",
     ScratchClean => "scratch-clean",
