@@ -5,6 +5,7 @@
 
 mod database;
 mod files;
+mod import;
 mod revisions;
 mod runs;
 pub mod schema;
@@ -15,6 +16,9 @@ pub use database::{BeyondStatus, Check, LeaseBroken, LeaseHolder, LeaseShown, St
 pub use files::{
     Baseline, Created, Dump, DumpCheck, LeftOut, Lint, LintDiffers, LintFinding, LintSource,
     ModelsCheck, NoChanges, Squash, Written,
+};
+pub use import::{
+    AlembicUsed, Import, ImportScript, ImportSection, ImportSkipped, ImportSummary, ImportTodo,
 };
 pub use revisions::{
     BeyondRevision, BranchPoint, Branches, Current, DirtyRevision, Graph, GraphLine, GraphRevision,
@@ -106,4 +110,5 @@ documents! {
     Baseline => "baseline",
     Created => "create",
     Lint => "lint",
+    Import => "import",
 }
