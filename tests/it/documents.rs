@@ -100,6 +100,11 @@ fn every_document_holds_to_its_schema() {
     );
     holds(at, &["--version"], 0, "version");
 
+    let fleet = at.join("fleet.txt");
+    std::fs::write(&fleet, format!("a = {}\n", db.url)).expect("fleet list");
+    let fleet = fleet.display().to_string();
+    holds(at, &["status", "--targets", &fleet], 0, "fleet");
+
     let error = holds(at, &["show", "ffffffffffff"], 1, "error");
     assert!(error["error"]["code"].is_string(), "{error}");
     let usage = holds(at, &["no-such-command"], 2, "error");

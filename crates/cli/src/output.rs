@@ -14,7 +14,7 @@ use std::io::{IsTerminal, Write};
 use super::args::{Format, OutputArgs};
 use super::failure::Failure;
 use aurora_migrate::url::{DatabaseUrl, mask};
-use documents::{DatabaseUsed, ErrorBody};
+use documents::{DatabaseUsed, Document, ErrorBody};
 
 pub struct Printer {
     format: Format,
@@ -72,7 +72,7 @@ impl Printer {
     }
 
     /// The result document on stdout (JSON format only); an object names the database used.
-    pub fn json(&self, document: impl serde::Serialize) {
+    pub fn json(&self, document: impl Document) {
         if !self.is_json() {
             return;
         }

@@ -5,6 +5,7 @@
 
 mod database;
 mod files;
+mod fleet;
 mod import;
 mod revisions;
 mod runs;
@@ -17,6 +18,7 @@ pub use files::{
     Baseline, Created, Dump, DumpCheck, LeftOut, Lint, LintDiffers, LintFinding, LintSource,
     ModelsCheck, NoChanges, Squash, Written,
 };
+pub use fleet::{Fleet, FleetOutcome, FleetSummary, FleetTarget};
 pub use import::{
     AlembicUsed, Import, ImportScript, ImportSection, ImportSkipped, ImportSummary, ImportTodo,
 };
@@ -111,4 +113,5 @@ documents! {
     Created => "create",
     Lint => "lint",
     Import => "import",
+    Fleet => "fleet",
 }
