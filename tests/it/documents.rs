@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::json_schema::validate;
-use crate::support::{SqliteDb, cli, project_migrations, texts};
+use crate::support::{PgDb, SqliteDb, cli, project_migrations, texts};
 
 /// The checked-in schema of a kind of document.
 fn schema(name: &str) -> Value {
@@ -99,6 +99,7 @@ fn every_document_holds_to_its_schema() {
         "create",
     );
     holds(at, &["--version"], 0, "version");
+    holds(at, &["test"], 0, "test");
 
     let fleet = at.join("fleet.txt");
     std::fs::write(&fleet, format!("a = {}\n", db.url)).expect("fleet list");
@@ -109,6 +110,26 @@ fn every_document_holds_to_its_schema() {
     assert!(error["error"]["code"].is_string(), "{error}");
     let usage = holds(at, &["no-such-command"], 2, "error");
     assert_eq!(usage["error"]["code"], "usage");
+}
+
+/// What PostgreSQL alone answers: the lease, and the documents of a server's database.
+#[test]
+fn postgresql_documents_hold_to_their_schemas() {
+    let dir = tempfile::tempdir().expect("dir");
+    let at = dir.path();
+    let db = PgDb::new();
+    let on = |args: &[&str]| -> Vec<String> {
+        let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        all.extend(["--database-url".to_string(), db.url.clone()]);
+        all
+    };
+    let run = holds(at, &on(&["upgrade"]), 0, "run");
+    assert_eq!(run["database"]["source"], "flag", "{run}");
+    holds(at, &on(&["status"]), 0, "status");
+    holds(at, &on(&["lease", "show"]), 0, "lease");
+    holds(at, &on(&["lease", "break"]), 0, "lease-break");
+    holds(at, &on(&["dump"]), 0, "dump");
+    holds(at, &on(&["downgrade", "base"]), 0, "run");
 }
 
 /// The validator refuses what a schema does not allow, so that a document passing means
