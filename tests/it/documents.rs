@@ -132,6 +132,36 @@ fn postgresql_documents_hold_to_their_schemas() {
     holds(at, &on(&["downgrade", "base"]), 0, "run");
 }
 
+/// `import alembic`, with a script it converts, one it leaves lines of, and a file it skips.
+#[test]
+fn an_import_holds_to_its_schema() {
+    let project = tempfile::tempdir().expect("dir");
+    let versions = project.path().join("versions");
+    std::fs::create_dir(&versions).expect("versions");
+    let script = |id: &str, parent: &str, upgrade: &str| {
+        let text = format!(
+            "\"\"\"step {id}\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = \"{id}\"\n\
+             down_revision = {parent}\n\n\ndef upgrade():\n    {upgrade}\n\n\ndef downgrade():\n    pass\n"
+        );
+        std::fs::write(versions.join(format!("{id}_step.py")), text).expect("script");
+    };
+    script(
+        "a1a1",
+        "None",
+        "op.create_table(\"a\", sa.Column(\"id\", sa.Integer(), primary_key=True))",
+    );
+    script("b2b2", "\"a1a1\"", "op.execute(f\"DROP TABLE {name}\")");
+    std::fs::write(versions.join("__init__.py"), "").expect("init");
+    let import = holds(
+        project.path(),
+        &["import", "alembic", "versions"],
+        0,
+        "import",
+    );
+    assert_eq!(import["summary"]["scripts"], 2, "{import}");
+    assert_eq!(import["summary"]["todo_free"], 1, "{import}");
+}
+
 /// The validator refuses what a schema does not allow, so that a document passing means
 /// something.
 #[test]
