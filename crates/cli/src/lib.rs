@@ -44,6 +44,8 @@ use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::url::mask;
 
 pub use app::App;
+/// The JSON Schema of each document `--format json` prints, by the name of its schema file.
+pub use output::documents::schemas as json_schemas;
 
 use args::{Cli, Command, Format};
 use failure::{EXIT_USAGE, Failure, Outcome};
@@ -173,10 +175,14 @@ fn usage_error(error: &clap::Error, args: &[OsString]) -> ExitCode {
             .next()
             .unwrap_or_default()
             .trim_start_matches("error: ");
-        println!(
-            "{}",
-            serde_json::json!({ "error": { "code": "usage", "message": message, "exit_code": EXIT_USAGE } })
-        );
+        let document = output::documents::Error {
+            error: output::documents::ErrorBody {
+                code: "usage".into(),
+                message: message.into(),
+                exit_code: EXIT_USAGE,
+            },
+        };
+        println!("{}", serde_json::to_value(document).unwrap_or_default());
     }
     ExitCode::from(EXIT_USAGE)
 }

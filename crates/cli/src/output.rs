@@ -6,19 +6,22 @@
 //! document stays valid JSON.
 //! Must not import a command.
 
+pub(crate) mod documents;
+
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 
 use super::args::{Format, OutputArgs};
 use super::failure::Failure;
 use aurora_migrate::url::{DatabaseUrl, mask};
+use documents::{DatabaseUsed, Document, ErrorBody};
 
 pub(crate) struct Printer {
     format: Format,
     quiet: bool,
     verbose: u8,
     /// Which database the command used, for the JSON document.
-    database: RefCell<Option<serde_json::Value>>,
+    database: RefCell<Option<DatabaseUsed>>,
     spinner: RefCell<Option<indicatif::ProgressBar>>,
     /// A JSON document went to stdout: a failure after it adds none (one document per run).
     documented: std::cell::Cell<bool>,
@@ -69,12 +72,13 @@ impl Printer {
     }
 
     /// The result document on stdout (JSON format only); an object names the database used.
-    pub(crate) fn json(&self, mut value: serde_json::Value) {
+    pub(crate) fn json(&self, document: impl Document) {
         if !self.is_json() {
             return;
         }
+        let mut value = to_value(&document);
         if let (Some(object), Some(database)) = (value.as_object_mut(), &*self.database.borrow()) {
-            object.insert("database".into(), database.clone());
+            object.insert("database".into(), to_value(database));
         }
         self.documented.set(true);
         self.out_document(value);
@@ -111,22 +115,23 @@ impl Printer {
         let message = self.name_commands(&failure.message);
         self.err(&format!("error: {message}"));
         if self.is_json() && !self.documented.get() {
-            self.out_document(serde_json::json!({
-                "error": {
-                    "code": failure.code,
-                    "message": message,
-                    "exit_code": failure.exit,
-                }
-            }));
+            let document = documents::Error {
+                error: ErrorBody {
+                    code: failure.code.to_string(),
+                    message,
+                    exit_code: failure.exit,
+                },
+            };
+            self.out_document(to_value(&document));
         }
     }
 
     /// Records the database a command uses, and where its URL came from.
     pub(crate) fn set_database(&self, url: &DatabaseUrl, source: &str) {
-        *self.database.borrow_mut() = Some(serde_json::json!({
-            "url": url.to_string(),
-            "source": source,
-        }));
+        *self.database.borrow_mut() = Some(DatabaseUsed {
+            url: url.to_string(),
+            source: source.to_string(),
+        });
     }
 
     /// A step about to run: a spinner on a terminal, nothing elsewhere (its line comes when
@@ -183,6 +188,12 @@ impl Printer {
     fn err(&self, text: &str) {
         let _ = writeln!(std::io::stderr(), "{}", mask(text));
     }
+}
+
+/// A document as a JSON value. Documents are plain data whose maps have string keys, which
+/// serde_json always serializes: the `null` fallback is never taken.
+fn to_value(document: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(document).unwrap_or_default()
 }
 
 /// Every string of a JSON value, masked in place.

@@ -1,5 +1,5 @@
-//! Revisions as Alembic users know them: `parent -> rev (head), message`, the verbose block,
-//! and the JSON form. Text only: must not import the runner.
+//! Revisions as Alembic users know them: `parent -> rev (head), message` and the verbose
+//! block. Text only: must not import the runner.
 
 use aurora_migrate::Catalog;
 use aurora_migrate::migrations::revision::Graph;
@@ -30,20 +30,6 @@ pub(crate) fn beyond_line(beyond: &Beyond) -> String {
         }
         None => format!("{} (unknown to this build)", beyond.id),
     }
-}
-
-/// A revision beyond the build as JSON.
-pub(crate) fn beyond_json(beyond: &Beyond) -> serde_json::Value {
-    let record = beyond.record.as_ref();
-    serde_json::json!({
-        "revision": beyond.id,
-        "in_build": false,
-        "recorded": record.is_some(),
-        "message": record.map(|r| r.message.as_str()),
-        "parents": record.map(|r| r.parents.clone()),
-        "compatibility": record.map(|r| r.compatibility.name()),
-        "stored_downgrade": record.is_some_and(|r| r.downgrade.is_some()),
-    })
 }
 
 /// Alembic's one-line form: `parent -> rev (label) (head), message`.
@@ -142,24 +128,6 @@ pub(crate) fn revision_block(catalog: &Catalog, index: usize, extra_tags: &[&str
         lines.push(format!("    Create Date: {date}"));
     }
     lines.join("\n")
-}
-
-/// A revision as JSON.
-pub(crate) fn revision_json(catalog: &Catalog, index: usize) -> serde_json::Value {
-    let graph = catalog.graph();
-    let migration = catalog.migration(index);
-    serde_json::json!({
-        "revision": migration.id,
-        "message": migration.message,
-        "parents": migration.parents,
-        "depends_on": migration.depends_on,
-        "branch_labels": migration.branch_labels,
-        "is_head": graph.children(index).is_empty(),
-        "file": format!("migrations/{}", migration.file_name),
-        "transactional": migration.transactional,
-        "create_date": migration.create_date,
-        "replaces": migration.replaces,
-    })
 }
 
 /// What a log that records more than the version table holds means, and what to do.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::args::{CreateArgs, MergeArgs, migrations_dir};
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{Created, Written};
 use aurora_migrate::Catalog;
 use aurora_migrate::authoring::{self, NewRevision};
 
@@ -86,7 +87,9 @@ pub(crate) fn embedded_heads(catalog: &Catalog) -> String {
 
 fn written(path: &std::path::Path, generated: bool, printer: &Printer) {
     printer.line(&path.display().to_string());
-    printer.json(serde_json::json!({ "path": path.display().to_string() }));
+    printer.json(Created::Written(Written {
+        path: path.display().to_string(),
+    }));
     let what = if generated {
         "review it"
     } else {

@@ -6,6 +6,7 @@ use super::author::{GeneratedBody, embedded_heads, write_new};
 use crate::args::CreateArgs;
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{Created, ModelsCheck, NoChanges};
 use crate::settings::{MigrateFlags, Resolved, runner};
 use aurora_migrate::Catalog;
 use aurora_migrate::authoring::disk_heads_if_different;
@@ -55,7 +56,11 @@ pub(crate) async fn create(
     printer.not_compared(&comparison.not_compared);
     if detected.is_empty() {
         printer.note("No changes in schema detected; nothing written");
-        printer.json(serde_json::json!({ "changes": [], "path": null, "not_compared": comparison.not_compared }));
+        printer.json(Created::Unchanged(NoChanges {
+            changes: Vec::new(),
+            path: None,
+            not_compared: comparison.not_compared.clone(),
+        }));
         return Ok(());
     }
     // The changes were computed against the embedded heads: the new revision follows them.
@@ -209,11 +214,11 @@ fn no_models(printer: &Printer) -> Failure {
 pub(crate) fn report(comparison: &Comparison, printer: &Printer) -> Outcome {
     let detected = comparison.descriptions();
     printer.not_compared(&comparison.not_compared);
-    printer.json(serde_json::json!({
-        "ok": detected.is_empty(),
-        "problems": detected,
-        "not_compared": comparison.not_compared,
-    }));
+    printer.json(ModelsCheck {
+        ok: detected.is_empty(),
+        problems: detected.clone(),
+        not_compared: comparison.not_compared.clone(),
+    });
     if detected.is_empty() {
         printer.line("the models match the database");
         return Ok(());

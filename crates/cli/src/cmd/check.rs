@@ -4,7 +4,7 @@
 //! Must not import another command.
 
 use crate::failure::{Failure, Outcome};
-use crate::output::Printer;
+use crate::output::{Printer, documents};
 use crate::revision_text::{ids, logged_not_applied};
 use aurora_migrate::autogenerate::{self, Check, Models};
 use aurora_migrate::runner::Runner;
@@ -29,13 +29,13 @@ pub(crate) async fn check(
     let verified = standing.applied.len() - standing.unrecorded.len();
     let compared = !matches!(found.models, Models::NotGiven);
     printer.not_compared(&found.not_compared);
-    printer.json(serde_json::json!({
-        "ok": problems.is_empty(),
-        "problems": problems,
-        "checksums_verified": verified,
-        "models_compared": compared,
-        "not_compared": found.not_compared,
-    }));
+    printer.json(documents::Check {
+        ok: problems.is_empty(),
+        problems: problems.clone(),
+        checksums_verified: verified,
+        models_compared: compared,
+        not_compared: found.not_compared.clone(),
+    });
     if problems.is_empty() {
         let graph = runner.catalog().graph();
         let at = match standing.current.as_slice() {

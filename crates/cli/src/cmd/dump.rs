@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::args::{BaselineArgs, SquashArgs, migrations_dir};
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{self, LeftOut};
 use aurora_migrate::dump::{self, Dump, squash};
 use aurora_migrate::runner::Runner;
 
@@ -27,14 +28,14 @@ pub(crate) async fn dump(runner: &Runner<'_>, output: Option<&Path>, printer: &P
         }
         None => printer.line(dump.text.trim_end()),
     }
-    printer.json(serde_json::json!({
-        "command": "dump",
-        "file": output.map(|p| p.display().to_string()),
-        "revisions": dump.revisions,
-        "tables": dump.tables,
-        "left_out": left_out_json(&dump.left_out),
-        "sql": dump.text,
-    }));
+    printer.json(documents::Dump {
+        command: "dump".into(),
+        file: output.map(|p| p.display().to_string()),
+        revisions: dump.revisions.clone(),
+        tables: dump.tables,
+        left_out: LeftOut::list(&dump.left_out),
+        sql: dump.text.clone(),
+    });
     Ok(())
 }
 
@@ -69,13 +70,13 @@ pub(crate) async fn check(runner: &Runner<'_>, path: &Path, printer: &Printer) -
     if !fresh {
         printer.line(diff.trim_end());
     }
-    printer.json(serde_json::json!({
-        "command": "dump",
-        "file": path.display().to_string(),
-        "fresh": fresh,
-        "diff": diff,
-        "left_out": left_out_json(&dump.left_out),
-    }));
+    printer.json(documents::DumpCheck {
+        command: "dump".into(),
+        file: path.display().to_string(),
+        fresh,
+        diff: diff.clone(),
+        left_out: LeftOut::list(&dump.left_out),
+    });
     match fresh {
         true if dump.left_out.is_empty() => {
             printer.note(&format!(
@@ -168,13 +169,13 @@ pub(crate) async fn squash(
             done.data_changes.join(", ")
         ));
     }
-    printer.json(serde_json::json!({
-        "command": "squash",
-        "file": done.path.display().to_string(),
-        "replaces": done.replaces,
-        "data_changes": done.data_changes,
-        "dialects": dialects,
-    }));
+    printer.json(documents::Squash {
+        command: "squash".into(),
+        file: done.path.display().to_string(),
+        replaces: done.replaces.clone(),
+        data_changes: done.data_changes.clone(),
+        dialects: dialects.iter().map(|name| name.to_string()).collect(),
+    });
     Ok(())
 }
 
@@ -249,22 +250,14 @@ pub(crate) async fn baseline(
         done.revision,
         runner.describe()
     ));
-    printer.json(serde_json::json!({
-        "command": "baseline",
-        "file": done.path.display().to_string(),
-        "revision": done.revision,
-        "tables": done.tables,
-        "left_out": left_out_json(&done.left_out),
-    }));
+    printer.json(documents::Baseline {
+        command: "baseline".into(),
+        file: done.path.display().to_string(),
+        revision: done.revision.clone(),
+        tables: done.tables,
+        left_out: LeftOut::list(&done.left_out),
+    });
     Ok(())
-}
-
-/// Each object left out, as the JSON documents list them.
-fn left_out_json(left_out: &[aurora_migrate::schema::model::LeftOut]) -> serde_json::Value {
-    left_out
-        .iter()
-        .map(|o| serde_json::json!({"kind": o.kind, "name": o.name, "why": o.why}))
-        .collect()
 }
 
 /// What the dump leaves out, said on stderr.

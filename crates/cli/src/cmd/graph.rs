@@ -5,6 +5,7 @@
 use crate::args::Format;
 use crate::failure::Outcome;
 use crate::output::Printer;
+use crate::output::documents::{Graph, GraphLine, GraphRevision, RevisionState};
 use crate::revision_text::{beyond_line, tags};
 use aurora_migrate::Catalog;
 use aurora_migrate::migrations::revision::picture::{self, State};
@@ -75,23 +76,35 @@ fn draw(catalog: &Catalog, status: Option<&Status>, format: Format, printer: &Pr
         Format::Json => {}
     }
     let state_name = |index: usize| match state(index) {
-        Some(State::Current) => Some("current"),
-        Some(State::Applied) => Some("applied"),
-        Some(State::Pending) => Some("pending"),
+        Some(State::Current) => Some(RevisionState::Current),
+        Some(State::Applied) => Some(RevisionState::Applied),
+        Some(State::Pending) => Some(RevisionState::Pending),
         None => None,
     };
-    printer.json(serde_json::json!({
-        "lines": lines.iter().map(|line| serde_json::json!({
-            "lanes": line.lanes,
-            "revision": line.node.map(|i| graph.node(i).id.clone()),
-        })).collect::<Vec<_>>(),
-        "revisions": picture::newest_first(graph).into_iter().map(|i| serde_json::json!({
-            "revision": graph.node(i).id,
-            "message": catalog.migration(i).message,
-            "parents": catalog.migration(i).parents,
-            "depends_on": catalog.migration(i).depends_on,
-            "branch_labels": catalog.migration(i).branch_labels,
-            "state": state_name(i),
-        })).collect::<Vec<_>>(),
-    }));
+    let texts = |list: &[std::borrow::Cow<'static, str>]| -> Vec<String> {
+        list.iter().map(|text| text.to_string()).collect()
+    };
+    printer.json(Graph {
+        lines: lines
+            .iter()
+            .map(|line| GraphLine {
+                lanes: line.lanes.clone(),
+                revision: line.node.map(|i| graph.node(i).id.clone()),
+            })
+            .collect(),
+        revisions: picture::newest_first(graph)
+            .into_iter()
+            .map(|i| {
+                let migration = catalog.migration(i);
+                GraphRevision {
+                    revision: graph.node(i).id.clone(),
+                    message: migration.message.to_string(),
+                    parents: texts(&migration.parents),
+                    depends_on: texts(&migration.depends_on),
+                    branch_labels: texts(&migration.branch_labels),
+                    state: state_name(i),
+                }
+            })
+            .collect(),
+    });
 }

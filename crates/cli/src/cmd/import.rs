@@ -7,6 +7,9 @@ use crate::args::{ImportAlembicArgs, migrations_dir};
 use crate::environment::Environment;
 use crate::failure::Outcome;
 use crate::output::Printer;
+use crate::output::documents::{
+    AlembicUsed, Import, ImportScript, ImportSection, ImportSkipped, ImportSummary, ImportTodo,
+};
 use aurora_migrate::authoring::alembic::{self, Alembic, By, Imported, Options, Reason};
 
 pub(crate) fn alembic(
@@ -151,70 +154,78 @@ fn summary(imported: &Imported) -> String {
     )
 }
 
-fn document(imported: &Imported) -> serde_json::Value {
-    let todo = |t: &alembic::TodoLine| {
-        serde_json::json!({
-            "file": t.file.display().to_string(),
-            "line": t.line,
-            "script_line": t.script_line,
-            "direction": t.direction,
-            "dialect": t.database.name(),
-            "reason": t.reason.code(),
-            "what": t.what,
-        })
+fn document(imported: &Imported) -> Import {
+    let todo = |t: &alembic::TodoLine| ImportTodo {
+        file: t.file.display().to_string(),
+        line: t.line,
+        script_line: t.script_line,
+        direction: t.direction.to_string(),
+        dialect: t.database.name().to_string(),
+        reason: t.reason.code().to_string(),
+        what: t.what.clone(),
     };
-    let scripts: Vec<serde_json::Value> = imported
+    let scripts = imported
         .scripts
         .iter()
-        .map(|s| {
-            let sections: Vec<serde_json::Value> = s
+        .map(|s| ImportScript {
+            script: s.script.clone(),
+            revision: s.revision.clone(),
+            file: s.file.display().to_string(),
+            converted: s.todos.is_empty(),
+            todos: s.todos.iter().map(todo).collect(),
+            sections: s
                 .sections
                 .iter()
-                .map(|section| {
-                    serde_json::json!({
-                        "direction": section.direction,
-                        "dialect": section.database.name(),
-                        "by": section.by.code(),
-                        "reason": section.fallback.map(Reason::code),
-                    })
+                .map(|section| ImportSection {
+                    direction: section.direction.to_string(),
+                    dialect: section.database.name().to_string(),
+                    by: section.by.code().to_string(),
+                    reason: section.fallback.map(|r| Reason::code(r).to_string()),
                 })
-                .collect();
-            serde_json::json!({
-                "script": s.script,
-                "revision": s.revision,
-                "file": s.file.display().to_string(),
-                "converted": s.todos.is_empty(),
-                "todos": s.todos.iter().map(todo).collect::<Vec<_>>(),
-                "sections": sections,
-            })
+                .collect(),
         })
         .collect();
-    let by_reason: serde_json::Map<String, serde_json::Value> = imported
+    let by_reason = imported
         .by_reason()
         .into_iter()
-        .map(|(reason, n)| (reason.code().to_string(), n.into()))
+        .map(|(reason, n)| (reason.code().to_string(), n))
         .collect();
-    let (sections, by_alembic) = imported.sections_by_alembic();
-    let alembic = imported.alembic.as_ref().map(
-        |a| serde_json::json!({ "version": a.version, "python": a.python.display().to_string() }),
-    );
-    serde_json::json!({
-        "command": "import",
-        "from": "alembic",
-        "files": imported.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "todos": imported.scripts.iter().flat_map(|s| s.todos.iter().map(todo)).collect::<Vec<_>>(),
-        "scripts": scripts,
-        "skipped": imported.skipped.iter().map(|s| serde_json::json!({ "file": s.file, "why": s.why })).collect::<Vec<_>>(),
-        "notes": imported.notes,
-        "alembic": alembic,
-        "summary": {
-            "scripts": imported.scripts.len(),
-            "todo_free": imported.todo_free(),
-            "skipped": imported.skipped.len(),
-            "todo_lines": imported.scripts.iter().map(|s| s.todos.len()).sum::<usize>(),
-            "by_reason": by_reason,
-            "sections": sections,
-            "sections_by_alembic": by_alembic,
+    let (sections, sections_by_alembic) = imported.sections_by_alembic();
+    Import {
+        command: "import".into(),
+        from: "alembic".into(),
+        files: imported
+            .files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        todos: imported
+            .scripts
+            .iter()
+            .flat_map(|s| s.todos.iter().map(todo))
+            .collect(),
+        scripts,
+        skipped: imported
+            .skipped
+            .iter()
+            .map(|s| ImportSkipped {
+                file: s.file.clone(),
+                why: s.why.clone(),
+            })
+            .collect(),
+        notes: imported.notes.clone(),
+        alembic: imported.alembic.as_ref().map(|a| AlembicUsed {
+            version: a.version.clone(),
+            python: a.python.display().to_string(),
+        }),
+        summary: ImportSummary {
+            scripts: imported.scripts.len(),
+            todo_free: imported.todo_free(),
+            skipped: imported.skipped.len(),
+            todo_lines: imported.scripts.iter().map(|s| s.todos.len()).sum(),
+            by_reason,
+            sections,
+            sections_by_alembic,
         },
-    })
+    }
 }

@@ -3,9 +3,11 @@
 
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
-use crate::revision_text::{
-    beyond_json, beyond_line, revision_block, revision_json, revision_line, tags,
+use crate::output::documents::{
+    BeyondRevision, BranchPoint, Branches, Current, DirtyRevision, History, HistoryEntry,
+    HistoryRevision, Revision, Revisions,
 };
+use crate::revision_text::{beyond_line, revision_block, revision_line, tags};
 use aurora_migrate::Catalog;
 use aurora_migrate::migrations::revision::{range, target};
 use aurora_migrate::runner::Runner;
@@ -48,12 +50,28 @@ pub(crate) async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     if status.current.is_empty() && status.unknown.is_empty() && printer.verbose() {
         printer.line("no revision applied");
     }
-    printer.json(serde_json::json!({
-        "current": status.current.iter().map(|&i| revision_json(catalog, i)).collect::<Vec<_>>(),
-        "unknown": status.unknown,
-        "beyond": status.beyond.iter().filter(|b| status.unknown.contains(&b.id)).map(beyond_json).collect::<Vec<_>>(),
-        "dirty": status.dirty.iter().map(|m| serde_json::json!({ "revision": m.revision, "direction": m.direction })).collect::<Vec<_>>(),
-    }));
+    printer.json(Current {
+        current: status
+            .current
+            .iter()
+            .map(|&i| Revision::of(catalog, i))
+            .collect(),
+        unknown: status.unknown.clone(),
+        beyond: status
+            .beyond
+            .iter()
+            .filter(|b| status.unknown.contains(&b.id))
+            .map(BeyondRevision::of)
+            .collect(),
+        dirty: status
+            .dirty
+            .iter()
+            .map(|m| DirtyRevision {
+                revision: m.revision.clone(),
+                direction: m.direction.clone(),
+            })
+            .collect(),
+    });
     Ok(())
 }
 
@@ -65,13 +83,13 @@ pub(crate) async fn history(
     let status = runner.status().await?;
     let catalog = runner.catalog();
     let list = range::resolve(catalog.graph(), range_text, &status.current)?;
-    let mut json = Vec::new();
+    let mut revisions = Vec::new();
     // What the database holds beyond the build comes first, newest first, as it sits above
     // the build's heads; a range that names revisions of the build leaves it out.
     if range_text.is_none() {
         for beyond in &status.beyond {
             printer.line(&beyond_line(beyond));
-            json.push(beyond_json(beyond));
+            revisions.push(HistoryEntry::Beyond(BeyondRevision::of(beyond)));
         }
     }
     for index in list {
@@ -88,10 +106,11 @@ pub(crate) async fn history(
         } else {
             printer.line(&revision_line(catalog, index, &tags));
         }
-        let mut value = revision_json(catalog, index);
-        value["applied"] = applied.into();
-        value["current"] = status.current.contains(&index).into();
-        json.push(value);
+        revisions.push(HistoryEntry::Build(HistoryRevision {
+            revision: Revision::of(catalog, index),
+            applied,
+            current: status.current.contains(&index),
+        }));
     }
     // A squash whose replaced files are still here stands beside the chain: say what it is.
     let mut squashes = Vec::new();
@@ -104,11 +123,14 @@ pub(crate) async fn history(
                     squash.replaces.len(),
                     squash.message
                 ));
-                squashes.push(revision_json(view, index));
+                squashes.push(Revision::of(view, index));
             }
         }
     }
-    printer.json(serde_json::json!({ "revisions": json, "squashes": squashes }));
+    printer.json(History {
+        revisions,
+        squashes,
+    });
     Ok(())
 }
 
@@ -126,8 +148,8 @@ pub(crate) fn heads(catalog: &Catalog, printer: &Printer) -> Outcome {
             ));
         }
     }
-    printer.json(serde_json::Value::Array(
-        heads.iter().map(|&i| revision_json(catalog, i)).collect(),
+    printer.json(Revisions(
+        heads.iter().map(|&i| Revision::of(catalog, i)).collect(),
     ));
     Ok(())
 }
@@ -152,18 +174,16 @@ pub(crate) fn branches(catalog: &Catalog, printer: &Printer) -> Outcome {
             ));
         }
     }
-    printer.json(serde_json::Value::Array(
+    printer.json(Branches(
         points
             .iter()
-            .map(|&p| {
-                let mut value = revision_json(catalog, p);
-                value["children"] = graph
+            .map(|&p| BranchPoint {
+                revision: Revision::of(catalog, p),
+                children: graph
                     .children(p)
                     .iter()
                     .map(|&c| graph.node(c).id.clone())
-                    .collect::<Vec<_>>()
-                    .into();
-                value
+                    .collect(),
             })
             .collect(),
     ));
@@ -187,8 +207,8 @@ pub(crate) fn show(catalog: &Catalog, rev: &str, printer: &Printer) -> Outcome {
     for &index in &indices {
         printer.line(&revision_block(catalog, index, &[]));
     }
-    printer.json(serde_json::Value::Array(
-        indices.iter().map(|&i| revision_json(catalog, i)).collect(),
+    printer.json(Revisions(
+        indices.iter().map(|&i| Revision::of(catalog, i)).collect(),
     ));
     Ok(())
 }

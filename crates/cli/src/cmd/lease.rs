@@ -1,11 +1,11 @@
 //! `lease show` and `lease break`: who holds the lease lock, and freeing the lease of a runner
 //! that is gone. Must not import another command.
 
-use aurora_migrate::error::LeaseHolder;
 use aurora_migrate::runner::Runner;
 
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{self, LeaseBroken, LeaseShown};
 
 pub(crate) async fn show(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let holder = runner.lease_holder().await?;
@@ -19,10 +19,10 @@ pub(crate) async fn show(runner: &Runner<'_>, printer: &Printer) -> Outcome {
         )),
         None => printer.line(&format!("the migration lease on {table} is free")),
     }
-    printer.json(serde_json::json!({
-        "table": table,
-        "holder": holder.as_ref().map(json),
-    }));
+    printer.json(LeaseShown {
+        table: table.to_string(),
+        holder: holder.as_ref().map(documents::LeaseHolder::of),
+    });
     Ok(())
 }
 
@@ -50,23 +50,9 @@ pub(crate) async fn break_lease(runner: &Runner<'_>, force: bool, printer: &Prin
             "the migration lease on {table} is free: nothing to break"
         )),
     }
-    printer.json(serde_json::json!({
-        "table": table,
-        "broken": broken.as_ref().map(json),
-    }));
+    printer.json(LeaseBroken {
+        table: table.to_string(),
+        broken: broken.as_ref().map(documents::LeaseHolder::of),
+    });
     Ok(())
-}
-
-fn json(holder: &LeaseHolder) -> serde_json::Value {
-    serde_json::json!({
-        "holder": holder.holder,
-        "host": holder.host,
-        "pid": holder.pid,
-        "acquired_at": holder.acquired,
-        "renewed_at": holder.renewed,
-        "expires_at": holder.expires,
-        "token": holder.token,
-        "live": holder.live,
-        "dead": holder.dead,
-    })
 }

@@ -6,6 +6,7 @@
 use crate::args::{Dialect, FailOn, LintArgs, migrations_dir};
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{self, LintDiffers, LintFinding, LintSource};
 use aurora_migrate::lint::{self, Report, Selection, Severity, Stats};
 use aurora_migrate::migrations::revision::{range, target};
 use aurora_migrate::runner::Runner;
@@ -98,9 +99,9 @@ fn on_disk(
     embedded: &Catalog,
     args: &LintArgs,
     printer: &Printer,
-) -> Result<(Option<Catalog>, serde_json::Value), Failure> {
+) -> Result<(Option<Catalog>, LintSource), Failure> {
     if args.embedded {
-        return Ok((None, serde_json::json!({ "from": "embedded" })));
+        return Ok((None, LintSource::Embedded));
     }
     let dir = migrations_dir(&args.migrations_dir);
     if !dir.is_dir() {
@@ -113,7 +114,7 @@ fn on_disk(
                 ),
             ));
         }
-        return Ok((None, serde_json::json!({ "from": "embedded" })));
+        return Ok((None, LintSource::Embedded));
     }
     let scan = aurora_migrate::migrations::source::scan::scan(&dir).map_err(|faults| {
         let faults: Vec<String> = faults.iter().map(|f| f.to_string()).collect();
@@ -145,15 +146,14 @@ fn on_disk(
             parts.join("; ")
         ));
     }
-    let source = serde_json::json!({
-        "from": "disk",
-        "dir": dir.display().to_string(),
-        "differs": {
-            "new": differences.added,
-            "changed": differences.changed,
-            "removed": differences.removed,
+    let source = LintSource::Disk {
+        dir: dir.display().to_string(),
+        differs: LintDiffers {
+            new: differences.added,
+            changed: differences.changed,
+            removed: differences.removed,
         },
-    });
+    };
     Ok((Some(disk), source))
 }
 
@@ -207,7 +207,7 @@ pub(crate) fn outcome(report: &Report, least: Severity) -> Outcome {
 pub(crate) fn print(
     report: &Report,
     databases: &[Database],
-    source: serde_json::Value,
+    source: LintSource,
     printer: &Printer,
 ) {
     for entry in &report.entries {
@@ -240,38 +240,41 @@ pub(crate) fn print(
     }
     let names: Vec<&str> = databases.iter().map(|d| d.name()).collect();
     printer.line(&summary(report, &names));
-    printer.json(serde_json::json!({
-        "command": "lint",
-        "source": source,
-        "databases": names,
-        "migrations": report.migrations,
-        "statements": report.statements,
-        "errors": report.count(Severity::Error),
-        "warnings": report.count(Severity::Warning),
-        "infos": report.count(Severity::Info),
-        "suppressed": report.suppressed(),
-        "not_built": report.not_built,
-        "findings": report.entries.iter().map(|e| {
-            let f = &e.finding;
-            serde_json::json!({
-                "code": f.rule.code,
-                "rule": f.rule.name,
-                "severity": f.severity.name(),
-                "revision": f.revision,
-                "direction": match f.direction {
-                    Direction::Upgrade => "upgrade",
-                    Direction::Downgrade => "downgrade",
-                },
-                "file": f.file,
-                "line": f.line,
-                "databases": e.databases.iter().map(|d| d.name()).collect::<Vec<_>>(),
-                "statement": f.statement,
-                "why": f.why,
-                "instead": f.instead,
-                "suppressed": f.suppressed,
-            })
-        }).collect::<Vec<_>>(),
-    }));
+    printer.json(documents::Lint {
+        command: "lint".into(),
+        source,
+        databases: names.iter().map(|name| name.to_string()).collect(),
+        migrations: report.migrations,
+        statements: report.statements,
+        errors: report.count(Severity::Error),
+        warnings: report.count(Severity::Warning),
+        infos: report.count(Severity::Info),
+        suppressed: report.suppressed(),
+        not_built: report.not_built.clone(),
+        findings: report.entries.iter().map(finding).collect(),
+    });
+}
+
+fn finding(entry: &lint::Entry) -> LintFinding {
+    let f = &entry.finding;
+    LintFinding {
+        code: f.rule.code.to_string(),
+        rule: f.rule.name.to_string(),
+        severity: f.severity.name().to_string(),
+        revision: f.revision.clone(),
+        direction: f.direction.into(),
+        file: f.file.clone(),
+        line: f.line,
+        databases: entry
+            .databases
+            .iter()
+            .map(|d| d.name().to_string())
+            .collect(),
+        statement: f.statement.clone(),
+        why: f.why.clone(),
+        instead: f.instead.clone(),
+        suppressed: f.suppressed.clone(),
+    }
 }
 
 /// `lint: 3 migration(s), 9 statement(s) for postgresql: 0 error(s), 1 warning(s), ...`.

@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::completion;
 use crate::failure::Outcome;
 use crate::output::Printer;
+use crate::output::documents::Version;
 use crate::program;
 use aurora_migrate::Catalog;
 
@@ -30,12 +31,12 @@ pub(crate) fn version(app: &App, printer: &Printer) -> Outcome {
             heads.join(", ")
         }
     ));
-    printer.json(serde_json::json!({
-        "name": name,
-        "version": version,
-        "migrations": graph.len(),
-        "heads": heads,
-    }));
+    printer.json(Version {
+        name: name.to_string(),
+        version: version.to_string(),
+        migrations: graph.len(),
+        heads: heads.iter().map(|head| head.to_string()).collect(),
+    });
     Ok(())
 }
 

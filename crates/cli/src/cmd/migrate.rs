@@ -6,6 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{Adopted, Run, Stamp, Step};
 use crate::revision_text::stored_downgrade;
 use aurora_migrate::Direction;
 use aurora_migrate::migrations::revision::Target;
@@ -50,7 +51,10 @@ pub(crate) async fn stamp(
         rows.join(", ")
     };
     printer.line(&format!("stamped {shown}"));
-    printer.json(serde_json::json!({ "command": "stamp", "current": rows }));
+    printer.json(Stamp {
+        command: "stamp".into(),
+        current: rows,
+    });
     Ok(())
 }
 
@@ -61,9 +65,11 @@ pub(crate) async fn adopt_refinery(runner: &Runner<'_>, printer: &Printer) -> Ou
         "adopted refinery's history: {} migration(s) recorded as applied, the database is at {last}",
         adopted.revisions.len()
     ));
-    printer.json(
-        serde_json::json!({ "command": "adopt", "from": "refinery", "applied": adopted.revisions }),
-    );
+    printer.json(Adopted {
+        command: "adopt".into(),
+        from: "refinery".into(),
+        applied: adopted.revisions,
+    });
     Ok(())
 }
 
@@ -199,16 +205,19 @@ fn finish(steps: &[StepReport], current: &[String], command: &str, printer: &Pri
             steps.len()
         ));
     }
-    printer.json(serde_json::json!({
-        "command": command,
-        "steps": steps.iter().map(|s| serde_json::json!({
-            "revision": s.revision,
-            "message": s.message,
-            "direction": match s.direction { Direction::Upgrade => "upgrade", Direction::Downgrade => "downgrade" },
-            "elapsed_ms": rounded_ms(s.elapsed),
-            "lock_retries": s.retries,
-        })).collect::<Vec<_>>(),
-        "current": current,
-    }));
+    printer.json(Run {
+        command: command.to_string(),
+        steps: steps
+            .iter()
+            .map(|s| Step {
+                revision: s.revision.clone(),
+                message: s.message.clone(),
+                direction: s.direction.into(),
+                elapsed_ms: rounded_ms(s.elapsed),
+                lock_retries: s.retries,
+            })
+            .collect(),
+        current: current.to_vec(),
+    });
     Ok(())
 }

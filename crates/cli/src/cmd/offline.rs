@@ -3,6 +3,7 @@
 
 use crate::failure::Outcome;
 use crate::output::Printer;
+use crate::output::documents;
 use aurora_migrate::offline::{Offline, Range};
 use aurora_migrate::version_table::Tables;
 use aurora_migrate::{Catalog, Database, Direction, Transaction};
@@ -30,11 +31,11 @@ pub(crate) fn script(catalog: &Catalog, request: &Request<'_>, printer: &Printer
         script.revisions.len(),
         request.database.name()
     ));
-    printer.json(serde_json::json!({
-        "command": request.direction.name(),
-        "dialect": request.database.name(),
-        "revisions": script.revisions,
-        "sql": script.text,
-    }));
+    printer.json(documents::Offline {
+        command: request.direction.name().to_string(),
+        dialect: request.database.name().to_string(),
+        revisions: script.revisions,
+        sql: script.text,
+    });
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::args::ScratchCleanArgs;
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{ScratchClean, ScratchDatabase, ScratchFate};
 use aurora_migrate::DatabaseUrl;
 use aurora_migrate::runner::scratch::orphans::{self, Fate, Found, Reason, Sweep};
 
@@ -28,19 +29,22 @@ pub(crate) async fn clean(args: &ScratchCleanArgs, production: bool, printer: &P
         printer.line(&line(one));
     }
     let count = |fate: Fate| found.iter().filter(|f| f.fate == fate).count();
-    printer.json(serde_json::json!({
-        "command": "scratch clean",
-        "databases": found.iter().map(|f| serde_json::json!({
-            "name": f.name,
-            "place": f.place,
-            "fate": match f.fate {
-                Fate::Dropped => "dropped",
-                Fate::WouldDrop => "would_drop",
-                Fate::Kept => "kept",
-            },
-            "reason": reason(&f.reason),
-        })).collect::<Vec<_>>(),
-    }));
+    printer.json(ScratchClean {
+        command: "scratch clean".into(),
+        databases: found
+            .iter()
+            .map(|f| ScratchDatabase {
+                name: f.name.clone(),
+                place: f.place.clone(),
+                fate: match f.fate {
+                    Fate::Dropped => ScratchFate::Dropped,
+                    Fate::WouldDrop => ScratchFate::WouldDrop,
+                    Fate::Kept => ScratchFate::Kept,
+                },
+                reason: reason(&f.reason),
+            })
+            .collect(),
+    });
     let places = match servers.is_empty() {
         true => dir.display().to_string(),
         false => format!(

@@ -3,6 +3,7 @@
 
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{self, StairwayTest};
 use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
 use aurora_migrate::runner::Options;
@@ -49,19 +50,23 @@ pub(crate) async fn test(
     for problem in &problems {
         printer.line(problem);
     }
-    printer.json(serde_json::json!({
-        "command": "test",
-        "database": found.database.name(),
-        "passed": found.passed(),
-        "revisions": found.stairs.iter().map(|s| serde_json::json!({
-            "revision": s.revision,
-            "ok": s.problem.is_none(),
-            "problem": s.problem.as_ref().map(problem_text),
-        })).collect::<Vec<_>>(),
-        "heads": found.heads,
-        "models": found.models,
-        "scratch": found.scratch,
-    }));
+    printer.json(StairwayTest {
+        command: "test".into(),
+        database: found.database.name().to_string(),
+        passed: found.passed(),
+        revisions: found
+            .stairs
+            .iter()
+            .map(|s| documents::Stair {
+                revision: s.revision.clone(),
+                ok: s.problem.is_none(),
+                problem: s.problem.as_ref().map(problem_text),
+            })
+            .collect(),
+        heads: found.heads.clone(),
+        models: found.models.clone(),
+        scratch: found.scratch.clone(),
+    });
     let failed = found.stairs.iter().filter(|s| s.problem.is_some()).count();
     match found.passed() {
         true => {

@@ -4,6 +4,7 @@
 
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
+use crate::output::documents::{BeyondStatus, Status};
 use crate::revision_text::{ids, logged_not_applied};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::runner::standing::State;
@@ -77,28 +78,43 @@ pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
         ));
     }
     printer.line(&format!("state: {summary}"));
-    let names = |indices: &[usize]| -> Vec<&str> {
-        indices.iter().map(|&i| graph.node(i).id.as_str()).collect()
+    let names = |indices: &[usize]| -> Vec<String> {
+        indices.iter().map(|&i| graph.node(i).id.clone()).collect()
     };
-    printer.json(serde_json::json!({
-        "state": state.name(),
-        "ready": standing.is_ready(),
-        "current": names(&standing.current),
-        "applied": names(&standing.applied),
-        "pending": names(&standing.pending),
-        "unknown": standing.unknown,
-        "beyond": standing.beyond.iter().map(|b| serde_json::json!({
-            "revision": b.id,
-            "message": b.record.as_ref().map(|r| r.message.as_str()),
-            "compatibility": b.record.as_ref().map(|r| r.compatibility.name()),
-            "revertible": b.record.as_ref().is_some_and(|r| r.downgrade.is_some()),
-        })).collect::<Vec<_>>(),
-        "changed": standing.changed.iter().map(|(i, _)| graph.node(*i).id.as_str()).collect::<Vec<_>>(),
-        "unrecorded": names(&standing.unrecorded),
-        "dirty": standing.dirty.iter().map(|m| m.revision.as_str()).collect::<Vec<_>>(),
-        "inconsistencies": standing.inconsistencies.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
-        "logged_not_applied": names(&standing.logged_not_applied),
-    }));
+    printer.json(Status {
+        state: state.name().to_string(),
+        ready: standing.is_ready(),
+        current: names(&standing.current),
+        applied: names(&standing.applied),
+        pending: names(&standing.pending),
+        unknown: standing.unknown.clone(),
+        beyond: standing
+            .beyond
+            .iter()
+            .map(|b| BeyondStatus {
+                revision: b.id.clone(),
+                message: b.record.as_ref().map(|r| r.message.clone()),
+                compatibility: b
+                    .record
+                    .as_ref()
+                    .map(|r| r.compatibility.name().to_string()),
+                revertible: b.record.as_ref().is_some_and(|r| r.downgrade.is_some()),
+            })
+            .collect(),
+        changed: standing
+            .changed
+            .iter()
+            .map(|(i, _)| graph.node(*i).id.clone())
+            .collect(),
+        unrecorded: names(&standing.unrecorded),
+        dirty: standing.dirty.iter().map(|m| m.revision.clone()).collect(),
+        inconsistencies: standing
+            .inconsistencies
+            .iter()
+            .map(|i| i.to_string())
+            .collect(),
+        logged_not_applied: names(&standing.logged_not_applied),
+    });
     match state {
         State::AtHeads | State::AheadCompatible => Ok(()),
         _ => Err(Failure::new(

@@ -21,6 +21,7 @@ use aurora_migrate::{Catalog, Options};
 use crate::args::{FleetArgs, OnErrorMode};
 use crate::failure::{Failure, Outcome as CommandOutcome};
 use crate::output::Printer;
+use crate::output::documents::{self, FleetOutcome, FleetSummary};
 use crate::settings::{MigrateFlags, Resolved, runner};
 use job::{Done, Failed};
 
@@ -128,7 +129,8 @@ pub(crate) async fn run(
         }
         if let Some(path) = &args.state
             && let Err(e) = list::record(path, end, |end| {
-                let mut line = json(end);
+                // A database's entry, as the document lists it, and the run it belongs to.
+                let mut line = serde_json::to_value(target(end)).unwrap_or_default();
                 line["run"] = settings.what.clone().into();
                 line
             })
@@ -175,14 +177,17 @@ fn summary(
         job.done_word()
     );
     printer.line(&format!("fleet: {counts}"));
-    printer.json(serde_json::json!({
-        "command": job.command(),
-        "targets": ends.iter().map(json).collect::<Vec<_>>(),
-        "summary": {
-            "total": ends.len(), "done": done, "failed": failed, "skipped": skipped,
-            "interrupted": interrupt.raised().is_some(),
+    printer.json(documents::Fleet {
+        command: job.command().to_string(),
+        targets: ends.iter().map(target).collect(),
+        summary: FleetSummary {
+            total: ends.len(),
+            done,
+            failed,
+            skipped,
+            interrupted: interrupt.raised().is_some(),
         },
-    }));
+    });
     if let Some(signal) = interrupt.raised() {
         return Err(Failure {
             message: format!(
@@ -239,33 +244,33 @@ fn line(job: &Job<'_>, end: &Finished<Done, Failed>) -> String {
 
 /// One database's entry: `current` and `state` are `null` where they were not read (a
 /// database never reached, or skipped).
-fn json(end: &Finished<Done, Failed>) -> serde_json::Value {
+fn target(end: &Finished<Done, Failed>) -> documents::FleetTarget {
     let (outcome, changed, current, state, error) = match &end.outcome {
         Outcome::Done(done) => (
-            "done",
+            FleetOutcome::Done,
             done.changed,
             Some(done.current.clone()),
             done.state,
             None,
         ),
         Outcome::Failed(failed) => (
-            "failed",
+            FleetOutcome::Failed,
             failed.changed,
             failed.current.clone(),
             failed.state,
             Some(failed.message.clone()),
         ),
-        Outcome::Skipped => ("skipped", 0, None, None, None),
+        Outcome::Skipped => (FleetOutcome::Skipped, 0, None, None, None),
     };
-    serde_json::json!({
-        "name": end.name,
-        "outcome": outcome,
-        "changed": changed,
-        "current": current,
-        "state": state,
-        "elapsed_ms": end.elapsed.as_millis() as u64,
-        "error": error,
-    })
+    documents::FleetTarget {
+        name: end.name.clone(),
+        outcome,
+        changed,
+        current,
+        state: state.map(str::to_string),
+        elapsed_ms: end.elapsed.as_millis() as u64,
+        error,
+    }
 }
 
 fn millis(elapsed: Duration) -> String {
