@@ -11,20 +11,20 @@ mod columns;
 mod context;
 mod facts;
 mod indexes;
-pub mod names;
-pub mod naming;
+mod names;
+mod naming;
 mod ops;
-pub mod piece;
+mod piece;
 #[cfg(test)]
 mod probe;
-pub mod python;
-pub mod renderer;
-pub mod report;
+mod python;
+mod renderer;
+mod report;
 mod reserved;
 mod section;
 mod statement;
 mod text;
-pub mod typemap;
+mod typemap;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -36,12 +36,13 @@ use aurora_migrate_core::revision::{Graph, Node};
 use context::Ctx;
 use names::Scope;
 use naming::Convention;
+pub use piece::Piece;
 pub use renderer::Alembic;
 pub use report::{
     By, Imported, Reason, Rendering, ScriptReport, SectionReport, Skipped, Todo, TodoLine,
 };
 pub use section::Section;
-use typemap::TypeMap;
+pub use typemap::{Fault, TypeMap};
 
 /// What an import reads besides the scripts.
 #[derive(Debug, Clone, Default)]

@@ -8,14 +8,14 @@ use super::python::{Import, Kind, Script, Statement};
 
 /// The names a function sees: the module's imports, then its own.
 #[derive(Debug, Clone, Default)]
-pub struct Scope {
+pub(super) struct Scope {
     /// Name bound -> what it stands for (`None`: bound by something else than an import).
     bindings: Vec<(String, Option<String>)>,
 }
 
 /// What a dotted name stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(super) enum Origin {
     /// Something of SQLAlchemy's: `name` with its modules dropped (`JSON`, `Column`,
     /// `func.now`), `dialect` when it comes from `sqlalchemy.dialects.<dialect>`.
     Sqlalchemy {
@@ -53,7 +53,7 @@ const MODULES: &[&str] = &[
 
 impl Scope {
     /// The names the module binds at its top level.
-    pub fn module(script: &Script) -> Scope {
+    pub(super) fn module(script: &Script) -> Scope {
         let mut scope = Scope::default();
         scope.imports(&script.imports);
         for name in &script.bound {
@@ -63,7 +63,7 @@ impl Scope {
     }
 
     /// This scope with what `body` (a function's) binds: its imports and its assignments.
-    pub fn function(&self, body: &[Statement]) -> Scope {
+    pub(super) fn function(&self, body: &[Statement]) -> Scope {
         let mut scope = self.clone();
         scope.statements(body);
         scope
@@ -71,7 +71,7 @@ impl Scope {
 
     /// This scope with `name` standing for `target` alone (what `with ... as name` binds, where
     /// nothing else binds it).
-    pub fn bound_to(&self, name: &str, target: &str) -> Scope {
+    pub(super) fn bound_to(&self, name: &str, target: &str) -> Scope {
         let mut scope = self.clone();
         scope.bindings.retain(|(bound, _)| bound != name);
         scope
@@ -112,7 +112,7 @@ impl Scope {
 
     /// The fully qualified name `dotted` stands for, if an import binds its first part and
     /// nothing else binds it too.
-    pub fn qualified(&self, dotted: &str) -> Option<String> {
+    pub(super) fn qualified(&self, dotted: &str) -> Option<String> {
         let (first, rest) = match dotted.split_once('.') {
             Some((first, rest)) => (first, Some(rest)),
             None => (dotted, None),
@@ -150,7 +150,7 @@ impl Scope {
     }
 
     /// What `dotted` stands for.
-    pub fn resolve(&self, dotted: &str) -> Origin {
+    pub(super) fn resolve(&self, dotted: &str) -> Origin {
         let Some(qualified) = self.qualified(dotted) else {
             return Origin::Unresolved(dotted.to_string());
         };
@@ -158,7 +158,7 @@ impl Scope {
     }
 
     /// The `op` function `dotted` names, if it is one.
-    pub fn op(&self, dotted: &str) -> Option<String> {
+    pub(super) fn op(&self, dotted: &str) -> Option<String> {
         match self.resolve(dotted) {
             Origin::Op(name) => Some(name),
             _ => None,
@@ -166,7 +166,7 @@ impl Scope {
     }
 
     /// SQLAlchemy's name `dotted` stands for, with its dialect, if it is SQLAlchemy's.
-    pub fn sqlalchemy(&self, dotted: &str) -> Option<(Option<String>, String)> {
+    pub(super) fn sqlalchemy(&self, dotted: &str) -> Option<(Option<String>, String)> {
         match self.resolve(dotted) {
             Origin::Sqlalchemy { dialect, name } => Some((dialect, name)),
             _ => None,
@@ -175,7 +175,7 @@ impl Scope {
 }
 
 /// What a fully qualified name is.
-pub fn origin(qualified: &str) -> Origin {
+pub(super) fn origin(qualified: &str) -> Origin {
     let parts: Vec<&str> = qualified.split('.').collect();
     match parts.as_slice() {
         ["alembic", "op", name] => return Origin::Op((*name).to_string()),

@@ -8,7 +8,7 @@ use crate::authoring::alembic::python::{self, Value};
 
 /// What a file says of its naming convention.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Read {
+pub(crate) struct Read {
     /// The convention of its `MetaData`, when it makes one; `None` when it makes none.
     pub convention: Option<Convention>,
     /// What the user should know: where the metadata comes from when it is not made here.
@@ -16,7 +16,7 @@ pub struct Read {
 }
 
 /// The convention `text` gives its `MetaData`.
-pub fn read(text: &str) -> Read {
+pub(crate) fn read(text: &str) -> Read {
     let script = match python::read(text) {
         Ok(script) => script,
         Err((line, what)) => {

@@ -5,7 +5,7 @@
 //! name over the database's limit cut to fit with a hash suffix, as SQLAlchemy's compiler does.
 //! Pure. Must not import the file system.
 
-pub mod env;
+pub(super) mod env;
 
 use aurora_migrate_core::Database;
 use md5::{Digest, Md5};
@@ -14,7 +14,7 @@ use super::report::{Reason, Todo};
 
 /// What a name is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Object {
+pub(super) enum Object {
     /// An index (`ix`).
     Index,
     /// A unique constraint (`uq`).
@@ -31,7 +31,7 @@ pub enum Object {
 
 impl Object {
     /// The convention's key for it.
-    pub fn key(self) -> Option<&'static str> {
+    pub(super) fn key(self) -> Option<&'static str> {
         Some(match self {
             Object::Index => "ix",
             Object::Unique => "uq",
@@ -45,7 +45,7 @@ impl Object {
 
 /// A name as the script gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Given {
+pub(super) enum Given {
     /// No name.
     None,
     /// A plain string.
@@ -56,7 +56,7 @@ pub enum Given {
 
 /// What SQLAlchemy knows of the object being named.
 #[derive(Debug, Clone, Copy)]
-pub struct Subject<'a> {
+pub(super) struct Subject<'a> {
     /// Its kind.
     pub object: Object,
     /// Its table.
@@ -71,7 +71,7 @@ pub struct Subject<'a> {
 
 /// A naming convention.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Convention {
+pub(super) enum Convention {
     /// Read: each key (`ix`, `uq`, `ck`, `fk`, `pk`) with its template; tokens the convention
     /// computes with a function of the project's, which cannot be read.
     Known {
@@ -95,7 +95,7 @@ impl Default for Convention {
 }
 
 /// The longest constraint or index name SQLAlchemy's dialect for `database` allows.
-pub fn max_length(database: Database) -> usize {
+pub(super) fn max_length(database: Database) -> usize {
     match database {
         Database::Postgres => 63,
         Database::Mysql => 64,
@@ -106,7 +106,7 @@ pub fn max_length(database: Database) -> usize {
 impl Convention {
     /// The name SQLAlchemy gives `subject` named `given` on `database`: `None` when it stays
     /// unnamed (the database names it), or why it cannot be known.
-    pub fn name(
+    pub(super) fn name(
         &self,
         given: &Given,
         subject: &Subject,
@@ -253,7 +253,7 @@ impl Convention {
 
 /// A generated name cut to `max` characters as SQLAlchemy cuts it: its first `max - 8`
 /// characters, `_`, and the last 4 hex digits of the MD5 of the whole name.
-pub fn truncate(name: &str, max: usize) -> String {
+pub(super) fn truncate(name: &str, max: usize) -> String {
     let digest = Md5::digest(name.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     let kept: String = name.chars().take(max.saturating_sub(8)).collect();

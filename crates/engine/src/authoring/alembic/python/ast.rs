@@ -5,7 +5,7 @@
 
 /// A value written in the script.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     /// A string literal (adjacent literals joined). An f-string is [`Value::Other`].
     Str(String),
     /// A number, as written (`-1` for a negated literal).
@@ -64,12 +64,12 @@ pub enum Value {
 
 impl Value {
     /// The keyword argument `key`.
-    pub fn kwarg<'a>(kwargs: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
+    pub(crate) fn kwarg<'a>(kwargs: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
         kwargs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// The string it holds, if it is one.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Value::Str(s) => Some(s),
             _ => None,
@@ -77,13 +77,13 @@ impl Value {
     }
 
     /// Whether it is the constant `name` (`True`, `False`, `None`).
-    pub fn is(&self, name: &str) -> bool {
+    pub(crate) fn is(&self, name: &str) -> bool {
         matches!(self, Value::Name(n) if n == name)
     }
 
     /// The first thing in it that is not a plain value (a literal, a name, a call, a sequence
     /// or a dict of them), said in words.
-    pub fn unreadable(&self) -> Option<&str> {
+    pub(crate) fn unreadable(&self) -> Option<&str> {
         match self {
             Value::Other(what) => Some(what),
             Value::Call { args, kwargs, .. } => args
@@ -101,7 +101,7 @@ impl Value {
 
 /// One statement, with where it is and how it was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Statement {
+pub(crate) struct Statement {
     /// The 1-based line it starts on in the script.
     pub line: usize,
     /// Its source text, as written; lines after the first lose the statement's own indentation.
@@ -112,7 +112,7 @@ pub struct Statement {
 
 /// The kinds of statement the importer tells apart.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// An expression on its own, usually a call: `op.create_table(...)`.
     Expr(Value),
     /// `a = b = value` or `a: T = value`.
@@ -159,7 +159,7 @@ pub enum Kind {
 
 /// One name an import binds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Import {
+pub(crate) struct Import {
     /// The name bound in the script (`sa` for `import sqlalchemy as sa`); `*` for a star import.
     pub alias: String,
     /// What it stands for, fully qualified (`sqlalchemy`, `sqlalchemy.dialects.postgresql`,
@@ -169,7 +169,7 @@ pub struct Import {
 
 /// A function defined at the top of the script.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Function {
+pub(crate) struct Function {
     /// The line of its `def` (or of its first decorator).
     pub line: usize,
     /// Its decorators, as written.
@@ -182,7 +182,7 @@ pub struct Function {
 
 /// A class defined at the top of the script: its bases and the literal values it assigns.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Class {
+pub(crate) struct Class {
     /// Its name.
     pub name: String,
     /// Its bases, as written (`enum.Enum`, `str`).
@@ -196,7 +196,7 @@ pub struct Class {
 
 /// A syntax error: where, and what the parser said.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     /// Its 1-based line.
     pub line: usize,
     /// The parser's words.
@@ -205,7 +205,7 @@ pub struct SyntaxError {
 
 /// What a script says.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Script {
+pub(crate) struct Script {
     /// The module docstring.
     pub docstring: Option<String>,
     /// Top-level `name = value` assignments, in order.
@@ -230,7 +230,7 @@ pub struct Script {
 
 impl Script {
     /// The value assigned to `name` at the top level (the last assignment, as Python keeps).
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         self.assignments
             .iter()
             .rev()

@@ -8,11 +8,11 @@
 
 /// The deepest nesting of brackets read, as Python's own tokenizer allows (`too many nested
 /// parentheses` past 200).
-pub const MAX_NESTING: usize = 200;
+pub(crate) const MAX_NESTING: usize = 200;
 
 /// The longest run of nested unary signs, and the longest chain of operators, attributes and
 /// calls in one expression, that is read.
-pub const MAX_DEPTH: usize = 1000;
+pub(crate) const MAX_DEPTH: usize = 1000;
 
 /// A statement blanked before parsing because it is too long to walk.
 #[derive(Debug, Clone, PartialEq, Eq)]

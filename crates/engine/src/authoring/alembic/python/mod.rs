@@ -9,15 +9,15 @@ mod depth;
 mod expr;
 mod lower;
 
-pub use ast::{Class, Function, Import, Kind, Script, Statement, SyntaxError, Value};
-pub use depth::{MAX_DEPTH, MAX_NESTING};
+pub(super) use ast::{Class, Function, Import, Kind, Script, Statement, SyntaxError, Value};
+pub(super) use depth::MAX_DEPTH;
 
 /// The stack of the thread that parses and walks one script: far more than the deepest tree
 /// [`depth`] lets through needs (it is address space, taken only as it is used).
 const STACK: usize = 256 * 1024 * 1024;
 
 /// Reads a script; an error is a line and why reading stopped there (nesting past the bounds).
-pub fn read(text: &str) -> Result<Script, (usize, String)> {
+pub(super) fn read(text: &str) -> Result<Script, (usize, String)> {
     let (blanked, long) = depth::check(text)?;
     let original = text.to_string();
     let thread = std::thread::Builder::new()

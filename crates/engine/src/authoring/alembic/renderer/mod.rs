@@ -52,7 +52,7 @@ struct Rendered {
 /// each database the plan has sections for, one Python process per database, all at once; and
 /// puts the SQL in place of each section's static conversion, or keeps that conversion under a
 /// line saying why offline mode could not render the section.
-pub fn render(versions: &Path, plan: &mut Plan, alembic: &Alembic) -> Result<()> {
+pub(super) fn render(versions: &Path, plan: &mut Plan, alembic: &Alembic) -> Result<()> {
     let (rendered, python) = run(versions, plan, alembic)?;
     apply(plan, &rendered);
     plan.alembic = Some(Rendering {
