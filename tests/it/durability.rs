@@ -56,10 +56,7 @@ fn wal_syncs(url: &str) -> i64 {
 }
 
 fn upgrade(catalog: &Catalog, url: &str, durability: Durability) -> Result<Vec<String>, Error> {
-    let options = Options {
-        durability,
-        ..Options::default()
-    };
+    let options = Options::default().with_durability(durability);
     let runner = Runner::new(catalog, DatabaseUrl::parse(url).unwrap(), options).unwrap();
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

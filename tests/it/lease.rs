@@ -20,11 +20,9 @@ const HOLDER_URL: &str = "AURORA_TEST_LEASE_HOLDER_URL";
 const LEASE: Duration = Duration::from_secs(1);
 
 fn lease(lock_timeout: Option<Duration>) -> Options {
-    Options {
-        lock: Lock::Lease { duration: LEASE },
-        lock_timeout,
-        ..Options::default()
-    }
+    Options::default()
+        .with_lock(Lock::Lease { duration: LEASE })
+        .with_lock_timeout(lock_timeout)
 }
 
 fn upgrade(catalog: &Catalog, url: &str, options: Options) -> Result<Vec<String>, Error> {
@@ -120,11 +118,9 @@ fn behind_a_transaction_pooling_pgbouncer_only_the_lease_keeps_runners_apart() {
         let url = bouncer.url(&db.name);
         // An advisory lock left behind on a pooled server connection (its unlock went to
         // another one) would make a runner wait until the pooler closes that connection.
-        let options = Options {
-            lock,
-            lock_timeout: Some(Duration::from_secs(10)),
-            ..Options::default()
-        };
+        let options = Options::default()
+            .with_lock(lock)
+            .with_lock_timeout(Some(Duration::from_secs(10)));
         let results: Vec<Result<Vec<String>, Error>> = std::thread::scope(|scope| {
             let runners: Vec<_> = (0..8)
                 .map(|_| scope.spawn(|| upgrade(&catalog, &url, options.clone())))

@@ -68,10 +68,7 @@ fn a_lease_length_outside_one_second_to_one_hour_is_refused() {
     // A library caller is held to the same bounds.
     let catalog = catalog("slow");
     for length in [Duration::ZERO, Duration::from_secs(3601), Duration::MAX] {
-        let options = Options {
-            lock: Lock::Lease { duration: length },
-            ..Options::default()
-        };
+        let options = Options::default().with_lock(Lock::Lease { duration: length });
         let refused = Runner::new(&catalog, DatabaseUrl::parse(&db.url).unwrap(), options);
         assert!(
             matches!(refused, Err(Error::Lease(LeaseError::Length { .. }))),
@@ -299,12 +296,9 @@ fn a_broken_lease_is_fenced_off_when_its_holder_comes_back() {
     db.query("CREATE TABLE applied (revision VARCHAR(32) NOT NULL)");
     let catalog = catalog("lease");
     let upgrade = || {
-        let options = Options {
-            lock: Lock::Lease {
-                duration: Duration::from_secs(60),
-            },
-            ..Options::default()
-        };
+        let options = Options::default().with_lock(Lock::Lease {
+            duration: Duration::from_secs(60),
+        });
         let runner = Runner::new(&catalog, DatabaseUrl::parse(&db.url).unwrap(), options).unwrap();
         tokio::runtime::Builder::new_current_thread()
             .enable_all()

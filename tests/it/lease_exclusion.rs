@@ -22,11 +22,9 @@ fn upgrade(
     lock: Lock,
     lock_timeout: Option<Duration>,
 ) -> Result<Vec<String>, Error> {
-    let options = Options {
-        lock,
-        lock_timeout,
-        ..Options::default()
-    };
+    let options = Options::default()
+        .with_lock(lock)
+        .with_lock_timeout(lock_timeout);
     let runner = Runner::new(catalog, DatabaseUrl::parse(url).unwrap(), options).unwrap();
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

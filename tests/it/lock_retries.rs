@@ -15,10 +15,7 @@ use sqlx::{Connection, Executor};
 use crate::support::{Db, MysqlDb, PgDb, catalog_of, cli, texts};
 
 fn runner<'c>(catalog: &'c Catalog, db: &Db, retries: LockRetries) -> Runner<'c> {
-    let options = Options {
-        statement_locks: retries,
-        ..Options::default()
-    };
+    let options = Options::default().with_statement_locks(retries);
     Runner::new(catalog, DatabaseUrl::parse(db.url()).unwrap(), options).unwrap()
 }
 
@@ -243,10 +240,7 @@ async fn a_holder_that_never_lets_go_fails_the_run_after_the_schedule_naming_it(
             _ => db.query("SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't_accounts'"),
         };
         assert!(columns.contains(&"name".to_string()), "{name}: {columns:?}");
-        let quick = Options {
-            lock_timeout: Some(Duration::from_secs(1)),
-            ..Options::default()
-        };
+        let quick = Options::default().with_lock_timeout(Some(Duration::from_secs(1)));
         let run = Runner::new(&catalog, DatabaseUrl::parse(db.url()).unwrap(), quick)
             .unwrap()
             .upgrade(&target("r4"), &mut |_| {})

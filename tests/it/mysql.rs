@@ -17,10 +17,7 @@ fn runner<'c>(catalog: &'c Catalog, db: &MysqlDb, force: bool) -> Runner<'c> {
     Runner::new(
         catalog,
         DatabaseUrl::parse(&db.url).unwrap(),
-        Options {
-            force,
-            ..Options::default()
-        },
+        Options::default().with_force(force),
     )
     .unwrap()
 }

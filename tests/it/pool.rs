@@ -126,10 +126,7 @@ async fn a_pool_runner_waits_for_the_same_lock_as_every_runner() {
         .await
         .expect("lock");
     let pool = sqlx::PgPool::connect(&pg.url).await.expect("pool");
-    let options = Options {
-        lock_timeout: Some(Duration::from_millis(600)),
-        ..Options::default()
-    };
+    let options = Options::default().with_lock_timeout(Some(Duration::from_millis(600)));
     let runner = Runner::with_pool(&catalog, &pool, options).expect("runner");
     let error = runner
         .upgrade(&Target::Head, &mut |_| {})

@@ -324,10 +324,7 @@ async fn the_guard_judges_what_a_downgrade_statement_destroys_not_its_first_word
             let plain = Runner::new(&catalog, url(), Options::default()).unwrap();
             plain.upgrade(&Target::Heads, &mut |_| {}).await.unwrap();
             db.query("INSERT INTO wallets (id, balance, note) VALUES (1, 2.5, 'first')");
-            let options = Options {
-                refuse_data_loss: true,
-                ..Options::default()
-            };
+            let options = Options::default().with_refuse_data_loss(true);
             let guarded = Runner::new(&catalog, url(), options).unwrap();
             let refused = guarded
                 .downgrade(&Target::parse("r1").unwrap(), &mut |_| {})
@@ -361,10 +358,7 @@ async fn a_type_dropped_with_cascade_is_judged_by_the_rows_of_the_columns_it_tak
     let plain = Runner::new(&catalog, url(), Options::default()).unwrap();
     plain.upgrade(&Target::Heads, &mut |_| {}).await.unwrap();
     // No row holds a value of the type: nothing is lost, nothing is asked.
-    let options = Options {
-        refuse_data_loss: true,
-        ..Options::default()
-    };
+    let options = Options::default().with_refuse_data_loss(true);
     let guarded = Runner::new(&catalog, url(), options).unwrap();
     guarded
         .downgrade(&Target::parse("r1").unwrap(), &mut |_| {})

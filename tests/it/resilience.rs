@@ -226,10 +226,7 @@ async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock
     let catalog = catalog("slow");
     for db in Db::transactional() {
         let interrupt = crate::support::interrupt_after(Duration::from_millis(700), 15);
-        let options = Options {
-            interrupt: Some(interrupt.clone()),
-            ..Options::default()
-        };
+        let options = Options::default().with_interrupt(interrupt.clone());
         let runner = Runner::new(&catalog, DatabaseUrl::parse(db.url()).unwrap(), options).unwrap();
         let started = Instant::now();
         let error = runner
@@ -277,10 +274,7 @@ async fn an_interrupt_rolls_back_the_migration_in_progress_and_releases_the_lock
         let again = Runner::new(
             &catalog,
             DatabaseUrl::parse(db.url()).unwrap(),
-            Options {
-                lock_timeout: Some(Duration::from_secs(2)),
-                ..Options::default()
-            },
+            Options::default().with_lock_timeout(Some(Duration::from_secs(2))),
         )
         .unwrap();
         // Reverting s1 needs the lock (re-running the slow s2 would only take time).
@@ -298,10 +292,7 @@ async fn on_mysql_an_interrupt_lets_the_migration_finish_then_stops() {
     let catalog = catalog("slow");
     let db = crate::support::MysqlDb::new();
     let interrupt = crate::support::interrupt_after(Duration::from_millis(700), 2);
-    let options = Options {
-        interrupt: Some(interrupt.clone()),
-        ..Options::default()
-    };
+    let options = Options::default().with_interrupt(interrupt.clone());
     let runner = Runner::new(&catalog, DatabaseUrl::parse(&db.url).unwrap(), options).unwrap();
     let error = runner
         .upgrade(&Target::Head, &mut |_| {})

@@ -12,10 +12,7 @@ use crate::faults::chain;
 use crate::support::{Db, MysqlDb, PgDb, catalog, cli, texts};
 
 fn whole() -> Options {
-    Options {
-        transaction: Transaction::All,
-        ..Options::default()
-    }
+    Options::default().with_transaction(Transaction::All)
 }
 
 fn chain_catalog(count: usize, failing: Option<usize>) -> (tempfile::TempDir, Catalog) {
@@ -115,10 +112,7 @@ async fn an_interrupt_rolls_back_the_whole_run() {
     let catalog = catalog("slow");
     for db in Db::transactional() {
         let interrupt = crate::support::interrupt_after(Duration::from_millis(700), 2);
-        let options = Options {
-            interrupt: Some(interrupt.clone()),
-            ..whole()
-        };
+        let options = whole().with_interrupt(interrupt.clone());
         let runner = Runner::new(&catalog, DatabaseUrl::parse(db.url()).unwrap(), options).unwrap();
         let error = runner
             .upgrade(&Target::Head, &mut |_| {})

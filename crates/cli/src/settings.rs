@@ -96,22 +96,27 @@ pub(crate) fn options(
         .clone()
         .or_else(|| variables.var("AURORA_ENV"));
     let production = is_production(environment.as_deref());
-    let options = Options {
-        wait: duration(flags.wait, variables, "AURORA_WAIT", Some(&bounds::WAIT))?,
-        lock_timeout: duration(
+    let options = Options::default()
+        .with_wait(duration(
+            flags.wait,
+            variables,
+            "AURORA_WAIT",
+            Some(&bounds::WAIT),
+        )?)
+        .with_lock_timeout(duration(
             flags.lock_timeout,
             variables,
             "AURORA_LOCK_TIMEOUT",
             Some(&bounds::LOCK_TIMEOUT),
-        )?,
-        version_table: flags
-            .version_table
-            .clone()
-            .unwrap_or_else(|| "alembic_version".into()),
-        connect_timeout: Duration::from_secs(flags.connect_timeout.unwrap_or(10)),
-        lock: lock(flags, variables)?,
-        ..Options::default()
-    };
+        )?)
+        .with_version_table(
+            flags
+                .version_table
+                .clone()
+                .unwrap_or_else(|| "alembic_version".into()),
+        )
+        .with_connect_timeout(Duration::from_secs(flags.connect_timeout.unwrap_or(10)))
+        .with_lock(lock(flags, variables)?);
     Ok((options, production))
 }
 
@@ -235,18 +240,18 @@ pub(crate) fn runner<'c>(
     Ok(Runner::new(
         catalog,
         resolved.url.clone(),
-        Options {
-            interrupt: Some(interrupt.clone()),
-            force: flags.force,
-            transaction: flags.transaction,
-            durability: flags.durability,
-            pipeline: match flags.pipeline {
+        resolved
+            .options
+            .clone()
+            .with_interrupt(interrupt.clone())
+            .with_force(flags.force)
+            .with_transaction(flags.transaction)
+            .with_durability(flags.durability)
+            .with_pipeline(match flags.pipeline {
                 0 => Options::default().pipeline,
                 n => n,
-            },
-            refuse_data_loss: flags.refuse_data_loss,
-            statement_locks: flags.statement_locks,
-            ..resolved.options.clone()
-        },
+            })
+            .with_refuse_data_loss(flags.refuse_data_loss)
+            .with_statement_locks(flags.statement_locks),
     )?)
 }

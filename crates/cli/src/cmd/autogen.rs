@@ -261,9 +261,6 @@ pub(crate) async fn compare(
             "building the schema at head in the scratch database {url}"
         ))
     };
-    let options = aurora_migrate::Options {
-        interrupt: Some(interrupt.clone()),
-        ..resolved.options.clone()
-    };
+    let options = resolved.options.clone().with_interrupt(interrupt.clone());
     Ok(autogenerate::compare_scratch(catalog, models, &server, options, &mut announce).await?)
 }

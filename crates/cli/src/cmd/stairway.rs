@@ -24,10 +24,7 @@ pub(crate) async fn test(
     };
     printer.note(&format!("testing {} migration(s) in {on}", catalog.len()));
     let mut on_stair = |stair: &Stair| printer.line(&stair_line(stair));
-    let options = Options {
-        interrupt: Some(interrupt.clone()),
-        ..Options::default()
-    };
+    let options = Options::default().with_interrupt(interrupt.clone());
     let found = stairway::stairway(catalog, scratch, models, options, &mut on_stair).await?;
     let mut problems = Vec::new();
     if found.heads.len() > 1 {

@@ -11,6 +11,7 @@ mod guard;
 mod lease;
 mod locks;
 mod migrate;
+mod options;
 mod pipeline;
 mod prepared;
 mod reset;
@@ -36,8 +37,10 @@ use crate::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
 use aurora_migrate_core::{Database, Direction};
 
-/// How to reach and keep the bookkeeping, and how to run.
+/// How to reach and keep the bookkeeping, and how to run: the defaults, then a `with_`
+/// method for each setting that differs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Options {
     /// The version table (`alembic_version`, or `schema.table`).
     pub version_table: String,
@@ -180,6 +183,7 @@ pub enum Event<'a> {
 
 /// One migration run (or reverted).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StepReport {
     /// Its id.
     pub revision: String,
@@ -197,6 +201,7 @@ pub struct StepReport {
 
 /// What a run did, and where it left the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Run {
     /// The steps, in the order they ran.
     pub steps: Vec<StepReport>,
