@@ -83,7 +83,7 @@ pub(crate) struct Work<'a> {
     #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub revision: &'a str,
     #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
-    pub direction: &'static str,
+    pub direction: aurora_migrate_core::Direction,
     #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub tables: &'a Tables,
     /// How long each statement may wait for a lock; `None`: as long as it takes.

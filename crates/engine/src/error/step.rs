@@ -7,7 +7,7 @@ pub struct StepFailure {
     /// The migration.
     pub revision: String,
     /// `upgrade` or `downgrade`.
-    pub direction: &'static str,
+    pub direction: aurora_migrate_core::Direction,
     /// Its file, as `migrations/<name>`, or, for a revision beyond the build, its stored
     /// downgrade.
     pub file: String,

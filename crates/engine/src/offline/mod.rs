@@ -265,7 +265,7 @@ impl Offline {
             interrupt: None,
             enclosed: whole,
             revision: &migration.id,
-            direction: step.direction.name(),
+            direction: step.direction,
             tables: &self.tables,
             // A script cannot retry: its statements wait for locks as the session's settings say.
             lock_timeout: None,

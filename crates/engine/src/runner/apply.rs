@@ -242,7 +242,7 @@ impl Runner<'_> {
                 interrupt: self.interrupt(),
                 enclosed,
                 revision: &step.revision,
-                direction: step.direction.name(),
+                direction: step.direction,
                 tables: &self.tables,
                 lock_timeout: schedule[attempt],
                 continued: attempt > 0 && kind == Database::Mysql,
@@ -361,7 +361,7 @@ impl Runner<'_> {
         Error::Step(Box::new(StepFailure {
             lock,
             revision: step.revision.clone(),
-            direction: step.direction.name(),
+            direction: step.direction,
             file: step.origin.clone(),
             line,
             statement,

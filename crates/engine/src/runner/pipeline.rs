@@ -71,7 +71,7 @@ impl Runner<'_> {
                 interrupt: self.interrupt(),
                 enclosed: false,
                 revision: &step.revision,
-                direction: step.direction.name(),
+                direction: step.direction,
                 tables: &self.tables,
                 lock_timeout: self
                     .options

@@ -38,7 +38,7 @@ pub(crate) fn step(work: &Work<'_>) -> (String, usize) {
             "INSERT INTO {} (revision, direction) VALUES ({}, {});\n",
             tables.dirty_sql(),
             literal(revision),
-            literal(direction)
+            literal(direction.name())
         ));
         leading += 1;
     }
