@@ -164,7 +164,7 @@ async fn alembic_and_we_continue_each_other_through_branches_and_a_merge() {
             ["a5f1c2d3e4b6", "c9e8d7f6a5b4"],
             "{name}: unmerged"
         );
-        let status = runner(&catalog, &db).status().await.unwrap();
+        let status = runner(&catalog, &db).records().await.unwrap();
         assert_eq!(
             ids(&catalog, &status.current),
             ["a5f1c2d3e4b6", "c9e8d7f6a5b4"],

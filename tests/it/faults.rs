@@ -261,7 +261,7 @@ async fn kill_9_at_random_moments_leaves_a_consistent_database() {
                 Options::default(),
             )
             .unwrap();
-            let status = runner.status().await.expect("the state reads");
+            let status = runner.records().await.expect("the state reads");
             assert!(status.unknown.is_empty());
             let applied = status.applied.set.len();
             assert_at(

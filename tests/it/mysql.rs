@@ -226,7 +226,10 @@ async fn kill_9_leaves_a_clean_revision_or_a_dirty_mark_then_force_completes() {
         let _ = child.kill();
         let _ = child.wait();
         tokio::time::sleep(Duration::from_millis(300)).await; // the server ends the session
-        let status = runner(&catalog, &db, false).status().await.expect("status");
+        let status = runner(&catalog, &db, false)
+            .records()
+            .await
+            .expect("status");
         let applied = status.applied.set.len();
         let marks = dirty(&db);
         for i in 1..=applied {

@@ -82,7 +82,7 @@ async fn a_first_upgrade_adopts_what_refinery_applied_and_applies_the_rest() {
         let before = refinery_rows(&db);
         assert_eq!(before.len(), 3, "{name}: refinery applied V1..V3");
 
-        let status = runner(&catalog, &db).status().await.unwrap();
+        let status = runner(&catalog, &db).records().await.unwrap();
         assert!(
             status.current.is_empty(),
             "{name}: nothing is recorded before the first run"
@@ -111,7 +111,7 @@ async fn a_first_upgrade_adopts_what_refinery_applied_and_applies_the_rest() {
         assert!(db.tables().contains(&"posts".to_string()), "{name}");
 
         // Every adopted revision has its checksum recorded: nothing is left unjudged.
-        let status = runner(&catalog, &db).status().await.unwrap();
+        let status = runner(&catalog, &db).records().await.unwrap();
         assert!(status.unrecorded(&catalog).is_empty(), "{name}");
 
         // Down to v4 works (its file gives a downgrade); below it refinery's files have none.

@@ -185,7 +185,7 @@ async fn databases_before_and_past_a_squash_and_fresh_ones_all_reach_the_same_sc
         let run = up(&trimmed, &again, "head").await;
         assert_eq!(run.steps.len(), 51, "{name}");
         assert_eq!(schema(&trimmed, &again).await, reference, "{name}");
-        let status = runner(&trimmed, &at_120).status().await.unwrap();
+        let status = runner(&trimmed, &at_120).records().await.unwrap();
         assert!(
             status.unknown.is_empty() && status.applied.set.len() == 51,
             "{name}: {:?}",
@@ -278,7 +278,7 @@ async fn history_show_and_stamp_name_what_a_squash_replaces() {
         std::slice::from_ref(&squash_id),
         "the squash's own row"
     );
-    let status = runner(&with_squash, &db).status().await.unwrap();
+    let status = runner(&with_squash, &db).records().await.unwrap();
     assert_eq!(
         status.applied.set.len(),
         12,

@@ -229,7 +229,7 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
         Command::Graph(args) => {
             // A database marks the picture only when one is named: no fallback to the default.
             let status = match context.names_a_database(&args.database) {
-                true => Some(connect(&args.database)?.status().await?),
+                true => Some(connect(&args.database)?.records().await?),
                 false => None,
             };
             cmd::graph::graph(&catalog, status.as_ref(), printer.format(), printer)

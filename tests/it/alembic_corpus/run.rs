@@ -304,7 +304,7 @@ async fn agreement(
         ));
     }
     let read_by_alembic = judge.current(ours);
-    match runner(catalog, ours).status().await {
+    match runner(catalog, ours).records().await {
         Ok(status) if ids(status.current.clone()) == read_by_alembic => {}
         Ok(status) => disagree.push(format!(
             "current: we read our database at {:?}, Alembic at {read_by_alembic:?}",
@@ -313,7 +313,7 @@ async fn agreement(
         Err(error) => disagree.push(format!("current: we cannot read our database: {error}")),
     }
     let theirs_current = judge.current(&truth.db);
-    match runner(catalog, &truth.db).status().await {
+    match runner(catalog, &truth.db).records().await {
         Ok(status) if ids(status.current.clone()) == mapped(&theirs_current) => {}
         Ok(status) => disagree.push(format!(
             "current: we read Alembic's database at {:?}, Alembic at {theirs_current:?}",

@@ -9,12 +9,12 @@ use crate::output::documents::{Graph, GraphLine, GraphRevision, RevisionState};
 use crate::revision_text::{beyond_line, tags};
 use aurora_migrate::Catalog;
 use aurora_migrate::migrations::revision::picture::{self, State};
-use aurora_migrate::runner::{Runner, Status};
+use aurora_migrate::runner::{Records, Runner};
 
 /// `history --graph`: the lanes beside each revision, what the database holds beyond the
 /// build first.
 pub(crate) async fn history(runner: &Runner<'_>, printer: &Printer) -> Outcome {
-    let status = runner.status().await?;
+    let status = runner.records().await?;
     for beyond in &status.beyond {
         printer.line(&beyond_line(beyond));
     }
@@ -25,7 +25,7 @@ pub(crate) async fn history(runner: &Runner<'_>, printer: &Printer) -> Outcome {
 /// `graph`: marks only when a database was named (`status`).
 pub(crate) fn graph(
     catalog: &Catalog,
-    status: Option<&Status>,
+    status: Option<&Records>,
     format: Format,
     printer: &Printer,
 ) -> Outcome {
@@ -33,7 +33,7 @@ pub(crate) fn graph(
     Ok(())
 }
 
-fn draw(catalog: &Catalog, status: Option<&Status>, format: Format, printer: &Printer) {
+fn draw(catalog: &Catalog, status: Option<&Records>, format: Format, printer: &Printer) {
     let graph = catalog.graph();
     let state = |index: usize| {
         status.map(|status| match () {

@@ -13,7 +13,7 @@ use aurora_migrate::migrations::revision::{range, target};
 use aurora_migrate::runner::Runner;
 
 pub(crate) async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
-    let status = runner.status().await?;
+    let status = runner.records().await?;
     let catalog = runner.catalog();
     if printer.verbose() {
         printer.line(&format!("Current revision(s) for {}:", runner.describe()));
@@ -80,7 +80,7 @@ pub(crate) async fn history(
     range_text: Option<&str>,
     printer: &Printer,
 ) -> Outcome {
-    let status = runner.status().await?;
+    let status = runner.records().await?;
     let catalog = runner.catalog();
     let list = range::resolve(catalog.graph(), range_text, &status.current)?;
     let mut revisions = Vec::new();

@@ -66,7 +66,7 @@ async fn selection(
     // and the files on disk may number their revisions otherwise.
     let standing = match runner {
         Some(runner) => {
-            let status = runner.status().await?;
+            let status = runner.records().await?;
             let built = embedded.graph();
             let ids = |indices: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
                 indices

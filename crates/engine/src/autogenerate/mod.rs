@@ -101,7 +101,7 @@ pub async fn introspect(runner: &Runner<'_>) -> Result<Introspection> {
 
 /// Compares `models` with the database `runner` reaches, which must be at the heads.
 pub async fn compare(runner: &Runner<'_>, models: &Schema) -> Result<Comparison> {
-    let status = runner.status().await?;
+    let status = runner.records().await?;
     let graph = runner.catalog().graph();
     let heads = graph.heads();
     if !status.unknown.is_empty() || status.current != heads {

@@ -5,7 +5,7 @@
 //! already, and the revisions it applied get their checksums in the log (trust on first use).
 //! Must not import autogenerate.
 
-use super::{Runner, Status};
+use super::{Records, Runner};
 use crate::bookkeeping::record_statements;
 #[cfg(feature = "refinery")]
 use crate::bookkeeping::stamp_statements;
@@ -36,13 +36,13 @@ impl Runner<'_> {
     pub(super) async fn take_over(
         &self,
         connection: &mut Connection,
-        status: Status,
-    ) -> Result<Status> {
+        status: Records,
+    ) -> Result<Records> {
         self.refuse_refinery_without_files(connection, &status)
             .await?;
         #[cfg(feature = "refinery")]
         if self.adopt_if_refinery(connection, &status).await?.is_some() {
-            return Ok(Status::read(
+            return Ok(Records::read(
                 self.catalog,
                 connection.read(&self.tables).await?,
             ));
@@ -72,7 +72,7 @@ impl Runner<'_> {
             "recorded the checksums of {} revision(s) another tool applied: from now on a changed file is caught",
             unrecorded.len()
         );
-        Ok(Status::read(
+        Ok(Records::read(
             self.catalog,
             connection.read(&self.tables).await?,
         ))
@@ -84,7 +84,7 @@ impl Runner<'_> {
     async fn refuse_refinery_without_files(
         &self,
         connection: &mut Connection,
-        status: &Status,
+        status: &Records,
     ) -> Result<()> {
         let has_refinery_files = cfg!(feature = "refinery")
             && self
@@ -128,7 +128,7 @@ impl Runner<'_> {
     async fn adopt_if_refinery(
         &self,
         connection: &mut Connection,
-        status: &Status,
+        status: &Records,
     ) -> Result<Option<Adopted>> {
         let has_refinery_files = self
             .catalog

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::locks::LockRetries;
 use super::prepared::{Prepared, STORED_ORIGIN};
-use super::{Event, Runner, Status, StepReport, Transaction};
+use super::{Event, Records, Runner, StepReport, Transaction};
 use crate::bookkeeping;
 use crate::driver::{Connection, Failure, RunTransaction, Work};
 use crate::error::{Error, LockWaited, Result, StepFailure, StepOutcome};
@@ -16,7 +16,7 @@ impl Runner<'_> {
     pub(super) async fn apply(
         &self,
         connection: &mut Connection,
-        status: &Status,
+        status: &Records,
         steps: &[Prepared<'_>],
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Vec<StepReport>> {

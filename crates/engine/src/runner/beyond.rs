@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::state::{Beyond, Status};
+use super::state::{Beyond, Records};
 use crate::bookkeeping::{StoredRecord, downgrade_checksum};
 use crate::catalog::Catalog;
 use crate::error::BeyondError;
@@ -25,7 +25,7 @@ pub(super) struct View<'c> {
 
 impl<'c> View<'c> {
     /// The catalogue's own graph: what every command but a downgrade beyond the build plans on.
-    pub(super) fn of_catalog(catalog: &'c Catalog, status: &Status) -> View<'c> {
+    pub(super) fn of_catalog(catalog: &'c Catalog, status: &Records) -> View<'c> {
         View {
             graph: Cow::Borrowed(catalog.graph()),
             rows: status.current.clone(),
@@ -37,7 +37,7 @@ impl<'c> View<'c> {
     /// The catalogue's graph with the revisions beyond it, each of which must have a record.
     pub(super) fn with_beyond(
         catalog: &Catalog,
-        status: &Status,
+        status: &Records,
     ) -> Result<View<'static>, BeyondError> {
         let graph = catalog.graph();
         let mut nodes: Vec<Node> = (0..graph.len()).map(|i| graph.node(i).clone()).collect();

@@ -138,7 +138,7 @@ impl Runner<'_> {
         &self,
         goal: Goal<'_>,
         direction: Direction,
-        status: &super::Status,
+        status: &super::Records,
     ) -> Option<&Catalog> {
         let squashed = self.catalog.squashed()?;
         let Goal::Target(target) = goal else {

@@ -28,7 +28,7 @@ pub use crate::driver::{Pool, TableSize};
 pub use adopt::Adopted;
 pub use locks::LockRetries;
 pub use reset::ResetPreview;
-pub use state::{Beyond, Status};
+pub use state::{Beyond, Records};
 
 use crate::bookkeeping::Tables;
 use crate::catalog::Catalog;
@@ -336,7 +336,7 @@ impl<'c> Runner<'c> {
     }
 
     /// The statements that add to a log an older build created the record columns it lacks.
-    fn outdated_log_ddl(&self, kind: Database, status: &Status) -> Vec<String> {
+    fn outdated_log_ddl(&self, kind: Database, status: &Records) -> Vec<String> {
         match &status.outdated_log {
             Some(present) => self.tables.extend_log(kind, present),
             None => Vec::new(),
@@ -351,17 +351,18 @@ impl<'c> Runner<'c> {
         sizes
     }
 
-    /// Reads what is applied without changing anything (a missing SQLite file reads as empty).
-    pub async fn status(&self) -> Result<Status> {
+    /// Reads what the bookkeeping records without changing anything (a missing SQLite file
+    /// reads as empty); [`Runner::standing`] judges it.
+    pub async fn records(&self) -> Result<Records> {
         if let Source::Url(url) = &self.source
             && url.sqlite_path().is_some_and(|p| !p.exists())
         {
-            return Ok(Status::read(self.catalog, Default::default()));
+            return Ok(Records::read(self.catalog, Default::default()));
         }
         let mut connection = self.open_for_reading().await?;
         let stored = connection.read(&self.tables).await;
         connection.close().await;
-        Ok(Status::read(self.catalog, stored?))
+        Ok(Records::read(self.catalog, stored?))
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ResetPreview {
 impl Runner<'_> {
     /// What [`Runner::reset`] would revert and drop, changing nothing.
     pub async fn reset_preview(&self) -> Result<ResetPreview> {
-        let status = self.status().await?;
+        let status = self.records().await?;
         let graph = self.catalog.graph();
         let applied = graph.ordered(status.applied.set.iter().copied());
         let tables = match applied.is_empty() {

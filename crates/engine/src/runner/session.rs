@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Lock, Runner, Source, Status};
+use super::{Lock, Records, Runner, Source};
 use crate::driver::Connection;
 use crate::error::{Error, LeaseError, Result};
 use aurora_migrate_core::Database;
@@ -45,7 +45,7 @@ impl Runner<'_> {
     }
 
     /// Connects, takes the lock and reads the state, all once per run.
-    pub(super) async fn begin(&self) -> Result<(Connection, Status)> {
+    pub(super) async fn begin(&self) -> Result<(Connection, Records)> {
         let mut connection = self.until_interrupted(self.connect(true)).await?;
         let locked = self.until_interrupted(self.lock(&mut connection)).await;
         if let Err(e) = locked {
@@ -55,7 +55,7 @@ impl Runner<'_> {
         }
         match connection.read(&self.tables).await {
             Ok(stored) => {
-                let mut status = Status::read(self.catalog, stored);
+                let mut status = Records::read(self.catalog, stored);
                 if self.options.force
                     && !status.dirty.is_empty()
                     && let Err(e) = self.clear_dirty(&mut connection, &mut status).await
@@ -91,7 +91,7 @@ impl Runner<'_> {
     }
 
     /// `--force`: forgets the dirty marks, so their migrations run again from the start.
-    async fn clear_dirty(&self, connection: &mut Connection, status: &mut Status) -> Result<()> {
+    async fn clear_dirty(&self, connection: &mut Connection, status: &mut Records) -> Result<()> {
         for mark in &status.dirty {
             tracing::warn!(
                 "--force: {} of {} runs again from its first statement",

@@ -5,7 +5,7 @@
 //! must not import the command line.
 
 use super::Runner;
-use super::state::{Beyond, Status};
+use super::state::{Beyond, Records};
 use crate::bookkeeping::{DirtyMark, Inconsistency};
 use crate::catalog::Catalog;
 use crate::error::Result;
@@ -82,7 +82,7 @@ impl State {
 
 impl Standing {
     /// Judges `status` against the catalogue.
-    pub fn of(catalog: &Catalog, status: &Status) -> Standing {
+    pub fn of(catalog: &Catalog, status: &Records) -> Standing {
         let graph = catalog.graph();
         Standing {
             applied: graph.ordered(status.applied.set.iter().copied()),
@@ -135,7 +135,7 @@ impl Standing {
 impl Runner<'_> {
     /// Where the database stands, changing nothing (a missing SQLite file stands at base).
     pub async fn standing(&self) -> Result<Standing> {
-        let status = self.status().await?;
+        let status = self.records().await?;
         Ok(Standing::of(self.catalog, &status))
     }
 }

@@ -19,9 +19,11 @@ pub struct Beyond {
     pub record: Option<StoredRecord>,
 }
 
-/// The database's migration state, read once per run.
+/// What the bookkeeping records, read once per run and resolved against the catalogue: the
+/// version table's rows, the log, the dirty marks. [`Standing`](super::standing::Standing)
+/// is the judgement made from it.
 #[derive(Debug, Clone)]
-pub struct Status {
+pub struct Records {
     /// The version table's rows that the catalogue knows, as graph indices.
     pub current: Vec<usize>,
     /// Rows the catalogue does not know (a newer build ran, or the table is corrupt).
@@ -50,9 +52,9 @@ pub struct Status {
     pub logged_not_applied: Vec<usize>,
 }
 
-impl Status {
+impl Records {
     /// Judges what the bookkeeping tables hold against the catalogue.
-    pub fn read(catalog: &Catalog, stored: Stored) -> Status {
+    pub fn read(catalog: &Catalog, stored: Stored) -> Records {
         let graph = catalog.graph();
         let mut current = Vec::new();
         let mut unknown = Vec::new();
@@ -129,7 +131,7 @@ impl Status {
             ),
             false => Vec::new(),
         };
-        Status {
+        Records {
             logged_not_applied,
             inconsistencies,
             current,

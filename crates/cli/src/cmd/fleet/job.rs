@@ -155,7 +155,7 @@ impl Job<'_> {
                 state: None,
             },
             Job::Current => {
-                let status = runner.status().await?;
+                let status = runner.records().await?;
                 let standing = Standing::of(catalog, &status);
                 Done {
                     changed: 0,
