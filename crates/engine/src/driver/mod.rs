@@ -4,6 +4,7 @@
 //! import the runner, the catalogue's planning or autogenerate.
 
 mod batch;
+mod capabilities;
 mod certificates;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod connect;
@@ -15,6 +16,7 @@ pub(crate) mod mysql;
 mod pool;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+pub(crate) mod scratch;
 pub(crate) mod script;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
@@ -24,6 +26,7 @@ compile_error!("aurora-migrate needs at least one database feature: postgres, sq
 
 pub(crate) use crate::error::database_message;
 pub(crate) use batch::{execute, run_batch, run_in_transaction};
+pub(crate) use capabilities::Capabilities;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) use connect::connect_error;
 #[cfg(feature = "postgres")]

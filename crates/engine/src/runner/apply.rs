@@ -2,6 +2,7 @@
 //! as each starts and ends, and an interrupt honoured by rolling the step in progress back.
 //! Must not import autogenerate.
 
+use crate::driver::Capabilities;
 use std::time::Instant;
 
 use super::locks::LockRetries;
@@ -146,7 +147,8 @@ impl Runner<'_> {
                 Err(failure) => {
                     if let Some(signal) = self.interrupt().and_then(|i| i.raised()).filter(|_| {
                         failure.interrupted
-                            || (step.transactional && connection.kind() != Database::Mysql)
+                            || (step.transactional
+                                && Capabilities::of(connection.kind()).transactional_ddl)
                     }) {
                         return Err(Error::Interrupted {
                             signal,
@@ -231,7 +233,8 @@ impl Runner<'_> {
         };
         // What stays of a failed attempt: nothing of a transactional step on PostgreSQL and
         // SQLite; otherwise the statements before the one that timed out.
-        let keeps = !step.transactional || kind == Database::Mysql;
+        let can = Capabilities::of(kind);
+        let keeps = !step.transactional || !can.transactional_ddl;
         let mut start = 0;
         let mut attempt = 0;
         loop {
@@ -245,7 +248,7 @@ impl Runner<'_> {
                 direction: step.direction,
                 tables: &self.tables,
                 lock_timeout: schedule[attempt],
-                continued: attempt > 0 && kind == Database::Mysql,
+                continued: attempt > 0 && can.dirty_marks,
                 final_attempt: attempt + 1 == schedule.len(),
                 durable,
                 guard: None,
@@ -260,7 +263,7 @@ impl Runner<'_> {
                 && attempt + 1 < schedule.len()
                 && self.interrupt().is_none_or(|i| i.raised().is_none());
             let (true, Some(waited)) = (retry, schedule[attempt]) else {
-                if kind == Database::Mysql && failure.lock_timeout && failure.statement == Some(0) {
+                if can.dirty_marks && failure.lock_timeout && failure.statement == Some(0) {
                     // The first statement never got its lock: nothing ran, so no dirty mark.
                     let clear = format!(
                         "DELETE FROM {} WHERE revision = {}",
@@ -366,12 +369,15 @@ impl Runner<'_> {
             line,
             statement,
             message: failure.message,
-            outcome: match (self.kind(), step.transactional) {
+            outcome: match (
+                Capabilities::of(self.kind()).dirty_marks,
+                step.transactional,
+            ) {
                 _ if self.options.transaction == Transaction::All => StepOutcome::RunRolledBack,
                 _ if failure.nothing_kept => StepOutcome::RolledBack,
-                (Database::Mysql, _) => StepOutcome::MarkedDirty,
-                (_, true) => StepOutcome::RolledBack,
-                (_, false) => StepOutcome::Kept,
+                (true, _) => StepOutcome::MarkedDirty,
+                (false, true) => StepOutcome::RolledBack,
+                (false, false) => StepOutcome::Kept,
             },
             done_before,
         }))

@@ -4,6 +4,7 @@
 //! committed durable before it reports it. Must not import autogenerate.
 
 use super::{Durability, Runner, Transaction};
+use crate::driver::Capabilities;
 use crate::driver::Connection;
 use crate::error::Error;
 use crate::sql::literal;
@@ -16,7 +17,7 @@ const FLUSH_ROW: &str = "~durable";
 impl Runner<'_> {
     /// Whether step `index` of `count` must commit durably itself.
     pub(super) fn durable_step(&self, kind: Database, index: usize, count: usize) -> bool {
-        kind != Database::Postgres
+        !Capabilities::of(kind).deferred_flush
             || self.options.durability == Durability::Each
             || self.options.transaction == Transaction::All
             || index + 1 == count

@@ -5,14 +5,14 @@
 //! autogenerate.
 
 use super::Runner;
+use crate::driver::Capabilities;
 use crate::error::{Error, LeaseError, LeaseHolder, Result};
-use aurora_migrate_core::Database;
 
 impl Runner<'_> {
     /// Who holds the lease on this runner's version table; `None` when nobody does or no
     /// runner ever took it. Changes nothing.
     pub async fn lease_holder(&self) -> Result<Option<LeaseHolder>> {
-        if self.kind() == Database::Sqlite {
+        if !Capabilities::of(self.kind()).leases {
             return Err(LeaseError::Sqlite.into());
         }
         let mut connection = self.open_for_reading().await?;
@@ -26,7 +26,7 @@ impl Runner<'_> {
     /// working. Only the lease that was read is broken: one that changed hands meanwhile is
     /// refused.
     pub async fn break_lease(&self, force: bool) -> Result<Option<LeaseHolder>> {
-        if self.kind() == Database::Sqlite {
+        if !Capabilities::of(self.kind()).leases {
             return Err(LeaseError::Sqlite.into());
         }
         let mut connection = self.open_for_reading().await?;

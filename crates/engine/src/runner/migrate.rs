@@ -6,8 +6,8 @@ use super::beyond::View;
 use super::prepared::Prepared;
 use super::{Event, Run, Runner, Transaction};
 use crate::catalog::Catalog;
+use crate::driver::Capabilities;
 use crate::error::{Error, Result};
-use aurora_migrate_core::Database;
 use aurora_migrate_core::Direction;
 use aurora_migrate_core::revision::target::{self, Destination, Target};
 use aurora_migrate_core::revision::{Step, plan};
@@ -56,7 +56,7 @@ impl Runner<'_> {
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Run> {
         let whole = self.options.transaction == Transaction::All;
-        if whole && self.kind() == Database::Mysql {
+        if whole && !Capabilities::of(self.kind()).transactional_ddl {
             return Err(Error::WholeRunOnMysql);
         }
         let (mut connection, status) = self.begin().await?;

@@ -6,6 +6,7 @@
 //! runs alone, so a failure (its line, its lock retries, an interrupt) reads exactly as it
 //! would have. Must not import autogenerate.
 
+use crate::driver::Capabilities;
 use std::time::Instant;
 
 use super::prepared::Prepared;
@@ -18,7 +19,7 @@ impl Runner<'_> {
     /// How many of `steps`, from the first, would travel in one message: only on PostgreSQL,
     /// one transaction per migration, and only transactional migrations.
     pub(super) fn pipelined(&self, kind: Database, steps: &[Prepared<'_>]) -> usize {
-        if kind != Database::Postgres || self.options.transaction == Transaction::All {
+        if !Capabilities::of(kind).pipelining || self.options.transaction == Transaction::All {
             return 1;
         }
         steps

@@ -2,12 +2,12 @@
 //! bookkeeping once, honour an interrupt while waiting, and release the lock on every path.
 //! Must not import autogenerate.
 
+use crate::driver::Capabilities;
 use std::time::{Duration, Instant};
 
 use super::{Lock, Records, Runner, Source};
 use crate::driver::Connection;
 use crate::error::{Error, LeaseError, Result};
-use aurora_migrate_core::Database;
 
 impl Runner<'_> {
     /// A connection for reading only: no lock, no file created.
@@ -78,7 +78,7 @@ impl Runner<'_> {
         let timeout = self.options.lock_timeout;
         match self.options.lock {
             Lock::Advisory => connection.lock(&self.tables, timeout).await,
-            Lock::Lease { .. } if connection.kind() == Database::Sqlite => {
+            Lock::Lease { .. } if !Capabilities::of(connection.kind()).leases => {
                 Err(Error::Lease(LeaseError::Sqlite))
             }
             Lock::Lease { duration } => {

@@ -4,8 +4,8 @@
 
 use super::Runner;
 use crate::bookkeeping::stamp_statements;
+use crate::driver::Capabilities;
 use crate::error::Result;
-use aurora_migrate_core::Database;
 use aurora_migrate_core::revision::target::{self, Target};
 use aurora_migrate_core::revision::{Applied, plan};
 
@@ -36,7 +36,7 @@ impl Runner<'_> {
             let mut statements = self.tables.create(kind);
             statements.extend(self.outdated_log_ddl(kind, &status));
             statements.extend(stamp_statements(self.catalog, &self.tables, &applied, kind));
-            if kind == Database::Mysql {
+            if Capabilities::of(kind).dirty_marks {
                 // Stamping records where the database really is: no migration is in progress.
                 statements.push(format!("DELETE FROM {}", self.tables.dirty_sql()));
             }

@@ -8,7 +8,7 @@ pub mod orphans;
 
 use std::time::Duration;
 
-use crate::error::{Error, Result, ScratchError};
+use crate::error::{Result, ScratchError};
 use crate::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
 use aurora_migrate_core::Database;
@@ -41,7 +41,7 @@ impl Scratch {
                 DatabaseUrl::sqlite_file(&path)
             }
             Some(server) => {
-                create_database(server, &name).await?;
+                crate::driver::scratch::create(server, &name).await?;
                 server.with_database(&name)
             }
         };
@@ -68,7 +68,7 @@ impl Scratch {
         self.gone = true;
         let removed = match &self.server {
             None => remove_files(&self.url),
-            Some(server) => drop_database(server, &self.name)
+            Some(server) => crate::driver::scratch::drop(server, &self.name)
                 .await
                 .map_err(|e| e.to_string()),
         };
@@ -104,7 +104,11 @@ impl Drop for Scratch {
                 return;
             };
             runtime.block_on(async {
-                let _ = tokio::time::timeout(DROP_TIMEOUT, drop_database(&server, &name)).await;
+                let _ = tokio::time::timeout(
+                    DROP_TIMEOUT,
+                    crate::driver::scratch::drop(&server, &name),
+                )
+                .await;
             });
         });
         let _ = dropping.join();
@@ -172,32 +176,6 @@ fn remove_files(url: &DatabaseUrl) -> std::result::Result<(), String> {
         }
     }
     Ok(())
-}
-
-async fn create_database(server: &DatabaseUrl, name: &str) -> Result<()> {
-    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
-    let _ = name;
-    match server.kind() {
-        #[cfg(feature = "postgres")]
-        Database::Postgres => crate::driver::postgres::create_database(server, name).await,
-        #[cfg(feature = "mysql")]
-        Database::Mysql => crate::driver::mysql::create_database(server, name).await,
-        #[allow(unreachable_patterns)]
-        other => Err(Error::ScratchUnsupported(other)),
-    }
-}
-
-async fn drop_database(server: &DatabaseUrl, name: &str) -> Result<()> {
-    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
-    let _ = name;
-    match server.kind() {
-        #[cfg(feature = "postgres")]
-        Database::Postgres => crate::driver::postgres::drop_database(server, name).await,
-        #[cfg(feature = "mysql")]
-        Database::Mysql => crate::driver::mysql::drop_database(server, name).await,
-        #[allow(unreachable_patterns)]
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]

@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::name::{self, Maker};
-use crate::error::{Error, Result, ScratchError};
+use crate::error::{Result, ScratchError};
 use crate::url::DatabaseUrl;
-use aurora_migrate_core::Database;
 
 /// One throwaway database found, and what was done with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,13 +117,13 @@ pub(super) fn judge(
 }
 
 async fn on_server(server: &DatabaseUrl, sweep: &Sweep<'_>) -> Result<Vec<Found>> {
-    let listed = databases_like(server).await?;
+    let listed = crate::driver::scratch::list(server, &[name::PREFIX, "aurora_squash_"]).await?;
     let mut found = Vec::new();
     for (name, sessions) in listed {
         let (fate, reason) = match judge(&name, sessions, sweep.grace) {
             Err(reason) => (Fate::Kept, reason),
             Ok(reason) if !sweep.drop => (Fate::WouldDrop, reason),
-            Ok(reason) => match drop_if_unused(server, &name).await? {
+            Ok(reason) => match crate::driver::scratch::drop_if_unused(server, &name).await? {
                 true => (Fate::Dropped, reason),
                 // Someone connected since it was listed.
                 false => (Fate::Kept, Reason::InUse { sessions: 1 }),
@@ -138,37 +137,6 @@ async fn on_server(server: &DatabaseUrl, sweep: &Sweep<'_>) -> Result<Vec<Found>
         });
     }
     Ok(found)
-}
-
-async fn databases_like(server: &DatabaseUrl) -> Result<Vec<(String, u64)>> {
-    let prefixes = [name::PREFIX, "aurora_squash_"];
-    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
-    let _ = prefixes;
-    match server.kind() {
-        #[cfg(feature = "postgres")]
-        Database::Postgres => crate::driver::postgres::databases_like(server, &prefixes).await,
-        #[cfg(feature = "mysql")]
-        Database::Mysql => crate::driver::mysql::databases_like(server, &prefixes).await,
-        Database::Sqlite => Ok(Vec::new()),
-        #[allow(unreachable_patterns)]
-        other => Err(Error::ScratchUnsupported(other)),
-    }
-}
-
-/// PostgreSQL refuses to drop a database a session is connected to; MySQL does not, so there
-/// the sessions counted when listing are the check.
-async fn drop_if_unused(server: &DatabaseUrl, name: &str) -> Result<bool> {
-    #[cfg(not(any(feature = "postgres", feature = "mysql")))]
-    let _ = name;
-    match server.kind() {
-        #[cfg(feature = "postgres")]
-        Database::Postgres => crate::driver::postgres::drop_if_unused(server, name).await,
-        #[cfg(feature = "mysql")]
-        Database::Mysql => crate::driver::mysql::drop_database(server, name)
-            .await
-            .map(|()| true),
-        _ => Ok(false),
-    }
 }
 
 /// The temporary SQLite files, by stem (a database and its journals are one).

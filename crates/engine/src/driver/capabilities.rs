@@ -1,0 +1,52 @@
+//! What each database can do that the runner plans around, said once, here, so that the runner
+//! asks instead of naming databases. Pure data: must not import the runner.
+
+use aurora_migrate_core::Database;
+
+/// What a database offers a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Capabilities {
+    /// DDL runs inside a transaction and rolls back with it (PostgreSQL, SQLite); MySQL
+    /// commits each DDL statement as it runs.
+    pub(crate) transactional_ddl: bool,
+    /// A migration that stops part-way leaves a dirty mark to clear (MySQL, where DDL cannot
+    /// roll back).
+    pub(crate) dirty_marks: bool,
+    /// Several transactions can travel in one message, each still its own (PostgreSQL).
+    pub(crate) pipelining: bool,
+    /// A commit can skip waiting for the disk, the run's last one then flushing them all
+    /// (PostgreSQL's `synchronous_commit`).
+    pub(crate) deferred_flush: bool,
+    /// Runners can hold a lease in a table of ours; SQLite is locked through its database
+    /// file instead.
+    pub(crate) leases: bool,
+}
+
+impl Capabilities {
+    /// What `kind` offers.
+    pub(crate) fn of(kind: Database) -> Capabilities {
+        match kind {
+            Database::Postgres => Capabilities {
+                transactional_ddl: true,
+                dirty_marks: false,
+                pipelining: true,
+                deferred_flush: true,
+                leases: true,
+            },
+            Database::Sqlite => Capabilities {
+                transactional_ddl: true,
+                dirty_marks: false,
+                pipelining: false,
+                deferred_flush: false,
+                leases: false,
+            },
+            Database::Mysql => Capabilities {
+                transactional_ddl: false,
+                dirty_marks: true,
+                pipelining: false,
+                deferred_flush: false,
+                leases: true,
+            },
+        }
+    }
+}
