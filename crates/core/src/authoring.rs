@@ -53,8 +53,8 @@ pub enum AuthorError {
     NotARevision(String),
     /// A merge in a directory with no migrations.
     NothingToMerge(String),
-    /// Several heads and no `--head` to choose among them (the heads, listed).
-    SeveralHeads(String),
+    /// Several heads and no `--head` to choose among them.
+    SeveralHeads(Vec<String>),
     /// `--head` where there are no migrations yet.
     HeadWithoutMigrations(String),
     /// `--head` names several revisions, or none.
@@ -107,9 +107,10 @@ impl std::fmt::Display for AuthorError {
             }
             AuthorError::NotARevision(v0) => write!(f, "`{v0}` does not name a revision to merge"),
             AuthorError::NothingToMerge(v0) => write!(f, "{v0} holds no migrations to merge"),
-            AuthorError::SeveralHeads(v0) => write!(
+            AuthorError::SeveralHeads(heads) => write!(
                 f,
-                "there are several heads ({v0}); pass --head REV to choose where the new revision goes, or join them first with `merge heads -m MESSAGE`"
+                "there are several heads ({}); pass --head REV to choose where the new revision goes, or join them first with `merge heads -m MESSAGE`",
+                heads.join(", ")
             ),
             AuthorError::HeadWithoutMigrations(v0) => write!(
                 f,

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::graph::Graph;
-use super::target::{Destination, TargetError, ids};
+use super::target::{Destination, TargetError, id_list};
 use crate::direction::Direction;
 
 /// One migration to run, and the version-table rows it replaces.
@@ -108,7 +108,7 @@ pub fn downgrade(
                 .filter(|t| !applied.set.contains(t))
                 .collect();
             if !missing.is_empty() {
-                return Err(DowngradeError::NotApplied(ids(graph, &missing)));
+                return Err(DowngradeError::NotApplied(id_list(graph, &missing)));
             }
             // As Alembic: what was built on the targets' children goes; a revision that only
             // depends on a target stays.
@@ -133,7 +133,7 @@ pub fn downgrade(
             .filter(|t| !rows.contains(t))
             .collect();
         if !elsewhere.is_empty() {
-            return Err(DowngradeError::NotBelowHeads(ids(graph, &elsewhere)));
+            return Err(DowngradeError::NotBelowHeads(id_list(graph, &elsewhere)));
         }
     }
     order.reverse();
@@ -214,25 +214,27 @@ pub fn rows_after(graph: &Graph, rows: &[usize], steps: &[Step]) -> Vec<usize> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DowngradeError {
-    /// The target revisions (listed) are not applied.
-    NotApplied(String),
-    /// The target revisions (listed) are applied, but only as what a head depends on: no head
+    /// The target revisions are not applied.
+    NotApplied(Vec<String>),
+    /// The target revisions are applied, but only as what a head depends on: no head
     /// stands on them, so going down to them means nothing.
-    NotBelowHeads(String),
+    NotBelowHeads(Vec<String>),
 }
 
 impl std::fmt::Display for DowngradeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DowngradeError::NotApplied(v0) => write!(
+            DowngradeError::NotApplied(revisions) => write!(
                 f,
-                "{v0} is not applied, so it cannot be a downgrade target; `current` shows what is applied, `upgrade` moves forward"
+                "{} is not applied, so it cannot be a downgrade target; `current` shows what is applied, `upgrade` moves forward",
+                revisions.join(", ")
             ),
-            DowngradeError::NotBelowHeads(v0) => write!(
+            DowngradeError::NotBelowHeads(revisions) => write!(
                 f,
-                "{v0} is not a valid downgrade target from the current heads: it is applied only as what another \
+                "{} is not a valid downgrade target from the current heads: it is applied only as what another \
                  revision depends on, with nothing of its own above it (Alembic refuses it too); revert the dependent \
-                 revision instead"
+                 revision instead",
+                revisions.join(", ")
             ),
         }
     }

@@ -133,18 +133,19 @@ pub fn lookup(graph: &Graph, name: &str) -> Result<usize, TargetError> {
         [one] => Ok(*one),
         many => Err(TargetError::Ambiguous {
             prefix: name.to_string(),
-            candidates: ids(graph, many),
+            candidates: id_list(graph, many),
         }),
     }
 }
 
 /// The ids of `indices`, comma-separated.
 pub fn ids(graph: &Graph, indices: &[usize]) -> String {
-    indices
-        .iter()
-        .map(|&i| graph.node(i).id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    id_list(graph, indices).join(", ")
+}
+
+/// The ids of `indices`, in order.
+pub fn id_list(graph: &Graph, indices: &[usize]) -> Vec<String> {
+    indices.iter().map(|&i| graph.node(i).id.clone()).collect()
 }
 
 /// The single head, or an error naming them all.
@@ -152,7 +153,7 @@ pub fn single_head(graph: &Graph) -> Result<usize, TargetError> {
     match graph.heads().as_slice() {
         [] => Err(TargetError::Empty),
         [one] => Ok(*one),
-        many => Err(TargetError::SeveralHeads(ids(graph, many))),
+        many => Err(TargetError::SeveralHeads(id_list(graph, many))),
     }
 }
 
@@ -178,7 +179,7 @@ pub fn resolve(
             );
             match heads.as_slice() {
                 [one] => Ok(Destination::Revisions(vec![*one])),
-                many => Err(TargetError::SeveralHeads(ids(graph, many))),
+                many => Err(TargetError::SeveralHeads(id_list(graph, many))),
             }
         }
         Target::BranchBase(name) => {
@@ -215,7 +216,7 @@ pub fn check_downgrade_target(graph: &Graph, target: &Target) -> Result<(), Targ
     match heads.len() > 1 {
         true => Err(TargetError::AmbiguousDowngrade {
             target: display(target),
-            heads: ids(graph, &heads),
+            heads: id_list(graph, &heads),
         }),
         false => Ok(()),
     }

@@ -270,7 +270,7 @@ fn downgrading_to_an_unapplied_revision_is_an_error() {
     let rows = [index(&g, "a")];
     let applied = Applied::from_rows(&g, &rows);
     let e = downgrade(&g, &applied, &rows, &revisions(&g, &["c", "b"])).unwrap_err();
-    assert_eq!(e, DowngradeError::NotApplied("c, b".into()));
+    assert_eq!(e, DowngradeError::NotApplied(vec!["c".into(), "b".into()]));
     assert!(
         e.to_string()
             .starts_with("c, b is not applied, so it cannot be a downgrade target"),

@@ -19,15 +19,15 @@ pub enum TargetError {
     Ambiguous {
         /// The prefix.
         prefix: String,
-        /// The revisions it matches, listed.
-        candidates: String,
+        /// The revisions it matches.
+        candidates: Vec<String>,
     },
-    /// `head` where there are several heads (listed).
-    SeveralHeads(String),
+    /// `head` where there are several heads.
+    SeveralHeads(Vec<String>),
     /// There are no migrations.
     Empty,
-    /// A relative step from the database's several current heads (listed).
-    SeveralCurrent(String),
+    /// A relative step from the database's several current heads.
+    SeveralCurrent(Vec<String>),
     /// A step down within a lineage that leaves nothing of it to revert from the heads.
     NotOnLineage(String),
     /// `heads` or `LABEL@head` as a downgrade target where the graph has several heads.
@@ -35,7 +35,7 @@ pub enum TargetError {
         /// The target as written.
         target: String,
         /// The heads.
-        heads: String,
+        heads: Vec<String>,
     },
     /// A walk that meets a fork.
     Fork {
@@ -45,8 +45,8 @@ pub enum TargetError {
         from: String,
         /// `children` or `parents`.
         what: &'static str,
-        /// The ways on, listed.
-        candidates: String,
+        /// The ways on.
+        candidates: Vec<String>,
     },
     /// A walk below base.
     BelowBase {
@@ -113,11 +113,13 @@ impl std::fmt::Display for TargetError {
             ),
             TargetError::Ambiguous { prefix, candidates } => write!(
                 f,
-                "several revisions start with `{prefix}`: {candidates}; use more characters"
+                "several revisions start with `{prefix}`: {}; use more characters",
+                candidates.join(", ")
             ),
-            TargetError::SeveralHeads(v0) => write!(
+            TargetError::SeveralHeads(heads) => write!(
                 f,
-                "there are several heads ({v0}); name one, use `heads` for all, or `merge heads` to join them"
+                "there are several heads ({}); name one, use `heads` for all, or `merge heads` to join them",
+                heads.join(", ")
             ),
             TargetError::Empty => write!(f, "there are no migrations"),
             TargetError::NotOnLineage(target) => write!(
@@ -127,12 +129,14 @@ impl std::fmt::Display for TargetError {
             ),
             TargetError::AmbiguousDowngrade { target, heads } => write!(
                 f,
-                "`{target}` is not a downgrade target while the graph has several heads ({heads}), as Alembic \
-                 refuses it too; name the revision to go down to"
+                "`{target}` is not a downgrade target while the graph has several heads ({}), as Alembic \
+                 refuses it too; name the revision to go down to",
+                heads.join(", ")
             ),
-            TargetError::SeveralCurrent(v0) => write!(
+            TargetError::SeveralCurrent(heads) => write!(
                 f,
-                "the database has several current heads ({v0}); a relative step must start from one: use REV+N, REV-N or LABEL@-N"
+                "the database has several current heads ({}); a relative step must start from one: use REV+N, REV-N or LABEL@-N",
+                heads.join(", ")
             ),
             TargetError::Fork {
                 direction,
@@ -141,7 +145,8 @@ impl std::fmt::Display for TargetError {
                 candidates,
             } => write!(
                 f,
-                "cannot walk {direction} from {from}: it has several {what} ({candidates}); name the one you want"
+                "cannot walk {direction} from {from}: it has several {what} ({}); name the one you want",
+                candidates.join(", ")
             ),
             TargetError::BelowBase { target, missing } => write!(
                 f,

@@ -172,7 +172,7 @@ fn lookup_lists_the_candidates_of_an_ambiguous_prefix() {
         e,
         TargetError::Ambiguous {
             prefix: "ae10".into(),
-            candidates: "ae1027a6acf, ae10b7c".into()
+            candidates: vec!["ae1027a6acf".into(), "ae10b7c".into()]
         }
     );
     assert_eq!(
@@ -214,7 +214,7 @@ fn branch_head_is_the_head_above_the_label_or_revision() {
     assert_eq!(resolved(&g, "t1@head", &[]), at(T2));
     assert_eq!(
         resolved(&g, "r@head", &[]),
-        Err(TargetError::SeveralHeads("t2, f2".into()))
+        Err(TargetError::SeveralHeads(vec!["t2".into(), "f2".into()]))
     );
 }
 
@@ -484,7 +484,7 @@ fn branch_head_going_down_counts_every_head() {
         check_downgrade_target(&g, &target("feature@head")),
         Err(TargetError::AmbiguousDowngrade {
             target: "feature@head".into(),
-            heads: "x, d".into(),
+            heads: vec!["x".into(), "d".into()],
         })
     );
     assert_eq!(check_downgrade_target(&g, &target("heads")), Ok(()));

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Anchor, Destination, Target, TargetError, display, ids, lookup, single_head};
+use super::{Anchor, Destination, Target, TargetError, display, id_list, lookup, single_head};
 use crate::revision::graph::Graph;
 
 pub(super) fn relative(
@@ -28,7 +28,7 @@ pub(super) fn relative(
                 named = Some(*one);
                 Some(*one)
             }
-            many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
+            many => return Err(TargetError::SeveralCurrent(id_list(graph, many))),
         },
         Anchor::Branch(name) => {
             let labelled = lookup(graph, name)?;
@@ -47,7 +47,7 @@ pub(super) fn relative(
                     });
                 }
                 [one] => Some(*one),
-                many => return Err(TargetError::SeveralCurrent(ids(graph, many))),
+                many => return Err(TargetError::SeveralCurrent(id_list(graph, many))),
             }
         }
     };
@@ -94,7 +94,7 @@ fn walk_up(
                         .map(|i| graph.node(i).id.clone())
                         .unwrap_or_else(|| "base".into()),
                     what: if at.is_some() { "children" } else { "bases" },
-                    candidates: ids(graph, many),
+                    candidates: id_list(graph, many),
                 });
             }
         };
@@ -140,7 +140,7 @@ fn walk_down(
                     direction: "down",
                     from: graph.node(at).id.clone(),
                     what: "parents",
-                    candidates: ids(graph, many),
+                    candidates: id_list(graph, many),
                 });
             }
         }
