@@ -155,7 +155,10 @@ async fn a_failing_migration_rolls_back_alone_and_names_its_line() {
             panic!("{}: expected a step failure, got {error}", db.name())
         };
         assert_eq!(failure.revision, "f2", "{}", db.name());
-        assert_eq!(failure.file, "migrations/f2_broken.sql");
+        assert_eq!(
+            failure.origin,
+            aurora_migrate::error::Origin::File("migrations/f2_broken.sql".into())
+        );
         assert_eq!(failure.line, 9, "{}: the second INSERT fails", db.name());
         assert_eq!(failure.done_before, ["f1"]);
         assert!(error.to_string().contains("rolled back"), "{error}");

@@ -19,7 +19,7 @@ pub use lease::{LeaseError, LeaseHolder};
 pub use offline::OfflineError;
 pub use render::RenderError;
 pub use scratch::{ScratchError, SquashError};
-pub use step::{LockWaited, StepFailure, StepOutcome};
+pub use step::{LockWaited, Origin, StepFailure, StepOutcome};
 
 use crate::bookkeeping::Inconsistency;
 use crate::catalog::MigrationError;
@@ -296,8 +296,8 @@ pub enum Error {
     WholeRunWithoutTransaction {
         /// The migration.
         revision: String,
-        /// Its file, as `migrations/<name>`.
-        file: String,
+        /// Where its text came from.
+        file: Origin,
     },
     /// No scratch database can be made on this database.
     #[error(

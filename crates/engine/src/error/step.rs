@@ -8,10 +8,11 @@ pub struct StepFailure {
     pub revision: String,
     /// `upgrade` or `downgrade`.
     pub direction: aurora_migrate_core::Direction,
-    /// Its file, as `migrations/<name>`, or, for a revision beyond the build, its stored
-    /// downgrade.
-    pub file: String,
-    /// The failing statement's line in the file (where the server placed the fault, if it did).
+    /// Where its text came from: a file of the build, or the downgrade stored when it was
+    /// applied (for a revision beyond the build).
+    pub origin: Origin,
+    /// The failing statement's line in the file (where the server placed the fault, if it
+    /// did), or its number among a stored downgrade's statements.
     pub line: usize,
     /// The statement's first line.
     pub statement: String,
@@ -24,6 +25,26 @@ pub struct StepFailure {
     pub done_before: Vec<String>,
     /// When the statement waited out its lock timeouts: how often, and who held the lock.
     pub lock: Option<LockWaited>,
+}
+
+/// Where a migration's text came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// A file the build embedded, as `migrations/<name>`.
+    File(String),
+    /// The downgrade the log stored when the revision was applied: a revision beyond the
+    /// build, whose file this build does not have.
+    StoredDowngrade,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::File(path) => f.write_str(path),
+            Origin::StoredDowngrade => f.write_str("its stored downgrade"),
+        }
+    }
 }
 
 /// A step that gave up waiting for a lock.
@@ -51,9 +72,9 @@ pub enum StepOutcome {
 impl StepFailure {
     /// `migrations/<file>:<line>`, or which statement of a stored downgrade.
     pub fn location(&self) -> String {
-        match self.file.starts_with("migrations/") {
-            true => format!("{}:{}", self.file, self.line),
-            false => format!("{}, statement {}", self.file, self.line),
+        match &self.origin {
+            Origin::File(path) => format!("{path}:{}", self.line),
+            Origin::StoredDowngrade => format!("{}, statement {}", self.origin, self.line),
         }
     }
 }

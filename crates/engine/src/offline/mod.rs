@@ -146,7 +146,7 @@ impl Offline {
             let migration = catalog.migration(step.revision);
             return Err(Error::WholeRunWithoutTransaction {
                 revision: migration.id.to_string(),
-                file: format!("migrations/{}", migration.file_name),
+                file: crate::error::Origin::File(format!("migrations/{}", migration.file_name)),
             });
         }
         let session = script::session(kind, &self.tables)?;

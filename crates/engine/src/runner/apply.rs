@@ -6,11 +6,11 @@ use crate::driver::Capabilities;
 use std::time::Instant;
 
 use super::locks::LockRetries;
-use super::prepared::{Prepared, STORED_ORIGIN};
+use super::prepared::Prepared;
 use super::{Event, Records, Runner, StepReport, Transaction};
 use crate::bookkeeping;
 use crate::driver::{Connection, Failure, RunTransaction, Work};
-use crate::error::{Error, LockWaited, Result, StepFailure, StepOutcome};
+use crate::error::{Error, LockWaited, Origin, Result, StepFailure, StepOutcome};
 use aurora_migrate_core::{Database, Direction};
 
 impl Runner<'_> {
@@ -353,9 +353,9 @@ impl Runner<'_> {
         };
         // A stored downgrade has no file: its statements are numbered, and the offset of a
         // line inside one would mislead.
-        let line = match step.origin == STORED_ORIGIN {
-            true => failure.statement.map_or(1, |index| index + 1),
-            false => line,
+        let line = match step.origin {
+            Origin::StoredDowngrade => failure.statement.map_or(1, |index| index + 1),
+            _ => line,
         };
         let lock = failure.lock_timeout.then(|| LockWaited {
             attempts: failure.attempts,
@@ -365,7 +365,7 @@ impl Runner<'_> {
             lock,
             revision: step.revision.clone(),
             direction: step.direction,
-            file: step.origin.clone(),
+            origin: step.origin.clone(),
             line,
             statement,
             message: failure.message,

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use super::Runner;
 use super::beyond::{View, stored_downgrade};
 use crate::bookkeeping::Record;
-use crate::error::Result;
+use crate::error::{Origin, Result};
 use aurora_migrate_core::revision::Step;
 use aurora_migrate_core::source::LockTimeout;
 use aurora_migrate_core::{Database, Direction, Statement};
@@ -27,7 +27,7 @@ pub(super) struct Prepared<'a> {
     pub transactional: bool,
     /// Where its statements come from, as an error names it: `migrations/<file>`, or the
     /// stored downgrade.
-    pub origin: String,
+    pub origin: Origin,
     /// Its statements on the runner's database.
     pub statements: Cow<'a, [Statement]>,
     /// Version-table rows it removes.
@@ -58,9 +58,6 @@ impl Prepared<'_> {
         }
     }
 }
-
-/// Where a failure in a stored downgrade is placed: its statements are numbered from 1.
-pub(super) const STORED_ORIGIN: &str = "its stored downgrade";
 
 impl<'c> Runner<'c> {
     /// The steps of a plan made on `view`, ready to run on `kind`.
@@ -95,7 +92,7 @@ impl<'c> Runner<'c> {
                     parents,
                     direction: step.direction,
                     transactional: record.transactional,
-                    origin: STORED_ORIGIN.to_string(),
+                    origin: Origin::StoredDowngrade,
                     statements: Cow::Owned(statements),
                     delete_rows,
                     insert_rows,
@@ -114,7 +111,7 @@ impl<'c> Runner<'c> {
                 parents,
                 direction: step.direction,
                 transactional: migration.transactional,
-                origin: format!("migrations/{}", migration.file_name),
+                origin: Origin::File(format!("migrations/{}", migration.file_name)),
                 statements: catalog.statements(step.revision, kind, step.direction)?,
                 delete_rows,
                 insert_rows,
