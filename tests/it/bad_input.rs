@@ -315,11 +315,11 @@ fn bad_authoring_requests_write_nothing() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["create", "x", "--rev-id", "bad id!"],
-            "invalid --rev-id `bad id!`",
+            "invalid revision id `bad id!`",
         ),
         (
             &["create", "x", "--rev-id", "aaaa00000001"],
-            "--rev-id `aaaa00000001` is already the id of a revision",
+            "the revision id `aaaa00000001` is already the id of a revision",
         ),
         (
             &["create", "x", "--branch-label", "main"],

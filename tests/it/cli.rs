@@ -290,7 +290,8 @@ fn create_and_merge_write_files_the_build_accepts() {
     let (code, _, stderr) = run_in(dir.path(), &["create", "Where does it go"]);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("several heads (bbbb00000001, cccc00000001); pass --head REV"),
+        stderr.contains("several heads (bbbb00000001, cccc00000001); pass --head REV")
+            && stderr.contains("`aurora-migrate merge heads -m MESSAGE`"),
         "{stderr}"
     );
     assert_eq!(

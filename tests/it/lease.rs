@@ -76,14 +76,17 @@ fn a_killed_holder_is_taken_over_and_its_running_step_fenced_off() {
     // and its process is gone).
     let catalog = catalog("lease");
     let refused = upgrade(&catalog, &db.url, lease(Some(Duration::from_millis(100))));
-    let message = refused
-        .expect_err("the lease has not expired yet")
-        .to_string();
+    let refused = refused.expect_err("the lease has not expired yet");
+    let message = refused.to_string();
+    let hint = refused
+        .hint()
+        .map(|hint| hint.to_string())
+        .unwrap_or_default();
     assert!(
         message.contains("migration lease")
             && message.contains(&format!("process {pid}, which is dead"))
-            && message.contains("`lease break`"),
-        "{message}"
+            && hint.contains("`lease break`"),
+        "{message}; {hint}"
     );
 
     // One that waits takes it over once it expires, with the next fencing token. The dead

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use aurora_migrate::Catalog;
 use aurora_migrate::error::Error;
+use aurora_migrate::migrations::hint::{self, Piece, Setting, Word};
 use aurora_migrate::migrations::source::scan;
 use aurora_migrate::{DatabaseUrl, Options, Runner, Target};
 
@@ -57,11 +58,21 @@ async fn a_failed_migration_leaves_a_dirty_mark_that_stamp_clears() {
         .unwrap_err();
     let text = refused.to_string();
     assert!(text.starts_with("the database is dirty at revision f2: its upgrade stopped at `INSERT INTO t_f2 (id) VALUES (1)`"), "{text}");
+    let hint = refused.hint().expect("a dirty mark says what to do");
+    let spoken = hint.to_string();
     assert!(
-        text.contains("`stamp REV`")
-            && text.contains("`upgrade --force`")
-            && !text.contains("aurora-migrate"),
-        "the library names commands, not a program: {text}"
+        spoken.contains("`stamp REV`")
+            && spoken.contains("`upgrade forcing`")
+            && !format!("{text}; {spoken}").contains("--")
+            && !spoken.contains("aurora-migrate"),
+        "the library names commands and settings by meaning, not a program or its flags: {text}; {spoken}"
+    );
+    assert!(
+        hint.pieces().contains(&Piece::Run(
+            hint::Command::Upgrade,
+            vec![Word::Setting(Setting::Force)]
+        )),
+        "{hint:?}"
     );
     let downgrade = runner(&catalog, &db, false)
         .downgrade(&Target::Base, &mut |_| {})
@@ -145,6 +156,11 @@ fn the_command_line_names_the_way_out_and_force_retries() {
     let (code, _, stderr) = run(&["upgrade"]);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("dirty at revision 3f2a9c1b7d4e: its upgrade did not finish (the runner stopped during it)"), "{stderr}");
+    assert!(
+        stderr.contains("`aurora-migrate stamp REV`")
+            && stderr.contains("`aurora-migrate upgrade --force`"),
+        "the command line writes the hint with its name and flags: {stderr}"
+    );
     let (code, stdout, _) = run(&["check"]);
     assert_eq!(code, Some(1));
     assert!(
@@ -159,7 +175,7 @@ fn the_command_line_names_the_way_out_and_force_retries() {
     let (code, _, stderr) = run(&["upgrade", "--force"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stderr.contains("--force: upgrade of 3f2a9c1b7d4e runs again"),
+        stderr.contains("forced: upgrade of 3f2a9c1b7d4e runs again"),
         "{stderr}"
     );
     assert_eq!(

@@ -83,7 +83,7 @@ async fn a_failure_rolls_back_the_migrations_before_it_too() {
         );
         assert!(
             error.to_string().ends_with(
-                "the run's single transaction (--transaction all) was rolled back, undoing r01, r02 too: nothing was changed"
+                "the run's single transaction was rolled back, undoing r01, r02 too: nothing was changed"
             ),
             "{error}"
         );
@@ -150,7 +150,7 @@ async fn mysql_is_refused_before_anything_changes() {
     assert!(
         error
             .to_string()
-            .starts_with("--transaction all needs a database that rolls DDL back"),
+            .starts_with("one transaction for the whole run needs a database that rolls DDL back"),
         "{error}"
     );
     assert!(
@@ -170,7 +170,7 @@ async fn a_migration_outside_any_transaction_is_refused_before_anything_changes(
         .unwrap_err();
     assert!(
         error.to_string().starts_with(
-            "revision k2 (migrations/k2_index.sql) declares `Transaction: none`, so it cannot run inside --transaction all"
+            "revision k2 (migrations/k2_index.sql) declares `Transaction: none`, so it cannot run inside the run's single transaction"
         ),
         "{error}"
     );

@@ -81,7 +81,7 @@ pub(crate) async fn run_until_interrupted(context: &Context<'_>, command: Comman
             Ok(result) => result,
             Err(_) => {
                 let signal = context.interrupt.raised().unwrap_or(2);
-                Err(Failure { message: format!("stopped by signal {signal}"), code: "interrupted", exit: 128 + signal })
+                Err(Failure { message: format!("stopped by signal {signal}"), hint: None, code: "interrupted", exit: 128 + signal })
             }
         },
     }

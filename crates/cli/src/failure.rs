@@ -2,12 +2,17 @@
 //! exit code it earns. Library errors become failures here, and only here.
 //! Must not import a command or the printer.
 
+use aurora_migrate::migrations::Hint;
+
 /// Exit code for a usage error (bad flags, a missing setting, a question that needs `--yes`).
 pub(crate) const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug)]
 pub(crate) struct Failure {
+    /// What went wrong.
     pub message: String,
+    /// What to do about it, written in the program's words when the failure is printed.
+    pub hint: Option<Hint>,
     /// Stable, for `--format json`: `{"error": {"code": ...}}`.
     pub code: &'static str,
     pub exit: u8,
@@ -17,8 +22,17 @@ impl Failure {
     pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Failure {
         Failure {
             message: message.into(),
+            hint: None,
             code,
             exit: 1,
+        }
+    }
+
+    /// This failure, with what to do about it.
+    pub(crate) fn with_hint(self, hint: Hint) -> Failure {
+        Failure {
+            hint: Some(hint),
+            ..self
         }
     }
 
@@ -46,6 +60,7 @@ impl From<aurora_migrate::Error> for Failure {
         Failure {
             code: error.code(),
             message: error.to_string(),
+            hint: error.hint(),
             exit,
         }
     }
@@ -53,20 +68,24 @@ impl From<aurora_migrate::Error> for Failure {
 
 /// Errors that are simply reported, with exit code 1.
 macro_rules! failure_from {
-    ($($error:ty => $code:expr),* $(,)?) => {$(
+    ($($error:ty => $code:expr, $hint:expr);* $(;)?) => {$(
         impl From<$error> for Failure {
             fn from(error: $error) -> Failure {
-                Failure::new($code, error.to_string())
+                let hint: fn(&$error) -> Option<Hint> = $hint;
+                Failure {
+                    hint: hint(&error),
+                    ..Failure::new($code, error.to_string())
+                }
             }
         }
     )*};
 }
 
 failure_from!(
-    aurora_migrate::migrations::revision::TargetError => "target",
-    aurora_migrate::url::UrlError => "url",
-    aurora_migrate::catalog::MigrationError => "migration",
-    std::io::Error => "io",
+    aurora_migrate::migrations::revision::TargetError => "target", |e| e.hint();
+    aurora_migrate::url::UrlError => "url", |e| e.hint();
+    aurora_migrate::catalog::MigrationError => "migration", |_| None;
+    std::io::Error => "io", |_| None;
 );
 
 pub(crate) type Outcome = Result<(), Failure>;

@@ -47,9 +47,9 @@ impl Printer {
         self.program
     }
 
-    /// An engine message with the program's name before each command it points at.
-    pub(crate) fn name_commands(&self, text: &str) -> String {
-        super::program::name_commands(text, self.program)
+    /// An engine error as one line: its message, then its hint in the program's words.
+    pub(crate) fn describe(&self, error: &aurora_migrate::Error) -> String {
+        super::program::describe(&error.to_string(), error.hint().as_ref(), self.program)
     }
 
     pub(crate) fn is_json(&self) -> bool {
@@ -112,7 +112,8 @@ impl Printer {
     /// command's own document (which says what failed, as `check` and `status` do) went first.
     pub(crate) fn error(&self, failure: &Failure) {
         self.clear_spinner();
-        let message = self.name_commands(&failure.message);
+        let message =
+            super::program::describe(&failure.message, failure.hint.as_ref(), self.program);
         self.err(&format!("error: {message}"));
         if self.is_json() && !self.documented.get() {
             let document = documents::Error {

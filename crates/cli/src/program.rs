@@ -1,27 +1,11 @@
-//! The program's own name wherever the command line shows it: in its help and examples, and
-//! before the commands that messages point at (the engine names them bare, in backticks, after
-//! the part of a message that may echo the user's text). Must not import a command.
+//! The program's own name and flags wherever the command line shows them: in its help and
+//! examples, and in the hints of errors, which name commands and settings by meaning.
+//! Must not import a command.
 
+use aurora_migrate::migrations::hint::{self, Command, Hint, Setting};
 use clap::CommandFactory;
 
 use super::args::Cli;
-
-/// The commands a message may point at (`heads` is left out: in messages it is a target).
-const COMMANDS: &[&str] = &[
-    "upgrade",
-    "downgrade",
-    "current",
-    "status",
-    "history",
-    "branches",
-    "show",
-    "create",
-    "merge",
-    "stamp",
-    "reset",
-    "check",
-    "lease",
-];
 
 /// The command line's clap definition under the program's name, examples included.
 pub(crate) fn command(name: &'static str) -> clap::Command {
@@ -44,29 +28,55 @@ pub(crate) fn command(name: &'static str) -> clap::Command {
     command
 }
 
-/// `text` with `program` before each command it points at: `` `stamp REV` `` becomes
-/// `` `myapp stamp REV` ``. The part before the first `; ` or `. ` is left as it is: a message
-/// echoes the user's text there, and what the user typed is not a command to run.
-pub(crate) fn name_commands(text: &str, program: &str) -> String {
-    let split = [text.find("; "), text.find(". ")]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(text.len());
-    let (head, tail) = text.split_at(split);
-    let mut out = String::from(head);
-    for (i, part) in tail.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
+/// How the command line writes an error's hint: each command after the program's name, each
+/// setting as its flag.
+pub(crate) struct Spelling {
+    pub program: &'static str,
+}
+
+impl hint::Spelling for Spelling {
+    fn command(&self, command: Command, words: &[String]) -> String {
+        let mut line = format!("{} {}", self.program, command.name());
+        for word in words {
+            line.push(' ');
+            line.push_str(word);
         }
-        let first = part.split(' ').next().unwrap_or_default();
-        if i % 2 == 1 && COMMANDS.contains(&first) {
-            out.push_str(program);
-            out.push(' ');
-        }
-        out.push_str(part);
+        line
     }
-    out
+
+    fn setting(&self, setting: Setting) -> String {
+        flag(setting).unwrap_or(setting.describe()).to_string()
+    }
+}
+
+/// The flag that gives `setting`, with its value where the setting is one value of a flag.
+fn flag(setting: Setting) -> Option<&'static str> {
+    Some(match setting {
+        Setting::DatabaseUrl => "--database-url",
+        Setting::MigrationsDir => "--migrations-dir",
+        Setting::Base => "--base",
+        Setting::Head => "--head",
+        Setting::RevId => "--rev-id",
+        Setting::Message => "-m",
+        Setting::ScratchUrl => "--scratch-url",
+        Setting::TransactionAll => "--transaction all",
+        Setting::Purge => "--purge",
+        Setting::Force => "--force",
+        Setting::LockLease => "--lock lease",
+        Setting::Lease => "--lease",
+        Setting::DurabilityRun => "--durability run",
+        Setting::Sql => "--sql",
+        Setting::Yes => "--yes",
+        _ => return None,
+    })
+}
+
+/// An error's message and its hint as one line, in the command line's words.
+pub(crate) fn describe(message: &str, hint: Option<&Hint>, program: &'static str) -> String {
+    match hint {
+        Some(hint) => format!("{message}; {}", hint.render(&Spelling { program })),
+        None => message.to_string(),
+    }
 }
 
 #[cfg(test)]

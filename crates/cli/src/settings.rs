@@ -9,6 +9,7 @@ use super::failure::Failure;
 use super::output::Printer;
 use aurora_migrate::Catalog;
 use aurora_migrate::interrupt::Interrupt;
+use aurora_migrate::migrations::hint::{Command, Hint};
 use aurora_migrate::runner::{
     DEFAULT_LEASE, Durability, LONGEST_LEASE, Lock, LockRetries, Options, Runner, SHORTEST_LEASE,
     Transaction,
@@ -145,15 +146,19 @@ fn lock(flags: &DatabaseArgs, variables: &Environment) -> Result<Lock, Failure> 
         ));
     }
     if duration > LONGEST_LEASE {
+        let freed = Hint::text(
+            "a runner that stops is taken over once its lease expires, or freed at once by ",
+        )
+        .then_run(Command::Lease, ["break"]);
         return Err(Failure::usage(
             "invalid_setting",
             format!(
-                "a lease of {} would keep a dead runner's successor waiting that long; give --lease {} or less \
-                 (a runner that stops is taken over once its lease expires, or freed at once by `lease break`)",
+                "a lease of {} would keep a dead runner's successor waiting that long; give --lease {} or less",
                 humantime::format_duration(duration),
                 humantime::format_duration(LONGEST_LEASE)
             ),
-        ));
+        )
+        .with_hint(freed));
     }
     if flags.lease.is_some() && kind != LockKind::Lease {
         return Err(Failure::usage(

@@ -3,6 +3,7 @@
 //! the graph, and a merge of a revision with its own ancestor. Pure: no I/O; must not import
 //! the file format.
 
+use crate::hint::{Command, Hint, Setting, Word};
 use crate::revision::Graph;
 use crate::revision::id::{is_keyword, is_valid as is_valid_revision_id};
 
@@ -76,22 +77,19 @@ impl std::fmt::Display for AuthorError {
             ),
             AuthorError::NoDirectory { dir } => write!(
                 f,
-                "{dir} does not exist, so this would start a new migration history; run from the project's root, point --migrations-dir at its migrations, or pass --base to start a new history there"
+                "{dir} does not exist, so this would start a new migration history"
             ),
             AuthorError::NewHistory { dir } => write!(
                 f,
-                "{dir} holds no migrations, so this would start a new migration history; pass --base to start one"
+                "{dir} holds no migrations, so this would start a new migration history"
             ),
             AuthorError::InvalidId(v0) => write!(
                 f,
-                "invalid --rev-id `{v0}`: {}",
+                "invalid revision id `{v0}`: {}",
                 crate::revision::id::fault(v0)
                     .unwrap_or_else(|| format!("use {}", crate::revision::id::RULE))
             ),
-            AuthorError::IdCollision { id, why } => write!(
-                f,
-                "--rev-id `{id}` {why}; choose another id, or omit --rev-id for a random one"
-            ),
+            AuthorError::IdCollision { id, why } => write!(f, "the revision id `{id}` {why}"),
             AuthorError::InvalidLabel { label, why } => {
                 write!(f, "`{label}` cannot be a branch label: {why}")
             }
@@ -100,24 +98,25 @@ impl std::fmt::Display for AuthorError {
                 descendant,
             } => write!(
                 f,
-                "{ancestor} is an ancestor of {descendant}, so there is nothing to join: a merge joins revisions on different branches (`merge heads` joins every head)"
+                "{ancestor} is an ancestor of {descendant}, so there is nothing to join: a merge joins revisions on different branches"
             ),
             AuthorError::MergeNeedsTwo(v0) => {
                 write!(f, "a merge needs at least two distinct revisions; got {v0}")
             }
             AuthorError::NotARevision(v0) => write!(f, "`{v0}` does not name a revision to merge"),
             AuthorError::NothingToMerge(v0) => write!(f, "{v0} holds no migrations to merge"),
-            AuthorError::SeveralHeads(heads) => write!(
-                f,
-                "there are several heads ({}); pass --head REV to choose where the new revision goes, or join them first with `merge heads -m MESSAGE`",
-                heads.join(", ")
-            ),
+            AuthorError::SeveralHeads(heads) => {
+                write!(f, "there are several heads ({})", heads.join(", "))
+            }
             AuthorError::HeadWithoutMigrations(v0) => write!(
                 f,
-                "--head {v0}: there are no migrations yet; omit --head (or pass --base)"
+                "the head to build on is {v0}, but there are no migrations yet"
             ),
             AuthorError::HeadNotOne(v0) => {
-                write!(f, "--head {v0} must name one revision (or `base`)")
+                write!(
+                    f,
+                    "the head to build on, {v0}, must name one revision (or `base`)"
+                )
             }
             AuthorError::BrokenDirectory(v0) => {
                 write!(f, "fix the migrations directory first:\n{v0}")
@@ -127,6 +126,46 @@ impl std::fmt::Display for AuthorError {
 }
 
 impl std::error::Error for AuthorError {}
+
+impl AuthorError {
+    /// What to do about it, when there is something to do.
+    pub fn hint(&self) -> Option<Hint> {
+        let hint = match self {
+            AuthorError::NoDirectory { .. } => Hint::text("run from the project's root, point ")
+                .then_setting(Setting::MigrationsDir)
+                .then_text(" at its migrations, or pass ")
+                .then_setting(Setting::Base)
+                .then_text(" to start a new history there"),
+            AuthorError::NewHistory { .. } => Hint::text("pass ")
+                .then_setting(Setting::Base)
+                .then_text(" to start one"),
+            AuthorError::IdCollision { .. } => Hint::text("choose another id, or omit ")
+                .then_setting(Setting::RevId)
+                .then_text(" for a random one"),
+            AuthorError::MergeOfAncestor { .. } => {
+                Hint::run(Command::Merge, ["heads"]).then_text(" joins every head")
+            }
+            AuthorError::SeveralHeads(_) => Hint::text("pass ")
+                .then_setting(Setting::Head)
+                .then_text(" REV to choose where the new revision goes, or join them first with ")
+                .then_run(
+                    Command::Merge,
+                    [
+                        Word::from("heads"),
+                        Setting::Message.into(),
+                        "MESSAGE".into(),
+                    ],
+                ),
+            AuthorError::HeadWithoutMigrations(_) => Hint::text("omit ")
+                .then_setting(Setting::Head)
+                .then_text(" (or pass ")
+                .then_setting(Setting::Base)
+                .then_text(")"),
+            _ => return None,
+        };
+        Some(hint)
+    }
+}
 
 /// The one-line message of a new revision.
 pub fn message(text: &str) -> Result<&str, AuthorError> {

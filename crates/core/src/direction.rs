@@ -20,6 +20,15 @@ impl Direction {
         }
     }
 
+    /// The direction `name` spells (`upgrade` or `downgrade`), if it spells one.
+    pub fn from_name(name: &str) -> Option<Direction> {
+        match name {
+            "upgrade" => Some(Direction::Upgrade),
+            "downgrade" => Some(Direction::Downgrade),
+            _ => None,
+        }
+    }
+
     /// The other way.
     pub fn opposite(self) -> Direction {
         match self {

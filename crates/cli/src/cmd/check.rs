@@ -106,11 +106,11 @@ pub(crate) fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) ->
     if let Some(mark) = standing.dirty.first() {
         let dirty = aurora_migrate::Error::Dirty {
             revision: mark.revision.clone(),
-            direction: mark.direction.clone(),
+            direction: mark.direction,
             statement: mark.failed_statement.clone(),
             message: mark.message.clone(),
         };
-        problems.push(printer.name_commands(&dirty.to_string()));
+        problems.push(printer.describe(&dirty));
     }
     if !standing.logged_not_applied.is_empty() {
         problems.push(logged_not_applied(

@@ -43,8 +43,10 @@ pub(crate) async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     }
     for mark in &status.dirty {
         printer.line(&format!(
-            "{} (dirty: its {} did not finish; `check` says how to resolve it)",
-            mark.revision, mark.direction
+            "{} (dirty: its {} did not finish; `{} check` says how to resolve it)",
+            mark.revision,
+            mark.direction,
+            printer.program()
         ));
     }
     if status.current.is_empty() && status.unknown.is_empty() && printer.verbose() {
@@ -68,7 +70,7 @@ pub(crate) async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             .iter()
             .map(|m| DirtyRevision {
                 revision: m.revision.clone(),
-                direction: m.direction.clone(),
+                direction: m.direction.name().to_string(),
             })
             .collect(),
     });

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::graph::Graph;
 use super::target::{Destination, TargetError, id_list};
 use crate::direction::Direction;
+use crate::hint::{Command, Hint};
 
 /// One migration to run, and the version-table rows it replaces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,7 +227,7 @@ impl std::fmt::Display for DowngradeError {
         match self {
             DowngradeError::NotApplied(revisions) => write!(
                 f,
-                "{} is not applied, so it cannot be a downgrade target; `current` shows what is applied, `upgrade` moves forward",
+                "{} is not applied, so it cannot be a downgrade target",
                 revisions.join(", ")
             ),
             DowngradeError::NotBelowHeads(revisions) => write!(
@@ -241,6 +242,21 @@ impl std::fmt::Display for DowngradeError {
 }
 
 impl std::error::Error for DowngradeError {}
+
+impl DowngradeError {
+    /// What to do about it, when there is something to do.
+    pub fn hint(&self) -> Option<Hint> {
+        match self {
+            DowngradeError::NotApplied(_) => Some(
+                Hint::command(Command::Current)
+                    .then_text(" shows what is applied, ")
+                    .then_command(Command::Upgrade)
+                    .then_text(" moves forward"),
+            ),
+            DowngradeError::NotBelowHeads(_) => None,
+        }
+    }
+}
 
 fn is_row(graph: &Graph, set: &BTreeSet<usize>, revision: usize) -> bool {
     set.contains(&revision) && !graph.dependents(revision).any(|c| set.contains(&c))

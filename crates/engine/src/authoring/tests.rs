@@ -49,9 +49,17 @@ fn files(dir: &Path) -> usize {
 
 fn refused(dir: &Path, new: NewRevision) -> String {
     let before = files(dir);
-    let error = create(dir, &new).expect_err("refused").to_string();
+    let error = said(create(dir, &new).expect_err("refused"));
     assert_eq!(files(dir), before, "a refusal writes nothing: {error}");
     error
+}
+
+/// The message and its hint, as a program without flags says them.
+fn said(error: crate::Error) -> String {
+    match error.hint() {
+        Some(hint) => format!("{error}; {hint}"),
+        None => error.to_string(),
+    }
 }
 
 #[test]
@@ -84,7 +92,7 @@ fn ids_that_collide_or_make_a_prefix_ambiguous_are_refused() {
         ("cec3a80e61a4ff", "starts with the id"),
         ("Core", "differs only in case"),
         ("heads", "target keyword"),
-        ("bad-id", "invalid --rev-id"),
+        ("bad-id", "invalid revision id"),
     ] {
         let error = refused(
             dir.path(),
@@ -130,9 +138,9 @@ fn an_empty_directory_starts_a_history_only_when_asked() {
         message: "First".into(),
         ..NewRevision::default()
     };
-    let error = create(dir.path(), &new).expect_err("refused").to_string();
+    let error = said(create(dir.path(), &new).expect_err("refused"));
     assert!(
-        error.contains("holds no migrations") && error.contains("pass --base"),
+        error.contains("holds no migrations") && error.contains("pass a new base"),
         "{error}"
     );
     assert_eq!(files(dir.path()), 0);
@@ -147,8 +155,8 @@ fn a_new_history_outside_a_project_needs_base() {
         message: "First".into(),
         ..NewRevision::default()
     };
-    let error = create(&missing, &new).expect_err("refused").to_string();
-    assert!(error.contains("pass --base"), "{error}");
+    let error = said(create(&missing, &new).expect_err("refused"));
+    assert!(error.contains("pass a new base"), "{error}");
     assert!(!missing.exists(), "nothing was created");
     let path = create(&missing, &NewRevision { base: true, ..new }).expect("with --base");
     assert!(path.starts_with(&missing));

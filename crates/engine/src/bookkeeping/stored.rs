@@ -22,8 +22,8 @@ pub struct Stored {
 pub struct DirtyMark {
     /// The revision.
     pub revision: String,
-    /// `upgrade` or `downgrade`.
-    pub direction: String,
+    /// Which way it was running.
+    pub direction: aurora_migrate_core::Direction,
     /// The statement that failed; `None` when the runner died during the migration.
     pub failed_statement: Option<String>,
     /// The database's message for it.

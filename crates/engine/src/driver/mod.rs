@@ -317,7 +317,7 @@ impl Connection {
             (RunTransaction::Begin, _) => ("BEGIN", "cannot begin the run's transaction"),
             (RunTransaction::Commit, _) => (
                 "COMMIT",
-                "cannot commit the run's transaction (--transaction all), so nothing was changed",
+                "cannot commit the run's single transaction, so nothing was changed",
             ),
             (RunTransaction::Rollback, _) => ("ROLLBACK", "cannot roll back the run's transaction"),
         };

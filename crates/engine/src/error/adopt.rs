@@ -1,6 +1,8 @@
 //! A database another tool migrated that cannot be adopted as it is. Must not import the
 //! runner.
 
+use aurora_migrate_core::hint::{Command, Hint, Setting};
+
 /// What adopting refinery's history refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -168,18 +170,14 @@ pub enum ImportError {
 pub enum BaselineError {
     /// The database has our version table: it has a history already.
     #[error(
-        "the database has the version table {0} already: it has a history, so there is nothing to baseline (`current` shows it)"
+        "the database has the version table {0} already: it has a history, so there is nothing to baseline"
     )]
     HasHistory(String),
     /// refinery migrated the database.
-    #[error(
-        "refinery migrated this database (refinery_schema_history): put its V files in the migrations directory and `adopt refinery` instead"
-    )]
+    #[error("refinery migrated this database (refinery_schema_history)")]
     Refinery,
     /// The database has nothing to baseline.
-    #[error(
-        "the database has no tables or types: there is no schema to baseline; start with `create --base` instead"
-    )]
+    #[error("the database has no tables or types: there is no schema to baseline")]
     Empty,
     /// The directory has migrations already.
     #[error(
@@ -199,4 +197,23 @@ pub enum BaselineError {
         .0.join("\n  - ")
     )]
     LeftOut(Vec<String>),
+}
+
+impl BaselineError {
+    /// What to do about it, when there is something to do.
+    pub fn hint(&self) -> Option<Hint> {
+        let hint = match self {
+            BaselineError::HasHistory(_) => Hint::command(Command::Current).then_text(" shows it"),
+            BaselineError::Refinery => {
+                Hint::text("put its V files in the migrations directory and ")
+                    .then_run(Command::Adopt, ["refinery"])
+                    .then_text(" instead")
+            }
+            BaselineError::Empty => Hint::text("start with ")
+                .then_run(Command::Create, [Setting::Base])
+                .then_text(" instead"),
+            _ => return None,
+        };
+        Some(hint)
+    }
 }

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use aurora_migrate_core::hint::{Hint, Setting};
+
 /// The lease lock's own failures.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -10,7 +12,7 @@ pub enum LeaseError {
     /// `--lock lease` on SQLite.
     #[error(
         "the lease lock is for PostgreSQL and MySQL servers; SQLite is locked through its database file, \
-         which the operating system releases when a runner dies: leave out `--lock lease` for SQLite"
+         which the operating system releases when a runner dies"
     )]
     Sqlite,
     /// A lease length outside what a runner may take.
@@ -33,7 +35,7 @@ pub enum LeaseError {
     #[error(
         "the migration lease on {table} was lost (fencing token {token}): another runner may have taken it over; \
          the run stopped before its next migration, and each migration applied before it is kept with its \
-         bookkeeping; run the command again to continue, with a longer `--lease` if the database was slow to answer"
+         bookkeeping"
     )]
     Lost {
         /// The version table the lease guards.
@@ -90,6 +92,24 @@ pub struct LeaseHolder {
     pub live: bool,
     /// It ran on this host, and no such process exists here any more.
     pub dead: bool,
+}
+
+impl LeaseError {
+    /// What to do about it, when there is something to do.
+    pub fn hint(&self) -> Option<Hint> {
+        let hint = match self {
+            LeaseError::Sqlite => Hint::text("leave out ")
+                .then_setting(Setting::LockLease)
+                .then_text(" for SQLite"),
+            LeaseError::Lost { .. } => {
+                Hint::text("run the command again to continue, with a longer ")
+                    .then_setting(Setting::Lease)
+                    .then_text(" if the database was slow to answer")
+            }
+            _ => return None,
+        };
+        Some(hint)
+    }
 }
 
 impl std::fmt::Display for LeaseHolder {

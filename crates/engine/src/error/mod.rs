@@ -1,6 +1,7 @@
 //! The engine's error: what went wrong, which revision, file or table, and what to do next.
-//! A variant per refusal, carrying its data. Messages name no program: a command they point at
-//! is written bare in backticks (`` `stamp REV` ``), and a command line prefixes its name.
+//! A variant per refusal, carrying its data. A message says what is wrong and names no
+//! command and no flag; what to do is its [`Hint`](Error::hint), commands and settings by
+//! meaning, which each program writes in its own words.
 //! Must not import the runner or the drivers.
 
 mod adopt;
@@ -24,9 +25,10 @@ pub use step::{LockWaited, Origin, StepFailure, StepOutcome};
 use crate::bookkeeping::Inconsistency;
 use crate::catalog::MigrationError;
 use crate::url::UrlError;
-use aurora_migrate_core::Database;
 use aurora_migrate_core::authoring::AuthorError;
+use aurora_migrate_core::hint::{Command, Hint, Setting, Word};
 use aurora_migrate_core::revision::{DowngradeError, TargetError};
+use aurora_migrate_core::{Database, Direction};
 
 /// Everything the engine can refuse or fail at.
 #[derive(Debug, thiserror::Error)]
@@ -134,7 +136,7 @@ pub enum Error {
     /// The lease's holder died on this host, and its lease has not expired yet.
     #[error(
         "gave up after waiting {} for the migration lease on {table}, held by {holder}; the next runner takes it \
-         over once it expires, or break it now with `lease break`",
+         over once it expires",
         humantime::format_duration(std::time::Duration::from_millis(.waited.as_millis() as u64 / 100 * 100))
     )]
     DeadHolder {
@@ -160,12 +162,12 @@ pub enum Error {
         holder: String,
     },
     /// A MySQL migration started and did not finish.
-    #[error("{}", dirty_message(.revision, .direction, .statement.as_deref(), .message.as_deref()))]
+    #[error("{}", dirty_message(.revision, *.direction, .statement.as_deref(), .message.as_deref()))]
     Dirty {
         /// The migration.
         revision: String,
-        /// `upgrade` or `downgrade`.
-        direction: String,
+        /// Which way it was running.
+        direction: Direction,
         /// The statement that failed, if one did.
         statement: Option<String>,
         /// The database's message for it.
@@ -204,8 +206,8 @@ pub enum Error {
     /// could not confirm them durable.
     #[error(
         "{stopped}\nthe server did not confirm that the migration(s) committed before that ({}) are on disk \
-         ({message}): their commits did not wait for the disk (--durability run), so a crash of the server \
-         may yet undo them, each whole with its bookkeeping; check where the database stands with `current`",
+         ({message}): their commits did not wait for the disk (durability per run), so a crash of the server \
+         may yet undo them, each whole with its bookkeeping",
         .committed.join(", ")
     )]
     Unconfirmed {
@@ -218,9 +220,7 @@ pub enum Error {
     },
     /// An applied migration's file changed since.
     #[error(
-        "revision {revision} ({file}) changed after it was applied: recorded checksum {recorded}, embedded {embedded}; \
-         restore the file as it was applied, or, if the database already matches the new file, \
-         record the new checksum with `stamp {revision}`"
+        "revision {revision} ({file}) changed after it was applied: recorded checksum {recorded}, embedded {embedded}"
     )]
     ChecksumMismatch {
         /// The revision.
@@ -233,15 +233,11 @@ pub enum Error {
         embedded: String,
     },
     /// The version table does not describe one place in the graph.
-    #[error(
-        "{0}; record where the database really is with `stamp REV` (`stamp --purge REV` rewrites the table whole)"
-    )]
+    #[error("{0}")]
     Inconsistent(Inconsistency),
     /// The database is at a revision this build does not contain.
     #[error(
-        "the database is at revision {0}, which this build does not contain (a newer build may have migrated it); \
-         run the build that knows it, revert it from the downgrade the log stored with `downgrade heads`, \
-         or `stamp --purge TARGET` if the table is wrong"
+        "the database is at revision {0}, which this build does not contain (a newer build may have migrated it)"
     )]
     UnknownRevision(String),
     /// The database is part way through revisions a squash replaced, whose files are gone.
@@ -259,8 +255,7 @@ pub enum Error {
     },
     /// Autogenerate compares the schema at the heads; the database is elsewhere.
     #[error(
-        "the database is at {at}, not at the heads; autogenerate compares the models with the schema at head: \
-         run `upgrade heads` first, or pass --scratch-url to build that schema in a throwaway database"
+        "the database is at {at}, not at the heads; autogenerate compares the models with the schema at head"
     )]
     NotAtHeads {
         /// Where the database is.
@@ -284,14 +279,14 @@ pub enum Error {
     },
     /// One transaction for the whole run on a database whose DDL commits as it runs.
     #[error(
-        "--transaction all needs a database that rolls DDL back (PostgreSQL or SQLite); \
-         MySQL commits each DDL statement as it runs: run without --transaction all"
+        "one transaction for the whole run needs a database that rolls DDL back (PostgreSQL or SQLite); \
+         MySQL commits each DDL statement as it runs"
     )]
     WholeRunOnMysql,
     /// One transaction for the whole run around a migration that runs outside any.
     #[error(
         "revision {revision} ({file}) declares `Transaction: none`, so it cannot run inside \
-         --transaction all; run without --transaction all"
+         the run's single transaction"
     )]
     WholeRunWithoutTransaction {
         /// The migration.
@@ -322,7 +317,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 fn dirty_message(
     revision: &str,
-    direction: &str,
+    direction: Direction,
     statement: Option<&str>,
     message: Option<&str>,
 ) -> String {
@@ -332,9 +327,7 @@ fn dirty_message(
     };
     format!(
         "the database is dirty at revision {revision}: its {direction} {stopped}. MySQL commits DDL as it runs, so part of \
-         it may be applied. Either complete or undo it by hand and record the outcome with `stamp REV` \
-         (which clears the mark), or undo what it did and run it again from its first statement with \
-         `{direction} --force`"
+         it may be applied"
     )
 }
 
@@ -441,6 +434,69 @@ impl Error {
             self,
             Error::Unreachable { .. } | Error::ConnectTimeout { .. }
         )
+    }
+
+    /// What to do about it, when there is something to do: commands and settings named by
+    /// meaning, for the program that shows the error to write in its own words. The
+    /// message ([`Display`](std::fmt::Display)) says what is wrong and names neither.
+    pub fn hint(&self) -> Option<Hint> {
+        let hint = match self {
+            Error::Url(e) => return e.hint(),
+            Error::Target(e) => return e.hint(),
+            Error::Downgrade(e) => return e.hint(),
+            Error::Author(e) => return e.hint(),
+            Error::Offline(e) => return e.hint(),
+            Error::Lease(e) => return e.hint(),
+            Error::Baseline(e) => return e.hint(),
+            Error::Scratch(e) => return e.hint(),
+            Error::Step(failure) => return failure.hint(),
+            Error::DeadHolder { .. } => {
+                Hint::text("or break it now with ").then_run(Command::Lease, ["break"])
+            }
+            Error::Dirty { direction, .. } => Hint::text(
+                "either complete or undo it by hand and record the outcome with ",
+            )
+            .then_run(Command::Stamp, ["REV"])
+            .then_text(
+                " (which clears the mark), or undo what it did and run it again from its first statement with ",
+            )
+            .then_run(Command::from(*direction), [Setting::Force]),
+            Error::Unconfirmed { stopped, .. } => {
+                let current = Hint::text("check where the database stands with ")
+                    .then_command(Command::Current);
+                match stopped.hint() {
+                    Some(hint) => hint.and(current),
+                    None => current,
+                }
+            }
+            Error::ChecksumMismatch { revision, .. } => Hint::text(
+                "restore the file as it was applied, or, if the database already matches the new file, \
+                 record the new checksum with ",
+            )
+            .then_run(Command::Stamp, [revision.as_str()]),
+            Error::Inconsistent(_) => Hint::text("record where the database really is with ")
+                .then_run(Command::Stamp, ["REV"])
+                .then_text(" (")
+                .then_run(Command::Stamp, [Word::from(Setting::Purge), Word::from("REV")])
+                .then_text(" rewrites the table whole)"),
+            Error::UnknownRevision(_) => Hint::text(
+                "run the build that knows it, revert it from the downgrade the log stored with ",
+            )
+            .then_run(Command::Downgrade, ["heads"])
+            .then_text(", or ")
+            .then_run(Command::Stamp, [Word::from(Setting::Purge), Word::from("TARGET")])
+            .then_text(" if the table is wrong"),
+            Error::NotAtHeads { .. } => Hint::text("run ")
+                .then_run(Command::Upgrade, ["heads"])
+                .then_text(" first, or pass ")
+                .then_setting(Setting::ScratchUrl)
+                .then_text(" to build that schema in a throwaway database"),
+            Error::WholeRunOnMysql | Error::WholeRunWithoutTransaction { .. } => {
+                Hint::text("run without ").then_setting(Setting::TransactionAll)
+            }
+            _ => return None,
+        };
+        Some(hint)
     }
 
     pub(crate) fn database(context: impl Into<String>, source: sqlx::Error) -> Error {

@@ -1,6 +1,7 @@
 //! A range an offline script cannot be made for. Must not import the runner.
 
 use aurora_migrate_core::Direction;
+use aurora_migrate_core::hint::{Command, Hint, Setting, Word};
 
 /// What `upgrade --sql` and `downgrade --sql` refuse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,9 +24,7 @@ pub enum OfflineError {
     NoStart,
     /// A range written backwards: nothing to do in its direction, steps the other way.
     #[error(
-        "{direction} --sql {from}:{to} goes the other way: from {from}, {to} is reached by a {}; \
-         write `{} --sql {from}:{to}` for that, or swap FROM and TO",
-        .direction.opposite(),
+        "an offline {direction} from {from} to {to} goes the other way: from {from}, {to} is reached by a {}",
         .direction.opposite()
     )]
     Backwards {
@@ -44,4 +43,26 @@ pub enum OfflineError {
         /// The start as given.
         target: String,
     },
+}
+
+impl OfflineError {
+    /// What to do about it, when there is something to do.
+    pub fn hint(&self) -> Option<Hint> {
+        match self {
+            OfflineError::Backwards {
+                direction,
+                from,
+                to,
+                ..
+            } => Some(
+                Hint::text("write ")
+                    .then_run(
+                        Command::from(direction.opposite()),
+                        [Word::from(Setting::Sql), Word::from(format!("{from}:{to}"))],
+                    )
+                    .then_text(" for that, or swap FROM and TO"),
+            ),
+            _ => None,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! runner.
 
 use aurora_migrate_core::Database;
+use aurora_migrate_core::hint::{Command, Hint};
 
 /// A throwaway database interrupted, or left behind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,10 +20,7 @@ pub enum ScratchError {
         left: Option<String>,
     },
     /// The work was done, but the throwaway database could not be dropped.
-    #[error(
-        "the throwaway database {name} could not be dropped: {message}; drop it by hand, or with `scratch clean` \
-         once this process has ended"
-    )]
+    #[error("the throwaway database {name} could not be dropped: {message}")]
     NotDropped {
         /// The throwaway database (for SQLite, its file).
         name: String,
@@ -39,6 +37,22 @@ pub enum ScratchError {
     },
 }
 
+impl ScratchError {
+    /// What to do with a throwaway database left behind, when one was.
+    pub fn hint(&self) -> Option<Hint> {
+        match self {
+            ScratchError::NotDropped { .. } | ScratchError::Interrupted { left: Some(_), .. } => {
+                Some(
+                    Hint::text("drop it by hand, or with ")
+                        .then_run(Command::Scratch, ["clean"])
+                        .then_text(" once this process has ended"),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+
 fn interrupted(signal: u8, name: &str, left: Option<&str>) -> String {
     let signal = match signal {
         2 => "SIGINT",
@@ -47,10 +61,9 @@ fn interrupted(signal: u8, name: &str, left: Option<&str>) -> String {
     };
     match left {
         None => format!("{signal}: stopped; the throwaway database {name} was dropped"),
-        Some(why) => format!(
-            "{signal}: stopped; the throwaway database {name} could not be dropped ({why}): drop it by hand, \
-             or with `scratch clean` once this process has ended"
-        ),
+        Some(why) => {
+            format!("{signal}: stopped; the throwaway database {name} could not be dropped ({why})")
+        }
     }
 }
 

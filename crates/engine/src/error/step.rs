@@ -1,6 +1,8 @@
 //! A migration that failed mid-way: which statement, what the database said, and what became
 //! of the statements and migrations before it. Must not import the runner.
 
+use aurora_migrate_core::hint::{Command, Hint};
+
 /// A migration whose statement failed: everything before it stays applied.
 #[derive(Debug)]
 pub struct StepFailure {
@@ -70,6 +72,20 @@ pub enum StepOutcome {
 }
 
 impl StepFailure {
+    /// What to do about the statements that stayed applied, when some did.
+    pub fn hint(&self) -> Option<Hint> {
+        match self.outcome {
+            StepOutcome::Kept => Some(
+                Hint::text("finish or undo the statements applied before it by hand, then record the revision with ")
+                    .then_run(Command::Stamp, [self.revision.as_str()]),
+            ),
+            StepOutcome::MarkedDirty => {
+                Some(Hint::command(Command::Check).then_text(" says how to resolve it"))
+            }
+            StepOutcome::RolledBack | StepOutcome::RunRolledBack => None,
+        }
+    }
+
     /// `migrations/<file>:<line>`, or which statement of a stored downgrade.
     pub fn location(&self) -> String {
         match &self.origin {
@@ -105,24 +121,23 @@ impl std::fmt::Display for StepFailure {
             StepOutcome::RunRolledBack => {}
             StepOutcome::Kept => write!(
                 f,
-                "the migration runs outside a transaction, so the statements before this one stay applied: \
-                 finish or undo them by hand, then record the revision with `stamp`; "
+                "the migration runs outside a transaction, so the statements before this one stay applied; "
             )?,
             StepOutcome::MarkedDirty => write!(
                 f,
                 "MySQL cannot roll DDL back: the statements before this one stay applied and the database is \
-                 marked dirty at {}; `check` says how to resolve it; ",
+                 marked dirty at {}; ",
                 self.revision
             )?,
         }
         match (self.outcome, self.done_before.as_slice()) {
             (StepOutcome::RunRolledBack, []) => write!(
                 f,
-                "the run's single transaction (--transaction all) was rolled back: nothing was changed"
+                "the run's single transaction was rolled back: nothing was changed"
             ),
             (StepOutcome::RunRolledBack, undone) => write!(
                 f,
-                "the run's single transaction (--transaction all) was rolled back, undoing {} too: nothing was changed",
+                "the run's single transaction was rolled back, undoing {} too: nothing was changed",
                 undone.join(", ")
             ),
             (_, []) => write!(f, "nothing else was changed"),

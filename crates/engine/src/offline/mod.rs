@@ -182,7 +182,7 @@ impl Offline {
             text.push_str(&expect);
         }
         if whole {
-            text.push_str("\n-- One transaction for the whole run (--transaction all).\n");
+            text.push_str("\n-- One transaction for the whole run.\n");
             text.push_str(&session.begin_run);
         }
         for step in &steps {

@@ -93,7 +93,7 @@ fn a_whole_run_holds_no_migration_outside_a_transaction_and_none_on_mysql() {
         .unwrap();
     let text = &script.text;
     let run = text
-        .find("(--transaction all).\nBEGIN;\n")
+        .find("-- One transaction for the whole run.\nBEGIN;\n")
         .expect("the run's BEGIN");
     let step = text
         .find("SELECT set_config('aurora.step_started', clock_timestamp()::text, true);")

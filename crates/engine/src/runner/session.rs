@@ -94,7 +94,7 @@ impl Runner<'_> {
     async fn clear_dirty(&self, connection: &mut Connection, status: &mut Records) -> Result<()> {
         for mark in &status.dirty {
             tracing::warn!(
-                "--force: {} of {} runs again from its first statement",
+                "forced: {} of {} runs again from its first statement",
                 mark.direction,
                 mark.revision
             );

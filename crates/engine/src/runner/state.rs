@@ -173,7 +173,7 @@ impl Records {
         if let Some(mark) = self.dirty.first() {
             return Err(Error::Dirty {
                 revision: mark.revision.clone(),
-                direction: mark.direction.clone(),
+                direction: mark.direction,
                 statement: mark.failed_statement.clone(),
                 message: mark.message.clone(),
             });

@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use aurora_migrate_core::Database;
+use aurora_migrate_core::hint::{Hint, Setting};
 pub use secret::{Secrets, is_password_key, mask};
 
 /// The URL used when none is configured.
@@ -42,7 +43,7 @@ const OTHER_DATABASES: &[&str] = &[
 #[non_exhaustive]
 pub enum UrlError {
     /// Nothing but blanks.
-    #[error("the database URL is empty; set --database-url or DATABASE_URL")]
+    #[error("the database URL is empty")]
     Empty,
     #[error(
         "the database URL does not start with a scheme; expected postgresql://user@host/db, mysql://user@host/db or sqlite://path"
@@ -127,6 +128,20 @@ pub struct DatabaseUrl {
     /// a schema of its own.
     schema: Option<String>,
     secrets: Secrets,
+}
+
+impl UrlError {
+    /// What to do about it, when there is something to do.
+    pub fn hint(&self) -> Option<Hint> {
+        match self {
+            UrlError::Empty => Some(
+                Hint::text("set ")
+                    .then_setting(Setting::DatabaseUrl)
+                    .then_text(" or DATABASE_URL"),
+            ),
+            _ => None,
+        }
+    }
 }
 
 impl DatabaseUrl {

@@ -204,7 +204,7 @@ impl Job<'_> {
             other => kept(other),
         };
         let code = error.code();
-        let mut message = printer.name_commands(&error.to_string());
+        let mut message = printer.describe(&error);
         if code == "confirmation_required" {
             message.push_str(
                 "; in production (--env / AURORA_ENV) such a downgrade needs --yes to confirm",

@@ -90,6 +90,7 @@ async fn listed_by(
                     "stopped by signal {signal} while the targets command ran; it was stopped, with every process \
                      it started, and no database was touched"
                 ),
+                hint: None,
                 code: "interrupted",
                 exit: 128 + signal,
             });

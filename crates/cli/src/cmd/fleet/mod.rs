@@ -194,6 +194,7 @@ fn summary(
                 "stopped by signal {signal}: {counts}; no database was started after the signal, and the running ones \
                  rolled back their migration in progress; run again with --state FILE --resume to continue"
             ),
+            hint: None,
             code: "interrupted",
             exit: 128 + signal,
         });

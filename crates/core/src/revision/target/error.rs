@@ -2,6 +2,7 @@
 //! Pure. Must not import plans or the file format.
 
 use crate::direction::Direction;
+use crate::hint::{Command, Hint, Setting};
 
 /// A target that does not parse, or does not resolve against the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,12 +102,11 @@ impl std::fmt::Display for TargetError {
             ),
             TargetError::LooksLikeUrl => write!(
                 f,
-                "the target looks like a database URL (it is not echoed: it may hold a password); pass a URL with --database-url, and a target such as head or -1"
+                "the target looks like a database URL (it is not echoed: it may hold a password)"
             ),
-            TargetError::Unknown(v0) => write!(
-                f,
-                "no revision, branch label or id prefix matches `{v0}`; `history` lists the revisions"
-            ),
+            TargetError::Unknown(v0) => {
+                write!(f, "no revision, branch label or id prefix matches `{v0}`")
+            }
             TargetError::TooShort(v0) => write!(
                 f,
                 "`{v0}` is too short to be an id prefix: use at least 4 characters"
@@ -116,11 +116,9 @@ impl std::fmt::Display for TargetError {
                 "several revisions start with `{prefix}`: {}; use more characters",
                 candidates.join(", ")
             ),
-            TargetError::SeveralHeads(heads) => write!(
-                f,
-                "there are several heads ({}); name one, use `heads` for all, or `merge heads` to join them",
-                heads.join(", ")
-            ),
+            TargetError::SeveralHeads(heads) => {
+                write!(f, "there are several heads ({})", heads.join(", "))
+            }
             TargetError::Empty => write!(f, "there are no migrations"),
             TargetError::NotOnLineage(target) => write!(
                 f,
@@ -190,3 +188,22 @@ impl std::fmt::Display for TargetError {
 }
 
 impl std::error::Error for TargetError {}
+
+impl TargetError {
+    /// What to do about it, when there is something to do.
+    pub fn hint(&self) -> Option<Hint> {
+        let hint = match self {
+            TargetError::LooksLikeUrl => Hint::text("pass a URL with ")
+                .then_setting(Setting::DatabaseUrl)
+                .then_text(", and a target such as head or -1"),
+            TargetError::Unknown(_) => {
+                Hint::command(Command::History).then_text(" lists the revisions")
+            }
+            TargetError::SeveralHeads(_) => Hint::text("name one, use `heads` for all, or ")
+                .then_run(Command::Merge, ["heads"])
+                .then_text(" to join them"),
+            _ => return None,
+        };
+        Some(hint)
+    }
+}

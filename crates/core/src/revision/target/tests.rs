@@ -57,7 +57,11 @@ fn below(index: usize) -> Result<Destination, TargetError> {
 }
 
 fn message(result: Result<Destination, TargetError>) -> String {
-    result.expect_err("should fail").to_string()
+    let error = result.expect_err("should fail");
+    match error.hint() {
+        Some(hint) => format!("{error}; {hint}"),
+        None => error.to_string(),
+    }
 }
 
 #[test]

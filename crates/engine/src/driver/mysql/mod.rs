@@ -27,6 +27,7 @@ use crate::bookkeeping::{
 use crate::error::{Error, Result};
 use crate::sql::literal;
 use crate::url::DatabaseUrl;
+use aurora_migrate_core::Direction;
 
 pub(crate) struct Mysql {
     connection: Handle<sqlx::MySql>,
@@ -190,13 +191,22 @@ impl Mysql {
                 .map_err(failed)?;
             stored.dirty = rows
                 .iter()
-                .map(|r| DirtyMark {
-                    revision: r.get(0),
-                    direction: r.get(1),
-                    failed_statement: r.get(2),
-                    message: r.get(3),
+                .map(|r| {
+                    let direction: String = r.get(1);
+                    // A mark this program did not write is not guessed at.
+                    let direction = Direction::from_name(&direction).ok_or_else(|| {
+                        failed(sqlx::Error::Decode(
+                            format!("a dirty mark's direction is `{direction}`, neither upgrade nor downgrade").into(),
+                        ))
+                    })?;
+                    Ok(DirtyMark {
+                        revision: r.get(0),
+                        direction,
+                        failed_statement: r.get(2),
+                        message: r.get(3),
+                    })
                 })
-                .collect();
+                .collect::<Result<_>>()?;
         }
         Ok(stored)
     }
