@@ -210,7 +210,7 @@ impl Mysql {
     /// multi-statement message: the server runs it in order and stops at the first error,
     /// after one result per statement that succeeded.
     pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
-        let (tables, revision) = (work.tables, work.revision);
+        let (tables, revision) = (work.dirty_mark.tables, work.dirty_mark.revision);
         let (batch, leading) = script::step(work);
         self.lock_timeouts_set |= work.lock_timeout.is_some();
         let (completed, failure) = run_batch(self.connection.get(), batch).await;
