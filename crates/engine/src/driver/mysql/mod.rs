@@ -12,7 +12,9 @@ pub(crate) mod render;
 mod scratch;
 pub(crate) mod script;
 
-pub(crate) use scratch::{create_database, databases_like, drop_database};
+#[cfg(feature = "autogenerate")]
+pub(crate) use scratch::create_database;
+pub(crate) use scratch::{databases_like, drop_database};
 
 use std::str::FromStr;
 use std::time::Duration;
