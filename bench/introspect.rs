@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use aurora_migrate::runner::scratch::Scratch;
+use aurora_migrate::testing::Scratch;
 use aurora_migrate::{DatabaseUrl, Options, Runner};
 use std::str::FromStr;
 

@@ -62,11 +62,20 @@ pub mod version_table {
     };
 }
 
-/// Not part of the API: what the project's own integration tests need to reach, which may
-/// change in any release.
+/// Throwaway databases left behind by a run that was killed: found by their names on servers
+/// and in the temporary directory, and dropped when their maker is gone.
+pub mod scratch {
+    pub use crate::driver::scratch::orphans::{Fate, Found, Reason, Sweep, sweep};
+}
+
+/// Not part of the API: what the project's own integration tests and benchmarks need to reach,
+/// which may change in any release.
 #[doc(hidden)]
 pub mod testing {
     pub use crate::bookkeeping::committed_guard;
+    /// A throwaway database, for the benchmarks.
+    #[cfg(feature = "autogenerate")]
+    pub use crate::driver::scratch::Scratch;
 }
 
 pub use catalog::{Catalog, Embedded, RustBody};

@@ -9,7 +9,7 @@ use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
 use crate::output::documents::{ScratchClean, ScratchDatabase, ScratchFate};
 use aurora_migrate::DatabaseUrl;
-use aurora_migrate::runner::scratch::orphans::{self, Fate, Found, Reason, Sweep};
+use aurora_migrate::scratch::{self, Fate, Found, Reason, Sweep};
 
 pub(crate) async fn clean(args: &ScratchCleanArgs, production: bool, printer: &Printer) -> Outcome {
     let mut servers = Vec::new();
@@ -24,7 +24,7 @@ pub(crate) async fn clean(args: &ScratchCleanArgs, production: bool, printer: &P
         grace: args.older_than,
         drop: confirmed && !args.dry_run,
     };
-    let found = orphans::sweep(&sweep).await?;
+    let found = scratch::sweep(&sweep).await?;
     for one in &found {
         printer.line(&line(one));
     }

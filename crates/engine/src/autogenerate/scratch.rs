@@ -4,8 +4,8 @@
 
 use super::{Comparison, compare};
 use crate::catalog::Catalog;
+use crate::driver::scratch;
 use crate::error::Result;
-use crate::runner::scratch;
 use crate::runner::{Options, Runner};
 use crate::schema::model::Schema;
 use crate::url::DatabaseUrl;

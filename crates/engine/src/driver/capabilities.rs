@@ -1,5 +1,6 @@
-//! What each database can do that the runner plans around, said once, here, so that the runner
-//! asks instead of naming databases. Pure data: must not import the runner.
+//! What each database can do that the runner and the scratch databases plan around, said
+//! once, here, so that they ask instead of naming databases. Pure data: must not import the
+//! runner.
 
 use aurora_migrate_core::Database;
 
@@ -20,6 +21,9 @@ pub(crate) struct Capabilities {
     /// Runners can hold a lease in a table of ours; SQLite is locked through its database
     /// file instead.
     pub(crate) leases: bool,
+    /// A server holds other databases beside this one, so a throwaway database is made on it;
+    /// SQLite's database is a file, and a throwaway one a temporary file.
+    pub(crate) sibling_databases: bool,
 }
 
 impl Capabilities {
@@ -32,6 +36,7 @@ impl Capabilities {
                 pipelining: true,
                 deferred_flush: true,
                 leases: true,
+                sibling_databases: true,
             },
             Database::Sqlite => Capabilities {
                 transactional_ddl: true,
@@ -39,6 +44,7 @@ impl Capabilities {
                 pipelining: false,
                 deferred_flush: false,
                 leases: false,
+                sibling_databases: false,
             },
             Database::Mysql => Capabilities {
                 transactional_ddl: false,
@@ -46,6 +52,7 @@ impl Capabilities {
                 pipelining: false,
                 deferred_flush: false,
                 leases: true,
+                sibling_databases: true,
             },
         }
     }

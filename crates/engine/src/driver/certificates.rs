@@ -3,7 +3,6 @@
 //! client certificate with its key. The driver would otherwise ignore a file that holds no
 //! certificate, call a directory an unreachable server, or report a key as a configuration
 //! error. Must not import a driver.
-#![cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 
 use std::path::Path;
 

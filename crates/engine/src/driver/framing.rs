@@ -1,8 +1,8 @@
 //! The frame every database's script shares: the session it opens and closes, and a
 //! transaction around statements. Below the per-database scripts and the dispatcher in
-//! `script.rs`, which both use it. Pure text: must not import a driver.
+//! `script.rs`, which both use it; only offline scripts need it. Pure text: must not import a
+//! driver.
 
-#[cfg(feature = "offline")]
 /// The session a script opens and closes, and the transaction of a whole run.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Script {
@@ -16,10 +16,10 @@ pub(crate) struct Script {
     pub closing: String,
 }
 
-#[cfg(feature = "offline")]
 /// A condition, true when the version table `version` holds exactly `rows`: as many rows,
-/// each of them one of these (the column is its key, so no row counts twice).
-#[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
+/// each of them one of these (the column is its key, so no row counts twice). PostgreSQL's
+/// script checks in PL/pgSQL instead.
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 pub(crate) fn holds_exactly(version: &str, rows: &[&str]) -> String {
     let count = format!("(SELECT COUNT(*) FROM {version}) = {}", rows.len());
     if rows.is_empty() {
@@ -32,7 +32,6 @@ pub(crate) fn holds_exactly(version: &str, rows: &[&str]) -> String {
     )
 }
 
-#[cfg(feature = "offline")]
 /// `statements` between `begin` and `COMMIT`, each ending its line.
 pub(crate) fn in_transaction(begin: &str, statements: &[String]) -> String {
     let mut text = format!("{begin};\n");

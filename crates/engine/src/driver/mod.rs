@@ -5,9 +5,11 @@
 
 mod batch;
 mod capabilities;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 mod certificates;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod connect;
+#[cfg(feature = "offline")]
 mod framing;
 mod handle;
 mod lock_wait;
@@ -17,9 +19,11 @@ mod pool;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 pub(crate) mod scratch;
+#[cfg(any(feature = "autogenerate", feature = "offline"))]
 pub(crate) mod script;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+mod work;
 
 #[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
 compile_error!("aurora-migrate needs at least one database feature: postgres, sqlite or mysql");
@@ -34,15 +38,20 @@ pub(crate) use connect::os_user;
 pub(crate) use handle::Handle;
 pub(crate) use lock_wait::LockWait;
 pub use pool::Pool;
+#[cfg(feature = "postgres")]
+pub(crate) use work::Commit;
+#[cfg(feature = "mysql")]
+pub(crate) use work::Marking;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) use work::StepTransaction;
+pub(crate) use work::{Failure, Work};
 
 use std::time::Duration;
 
-use crate::bookkeeping::{Elapsed, Stored, Tables};
+use crate::bookkeeping::{Stored, Tables};
 use crate::error::{Error, Result};
-use crate::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
 use aurora_migrate_core::Database;
-use aurora_migrate_core::Statement;
 
 /// The same call on whichever driver a connection holds.
 macro_rules! dispatch {
@@ -67,82 +76,6 @@ pub use tables::TableSize;
 mod refinery;
 #[cfg(feature = "refinery")]
 pub(crate) use refinery::RefineryRow;
-
-/// One migration to run with its bookkeeping.
-pub(crate) struct Work<'a> {
-    pub statements: &'a [Statement],
-    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
-    pub transactional: bool,
-    /// The bookkeeping statements, given how the elapsed time is known.
-    pub bookkeeping: &'a dyn Fn(Elapsed) -> Vec<String>,
-    /// Raised to stop: SQLite's progress handler stops the running statement on it.
-    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
-    pub interrupt: Option<&'a Interrupt>,
-    /// Runs inside the transaction that holds the whole run (`--transaction all`): the step
-    /// neither begins nor commits, and a failure rolls the whole run back.
-    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
-    pub enclosed: bool,
-    /// Which migration and direction, for the dirty mark (MySQL).
-    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
-    pub revision: &'a str,
-    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
-    pub direction: aurora_migrate_core::Direction,
-    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
-    pub tables: &'a Tables,
-    /// How long each statement may wait for a lock; `None`: as long as it takes.
-    pub lock_timeout: Option<Duration>,
-    /// A retry that continues a step whose first statements stayed applied (MySQL: its dirty
-    /// mark is already there).
-    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
-    pub continued: bool,
-    /// The last attempt: a lock timeout now fails the step, so find who holds the lock.
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    pub final_attempt: bool,
-    /// The step's commit waits for its WAL to reach disk; `false` only on PostgreSQL, for a
-    /// step that a later durable commit in the same run covers (`--durability run`).
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    pub durable: bool,
-    /// A statement at the head of the step's transaction that fails unless the step before
-    /// it, sent in the same message, committed (PostgreSQL).
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    pub guard: Option<String>,
-}
-
-/// Which statement of a [`Work`] failed, and why.
-#[derive(Debug)]
-pub(crate) struct Failure {
-    /// Index into `Work::statements`; `None` when the bookkeeping failed.
-    pub statement: Option<usize>,
-    /// Lines into the statement where the server located the fault, if it did.
-    pub line_offset: usize,
-    pub message: String,
-    /// The step stopped because the interrupt was raised, and was rolled back.
-    pub interrupted: bool,
-    /// A statement waited its whole lock timeout: the step may be tried again.
-    pub lock_timeout: bool,
-    /// Who held the lock, when the last attempt could tell.
-    pub holder: Option<String>,
-    /// How many attempts the step had (more than one after lock timeouts).
-    pub attempts: u32,
-    /// Nothing of the step stayed, though the database cannot roll DDL back: its first
-    /// statement never got its lock (MySQL; its dirty mark was cleared).
-    pub nothing_kept: bool,
-}
-
-impl Failure {
-    pub(crate) fn new(statement: Option<usize>, message: String) -> Failure {
-        Failure {
-            statement,
-            line_offset: 0,
-            message,
-            interrupted: false,
-            lock_timeout: false,
-            holder: None,
-            attempts: 1,
-            nothing_kept: false,
-        }
-    }
-}
 
 /// What to do with the transaction that holds a whole run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use aurora_migrate_core::Database;
 /// The session settings any script for `kind` starts with, as the driver sets them on its
 /// connection: MySQL reads identifiers in double quotes, SQLite leaves foreign keys to the
 /// guard.
-#[cfg_attr(not(feature = "autogenerate"), allow(dead_code))]
+#[cfg(feature = "autogenerate")]
 pub(crate) fn settings(kind: Database) -> String {
     match kind {
         #[cfg(feature = "sqlite")]

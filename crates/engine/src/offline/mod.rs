@@ -6,6 +6,12 @@
 
 use crate::bookkeeping::{self, Record, Tables};
 use crate::catalog::Catalog;
+#[cfg(feature = "postgres")]
+use crate::driver::Commit;
+#[cfg(feature = "mysql")]
+use crate::driver::Marking;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+use crate::driver::StepTransaction;
 use crate::driver::{Work, script};
 use crate::error::{Error, OfflineError, Result};
 use crate::runner::Transaction;
@@ -187,7 +193,7 @@ impl Offline {
         }
         for step in &steps {
             text.push('\n');
-            text.push_str(&self.step(catalog, step, whole)?);
+            text.push_str(&self.step(catalog, step)?);
         }
         if whole {
             text.push_str(&session.commit_run);
@@ -236,7 +242,7 @@ impl Offline {
 
     /// One step: a comment naming it, then its statements and bookkeeping as the driver sends
     /// them.
-    fn step(&self, catalog: &Catalog, step: &Step, whole: bool) -> Result<String> {
+    fn step(&self, catalog: &Catalog, step: &Step) -> Result<String> {
         let kind = self.database;
         let graph = catalog.graph();
         let migration = catalog.migration(step.revision);
@@ -260,19 +266,30 @@ impl Offline {
         };
         let work = Work {
             statements: &statements,
-            transactional: migration.transactional,
             bookkeeping: &bookkeeping,
-            interrupt: None,
-            enclosed: whole,
-            revision: &migration.id,
-            direction: step.direction,
-            tables: &self.tables,
             // A script cannot retry: its statements wait for locks as the session's settings say.
             lock_timeout: None,
-            continued: false,
+            #[cfg(any(feature = "postgres", feature = "mysql"))]
             final_attempt: true,
-            durable: true,
-            guard: None,
+            #[cfg(feature = "sqlite")]
+            interrupt: None,
+            #[cfg(any(feature = "postgres", feature = "sqlite"))]
+            transaction: StepTransaction {
+                transactional: migration.transactional,
+                enclosed: self.transaction == Transaction::All,
+            },
+            #[cfg(feature = "postgres")]
+            commit: Commit {
+                durable: true,
+                guard: None,
+            },
+            #[cfg(feature = "mysql")]
+            dirty_mark: Marking {
+                tables: &self.tables,
+                revision: &migration.id,
+                direction: step.direction,
+                continued: false,
+            },
         };
         let parents = match names(graph.parents(step.revision)).as_slice() {
             [] => "<base>".to_string(),

@@ -9,6 +9,12 @@ use super::locks::LockRetries;
 use super::prepared::Prepared;
 use super::{Event, Records, Runner, StepReport, Transaction};
 use crate::bookkeeping;
+#[cfg(feature = "postgres")]
+use crate::driver::Commit;
+#[cfg(feature = "mysql")]
+use crate::driver::Marking;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+use crate::driver::StepTransaction;
 use crate::driver::{Connection, Failure, RunTransaction, Work};
 use crate::error::{Error, LockWaited, Origin, Result, StepFailure, StepOutcome};
 use aurora_migrate_core::{Database, Direction};
@@ -120,7 +126,6 @@ impl Runner<'_> {
             }
             let step = &steps[index];
             index += 1;
-            let durable = self.durable_step(connection.kind(), index - 1, steps.len());
             let applied = || reports.iter().map(|r| r.revision.clone()).collect();
             // Under --transaction all nothing is kept until the end: a failure undoes them all.
             let done = || if whole { Vec::new() } else { applied() };
@@ -142,7 +147,10 @@ impl Runner<'_> {
             });
             step.trace();
             let started = Instant::now();
-            let retries = match self.apply_step(connection, step, durable, on_event).await {
+            let retries = match self
+                .apply_step(connection, steps, index - 1, on_event)
+                .await
+            {
                 Ok(retries) => retries,
                 Err(failure) => {
                     if let Some(signal) = self.interrupt().and_then(|i| i.raised()).filter(|_| {
@@ -210,15 +218,16 @@ impl Runner<'_> {
         statements
     }
 
-    /// Runs one step, trying it again after a lock timeout on the schedule of
+    /// Runs `steps[index]`, trying it again after a lock timeout on the schedule of
     /// [`LockRetries`]; returns how many retries it took.
     async fn apply_step(
         &self,
         connection: &mut Connection,
-        step: &Prepared<'_>,
-        durable: bool,
+        steps: &[Prepared<'_>],
+        index: usize,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> std::result::Result<u32, Failure> {
+        let step = &steps[index];
         let kind = connection.kind();
         let fence = self.fence(connection);
         let bookkeeping = |elapsed| self.bookkeeping(kind, step, fence.as_deref(), elapsed);
@@ -240,18 +249,29 @@ impl Runner<'_> {
         loop {
             let work = Work {
                 statements: &step.statements[start..],
-                transactional: step.transactional,
                 bookkeeping: &bookkeeping,
-                interrupt: self.interrupt(),
-                enclosed,
-                revision: &step.revision,
-                direction: step.direction,
-                tables: &self.tables,
                 lock_timeout: schedule[attempt],
-                continued: attempt > 0 && can.dirty_marks,
+                #[cfg(any(feature = "postgres", feature = "mysql"))]
                 final_attempt: attempt + 1 == schedule.len(),
-                durable,
-                guard: None,
+                #[cfg(feature = "sqlite")]
+                interrupt: self.interrupt(),
+                #[cfg(any(feature = "postgres", feature = "sqlite"))]
+                transaction: StepTransaction {
+                    transactional: step.transactional,
+                    enclosed,
+                },
+                #[cfg(feature = "postgres")]
+                commit: Commit {
+                    durable: self.durable_step(kind, index, steps.len()),
+                    guard: None,
+                },
+                #[cfg(feature = "mysql")]
+                dirty_mark: Marking {
+                    tables: &self.tables,
+                    revision: &step.revision,
+                    direction: step.direction,
+                    continued: attempt > 0 && can.dirty_marks,
+                },
             };
             let mut failure = match self.attempt(connection, &work).await {
                 Ok(()) => return Ok(attempt as u32),

@@ -15,7 +15,6 @@ mod options;
 mod pipeline;
 mod prepared;
 mod reset;
-pub mod scratch;
 mod session;
 mod stamp;
 pub mod standing;

@@ -11,7 +11,13 @@ use std::time::Instant;
 
 use super::prepared::Prepared;
 use super::{Event, Runner, StepReport, Transaction};
-use crate::bookkeeping::{self, Elapsed};
+use crate::bookkeeping::Elapsed;
+#[cfg(feature = "postgres")]
+use crate::driver::Commit;
+#[cfg(feature = "mysql")]
+use crate::driver::Marking;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+use crate::driver::StepTransaction;
 use crate::driver::{Connection, Work};
 use aurora_migrate_core::Database;
 
@@ -52,36 +58,44 @@ impl Runner<'_> {
             .iter()
             .map(|book| Box::new(move |_| book.clone()) as Box<dyn Fn(Elapsed) -> Vec<String>>)
             .collect();
-        let guards: Vec<Option<String>> = std::iter::once(None)
-            .chain(group.iter().map(|previous| {
-                Some(bookkeeping::committed_guard(
-                    &self.tables,
-                    &previous.revision,
-                    previous.direction,
-                ))
-            }))
-            .take(group.len())
-            .collect();
         let works: Vec<Work<'_>> = group
             .iter()
             .enumerate()
             .map(|(i, step)| Work {
                 statements: &step.statements,
-                transactional: true,
                 bookkeeping: closures[i].as_ref(),
-                interrupt: self.interrupt(),
-                enclosed: false,
-                revision: &step.revision,
-                direction: step.direction,
-                tables: &self.tables,
                 lock_timeout: self
                     .options
                     .statement_locks
                     .schedule(step.lock_timeout, unit)[0],
-                continued: false,
+                #[cfg(any(feature = "postgres", feature = "mysql"))]
                 final_attempt: false,
-                durable: self.durable_step(kind, first + i, steps.len()),
-                guard: guards[i].clone(),
+                #[cfg(feature = "sqlite")]
+                interrupt: self.interrupt(),
+                #[cfg(any(feature = "postgres", feature = "sqlite"))]
+                transaction: StepTransaction {
+                    transactional: true,
+                    enclosed: false,
+                },
+                // Each after the first fails unless the one before it committed.
+                #[cfg(feature = "postgres")]
+                commit: Commit {
+                    durable: self.durable_step(kind, first + i, steps.len()),
+                    guard: i.checked_sub(1).map(|previous| {
+                        crate::bookkeeping::committed_guard(
+                            &self.tables,
+                            &group[previous].revision,
+                            group[previous].direction,
+                        )
+                    }),
+                },
+                #[cfg(feature = "mysql")]
+                dirty_mark: Marking {
+                    tables: &self.tables,
+                    revision: &step.revision,
+                    direction: step.direction,
+                    continued: false,
+                },
             })
             .collect();
         for step in group {

@@ -5,8 +5,8 @@
 
 use crate::autogenerate::{compare, introspect};
 use crate::catalog::Catalog;
+use crate::driver::scratch;
 use crate::error::{Error, Result};
-use crate::runner::scratch;
 use crate::runner::{Options, Runner};
 use crate::schema::diff::{Change, diff};
 use crate::schema::model::Schema;

@@ -12,7 +12,9 @@ pub(crate) mod render;
 mod scratch;
 pub(crate) mod script;
 
-pub(crate) use scratch::{create_database, databases_like, drop_database};
+#[cfg(feature = "autogenerate")]
+pub(crate) use scratch::create_database;
+pub(crate) use scratch::{databases_like, drop_database};
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -220,7 +222,7 @@ impl Mysql {
     /// multi-statement message: the server runs it in order and stops at the first error,
     /// after one result per statement that succeeded.
     pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
-        let (tables, revision) = (work.tables, work.revision);
+        let (tables, revision) = (work.dirty_mark.tables, work.dirty_mark.revision);
         let (batch, leading) = script::step(work);
         self.lock_timeouts_set |= work.lock_timeout.is_some();
         let (completed, failure) = run_batch(self.connection.get(), batch).await;

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 
 /// Creates the database `name` on `server`'s server.
+#[cfg(feature = "autogenerate")]
 pub(crate) async fn create_database(server: &DatabaseUrl, name: &str) -> Result<()> {
     admin(server, &format!("CREATE DATABASE `{name}`")).await
 }

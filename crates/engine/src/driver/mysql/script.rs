@@ -18,10 +18,15 @@ pub(crate) const ANSI_QUOTES: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, 
 /// (a retry that continues a step keeps its clock and mark), and how many results they give
 /// before the migration's first statement.
 pub(crate) fn step(work: &Work<'_>) -> (String, usize) {
-    let (tables, revision, direction) = (work.tables, work.revision, work.direction);
+    let crate::driver::Marking {
+        tables,
+        revision,
+        direction,
+        continued,
+    } = work.dirty_mark;
     let mut batch = String::new();
     let mut leading = 0;
-    if !work.continued {
+    if !continued {
         batch.push_str("SET @aurora_started = SYSDATE(6);\n");
         leading += 1;
     }
@@ -33,7 +38,7 @@ pub(crate) fn step(work: &Work<'_>) -> (String, usize) {
         ));
         leading += 1;
     }
-    if !work.continued {
+    if !continued {
         batch.push_str(&format!(
             "INSERT INTO {} (revision, direction) VALUES ({}, {});\n",
             tables.dirty_sql(),

@@ -12,7 +12,7 @@ use crate::driver::{Failure, Work, database_message, execute, run_batch};
 
 impl Postgres {
     pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
-        if !work.transactional {
+        if !work.transaction.transactional {
             return self.apply_alone(work).await;
         }
         // One message: the server runs it statement by statement and stops at the first error,

@@ -13,7 +13,9 @@ pub(crate) mod render;
 mod scratch;
 pub(crate) mod script;
 
-pub(crate) use scratch::{create_database, databases_like, drop_database, drop_if_unused};
+#[cfg(feature = "autogenerate")]
+pub(crate) use scratch::{create_database, drop_database};
+pub(crate) use scratch::{databases_like, drop_if_unused};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -10,11 +10,13 @@ use crate::sql::quote;
 use crate::url::DatabaseUrl;
 
 /// Creates the database `name` on `server`'s server.
+#[cfg(feature = "autogenerate")]
 pub(crate) async fn create_database(server: &DatabaseUrl, name: &str) -> Result<()> {
     admin(server, &format!("CREATE DATABASE {}", quote(name))).await
 }
 
 /// Drops the database `name`, closing its sessions.
+#[cfg(feature = "autogenerate")]
 pub(crate) async fn drop_database(server: &DatabaseUrl, name: &str) -> Result<()> {
     admin(
         server,

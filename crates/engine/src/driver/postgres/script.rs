@@ -44,25 +44,26 @@ fn lock_timeout(timeout: std::time::Duration) -> String {
 /// transaction the step mark instead of `BEGIN` and no `COMMIT`. Either way the first
 /// completion is not one of the migration's statements.
 pub(crate) fn step(work: &Work<'_>) -> Batch {
-    let (opening, elapsed, closing) = if work.enclosed {
+    let enclosed = work.transaction.enclosed;
+    let (opening, elapsed, closing) = if enclosed {
         (STEP_MARK, Elapsed::SinceStepMark, "")
     } else {
         ("BEGIN;\n", Elapsed::ServerClock, "COMMIT")
     };
     let mut text = String::from(opening);
     let mut leading = 1;
-    if let (Some(guard), false) = (&work.guard, work.enclosed) {
+    if let (Some(guard), false) = (&work.commit.guard, enclosed) {
         text.push_str(guard);
         text.push_str(";\n");
         leading += 1;
     }
     // A later durable commit of the run flushes this one's WAL too (--durability run).
-    if !work.durable && !work.enclosed {
+    if !work.commit.durable && !enclosed {
         text.push_str("SET LOCAL synchronous_commit = off;\n");
         leading += 1;
     }
     // Inside the run's transaction a lock timeout would roll back the whole run: none there.
-    if let (Some(timeout), false) = (work.lock_timeout, work.enclosed) {
+    if let (Some(timeout), false) = (work.lock_timeout, enclosed) {
         text.push_str(&lock_timeout(timeout));
         leading += 1;
     }
@@ -89,9 +90,9 @@ pub(crate) fn step(work: &Work<'_>) -> Batch {
 #[cfg(feature = "offline")]
 /// The offline form of a step.
 pub(crate) fn script_step(work: &Work<'_>) -> String {
-    if work.transactional {
+    if work.transaction.transactional {
         let mut text = step(work).text;
-        if !work.enclosed {
+        if !work.transaction.enclosed {
             text.push_str(";\n");
         }
         return text;

@@ -148,7 +148,7 @@ impl Sqlite {
     }
 
     async fn apply_in_step(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
-        if !work.transactional {
+        if !work.transaction.transactional {
             return self.apply_alone(work).await;
         }
         self.prepare_session(work.interrupt)

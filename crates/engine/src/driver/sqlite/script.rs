@@ -20,7 +20,8 @@ BEGIN SELECT RAISE(ABORT, 'foreign key check failed') WHERE EXISTS (SELECT 1 FRO
 const GUARD_CALL: &str = "INSERT INTO temp.aurora_foreign_key_check VALUES (1);\n";
 
 /// Foreign keys off, as the driver opens its connection: a migration that rebuilds a table
-/// needs them off, and the guard checks them instead.
+/// needs them off, and the guard checks them instead. Written out only in a dump or a script.
+#[cfg(any(feature = "autogenerate", feature = "offline"))]
 pub(crate) const SETTINGS: &str = "PRAGMA foreign_keys = OFF;\n";
 
 #[cfg(feature = "offline")]
@@ -34,7 +35,7 @@ const MARK: &str = "UPDATE temp.aurora_step_mark SET started = julianday('now');
 /// A transactional step in one call, opened by `BEGIN IMMEDIATE` (inside the run's
 /// transaction: a savepoint), so that the first result is not one of the migration's.
 pub(crate) fn step(work: &Work<'_>, elapsed: Elapsed) -> String {
-    let (opening, closing) = if work.enclosed {
+    let (opening, closing) = if work.transaction.enclosed {
         ("SAVEPOINT aurora_step;\n", "RELEASE aurora_step")
     } else {
         ("BEGIN IMMEDIATE;\n", "COMMIT")
@@ -59,7 +60,7 @@ pub(crate) fn step(work: &Work<'_>, elapsed: Elapsed) -> String {
 /// The offline form of a step: the clock's mark, then what the driver sends.
 pub(crate) fn script_step(work: &Work<'_>) -> String {
     let mut text = String::from(MARK);
-    if work.transactional {
+    if work.transaction.transactional {
         text.push_str(&step(work, Elapsed::SinceStepMark));
         text.push_str(";\n");
         return text;

@@ -5,29 +5,30 @@
 //! `aurora_squash_<pid>_<nanos>`) are read too, their host unknown. Pure but for reading this
 //! host's name and its processes; must not import a driver.
 
+#[cfg(any(feature = "autogenerate", test))]
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What every throwaway database's name starts with.
-pub const PREFIX: &str = "aurora_scratch_";
+pub(crate) const PREFIX: &str = "aurora_scratch_";
 
 /// The prefix of the squash's throwaway databases in earlier versions.
 const OLD_SQUASH_PREFIX: &str = "aurora_squash_";
 
 /// Who made a throwaway database, and when, as its name says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Name {
+pub(crate) struct Name {
     /// The hash of the host's name (8 hex digits); `None` when the name does not say.
-    pub host: Option<String>,
+    pub(crate) host: Option<String>,
     /// The process that made it.
-    pub pid: u32,
+    pub(crate) pid: u32,
     /// When it was made, in seconds since the Unix epoch.
-    pub made: u64,
+    pub(crate) made: u64,
 }
 
 /// Whether the process that made a throwaway database still runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Maker {
+pub(crate) enum Maker {
     /// Made on this host by a process that no longer exists.
     Dead,
     /// Made on this host by a process that still exists (or another that took its pid).
@@ -36,11 +37,13 @@ pub enum Maker {
     Unknown,
 }
 
+#[cfg(any(feature = "autogenerate", test))]
 static SEQUENCE: AtomicU32 = AtomicU32::new(0);
 
 /// A new name for a throwaway database made by this process for `purpose` (lowercase
 /// letters).
-pub fn new(purpose: &str) -> String {
+#[cfg(any(feature = "autogenerate", test))]
+pub(crate) fn new(purpose: &str) -> String {
     let made = now();
     let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
     format!(
@@ -51,7 +54,7 @@ pub fn new(purpose: &str) -> String {
 }
 
 /// Reads a name this tool wrote (now or in an earlier version); `None` for any other.
-pub fn parse(name: &str) -> Option<Name> {
+pub(crate) fn parse(name: &str) -> Option<Name> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if let Some(rest) = name.strip_prefix(PREFIX) {
         let parts: Vec<&str> = rest.split('_').collect();
@@ -83,14 +86,14 @@ pub fn parse(name: &str) -> Option<Name> {
 }
 
 /// Whether a name could be one of ours, by its prefix alone.
-pub fn has_prefix(name: &str) -> bool {
+pub(crate) fn has_prefix(name: &str) -> bool {
     name.starts_with(PREFIX) || name.starts_with(OLD_SQUASH_PREFIX)
 }
 
 impl Name {
     /// Whether its maker still runs: known only for a name made on this host, where the
     /// processes can be read (`/proc`).
-    pub fn maker(&self) -> Maker {
+    pub(crate) fn maker(&self) -> Maker {
         if self.host.as_deref() != Some(this_host().as_str()) {
             return Maker::Unknown;
         }
@@ -102,7 +105,7 @@ impl Name {
     }
 
     /// How long ago it was made (zero when the clocks disagree).
-    pub fn age(&self) -> Duration {
+    pub(crate) fn age(&self) -> Duration {
         Duration::from_secs(now().saturating_sub(self.made))
     }
 }
@@ -116,7 +119,7 @@ fn now() -> u64 {
 
 /// This host's name, hashed to 8 hex digits (FNV-1a); `00000000` stands for a host whose name
 /// cannot be read, and matches no host.
-pub fn this_host() -> String {
+pub(crate) fn this_host() -> String {
     let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())

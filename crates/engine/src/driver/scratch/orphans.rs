@@ -117,13 +117,13 @@ pub(super) fn judge(
 }
 
 async fn on_server(server: &DatabaseUrl, sweep: &Sweep<'_>) -> Result<Vec<Found>> {
-    let listed = crate::driver::scratch::list(server, &[name::PREFIX, "aurora_squash_"]).await?;
+    let listed = super::server::list(server, &[name::PREFIX, "aurora_squash_"]).await?;
     let mut found = Vec::new();
     for (name, sessions) in listed {
         let (fate, reason) = match judge(&name, sessions, sweep.grace) {
             Err(reason) => (Fate::Kept, reason),
             Ok(reason) if !sweep.drop => (Fate::WouldDrop, reason),
-            Ok(reason) => match crate::driver::scratch::drop_if_unused(server, &name).await? {
+            Ok(reason) => match super::server::drop_if_unused(server, &name).await? {
                 true => (Fate::Dropped, reason),
                 // Someone connected since it was listed.
                 false => (Fate::Kept, Reason::InUse { sessions: 1 }),

@@ -1,17 +1,14 @@
-//! A throwaway database: created on the given server (or as a temporary SQLite file), used,
-//! then dropped on every path (success, failure, SIGINT/SIGTERM, a panic, a future its caller
-//! drops), so the developer's own database is never touched and nothing is left behind but by
-//! `kill -9`, whose orphans `orphans` finds by their names. Must not import autogenerate.
-
-pub mod name;
-pub mod orphans;
+//! A throwaway database this process makes, uses and drops on every path (success, failure,
+//! SIGINT/SIGTERM, a panic, a future its caller drops). Only the tools that build a schema
+//! to compare or replay make one. Must not import the runner.
 
 use std::time::Duration;
 
+use super::{name, server};
+use crate::driver::Capabilities;
 use crate::error::{Result, ScratchError};
 use crate::interrupt::Interrupt;
 use crate::url::DatabaseUrl;
-use aurora_migrate_core::Database;
 
 /// A database this process created and must drop.
 pub struct Scratch {
@@ -29,10 +26,10 @@ const DROP_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Scratch {
     /// Creates a database named for `purpose` (lowercase letters) next to `server`'s, or a
-    /// temporary SQLite file when `server` is `None` or a SQLite URL.
+    /// temporary SQLite file when `server` is `None` or holds no databases beside its own.
     pub async fn create(server: Option<&DatabaseUrl>, purpose: &str) -> Result<Scratch> {
         let name = name::new(purpose);
-        let server = server.filter(|s| s.kind() != Database::Sqlite);
+        let server = server.filter(|s| Capabilities::of(s.kind()).sibling_databases);
         let url = match server {
             None => {
                 // An empty file is an empty database: readers may open it before any write.
@@ -41,7 +38,7 @@ impl Scratch {
                 DatabaseUrl::sqlite_file(&path)
             }
             Some(server) => {
-                crate::driver::scratch::create(server, &name).await?;
+                server::create(server, &name).await?;
                 server.with_database(&name)
             }
         };
@@ -68,7 +65,7 @@ impl Scratch {
         self.gone = true;
         let removed = match &self.server {
             None => remove_files(&self.url),
-            Some(server) => crate::driver::scratch::drop(server, &self.name)
+            Some(server) => server::drop(server, &self.name)
                 .await
                 .map_err(|e| e.to_string()),
         };
@@ -104,11 +101,7 @@ impl Drop for Scratch {
                 return;
             };
             runtime.block_on(async {
-                let _ = tokio::time::timeout(
-                    DROP_TIMEOUT,
-                    crate::driver::scratch::drop(&server, &name),
-                )
-                .await;
+                let _ = tokio::time::timeout(DROP_TIMEOUT, server::drop(&server, &name)).await;
             });
         });
         let _ = dropping.join();
@@ -119,7 +112,7 @@ impl Drop for Scratch {
 /// `work` on its URL, and drops it whatever happens. When `interrupt` is raised first, the
 /// work is abandoned (its connections closed) and the database dropped at once. The name of
 /// the database comes back with the result.
-pub async fn within<T>(
+pub(crate) async fn within<T>(
     server: Option<&DatabaseUrl>,
     purpose: &str,
     interrupt: Option<&Interrupt>,
@@ -177,6 +170,3 @@ fn remove_files(url: &DatabaseUrl) -> std::result::Result<(), String> {
     }
     Ok(())
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,34 +1,36 @@
 //! Throwaway databases beside a server, per database: created, dropped, listed by prefix, and
-//! dropped only when unused. SQLite's are files, which the runner's scratch module handles
-//! itself. Must not import the runner.
+//! dropped only when unused (making one is the schema tools' business, so `autogenerate`'s).
+//! SQLite's are files, which the scratch module handles itself. Must not import the runner.
 
 use crate::error::{Error, Result};
 use crate::url::DatabaseUrl;
 use aurora_migrate_core::Database;
 
 /// Creates the database `name` beside `server`.
+#[cfg(feature = "autogenerate")]
 pub(crate) async fn create(server: &DatabaseUrl, name: &str) -> Result<()> {
     #[cfg(not(any(feature = "postgres", feature = "mysql")))]
     let _ = name;
     match server.kind() {
         #[cfg(feature = "postgres")]
-        Database::Postgres => super::postgres::create_database(server, name).await,
+        Database::Postgres => crate::driver::postgres::create_database(server, name).await,
         #[cfg(feature = "mysql")]
-        Database::Mysql => super::mysql::create_database(server, name).await,
+        Database::Mysql => crate::driver::mysql::create_database(server, name).await,
         #[allow(unreachable_patterns)]
         other => Err(Error::ScratchUnsupported(other)),
     }
 }
 
 /// Drops the database `name` beside `server`, if it is there.
+#[cfg(feature = "autogenerate")]
 pub(crate) async fn drop(server: &DatabaseUrl, name: &str) -> Result<()> {
     #[cfg(not(any(feature = "postgres", feature = "mysql")))]
     let _ = name;
     match server.kind() {
         #[cfg(feature = "postgres")]
-        Database::Postgres => super::postgres::drop_database(server, name).await,
+        Database::Postgres => crate::driver::postgres::drop_database(server, name).await,
         #[cfg(feature = "mysql")]
-        Database::Mysql => super::mysql::drop_database(server, name).await,
+        Database::Mysql => crate::driver::mysql::drop_database(server, name).await,
         #[allow(unreachable_patterns)]
         _ => Ok(()),
     }
@@ -41,9 +43,9 @@ pub(crate) async fn list(server: &DatabaseUrl, prefixes: &[&str]) -> Result<Vec<
     let _ = prefixes;
     match server.kind() {
         #[cfg(feature = "postgres")]
-        Database::Postgres => super::postgres::databases_like(server, prefixes).await,
+        Database::Postgres => crate::driver::postgres::databases_like(server, prefixes).await,
         #[cfg(feature = "mysql")]
-        Database::Mysql => super::mysql::databases_like(server, prefixes).await,
+        Database::Mysql => crate::driver::mysql::databases_like(server, prefixes).await,
         Database::Sqlite => Ok(Vec::new()),
         #[allow(unreachable_patterns)]
         other => Err(Error::ScratchUnsupported(other)),
@@ -57,9 +59,9 @@ pub(crate) async fn drop_if_unused(server: &DatabaseUrl, name: &str) -> Result<b
     let _ = name;
     match server.kind() {
         #[cfg(feature = "postgres")]
-        Database::Postgres => super::postgres::drop_if_unused(server, name).await,
+        Database::Postgres => crate::driver::postgres::drop_if_unused(server, name).await,
         #[cfg(feature = "mysql")]
-        Database::Mysql => super::mysql::drop_database(server, name)
+        Database::Mysql => crate::driver::mysql::drop_database(server, name)
             .await
             .map(|()| true),
         _ => Ok(false),
