@@ -16,7 +16,7 @@ use crate::driver::Marking;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 use crate::driver::StepTransaction;
 use crate::driver::{Connection, Failure, RunTransaction, Work};
-use crate::error::{Error, LockWaited, Origin, Result, StepFailure, StepOutcome};
+use crate::error::{Error, Result};
 use aurora_migrate_core::{Database, Direction};
 
 impl Runner<'_> {
@@ -354,62 +354,4 @@ impl Runner<'_> {
             }
         }
     }
-
-    fn step_failure(
-        &self,
-        step: &Prepared<'_>,
-        failure: Failure,
-        done_before: Vec<String>,
-    ) -> Error {
-        let (line, statement) = match failure.statement {
-            Some(index) => (
-                step.statements[index].line + failure.line_offset,
-                excerpt(&step.statements[index].text),
-            ),
-            None => (
-                1,
-                "(after its last statement: checks and bookkeeping)".to_string(),
-            ),
-        };
-        // A stored downgrade has no file: its statements are numbered, and the offset of a
-        // line inside one would mislead.
-        let line = match step.origin {
-            Origin::StoredDowngrade => failure.statement.map_or(1, |index| index + 1),
-            _ => line,
-        };
-        let lock = failure.lock_timeout.then(|| LockWaited {
-            attempts: failure.attempts,
-            holder: failure.holder.clone(),
-        });
-        Error::Step(Box::new(StepFailure {
-            lock,
-            revision: step.revision.clone(),
-            direction: step.direction,
-            origin: step.origin.clone(),
-            line,
-            statement,
-            message: failure.message,
-            outcome: match (
-                Capabilities::of(self.kind()).dirty_marks,
-                step.transactional,
-            ) {
-                _ if self.options.transaction == Transaction::All => StepOutcome::RunRolledBack,
-                _ if failure.nothing_kept => StepOutcome::RolledBack,
-                (true, _) => StepOutcome::MarkedDirty,
-                (false, true) => StepOutcome::RolledBack,
-                (false, false) => StepOutcome::Kept,
-            },
-            done_before,
-        }))
-    }
-}
-
-/// The first line of a statement, shortened for an error message.
-fn excerpt(text: &str) -> String {
-    let first = text.lines().next().unwrap_or_default();
-    let mut short: String = first.chars().take(120).collect();
-    if short.len() < first.len() || text.lines().nth(1).is_some() {
-        short.push_str(" ...");
-    }
-    short
 }

@@ -7,6 +7,7 @@ mod adopt;
 mod apply;
 mod beyond;
 mod durability;
+mod failed_step;
 mod guard;
 mod lease;
 mod locks;
