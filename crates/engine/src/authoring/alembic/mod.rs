@@ -31,8 +31,8 @@ use std::path::{Path, PathBuf};
 
 use super::file;
 use crate::error::{ImportError, Result};
-use aurora_migrate_core::Database;
 use aurora_migrate_core::revision::{Graph, Node};
+use aurora_migrate_core::{Database, Direction};
 use context::Ctx;
 use names::Scope;
 use naming::Convention;
@@ -260,8 +260,8 @@ fn convert(
     let module = Scope::module(script);
     let mut sections = Vec::new();
     for (direction, function) in [
-        ("upgrade", &script.upgrade),
-        ("downgrade", &script.downgrade),
+        (Direction::Upgrade, &script.upgrade),
+        (Direction::Downgrade, &script.downgrade),
     ] {
         let scope = function
             .as_ref()

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use aurora_migrate_core::Database;
+use aurora_migrate_core::{Database, Direction};
 
 /// Why a statement was left to do: a stable vocabulary, so runs can be counted and compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -165,8 +165,8 @@ pub struct TodoLine {
     pub line: usize,
     /// The line of the statement in the script.
     pub script_line: usize,
-    /// `upgrade` or `downgrade`.
-    pub direction: &'static str,
+    /// Which function of the script.
+    pub direction: Direction,
     /// The database of the section.
     pub database: Database,
     /// Why.
@@ -197,8 +197,8 @@ impl By {
 /// One section of a written file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionReport {
-    /// `upgrade` or `downgrade`.
-    pub direction: &'static str,
+    /// Which function of the script.
+    pub direction: Direction,
     /// The database of the section.
     pub database: Database,
     /// Who wrote its SQL.

@@ -2,7 +2,7 @@
 //! converted to SQL or left to do with its line, reason and Python; or the SQL Alembic's offline
 //! mode rendered for it instead. Pure. Must not import the file system.
 
-use aurora_migrate_core::Database;
+use aurora_migrate_core::{Database, Direction};
 
 use super::context::Ctx;
 use super::piece::Piece;
@@ -13,8 +13,8 @@ use super::statement::{Locals, Walk};
 /// A section of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
-    /// `upgrade` or `downgrade`.
-    pub direction: &'static str,
+    /// Which function of the script.
+    pub direction: Direction,
     /// The database.
     pub database: Database,
     /// The line of its function in the script (1 when the script has none).
@@ -57,7 +57,7 @@ impl Section {
 /// The section of `function` (named `direction`) of `script` on the database of `ctx`; a script with
 /// syntax errors has each of its sections left to do whole.
 pub(super) fn section(
-    direction: &'static str,
+    direction: Direction,
     function: Option<&Function>,
     script: &Script,
     ctx: &Ctx,

@@ -255,7 +255,7 @@ fn alembic_s_sql_replaces_a_section_and_a_fallback_keeps_the_static_pieces_under
     let writers: Vec<(&str, &str, By, Option<Reason>)> = second
         .sections
         .iter()
-        .map(|s| (s.direction, s.database.name(), s.by, s.fallback))
+        .map(|s| (s.direction.name(), s.database.name(), s.by, s.fallback))
         .collect();
     assert_eq!(
         writers,

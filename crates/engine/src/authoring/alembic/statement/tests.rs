@@ -30,7 +30,12 @@ fn upgrade(module: &str, body: &str, database: Database) -> Section {
         classes: &script.classes,
         created: &created,
     };
-    section("upgrade", Some(function), &script, &ctx)
+    section(
+        aurora_migrate_core::Direction::Upgrade,
+        Some(function),
+        &script,
+        &ctx,
+    )
 }
 
 /// The SQL of a section, statement by statement, or the reasons left to do.
