@@ -47,6 +47,11 @@ impl Printer {
         self.program
     }
 
+    /// A failure as one line: its message, then its hint in the program's words.
+    pub(crate) fn said(&self, failure: &Failure) -> String {
+        super::program::describe(&failure.message, failure.hint.as_ref(), self.program)
+    }
+
     /// An engine error as one line: its message, then its hint in the program's words.
     pub(crate) fn describe(&self, error: &aurora_migrate::Error) -> String {
         super::program::describe(&error.to_string(), error.hint().as_ref(), self.program)
@@ -112,8 +117,7 @@ impl Printer {
     /// command's own document (which says what failed, as `check` and `status` do) went first.
     pub(crate) fn error(&self, failure: &Failure) {
         self.clear_spinner();
-        let message =
-            super::program::describe(&failure.message, failure.hint.as_ref(), self.program);
+        let message = self.said(failure);
         self.err(&format!("error: {message}"));
         if self.is_json() && !self.documented.get() {
             let document = documents::Error {

@@ -284,7 +284,7 @@ async fn check(
     let mut problems = crate::cmd::check::problems(runner, &found, printer);
     if lint {
         let errors = crate::cmd::check::lint_errors(runner);
-        problems.extend(errors.map_err(|f| Stop::message(f.message, f.code))?);
+        problems.extend(errors.map_err(|f| Stop::message(printer.said(&f), f.code))?);
     }
     let standing = &found.standing;
     let current = rows(runner, &standing.current, &standing.unknown);

@@ -101,7 +101,7 @@ pub(crate) async fn run(
             async move {
                 let runner = runner(catalog, &resolved, settings.interrupt, settings.flags)
                     .map_err(|f| Failed {
-                        message: f.message,
+                        message: printer.said(&f),
                         code: f.code,
                         changed: 0,
                         current: None,
