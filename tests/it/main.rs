@@ -33,6 +33,7 @@ mod fleet_state;
 mod graph;
 mod habits;
 mod integrity;
+mod invalid_index;
 mod json_schema;
 mod kill;
 mod lease;

@@ -3,6 +3,8 @@
 //! drivers or the runner.
 
 pub(crate) mod effects;
+#[cfg(feature = "postgres")]
+pub(crate) mod index_build;
 pub(crate) mod reading;
 
 /// A double-quoted identifier, as PostgreSQL, SQLite and MySQL in ANSI_QUOTES read it.

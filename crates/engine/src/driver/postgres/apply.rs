@@ -9,6 +9,7 @@ use super::lock::blockers;
 use super::{Postgres, script};
 use crate::bookkeeping::Elapsed;
 use crate::driver::{Failure, Work, database_message, execute, run_batch};
+use crate::sql::index_build::concurrent_index;
 
 impl Postgres {
     pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
@@ -126,6 +127,13 @@ impl Postgres {
                     return Err(Failure::new(Some(index), database_message(&e)));
                 }
             }
+            let building = concurrent_index(&statement.text);
+            if let Some(name) = &building
+                && let Err(message) = self.drop_invalid_index(name).await
+            {
+                let _ = execute(self.connection.get(), "SET lock_timeout = DEFAULT").await;
+                return Err(Failure::new(Some(index), message));
+            }
             if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.text.clone()))
                 .execute(self.connection.get())
                 .await
@@ -135,16 +143,26 @@ impl Postgres {
                     None => 0,
                 };
                 let _ = execute(self.connection.get(), "SET lock_timeout = DEFAULT").await;
+                let mut message = database_message(&e);
+                if let Some(name) = &building {
+                    message.extend(self.left_invalid(name).await);
+                }
                 return Err(Failure {
                     statement: Some(index),
                     line_offset,
-                    message: database_message(&e),
+                    message,
                     interrupted: false,
                     lock_timeout: is_lock_timeout(&e),
                     holder: None,
                     attempts: 1,
                     nothing_kept: false,
                 });
+            }
+            if let Some(name) = &building
+                && let Err(message) = self.require_valid_index(name).await
+            {
+                let _ = execute(self.connection.get(), "SET lock_timeout = DEFAULT").await;
+                return Err(Failure::new(Some(index), message));
             }
         }
         if work.lock_timeout.is_some() {

@@ -6,6 +6,7 @@
 mod apply;
 #[cfg(feature = "autogenerate")]
 mod introspect;
+mod invalid_index;
 mod lock;
 mod read;
 #[cfg(feature = "autogenerate")]
