@@ -10,12 +10,9 @@ aurora_migrate::include_migrations!();
 /// when `AURORA_MIGRATIONS_DIR` built it around another directory, which they do not
 /// describe).
 pub fn app() -> aurora_migrate_cli::App {
-    aurora_migrate_cli::App {
-        name: "aurora-migrate",
-        migrations: MIGRATIONS,
-        models: (!MIGRATIONS_DIR_OVERRIDDEN).then_some(models::schema as fn() -> _),
-        default_database: Some(aurora_migrate::url::DEFAULT_URL),
-    }
+    aurora_migrate_cli::App::new("aurora-migrate", MIGRATIONS)
+        .with_models((!MIGRATIONS_DIR_OVERRIDDEN).then_some(models::schema as fn() -> _))
+        .with_default_database(Some(aurora_migrate::url::DEFAULT_URL))
 }
 
 /// The embedded migrations with their revision graph.

@@ -4,7 +4,7 @@
 //! the record columns. On PostgreSQL, SQLite and MariaDB, through the library and the binary.
 
 use aurora_migrate::error::{BeyondError, Error};
-use aurora_migrate::runner::standing::State;
+use aurora_migrate::runner::State;
 use aurora_migrate::{Catalog, Target};
 
 use crate::support::{Db, aurora, catalog_of, cli, project_migrations, runner, texts};

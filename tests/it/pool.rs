@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use aurora_migrate::runner::standing::State;
+use aurora_migrate::runner::State;
 use aurora_migrate::{Error, Options, Pool, Runner, Target};
 use sqlx::Connection;
 
@@ -148,12 +148,8 @@ async fn a_pool_runner_waits_for_the_same_lock_as_every_runner() {
 #[test]
 fn a_program_without_models_checks_heads_and_checksums_alone() {
     let lite = SqliteDb::new();
-    let app = |models| aurora_migrate_cli::App {
-        name: "myservice",
-        migrations: aurora::MIGRATIONS,
-        models,
-        default_database: None,
-    };
+    let app =
+        |models| aurora_migrate_cli::App::new("myservice", aurora::MIGRATIONS).with_models(models);
     let run = |models, args: &[&str]| {
         let args = std::iter::once("myservice")
             .chain(["--database-url", lite.url.as_str(), "-q"])
@@ -186,12 +182,7 @@ fn a_program_without_models_checks_heads_and_checksums_alone() {
 /// command gets a runtime of its own rather than panicking on the caller's.
 fn history_from_async_code() -> std::process::ExitCode {
     let lite = SqliteDb::new();
-    let app = aurora_migrate_cli::App {
-        name: "myservice",
-        migrations: aurora::MIGRATIONS,
-        models: None,
-        default_database: None,
-    };
+    let app = aurora_migrate_cli::App::new("myservice", aurora::MIGRATIONS);
     let upgraded = aurora_migrate_cli::run(
         app,
         [

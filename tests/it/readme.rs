@@ -72,7 +72,7 @@ fn code_literal(text: &str) -> Option<&str> {
 fn emitted_codes() -> std::collections::BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut codes = std::collections::BTreeSet::new();
-    let error = read("crates/engine/src/error/mod.rs");
+    let error = read("crates/engine/src/error/about.rs");
     let start = error.find("pub fn code(&self)").expect("Error::code");
     let body = &error[start..start + error[start..].find("\n    }\n").expect("its end")];
     for arm in body.split("=>").skip(1) {

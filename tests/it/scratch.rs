@@ -189,12 +189,9 @@ fn child_command_line() {
             rust: None,
         })
         .collect();
-    let app = aurora_migrate_cli::App {
-        name: "aurora-migrate",
-        migrations: Box::leak(embedded.into_boxed_slice()),
-        models: Some(no_tables),
-        default_database: None,
-    };
+    let app =
+        aurora_migrate_cli::App::new("aurora-migrate", Box::leak(embedded.into_boxed_slice()))
+            .with_models(Some(no_tables));
     let args = std::iter::once("aurora-migrate".to_string()).chain(args.lines().map(String::from));
     let code = aurora_migrate_cli::run(app, args);
     let number = (0..=255u8)

@@ -6,12 +6,7 @@
 //! ```no_run
 //! # static MIGRATIONS: &[aurora_migrate::Embedded] = &[];
 //! fn main() -> std::process::ExitCode {
-//!     aurora_migrate_cli::main(aurora_migrate_cli::App {
-//!         name: "myservice",
-//!         migrations: MIGRATIONS,
-//!         models: None,
-//!         default_database: None,
-//!     })
+//!     aurora_migrate_cli::main(aurora_migrate_cli::App::new("myservice", MIGRATIONS))
 //! }
 //! ```
 //!

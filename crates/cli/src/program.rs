@@ -52,7 +52,8 @@ impl hint::Spelling for Spelling {
 /// The flag that gives `setting`, with its value where the setting is one value of a flag.
 fn flag(setting: Setting) -> Option<&'static str> {
     Some(match setting {
-        Setting::DatabaseUrl => "--database-url",
+        // The command line reads the variable too, and a message is where a user learns so.
+        Setting::DatabaseUrl => "--database-url (or DATABASE_URL)",
         Setting::MigrationsDir => "--migrations-dir",
         Setting::Base => "--base",
         Setting::Head => "--head",

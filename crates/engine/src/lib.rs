@@ -17,9 +17,10 @@
 //!
 //! The revision model is Alembic's ([`migrations::revision`]); the [`runner`] applies a plan through
 //! one driver per database, one transaction per migration where the database allows it.
-//! Library errors name no program: a message that points at a command names it bare, in
-//! backticks (`` `stamp REV` ``), and a command line prefixes its own name. No clap, no
-//! dotenvy, no terminal code: the command line is a crate above this one.
+//! An [`Error`] says what is wrong and names no program, command or flag; what to do about it
+//! is [`Error::hint`], commands and settings by meaning, which a command line writes with its
+//! own name and flags. No clap, no dotenvy, no terminal code: the command line is a crate
+//! above this one.
 
 #![deny(missing_docs, unnameable_types, unreachable_pub)]
 
@@ -57,8 +58,7 @@ pub mod url;
 /// it), and what they hold once read. How they are written is the engine's own business.
 pub mod version_table {
     pub use crate::bookkeeping::{
-        Claimant, DirtyMark, Inconsistency, LogEntry, NameCase, NameError, Ours, Stored,
-        StoredRecord, Tables,
+        DirtyMark, Inconsistency, LogEntry, NameError, Stored, StoredRecord, Tables,
     };
 }
 

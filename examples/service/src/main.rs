@@ -17,12 +17,8 @@ const DEFAULT_DATABASE: &str = "sqlite://service.db?mode=rwc";
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "migrate") {
-        let app = aurora_migrate_cli::App {
-            name: "service migrate",
-            migrations: MIGRATIONS,
-            models: None,
-            default_database: Some(DEFAULT_DATABASE),
-        };
+        let app = aurora_migrate_cli::App::new("service migrate", MIGRATIONS)
+            .with_default_database(Some(DEFAULT_DATABASE));
         return aurora_migrate_cli::run(app, args.into_iter().skip(1));
     }
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");

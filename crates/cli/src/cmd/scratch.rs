@@ -18,12 +18,7 @@ pub(crate) async fn clean(args: &ScratchCleanArgs, production: bool, printer: &P
     }
     let dir = std::env::temp_dir();
     let confirmed = !production || args.yes;
-    let sweep = Sweep {
-        servers: &servers,
-        dir: &dir,
-        grace: args.older_than,
-        drop: confirmed && !args.dry_run,
-    };
+    let sweep = Sweep::new(&servers, &dir, args.older_than).with_drop(confirmed && !args.dry_run);
     let found = scratch::sweep(&sweep).await?;
     for one in &found {
         printer.line(&line(one));

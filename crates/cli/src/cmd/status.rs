@@ -7,7 +7,7 @@ use crate::output::Printer;
 use crate::output::documents::{BeyondStatus, Status};
 use crate::revision_text::{ids, logged_not_applied};
 use aurora_migrate::runner::Runner;
-use aurora_migrate::runner::standing::State;
+use aurora_migrate::runner::State;
 
 pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     let standing = runner.standing().await?;
@@ -124,7 +124,7 @@ pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     }
 }
 
-fn beyond_ids(standing: &aurora_migrate::runner::standing::Standing) -> String {
+fn beyond_ids(standing: &aurora_migrate::runner::Standing) -> String {
     standing
         .beyond
         .iter()

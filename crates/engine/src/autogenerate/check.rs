@@ -5,7 +5,7 @@
 use super::compare_schema;
 use crate::error::Result;
 use crate::runner::Runner;
-use crate::runner::standing::{Standing, State};
+use crate::runner::{Standing, State};
 use crate::schema::model::Schema;
 
 /// What `check` found.

@@ -23,6 +23,7 @@ use aurora_migrate_core::Database;
 /// The database's schema, the models' schema (both as one dialect holds them) and the
 /// changes from the first to the second.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Comparison {
     /// The database compared.
     pub kind: Database,
@@ -105,17 +106,12 @@ pub async fn compare(runner: &Runner<'_>, models: &Schema) -> Result<Comparison>
     let graph = runner.catalog().graph();
     let heads = graph.heads();
     if !status.unknown.is_empty() || status.current != heads {
-        let at = if status.current.is_empty() && status.unknown.is_empty() {
-            "base".to_string()
-        } else {
-            let mut ids: Vec<String> = status
-                .current
-                .iter()
-                .map(|&i| graph.node(i).id.clone())
-                .collect();
-            ids.extend(status.unknown.iter().cloned());
-            ids.join(", ")
-        };
+        let mut at: Vec<String> = status
+            .current
+            .iter()
+            .map(|&i| graph.node(i).id.clone())
+            .collect();
+        at.extend(status.unknown.iter().cloned());
         return Err(Error::NotAtHeads { at });
     }
     compare_schema(runner, models).await

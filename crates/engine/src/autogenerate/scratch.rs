@@ -1,6 +1,7 @@
 //! The models against what the migrations alone build: a throwaway database on the given
 //! server, migrated to the heads, compared, dropped whatever happens. The developer's own
-//! database is never touched. Must not import a driver.
+//! database is never touched. Must not import a database's own driver: the throwaway database
+//! comes from `driver::scratch`, the one door to them.
 
 use super::{Comparison, compare};
 use crate::catalog::Catalog;

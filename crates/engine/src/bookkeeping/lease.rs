@@ -29,7 +29,7 @@ fn next_token() -> &'static str {
 
 /// Who asks for the lease.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claimant {
+pub(crate) struct Claimant {
     /// A random id, new for every run.
     pub holder: String,
     /// The host the runner runs on.
@@ -40,7 +40,7 @@ pub struct Claimant {
 
 impl Claimant {
     /// This process, with a new random id.
-    pub fn this_process() -> Claimant {
+    pub(crate) fn this_process() -> Claimant {
         Claimant {
             holder: uuid::Uuid::new_v4().simple().to_string(),
             host: this_host(),
@@ -51,7 +51,7 @@ impl Claimant {
     /// Whether the holder recorded as `host` and `pid` is known to have died: only when it
     /// ran on this host, in this process namespace, and no process `pid` exists here. Any
     /// doubt (another host, no `/proc` to ask) answers `false`.
-    pub fn is_dead(host: &str, pid: i64) -> bool {
+    pub(crate) fn is_dead(host: &str, pid: i64) -> bool {
         let proc = std::path::Path::new("/proc");
         host == this_host()
             && host.contains(" #")
@@ -120,13 +120,13 @@ fn later(kind: Database, duration: Duration) -> String {
 
 impl Tables {
     /// The lease table's name, quoted for SQL.
-    pub fn lease_sql(&self) -> String {
+    pub(crate) fn lease_sql(&self) -> String {
         crate::sql::quote_path(&self.lease)
     }
 
     /// The statements that create the lease table and its one row, if they do not exist;
     /// each is safe to run again, and by many runners at once.
-    pub fn create_lease(&self, kind: Database) -> Vec<String> {
+    pub(crate) fn create_lease(&self, kind: Database) -> Vec<String> {
         let timestamp = match kind {
             Database::Mysql => "DATETIME(6)",
             _ => "TIMESTAMPTZ",
@@ -155,7 +155,12 @@ impl Tables {
 
     /// Takes the lease when it is free or expired, in one atomic statement: the row changes
     /// (and, on PostgreSQL, returns the new fencing token) only then.
-    pub fn acquire_lease(&self, kind: Database, claimant: &Claimant, duration: Duration) -> String {
+    pub(crate) fn acquire_lease(
+        &self,
+        kind: Database,
+        claimant: &Claimant,
+        duration: Duration,
+    ) -> String {
         let returning = match kind {
             Database::Mysql => "",
             _ => " RETURNING token",
@@ -177,7 +182,7 @@ impl Tables {
     }
 
     /// The fencing token `holder` holds, if it holds the lease (MySQL, after acquiring).
-    pub fn lease_token(&self, holder: &str) -> String {
+    pub(crate) fn lease_token(&self, holder: &str) -> String {
         format!(
             "SELECT token FROM {} WHERE name = {} AND holder = {}",
             self.lease_sql(),
@@ -187,7 +192,7 @@ impl Tables {
     }
 
     /// Extends the lease, only while `holder` still holds it with `token`.
-    pub fn renew_lease(
+    pub(crate) fn renew_lease(
         &self,
         kind: Database,
         holder: &str,
@@ -206,7 +211,7 @@ impl Tables {
 
     /// Gives the lease up, only while `holder` still holds it with `token`; the token stays,
     /// so the next holder's is larger.
-    pub fn release_lease(&self, kind: Database, holder: &str, token: i64) -> String {
+    pub(crate) fn release_lease(&self, kind: Database, holder: &str, token: i64) -> String {
         format!(
             "UPDATE {} SET holder = NULL, expires_at = {} WHERE name = {} AND holder = {} AND token = {token}",
             self.lease_sql(),
@@ -218,7 +223,7 @@ impl Tables {
 
     /// The lease row as text: holder, host, pid, acquired, renewed, expires, token, and
     /// `live` or `stale` (free to take); only a live holder's row with `live_only`.
-    pub fn lease_holder(&self, kind: Database, live_only: bool) -> String {
+    pub(crate) fn lease_holder(&self, kind: Database, live_only: bool) -> String {
         let text = |expr: &str| match kind {
             Database::Mysql => format!("CAST({expr} AS CHAR)"),
             _ => format!("{expr}::text"),
@@ -244,7 +249,7 @@ impl Tables {
     /// Breaks the lease `holder` holds with `token`, and only that one (a lease that changed
     /// hands since it was read stays): the row is freed and the token moves on, so the old
     /// holder's renewals, fence and release all find it gone.
-    pub fn break_lease(&self, kind: Database, holder: &str, token: i64) -> String {
+    pub(crate) fn break_lease(&self, kind: Database, holder: &str, token: i64) -> String {
         format!(
             "UPDATE {} SET holder = NULL, expires_at = {}, token = {} WHERE name = {} AND holder = {} AND token = {token}",
             self.lease_sql(),
@@ -258,7 +263,7 @@ impl Tables {
     /// PostgreSQL: a statement for a step's transaction, after the migration's statements and
     /// before its bookkeeping, that fails the step unless `holder` still holds the lease with
     /// `token`, and keeps anyone from taking it over until the step commits (FOR SHARE).
-    pub fn lease_fence(&self, holder: &str, token: i64) -> String {
+    pub(crate) fn lease_fence(&self, holder: &str, token: i64) -> String {
         format!(
             "DO $aurora_fence$BEGIN PERFORM 1 FROM {table} WHERE name = {name} AND holder = {holder} \
              AND token = {token} FOR SHARE; IF NOT FOUND THEN RAISE EXCEPTION \

@@ -8,7 +8,8 @@ mod record;
 mod statements;
 mod stored;
 
-pub use lease::{Claimant, LONGEST_LEASE, SHORTEST_LEASE};
+pub(crate) use lease::Claimant;
+pub use lease::{LONGEST_LEASE, SHORTEST_LEASE};
 #[cfg(feature = "mysql")]
 pub(crate) use record::text_literal;
 pub(crate) use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored};
@@ -67,6 +68,7 @@ pub enum NameError {
 
 /// The bookkeeping tables of one version table.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Tables {
     /// The version table, as given (`alembic_version`, or `schema.table`).
     pub version: String,
@@ -106,7 +108,7 @@ impl Tables {
     /// name over the database's identifier limit (which PostgreSQL would silently truncate
     /// into a collision with the version table itself); the lease table's too, when runners
     /// take the `lease`.
-    pub fn check_for(&self, kind: Database, lease: bool) -> Result<(), NameError> {
+    pub(crate) fn check_for(&self, kind: Database, lease: bool) -> Result<(), NameError> {
         let (schema, table) = match self.version.split_once('.') {
             Some((schema, table)) => (Some(schema), table),
             None => (None, self.version.as_str()),
@@ -139,22 +141,22 @@ impl Tables {
     }
 
     /// The version table's name without its schema.
-    pub fn bare_version(&self) -> &str {
+    pub(crate) fn bare_version(&self) -> &str {
         bare(&self.version)
     }
 
     /// The log table's name without its schema.
-    pub fn bare_log(&self) -> &str {
+    pub(crate) fn bare_log(&self) -> &str {
         bare(&self.log)
     }
 
     /// The dirty-mark table's name without its schema.
-    pub fn bare_dirty(&self) -> &str {
+    pub(crate) fn bare_dirty(&self) -> &str {
         bare(&self.dirty)
     }
 
     /// A tenant's own schema, made before its bookkeeping and its migrations.
-    pub fn create_own_schema(&self, kind: Database) -> Option<String> {
+    pub(crate) fn create_own_schema(&self, kind: Database) -> Option<String> {
         match (kind, self.schema()) {
             (Database::Postgres, Some(schema)) if self.own_schema => {
                 Some(format!("CREATE SCHEMA IF NOT EXISTS {}", quote(schema)))
@@ -164,7 +166,7 @@ impl Tables {
     }
 
     /// The bookkeeping tables' names without their schema: what a schema read leaves out.
-    pub fn bare_names(&self) -> [&str; 4] {
+    pub(crate) fn bare_names(&self) -> [&str; 4] {
         [
             bare(&self.version),
             bare(&self.log),
@@ -190,22 +192,22 @@ impl Tables {
     }
 
     /// The version table's name, quoted for SQL.
-    pub fn version_sql(&self) -> String {
+    pub(crate) fn version_sql(&self) -> String {
         quote_path(&self.version)
     }
 
     /// The log's name, quoted for SQL.
-    pub fn log_sql(&self) -> String {
+    pub(crate) fn log_sql(&self) -> String {
         quote_path(&self.log)
     }
 
     /// The dirty mark's name, quoted for SQL.
-    pub fn dirty_sql(&self) -> String {
+    pub(crate) fn dirty_sql(&self) -> String {
         quote_path(&self.dirty)
     }
 
     /// The statements that create the tables `kind` keeps, if they do not exist.
-    pub fn create(&self, kind: Database) -> Vec<String> {
+    pub(crate) fn create(&self, kind: Database) -> Vec<String> {
         let timestamp = match kind {
             Database::Postgres => "TIMESTAMPTZ",
             Database::Sqlite | Database::Mysql => "TIMESTAMP",
@@ -273,7 +275,7 @@ impl Tables {
 /// quoted names we use exactly; MySQL as its `lower_case_table_names` says (0: exactly,
 /// otherwise folded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameCase {
+pub(crate) enum NameCase {
     /// `Alembic_Version` and `alembic_version` are two tables.
     Exact,
     /// They are one.
@@ -282,7 +284,7 @@ pub enum NameCase {
 
 impl NameCase {
     /// Whether the database takes `a` and `b` for the same table.
-    pub fn same(self, a: &str, b: &str) -> bool {
+    pub(crate) fn same(self, a: &str, b: &str) -> bool {
         match self {
             NameCase::Exact => a == b,
             NameCase::Folded => a.eq_ignore_ascii_case(b),
@@ -293,21 +295,21 @@ impl NameCase {
 /// Our tables' names, compared as one database compares names: what a listing of its tables
 /// leaves out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ours {
+pub(crate) struct Ours {
     names: Vec<String>,
     case: NameCase,
 }
 
 impl Ours {
     /// Whether `name`, as the database lists it, is one of ours.
-    pub fn contains(&self, name: &str) -> bool {
+    pub(crate) fn contains(&self, name: &str) -> bool {
         self.names.iter().any(|ours| self.case.same(ours, name))
     }
 }
 
 impl Tables {
     /// Our tables' names under the database's rule for comparing them.
-    pub fn ours(&self, case: NameCase) -> Ours {
+    pub(crate) fn ours(&self, case: NameCase) -> Ours {
         Ours {
             names: self.bare_names().iter().map(|n| n.to_string()).collect(),
             case,

@@ -114,7 +114,7 @@ pub(crate) fn text_literal(kind: Database, value: &str) -> String {
 impl Tables {
     /// The statements that add to an older log the record columns it lacks (`present` are the
     /// columns it has).
-    pub fn extend_log(&self, kind: Database, present: &[String]) -> Vec<String> {
+    pub(crate) fn extend_log(&self, kind: Database, present: &[String]) -> Vec<String> {
         RECORD_COLUMNS
             .iter()
             .filter(|column| !present.iter().any(|p| p.eq_ignore_ascii_case(column)))

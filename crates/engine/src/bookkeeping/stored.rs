@@ -3,6 +3,7 @@
 
 /// What the bookkeeping tables hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Stored {
     /// The version table's rows: one per current head.
     pub rows: Vec<String>,
@@ -19,6 +20,7 @@ pub struct Stored {
 
 /// A migration recorded as in progress that never finished.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DirtyMark {
     /// The revision.
     pub revision: String,
@@ -32,6 +34,7 @@ pub struct DirtyMark {
 
 /// One applied revision as the log recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LogEntry {
     /// The revision.
     pub revision: String,
@@ -48,6 +51,7 @@ pub struct LogEntry {
 
 /// A log entry's record of its revision, as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StoredRecord {
     /// Its message.
     pub message: String,
@@ -67,7 +71,7 @@ impl StoredRecord {
     /// Reads the record columns, as text, in the order of
     /// [`RECORD_COLUMNS`](super::RECORD_COLUMNS); `None` when the entry has no record
     /// (its `parents` is NULL).
-    pub fn from_columns(columns: [Option<String>; 6]) -> Option<StoredRecord> {
+    pub(crate) fn from_columns(columns: [Option<String>; 6]) -> Option<StoredRecord> {
         let [
             message,
             parents,

@@ -17,6 +17,7 @@ use aurora_migrate_core::Database;
 
 /// A dump and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Dump {
     /// The SQL text.
     pub text: String,

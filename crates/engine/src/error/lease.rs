@@ -73,6 +73,7 @@ pub enum LeaseError {
 /// Who holds a lease, as the lease row says, with whether it is live and whether its holder
 /// is known to be dead.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LeaseHolder {
     /// The holder's random id for its run.
     pub holder: String,

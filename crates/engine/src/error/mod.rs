@@ -4,6 +4,7 @@
 //! meaning, which each program writes in its own words.
 //! Must not import the runner or the drivers.
 
+mod about;
 mod adopt;
 mod beyond;
 mod lease;
@@ -26,7 +27,6 @@ use crate::bookkeeping::Inconsistency;
 use crate::catalog::MigrationError;
 use crate::url::UrlError;
 use aurora_migrate_core::authoring::AuthorError;
-use aurora_migrate_core::hint::{Command, Hint, Setting, Word};
 use aurora_migrate_core::revision::{DowngradeError, TargetError};
 use aurora_migrate_core::{Database, Direction};
 
@@ -255,11 +255,12 @@ pub enum Error {
     },
     /// Autogenerate compares the schema at the heads; the database is elsewhere.
     #[error(
-        "the database is at {at}, not at the heads; autogenerate compares the models with the schema at head"
+        "the database is at {}, not at the heads; autogenerate compares the models with the schema at head",
+        if .at.is_empty() { "base".to_string() } else { .at.join(", ") }
     )]
     NotAtHeads {
-        /// Where the database is.
-        at: String,
+        /// The revisions the database is at (none: base).
+        at: Vec<String>,
     },
     /// A version table name the database cannot hold.
     #[error(transparent)]
@@ -365,151 +366,6 @@ fn interrupted_message(signal: u8, revision: Option<&str>, done: &[String]) -> S
         done => format!("applied before it and kept: {}", done.join(", ")),
     };
     format!("{name}: {what}; {kept}; the lock is released, run the command again to continue")
-}
-
-impl Error {
-    /// A stable name for the kind of error, for machines.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Error::Url(_) => "url",
-            Error::Target(_) | Error::Downgrade(_) => "target",
-            Error::Migration(_) => "migration",
-            Error::Author(_) => "authoring",
-            Error::Beyond(_) => "not_revertible",
-            Error::Offline(_) => "target",
-            Error::Adopt(_) => "adopt",
-            Error::Import(_) | Error::Render(_) => "import",
-            Error::Lease(LeaseError::Lost { .. }) => "lease_lost",
-            Error::Lease(LeaseError::Live { .. }) => "lease_live",
-            Error::Lease(_) => "lease",
-            Error::Baseline(_) => "baseline",
-            Error::Scratch(ScratchError::Interrupted { .. }) => "interrupted",
-            Error::Scratch(_) => "scratch",
-            Error::Squash(SquashError::AlreadySquashed { .. }) => "already_squashed",
-            Error::Squash(SquashError::MissingScratch { .. } | SquashError::TwoServers(_)) => {
-                "scratch_missing"
-            }
-            Error::Squash(_) => "squash",
-            Error::Connect { .. } | Error::NoDatabaseName => "connect",
-            Error::Tls { .. } => "tls",
-            Error::ConnectTimeout { .. } => "connect_timeout",
-            Error::Unreachable { .. } => "unreachable",
-            Error::DriverMissing(_) => "driver_missing",
-            Error::LockTimeout { .. } | Error::DatabaseLocked { .. } | Error::DeadHolder { .. } => {
-                "lock_timeout"
-            }
-            Error::Dirty { .. } => "dirty",
-            Error::Interrupted { .. } => "interrupted",
-            Error::Database { .. } => "database",
-            Error::Step(_) => "migration_failed",
-            Error::Unconfirmed { stopped, .. } => stopped.code(),
-            Error::ChecksumMismatch { .. } => "checksum_mismatch",
-            Error::UnknownRevision(_) | Error::PartWayThroughSquash { .. } => "unknown_revision",
-            Error::Inconsistent(_) => "inconsistent_version_table",
-            Error::NotAtHeads { .. } => "not_at_heads",
-            Error::VersionTable(_) => "version_table",
-            Error::DataLoss { .. } | Error::StoredDowngradeUnconfirmed { .. } => {
-                "confirmation_required"
-            }
-            Error::WholeRunOnMysql | Error::WholeRunWithoutTransaction { .. } => "transaction",
-            Error::ScratchUnsupported(_) => "scratch",
-            Error::FileLock { .. } => "file_lock",
-            Error::Disk(_) => "write",
-        }
-    }
-
-    /// The signal number, when SIGINT or SIGTERM (or the caller's interrupt) stopped the work.
-    pub fn signal(&self) -> Option<u8> {
-        match self {
-            Error::Interrupted { signal, .. }
-            | Error::Scratch(ScratchError::Interrupted { signal, .. }) => Some(*signal),
-            Error::Unconfirmed { stopped, .. } => stopped.signal(),
-            _ => None,
-        }
-    }
-
-    /// Worth trying again while waiting for a database to start (`--wait`).
-    pub fn is_unreachable(&self) -> bool {
-        matches!(
-            self,
-            Error::Unreachable { .. } | Error::ConnectTimeout { .. }
-        )
-    }
-
-    /// What to do about it, when there is something to do: commands and settings named by
-    /// meaning, for the program that shows the error to write in its own words. The
-    /// message ([`Display`](std::fmt::Display)) says what is wrong and names neither.
-    pub fn hint(&self) -> Option<Hint> {
-        let hint = match self {
-            Error::Url(e) => return e.hint(),
-            Error::Target(e) => return e.hint(),
-            Error::Downgrade(e) => return e.hint(),
-            Error::Author(e) => return e.hint(),
-            Error::Offline(e) => return e.hint(),
-            Error::Lease(e) => return e.hint(),
-            Error::Baseline(e) => return e.hint(),
-            Error::Scratch(e) => return e.hint(),
-            Error::Step(failure) => return failure.hint(),
-            Error::DeadHolder { .. } => {
-                Hint::text("or break it now with ").then_run(Command::Lease, ["break"])
-            }
-            Error::Dirty { direction, .. } => Hint::text(
-                "either complete or undo it by hand and record the outcome with ",
-            )
-            .then_run(Command::Stamp, ["REV"])
-            .then_text(
-                " (which clears the mark), or undo what it did and run it again from its first statement with ",
-            )
-            .then_run(Command::from(*direction), [Setting::Force]),
-            Error::Unconfirmed { stopped, .. } => {
-                let current = Hint::text("check where the database stands with ")
-                    .then_command(Command::Current);
-                match stopped.hint() {
-                    Some(hint) => hint.and(current),
-                    None => current,
-                }
-            }
-            Error::ChecksumMismatch { revision, .. } => Hint::text(
-                "restore the file as it was applied, or, if the database already matches the new file, \
-                 record the new checksum with ",
-            )
-            .then_run(Command::Stamp, [revision.as_str()]),
-            Error::Inconsistent(_) => Hint::text("record where the database really is with ")
-                .then_run(Command::Stamp, ["REV"])
-                .then_text(" (")
-                .then_run(Command::Stamp, [Word::from(Setting::Purge), Word::from("REV")])
-                .then_text(" rewrites the table whole)"),
-            Error::UnknownRevision(_) => Hint::text(
-                "run the build that knows it, revert it from the downgrade the log stored with ",
-            )
-            .then_run(Command::Downgrade, ["heads"])
-            .then_text(", or ")
-            .then_run(Command::Stamp, [Word::from(Setting::Purge), Word::from("TARGET")])
-            .then_text(" if the table is wrong"),
-            Error::NotAtHeads { .. } => Hint::text("run ")
-                .then_run(Command::Upgrade, ["heads"])
-                .then_text(" first, or pass ")
-                .then_setting(Setting::ScratchUrl)
-                .then_text(" to build that schema in a throwaway database"),
-            Error::WholeRunOnMysql | Error::WholeRunWithoutTransaction { .. } => {
-                Hint::text("run without ").then_setting(Setting::TransactionAll)
-            }
-            _ => return None,
-        };
-        Some(hint)
-    }
-
-    pub(crate) fn database(context: impl Into<String>, source: sqlx::Error) -> Error {
-        Error::Database {
-            context: context.into(),
-            message: database_message(&source),
-            code: source
-                .as_database_error()
-                .and_then(|e| e.code())
-                .map(|code| code.into_owned()),
-            source,
-        }
-    }
 }
 
 /// The database's message for a failed statement, without sqlx's prefixes: sqlx wraps a bad

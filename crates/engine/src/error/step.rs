@@ -5,6 +5,7 @@ use aurora_migrate_core::hint::{Command, Hint};
 
 /// A migration whose statement failed: everything before it stays applied.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct StepFailure {
     /// The migration.
     pub revision: String,
@@ -51,6 +52,7 @@ impl std::fmt::Display for Origin {
 
 /// A step that gave up waiting for a lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LockWaited {
     /// Its attempts, each with a longer lock timeout.
     pub attempts: u32,

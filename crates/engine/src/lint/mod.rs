@@ -54,6 +54,7 @@ pub enum Sizing {
 
 /// A rule: its stable code and name, its usual severity, and what it looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rule {
     /// `L001`, never reused.
     pub code: &'static str,
@@ -83,6 +84,7 @@ pub struct TableSize {
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Finding {
     /// The rule.
     pub rule: &'static Rule,

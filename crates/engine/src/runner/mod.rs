@@ -18,8 +18,8 @@ mod prepared;
 mod reset;
 mod session;
 mod stamp;
-pub mod standing;
-pub mod state;
+mod standing;
+mod state;
 
 use std::time::Duration;
 
@@ -28,6 +28,7 @@ pub use crate::driver::{Pool, TableSize};
 pub use adopt::Adopted;
 pub use locks::LockRetries;
 pub use reset::ResetPreview;
+pub use standing::{Standing, State};
 pub use state::{Beyond, Records};
 
 use crate::bookkeeping::Tables;

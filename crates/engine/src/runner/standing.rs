@@ -13,6 +13,7 @@ use aurora_migrate_core::Compatibility;
 
 /// The database's position, judged once from one read of the bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Standing {
     /// Applied revisions, parents first (graph indices).
     pub applied: Vec<usize>,

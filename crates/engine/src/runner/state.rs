@@ -11,6 +11,7 @@ use aurora_migrate_core::revision::Applied;
 
 /// A revision the database holds that this build does not contain.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Beyond {
     /// Its id.
     pub id: String,
@@ -23,6 +24,7 @@ pub struct Beyond {
 /// version table's rows, the log, the dirty marks. [`Standing`](super::standing::Standing)
 /// is the judgement made from it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Records {
     /// The version table's rows that the catalogue knows, as graph indices.
     pub current: Vec<usize>,
@@ -54,7 +56,7 @@ pub struct Records {
 
 impl Records {
     /// Judges what the bookkeeping tables hold against the catalogue.
-    pub fn read(catalog: &Catalog, stored: Stored) -> Records {
+    pub(crate) fn read(catalog: &Catalog, stored: Stored) -> Records {
         let graph = catalog.graph();
         let mut current = Vec::new();
         let mut unknown = Vec::new();
@@ -147,7 +149,7 @@ impl Records {
     }
 
     /// Refuses a database at a revision this catalogue does not know.
-    pub fn refuse_unknown(&self) -> Result<()> {
+    pub(crate) fn refuse_unknown(&self) -> Result<()> {
         if let Some((revision, squash, last)) = self.part_way.first() {
             return Err(Error::PartWayThroughSquash {
                 revision: revision.clone(),
@@ -162,14 +164,14 @@ impl Records {
     }
 
     /// Refuses unknown revisions and applied revisions whose file changed since.
-    pub fn verify(&self, catalog: &Catalog) -> Result<()> {
+    pub(crate) fn verify(&self, catalog: &Catalog) -> Result<()> {
         self.refuse_unknown()?;
         self.verify_known(catalog)
     }
 
     /// Refuses a dirty mark, an inconsistent version table and applied revisions whose file
     /// changed since; revisions beyond the build are judged elsewhere.
-    pub fn verify_known(&self, catalog: &Catalog) -> Result<()> {
+    pub(crate) fn verify_known(&self, catalog: &Catalog) -> Result<()> {
         if let Some(mark) = self.dirty.first() {
             return Err(Error::Dirty {
                 revision: mark.revision.clone(),
@@ -216,7 +218,7 @@ impl Records {
 
     /// Applied revisions whose recorded checksum differs from the embedded file, with the
     /// recorded value. Revisions applied by another tool have no record and are not judged.
-    pub fn mismatches(&self, catalog: &Catalog) -> Vec<(usize, String)> {
+    pub(crate) fn mismatches(&self, catalog: &Catalog) -> Vec<(usize, String)> {
         self.applied
             .set
             .iter()

@@ -134,11 +134,7 @@ impl UrlError {
     /// What to do about it, when there is something to do.
     pub fn hint(&self) -> Option<Hint> {
         match self {
-            UrlError::Empty => Some(
-                Hint::text("set ")
-                    .then_setting(Setting::DatabaseUrl)
-                    .then_text(" or DATABASE_URL"),
-            ),
+            UrlError::Empty => Some(Hint::text("set ").then_setting(Setting::DatabaseUrl)),
             _ => None,
         }
     }

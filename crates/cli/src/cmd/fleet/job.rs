@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use aurora_migrate::migrations::revision::Target;
-use aurora_migrate::runner::standing::Standing;
+use aurora_migrate::runner::Standing;
 use aurora_migrate::runner::{Event, Runner, Transaction};
 use aurora_migrate::schema::model::Schema;
 

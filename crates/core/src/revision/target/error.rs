@@ -40,8 +40,8 @@ pub enum TargetError {
     },
     /// A walk that meets a fork.
     Fork {
-        /// `up` or `down`.
-        direction: &'static str,
+        /// Which way the walk went: up (to children) or down (to parents).
+        direction: Direction,
         /// Where the walk was.
         from: String,
         /// `children` or `parents`.
@@ -143,7 +143,11 @@ impl std::fmt::Display for TargetError {
                 candidates,
             } => write!(
                 f,
-                "cannot walk {direction} from {from}: it has several {what} ({}); name the one you want",
+                "cannot walk {} from {from}: it has several {what} ({}); name the one you want",
+                match direction {
+                    Direction::Upgrade => "up",
+                    Direction::Downgrade => "down",
+                },
                 candidates.join(", ")
             ),
             TargetError::BelowBase { target, missing } => write!(

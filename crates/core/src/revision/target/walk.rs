@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::{Anchor, Destination, Target, TargetError, display, id_list, lookup, single_head};
+use crate::direction::Direction;
 use crate::revision::graph::Graph;
 
 pub(super) fn relative(
@@ -89,7 +90,7 @@ fn walk_up(
             }
             many => {
                 return Err(TargetError::Fork {
-                    direction: "up",
+                    direction: Direction::Upgrade,
                     from: at
                         .map(|i| graph.node(i).id.clone())
                         .unwrap_or_else(|| "base".into()),
@@ -137,7 +138,7 @@ fn walk_down(
             }
             many => {
                 return Err(TargetError::Fork {
-                    direction: "down",
+                    direction: Direction::Downgrade,
                     from: graph.node(at).id.clone(),
                     what: "parents",
                     candidates: id_list(graph, many),

@@ -12,6 +12,7 @@ use crate::url::DatabaseUrl;
 
 /// One throwaway database found, and what was done with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Found {
     /// Its name (for SQLite, the file's stem).
     pub name: String,
@@ -71,6 +72,7 @@ pub enum Reason {
 
 /// What to look at and how to judge it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Sweep<'a> {
     /// Servers to look on (PostgreSQL, MySQL); a SQLite URL adds nothing to `dir`.
     pub servers: &'a [DatabaseUrl],
@@ -81,6 +83,23 @@ pub struct Sweep<'a> {
     pub grace: Duration,
     /// Drop what is left behind; otherwise only say what would be.
     pub drop: bool,
+}
+
+impl<'a> Sweep<'a> {
+    /// A look at `servers` and `dir` that only says what it finds.
+    pub fn new(servers: &'a [DatabaseUrl], dir: &'a Path, grace: Duration) -> Sweep<'a> {
+        Sweep {
+            servers,
+            dir,
+            grace,
+            drop: false,
+        }
+    }
+
+    /// Drop what is left behind (`true`), or only say what would be.
+    pub fn with_drop(self, drop: bool) -> Sweep<'a> {
+        Sweep { drop, ..self }
+    }
 }
 
 /// Finds the throwaway databases on each server and in the directory; drops those left
