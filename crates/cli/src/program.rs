@@ -68,6 +68,7 @@ fn flag(setting: Setting) -> Option<&'static str> {
         Setting::DurabilityRun => "--durability run",
         Setting::Sql => "--sql",
         Setting::Yes => "--yes",
+        Setting::Production => "production (--env / AURORA_ENV)",
         _ => return None,
     })
 }

@@ -95,6 +95,8 @@ pub enum Setting {
     Sql,
     /// Confirm a question in advance.
     Yes,
+    /// The production guard: the program runs against production.
+    Production,
 }
 
 impl Setting {
@@ -115,7 +117,8 @@ impl Setting {
             Setting::Lease => "the lease length",
             Setting::DurabilityRun => "durability per run",
             Setting::Sql => "offline SQL",
-            Setting::Yes => "confirmation",
+            Setting::Yes => "an answer given in advance",
+            Setting::Production => "production",
         }
     }
 }

@@ -28,15 +28,7 @@ pub(crate) async fn show(runner: &Runner<'_>, printer: &Printer) -> Outcome {
 
 pub(crate) async fn break_lease(runner: &Runner<'_>, force: bool, printer: &Printer) -> Outcome {
     let table = &runner.tables().version;
-    let broken = runner.break_lease(force).await.map_err(|e| {
-        let mut failure = Failure::from(e);
-        if failure.code == "lease_live" {
-            failure
-                .message
-                .push_str("; pass --force to break it anyway");
-        }
-        failure
-    })?;
+    let broken = runner.break_lease(force).await.map_err(Failure::from)?;
     match &broken {
         Some(holder) => printer.line(&format!(
             "broke the {}migration lease on {table}, held by {holder}; the next runner takes it with a new fencing \

@@ -25,15 +25,7 @@ pub(crate) async fn downgrade(runner: &Runner<'_>, target: &str, printer: &Print
     let run = runner
         .downgrade(&target, &mut |event| progress(event, printer))
         .await
-        .map_err(|e| {
-            let mut failure = Failure::from(e);
-            if failure.code == "confirmation_required" {
-                failure.message.push_str(
-                    "; in production (--env / AURORA_ENV) such a downgrade needs --yes to confirm",
-                );
-            }
-            failure
-        })?;
+        .map_err(Failure::from)?;
     finish(&run.steps, &run.current, "downgrade", printer)
 }
 

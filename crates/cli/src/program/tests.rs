@@ -41,6 +41,7 @@ fn every_flag_a_hint_can_name_is_a_flag_of_the_command_line() {
         Setting::DurabilityRun,
         Setting::Sql,
         Setting::Yes,
+        Setting::Production,
     ];
     let root = command("app");
     let mut known = Vec::new();
@@ -58,11 +59,20 @@ fn every_flag_a_hint_can_name_is_a_flag_of_the_command_line() {
     }
     for setting in settings {
         let flag = flag(setting).unwrap_or_else(|| panic!("{setting:?} has no flag"));
-        let name = flag.split(' ').next().unwrap_or_default();
+        let names: Vec<&str> = flag
+            .split([' ', '(', ')'])
+            .filter(|word| word.starts_with('-'))
+            .collect();
         assert!(
-            known.iter().any(|k| k == name),
-            "{flag} is no flag of the command line"
+            !names.is_empty(),
+            "{setting:?} is written as no flag: {flag}"
         );
+        for name in names {
+            assert!(
+                known.iter().any(|k| k == name),
+                "{name} is no flag of the command line"
+            );
+        }
     }
 }
 

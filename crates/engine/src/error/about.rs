@@ -129,6 +129,11 @@ impl Error {
                 .then_text(" first, or pass ")
                 .then_setting(Setting::ScratchUrl)
                 .then_text(" to build that schema in a throwaway database"),
+            Error::DataLoss { .. } | Error::StoredDowngradeUnconfirmed { .. } => Hint::text("in ")
+                .then_setting(Setting::Production)
+                .then_text(" such a downgrade needs ")
+                .then_setting(Setting::Yes)
+                .then_text(" to confirm"),
             Error::WholeRunOnMysql | Error::WholeRunWithoutTransaction { .. } => {
                 Hint::text("run without ").then_setting(Setting::TransactionAll)
             }

@@ -102,6 +102,9 @@ impl LeaseError {
             LeaseError::Sqlite => Hint::text("leave out ")
                 .then_setting(Setting::LockLease)
                 .then_text(" for SQLite"),
+            LeaseError::Live { .. } => Hint::text("pass ")
+                .then_setting(Setting::Force)
+                .then_text(" to break it anyway"),
             LeaseError::Lost { .. } => {
                 Hint::text("run the command again to continue, with a longer ")
                     .then_setting(Setting::Lease)

@@ -204,12 +204,7 @@ impl Job<'_> {
             other => kept(other),
         };
         let code = error.code();
-        let mut message = printer.describe(&error);
-        if code == "confirmation_required" {
-            message.push_str(
-                "; in production (--env / AURORA_ENV) such a downgrade needs --yes to confirm",
-            );
-        }
+        let message = printer.describe(&error);
         let (current, state) = match self.reads_only() || NOT_REACHED.contains(&code) {
             true => (None, None),
             false => match tokio::time::timeout(READ_AGAIN, runner.standing()).await {
