@@ -146,11 +146,13 @@ impl Tables {
     }
 
     /// The log table's name without its schema.
+    #[cfg(any(feature = "mysql", feature = "sqlite"))]
     pub(crate) fn bare_log(&self) -> &str {
         bare(&self.log)
     }
 
     /// The dirty-mark table's name without its schema.
+    #[cfg(feature = "mysql")]
     pub(crate) fn bare_dirty(&self) -> &str {
         bare(&self.dirty)
     }
