@@ -267,6 +267,17 @@ pub fn script(
     )
 }
 
+/// One revision, aa01, that creates table `t` and drops it.
+pub fn one_table() -> (String, String) {
+    script(
+        "aa01",
+        None,
+        "",
+        "    op.execute('CREATE TABLE t (id INTEGER)')",
+        "    op.execute('DROP TABLE t')",
+    )
+}
+
 pub fn offline_env() -> String {
     std::fs::read_to_string(fixture("alembic/project/env.py")).unwrap()
 }
@@ -320,13 +331,7 @@ fn a_100_revision_history_renders_in_one_python_per_database() {
 fn the_project_s_env_py_sees_the_variables_of_dotenv() {
     let Some(program) = alembic() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let scripts = [script(
-        "aa01",
-        None,
-        "",
-        "    op.execute('CREATE TABLE t (id INTEGER)')",
-        "    op.execute('DROP TABLE t')",
-    )];
+    let scripts = [one_table()];
     let env = format!(
         "import os\nassert os.environ['AURORA_DOTENV_PROBE'] == 'seen'\n{}",
         offline_env()

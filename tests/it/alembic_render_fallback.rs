@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::alembic::alembic;
-use crate::alembic_render::{import, offline_env, project, rendered_whole, script};
+use crate::alembic_render::{import, offline_env, one_table, project, rendered_whole, script};
 use crate::support::{cli, texts};
 
 fn script_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
@@ -384,13 +384,7 @@ fn an_orm_session_on_the_bind_falls_back_as_reading_the_database() {
 fn an_alembic_that_cannot_render_is_refused_and_nothing_is_written() {
     let Some(program) = alembic() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let scripts = [script(
-        "aa01",
-        None,
-        "",
-        "    op.execute('CREATE TABLE t (id INTEGER)')",
-        "    op.execute('DROP TABLE t')",
-    )];
+    let scripts = [one_table()];
     let connecting = "import os\nfrom alembic import context\nfrom sqlalchemy import create_engine\n\n\
         engine = create_engine(os.environ['ALEMBIC_URL'])\nwith engine.connect() as connection:\n    \
         context.configure(connection=connection)\n    with context.begin_transaction():\n        context.run_migrations()\n";
