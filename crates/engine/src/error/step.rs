@@ -77,9 +77,19 @@ impl StepFailure {
     /// What to do about the statements that stayed applied, when some did.
     pub fn hint(&self) -> Option<Hint> {
         match self.outcome {
+            // Finished by hand, an upgrade stands at its revision; a downgrade at what the
+            // revision stands on, which the step does not know when it merges several.
             StepOutcome::Kept => Some(
-                Hint::text("finish or undo the statements applied before it by hand, then record the revision with ")
-                    .then_run(Command::Stamp, [self.revision.as_str()]),
+                Hint::text(
+                    "finish or undo the statements applied before it by hand, then record where the database is with ",
+                )
+                .then_run(
+                    Command::Stamp,
+                    [match self.direction {
+                        aurora_migrate_core::Direction::Upgrade => self.revision.as_str(),
+                        aurora_migrate_core::Direction::Downgrade => "REV",
+                    }],
+                ),
             ),
             StepOutcome::MarkedDirty => {
                 Some(Hint::command(Command::Check).then_text(" says how to resolve it"))
