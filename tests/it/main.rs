@@ -34,6 +34,7 @@ mod graph;
 mod habits;
 mod integrity;
 mod invalid_index;
+mod journal;
 mod json_schema;
 mod kill;
 mod lease;

@@ -1,6 +1,7 @@
-//! MySQL/MariaDB commit DDL as it runs: a migration that fails or dies half-way leaves a
-//! dirty mark that every later run refuses, naming the revision, the failed statement and the
-//! two ways out (`stamp` after fixing by hand, or `--force` to run it again).
+//! MySQL/MariaDB commit DDL as it runs: a migration that fails or dies half-way leaves its
+//! statements recorded in the step journal, and the next run continues at the first one not
+//! done. A dirty mark an older build left is still refused, naming the revision, the failed
+//! statement and the two ways out (`stamp` after fixing by hand, or `--force` to run it again).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -27,8 +28,16 @@ fn dirty(db: &MysqlDb) -> Vec<String> {
     db.query("SELECT CONCAT(revision, ' ', direction, ' ', COALESCE(failed_statement, '-')) FROM alembic_version_aurora_dirty")
 }
 
+fn dirty_marks_are_gone(db: &MysqlDb) {
+    assert!(dirty(db).is_empty(), "the journal replaces the dirty mark");
+}
+
+fn journal(db: &MysqlDb) -> Vec<String> {
+    db.query("SELECT CONCAT(revision, ' ', direction, ' ', step, ' ', state) FROM alembic_version_aurora_steps ORDER BY step")
+}
+
 #[tokio::test]
-async fn a_failed_migration_leaves_a_dirty_mark_that_stamp_clears() {
+async fn a_failed_migration_is_journaled_and_continues_at_the_failed_statement() {
     let db = MysqlDb::new();
     let catalog = catalog("failing");
     let error = runner(&catalog, &db, false)
@@ -40,18 +49,65 @@ async fn a_failed_migration_leaves_a_dirty_mark_that_stamp_clears() {
         "{error}"
     );
     assert!(
-        error.to_string().contains("MySQL cannot roll DDL back"),
+        error.to_string().contains("the step journal records them"),
         "{error}"
     );
+    let hint = error.hint().expect("a failure says what to do").to_string();
+    assert!(
+        hint.contains("`upgrade` again: it continues at this statement") && !hint.contains("--"),
+        "{hint}"
+    );
     assert_eq!(db.query("SELECT version_num FROM alembic_version"), ["f1"]);
-    assert_eq!(dirty(&db), ["f2 upgrade INSERT INTO t_f2 (id) VALUES (1)"]);
-    let kept = db.query("SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't_f2'");
     assert_eq!(
-        kept,
-        ["t_f2"],
-        "DDL before the failure stays: that is what the mark is for"
+        journal(&db),
+        [
+            "f2 upgrade 0 done",
+            "f2 upgrade 1 done",
+            "f2 upgrade 2 failed"
+        ]
+    );
+    assert!(
+        dirty(&db).is_empty(),
+        "no dirty mark: the journal says more"
+    );
+    let standing = runner(&catalog, &db, false)
+        .standing()
+        .await
+        .expect("standing");
+    let [unfinished] = standing.unfinished.as_slice() else {
+        panic!("{:?}", standing.unfinished);
+    };
+    assert_eq!(
+        (
+            unfinished.step,
+            unfinished.count,
+            unfinished.location.as_deref()
+        ),
+        (2, Some(4), Some("migrations/f2_broken.sql:9"))
     );
 
+    // The duplicate is removed: the run continues at the statement that failed. Had it run
+    // f2 from its first statement, CREATE TABLE t_f2 would fail, and the first INSERT would
+    // make the second fail again.
+    db.query("DELETE FROM t_f2");
+    let run = runner(&catalog, &db, false)
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .expect("the run continues");
+    assert_eq!(run.current, ["f3"]);
+    assert_eq!(db.query("SELECT CAST(id AS CHAR) FROM t_f2"), ["1"]);
+    assert!(journal(&db).is_empty(), "cleared with the bookkeeping");
+}
+
+#[tokio::test]
+async fn a_dirty_mark_an_older_build_left_is_refused_until_a_stamp_clears_it() {
+    let db = MysqlDb::new();
+    let catalog = catalog("failing");
+    runner(&catalog, &db, false)
+        .upgrade(&Target::parse("f1").unwrap(), &mut |_| {})
+        .await
+        .expect("f1");
+    db.query("INSERT INTO alembic_version_aurora_dirty (revision, direction, failed_statement, message) VALUES ('f2', 'upgrade', 'INSERT INTO t_f2 (id) VALUES (1)', 'Duplicate entry')");
     let refused = runner(&catalog, &db, false)
         .upgrade(&Target::Head, &mut |_| {})
         .await
@@ -74,18 +130,36 @@ async fn a_failed_migration_leaves_a_dirty_mark_that_stamp_clears() {
         )),
         "{hint:?}"
     );
-    let downgrade = runner(&catalog, &db, false)
-        .downgrade(&Target::Base, &mut |_| {})
+    runner(&catalog, &db, false)
+        .stamp(&Target::parse("f1").unwrap(), false)
+        .await
+        .expect("stamp");
+    assert!(dirty(&db).is_empty());
+}
+
+#[tokio::test]
+async fn a_stamp_clears_the_journal_of_a_migration_finished_by_hand() {
+    let db = MysqlDb::new();
+    let catalog = catalog("failing");
+    runner(&catalog, &db, false)
+        .upgrade(&Target::Head, &mut |_| {})
         .await
         .unwrap_err();
-    assert!(matches!(downgrade, Error::Dirty { .. }), "{downgrade}");
-
-    // Completed by hand: the stamp records it and clears the mark.
+    assert_eq!(journal(&db).len(), 3);
+    let downgrade = runner(&catalog, &db, false)
+        .downgrade(&Target::Base, &mut |_| {})
+        .await;
+    assert!(downgrade.is_ok(), "f2 is not applied: f1 reverts alone");
+    runner(&catalog, &db, false)
+        .upgrade(&Target::parse("f1").unwrap(), &mut |_| {})
+        .await
+        .expect("f1 again");
+    db.query("CREATE TABLE t_f2_never (id INTEGER)");
     runner(&catalog, &db, false)
         .stamp(&Target::parse("f2").unwrap(), false)
         .await
         .expect("stamp");
-    assert!(dirty(&db).is_empty());
+    assert!(journal(&db).is_empty());
     let run = runner(&catalog, &db, false)
         .upgrade(&Target::Head, &mut |_| {})
         .await
@@ -108,7 +182,7 @@ fn needs_table(dir: &Path) {
 }
 
 #[tokio::test]
-async fn force_runs_a_dirty_migration_again_from_its_first_statement() {
+async fn once_the_cause_is_fixed_the_next_run_continues_without_force() {
     let db = MysqlDb::new();
     let dir = tempfile::tempdir().expect("dir");
     needs_table(dir.path());
@@ -121,20 +195,15 @@ async fn force_runs_a_dirty_migration_again_from_its_first_statement() {
         matches!(&error, Error::Step(f) if f.revision == "n2"),
         "{error}"
     );
-    assert_eq!(
-        dirty(&db),
-        ["n2 upgrade INSERT INTO needed (id) VALUES (1)"]
-    );
-    // Undo what ran, provide what was missing, retry.
-    db.query("DROP TABLE t_n2");
+    assert_eq!(journal(&db), ["n2 upgrade 0 done", "n2 upgrade 1 failed"]);
     db.query("CREATE TABLE needed (id INTEGER)");
-    let run = runner(&catalog, &db, true)
+    let run = runner(&catalog, &db, false)
         .upgrade(&Target::Head, &mut |_| {})
         .await
-        .expect("--force retries");
+        .expect("continues at the INSERT");
     assert_eq!(run.current, ["n2"]);
-    assert!(dirty(&db).is_empty());
-    assert_eq!(db.query("SELECT id FROM needed"), ["1"]);
+    assert!(journal(&db).is_empty());
+    assert_eq!(db.query("SELECT CAST(id AS CHAR) FROM needed"), ["1"]);
 }
 
 #[test]
@@ -151,7 +220,7 @@ fn the_command_line_names_the_way_out_and_force_retries() {
         (output.status.code(), stdout, stderr)
     };
     assert_eq!(run(&["upgrade", "cec3a80e61a4"]).0, Some(0));
-    // As a runner killed during 3f2a9c1b7d4e would leave it.
+    // As a runner of an older build, killed during 3f2a9c1b7d4e, would leave it.
     db.query("INSERT INTO alembic_version_aurora_dirty (revision, direction) VALUES ('3f2a9c1b7d4e', 'upgrade')");
     let (code, _, stderr) = run(&["upgrade"]);
     assert_eq!(code, Some(1));
@@ -207,7 +276,7 @@ async fn child_mysql_upgrade_for_kill_test() {
 }
 
 #[tokio::test]
-async fn kill_9_leaves_a_clean_revision_or_a_dirty_mark_then_force_completes() {
+async fn kill_9_leaves_a_clean_revision_or_a_journaled_step_and_the_next_run_completes() {
     const LONG: usize = 20;
     let db = MysqlDb::new();
     let dir = tempfile::tempdir().expect("dir");
@@ -247,7 +316,6 @@ async fn kill_9_leaves_a_clean_revision_or_a_dirty_mark_then_force_completes() {
             .await
             .expect("status");
         let applied = status.applied.set.len();
-        let marks = dirty(&db);
         for i in 1..=applied {
             assert_eq!(
                 db.query(&format!("SELECT id FROM t{i:02}")),
@@ -255,25 +323,33 @@ async fn kill_9_leaves_a_clean_revision_or_a_dirty_mark_then_force_completes() {
                 "run {run}: k{i:02} complete"
             );
         }
-        match marks.as_slice() {
-            [] => {}
-            [mark] => {
-                assert!(
-                    mark.starts_with(&format!("k{:02} upgrade -", applied + 1)),
-                    "run {run}: {mark}"
-                );
-                // The half-applied migration is undone by hand, as the message advises.
-                db.query(&format!("DROP TABLE IF EXISTS t{:02}", applied + 1));
-            }
-            many => panic!("run {run}: one migration at a time: {many:?}"),
+        // At most the next migration stands part-way, and its journal says how far.
+        let next = format!("k{:02}", applied + 1);
+        for row in journal(&db) {
+            assert!(
+                row.starts_with(&format!("{next} upgrade ")),
+                "run {run}: {row}"
+            );
         }
-        let run_result = runner(&catalog, &db, true)
+        dirty_marks_are_gone(&db);
+        // No hand-undo and no force: the run checks the CREATE TABLE it may have left
+        // `started` and continues. The INSERT runs once, or the table holds two rows.
+        let run_result = runner(&catalog, &db, false)
             .upgrade(&Target::Head, &mut |_| {})
             .await;
         assert_eq!(
-            run_result.expect("--force completes").current,
+            run_result
+                .unwrap_or_else(|e| panic!("run {run}: {e}"))
+                .current,
             [format!("k{LONG:02}")]
         );
+        for i in 1..=LONG {
+            assert_eq!(
+                db.query(&format!("SELECT CAST(id AS CHAR) FROM t{i:02}")),
+                [i.to_string()],
+                "run {run}: k{i:02} ran each statement once"
+            );
+        }
         runner(&catalog, &db, false)
             .downgrade(&Target::Base, &mut |_| {})
             .await

@@ -58,7 +58,8 @@ pub mod url;
 /// it), and what they hold once read. How they are written is the engine's own business.
 pub mod version_table {
     pub use crate::bookkeeping::{
-        DirtyMark, Inconsistency, LogEntry, NameError, Stored, StoredRecord, Tables,
+        DirtyMark, Inconsistency, JournalEntry, LogEntry, NameError, StepState, Stored,
+        StoredRecord, Tables, statement_hash,
     };
 }
 

@@ -5,7 +5,7 @@ use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
 use crate::output::documents::{
     BeyondRevision, BranchPoint, Branches, Current, DirtyRevision, History, HistoryEntry,
-    HistoryRevision, Revision, Revisions,
+    HistoryRevision, Revision, Revisions, UnfinishedStep,
 };
 use crate::revision_text::{beyond_line, revision_block, revision_line, tags};
 use aurora_migrate::Catalog;
@@ -49,6 +49,15 @@ pub(crate) async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             printer.program()
         ));
     }
+    let unfinished: Vec<UnfinishedStep> = runner
+        .unfinished(&status)
+        .await?
+        .iter()
+        .map(UnfinishedStep::of)
+        .collect();
+    for step in &unfinished {
+        printer.line(&step.line());
+    }
     if status.current.is_empty() && status.unknown.is_empty() && printer.verbose() {
         printer.line("no revision applied");
     }
@@ -73,6 +82,7 @@ pub(crate) async fn current(runner: &Runner<'_>, printer: &Printer) -> Outcome {
                 direction: m.direction.name().to_string(),
             })
             .collect(),
+        unfinished,
     });
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
-use crate::output::documents::{BeyondStatus, Status};
+use crate::output::documents::{BeyondStatus, Status, UnfinishedStep};
 use crate::revision_text::{ids, logged_not_applied};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::runner::State;
@@ -56,6 +56,16 @@ pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        State::Unfinished => format!(
+            "unfinished: {} stopped part-way; `{} upgrade` continues it",
+            standing
+                .unfinished
+                .iter()
+                .map(|u| u.revision.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            printer.program()
+        ),
         State::Inconsistent => standing
             .inconsistencies
             .iter()
@@ -76,6 +86,11 @@ pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             "without a recorded checksum: {}",
             list(&standing.unrecorded)
         ));
+    }
+    let unfinished: Vec<UnfinishedStep> =
+        standing.unfinished.iter().map(UnfinishedStep::of).collect();
+    for step in &unfinished {
+        printer.line(&step.line());
     }
     printer.line(&format!("state: {summary}"));
     let names = |indices: &[usize]| -> Vec<String> {
@@ -108,6 +123,7 @@ pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             .collect(),
         unrecorded: names(&standing.unrecorded),
         dirty: standing.dirty.iter().map(|m| m.revision.clone()).collect(),
+        unfinished,
         inconsistencies: standing
             .inconsistencies
             .iter()

@@ -63,7 +63,7 @@ impl Claimant {
 /// This host's name, with (where `/proc` tells them) a fingerprint of the machine's boot and
 /// of this process namespace: two containers or machines sharing a name are told apart, so a
 /// process id is only ever looked up where it was recorded.
-fn this_host() -> String {
+pub(super) fn this_host() -> String {
     let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())

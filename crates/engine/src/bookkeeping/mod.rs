@@ -3,15 +3,16 @@
 //! mark; their names, DDL and statements, and what they hold once read. Text and data only:
 //! must not import the drivers or the runner.
 
+mod journal;
 mod lease;
 mod record;
 mod statements;
 mod stored;
 
+pub(crate) use journal::{JOURNAL_COLUMNS, StepKey, journal_entry, who};
+pub use journal::{JournalEntry, StepState, statement_hash};
 pub(crate) use lease::Claimant;
 pub use lease::{LONGEST_LEASE, SHORTEST_LEASE};
-#[cfg(feature = "mysql")]
-pub(crate) use record::text_literal;
 pub(crate) use record::{RECORD_COLUMNS, Record, downgrade_checksum, split_stored};
 pub use statements::committed_guard;
 pub(crate) use statements::{Elapsed, record_statements, stamp_statements, step_statements};
@@ -78,6 +79,9 @@ pub struct Tables {
     pub dirty: String,
     /// The lease lock, where runners take it (`--lock lease`): `<version>_aurora_lease`.
     pub lease: String,
+    /// The step journal of migrations that cannot run in one transaction:
+    /// `<version>_aurora_steps`.
+    pub steps: String,
     /// The schema is a tenant's own, made with its bookkeeping when missing (a schema named
     /// only by `--version-table` must exist: a typo there makes no schema).
     pub own_schema: bool,
@@ -100,15 +104,15 @@ impl Tables {
             log: format!("{name}_aurora_log"),
             dirty: format!("{name}_aurora_dirty"),
             lease: format!("{name}_aurora_lease"),
+            steps: format!("{name}_aurora_steps"),
             own_schema: false,
         })
     }
 
     /// Refuses names `kind` cannot hold: a schema SQLite does not have, or a derived table
     /// name over the database's identifier limit (which PostgreSQL would silently truncate
-    /// into a collision with the version table itself); the lease table's too, when runners
-    /// take the `lease`.
-    pub(crate) fn check_for(&self, kind: Database, lease: bool) -> Result<(), NameError> {
+    /// into a collision with the version table itself).
+    pub(crate) fn check_for(&self, kind: Database) -> Result<(), NameError> {
         let (schema, table) = match self.version.split_once('.') {
             Some((schema, table)) => (Some(schema), table),
             None => (None, self.version.as_str()),
@@ -123,11 +127,8 @@ impl Tables {
             Database::Mysql => 64,
             Database::Sqlite => return Ok(()),
         };
-        let longest = match (kind, lease) {
-            (_, true) => format!("{table}_aurora_lease"),
-            (Database::Mysql, false) => format!("{table}_aurora_dirty"),
-            _ => format!("{table}_aurora_log"),
-        };
+        // The lease, dirty and steps tables' suffixes are the longest, and equally long.
+        let longest = format!("{table}_aurora_steps");
         if longest.len() > limit || schema.is_some_and(|s| s.len() > limit) {
             return Err(NameError::TooLong {
                 name: self.version.clone(),
@@ -143,6 +144,12 @@ impl Tables {
     /// The version table's name without its schema.
     pub(crate) fn bare_version(&self) -> &str {
         bare(&self.version)
+    }
+
+    /// The step journal's name without its schema.
+    #[cfg(any(feature = "mysql", feature = "sqlite"))]
+    pub(crate) fn bare_steps(&self) -> &str {
+        bare(&self.steps)
     }
 
     /// The log table's name without its schema.
@@ -168,12 +175,13 @@ impl Tables {
     }
 
     /// The bookkeeping tables' names without their schema: what a schema read leaves out.
-    pub(crate) fn bare_names(&self) -> [&str; 4] {
+    pub(crate) fn bare_names(&self) -> [&str; 5] {
         [
             bare(&self.version),
             bare(&self.log),
             bare(&self.dirty),
             bare(&self.lease),
+            bare(&self.steps),
         ]
     }
 
@@ -236,6 +244,9 @@ impl Tables {
             ),
         ]);
         if kind == Database::Mysql {
+            // Every MySQL migration keeps its statements in the step journal; elsewhere only
+            // `Transaction: none` does, and the runner makes the table before the first one.
+            statements.push(self.create_journal(kind));
             statements.push(format!(
                 "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, direction VARCHAR(9) NOT NULL, \
                  failed_statement TEXT, message TEXT, started_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",

@@ -13,6 +13,8 @@ pub struct Stored {
     pub tables_exist: bool,
     /// Migrations that started and did not finish (MySQL, whose DDL cannot roll back).
     pub dirty: Vec<DirtyMark>,
+    /// The step journal's rows: statements of migrations that did not finish.
+    pub journal: Vec<super::JournalEntry>,
     /// The log's columns when it lacks some of [`RECORD_COLUMNS`](super::RECORD_COLUMNS) (a log
     /// an older build created); `None` when it has them all or does not exist.
     pub outdated_log: Option<Vec<String>>,

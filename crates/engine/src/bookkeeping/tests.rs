@@ -1,3 +1,4 @@
+use super::record::text_literal;
 use super::*;
 
 #[test]

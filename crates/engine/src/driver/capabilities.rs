@@ -10,8 +10,8 @@ pub(crate) struct Capabilities {
     /// DDL runs inside a transaction and rolls back with it (PostgreSQL, SQLite); MySQL
     /// commits each DDL statement as it runs.
     pub(crate) transactional_ddl: bool,
-    /// A migration that stops part-way leaves a dirty mark to clear (MySQL, where DDL cannot
-    /// roll back).
+    /// Older builds marked a MySQL migration that stopped part-way dirty, in a table of its
+    /// own: such a mark is still read, refused, and cleared by a stamp or a forced run.
     pub(crate) dirty_marks: bool,
     /// Several transactions can travel in one message, each still its own (PostgreSQL).
     pub(crate) pipelining: bool,

@@ -40,11 +40,9 @@ pub(crate) use lock_wait::LockWait;
 pub use pool::Pool;
 #[cfg(feature = "postgres")]
 pub(crate) use work::Commit;
-#[cfg(feature = "mysql")]
-pub(crate) use work::Marking;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 pub(crate) use work::StepTransaction;
-pub(crate) use work::{Failure, Work};
+pub(crate) use work::{Failure, Journaling, StepCheck, Work};
 
 use std::time::Duration;
 
@@ -266,6 +264,20 @@ impl Connection {
             Database::Mysql => Duration::from_secs(1),
             Database::Postgres | Database::Sqlite => Duration::from_millis(1),
         }
+    }
+
+    /// What the catalog says about a statement of a journaled step that a run left
+    /// `started`. MySQL journals no step yet: its dirty mark stands for the whole migration.
+    pub(crate) async fn check_step(&mut self, text: &str) -> Result<StepCheck> {
+        let checked = match self {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => c.check_step(text).await,
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite(_) => Ok(sqlite::check_step(text)),
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => c.check_step(text).await,
+        };
+        checked.map_err(|e| Error::database("cannot check the statement's effect", e))
     }
 
     /// Runs one migration and its bookkeeping; on failure nothing of a transactional step stays.

@@ -5,9 +5,7 @@
 
 use std::time::Duration;
 
-use crate::bookkeeping::Elapsed;
-#[cfg(feature = "mysql")]
-use crate::bookkeeping::Tables;
+use crate::bookkeeping::{Elapsed, StepKey, Tables};
 #[cfg(feature = "sqlite")]
 use crate::interrupt::Interrupt;
 use aurora_migrate_core::Statement;
@@ -33,9 +31,36 @@ pub(crate) struct Work<'a> {
     /// How the step's commit stands with the run's other commits (PostgreSQL).
     #[cfg(feature = "postgres")]
     pub commit: Commit,
-    /// The mark that says the step is under way (MySQL, where DDL cannot roll back).
+    /// Where a step that runs statement by statement records each one (`Transaction: none`
+    /// on PostgreSQL and SQLite, every migration on MySQL); `None` for a step in one
+    /// transaction.
+    pub journal: Option<Journaling<'a>>,
+}
+
+/// The step journal's rows for the statements of one [`Work`].
+pub(crate) struct Journaling<'a> {
+    pub tables: &'a Tables,
+    pub revision: &'a str,
+    pub direction: aurora_migrate_core::Direction,
+    /// The index in the migration of `Work::statements[0]`: a resumed step starts part-way.
+    pub first: usize,
+    /// The host and process, as the rows name who ran them.
+    pub who: &'a str,
+    /// A retry after a lock timeout, of the same step in the same run: the step's clock
+    /// keeps running (MySQL measures it in the session).
     #[cfg(feature = "mysql")]
-    pub dirty_mark: Marking<'a>,
+    pub continued: bool,
+}
+
+impl Journaling<'_> {
+    /// The key of the `index`th statement of the work.
+    pub(crate) fn key(&self, index: usize) -> StepKey<'_> {
+        StepKey {
+            revision: self.revision,
+            direction: self.direction,
+            step: self.first + index,
+        }
+    }
 }
 
 /// The transaction a step runs in, on a database whose DDL rolls back with it.
@@ -59,18 +84,6 @@ pub(crate) struct Commit {
     pub guard: Option<String>,
 }
 
-/// What MySQL's dirty mark names, and whether it is already there.
-#[cfg(feature = "mysql")]
-pub(crate) struct Marking<'a> {
-    pub tables: &'a Tables,
-    /// Which migration and direction the mark names.
-    pub revision: &'a str,
-    pub direction: aurora_migrate_core::Direction,
-    /// A retry that continues a step whose first statements stayed applied: its dirty mark
-    /// is already there.
-    pub continued: bool,
-}
-
 /// Which statement of a [`Work`] failed, and why.
 #[derive(Debug)]
 pub(crate) struct Failure {
@@ -87,8 +100,8 @@ pub(crate) struct Failure {
     pub holder: Option<String>,
     /// How many attempts the step had (more than one after lock timeouts).
     pub attempts: u32,
-    /// Nothing of the step stayed, though the database cannot roll DDL back: its first
-    /// statement never got its lock (MySQL; its dirty mark was cleared).
+    /// Nothing of the step stayed, though it does not run in one transaction: its first
+    /// statement never got its lock (its journal rows were cleared).
     pub nothing_kept: bool,
 }
 
@@ -105,4 +118,18 @@ impl Failure {
             nothing_kept: false,
         }
     }
+}
+
+/// What the catalog says about a statement a run left `started`, its outcome unknown. Only
+/// PostgreSQL's checks can find a statement done (an index built concurrently), which is why
+/// a build without it may leave that unmade.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum StepCheck {
+    /// It took effect, as the words say: it is marked done and does not run again.
+    Done(String),
+    /// It did not take effect, or running it again does no harm: it runs again.
+    NotDone(String),
+    /// Nothing known can tell: a person must look.
+    Unknown(String),
 }

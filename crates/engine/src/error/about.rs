@@ -37,6 +37,8 @@ impl Error {
                 "lock_timeout"
             }
             Error::Dirty { .. } => "dirty",
+            Error::StepEdited { .. } => "step_edited",
+            Error::StepUnknown(_) => "step_unknown",
             Error::Interrupted { .. } => "interrupted",
             Error::Database { .. } => "database",
             Error::Step(_) => "migration_failed",
@@ -91,6 +93,18 @@ impl Error {
             Error::DeadHolder { .. } => {
                 Hint::text("or break it now with ").then_run(Command::Lease, ["break"])
             }
+            Error::StepEdited { revision, .. } => Hint::text(
+                "restore the file as it was when the statement ran; or finish or undo the migration by hand \
+                 and record where the database stands with ",
+            )
+            .then_run(Command::Stamp, [revision.as_str()]),
+            Error::StepUnknown(doubt) => Hint::text(
+                "look at the database: if the statement took effect, finish the migration by hand and record \
+                 where the database stands with ",
+            )
+            .then_run(Command::Stamp, ["REV"])
+            .then_text("; if it did not, run it again with ")
+            .then_run(Command::from(doubt.direction), [Setting::Force]),
             Error::Dirty { direction, .. } => Hint::text(
                 "either complete or undo it by hand and record the outcome with ",
             )

@@ -21,7 +21,7 @@ pub use lease::{LeaseError, LeaseHolder};
 pub use offline::OfflineError;
 pub use render::RenderError;
 pub use scratch::{ScratchError, SquashError};
-pub use step::{LockWaited, Origin, StepFailure, StepOutcome};
+pub use step::{LockWaited, Origin, StepFailure, StepInDoubt, StepOutcome};
 
 use crate::bookkeeping::Inconsistency;
 use crate::catalog::MigrationError;
@@ -161,6 +161,26 @@ pub enum Error {
         /// Who holds it.
         holder: String,
     },
+    /// A migration that runs statement by statement stopped part-way, and one of the
+    /// statements its journal records as run has changed in the file since.
+    #[error(
+        "{direction} of {revision} stopped part-way, and its statement {} at {location} has changed since it ran: \
+         continuing would skip or repeat the wrong statements",
+        .step + 1
+    )]
+    StepEdited {
+        /// The migration.
+        revision: String,
+        /// Which way it was running.
+        direction: Direction,
+        /// The statement's index, from 0.
+        step: usize,
+        /// `migrations/<file>:<line>`, or past the migration's last statement.
+        location: String,
+    },
+    /// A statement a run left `started`, whose effect no check can judge.
+    #[error("{0}")]
+    StepUnknown(Box<StepInDoubt>),
     /// A MySQL migration started and did not finish.
     #[error("{}", dirty_message(.revision, *.direction, .statement.as_deref(), .message.as_deref()))]
     Dirty {

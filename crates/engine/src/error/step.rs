@@ -65,8 +65,9 @@ pub struct LockWaited {
 pub enum StepOutcome {
     /// Its transaction rolled back (PostgreSQL, SQLite).
     RolledBack,
-    /// `Transaction: none`: the statements before the failure stay.
-    Kept,
+    /// `Transaction: none`: the statements before the failure stay, and the step journal
+    /// records each, so that the next run continues at the one that failed.
+    Journaled,
     /// MySQL: the statements before the failure stay, and a dirty mark records it.
     MarkedDirty,
     /// `--transaction all`: the whole run rolled back, with the migrations before this one.
@@ -77,23 +78,14 @@ impl StepFailure {
     /// What to do about the statements that stayed applied, when some did.
     pub fn hint(&self) -> Option<Hint> {
         match self.outcome {
-            // Finished by hand, an upgrade stands at its revision; a downgrade at what the
-            // revision stands on, which the step does not know when it merges several.
-            StepOutcome::Kept => Some(
-                Hint::text(
-                    "finish or undo the statements applied before it by hand, then record where the database is with ",
-                )
-                .then_run(
-                    Command::Stamp,
-                    [match self.direction {
-                        aurora_migrate_core::Direction::Upgrade => self.revision.as_str(),
-                        aurora_migrate_core::Direction::Downgrade => "REV",
-                    }],
-                ),
-            ),
             StepOutcome::MarkedDirty => {
                 Some(Hint::command(Command::Check).then_text(" says how to resolve it"))
             }
+            StepOutcome::Journaled => Some(
+                Hint::text("fix the cause, then run ")
+                    .then_command(Command::from(self.direction))
+                    .then_text(" again: it continues at this statement"),
+            ),
             StepOutcome::RolledBack | StepOutcome::RunRolledBack => None,
         }
     }
@@ -131,9 +123,10 @@ impl std::fmt::Display for StepFailure {
         match self.outcome {
             StepOutcome::RolledBack => write!(f, "the migration was rolled back; ")?,
             StepOutcome::RunRolledBack => {}
-            StepOutcome::Kept => write!(
+            StepOutcome::Journaled => write!(
                 f,
-                "the migration runs outside a transaction, so the statements before this one stay applied; "
+                "the migration runs outside a transaction: the statements before this one stay applied, \
+                 and the step journal records them; "
             )?,
             StepOutcome::MarkedDirty => write!(
                 f,
@@ -156,4 +149,29 @@ impl std::fmt::Display for StepFailure {
             (_, done) => write!(f, "done before it and kept: {}", done.join(", ")),
         }
     }
+}
+
+/// A statement a run left `started` whose effect no check can judge: a person must look.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{direction} of {revision} stopped during its statement {} of {count} at {location}, and whether that \
+     statement took effect is unknown: {reason}\n  statement: {statement}",
+    .step + 1
+)]
+#[non_exhaustive]
+pub struct StepInDoubt {
+    /// The migration.
+    pub revision: String,
+    /// Which way it was running.
+    pub direction: aurora_migrate_core::Direction,
+    /// The statement's index, from 0.
+    pub step: usize,
+    /// How many statements the migration has.
+    pub count: usize,
+    /// `migrations/<file>:<line>`.
+    pub location: String,
+    /// The statement's first line.
+    pub statement: String,
+    /// Why no check can tell.
+    pub reason: String,
 }

@@ -8,11 +8,9 @@ use crate::bookkeeping::{self, Record, Tables};
 use crate::catalog::Catalog;
 #[cfg(feature = "postgres")]
 use crate::driver::Commit;
-#[cfg(feature = "mysql")]
-use crate::driver::Marking;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 use crate::driver::StepTransaction;
-use crate::driver::{Work, script};
+use crate::driver::{Journaling, Work, script};
 use crate::error::{Error, OfflineError, Result};
 use crate::runner::Transaction;
 use aurora_migrate_core::revision::target::{self, Anchor, Destination, Target};
@@ -101,7 +99,7 @@ impl Offline {
         if whole && kind == Database::Mysql {
             return Err(Error::WholeRunOnMysql);
         }
-        self.tables.check_for(kind, false)?;
+        self.tables.check_for(kind)?;
         let graph = catalog.graph();
         let start = match &range.from {
             None | Some(Target::Base) => Applied::default(),
@@ -183,6 +181,11 @@ impl Offline {
         if direction == Direction::Upgrade {
             text.push_str("\n-- The version table and the log.\n");
             text.push_str(&script::transaction(kind, &self.tables.create(kind))?);
+        } else if kind == Database::Mysql {
+            // A database an older build migrated has no step journal yet.
+            text.push_str("\n-- The step journal.\n");
+            text.push_str(&self.tables.create_journal(kind));
+            text.push_str(";\n");
         }
         if expected.is_empty() {
             text.push_str(&expect);
@@ -283,13 +286,18 @@ impl Offline {
                 durable: true,
                 guard: None,
             },
-            #[cfg(feature = "mysql")]
-            dirty_mark: Marking {
+            // MySQL's script records each statement in the step journal as the runner does,
+            // so that a run continues where a script stopped. Elsewhere the script keeps no
+            // journal: a migration that stops part-way there is finished by hand.
+            journal: (kind == Database::Mysql).then(|| Journaling {
                 tables: &self.tables,
                 revision: &migration.id,
                 direction: step.direction,
+                first: 0,
+                who: "an offline script",
+                #[cfg(feature = "mysql")]
                 continued: false,
-            },
+            }),
         };
         let parents = match names(graph.parents(step.revision)).as_slice() {
             [] => "<base>".to_string(),

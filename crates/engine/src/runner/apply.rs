@@ -11,11 +11,9 @@ use super::{Event, Records, Runner, StepReport, Transaction};
 use crate::bookkeeping;
 #[cfg(feature = "postgres")]
 use crate::driver::Commit;
-#[cfg(feature = "mysql")]
-use crate::driver::Marking;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 use crate::driver::StepTransaction;
-use crate::driver::{Connection, Failure, RunTransaction, Work};
+use crate::driver::{Connection, Failure, Journaling, RunTransaction, Work};
 use crate::error::{Error, Result};
 use aurora_migrate_core::{Database, Direction};
 
@@ -35,6 +33,9 @@ impl Runner<'_> {
             false => self.tables.create(connection.kind()),
         };
         ddl.extend(self.outdated_log_ddl(connection.kind(), status));
+        if steps.iter().any(|step| step.journaled(connection.kind())) {
+            ddl.push(self.tables.create_journal(connection.kind()));
+        }
         if !ddl.is_empty() {
             connection.run_in_transaction(&ddl).await?;
         }
@@ -147,8 +148,9 @@ impl Runner<'_> {
             });
             step.trace();
             let started = Instant::now();
+            let resume_at = self.resume_at(connection, step).await?;
             let retries = match self
-                .apply_step(connection, steps, index - 1, on_event)
+                .apply_step(connection, steps, index - 1, resume_at, on_event)
                 .await
             {
                 Ok(retries) => retries,
@@ -206,6 +208,10 @@ impl Runner<'_> {
         let insert_rows: Vec<&str> = step.insert_rows.iter().map(String::as_str).collect();
         let upgrade = step.direction == Direction::Upgrade;
         let mut statements: Vec<String> = fence.map(str::to_string).into_iter().collect();
+        if step.journaled(kind) {
+            // Done with the rest of its bookkeeping: applied again later, it starts afresh.
+            statements.push(self.tables.journal_clear(&step.revision, step.direction));
+        }
         statements.extend(bookkeeping::step_statements(
             kind,
             &self.tables,
@@ -218,13 +224,14 @@ impl Runner<'_> {
         statements
     }
 
-    /// Runs `steps[index]`, trying it again after a lock timeout on the schedule of
-    /// [`LockRetries`]; returns how many retries it took.
+    /// Runs `steps[index]` from its statement `resume_at`, trying it again after a lock
+    /// timeout on the schedule of [`LockRetries`]; returns how many retries it took.
     async fn apply_step(
         &self,
         connection: &mut Connection,
         steps: &[Prepared<'_>],
         index: usize,
+        resume_at: usize,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> std::result::Result<u32, Failure> {
         let step = &steps[index];
@@ -241,10 +248,11 @@ impl Runner<'_> {
                 .schedule(step.lock_timeout, connection.lock_timeout_unit()),
         };
         // What stays of a failed attempt: nothing of a transactional step on PostgreSQL and
-        // SQLite; otherwise the statements before the one that timed out.
-        let can = Capabilities::of(kind);
-        let keeps = !step.transactional || !can.transactional_ddl;
-        let mut start = 0;
+        // SQLite; otherwise the statements before the one that timed out, which the step
+        // journal records.
+        let journaled = step.journaled(kind);
+        let who = crate::bookkeeping::who();
+        let mut start = resume_at;
         let mut attempt = 0;
         loop {
             let work = Work {
@@ -265,13 +273,15 @@ impl Runner<'_> {
                     durable: self.durable_step(kind, index, steps.len()),
                     guard: None,
                 },
-                #[cfg(feature = "mysql")]
-                dirty_mark: Marking {
+                journal: journaled.then(|| Journaling {
                     tables: &self.tables,
                     revision: &step.revision,
                     direction: step.direction,
-                    continued: attempt > 0 && can.dirty_marks,
-                },
+                    first: start,
+                    who: &who,
+                    #[cfg(feature = "mysql")]
+                    continued: attempt > 0,
+                }),
             };
             let mut failure = match self.attempt(connection, &work).await {
                 Ok(()) => return Ok(attempt as u32),
@@ -283,18 +293,15 @@ impl Runner<'_> {
                 && attempt + 1 < schedule.len()
                 && self.interrupt().is_none_or(|i| i.raised().is_none());
             let (true, Some(waited)) = (retry, schedule[attempt]) else {
-                if can.dirty_marks && failure.lock_timeout && failure.statement == Some(0) {
-                    // The first statement never got its lock: nothing ran, so no dirty mark.
-                    let clear = format!(
-                        "DELETE FROM {} WHERE revision = {}",
-                        self.tables.dirty_sql(),
-                        crate::sql::literal(&step.revision)
-                    );
+                if journaled && failure.lock_timeout && failure.statement == Some(0) {
+                    // The first statement never got its lock: nothing ran, so nothing stands
+                    // part-way.
+                    let clear = self.tables.journal_clear(&step.revision, step.direction);
                     failure.nothing_kept = connection.run_in_transaction(&[clear]).await.is_ok();
                 }
                 return Err(failure);
             };
-            if keeps {
+            if journaled {
                 start = failure.statement.unwrap_or(step.statements.len());
             }
             let pause = LockRetries::pause(waited);

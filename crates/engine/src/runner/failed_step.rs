@@ -4,7 +4,7 @@
 
 use super::prepared::Prepared;
 use super::{Runner, Transaction};
-use crate::driver::{Capabilities, Failure};
+use crate::driver::Failure;
 use crate::error::{Error, LockWaited, Origin, StepFailure, StepOutcome};
 
 impl Runner<'_> {
@@ -42,15 +42,11 @@ impl Runner<'_> {
             line,
             statement,
             message: failure.message,
-            outcome: match (
-                Capabilities::of(self.kind()).dirty_marks,
-                step.transactional,
-            ) {
+            outcome: match () {
                 _ if self.options.transaction == Transaction::All => StepOutcome::RunRolledBack,
                 _ if failure.nothing_kept => StepOutcome::RolledBack,
-                (true, _) => StepOutcome::MarkedDirty,
-                (false, true) => StepOutcome::RolledBack,
-                (false, false) => StepOutcome::Kept,
+                _ if step.journaled(self.kind()) => StepOutcome::Journaled,
+                _ => StepOutcome::RolledBack,
             },
             done_before,
         }))

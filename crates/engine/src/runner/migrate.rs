@@ -101,7 +101,15 @@ impl Runner<'_> {
                     plan::downgrade(&view.graph, &view.applied, &view.rows, &destination)?
                 }
             };
-            let prepared = self.prepare(&view, &steps, connection.kind())?;
+            let mut prepared = self.prepare(&view, &steps, connection.kind())?;
+            for step in &mut prepared {
+                step.journal = status
+                    .journal
+                    .iter()
+                    .filter(|e| e.revision == step.revision && e.direction == step.direction)
+                    .cloned()
+                    .collect();
+            }
             if whole {
                 refuse_untransactional(&prepared)?;
             }

@@ -16,10 +16,12 @@ mod options;
 mod pipeline;
 mod prepared;
 mod reset;
+mod resume;
 mod session;
 mod stamp;
 mod standing;
 mod state;
+mod unfinished;
 
 use std::time::Duration;
 
@@ -30,6 +32,7 @@ pub use locks::LockRetries;
 pub use reset::ResetPreview;
 pub use standing::{Standing, State};
 pub use state::{Beyond, Records};
+pub use unfinished::{Checked, Unfinished};
 
 use crate::bookkeeping::Tables;
 use crate::catalog::Catalog;
@@ -277,7 +280,7 @@ impl<'c> Runner<'c> {
             }
             .into());
         }
-        tables.check_for(kind, lease.is_some())?;
+        tables.check_for(kind)?;
         Ok(Runner {
             catalog,
             source,

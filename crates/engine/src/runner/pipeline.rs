@@ -14,8 +14,6 @@ use super::{Event, Runner, StepReport, Transaction};
 use crate::bookkeeping::Elapsed;
 #[cfg(feature = "postgres")]
 use crate::driver::Commit;
-#[cfg(feature = "mysql")]
-use crate::driver::Marking;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 use crate::driver::StepTransaction;
 use crate::driver::{Connection, Work};
@@ -89,13 +87,7 @@ impl Runner<'_> {
                         )
                     }),
                 },
-                #[cfg(feature = "mysql")]
-                dirty_mark: Marking {
-                    tables: &self.tables,
-                    revision: &step.revision,
-                    direction: step.direction,
-                    continued: false,
-                },
+                journal: None,
             })
             .collect();
         for step in group {

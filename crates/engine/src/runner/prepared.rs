@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::Runner;
 use super::beyond::{View, stored_downgrade};
-use crate::bookkeeping::Record;
+use crate::bookkeeping::{JournalEntry, Record};
 use crate::error::{Origin, Result};
 use aurora_migrate_core::revision::Step;
 use aurora_migrate_core::source::LockTimeout;
@@ -40,6 +40,8 @@ pub(super) struct Prepared<'a> {
     pub lock_timeout: LockTimeout,
     /// Its statements are the downgrade the log stored, not the program's own.
     pub stored: bool,
+    /// The step journal's rows for it, this way, left by a run that stopped part-way.
+    pub journal: Vec<JournalEntry>,
 }
 
 impl Prepared<'_> {
@@ -99,6 +101,7 @@ impl<'c> Runner<'c> {
                     record: None,
                     lock_timeout: LockTimeout::Runner,
                     stored: true,
+                    journal: Vec::new(),
                 });
                 continue;
             }
@@ -118,6 +121,7 @@ impl<'c> Runner<'c> {
                 record,
                 lock_timeout: migration.lock_timeout,
                 stored: false,
+                journal: Vec::new(),
             });
         }
         Ok(prepared)

@@ -40,6 +40,10 @@ impl Runner<'_> {
                 // Stamping records where the database really is: no migration is in progress.
                 statements.push(format!("DELETE FROM {}", self.tables.dirty_sql()));
             }
+            if !status.journal.is_empty() {
+                // Nor does any migration stand part-way.
+                statements.push(format!("DELETE FROM {}", self.tables.steps_sql()));
+            }
             connection.run_in_transaction(&statements).await?;
             Ok(applied
                 .rows(graph)

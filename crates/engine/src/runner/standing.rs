@@ -32,6 +32,9 @@ pub struct Standing {
     pub unrecorded: Vec<usize>,
     /// Migrations that started and did not finish (MySQL).
     pub dirty: Vec<DirtyMark>,
+    /// Migrations that stopped part-way, as the step journal records them (`Transaction:
+    /// none` on PostgreSQL and SQLite).
+    pub unfinished: Vec<super::Unfinished>,
     /// Ways the version table disagrees with the graph.
     pub inconsistencies: Vec<Inconsistency>,
     /// Revisions the log records as applied that the version table does not hold.
@@ -45,6 +48,8 @@ pub enum State {
     Inconsistent,
     /// A migration did not finish (MySQL).
     Dirty,
+    /// A migration stopped part-way; the next run continues it.
+    Unfinished,
     /// An applied migration's file changed.
     Changed,
     /// The log records revisions as applied that the version table does not hold: their
@@ -70,6 +75,7 @@ impl State {
         match self {
             State::Inconsistent => "inconsistent",
             State::Dirty => "dirty",
+            State::Unfinished => "unfinished",
             State::Changed => "changed",
             State::LoggedNotApplied => "logged_not_applied",
             State::Diverged => "diverged",
@@ -82,7 +88,8 @@ impl State {
 }
 
 impl Standing {
-    /// Judges `status` against the catalogue.
+    /// Judges `status` against the catalogue; the migrations left part-way need the database
+    /// to check, and [`Runner::standing`] adds them.
     pub fn of(catalog: &Catalog, status: &Records) -> Standing {
         let graph = catalog.graph();
         Standing {
@@ -94,6 +101,7 @@ impl Standing {
             changed: status.mismatches(catalog),
             unrecorded: status.unrecorded(catalog),
             dirty: status.dirty.clone(),
+            unfinished: Vec::new(),
             inconsistencies: status.inconsistencies.clone(),
             logged_not_applied: status.logged_not_applied.clone(),
         }
@@ -104,6 +112,7 @@ impl Standing {
         match () {
             _ if !self.inconsistencies.is_empty() => State::Inconsistent,
             _ if !self.dirty.is_empty() => State::Dirty,
+            _ if !self.unfinished.is_empty() => State::Unfinished,
             _ if !self.changed.is_empty() => State::Changed,
             _ if !self.logged_not_applied.is_empty() => State::LoggedNotApplied,
             _ if !self.unknown.is_empty() && !self.pending.is_empty() => State::Diverged,
@@ -137,6 +146,8 @@ impl Runner<'_> {
     /// Where the database stands, changing nothing (a missing SQLite file stands at base).
     pub async fn standing(&self) -> Result<Standing> {
         let status = self.records().await?;
-        Ok(Standing::of(self.catalog, &status))
+        let mut standing = Standing::of(self.catalog, &status);
+        standing.unfinished = self.unfinished(&status).await?;
+        Ok(standing)
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::bookkeeping::{DirtyMark, Inconsistency, LogEntry, Stored, StoredRecord};
+use crate::bookkeeping::{DirtyMark, Inconsistency, JournalEntry, LogEntry, Stored, StoredRecord};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use aurora_migrate_core::revision::Applied;
@@ -43,6 +43,9 @@ pub struct Records {
     pub tables_exist: bool,
     /// Migrations that started and never finished (MySQL).
     pub dirty: Vec<DirtyMark>,
+    /// The step journal: each statement of a migration that runs statement by statement
+    /// and did not finish.
+    pub journal: Vec<JournalEntry>,
     /// The columns of a log an older build created, which lacks the record columns.
     pub outdated_log: Option<Vec<String>>,
     /// Ways the version table disagrees with the graph: a row twice, a revision beside its
@@ -144,6 +147,7 @@ impl Records {
             log,
             tables_exist: stored.tables_exist,
             dirty: stored.dirty,
+            journal: stored.journal,
             outdated_log: stored.outdated_log,
         }
     }

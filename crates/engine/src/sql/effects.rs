@@ -8,6 +8,9 @@
 mod calls;
 mod statement;
 
+#[cfg(feature = "mysql")]
+pub(crate) use statement::name;
+
 use aurora_migrate_core::Database;
 
 use super::reading::{self, Reading};
@@ -37,6 +40,16 @@ impl Name {
             .map(|p| super::quote(p))
             .collect::<Vec<_>>()
             .join(".")
+    }
+
+    /// The schema, when the name has one, and the table.
+    #[cfg(feature = "mysql")]
+    pub(crate) fn schema_and_table(&self) -> (Option<&str>, &str) {
+        match self.parts.as_slice() {
+            [.., schema, table] => (Some(schema), table),
+            [table] => (None, table),
+            [] => (None, ""),
+        }
     }
 
     /// The last part in lower case, as lint compares names.

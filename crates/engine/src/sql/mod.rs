@@ -5,6 +5,8 @@
 pub(crate) mod effects;
 #[cfg(feature = "postgres")]
 pub(crate) mod index_build;
+#[cfg(feature = "mysql")]
+pub(crate) mod outcome;
 pub(crate) mod reading;
 
 /// A double-quoted identifier, as PostgreSQL, SQLite and MySQL in ANSI_QUOTES read it.
@@ -39,4 +41,29 @@ pub(crate) fn literals(values: &[&str]) -> String {
         .map(|v| literal(v))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The statement's first word, upper-cased, past leading comments and whitespace: what kind
+/// of statement a database decides it is before parsing the rest.
+pub(crate) fn first_keyword(text: &str) -> String {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after
+                .split_once('\n')
+                .map_or("", |(_, next)| next)
+                .trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after
+                .split_once("*/")
+                .map_or("", |(_, next)| next)
+                .trim_start();
+        } else {
+            break;
+        }
+    }
+    rest.chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase()
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub(crate) struct Status {
     /// `at_heads`, `behind`, `ahead_compatible`, `ahead_incompatible`, `diverged`, `dirty`,
-    /// `changed`, `logged_not_applied` or `inconsistent`.
+    /// `unfinished`, `changed`, `logged_not_applied` or `inconsistent`.
     pub state: String,
     /// Whether the build can serve this database.
     pub ready: bool,
@@ -28,10 +28,98 @@ pub(crate) struct Status {
     pub unrecorded: Vec<String>,
     /// Revisions a failed step left marked dirty.
     pub dirty: Vec<String>,
+    /// Migrations that stopped part-way, as the step journal records them.
+    pub unfinished: Vec<UnfinishedStep>,
     /// What does not add up in the bookkeeping, as a person reads it.
     pub inconsistencies: Vec<String>,
     /// Revisions the log records as applied that the version table does not hold.
     pub logged_not_applied: Vec<String>,
+}
+
+/// A migration that stopped part-way: the statement the next run starts at.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct UnfinishedStep {
+    /// The revision's id.
+    pub revision: String,
+    /// `upgrade` or `downgrade`.
+    pub direction: String,
+    /// The statement, counted from 1.
+    pub step: usize,
+    /// How many statements the migration has; absent when the build does not contain it.
+    pub count: Option<usize>,
+    /// `migrations/<file>:<line>`.
+    pub location: Option<String>,
+    /// The statement's first line.
+    pub statement: Option<String>,
+    /// `started`, `failed`, or absent when it never started.
+    pub state: Option<String>,
+    /// How many times it was started.
+    pub attempts: i64,
+    /// The database's message when it failed.
+    pub error: Option<String>,
+    /// For a statement left `started`: `took_effect`, `runs_again` or `unknown`.
+    pub checked: Option<String>,
+    /// What the check found, in words.
+    pub check_note: Option<String>,
+}
+
+impl UnfinishedStep {
+    pub(crate) fn of(unfinished: &aurora_migrate::runner::Unfinished) -> UnfinishedStep {
+        use aurora_migrate::runner::Checked;
+        let (checked, check_note) = match &unfinished.checked {
+            Some(Checked::TookEffect(note)) => (Some("took_effect"), Some(note.clone())),
+            Some(Checked::RunsAgain(note)) => (Some("runs_again"), Some(note.clone())),
+            Some(Checked::Unknown(note)) => (Some("unknown"), Some(note.clone())),
+            Some(_) | None => (None, None),
+        };
+        let entry = unfinished.entry.as_ref();
+        UnfinishedStep {
+            revision: unfinished.revision.clone(),
+            direction: unfinished.direction.name().to_string(),
+            step: unfinished.step + 1,
+            count: unfinished.count,
+            location: unfinished.location.clone(),
+            statement: unfinished.statement.clone(),
+            state: entry.map(|e| e.state.name().to_string()),
+            attempts: entry.map_or(0, |e| e.attempt),
+            error: entry.and_then(|e| e.error.clone()),
+            checked: checked.map(str::to_string),
+            check_note,
+        }
+    }
+
+    /// The line `status` and `current` print.
+    pub(crate) fn line(&self) -> String {
+        let count = self.count.map_or(String::new(), |c| format!(" of {c}"));
+        let at = self
+            .location
+            .as_deref()
+            .map_or(String::new(), |l| format!(" ({l})"));
+        let state = match (self.state.as_deref(), &self.error) {
+            (Some("failed"), Some(error)) => format!("it failed: {error}"),
+            (Some("started"), _) => match (self.checked.as_deref(), &self.check_note) {
+                (Some("took_effect"), Some(note)) => {
+                    format!("it was running when the run stopped, and took effect: {note}")
+                }
+                (Some("runs_again"), Some(note)) => {
+                    format!("it was running when the run stopped, and did not take effect: {note}")
+                }
+                (_, Some(note)) => format!(
+                    "it was running when the run stopped; whether it took effect is unknown: {note}"
+                ),
+                _ => "it was running when the run stopped".to_string(),
+            },
+            _ => "it has not started".to_string(),
+        };
+        let statement = self
+            .statement
+            .as_deref()
+            .map_or(String::new(), |s| format!("\n  statement: {s}"));
+        format!(
+            "{} of {} stopped part-way: it continues at statement {}{count}{at}; {state}{statement}",
+            self.direction, self.revision, self.step
+        )
+    }
 }
 
 /// A revision beyond the build, as `status` says it.

@@ -13,7 +13,9 @@ pub(crate) mod schema;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use database::{BeyondStatus, Check, LeaseBroken, LeaseHolder, LeaseShown, Status};
+pub(crate) use database::{
+    BeyondStatus, Check, LeaseBroken, LeaseHolder, LeaseShown, Status, UnfinishedStep,
+};
 pub(crate) use files::{
     Baseline, Created, Dump, DumpCheck, LeftOut, Lint, LintDiffers, LintFinding, LintSource,
     ModelsCheck, NoChanges, Squash, Written,

@@ -100,6 +100,8 @@ pub(crate) struct Current {
     pub beyond: Vec<BeyondRevision>,
     /// Revisions a failed step left marked dirty.
     pub dirty: Vec<DirtyRevision>,
+    /// Migrations that stopped part-way, as the step journal records them.
+    pub unfinished: Vec<super::UnfinishedStep>,
 }
 
 /// A revision a failed step left marked dirty.

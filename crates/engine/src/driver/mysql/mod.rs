@@ -1,9 +1,10 @@
 //! MySQL and MariaDB: `GET_LOCK` polled and released on every path, sessions in ANSI_QUOTES
-//! (so identifiers quote the same on every database), and the dirty mark: DDL commits
-//! implicitly and cannot roll back, so a migration is recorded as in progress before its first
-//! statement and cleared with its bookkeeping in one transaction after its last. Everything
+//! (so identifiers quote the same on every database), and the step journal: DDL commits
+//! implicitly and cannot roll back, so each statement of a migration is recorded as it runs,
+//! and the journal is cleared with the bookkeeping in one transaction after the last. Everything
 //! this database knows lives in this folder; must not import the runner.
 
+mod check;
 #[cfg(feature = "autogenerate")]
 mod introspect;
 mod lock;
@@ -23,13 +24,13 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Row};
 
 use super::{Failure, Handle, Work, database_message, run_batch};
-use crate::bookkeeping::{
-    DirtyMark, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables, text_literal,
-};
+use crate::bookkeeping::{DirtyMark, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
+use crate::bookkeeping::{JOURNAL_COLUMNS, journal_entry, statement_hash};
 use crate::error::{Error, Result};
 use crate::sql::literal;
 use crate::url::DatabaseUrl;
 use aurora_migrate_core::Direction;
+use script::Part;
 
 pub(crate) struct Mysql {
     connection: Handle<sqlx::MySql>,
@@ -114,12 +115,13 @@ impl Mysql {
         let columns: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), \
              CAST(@@lower_case_table_names <> 0 AS SIGNED) FROM information_schema.COLUMNS \
-             WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME IN (?, ?, ?)",
+             WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME IN (?, ?, ?, ?)",
         )
         .bind(tables.schema())
         .bind(tables.bare_version())
         .bind(tables.bare_log())
         .bind(tables.bare_dirty())
+        .bind(tables.bare_steps())
         .fetch_all(self.connection.get())
         .await
         .map_err(|e| Error::database("cannot read the version table", e))?;
@@ -210,6 +212,28 @@ impl Mysql {
                 })
                 .collect::<Result<_>>()?;
         }
+        if has(tables.bare_steps()) {
+            let columns: Vec<String> = JOURNAL_COLUMNS
+                .iter()
+                .map(|c| format!("CAST({c} AS CHAR)"))
+                .collect();
+            let sql = format!(
+                "SELECT {} FROM {} ORDER BY revision, direction, step",
+                columns.join(", "),
+                tables.steps_sql()
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(self.connection.get())
+                .await
+                .map_err(failed)?;
+            stored.journal = rows
+                .iter()
+                .map(|r| {
+                    let texts = (0..JOURNAL_COLUMNS.len()).map(|i| r.get(i)).collect();
+                    journal_entry(texts).map_err(|e| failed(sqlx::Error::Decode(e.into())))
+                })
+                .collect::<Result<_>>()?;
+        }
         Ok(stored)
     }
 
@@ -217,13 +241,12 @@ impl Mysql {
         super::run_in_transaction(self.connection.get(), script::BEGIN, statements).await
     }
 
-    /// Marks the step in progress, runs its statements, then clears the mark with the
-    /// bookkeeping; a failure leaves the mark, naming the statement. All of it travels in one
-    /// multi-statement message: the server runs it in order and stops at the first error,
-    /// after one result per statement that succeeded.
+    /// Runs the step's statements, each with its step journal rows, then the bookkeeping
+    /// with the journal's removal. All of it travels in one multi-statement message: the
+    /// server runs it in order and stops at the first error, after one result per statement
+    /// that succeeded, which says where it stopped.
     pub(crate) async fn apply(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
-        let (tables, revision) = (work.dirty_mark.tables, work.dirty_mark.revision);
-        let (batch, leading) = script::step(work);
+        let (batch, parts) = script::step(work);
         self.lock_timeouts_set |= work.lock_timeout.is_some();
         let (completed, failure) = run_batch(self.connection.get(), batch).await;
         let Some(error) = failure else {
@@ -235,35 +258,51 @@ impl Mysql {
             (true, true) => self.transactions_open().await,
             _ => None,
         };
-        match completed.checked_sub(leading) {
-            Some(index) if index < work.statements.len() => {
-                let record = format!(
-                    "UPDATE {} SET failed_statement = {}, message = {} WHERE revision = {}",
-                    tables.dirty_sql(),
-                    text_literal(
-                        aurora_migrate_core::Database::Mysql,
-                        &work.statements[index].text
-                    ),
-                    text_literal(aurora_migrate_core::Database::Mysql, &message),
-                    literal(revision)
-                );
-                let _ = self.execute(&record).await;
-                Err(Failure {
-                    lock_timeout,
-                    holder,
-                    ..Failure::new(Some(index), message)
-                })
+        // An open transaction (a data change's, or the bookkeeping's) rolls back.
+        let _ = self.execute("ROLLBACK").await;
+        let failure = |statement: Option<usize>, message: String| Failure {
+            lock_timeout,
+            holder: holder.clone(),
+            ..Failure::new(statement, message)
+        };
+        Err(match parts.get(completed).copied() {
+            Some(Part::Statement(index) | Part::Open(index)) => {
+                self.record_failed(work, index, &message).await;
+                failure(Some(index), message)
             }
-            _ => {
-                // The bookkeeping failed: its transaction rolls back and the mark stays.
-                let _ = self.execute("ROLLBACK").await;
-                Err(Failure {
-                    lock_timeout,
-                    holder,
-                    ..Failure::new(None, message)
-                })
+            Some(Part::Started(index)) => failure(
+                Some(index),
+                format!("cannot record the statement's start in the step journal: {message}"),
+            ),
+            Some(Part::Done(index)) if script::data_change(&work.statements[index].text) => {
+                // Its transaction rolled back with the row: it took no effect.
+                self.record_failed(work, index, &message).await;
+                failure(Some(index), message)
             }
-        }
+            Some(Part::Done(index)) => failure(
+                Some(index),
+                format!(
+                    "the statement ran, but its row in the step journal could not be written ({message}): \
+                     the next run checks whether it took effect before going on"
+                ),
+            ),
+            Some(Part::Setup | Part::Bookkeeping) | None => failure(None, message),
+        })
+    }
+
+    /// Statement `index` of `work` failed and took no effect: its journal row says so.
+    async fn record_failed(&mut self, work: &Work<'_>, index: usize, message: &str) {
+        let Some(journal) = &work.journal else {
+            return;
+        };
+        let failed = journal.tables.journal_failed(
+            aurora_migrate_core::Database::Mysql,
+            journal.key(index),
+            &statement_hash(&work.statements[index].text),
+            journal.who,
+            message,
+        );
+        let _ = self.execute(&failed).await;
     }
 
     /// The other sessions with a transaction open: who may hold the lock that ran out.

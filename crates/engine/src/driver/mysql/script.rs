@@ -1,72 +1,132 @@
-//! The text of a MySQL step, as the driver sends it and as an offline script prints it: the
-//! dirty mark, the statements, then the bookkeeping and the mark's removal in one transaction;
+//! The text of a MySQL step, as the driver sends it and as an offline script prints it: each
+//! statement with its step journal rows, then the bookkeeping and the journal's removal in one
+//! transaction;
 //! and the session a script needs (ANSI_QUOTES, the runners' lock). Pure text: must not touch
 //! a connection.
 
 use crate::bookkeeping::Elapsed;
 #[cfg(feature = "offline")]
 use crate::bookkeeping::Tables;
+use crate::bookkeeping::statement_hash;
 use crate::driver::Work;
 #[cfg(feature = "offline")]
 use crate::driver::framing::Script;
+#[cfg(feature = "offline")]
 use crate::sql::literal;
+use aurora_migrate_core::Database;
 
 /// Sessions read identifiers in double quotes, as on every other database.
 pub(crate) const ANSI_QUOTES: &str = "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')";
 
-/// A step in one multi-statement message: the clock, the lock timeouts and the mark first
-/// (a retry that continues a step keeps its clock and mark), and how many results they give
-/// before the migration's first statement.
-pub(crate) fn step(work: &Work<'_>) -> (String, usize) {
-    let crate::driver::Marking {
-        tables,
-        revision,
-        direction,
-        continued,
-    } = work.dirty_mark;
+/// What one result of a step's message answers for, in order: a failure's place in the
+/// message says what it stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The clock or the lock timeouts.
+    Setup,
+    /// Statement `i`'s `started` row, before it.
+    Started(usize),
+    /// The transaction that holds statement `i` (a data change) with its `done` row opens.
+    Open(usize),
+    /// Statement `i` itself.
+    Statement(usize),
+    /// Statement `i`'s `done` row, or the commit that holds it.
+    Done(usize),
+    /// The bookkeeping, in its own transaction.
+    Bookkeeping,
+}
+
+/// A step in one multi-statement message: the clock and the lock timeouts first (a retry
+/// that continues a step keeps its clock), then each statement with its journal rows, then
+/// the bookkeeping with the journal's removal in one transaction; and what each result
+/// answers for.
+pub(crate) fn step(work: &Work<'_>) -> (String, Vec<Part>) {
     let mut batch = String::new();
-    let mut leading = 0;
+    let mut parts = Vec::new();
+    let mut push = |sql: &str, part: Part| {
+        batch.push_str(sql);
+        batch.push_str(";\n");
+        parts.push(part);
+    };
+    let continued = work.journal.as_ref().is_some_and(|j| j.continued);
     if !continued {
-        batch.push_str("SET @aurora_started = SYSDATE(6);\n");
-        leading += 1;
+        push("SET @aurora_started = SYSDATE(6)", Part::Setup);
     }
     if let Some(timeout) = work.lock_timeout {
         // Whole seconds, at least one: metadata locks (DDL) and row locks (DML) alike.
         let seconds = timeout.as_millis().div_ceil(1000).max(1);
-        batch.push_str(&format!(
-            "SET SESSION lock_wait_timeout = {seconds}, innodb_lock_wait_timeout = {seconds};\n"
-        ));
-        leading += 1;
+        push(
+            &format!(
+                "SET SESSION lock_wait_timeout = {seconds}, innodb_lock_wait_timeout = {seconds}"
+            ),
+            Part::Setup,
+        );
     }
-    if !continued {
-        batch.push_str(&format!(
-            "INSERT INTO {} (revision, direction) VALUES ({}, {});\n",
-            tables.dirty_sql(),
-            literal(revision),
-            literal(direction.name())
-        ));
-        leading += 1;
+    for (i, statement) in work.statements.iter().enumerate() {
+        // A statement whose last line holds a comment ends before a line of its own, so that
+        // the comment cannot swallow what follows.
+        let text = match statement
+            .text
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("--"))
+        {
+            true => format!("{}\n", statement.text),
+            false => statement.text.to_string(),
+        };
+        let Some(journal) = &work.journal else {
+            push(&text, Part::Statement(i));
+            continue;
+        };
+        let (key, hash) = (journal.key(i), statement_hash(&statement.text));
+        let done = journal
+            .tables
+            .journal_done(Database::Mysql, key, &hash, journal.who);
+        if data_change(&statement.text) {
+            // A data change commits with its row: exactly once.
+            push(BEGIN, Part::Open(i));
+            push(&text, Part::Statement(i));
+            push(&done, Part::Done(i));
+            push("COMMIT", Part::Done(i));
+        } else {
+            // DDL commits by itself: between its rows, a run that stops leaves it `started`.
+            let started = journal
+                .tables
+                .journal_started(Database::Mysql, key, &hash, journal.who);
+            push(&started, Part::Started(i));
+            push(&text, Part::Statement(i));
+            push(&done, Part::Done(i));
+        }
     }
-    for statement in work.statements {
-        batch.push_str(&statement.text);
-        batch.push_str(";\n");
-    }
-    batch.push_str(&format!("{BEGIN};\n"));
+    push(BEGIN, Part::Bookkeeping);
     for statement in (work.bookkeeping)(Elapsed::ServerClock) {
-        batch.push_str(&statement);
-        batch.push_str(";\n");
+        push(&statement, Part::Bookkeeping);
     }
-    batch.push_str(&format!(
-        "DELETE FROM {} WHERE revision = {};\nCOMMIT",
-        tables.dirty_sql(),
-        literal(revision)
-    ));
-    (batch, leading)
+    if let Some(journal) = &work.journal {
+        push(
+            &journal
+                .tables
+                .journal_clear(journal.revision, journal.direction),
+            Part::Bookkeeping,
+        );
+    }
+    batch.push_str("COMMIT");
+    parts.push(Part::Bookkeeping);
+    (batch, parts)
+}
+
+/// A statement that changes rows, not the schema: it can share a transaction with its
+/// journal row (on InnoDB; a MyISAM table does not roll back).
+pub(crate) fn data_change(text: &str) -> bool {
+    matches!(
+        crate::sql::first_keyword(text).as_str(),
+        "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "WITH" | "VALUES"
+    )
 }
 
 #[cfg(feature = "offline")]
 /// The offline form of a step: what the driver sends, `Transaction: none` or not (DDL
-/// commits as it runs here, and the dirty mark covers both).
+/// commits as it runs here, and the step journal records both alike).
 pub(crate) fn script_step(work: &Work<'_>) -> String {
     let mut text = step(work).0;
     text.push_str(";\n");

@@ -109,7 +109,7 @@ impl Postgres {
     }
 
     /// `Transaction: none`: each statement alone (CONCURRENTLY refuses a multi-statement
-    /// message), then the bookkeeping in its own transaction.
+    /// message), with its journal row, then the bookkeeping in its own transaction.
     async fn apply_alone(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         let started = std::time::Instant::now();
         for (index, statement) in work.statements.iter().enumerate() {
@@ -128,41 +128,28 @@ impl Postgres {
                 }
             }
             let building = concurrent_index(&statement.text);
-            if let Some(name) = &building
-                && let Err(message) = self.drop_invalid_index(name).await
-            {
-                let _ = execute(self.connection.get(), "SET lock_timeout = DEFAULT").await;
-                return Err(Failure::new(Some(index), message));
-            }
-            if let Err(e) = sqlx::raw_sql(AssertSqlSafe(statement.text.clone()))
-                .execute(self.connection.get())
-                .await
-            {
-                let line_offset = match position(&e) {
-                    Some(at) => newlines_before(&statement.text, at),
-                    None => 0,
+            let mut result = match &building {
+                Some(name) => self
+                    .drop_invalid_index(name)
+                    .await
+                    .map_err(|message| Failure::new(None, message)),
+                None => Ok(()),
+            };
+            if result.is_ok() {
+                result = match &work.journal {
+                    Some(journal) => {
+                        self.run_journaled(journal, index, &statement.text, building.as_deref())
+                            .await
+                    }
+                    None => self.run_bare(&statement.text, building.as_deref()).await,
                 };
+            }
+            if let Err(failure) = result {
                 let _ = execute(self.connection.get(), "SET lock_timeout = DEFAULT").await;
-                let mut message = database_message(&e);
-                if let Some(name) = &building {
-                    message.extend(self.left_invalid(name).await);
-                }
                 return Err(Failure {
                     statement: Some(index),
-                    line_offset,
-                    message,
-                    interrupted: false,
-                    lock_timeout: is_lock_timeout(&e),
-                    holder: None,
-                    attempts: 1,
-                    nothing_kept: false,
+                    ..failure
                 });
-            }
-            if let Some(name) = &building
-                && let Err(message) = self.require_valid_index(name).await
-            {
-                let _ = execute(self.connection.get(), "SET lock_timeout = DEFAULT").await;
-                return Err(Failure::new(Some(index), message));
             }
         }
         if work.lock_timeout.is_some() {
@@ -172,6 +159,51 @@ impl Postgres {
         self.run_in_transaction(&bookkeeping)
             .await
             .map_err(|e| Failure::new(None, e.to_string()))
+    }
+
+    /// One statement with no journal row: a step that keeps none.
+    async fn run_bare(
+        &mut self,
+        text: &str,
+        building: Option<&str>,
+    ) -> std::result::Result<(), Failure> {
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(text.to_string()))
+            .execute(self.connection.get())
+            .await
+        {
+            return Err(self.statement_failure(&e, text, 0, building).await);
+        }
+        match building {
+            Some(name) => self
+                .require_valid_index(name)
+                .await
+                .map_err(|message| Failure::new(None, message)),
+            None => Ok(()),
+        }
+    }
+
+    /// What a statement's error says, located in its text (`prefix` characters of the message
+    /// came before it), with the INVALID index a failed concurrent build left.
+    pub(super) async fn statement_failure(
+        &mut self,
+        error: &sqlx::Error,
+        text: &str,
+        prefix: usize,
+        building: Option<&str>,
+    ) -> Failure {
+        let line_offset = match position(error) {
+            Some(at) => newlines_before(text, at.saturating_sub(prefix)),
+            None => 0,
+        };
+        let mut message = database_message(error);
+        if let Some(name) = building {
+            message.extend(self.left_invalid(name).await);
+        }
+        Failure {
+            line_offset,
+            lock_timeout: is_lock_timeout(error),
+            ..Failure::new(None, message)
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod apply;
 #[cfg(feature = "autogenerate")]
 mod introspect;
 mod invalid_index;
+mod journaled;
 mod lock;
 mod read;
 #[cfg(feature = "autogenerate")]

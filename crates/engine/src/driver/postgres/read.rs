@@ -4,7 +4,9 @@
 use sqlx::{AssertSqlSafe, Row};
 
 use super::Postgres;
-use crate::bookkeeping::{LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
+use crate::bookkeeping::{
+    JOURNAL_COLUMNS, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables, journal_entry,
+};
 use crate::error::{Error, Result};
 
 impl Postgres {
@@ -12,9 +14,11 @@ impl Postgres {
         let exists = format!(
             "SELECT to_regclass('{v}') IS NOT NULL, to_regclass('{l}') IS NOT NULL, \
              (SELECT string_agg(attname::text, ',') FROM pg_attribute \
-               WHERE attrelid = to_regclass('{l}') AND attnum > 0 AND NOT attisdropped)",
+               WHERE attrelid = to_regclass('{l}') AND attnum > 0 AND NOT attisdropped), \
+             to_regclass('{s}') IS NOT NULL",
             v = tables.version_sql(),
-            l = tables.log_sql()
+            l = tables.log_sql(),
+            s = tables.steps_sql()
         );
         // The simple query protocol, here and below: no prepared statement is left on a server
         // connection a transaction-pooling PgBouncer may hand to another client next.
@@ -22,7 +26,8 @@ impl Postgres {
             .fetch_one(self.connection.get())
             .await
             .map_err(|e| Error::database("cannot read the version table", e))?;
-        let (has_version, has_log): (bool, bool) = (row.get(0), row.get(1));
+        let (has_version, has_log, has_steps): (bool, bool, bool) =
+            (row.get(0), row.get(1), row.get(3));
         let columns: Vec<String> = row
             .get::<Option<String>, _>(2)
             .map(|c| c.split(',').map(str::to_string).collect())
@@ -55,6 +60,21 @@ impl Postgres {
                 tables.log_sql()
             ));
         }
+        if has_steps {
+            // A second result in the same message: the journal's rows, each column as text.
+            if !sql.is_empty() {
+                sql.push_str(";\n");
+            }
+            let columns: Vec<String> = JOURNAL_COLUMNS
+                .iter()
+                .map(|c| format!("{c}::text"))
+                .collect();
+            sql.push_str(&format!(
+                "SELECT 'j', {} FROM {} ORDER BY revision, direction, step",
+                columns.join(", "),
+                tables.steps_sql()
+            ));
+        }
         if sql.is_empty() {
             return Ok(Stored::default());
         }
@@ -70,7 +90,16 @@ impl Postgres {
         for row in rows {
             let tag: String = row.get(0);
             let revision: String = row.get(1);
-            if tag == "v" {
+            if tag == "j" {
+                let texts: Vec<Option<String>> =
+                    (1..=JOURNAL_COLUMNS.len()).map(|i| row.get(i)).collect();
+                stored.journal.push(journal_entry(texts).map_err(|e| {
+                    Error::database(
+                        "cannot read the step journal",
+                        sqlx::Error::Decode(e.into()),
+                    )
+                })?);
+            } else if tag == "v" {
                 stored.rows.push(revision);
             } else {
                 stored.log.push(LogEntry {

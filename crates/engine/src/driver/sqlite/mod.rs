@@ -6,6 +6,8 @@
 mod create_statement;
 #[cfg(feature = "autogenerate")]
 mod introspect;
+mod journaled;
+pub(crate) use journaled::check_step;
 mod lock;
 mod read;
 #[cfg(feature = "autogenerate")]
@@ -193,10 +195,17 @@ impl Sqlite {
     async fn apply_alone(&mut self, work: &Work<'_>) -> std::result::Result<(), Failure> {
         let started = Instant::now();
         for (index, statement) in work.statements.iter().enumerate() {
-            if let Err(e) = self.execute(&statement.text).await {
-                return Err(Failure {
+            let result = match &work.journal {
+                Some(journal) => self.run_journaled(journal, index, &statement.text).await,
+                None => self.execute(&statement.text).await.map_err(|e| Failure {
                     lock_timeout: lock::is_busy(&e),
-                    ..Failure::new(Some(index), database_message(&e))
+                    ..Failure::new(None, database_message(&e))
+                }),
+            };
+            if let Err(failure) = result {
+                return Err(Failure {
+                    statement: Some(index),
+                    ..failure
                 });
             }
         }

@@ -1,10 +1,13 @@
 //! Reading the bookkeeping of a SQLite database: one aggregated row per table, so that a long
 //! history crosses the driver's worker thread once. Must not import the runner's planning.
 
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, Row};
 
 use super::Sqlite;
-use crate::bookkeeping::{LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
+use crate::bookkeeping::{
+    JOURNAL_COLUMNS, JournalEntry, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables,
+    journal_entry,
+};
 use crate::error::{Error, Result};
 
 /// Fields of one aggregated log entry: revision, checksum, applied_at, execution_ms, then
@@ -17,10 +20,11 @@ impl Sqlite {
         // Each table with its columns: whether the log holds records.
         let tables_found: Vec<(String, String)> = sqlx::query_as(
             "SELECT m.name, (SELECT group_concat(c.name, ',') FROM pragma_table_info(m.name) c) \
-             FROM sqlite_master m WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (?1, ?2)",
+             FROM sqlite_master m WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (?1, ?2, ?3)",
         )
         .bind(tables.bare_version())
         .bind(tables.bare_log())
+        .bind(tables.bare_steps())
         .fetch_all(self.connection.get())
         .await
         .map_err(read_error)?;
@@ -96,7 +100,39 @@ impl Sqlite {
                     sqlx::Error::Decode(message.into()),
                 )
             })?;
+        if found(tables.bare_steps()) {
+            stored.journal = self.read_journal(tables).await?;
+        }
         Ok(stored)
+    }
+
+    /// The step journal's rows: few, and only there after a migration that could not run in
+    /// one transaction.
+    async fn read_journal(&mut self, tables: &Tables) -> Result<Vec<JournalEntry>> {
+        let columns: Vec<String> = JOURNAL_COLUMNS
+            .iter()
+            .map(|c| format!("CAST({c} AS TEXT)"))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY revision, direction, step",
+            columns.join(", "),
+            tables.steps_sql()
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(self.connection.get())
+            .await
+            .map_err(|e| Error::database("cannot read the step journal", e))?;
+        rows.iter()
+            .map(|row| {
+                let texts = (0..JOURNAL_COLUMNS.len()).map(|i| row.get(i)).collect();
+                journal_entry(texts).map_err(|message| {
+                    Error::database(
+                        "cannot read the step journal",
+                        sqlx::Error::Decode(message.into()),
+                    )
+                })
+            })
+            .collect()
     }
 }
 

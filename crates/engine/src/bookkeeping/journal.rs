@@ -1,0 +1,332 @@
+//! The step journal: one row per statement of a migration that cannot run in one transaction,
+//! saying whether it started, finished or failed, so that a later run continues at the first
+//! statement not done instead of running the others twice. The rows, their states and the
+//! statements that write them. Text and data only: must not import the drivers or the runner.
+
+use super::Tables;
+use crate::sql::literal;
+use aurora_migrate_core::{Database, Direction, checksum};
+
+/// Where one statement of a journaled migration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StepState {
+    /// Recorded before a statement that cannot commit with its record: if no later state
+    /// follows, whether it took effect is unknown until it is checked.
+    Started,
+    /// It took effect (committed with this record, or checked after a run that stopped).
+    Done,
+    /// The database refused it: it took no effect (on PostgreSQL a refused `CREATE INDEX
+    /// CONCURRENTLY` leaves an invalid index, which the next attempt drops first).
+    Failed,
+}
+
+impl StepState {
+    /// The word the journal stores.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepState::Started => "started",
+            StepState::Done => "done",
+            StepState::Failed => "failed",
+        }
+    }
+
+    /// The state a stored word names; `None` for a word this program does not write.
+    pub fn from_name(name: &str) -> Option<StepState> {
+        [StepState::Started, StepState::Done, StepState::Failed]
+            .into_iter()
+            .find(|state| state.name() == name)
+    }
+}
+
+/// One row of the journal, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JournalEntry {
+    /// The migration.
+    pub revision: String,
+    /// Which way it ran.
+    pub direction: Direction,
+    /// The statement's index in the migration, from 0.
+    pub step: usize,
+    /// The SHA-256 of the statement's text when it ran ([`statement_hash`]).
+    pub statement_hash: String,
+    /// Where it stands.
+    pub state: StepState,
+    /// How many times it was started.
+    pub attempt: i64,
+    /// The database's message when it failed.
+    pub error: Option<String>,
+    /// How a run that stopped learnt the outcome, when a check found it (`index valid`).
+    pub note: Option<String>,
+    /// The host and process that ran it.
+    pub who: String,
+    /// When its last attempt started, as the database wrote it.
+    pub started_at: String,
+    /// When it finished or failed.
+    pub finished_at: Option<String>,
+}
+
+/// The hash that ties a journal row to the text of its statement: a statement edited after
+/// it ran no longer matches.
+pub fn statement_hash(text: &str) -> String {
+    checksum::sha256(text.trim().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The columns a journal read selects, in order, each as text where the database allows.
+pub(crate) const JOURNAL_COLUMNS: [&str; 11] = [
+    "revision",
+    "direction",
+    "step",
+    "statement_hash",
+    "state",
+    "attempt",
+    "error",
+    "note",
+    "who",
+    "started_at",
+    "finished_at",
+];
+
+/// Which statement of which migration a journal statement writes about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StepKey<'a> {
+    pub revision: &'a str,
+    pub direction: Direction,
+    pub step: usize,
+}
+
+impl StepKey<'_> {
+    fn condition(&self) -> String {
+        format!(
+            "revision = {} AND direction = {} AND step = {}",
+            literal(self.revision),
+            literal(self.direction.name()),
+            self.step
+        )
+    }
+}
+
+impl Tables {
+    /// The journal's name, quoted for SQL.
+    pub(crate) fn steps_sql(&self) -> String {
+        crate::sql::quote_path(&self.steps)
+    }
+
+    /// The journal's table, if it does not exist: made before the first journaled statement.
+    pub(crate) fn create_journal(&self, kind: Database) -> String {
+        let (timestamp, text) = match kind {
+            Database::Postgres => ("TIMESTAMPTZ", "TEXT"),
+            Database::Mysql => ("TIMESTAMP(6)", "TEXT"),
+            Database::Sqlite => ("TIMESTAMP", "TEXT"),
+        };
+        // Every write names its time: the default only serves a row written by hand.
+        let now = match kind {
+            Database::Mysql => "CURRENT_TIMESTAMP(6)",
+            Database::Postgres | Database::Sqlite => now(kind),
+        };
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL, direction VARCHAR(9) NOT NULL, \
+             step INTEGER NOT NULL, statement_hash VARCHAR(64) NOT NULL, state VARCHAR(8) NOT NULL, \
+             attempt INTEGER NOT NULL, error {text}, note {text}, who VARCHAR(255) NOT NULL, \
+             started_at {timestamp} NOT NULL DEFAULT {now}, finished_at {timestamp} NULL, \
+             PRIMARY KEY (revision, direction, step))",
+            self.steps_sql()
+        )
+    }
+
+    /// Before a statement that cannot commit with its record: `started`, one attempt more.
+    pub(crate) fn journal_started(
+        &self,
+        kind: Database,
+        key: StepKey<'_>,
+        hash: &str,
+        who: &str,
+    ) -> String {
+        self.upsert(kind, key, hash, who, StepState::Started, None)
+    }
+
+    /// The statement took effect; in the statement's own transaction where it has one, so
+    /// that the two commit together.
+    pub(crate) fn journal_done(
+        &self,
+        kind: Database,
+        key: StepKey<'_>,
+        hash: &str,
+        who: &str,
+    ) -> String {
+        self.upsert(kind, key, hash, who, StepState::Done, None)
+    }
+
+    /// The database refused the statement, with its message.
+    pub(crate) fn journal_failed(
+        &self,
+        kind: Database,
+        key: StepKey<'_>,
+        hash: &str,
+        who: &str,
+        message: &str,
+    ) -> String {
+        self.upsert(kind, key, hash, who, StepState::Failed, Some(message))
+    }
+
+    /// A statement left `started` whose check found it took effect: done, saying how that
+    /// was learnt, without counting an attempt.
+    pub(crate) fn journal_checked(&self, kind: Database, key: StepKey<'_>, note: &str) -> String {
+        format!(
+            "UPDATE {} SET state = 'done', note = {}, finished_at = {} WHERE {}",
+            self.steps_sql(),
+            literal(note),
+            now(kind),
+            key.condition()
+        )
+    }
+
+    /// With a migration's bookkeeping, once all of it is done: its rows go, so that applying
+    /// it again later starts from its first statement.
+    pub(crate) fn journal_clear(&self, revision: &str, direction: Direction) -> String {
+        format!(
+            "DELETE FROM {} WHERE revision = {} AND direction = {}",
+            self.steps_sql(),
+            literal(revision),
+            literal(direction.name())
+        )
+    }
+
+    fn upsert(
+        &self,
+        kind: Database,
+        key: StepKey<'_>,
+        hash: &str,
+        who: &str,
+        state: StepState,
+        error: Option<&str>,
+    ) -> String {
+        let now = now(kind);
+        let error = error.map_or_else(
+            || "NULL".to_string(),
+            |e| super::record::text_literal(kind, e),
+        );
+        let finished = match state {
+            StepState::Started => "NULL".to_string(),
+            StepState::Done | StepState::Failed => now.to_string(),
+        };
+        let columns = JOURNAL_COLUMNS.join(", ");
+        let table = self.steps_sql();
+        let values = format!(
+            "{}, {}, {}, {}, {}, 1, {error}, NULL, {}, {now}, {finished}",
+            literal(key.revision),
+            literal(key.direction.name()),
+            key.step,
+            literal(hash),
+            literal(state.name()),
+            literal(who)
+        );
+        // The existing row's columns: PostgreSQL needs them qualified (`excluded` is in scope
+        // too), through the alias; SQLite and MySQL read them bare.
+        let (alias, old, new) = match kind {
+            Database::Postgres => (" AS j", "j.", "EXCLUDED."),
+            Database::Sqlite => ("", "", "excluded."),
+            Database::Mysql => ("", "", ""),
+        };
+        // A state that follows `started` in the same attempt keeps its count and start time;
+        // any other write starts an attempt.
+        let (attempt, started) = match state {
+            StepState::Started => (
+                format!("{old}attempt + 1"),
+                proposed(kind, new, "started_at"),
+            ),
+            StepState::Done | StepState::Failed => (
+                format!(
+                    "CASE WHEN {old}state = 'started' THEN {old}attempt ELSE {old}attempt + 1 END"
+                ),
+                format!(
+                    "CASE WHEN {old}state = 'started' THEN {old}started_at ELSE {} END",
+                    proposed(kind, new, "started_at")
+                ),
+            ),
+        };
+        // MySQL evaluates the assignments left to right: the attempt and start time are read
+        // before `state` changes, which is why they come first.
+        let rest: Vec<String> = ["statement_hash", "state", "error", "who", "finished_at"]
+            .iter()
+            .map(|c| format!("{c} = {}", proposed(kind, new, c)))
+            .collect();
+        let conflict = match kind {
+            Database::Postgres | Database::Sqlite => {
+                "ON CONFLICT (revision, direction, step) DO UPDATE SET"
+            }
+            Database::Mysql => "ON DUPLICATE KEY UPDATE",
+        };
+        format!(
+            "INSERT INTO {table}{alias} ({columns}) VALUES ({values}) {conflict} \
+             attempt = {attempt}, started_at = {started}, note = NULL, {}",
+            rest.join(", ")
+        )
+    }
+}
+
+/// The value a write proposed for `column`, in an upsert's update.
+fn proposed(kind: Database, prefix: &str, column: &str) -> String {
+    match kind {
+        Database::Mysql => format!("VALUES({column})"),
+        Database::Postgres | Database::Sqlite => format!("{prefix}{column}"),
+    }
+}
+
+/// The database's clock for the journal's times.
+fn now(kind: Database) -> &'static str {
+    match kind {
+        Database::Postgres => "clock_timestamp()",
+        Database::Mysql => "UTC_TIMESTAMP(6)",
+        Database::Sqlite => "CURRENT_TIMESTAMP",
+    }
+}
+
+/// A journal row from its columns, read as text in [`JOURNAL_COLUMNS`]' order. A row this
+/// program did not write (an unknown direction or state) is refused, not guessed at.
+pub(crate) fn journal_entry(columns: Vec<Option<String>>) -> Result<JournalEntry, String> {
+    let mut columns = columns.into_iter();
+    let mut next = || columns.next().flatten();
+    let (revision, direction, step, hash, state, attempt) =
+        (next(), next(), next(), next(), next(), next());
+    let (error, note, who, started_at, finished_at) = (next(), next(), next(), next(), next());
+    let revision = revision.ok_or("a step journal row has no revision")?;
+    let unreadable = |what: &str, value: Option<String>| {
+        format!(
+            "the step journal's row for {revision} has {what} `{}`, which this program does not write",
+            value.unwrap_or_default()
+        )
+    };
+    Ok(JournalEntry {
+        direction: direction
+            .as_deref()
+            .and_then(Direction::from_name)
+            .ok_or_else(|| unreadable("the direction", direction.clone()))?,
+        step: number(&step).ok_or_else(|| unreadable("the step", step))?,
+        state: state
+            .as_deref()
+            .and_then(StepState::from_name)
+            .ok_or_else(|| unreadable("the state", state.clone()))?,
+        attempt: number(&attempt).ok_or_else(|| unreadable("the attempt", attempt))?,
+        statement_hash: hash.unwrap_or_default(),
+        error,
+        note,
+        who: who.unwrap_or_default(),
+        started_at: started_at.unwrap_or_default(),
+        finished_at,
+        revision,
+    })
+}
+
+fn number<T: std::str::FromStr>(value: &Option<String>) -> Option<T> {
+    value.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+/// Who runs a journaled statement, as its row names them: this host and process.
+pub(crate) fn who() -> String {
+    format!("{} pid {}", super::lease::this_host(), std::process::id())
+}
