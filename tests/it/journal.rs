@@ -83,8 +83,9 @@ fn points(db: &Db) -> Vec<(&'static str, usize)> {
             ("done", 2),
             ("started", 3),
             ("done", 3),
-            ("done", 4),
-            ("clear", 5),
+            // The last data change commits with the bookkeeping, which clears the journal: a
+            // fault there undoes both, and the run continues at it.
+            ("clear", 4),
         ],
     }
 }

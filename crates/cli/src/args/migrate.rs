@@ -12,7 +12,8 @@ use super::{DatabaseArgs, FleetArgs};
 /// How the migrations of one `upgrade` or `downgrade` run.
 #[derive(Debug, Args)]
 pub(crate) struct StepArgs {
-    /// MySQL: clear a dirty mark and run that migration again from its first statement
+    /// Run again a statement a stopped run left whose effect no check can judge; MySQL: clear a
+    /// dirty mark an older build left and run that migration from its first statement
     #[arg(long, conflicts_with = "sql")]
     pub force: bool,
     /// per-migration: each migration commits with its bookkeeping; all: the whole run

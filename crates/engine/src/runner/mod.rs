@@ -56,7 +56,9 @@ pub struct Options {
     pub lock_timeout: Option<Duration>,
     /// Raised to stop: the migration in progress rolls back and the lock is released.
     pub interrupt: Option<Interrupt>,
-    /// Clear a dirty mark (MySQL) and run that migration again from its first statement.
+    /// Run again a statement the step journal left `started` whose effect no check can judge, and
+    /// clear a dirty mark an older build left (MySQL), running that migration from its first
+    /// statement.
     pub force: bool,
     /// How the migrations of a run share transactions.
     pub transaction: Transaction,

@@ -38,7 +38,9 @@ impl Options {
         self
     }
 
-    /// Clear a dirty mark (MySQL) and run that migration again from its first statement.
+    /// Run again a statement the step journal left `started` whose effect no check can judge, and
+    /// clear a dirty mark an older build left (MySQL), running that migration from its first
+    /// statement.
     pub fn with_force(mut self, force: bool) -> Options {
         self.force = force;
         self

@@ -62,6 +62,12 @@ pub(crate) fn step(work: &Work<'_>) -> (String, Vec<Part>) {
             Part::Setup,
         );
     }
+    let last = work.statements.len().checked_sub(1);
+    // The last statement's `done` row is the bookkeeping's commit, which clears the journal:
+    // a data change joins that transaction, and DDL is followed by it. A migration of one
+    // DDL statement costs one commit more than its statement and bookkeeping, as a mark of
+    // the migration in progress would.
+    let mut bookkeeping_open = false;
     for (i, statement) in work.statements.iter().enumerate() {
         // A statement whose last line holds a comment ends before a line of its own, so that
         // the comment cannot swallow what follows.
@@ -86,8 +92,12 @@ pub(crate) fn step(work: &Work<'_>) -> (String, Vec<Part>) {
             // A data change commits with its row: exactly once.
             push(BEGIN, Part::Open(i));
             push(&text, Part::Statement(i));
-            push(&done, Part::Done(i));
-            push("COMMIT", Part::Done(i));
+            if Some(i) == last {
+                bookkeeping_open = true;
+            } else {
+                push(&done, Part::Done(i));
+                push("COMMIT", Part::Done(i));
+            }
         } else {
             // DDL commits by itself: between its rows, a run that stops leaves it `started`.
             let started = journal
@@ -95,10 +105,14 @@ pub(crate) fn step(work: &Work<'_>) -> (String, Vec<Part>) {
                 .journal_started(Database::Mysql, key, &hash, journal.who);
             push(&started, Part::Started(i));
             push(&text, Part::Statement(i));
-            push(&done, Part::Done(i));
+            if Some(i) != last {
+                push(&done, Part::Done(i));
+            }
         }
     }
-    push(BEGIN, Part::Bookkeeping);
+    if !bookkeeping_open {
+        push(BEGIN, Part::Bookkeeping);
+    }
     for statement in (work.bookkeeping)(Elapsed::ServerClock) {
         push(&statement, Part::Bookkeeping);
     }
