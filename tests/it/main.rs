@@ -35,6 +35,7 @@ mod habits;
 mod integrity;
 mod invalid_index;
 mod journal;
+mod journal_cli;
 mod json_schema;
 mod kill;
 mod lease;

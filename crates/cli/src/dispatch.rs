@@ -197,6 +197,14 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             confirmed_in_production(resolved.production, args.yes, "stamp")?;
             cmd::migrate::stamp(&runner, &args.target, args.purge, printer).await
         }
+        Command::Repair(command) => {
+            let (action, args) = command.parts();
+            let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
+            if !args.dry_run {
+                confirmed_in_production(resolved.production, args.yes, "repair")?;
+            }
+            cmd::repair::repair(&runner, action, args, printer).await
+        }
         Command::Reset(args) => {
             let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;
             confirmed_in_production(resolved.production, args.yes, "reset")?;

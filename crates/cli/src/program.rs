@@ -69,6 +69,7 @@ fn flag(setting: Setting) -> Option<&'static str> {
         Setting::Sql => "--sql",
         Setting::Yes => "--yes",
         Setting::Production => "production (--env / AURORA_ENV)",
+        Setting::Reason => "--reason",
         _ => return None,
     })
 }

@@ -31,6 +31,8 @@ pub enum Command {
     Lease,
     /// Manage throwaway databases.
     Scratch,
+    /// Decide by hand about a migration that stands part-way.
+    Repair,
 }
 
 impl Command {
@@ -48,6 +50,7 @@ impl Command {
             Command::Adopt => "adopt",
             Command::Lease => "lease",
             Command::Scratch => "scratch",
+            Command::Repair => "repair",
         }
     }
 }
@@ -83,7 +86,8 @@ pub enum Setting {
     TransactionAll,
     /// Rewrite the version table whole.
     Purge,
-    /// Run a dirty migration again from its first statement.
+    /// Run a dirty migration again from its first statement, or a statement whose effect no
+    /// check can judge.
     Force,
     /// The lease lock instead of the database's own.
     LockLease,
@@ -97,6 +101,8 @@ pub enum Setting {
     Yes,
     /// The production guard: the program runs against production.
     Production,
+    /// Why a repair is made, which its audit keeps.
+    Reason,
 }
 
 impl Setting {
@@ -119,6 +125,7 @@ impl Setting {
             Setting::Sql => "offline SQL",
             Setting::Yes => "an answer given in advance",
             Setting::Production => "production",
+            Setting::Reason => "a reason",
         }
     }
 }

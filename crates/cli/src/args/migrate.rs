@@ -1,11 +1,11 @@
 //! The flags of the commands that move a database between revisions: `upgrade`, `downgrade`,
-//! `stamp`, `reset`, and the step flags the first two share. Must not import a command.
+//! `stamp`, `reset`, `repair`, and the step flags the first two share. Must not import a command.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use aurora_migrate::runner::{Durability, Transaction};
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::{DatabaseArgs, FleetArgs};
 
@@ -185,6 +185,56 @@ impl From<TransactionMode> for Transaction {
         match mode {
             TransactionMode::PerMigration => Transaction::PerMigration,
             TransactionMode::All => Transaction::All,
+        }
+    }
+}
+
+/// `repair`: the decision, and the migration it is about.
+#[derive(Debug, Subcommand)]
+pub(crate) enum RepairCommand {
+    /// The statement where the migration stands took effect: the next run goes on after it
+    MarkDone(RepairArgs),
+    /// The statement where the migration stands took no effect: the next run runs it again
+    MarkFailed(RepairArgs),
+    /// The statements that ran are what the file now says: the next run continues
+    AcceptEdits(RepairArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RepairArgs {
+    /// The migration that stands part-way
+    pub revision: String,
+    /// Why: the audit keeps it
+    #[arg(long)]
+    pub reason: String,
+    /// Which of its runs, when both an upgrade and a downgrade of it stand part-way
+    #[arg(long, value_enum, value_name = "DIRECTION")]
+    pub direction: Option<RunDirection>,
+    /// Show what would change, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (in production, --env / AURORA_ENV, it is required)
+    #[arg(long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// The way a migration ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RunDirection {
+    Upgrade,
+    Downgrade,
+}
+
+impl RepairCommand {
+    /// The decision and its arguments.
+    pub(crate) fn parts(&self) -> (aurora_migrate::runner::RepairAction, &RepairArgs) {
+        use aurora_migrate::runner::RepairAction;
+        match self {
+            RepairCommand::MarkDone(args) => (RepairAction::MarkDone, args),
+            RepairCommand::MarkFailed(args) => (RepairAction::MarkFailed, args),
+            RepairCommand::AcceptEdits(args) => (RepairAction::AcceptEdits, args),
         }
     }
 }

@@ -21,8 +21,8 @@ pub(crate) use connect::{
     Connect, ConnectMany, DatabaseArgs, FleetArgs, LeaseAction, LockKind, OnErrorMode,
 };
 pub(crate) use migrate::{
-    Dialect, DowngradeArgs, ResetArgs, StampArgs, StatementLockTimeout, StepArgs, TransactionMode,
-    UpgradeArgs,
+    Dialect, DowngradeArgs, RepairArgs, RepairCommand, ResetArgs, RunDirection, StampArgs,
+    StatementLockTimeout, StepArgs, TransactionMode, UpgradeArgs,
 };
 pub(crate) use scratch::{ScratchCleanArgs, ScratchCommand};
 
@@ -252,6 +252,12 @@ pub(crate) enum Command {
         after_help = "A runner that dies holds its lease until it expires (--lease, 30s by default); `lease break` frees it at once when it has expired or its process is dead on this host, and with --force when it is live. The fencing token moves on, so a runner that comes back finds its lease gone: it stops before its next migration, and on PostgreSQL a migration it has running rolls back.\n\nExamples:\n  aurora-migrate lease show --database-url postgresql://app@db/app\n  aurora-migrate lease break --database-url postgresql://app@db/app\n  aurora-migrate lease break --force --format json"
     )]
     Lease(LeaseAction),
+    /// Decide by hand about a migration that stands part-way, recorded with who and why
+    #[command(
+        subcommand,
+        after_help = "A migration that cannot run in one transaction (every one on MySQL, and `Transaction: none`) records each statement in the step journal, and the next run continues at the first one not done. When a statement's outcome cannot be checked, or the file changed since it ran, a person decides here. Each repair shows what it changes and asks first (--dry-run only shows; --yes does not ask); it is written into the journal and kept in the audit table with who made it, when and why.\n\nExamples:\n  aurora-migrate repair mark-done 3f2a9c1b7d4e --reason \"the column exists: checked by hand\"\n  aurora-migrate repair mark-failed 3f2a9c1b7d4e --reason \"the procedure rolled back\" --dry-run\n  aurora-migrate repair accept-edits 3f2a9c1b7d4e --reason \"a comment was reworded\""
+    )]
+    Repair(RepairCommand),
     /// Revert everything, then apply everything: drops all data the migrations manage
     #[command(
         after_help = "Examples:\n  aurora-migrate reset\n  aurora-migrate reset --yes --database-url sqlite://dev.db"
@@ -327,6 +333,7 @@ impl Command {
                 | Command::Downgrade(_)
                 | Command::Stamp(_)
                 | Command::Reset(_)
+                | Command::Repair(_)
                 | Command::Adopt(_)
                 | Command::Baseline(_)
                 | Command::Lease(LeaseAction::Break(_))

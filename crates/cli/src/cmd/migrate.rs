@@ -86,18 +86,18 @@ pub(crate) async fn reset(runner: &Runner<'_>, yes: bool, printer: &Printer) -> 
         graph.len()
     ));
     if !yes {
-        confirm()?;
+        confirm("reset")?;
     }
     let run = runner.reset(&mut |event| progress(event, printer)).await?;
     finish(&run.steps, &run.current, "reset", printer)
 }
 
 /// Asks on a terminal; without one, refuses: `--yes` must say it.
-fn confirm() -> Outcome {
+pub(crate) fn confirm(command: &str) -> Outcome {
     if !std::io::stdin().is_terminal() {
         return Err(Failure::usage(
             "confirmation_required",
-            "reset needs confirmation: run it on a terminal, or pass --yes",
+            format!("{command} needs confirmation: run it on a terminal, or pass --yes"),
         ));
     }
     eprint!("Type 'yes' to continue: ");
@@ -109,7 +109,7 @@ fn confirm() -> Outcome {
     } else {
         Err(Failure::new(
             "cancelled",
-            "reset cancelled; nothing was changed",
+            format!("{command} cancelled; nothing was changed"),
         ))
     }
 }

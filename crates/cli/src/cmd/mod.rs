@@ -13,6 +13,7 @@ pub(crate) mod lint;
 pub(crate) mod meta;
 pub(crate) mod migrate;
 pub(crate) mod offline;
+pub(crate) mod repair;
 pub(crate) mod scratch;
 pub(crate) mod stairway;
 pub(crate) mod status;

@@ -42,6 +42,7 @@ fn every_flag_a_hint_can_name_is_a_flag_of_the_command_line() {
         Setting::Sql,
         Setting::Yes,
         Setting::Production,
+        Setting::Reason,
     ];
     let root = command("app");
     let mut known = Vec::new();

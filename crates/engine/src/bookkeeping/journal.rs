@@ -185,6 +185,85 @@ impl Tables {
         )
     }
 
+    /// A repair's verdict on a statement: its state, tied to the statement's text as the file
+    /// now has it, with who decided and why in its note. Counts no attempt.
+    pub(crate) fn journal_repaired(
+        &self,
+        kind: Database,
+        key: StepKey<'_>,
+        hash: &str,
+        state: StepState,
+        note: &str,
+    ) -> String {
+        let now = now(kind);
+        let table = self.steps_sql();
+        let values = format!(
+            "{}, {}, {}, {}, {}, 0, NULL, {}, {}, {now}, {now}",
+            literal(key.revision),
+            literal(key.direction.name()),
+            key.step,
+            literal(hash),
+            literal(state.name()),
+            super::record::text_literal(kind, note),
+            literal("repair"),
+        );
+        let update = format!(
+            "statement_hash = {}, state = {}, note = {}, finished_at = {now}",
+            literal(hash),
+            literal(state.name()),
+            super::record::text_literal(kind, note)
+        );
+        let conflict = match kind {
+            Database::Postgres | Database::Sqlite => {
+                "ON CONFLICT (revision, direction, step) DO UPDATE SET"
+            }
+            Database::Mysql => "ON DUPLICATE KEY UPDATE",
+        };
+        format!(
+            "INSERT INTO {table} ({}) VALUES ({values}) {conflict} {update}",
+            JOURNAL_COLUMNS.join(", ")
+        )
+    }
+
+    /// The audit of repairs: who changed the journal by hand, when, and why. Kept for good.
+    pub(crate) fn create_audit(&self, kind: Database) -> String {
+        let timestamp = match kind {
+            Database::Postgres => "TIMESTAMPTZ",
+            Database::Mysql => "TIMESTAMP(6)",
+            Database::Sqlite => "TIMESTAMP",
+        };
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL, direction VARCHAR(9) NOT NULL, \
+             step INTEGER, action VARCHAR(32) NOT NULL, reason TEXT NOT NULL, who VARCHAR(255) NOT NULL, \
+             repaired_at {timestamp} NOT NULL)",
+            crate::sql::quote_path(&self.audit)
+        )
+    }
+
+    /// One repair's row in the audit.
+    pub(crate) fn audit_row(
+        &self,
+        kind: Database,
+        key: StepKey<'_>,
+        step: Option<usize>,
+        action: &str,
+        reason: &str,
+        who: &str,
+    ) -> String {
+        format!(
+            "INSERT INTO {} (revision, direction, step, action, reason, who, repaired_at) \
+             VALUES ({}, {}, {}, {}, {}, {}, {})",
+            crate::sql::quote_path(&self.audit),
+            literal(key.revision),
+            literal(key.direction.name()),
+            step.map_or_else(|| "NULL".to_string(), |s| s.to_string()),
+            literal(action),
+            super::record::text_literal(kind, reason),
+            super::record::text_literal(kind, who),
+            now(kind)
+        )
+    }
+
     /// With a migration's bookkeeping, once all of it is done: its rows go, so that applying
     /// it again later starts from its first statement.
     pub(crate) fn journal_clear(&self, revision: &str, direction: Direction) -> String {

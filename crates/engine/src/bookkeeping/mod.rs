@@ -82,6 +82,8 @@ pub struct Tables {
     /// The step journal of migrations that cannot run in one transaction:
     /// `<version>_aurora_steps`.
     pub steps: String,
+    /// Who repaired the step journal by hand, when and why: `<version>_aurora_audit`.
+    pub audit: String,
     /// The schema is a tenant's own, made with its bookkeeping when missing (a schema named
     /// only by `--version-table` must exist: a typo there makes no schema).
     pub own_schema: bool,
@@ -105,6 +107,7 @@ impl Tables {
             dirty: format!("{name}_aurora_dirty"),
             lease: format!("{name}_aurora_lease"),
             steps: format!("{name}_aurora_steps"),
+            audit: format!("{name}_aurora_audit"),
             own_schema: false,
         })
     }
@@ -127,7 +130,7 @@ impl Tables {
             Database::Mysql => 64,
             Database::Sqlite => return Ok(()),
         };
-        // The lease, dirty and steps tables' suffixes are the longest, and equally long.
+        // The lease, dirty, steps and audit tables' suffixes are the longest, and equally long.
         let longest = format!("{table}_aurora_steps");
         if longest.len() > limit || schema.is_some_and(|s| s.len() > limit) {
             return Err(NameError::TooLong {
@@ -175,13 +178,14 @@ impl Tables {
     }
 
     /// The bookkeeping tables' names without their schema: what a schema read leaves out.
-    pub(crate) fn bare_names(&self) -> [&str; 5] {
+    pub(crate) fn bare_names(&self) -> [&str; 6] {
         [
             bare(&self.version),
             bare(&self.log),
             bare(&self.dirty),
             bare(&self.lease),
             bare(&self.steps),
+            bare(&self.audit),
         ]
     }
 

@@ -20,6 +20,7 @@ impl Error {
             Error::Lease(LeaseError::Lost { .. }) => "lease_lost",
             Error::Lease(LeaseError::Live { .. }) => "lease_live",
             Error::Lease(_) => "lease",
+            Error::Repair(_) => "repair",
             Error::Baseline(_) => "baseline",
             Error::Scratch(ScratchError::Interrupted { .. }) => "interrupted",
             Error::Scratch(_) => "scratch",
@@ -87,6 +88,11 @@ impl Error {
             Error::Author(e) => return e.hint(),
             Error::Offline(e) => return e.hint(),
             Error::Lease(e) => return e.hint(),
+            Error::Repair(crate::runner::RepairError::NothingToRepair { .. }) => {
+                Hint::command(Command::Current)
+                    .then_text(" names the migrations that stand part-way")
+            }
+            Error::Repair(_) => return None,
             Error::Baseline(e) => return e.hint(),
             Error::Scratch(e) => return e.hint(),
             Error::Step(failure) => return failure.hint(),
@@ -94,17 +100,19 @@ impl Error {
                 Hint::text("or break it now with ").then_run(Command::Lease, ["break"])
             }
             Error::StepEdited { revision, .. } => Hint::text(
-                "restore the file as it was when the statement ran; or finish or undo the migration by hand \
-                 and record where the database stands with ",
+                "restore the file as it was when the statement ran; or, when the change leaves what ran as \
+                 it was, record that with ",
             )
+            .then_run(Command::Repair, repair_words("accept-edits", revision))
+            .then_text("; or finish or undo the migration by hand and record where the database stands with ")
             .then_run(Command::Stamp, [revision.as_str()]),
             Error::StepUnknown(doubt) => Hint::text(
-                "look at the database: if the statement took effect, finish the migration by hand and record \
-                 where the database stands with ",
+                "look at the database: if the statement took effect, record that with ",
             )
-            .then_run(Command::Stamp, ["REV"])
-            .then_text("; if it did not, run it again with ")
-            .then_run(Command::from(doubt.direction), [Setting::Force]),
+            .then_run(Command::Repair, repair_words("mark-done", &doubt.revision))
+            .then_text("; if it did not, with ")
+            .then_run(Command::Repair, repair_words("mark-failed", &doubt.revision))
+            .then_text(", and the next run runs it again"),
             Error::Dirty { direction, .. } => Hint::text(
                 "either complete or undo it by hand and record the outcome with ",
             )
@@ -167,4 +175,14 @@ impl Error {
             source,
         }
     }
+}
+
+/// `repair VERB REV --reason TEXT`, as a hint names it.
+fn repair_words(verb: &str, revision: &str) -> Vec<Word> {
+    vec![
+        Word::from(verb),
+        Word::from(revision),
+        Word::Setting(Setting::Reason),
+        Word::from("TEXT"),
+    ]
 }

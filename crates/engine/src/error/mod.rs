@@ -61,6 +61,9 @@ pub enum Error {
     /// The lease lock refused or lost.
     #[error(transparent)]
     Lease(#[from] LeaseError),
+    /// A repair of the step journal that cannot be made.
+    #[error(transparent)]
+    Repair(#[from] crate::runner::RepairError),
     /// Alembic scripts that cannot be imported.
     #[error(transparent)]
     Import(#[from] ImportError),

@@ -15,6 +15,7 @@ mod migrate;
 mod options;
 mod pipeline;
 mod prepared;
+mod repair;
 mod reset;
 mod resume;
 mod session;
@@ -29,6 +30,7 @@ pub use crate::driver::{Pool, TableSize};
 #[cfg(feature = "refinery")]
 pub use adopt::Adopted;
 pub use locks::LockRetries;
+pub use repair::{Repair, RepairAction, RepairChange, RepairError, RepairPlan};
 pub use reset::ResetPreview;
 pub use standing::{Standing, State};
 pub use state::{Beyond, Records};

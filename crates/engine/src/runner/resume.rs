@@ -18,7 +18,7 @@ impl Prepared<'_> {
     }
 
     /// Where statement `step` is, as an error names it.
-    fn location(&self, step: usize) -> String {
+    pub(super) fn location(&self, step: usize) -> String {
         match (&self.origin, self.statements.get(step)) {
             (Origin::File(path), Some(statement)) => format!("{path}:{}", statement.line),
             (Origin::File(path), None) => format!("{path}, past its last statement"),

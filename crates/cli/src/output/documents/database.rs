@@ -207,3 +207,35 @@ impl LeaseHolder {
         }
     }
 }
+
+/// `repair`: what a decision about a migration that stands part-way changed, or would change.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct Repaired {
+    /// The revision's id.
+    pub revision: String,
+    /// `upgrade` or `downgrade`: the run repaired.
+    pub direction: String,
+    /// `mark-done`, `mark-failed` or `accept-edits`.
+    pub action: String,
+    /// Why, as the audit keeps it.
+    pub reason: String,
+    /// Whether it was written (false for `--dry-run`, and when nothing needed changing).
+    pub applied: bool,
+    /// The statements whose journal rows change.
+    pub changes: Vec<RepairedStep>,
+}
+
+/// One statement's journal row as a repair changes it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct RepairedStep {
+    /// The statement, counted from 1.
+    pub step: usize,
+    /// `migrations/<file>:<line>`.
+    pub location: String,
+    /// Its state before, absent when the journal had no row for it.
+    pub before: Option<String>,
+    /// Its state after.
+    pub after: String,
+    /// The row is tied to the statement's text as the file now has it.
+    pub rehashed: bool,
+}

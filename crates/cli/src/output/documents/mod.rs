@@ -14,7 +14,8 @@ pub(crate) mod schema;
 mod tests;
 
 pub(crate) use database::{
-    BeyondStatus, Check, LeaseBroken, LeaseHolder, LeaseShown, Status, UnfinishedStep,
+    BeyondStatus, Check, LeaseBroken, LeaseHolder, LeaseShown, Repaired, RepairedStep, Status,
+    UnfinishedStep,
 };
 pub(crate) use files::{
     Baseline, Created, Dump, DumpCheck, LeftOut, Lint, LintDiffers, LintFinding, LintSource,
@@ -116,4 +117,5 @@ documents! {
     Lint => "lint",
     Import => "import",
     Fleet => "fleet",
+    Repaired => "repair",
 }

@@ -27,9 +27,11 @@ impl Mysql {
         let mut held = Vec::new();
         let mut missed = Vec::new();
         for Expected { object, exists } in &expected {
-            match self.exists(object).await? == *exists {
-                true => held.push(object.to_string()),
-                false => missed.push(object.to_string()),
+            match (self.exists(object).await?, *exists) {
+                (true, true) => held.push(format!("{object} exists")),
+                (false, false) => held.push(format!("{object} is gone")),
+                (false, true) => missed.push(format!("{object} does not exist")),
+                (true, false) => missed.push(format!("{object} is still there")),
             }
         }
         let said = |objects: &[String]| objects.join(", ");
