@@ -263,16 +263,36 @@ impl Tables {
         statements
     }
 
+    /// The step journal's table (and, for a repair, the audit's) if they do not exist, with (on
+    /// PostgreSQL) writes kept to their owner: a row marked done by someone else would skip a
+    /// statement.
+    pub(crate) fn journal_ddl(&self, kind: Database, audit: bool) -> Vec<String> {
+        let mut statements = vec![self.create_journal(kind)];
+        if audit {
+            statements.push(self.create_audit(kind));
+        }
+        if kind == Database::Postgres {
+            statements.push(self.owner_only());
+        }
+        statements
+    }
+
     /// PostgreSQL: the tables' owner alone may write them. A default privilege (`ALTER
     /// DEFAULT PRIVILEGES ... GRANT INSERT`) or a grant to PUBLIC would let another role
     /// rewrite the log, whose stored downgrades a later run reads; every such write privilege
     /// is revoked, where this session's role owns the table (otherwise it cannot, and leaves
     /// it to the owner).
     fn owner_only(&self) -> String {
-        let tables: Vec<String> = [&self.version, &self.log, &self.lease]
-            .iter()
-            .map(|name| format!("to_regclass({})", crate::sql::literal(&quote_path(name))))
-            .collect();
+        let tables: Vec<String> = [
+            &self.version,
+            &self.log,
+            &self.lease,
+            &self.steps,
+            &self.audit,
+        ]
+        .iter()
+        .map(|name| format!("to_regclass({})", crate::sql::literal(&quote_path(name))))
+        .collect();
         format!(
             "DO $aurora_owner_only$ DECLARE t regclass; g oid; BEGIN \
              FOREACH t IN ARRAY ARRAY[{}] LOOP \

@@ -42,3 +42,33 @@ pub(crate) fn in_transaction(begin: &str, statements: &[String]) -> String {
     text.push_str("COMMIT;\n");
     text
 }
+
+/// One statement of a `Transaction: none` migration in a script, with its step journal rows
+/// as the runner writes them: in one transaction with its `done` row, or, for a statement
+/// that must run `alone`, between a `started` row and a `done` row. A script stopped part-way
+/// leaves the journal a stopped run leaves, and `upgrade` continues from it.
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) fn journaled_statement(
+    kind: aurora_migrate_core::Database,
+    journal: &super::Journaling<'_>,
+    index: usize,
+    text: &str,
+    alone: bool,
+) -> String {
+    let key = journal.key(index);
+    let hash = crate::bookkeeping::statement_hash(text);
+    let done = journal.tables.journal_done(kind, key, &hash, journal.who);
+    let statement = crate::sql::terminated(text);
+    if alone {
+        let started = journal
+            .tables
+            .journal_started(kind, key, &hash, journal.who);
+        format!("{started};\n{statement}{done};\n")
+    } else {
+        let begin = match kind {
+            aurora_migrate_core::Database::Sqlite => "BEGIN IMMEDIATE",
+            _ => "BEGIN",
+        };
+        format!("{begin};\n{statement}{done};\nCOMMIT;\n")
+    }
+}

@@ -181,11 +181,17 @@ impl Offline {
         if direction == Direction::Upgrade {
             text.push_str("\n-- The version table and the log.\n");
             text.push_str(&script::transaction(kind, &self.tables.create(kind))?);
-        } else if kind == Database::Mysql {
-            // A database an older build migrated has no step journal yet.
+        }
+        let journaled = |s: &Step| !catalog.migration(s.revision).transactional;
+        let made = direction == Direction::Upgrade && kind == Database::Mysql;
+        if !made && (kind == Database::Mysql || steps.iter().any(journaled)) {
+            // Made by the runner before its first journaled migration; a database an older
+            // build migrated has none yet.
             text.push_str("\n-- The step journal.\n");
-            text.push_str(&self.tables.create_journal(kind));
-            text.push_str(";\n");
+            for statement in self.tables.journal_ddl(kind, false) {
+                text.push_str(&statement);
+                text.push_str(";\n");
+            }
         }
         if expected.is_empty() {
             text.push_str(&expect);
@@ -286,10 +292,9 @@ impl Offline {
                 durable: true,
                 guard: None,
             },
-            // MySQL's script records each statement in the step journal as the runner does,
-            // so that a run continues where a script stopped. Elsewhere the script keeps no
-            // journal: a migration that stops part-way there is finished by hand.
-            journal: (kind == Database::Mysql).then(|| Journaling {
+            // The script records each statement in the step journal as the runner does, so
+            // that a run continues where a script stopped.
+            journal: (kind == Database::Mysql || !migration.transactional).then(|| Journaling {
                 tables: &self.tables,
                 revision: &migration.id,
                 direction: step.direction,

@@ -34,7 +34,7 @@ impl Runner<'_> {
         };
         ddl.extend(self.outdated_log_ddl(connection.kind(), status));
         if steps.iter().any(|step| step.journaled(connection.kind())) {
-            ddl.push(self.tables.create_journal(connection.kind()));
+            ddl.extend(self.tables.journal_ddl(connection.kind(), false));
         }
         if !ddl.is_empty() {
             connection.run_in_transaction(&ddl).await?;

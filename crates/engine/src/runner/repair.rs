@@ -167,10 +167,7 @@ impl Runner<'_> {
                 direction: plan.direction,
                 step,
             };
-            let mut statements = vec![
-                self.tables.create_journal(kind),
-                self.tables.create_audit(kind),
-            ];
+            let mut statements = self.tables.journal_ddl(kind, true);
             for change in &plan.changes {
                 let hash = statement_hash(&step.statements[change.step].text);
                 statements.push(self.tables.journal_repaired(

@@ -67,3 +67,14 @@ pub(crate) fn first_keyword(text: &str) -> String {
         .collect::<String>()
         .to_ascii_uppercase()
 }
+
+/// `text` ended with `;` and a new line, on a line of its own when its last line holds a
+/// comment (which would swallow the `;`). SQLite keeps a schema statement's text as sent, up to
+/// the `;`: a statement is never padded otherwise.
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) fn terminated(text: &str) -> String {
+    match text.lines().last().is_some_and(|l| l.contains("--")) {
+        true => format!("{text}\n;\n"),
+        false => format!("{text};\n"),
+    }
+}

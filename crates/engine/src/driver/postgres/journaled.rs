@@ -9,7 +9,7 @@ use super::Postgres;
 use crate::bookkeeping::statement_hash;
 use crate::driver::{Failure, Journaling, StepCheck, database_message, execute};
 use crate::sql::index_build::concurrent_index;
-use crate::sql::{first_keyword, literal};
+use crate::sql::{first_keyword, literal, terminated};
 use aurora_migrate_core::Database;
 
 /// Sent before the statement in its transaction's message; its length locates an error.
@@ -29,11 +29,9 @@ impl Postgres {
         let failed =
             |message: &str| tables.journal_failed(Database::Postgres, key, &hash, who, message);
         if building.is_none() {
-            // The statement and its `done` row in one message and one transaction. The
-            // statement starts on a line of its own and ends before one, so a trailing
-            // comment cannot swallow what follows.
+            // The statement and its `done` row in one message and one transaction.
             let done = tables.journal_done(Database::Postgres, key, &hash, who);
-            let message = format!("{OPENING}{text}\n;\n{done};\nCOMMIT");
+            let message = format!("{OPENING}{}{done};\nCOMMIT", terminated(text));
             match sqlx::raw_sql(AssertSqlSafe(message))
                 .execute(self.connection.get())
                 .await

@@ -97,17 +97,56 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
         }
         return text;
     }
-    // `Transaction: none`: each statement alone, then the bookkeeping in a transaction.
+    // `Transaction: none`: each statement with its journal rows as the runner writes them,
+    // then the bookkeeping with the journal's removal in a transaction.
     let mut text = String::from(SESSION_MARK);
-    for statement in work.statements {
-        text.push_str(&statement.text);
-        text.push_str(";\n");
+    let mut bookkeeping = (work.bookkeeping)(Elapsed::SinceStepMark);
+    match &work.journal {
+        Some(journal) => {
+            for (i, statement) in work.statements.iter().enumerate() {
+                text.push_str(&crate::driver::framing::journaled_statement(
+                    aurora_migrate_core::Database::Postgres,
+                    journal,
+                    i,
+                    &statement.text,
+                    runs_alone(&statement.text),
+                ));
+            }
+            bookkeeping.push(
+                journal
+                    .tables
+                    .journal_clear(journal.revision, journal.direction),
+            );
+        }
+        None => {
+            for statement in work.statements {
+                text.push_str(&statement.text);
+                text.push_str(";\n");
+            }
+        }
     }
-    text.push_str(&in_transaction(
-        BEGIN,
-        &(work.bookkeeping)(Elapsed::SinceStepMark),
-    ));
+    text.push_str(&in_transaction(BEGIN, &bookkeeping));
     text
+}
+
+#[cfg(feature = "offline")]
+/// Statements PostgreSQL refuses in a transaction block, as a script must know before it runs
+/// them (the runner learns it from the server's refusal): concurrent index work, `VACUUM`, and
+/// what acts on databases, tablespaces and the server's configuration.
+fn runs_alone(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .take(2)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let first = crate::sql::first_keyword(text);
+    text.to_ascii_uppercase().contains("CONCURRENTLY")
+        || first == "VACUUM"
+        || matches!(
+            words.as_slice(),
+            [a, b] if (a == "CREATE" || a == "DROP") && (b == "DATABASE" || b == "TABLESPACE")
+                || a == "ALTER" && b == "SYSTEM"
+        )
 }
 
 /// How a transaction opens on this database.

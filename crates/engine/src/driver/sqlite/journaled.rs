@@ -25,9 +25,7 @@ impl Sqlite {
             ..Failure::new(None, database_message(e))
         };
         if !outside_transaction(text) {
-            // The statement starts on a line of its own and ends before one, so a trailing
-            // comment cannot swallow what follows.
-            let message = format!("BEGIN;\n{text}\n;\n{done};\nCOMMIT");
+            let message = format!("BEGIN;\n{}{done};\nCOMMIT", crate::sql::terminated(text));
             let Err(e) = self.execute(&message).await else {
                 return Ok(());
             };
@@ -65,7 +63,7 @@ impl Sqlite {
 /// Statements that must run outside a transaction: VACUUM refuses one; a PRAGMA may be a
 /// no-op inside one (`foreign_keys`); ATTACH, DETACH and the transaction statements act on
 /// the connection itself.
-fn outside_transaction(text: &str) -> bool {
+pub(super) fn outside_transaction(text: &str) -> bool {
     matches!(
         first_keyword(text).as_str(),
         "VACUUM"

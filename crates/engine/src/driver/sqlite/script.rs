@@ -65,16 +65,39 @@ pub(crate) fn script_step(work: &Work<'_>) -> String {
         text.push_str(";\n");
         return text;
     }
-    // `Transaction: none`: each statement alone, the guard, then the bookkeeping.
-    for statement in work.statements {
-        text.push_str(&statement.text);
-        text.push_str(";\n");
-    }
+    // `Transaction: none`: each statement with its journal rows as the runner writes them, the
+    // guard, then the bookkeeping with the journal's removal.
     let mut bookkeeping = Vec::new();
+    match &work.journal {
+        Some(journal) => {
+            for (i, statement) in work.statements.iter().enumerate() {
+                text.push_str(&crate::driver::framing::journaled_statement(
+                    aurora_migrate_core::Database::Sqlite,
+                    journal,
+                    i,
+                    &statement.text,
+                    super::journaled::outside_transaction(&statement.text),
+                ));
+            }
+        }
+        None => {
+            for statement in work.statements {
+                text.push_str(&statement.text);
+                text.push_str(";\n");
+            }
+        }
+    }
     if checks_keys(work) {
         bookkeeping.push(GUARD_CALL.trim_end().trim_end_matches(';').to_string());
     }
     bookkeeping.extend((work.bookkeeping)(Elapsed::SinceStepMark));
+    if let Some(journal) = &work.journal {
+        bookkeeping.push(
+            journal
+                .tables
+                .journal_clear(journal.revision, journal.direction),
+        );
+    }
     text.push_str(&in_transaction(BEGIN, &bookkeeping));
     text
 }
