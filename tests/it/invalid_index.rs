@@ -91,6 +91,24 @@ async fn a_failed_build_is_built_again_and_never_taken_for_done() {
         "{failed}"
     );
     assert_eq!(psql(&db, VALIDITY), "false", "the build left it INVALID");
+    let runner = Runner::new(
+        &catalog,
+        DatabaseUrl::parse(&db.url).unwrap(),
+        Options::default(),
+    )
+    .unwrap();
+    let standing = runner.standing().await.expect("standing");
+    let [unfinished] = standing.unfinished.as_slice() else {
+        panic!("{:?}", standing.unfinished);
+    };
+    let error = unfinished.entry.as_ref().and_then(|e| e.error.clone());
+    assert!(
+        unfinished.step == 0
+            && error
+                .as_deref()
+                .is_some_and(|e| e.contains("ix_t_u_v INVALID")),
+        "status names the build and the INVALID index it left: {unfinished:?}"
+    );
 
     // Run again over the same data: `IF NOT EXISTS` alone would skip the INVALID index and
     // record a2 as applied.

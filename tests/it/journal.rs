@@ -5,14 +5,14 @@
 //! data statements count their runs in.
 
 use aurora_migrate::migrations::source::scan;
-use aurora_migrate::runner::{Checked, Repair, RepairAction};
+use aurora_migrate::runner::Checked;
 use aurora_migrate::{Catalog, Target};
 
 use crate::support::{Db, MysqlDb, PgDb, SqliteDb, run_with_client, runner};
 
 /// A migration that mixes DDL, data changes counted in `hits`, and (on PostgreSQL) an index
 /// built concurrently.
-fn migration(db: &Db) -> String {
+pub(crate) fn migration(db: &Db) -> String {
     let index = match db {
         Db::Pg(_) => "CREATE INDEX CONCURRENTLY ix_t_m_v ON t_m (v)",
         _ => "CREATE INDEX ix_t_m_v ON t_m (v)",
@@ -30,9 +30,9 @@ fn migration(db: &Db) -> String {
 }
 
 /// The line of each statement of [`migration`] in its file.
-const LINES: [usize; 5] = [8, 10, 12, 14, 16];
+pub(crate) const LINES: [usize; 5] = [8, 10, 12, 14, 16];
 
-fn catalog(dir: &std::path::Path, db: &Db) -> Catalog {
+pub(crate) fn catalog(dir: &std::path::Path, db: &Db) -> Catalog {
     std::fs::write(
         dir.join("m1_hits.sql"),
         "-- A counter\n--\n-- Revision ID: m1\n-- Revises:\n\n-- migrate:upgrade\n\
@@ -44,7 +44,7 @@ fn catalog(dir: &std::path::Path, db: &Db) -> Catalog {
     Catalog::from_scan(scan::scan(dir).expect("valid"))
 }
 
-async fn upgrade(catalog: &Catalog, db: &Db) -> Result<(), String> {
+pub(crate) async fn upgrade(catalog: &Catalog, db: &Db) -> Result<(), String> {
     runner(catalog, db)
         .upgrade(&Target::Head, &mut |_| {})
         .await
@@ -55,7 +55,7 @@ async fn upgrade(catalog: &Catalog, db: &Db) -> Result<(), String> {
 /// The journal writes of a whole run, in order: each names the trigger condition that stops
 /// the run there. Statements 0, 1, 3 and 4 commit with their `done` row; on PostgreSQL the
 /// concurrent build (2) writes `started`, then `done`; the bookkeeping clears the journal.
-fn points(db: &Db) -> Vec<(&'static str, usize)> {
+pub(crate) fn points(db: &Db) -> Vec<(&'static str, usize)> {
     match db {
         Db::Pg(_) => vec![
             ("done", 0),
@@ -103,7 +103,7 @@ fn committed_alone(db: &Db, step: usize) -> bool {
 /// A trigger that stops the run at the journal write `(state, step)`: on PostgreSQL by
 /// ending the runner's session (as a lost connection or a killed client does) or by
 /// cancelling its statement; on SQLite by aborting the statement.
-fn stop_at(db: &Db, (state, step): (&str, usize), terminate: bool) -> String {
+pub(crate) fn stop_at(db: &Db, (state, step): (&str, usize), terminate: bool) -> String {
     let table = "alembic_version_aurora_steps";
     match db {
         Db::Pg(_) => {
@@ -176,7 +176,7 @@ fn stop_at(db: &Db, (state, step): (&str, usize), terminate: bool) -> String {
     }
 }
 
-fn remove_stop(db: &Db) -> &'static str {
+pub(crate) fn remove_stop(db: &Db) -> &'static str {
     match db {
         Db::Pg(_) => {
             "DROP TRIGGER stop_here ON alembic_version_aurora_steps; DROP FUNCTION stop_here();"
@@ -189,7 +189,7 @@ fn remove_stop(db: &Db) -> &'static str {
 }
 
 /// `sql` with its casts to text spelled as `db` spells them.
-fn as_text(db: &Db, sql: &str) -> String {
+pub(crate) fn as_text(db: &Db, sql: &str) -> String {
     match db {
         Db::Mysql(_) => sql.replace("AS TEXT", "AS CHAR"),
         _ => sql.to_string(),
@@ -197,7 +197,7 @@ fn as_text(db: &Db, sql: &str) -> String {
 }
 
 /// The schema as the database's own dump tool prints it, without the bookkeeping.
-fn dump(db: &Db) -> String {
+pub(crate) fn dump(db: &Db) -> String {
     let output = match db {
         Db::Pg(pg) => std::process::Command::new("pg_dump")
             .args([
@@ -348,225 +348,4 @@ async fn sqlite_continues_after_a_failed_journal_write_at_every_point() {
 #[tokio::test]
 async fn mariadb_continues_after_a_failed_journal_write_at_every_point() {
     run_matrix(|| Db::Mysql(MysqlDb::new()), false).await;
-}
-
-#[tokio::test]
-async fn an_edit_inside_the_applied_part_is_refused_naming_its_line() {
-    let db = Db::Pg(PgDb::new());
-    let dir = tempfile::tempdir().expect("dir");
-    let before = catalog(dir.path(), &db);
-    runner(&before, &db)
-        .upgrade(&Target::parse("m1").unwrap(), &mut |_| {})
-        .await
-        .expect("m1");
-    run_with_client(&db, &stop_at(&db, ("done", 3), true));
-    upgrade(&before, &db).await.expect_err("stopped");
-
-    let edited = migration(&db).replace("WHERE step = 1", "WHERE step = 1 AND n >= 0");
-    std::fs::write(dir.path().join("m2_steps.sql"), edited).expect("write");
-    let after = Catalog::from_scan(scan::scan(dir.path()).expect("valid"));
-    run_with_client(&db, remove_stop(&db));
-    let refused = upgrade(&after, &db).await.expect_err("edited");
-    assert!(
-        refused.contains("statement 2 at migrations/m2_steps.sql:10 has changed since it ran"),
-        "{refused}"
-    );
-    assert_eq!(
-        db.query("SELECT CAST(n AS TEXT) FROM hits ORDER BY step"),
-        ["1", "0"],
-        "nothing ran"
-    );
-    // The person judges the edit harmless, and says so with a reason: it continues.
-    let reason = "the added condition holds for every row: the same rows changed";
-    let edited_runner = runner(&after, &db);
-    let accept = Repair::new("m2", RepairAction::AcceptEdits, reason);
-    let plan = edited_runner
-        .repair_preview(&accept)
-        .await
-        .expect("preview");
-    assert_eq!(
-        plan.changes.iter().map(|c| c.step).collect::<Vec<_>>(),
-        [1],
-        "only the edited statement's row changes"
-    );
-    assert_eq!(
-        db.query("SELECT count(*)::text FROM alembic_version_aurora_steps WHERE note IS NOT NULL"),
-        ["0"],
-        "a preview changes nothing"
-    );
-    edited_runner.repair(&accept).await.expect("repair");
-    assert_eq!(
-        db.query("SELECT revision || ' ' || direction || ' ' || action || ' ' || reason FROM alembic_version_aurora_audit"),
-        [format!("m2 upgrade accept-edits {reason}")]
-    );
-    upgrade(&after, &db).await.expect("continues");
-    assert_eq!(
-        db.query("SELECT CAST(n AS TEXT) FROM hits ORDER BY step"),
-        ["1", "1"],
-        "the statements before the stop ran once"
-    );
-    assert_eq!(
-        db.query("SELECT count(*)::text FROM alembic_version_aurora_audit"),
-        ["1"],
-        "the audit stays"
-    );
-}
-
-#[tokio::test]
-async fn a_statement_no_check_can_judge_waits_for_a_person() {
-    let db = Db::Mysql(MysqlDb::new());
-    let dir = tempfile::tempdir().expect("dir");
-    std::fs::write(
-        dir.path().join("u1_table.sql"),
-        "-- A table\n--\n-- Revision ID: u1\n-- Revises:\n\n-- migrate:upgrade\n\
-         CREATE TABLE t_u (id INTEGER PRIMARY KEY, v INTEGER);\n\
-         ALTER TABLE t_u MODIFY COLUMN v BIGINT;\n\
-         ALTER TABLE t_u ADD COLUMN w INTEGER;\n\n-- migrate:downgrade\nDROP TABLE t_u;\n",
-    )
-    .expect("write");
-    let catalog = Catalog::from_scan(scan::scan(dir.path()).expect("valid"));
-    // The journal's table, made by a run with nothing to do but the bookkeeping.
-    runner(&catalog, &db)
-        .stamp(&Target::Base, false)
-        .await
-        .expect("stamp base");
-    run_with_client(&db, &stop_at(&db, ("done", 1), false));
-    upgrade(&catalog, &db)
-        .await
-        .expect_err("stopped after MODIFY");
-    run_with_client(&db, remove_stop(&db));
-
-    let refused = runner(&catalog, &db)
-        .upgrade(&Target::Head, &mut |_| {})
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&refused, aurora_migrate::Error::StepUnknown(doubt) if doubt.step == 1 && doubt.location == "migrations/u1_table.sql:8"),
-        "{refused}"
-    );
-    let hint = refused.hint().expect("a way out").to_string();
-    assert!(
-        hint.contains("`repair mark-done u1 a reason TEXT`")
-            && hint.contains("`repair mark-failed u1 a reason TEXT`"),
-        "{hint}"
-    );
-    assert_eq!(
-        db.query("SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't_u' AND COLUMN_NAME = 'w'"),
-        ["0"],
-        "nothing after it ran"
-    );
-
-    // A person looks: the column is BIGINT, so the statement took effect.
-    assert_eq!(
-        db.query("SELECT CAST(DATA_TYPE AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't_u' AND COLUMN_NAME = 'v'"),
-        ["bigint"]
-    );
-    runner(&catalog, &db)
-        .repair(&Repair::new(
-            "u1",
-            RepairAction::MarkDone,
-            "v is BIGINT: looked at it",
-        ))
-        .await
-        .expect("repair");
-    upgrade(&catalog, &db).await.expect("continues after it");
-    assert_eq!(
-        db.query("SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't_u' AND COLUMN_NAME = 'w'"),
-        ["1"]
-    );
-}
-
-/// The journal's rows a stop left, as a resume reads them: `failed` and no row alike mean
-/// "did not take effect", and only a run that lives on after the fault can write `failed`.
-fn left_behind(db: &Db) -> Vec<String> {
-    db.query(&as_text(
-        db,
-        "SELECT CAST(step AS TEXT) FROM alembic_version_aurora_steps WHERE state <> 'failed' ORDER BY step",
-    ))
-    .into_iter()
-    .zip(db.query(
-        "SELECT state FROM alembic_version_aurora_steps WHERE state <> 'failed' ORDER BY step",
-    ))
-    .map(|(step, state)| format!("{step} {state}"))
-    .collect()
-}
-
-/// `upgrade --sql`, run by the database's own client and stopped at a journal write, leaves
-/// the journal the runner leaves when stopped there, and `upgrade` continues from it.
-async fn offline_matrix(make: fn() -> Db) {
-    use aurora_migrate::offline::{Offline, Range};
-    use aurora_migrate::runner::Transaction;
-    use aurora_migrate::version_table::Tables;
-    let reference_db = make();
-    let dir = tempfile::tempdir().expect("dir");
-    let catalog = catalog(dir.path(), &reference_db);
-    upgrade(&catalog, &reference_db).await.expect("a clean run");
-    let reference = dump(&reference_db);
-    let kind = match &reference_db {
-        Db::Pg(_) => aurora_migrate::Database::Postgres,
-        Db::Sqlite(_) => aurora_migrate::Database::Sqlite,
-        Db::Mysql(_) => aurora_migrate::Database::Mysql,
-    };
-    let script = Offline {
-        database: kind,
-        tables: Tables::new("alembic_version").unwrap(),
-        transaction: Transaction::PerMigration,
-    }
-    .script(
-        &catalog,
-        aurora_migrate::migrations::Direction::Upgrade,
-        &Range::parse("m1:head", aurora_migrate::migrations::Direction::Upgrade).unwrap(),
-    )
-    .expect("script")
-    .text;
-    // On PostgreSQL the session ends, as when a DBA's psql loses its connection.
-    let terminate = matches!(reference_db, Db::Pg(_));
-    for point in points(&reference_db) {
-        let (by_runner, by_script) = (make(), make());
-        for db in [&by_runner, &by_script] {
-            runner(&catalog, db)
-                .upgrade(&Target::parse("m1").unwrap(), &mut |_| {})
-                .await
-                .expect("m1");
-            run_with_client(db, &stop_at(db, point, terminate));
-        }
-        upgrade(&catalog, &by_runner)
-            .await
-            .expect_err("the runner stops");
-        let stopped = crate::support::try_with_client(&by_script, &script);
-        assert!(!stopped.status.success(), "{point:?}: the script stops");
-        assert_eq!(
-            left_behind(&by_script),
-            left_behind(&by_runner),
-            "{point:?}: the script leaves what the runner leaves"
-        );
-        run_with_client(&by_script, remove_stop(&by_script));
-        upgrade(&catalog, &by_script)
-            .await
-            .unwrap_or_else(|e| panic!("{point:?}: upgrade continues the script: {e}"));
-        assert_eq!(dump(&by_script), reference, "{point:?}");
-        assert_eq!(
-            by_script.query(&as_text(
-                &by_script,
-                "SELECT CAST(n AS TEXT) FROM hits ORDER BY step"
-            )),
-            ["1", "1"],
-            "{point:?}: each data statement ran once"
-        );
-    }
-}
-
-#[tokio::test]
-async fn a_postgres_script_stopped_anywhere_leaves_what_the_runner_leaves() {
-    offline_matrix(|| Db::Pg(PgDb::new())).await;
-}
-
-#[tokio::test]
-async fn a_sqlite_script_stopped_anywhere_leaves_what_the_runner_leaves() {
-    offline_matrix(|| Db::Sqlite(SqliteDb::new())).await;
-}
-
-#[tokio::test]
-async fn a_mariadb_script_stopped_anywhere_leaves_what_the_runner_leaves() {
-    offline_matrix(|| Db::Mysql(MysqlDb::new())).await;
 }

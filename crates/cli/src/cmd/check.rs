@@ -112,6 +112,9 @@ pub(crate) fn problems(runner: &Runner<'_>, found: &Check, printer: &Printer) ->
         };
         problems.push(printer.describe(&dirty));
     }
+    for unfinished in &standing.unfinished {
+        problems.push(crate::output::documents::UnfinishedStep::of(unfinished).line());
+    }
     if !standing.logged_not_applied.is_empty() {
         problems.push(logged_not_applied(
             graph,
