@@ -8,6 +8,8 @@ use aurora_migrate::migrations::source::scan;
 use aurora_migrate::runner::Checked;
 use aurora_migrate::{Catalog, Target};
 
+use sqlx::{Connection, Executor};
+
 use crate::support::{Db, MysqlDb, PgDb, SqliteDb, run_with_client, runner};
 
 /// A migration that mixes DDL, data changes counted in `hits`, and (on PostgreSQL) an index
@@ -100,16 +102,41 @@ fn committed_alone(db: &Db, step: usize) -> bool {
     }
 }
 
-/// A trigger that stops the run at the journal write `(state, step)`: on PostgreSQL by
-/// ending the runner's session (as a lost connection or a killed client does) or by
-/// cancelling its statement; on SQLite by aborting the statement.
-pub(crate) fn stop_at(db: &Db, (state, step): (&str, usize), terminate: bool) -> String {
+/// How a run is stopped at a journal write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// The server ends the runner's session, as a lost connection or a killed client does
+    /// (PostgreSQL, from a trigger).
+    Terminate,
+    /// The server cancels the runner's statement (PostgreSQL, from a trigger).
+    Cancel,
+    /// The journal write fails (SQLite and MariaDB, from a trigger).
+    FailedWrite,
+    /// Another session cancels the runner's statement while a trigger holds it
+    /// (`KILL QUERY`, MariaDB).
+    KillQuery,
+    /// Another session ends the runner's connection while a trigger holds it (`KILL`,
+    /// MariaDB).
+    KillConnection,
+}
+
+impl Fault {
+    /// The runner's session ends: it writes nothing after the fault.
+    fn ends_session(self) -> bool {
+        matches!(self, Fault::Terminate | Fault::KillConnection)
+    }
+}
+
+/// A trigger that stops the run at the journal write `(state, step)`, as `fault` says.
+pub(crate) fn stop_at(db: &Db, (state, step): (&str, usize), fault: Fault) -> String {
     let table = "alembic_version_aurora_steps";
     match db {
         Db::Pg(_) => {
-            let stop = match terminate {
-                true => "PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5);",
-                false => "PERFORM pg_cancel_backend(pg_backend_pid()); PERFORM pg_sleep(5);",
+            let stop = match fault {
+                Fault::Terminate => {
+                    "PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5);"
+                }
+                _ => "PERFORM pg_cancel_backend(pg_backend_pid()); PERFORM pg_sleep(5);",
             };
             let (when, condition) = match state {
                 "clear" => ("BEFORE DELETE", "true".to_string()),
@@ -135,7 +162,11 @@ pub(crate) fn stop_at(db: &Db, (state, step): (&str, usize), terminate: bool) ->
                 "clear" => "TRUE".to_string(),
                 _ => format!("NEW.step = {step} AND NEW.state = '{state}'"),
             };
-            let signal = "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'stopped here'";
+            // Held in a sleep for another session to kill, or failed at once.
+            let signal = match fault {
+                Fault::KillQuery | Fault::KillConnection => "SET @held = SLEEP(60)",
+                _ => "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'stopped here'",
+            };
             let events: &[&str] = match state {
                 "clear" => &["DELETE"],
                 _ => &["INSERT", "UPDATE"],
@@ -244,7 +275,42 @@ pub(crate) fn dump(db: &Db) -> String {
         .join("\n")
 }
 
-async fn run_matrix(make: fn() -> Db, terminate: bool) {
+/// Runs `upgrade`; for a fault another session makes, makes it when the trigger holds the
+/// runner's statement.
+async fn stopped_upgrade(catalog: &Catalog, db: &Db, fault: Fault) -> Result<(), String> {
+    let kill = match fault {
+        Fault::KillQuery => "KILL QUERY",
+        Fault::KillConnection => "KILL",
+        _ => return upgrade(catalog, db).await,
+    };
+    let killer = async {
+        let mut admin = sqlx::MySqlConnection::connect(db.url())
+            .await
+            .expect("connect");
+        for _ in 0..1500 {
+            let held: Vec<(i64,)> = sqlx::query_as(
+                "SELECT CAST(ID AS SIGNED) FROM information_schema.PROCESSLIST \
+                 WHERE DB = DATABASE() AND STATE = 'User sleep' AND ID <> CONNECTION_ID()",
+            )
+            .fetch_all(&mut admin)
+            .await
+            .expect("processlist");
+            if let [(id,)] = held.as_slice() {
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!("{kill} {id}")))
+                    .await
+                    .expect("kill");
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the trigger never held the runner");
+    };
+    let (result, ()) = tokio::join!(upgrade(catalog, db), killer);
+    result
+}
+
+async fn run_matrix(make: fn() -> Db, fault: Fault) {
     let clean = make();
     let dir = tempfile::tempdir().expect("dir");
     let catalog = catalog(dir.path(), &clean);
@@ -259,8 +325,8 @@ async fn run_matrix(make: fn() -> Db, terminate: bool) {
             .upgrade(&Target::parse("m1").unwrap(), &mut |_| {})
             .await
             .expect("m1");
-        run_with_client(&db, &stop_at(&db, point, terminate));
-        let failure = upgrade(&catalog, &db)
+        run_with_client(&db, &stop_at(&db, point, fault));
+        let failure = stopped_upgrade(&catalog, &db, fault)
             .await
             .expect_err("stopped by the trigger");
 
@@ -270,7 +336,7 @@ async fn run_matrix(make: fn() -> Db, terminate: bool) {
             // Stopped inside the first statement's transaction, with no word written after:
             // nothing of the migration stayed, and it is simply pending.
             [] => assert!(
-                step == 0 && (terminate || state == "started"),
+                step == 0 && (fault.ends_session() || state == "started"),
                 "{point:?}: nothing recorded: {failure}"
             ),
             [unfinished] => {
@@ -332,20 +398,30 @@ async fn run_matrix(make: fn() -> Db, terminate: bool) {
 
 #[tokio::test]
 async fn postgres_continues_after_a_lost_connection_at_every_point() {
-    run_matrix(|| Db::Pg(PgDb::new()), true).await;
+    run_matrix(|| Db::Pg(PgDb::new()), Fault::Terminate).await;
 }
 
 #[tokio::test]
 async fn postgres_continues_after_a_cancelled_statement_at_every_point() {
-    run_matrix(|| Db::Pg(PgDb::new()), false).await;
+    run_matrix(|| Db::Pg(PgDb::new()), Fault::Cancel).await;
 }
 
 #[tokio::test]
 async fn sqlite_continues_after_a_failed_journal_write_at_every_point() {
-    run_matrix(|| Db::Sqlite(SqliteDb::new()), false).await;
+    run_matrix(|| Db::Sqlite(SqliteDb::new()), Fault::FailedWrite).await;
 }
 
 #[tokio::test]
 async fn mariadb_continues_after_a_failed_journal_write_at_every_point() {
-    run_matrix(|| Db::Mysql(MysqlDb::new()), false).await;
+    run_matrix(|| Db::Mysql(MysqlDb::new()), Fault::FailedWrite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_continues_after_a_killed_query_at_every_point() {
+    run_matrix(|| Db::Mysql(MysqlDb::new()), Fault::KillQuery).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_continues_after_a_killed_connection_at_every_point() {
+    run_matrix(|| Db::Mysql(MysqlDb::new()), Fault::KillConnection).await;
 }

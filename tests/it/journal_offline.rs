@@ -5,7 +5,7 @@
 
 use aurora_migrate::Target;
 
-use crate::journal::{as_text, catalog, dump, points, remove_stop, stop_at, upgrade};
+use crate::journal::{Fault, as_text, catalog, dump, points, remove_stop, stop_at, upgrade};
 use crate::support::{Db, MysqlDb, PgDb, SqliteDb, run_with_client, runner};
 
 /// The journal's rows a stop left, as a resume reads them: `failed` and no row alike mean
@@ -52,7 +52,10 @@ async fn offline_matrix(make: fn() -> Db) {
     .expect("script")
     .text;
     // On PostgreSQL the session ends, as when a DBA's psql loses its connection.
-    let terminate = matches!(reference_db, Db::Pg(_));
+    let fault = match reference_db {
+        Db::Pg(_) => Fault::Terminate,
+        _ => Fault::FailedWrite,
+    };
     for point in points(&reference_db) {
         let (by_runner, by_script) = (make(), make());
         for db in [&by_runner, &by_script] {
@@ -60,7 +63,7 @@ async fn offline_matrix(make: fn() -> Db) {
                 .upgrade(&Target::parse("m1").unwrap(), &mut |_| {})
                 .await
                 .expect("m1");
-            run_with_client(db, &stop_at(db, point, terminate));
+            run_with_client(db, &stop_at(db, point, fault));
         }
         upgrade(&catalog, &by_runner)
             .await

@@ -6,7 +6,7 @@ use aurora_migrate::migrations::source::scan;
 use aurora_migrate::runner::{Repair, RepairAction};
 use aurora_migrate::{Catalog, Target};
 
-use crate::journal::{catalog, migration, remove_stop, stop_at, upgrade};
+use crate::journal::{Fault, catalog, migration, remove_stop, stop_at, upgrade};
 use crate::support::{Db, MysqlDb, PgDb, run_with_client, runner};
 
 #[tokio::test]
@@ -18,7 +18,7 @@ async fn an_edit_inside_the_applied_part_is_refused_naming_its_line() {
         .upgrade(&Target::parse("m1").unwrap(), &mut |_| {})
         .await
         .expect("m1");
-    run_with_client(&db, &stop_at(&db, ("done", 3), true));
+    run_with_client(&db, &stop_at(&db, ("done", 3), Fault::Terminate));
     upgrade(&before, &db).await.expect_err("stopped");
 
     let edited = migration(&db).replace("WHERE step = 1", "WHERE step = 1 AND n >= 0");
@@ -89,7 +89,7 @@ async fn a_statement_no_check_can_judge_waits_for_a_person() {
         .stamp(&Target::Base, false)
         .await
         .expect("stamp base");
-    run_with_client(&db, &stop_at(&db, ("done", 1), false));
+    run_with_client(&db, &stop_at(&db, ("done", 1), Fault::FailedWrite));
     upgrade(&catalog, &db)
         .await
         .expect_err("stopped after MODIFY");

@@ -36,6 +36,7 @@ mod integrity;
 mod invalid_index;
 mod journal;
 mod journal_cli;
+mod journal_downgrade;
 mod journal_kill;
 mod journal_offline;
 mod journal_repair;

@@ -4,7 +4,7 @@
 //! unambiguous are read; any other statement has no expected outcome, and a person must look.
 //! Pure: must not import the drivers or the runner.
 
-use sqlparser::ast::{AlterTableOperation, ObjectName, ObjectType, Statement};
+use sqlparser::ast::{AlterTableOperation, ObjectName, ObjectType, Statement, TableConstraint};
 
 use super::effects::{Name, name};
 use super::reading::{self, Reading};
@@ -17,8 +17,10 @@ pub(crate) enum Object {
     Table(Name),
     /// A column of a table.
     Column(Name, String),
-    /// An index of a table.
+    /// An index of a table (`PRIMARY` for its primary key).
     Index(Name, String),
+    /// A named constraint of a table: a foreign key or a check.
+    Constraint(Name, String),
 }
 
 impl std::fmt::Display for Object {
@@ -27,6 +29,9 @@ impl std::fmt::Display for Object {
             Object::Table(table) => write!(f, "the table {}", table.path()),
             Object::Column(table, column) => write!(f, "the column {}.{column}", table.path()),
             Object::Index(table, index) => write!(f, "the index {index} on {}", table.path()),
+            Object::Constraint(table, name) => {
+                write!(f, "the constraint {name} on {}", table.path())
+            }
         }
     }
 }
@@ -125,6 +130,24 @@ pub(crate) fn expected(text: &str, database: Database) -> Option<Vec<Expected>> 
                             .map(|c| gone(Object::Column(on.clone(), c.value.clone())))
                             .collect(),
                     ),
+                    AlterTableOperation::AddConstraint { constraint, .. } => {
+                        Some(vec![made(added(&on, constraint)?)])
+                    }
+                    AlterTableOperation::DropIndex { name } => {
+                        Some(vec![gone(Object::Index(on.clone(), name.value.clone()))])
+                    }
+                    AlterTableOperation::DropPrimaryKey { .. } => {
+                        Some(vec![gone(Object::Index(on.clone(), "PRIMARY".to_string()))])
+                    }
+                    AlterTableOperation::DropForeignKey { name, .. }
+                    | AlterTableOperation::DropConstraint {
+                        if_exists: false,
+                        name,
+                        ..
+                    } => Some(vec![gone(Object::Constraint(
+                        on.clone(),
+                        name.value.clone(),
+                    ))]),
                     AlterTableOperation::RenameTable { table_name } => {
                         let renamed = match table_name {
                             sqlparser::ast::RenameTableNameKind::As(n)
@@ -145,6 +168,30 @@ pub(crate) fn expected(text: &str, database: Database) -> Option<Vec<Expected>> 
         _ => return None,
     };
     (!found.is_empty()).then_some(found)
+}
+
+/// The object a constraint added to `table` makes, when it is named: the server names an
+/// unnamed foreign key or check itself, which cannot be known before.
+fn added(table: &Name, constraint: &TableConstraint) -> Option<Object> {
+    let index = |name: &Option<sqlparser::ast::Ident>| {
+        Some(Object::Index(table.clone(), name.as_ref()?.value.clone()))
+    };
+    match constraint {
+        TableConstraint::PrimaryKey(_) => Some(Object::Index(table.clone(), "PRIMARY".into())),
+        TableConstraint::Unique(unique) => {
+            index(&unique.index_name).or_else(|| index(&unique.name))
+        }
+        TableConstraint::Index(plain) => index(&plain.name),
+        TableConstraint::ForeignKey(key) => Some(Object::Constraint(
+            table.clone(),
+            key.name.as_ref()?.value.clone(),
+        )),
+        TableConstraint::Check(check) => Some(Object::Constraint(
+            table.clone(),
+            check.name.as_ref()?.value.clone(),
+        )),
+        _ => None,
+    }
 }
 
 /// Whether running `text` a second time does no harm: its `IF [NOT] EXISTS` makes the

@@ -65,6 +65,12 @@ impl Mysql {
                 table,
                 Some(column),
             ),
+            Object::Constraint(table, name) => (
+                "SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS \
+                 WHERE CONSTRAINT_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND CONSTRAINT_NAME = ?",
+                table,
+                Some(name),
+            ),
             Object::Index(table, index) => (
                 "SELECT COUNT(*) FROM information_schema.STATISTICS \
                  WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND INDEX_NAME = ?",

@@ -41,6 +41,31 @@ fn each_kind_names_what_it_leaves() {
         read("RENAME TABLE a TO b").unwrap(),
         ["the table a is gone", "the table b exists"]
     );
+    assert_eq!(
+        read("ALTER TABLE t ADD INDEX ix_v (v), ADD UNIQUE KEY uq_w (w), ADD PRIMARY KEY (id)")
+            .unwrap(),
+        [
+            "the index ix_v on t exists",
+            "the index uq_w on t exists",
+            "the index PRIMARY on t exists"
+        ]
+    );
+    assert_eq!(
+        read("ALTER TABLE t ADD CONSTRAINT fk_p FOREIGN KEY (p) REFERENCES p (id)").unwrap(),
+        ["the constraint fk_p on t exists"]
+    );
+    assert_eq!(
+        read("ALTER TABLE t DROP FOREIGN KEY fk_p, DROP INDEX ix_v").unwrap(),
+        [
+            "the constraint fk_p on t is gone",
+            "the index ix_v on t is gone"
+        ]
+    );
+    assert_eq!(
+        read("ALTER TABLE t ADD FOREIGN KEY (p) REFERENCES p (id)"),
+        None,
+        "the server names it"
+    );
 }
 
 #[test]
