@@ -12,6 +12,7 @@ mod connect;
 #[cfg(feature = "offline")]
 mod framing;
 mod handle;
+mod journal_row;
 mod lock_wait;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
@@ -36,6 +37,7 @@ pub(crate) use connect::connect_error;
 #[cfg(feature = "postgres")]
 pub(crate) use connect::os_user;
 pub(crate) use handle::Handle;
+pub(crate) use journal_row::journal_row;
 pub(crate) use lock_wait::LockWait;
 pub use pool::Pool;
 #[cfg(feature = "postgres")]

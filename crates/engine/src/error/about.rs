@@ -88,7 +88,7 @@ impl Error {
             Error::Author(e) => return e.hint(),
             Error::Offline(e) => return e.hint(),
             Error::Lease(e) => return e.hint(),
-            Error::Repair(crate::runner::RepairError::NothingToRepair { .. }) => {
+            Error::Repair(super::RepairError::NothingToRepair { .. }) => {
                 Hint::command(Command::Current)
                     .then_text(" names the migrations that stand part-way")
             }

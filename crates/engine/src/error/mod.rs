@@ -10,6 +10,7 @@ mod beyond;
 mod lease;
 mod offline;
 mod render;
+mod repair;
 mod scratch;
 mod step;
 
@@ -20,6 +21,7 @@ pub use beyond::BeyondError;
 pub use lease::{LeaseError, LeaseHolder};
 pub use offline::OfflineError;
 pub use render::RenderError;
+pub use repair::RepairError;
 pub use scratch::{ScratchError, SquashError};
 pub use step::{LockWaited, Origin, StepFailure, StepInDoubt, StepOutcome};
 
@@ -63,7 +65,7 @@ pub enum Error {
     Lease(#[from] LeaseError),
     /// A repair of the step journal that cannot be made.
     #[error(transparent)]
-    Repair(#[from] crate::runner::RepairError),
+    Repair(#[from] RepairError),
     /// Alembic scripts that cannot be imported.
     #[error(transparent)]
     Import(#[from] ImportError),

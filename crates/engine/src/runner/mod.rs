@@ -27,10 +27,11 @@ mod unfinished;
 use std::time::Duration;
 
 pub use crate::driver::{Pool, TableSize};
+pub use crate::error::RepairError;
 #[cfg(feature = "refinery")]
 pub use adopt::Adopted;
 pub use locks::LockRetries;
-pub use repair::{Repair, RepairAction, RepairChange, RepairError, RepairPlan};
+pub use repair::{Repair, RepairAction, RepairChange, RepairPlan};
 pub use reset::ResetPreview;
 pub use standing::{Standing, State};
 pub use state::{Beyond, Records};

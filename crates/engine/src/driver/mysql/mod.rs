@@ -25,7 +25,7 @@ use sqlx::{AssertSqlSafe, ConnectOptions, Row};
 
 use super::{Failure, Handle, Work, database_message, run_batch};
 use crate::bookkeeping::{DirtyMark, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
-use crate::bookkeeping::{JOURNAL_COLUMNS, journal_entry, statement_hash};
+use crate::bookkeeping::{JOURNAL_COLUMNS, statement_hash};
 use crate::error::{Error, Result};
 use crate::sql::literal;
 use crate::url::DatabaseUrl;
@@ -228,10 +228,7 @@ impl Mysql {
                 .map_err(failed)?;
             stored.journal = rows
                 .iter()
-                .map(|r| {
-                    let texts = (0..JOURNAL_COLUMNS.len()).map(|i| r.get(i)).collect();
-                    journal_entry(texts).map_err(|e| failed(sqlx::Error::Decode(e.into())))
-                })
+                .map(|r| super::journal_row(r, 0))
                 .collect::<Result<_>>()?;
         }
         Ok(stored)

@@ -4,9 +4,8 @@
 use sqlx::{AssertSqlSafe, Row};
 
 use super::Postgres;
-use crate::bookkeeping::{
-    JOURNAL_COLUMNS, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables, journal_entry,
-};
+use crate::bookkeeping::{JOURNAL_COLUMNS, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
+use crate::driver::journal_row;
 use crate::error::{Error, Result};
 
 impl Postgres {
@@ -91,14 +90,7 @@ impl Postgres {
             let tag: String = row.get(0);
             let revision: String = row.get(1);
             if tag == "j" {
-                let texts: Vec<Option<String>> =
-                    (1..=JOURNAL_COLUMNS.len()).map(|i| row.get(i)).collect();
-                stored.journal.push(journal_entry(texts).map_err(|e| {
-                    Error::database(
-                        "cannot read the step journal",
-                        sqlx::Error::Decode(e.into()),
-                    )
-                })?);
+                stored.journal.push(journal_row(&row, 1)?);
             } else if tag == "v" {
                 stored.rows.push(revision);
             } else {

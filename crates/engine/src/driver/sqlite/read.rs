@@ -1,13 +1,13 @@
 //! Reading the bookkeeping of a SQLite database: one aggregated row per table, so that a long
 //! history crosses the driver's worker thread once. Must not import the runner's planning.
 
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 use super::Sqlite;
 use crate::bookkeeping::{
     JOURNAL_COLUMNS, JournalEntry, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables,
-    journal_entry,
 };
+use crate::driver::journal_row;
 use crate::error::{Error, Result};
 
 /// Fields of one aggregated log entry: revision, checksum, applied_at, execution_ms, then
@@ -122,17 +122,7 @@ impl Sqlite {
             .fetch_all(self.connection.get())
             .await
             .map_err(|e| Error::database("cannot read the step journal", e))?;
-        rows.iter()
-            .map(|row| {
-                let texts = (0..JOURNAL_COLUMNS.len()).map(|i| row.get(i)).collect();
-                journal_entry(texts).map_err(|message| {
-                    Error::database(
-                        "cannot read the step journal",
-                        sqlx::Error::Decode(message.into()),
-                    )
-                })
-            })
-            .collect()
+        rows.iter().map(|row| journal_row(row, 0)).collect()
     }
 }
 
