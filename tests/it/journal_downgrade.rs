@@ -81,3 +81,43 @@ async fn a_stopped_downgrade_continues_where_it_stopped() {
     stopped_and_continued(Db::Sqlite(SqliteDb::new()), Fault::FailedWrite).await;
     stopped_and_continued(Db::Mysql(MysqlDb::new()), Fault::FailedWrite).await;
 }
+
+/// A concurrent drop whose `done` row was lost: the next run finds the index gone and goes on.
+#[tokio::test]
+async fn a_concurrent_drop_found_done_is_not_run_again() {
+    let db = Db::Pg(PgDb::new());
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("c1_index.sql"),
+        "-- An index built and dropped without blocking writes\n--\n-- Revision ID: c1\n-- Revises:\n\
+         -- Transaction: none\n\n-- migrate:upgrade\n\
+         CREATE TABLE t_c (id INTEGER);\nCREATE INDEX CONCURRENTLY ix_t_c ON t_c (id);\n\n\
+         -- migrate:downgrade\nDROP INDEX CONCURRENTLY ix_t_c;\nDROP TABLE t_c;\n",
+    )
+    .expect("write");
+    let catalog = Catalog::from_scan(scan::scan(dir.path()).expect("valid"));
+    runner(&catalog, &db)
+        .upgrade(&Target::Head, &mut |_| {})
+        .await
+        .expect("up");
+    run_with_client(&db, &stop_at(&db, ("done", 0), Fault::Terminate));
+    runner(&catalog, &db)
+        .downgrade(&Target::Base, &mut |_| {})
+        .await
+        .expect_err("stopped after the drop");
+    let standing = runner(&catalog, &db).standing().await.expect("standing");
+    let [unfinished] = standing.unfinished.as_slice() else {
+        panic!("{:?}", standing.unfinished);
+    };
+    assert!(
+        matches!(&unfinished.checked, Some(aurora_migrate::runner::Checked::TookEffect(note)) if note.contains("ix_t_c is gone")),
+        "{:?}",
+        unfinished.checked
+    );
+    run_with_client(&db, remove_stop(&db));
+    runner(&catalog, &db)
+        .downgrade(&Target::Base, &mut |_| {})
+        .await
+        .expect("continues");
+    assert!(db.tables().is_empty(), "{:?}", db.tables());
+}

@@ -134,3 +134,82 @@ async fn a_statement_no_check_can_judge_waits_for_a_person() {
         ["1"]
     );
 }
+
+/// m1 makes the counter, a schema `other` and an empty table `go`; m2 runs statement by
+/// statement, and its `gate` statement fails while `go` is empty.
+fn gated(dir: &std::path::Path, m2_header: &str, gate: &str) -> Catalog {
+    std::fs::write(
+        dir.join("m1_hits.sql"),
+        "-- A counter\n--\n-- Revision ID: m1\n-- Revises:\n\n-- migrate:upgrade\n\
+         CREATE TABLE hits (step INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n\
+         INSERT INTO hits VALUES (1, 0), (2, 0);\nCREATE SCHEMA other;\nCREATE TABLE go (id INTEGER);\n\n\
+         -- migrate:downgrade\nDROP TABLE go;\nDROP SCHEMA other;\nDROP TABLE hits;\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("m2_steps.sql"),
+        format!(
+            "-- Statement by statement\n--\n-- Revision ID: m2\n-- Revises: m1\n{m2_header}\n\
+             -- migrate:upgrade\n\
+             SET search_path TO other, public;\n\
+             UPDATE hits SET n = n + 1 WHERE step = 1;\n\
+             {gate};\n\
+             CREATE TABLE t_s (id INTEGER);\n\
+             UPDATE hits SET n = n + 1 WHERE step = 2;\n\n\
+             -- migrate:downgrade\nDROP TABLE other.t_s;\n"
+        ),
+    )
+    .expect("write");
+    Catalog::from_scan(scan::scan(dir).expect("valid"))
+}
+
+const NONE: &str = "-- Transaction: none\n";
+const GATE: &str = "SELECT 1 / (SELECT count(*) FROM go)";
+
+#[tokio::test]
+async fn a_failed_statement_may_be_fixed_in_the_file_and_the_session_is_set_again() {
+    let db = Db::Pg(PgDb::new());
+    let dir = tempfile::tempdir().expect("dir");
+    let broken = gated(dir.path(), NONE, "SELECT 1 / 0");
+    let failed = upgrade(&broken, &db).await.expect_err("division by zero");
+    assert!(failed.contains("division by zero"), "{failed}");
+
+    // The statement that failed is fixed in the file: it took no effect, so that is allowed.
+    db.query("INSERT INTO go VALUES (1)");
+    let fixed = gated(dir.path(), NONE, GATE);
+    upgrade(&fixed, &db)
+        .await
+        .expect("continues with the fixed statement");
+    assert_eq!(
+        db.query("SELECT CAST(n AS TEXT) FROM hits ORDER BY step"),
+        ["1", "1"],
+        "the statements before it ran once"
+    );
+    // The `SET search_path` before the stop held for what came after it, on the new session too.
+    assert_eq!(
+        db.query("SELECT coalesce(to_regclass('other.t_s')::text, 'none') || ' ' || coalesce(to_regclass('public.t_s')::text, 'none')"),
+        ["other.t_s none"]
+    );
+}
+
+#[tokio::test]
+async fn a_header_that_no_longer_says_transaction_none_is_refused() {
+    let db = Db::Pg(PgDb::new());
+    let dir = tempfile::tempdir().expect("dir");
+    let none = gated(dir.path(), NONE, GATE);
+    upgrade(&none, &db).await.expect_err("go is empty");
+    db.query("INSERT INTO go VALUES (1)");
+    let whole = gated(dir.path(), "", GATE);
+    let refused = upgrade(&whole, &db)
+        .await
+        .expect_err("the journal has rows");
+    assert!(
+        refused.contains("migrations/m2_steps.sql, which no longer says `Transaction: none`"),
+        "{refused}"
+    );
+    assert_eq!(
+        db.query("SELECT CAST(n AS TEXT) FROM hits ORDER BY step"),
+        ["1", "0"],
+        "nothing ran again"
+    );
+}

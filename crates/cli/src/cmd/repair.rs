@@ -46,7 +46,7 @@ pub(crate) async fn repair(
     if !args.yes {
         super::migrate::confirm("repair")?;
     }
-    let plan = runner.repair(&repair).await?;
+    let plan = runner.repair(&repair.with_expected(plan.changes)).await?;
     printer.line(&format!(
         "repaired {} of {}: the journal records it, and the audit keeps who and why",
         plan.direction, plan.revision

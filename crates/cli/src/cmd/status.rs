@@ -57,7 +57,7 @@ pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
                 .join(", ")
         ),
         State::Unfinished => format!(
-            "unfinished: {} stopped part-way; `{} upgrade` continues it",
+            "unfinished: {} stopped part-way; the next run continues it (`{} current` names the statement)",
             standing
                 .unfinished
                 .iter()

@@ -114,7 +114,8 @@ impl Tables {
 
     /// Refuses names `kind` cannot hold: a schema SQLite does not have, or a derived table
     /// name over the database's identifier limit (which PostgreSQL would silently truncate
-    /// into a collision with the version table itself).
+    /// into a collision with the version table itself). Every name is held to the longest
+    /// suffix, `_aurora_steps`, since any migration may need the step journal.
     pub(crate) fn check_for(&self, kind: Database) -> Result<(), NameError> {
         let (schema, table) = match self.version.split_once('.') {
             Some((schema, table)) => (Some(schema), table),

@@ -268,8 +268,15 @@ impl Connection {
         }
     }
 
+    /// Runs `sql` alone, outside any transaction of ours: a session setting a resumed
+    /// migration set before it stopped, set again on this session.
+    pub(crate) async fn set_again(&mut self, sql: &str) -> Result<()> {
+        let set = dispatch!(self, c => execute(c.raw(), sql).await);
+        set.map_err(|e| Error::database("cannot set again a session setting of the migration", e))
+    }
+
     /// What the catalog says about a statement of a journaled step that a run left
-    /// `started`. MySQL journals no step yet: its dirty mark stands for the whole migration.
+    /// `started`.
     pub(crate) async fn check_step(&mut self, text: &str) -> Result<StepCheck> {
         let checked = match self {
             #[cfg(feature = "postgres")]

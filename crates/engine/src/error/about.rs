@@ -99,13 +99,25 @@ impl Error {
             Error::DeadHolder { .. } => {
                 Hint::text("or break it now with ").then_run(Command::Lease, ["break"])
             }
-            Error::StepEdited { revision, .. } => Hint::text(
+            Error::StepEdited {
+                revision,
+                direction,
+                ..
+            } => Hint::text(
                 "restore the file as it was when the statement ran; or, when the change leaves what ran as \
                  it was, record that with ",
             )
             .then_run(Command::Repair, repair_words("accept-edits", revision))
             .then_text("; or finish or undo the migration by hand and record where the database stands with ")
-            .then_run(Command::Stamp, [revision.as_str()]),
+            // Finished by hand, an upgrade stands at its revision; a downgrade at what the
+            // revision stands on, which may be several.
+            .then_run(
+                Command::Stamp,
+                [match direction {
+                    aurora_migrate_core::Direction::Upgrade => revision.as_str(),
+                    aurora_migrate_core::Direction::Downgrade => "REV",
+                }],
+            ),
             Error::StepUnknown(doubt) => Hint::text(
                 "look at the database: if the statement took effect, record that with ",
             )

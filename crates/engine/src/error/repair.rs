@@ -32,6 +32,14 @@ pub enum RepairError {
         /// How many the file has.
         count: usize,
     },
+    /// The journal changed between the preview and the repair: another run went on.
+    #[error(
+        "the step journal of {revision} changed since the repair was shown: nothing was changed; look again"
+    )]
+    Changed {
+        /// The migration.
+        revision: String,
+    },
     /// The statement where the migration stands was done already (nothing to decide).
     #[error("{revision} has no statement left to decide: every one the journal records is done")]
     AllDone {

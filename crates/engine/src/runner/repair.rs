@@ -44,6 +44,9 @@ pub struct Repair {
     pub action: RepairAction,
     /// Why: kept in the audit and in the journal's note.
     pub reason: String,
+    /// The changes a person saw and confirmed: the repair is refused when the journal, read
+    /// under the runners' lock, calls for others.
+    pub expected: Option<Vec<RepairChange>>,
 }
 
 impl Repair {
@@ -58,7 +61,14 @@ impl Repair {
             direction: None,
             action,
             reason: reason.into(),
+            expected: None,
         }
+    }
+
+    /// Only these changes, as a preview showed them.
+    pub fn with_expected(mut self, changes: Vec<RepairChange>) -> Repair {
+        self.expected = Some(changes);
+        self
     }
 
     /// The run of that direction, when the journal has rows for both.
@@ -111,6 +121,12 @@ impl Runner<'_> {
         let (mut connection, records) = self.begin().await?;
         let result = async {
             let plan = self.plan_repair(repair, &records.journal)?;
+            if repair.expected.as_ref().is_some_and(|e| *e != plan.changes) {
+                return Err(RepairError::Changed {
+                    revision: repair.revision.clone(),
+                }
+                .into());
+            }
             if plan.changes.is_empty() {
                 return Ok(plan);
             }

@@ -8,6 +8,7 @@ use super::prepared::Prepared;
 use crate::bookkeeping::{StepKey, StepState, statement_hash};
 use crate::driver::{Capabilities, Connection, StepCheck};
 use crate::error::{Error, Origin, Result, StepInDoubt};
+use crate::sql::first_keyword;
 use aurora_migrate_core::Database;
 
 impl Prepared<'_> {
@@ -35,10 +36,22 @@ impl Runner<'_> {
         connection: &mut Connection,
         step: &Prepared<'_>,
     ) -> Result<usize> {
-        if step.journal.is_empty() || !step.journaled(connection.kind()) {
+        if step.journal.is_empty() {
             return Ok(0);
         }
-        for entry in &step.journal {
+        if !step.journaled(connection.kind()) {
+            // Its header changed since: run whole in one transaction, it would repeat what the
+            // journal records as done.
+            return Err(Error::StepEdited {
+                revision: step.revision.clone(),
+                direction: step.direction,
+                step: step.journal[0].step,
+                location: format!("{}, which no longer says `Transaction: none`", step.origin),
+            });
+        }
+        // A statement that failed took no effect: editing it is how it is fixed. One that ran,
+        // or may have, must be the one the file holds.
+        for entry in step.journal.iter().filter(|e| e.state != StepState::Failed) {
             let same = step
                 .statements
                 .get(entry.step)
@@ -70,6 +83,7 @@ impl Runner<'_> {
             }
         }
         if start > 0 {
+            self.set_session_again(connection, step, start).await?;
             tracing::info!(
                 "{} of {} continues at its statement {} of {} ({}): the journal records the ones before as done",
                 step.direction,
@@ -80,6 +94,30 @@ impl Runner<'_> {
             );
         }
         Ok(start)
+    }
+
+    /// The session settings among the statements before `start` (`SET`, `RESET`, MySQL's
+    /// `USE`, SQLite's `PRAGMA`), set again: they held for the statements after them, and
+    /// this run's session is new. Setting them twice does no harm.
+    async fn set_session_again(
+        &self,
+        connection: &mut Connection,
+        step: &Prepared<'_>,
+        start: usize,
+    ) -> Result<()> {
+        for statement in &step.statements[..start] {
+            let keyword = first_keyword(&statement.text);
+            if matches!(keyword.as_str(), "SET" | "RESET" | "USE" | "PRAGMA") {
+                tracing::info!(
+                    "{} of {}: sets again {}",
+                    step.direction,
+                    step.revision,
+                    statement.text.trim()
+                );
+                connection.set_again(&statement.text).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Checks statement `index` of `step`, left `started`: whether it took effect (then it is

@@ -46,6 +46,15 @@ pub(crate) fn literals(values: &[&str]) -> String {
 /// The statement's first word, upper-cased, past leading comments and whitespace: what kind
 /// of statement a database decides it is before parsing the rest.
 pub(crate) fn first_keyword(text: &str) -> String {
+    without_leading_comments(text)
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// The statement from its first word on, past leading comments and whitespace.
+pub(crate) fn without_leading_comments(text: &str) -> &str {
     let mut rest = text.trim_start();
     loop {
         if let Some(after) = rest.strip_prefix("--") {
@@ -62,10 +71,7 @@ pub(crate) fn first_keyword(text: &str) -> String {
             break;
         }
     }
-    rest.chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_uppercase()
+    rest
 }
 
 /// `text` ended with `;` and a new line, on a line of its own when its last line holds a

@@ -100,7 +100,7 @@ impl Tables {
         format!(
             "UPDATE {} SET state = 'done', note = {}, finished_at = {} WHERE {}",
             self.steps_sql(),
-            literal(note),
+            super::record::text_literal(kind, note),
             now(kind),
             key.condition()
         )
@@ -223,7 +223,7 @@ impl Tables {
             key.step,
             literal(hash),
             literal(state.name()),
-            literal(who)
+            super::record::text_literal(kind, who)
         );
         // The existing row's columns: PostgreSQL needs them qualified (`excluded` is in scope
         // too), through the alias; SQLite and MySQL read them bare.

@@ -276,13 +276,17 @@ impl Mysql {
                 self.record_failed(work, index, &message).await;
                 failure(Some(index), message)
             }
-            Some(Part::Done(index)) => failure(
-                Some(index),
-                format!(
-                    "the statement ran, but its row in the step journal could not be written ({message}): \
-                     the next run checks whether it took effect before going on"
-                ),
-            ),
+            // The statement ran: a retry must not run it again, whatever stopped its row.
+            Some(Part::Done(index)) => Failure {
+                lock_timeout: false,
+                ..failure(
+                    Some(index),
+                    format!(
+                        "the statement ran, but its row in the step journal could not be written ({message}): \
+                         the next run checks whether it took effect before going on"
+                    ),
+                )
+            },
             Some(Part::Setup | Part::Bookkeeping) | None => failure(None, message),
         })
     }

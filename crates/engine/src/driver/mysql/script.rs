@@ -67,7 +67,7 @@ pub(crate) fn step(work: &Work<'_>) -> (String, Vec<Part>) {
     // a data change joins that transaction, and DDL is followed by it. A migration of one
     // DDL statement costs one commit more than its statement and bookkeeping, as a mark of
     // the migration in progress would.
-    let mut bookkeeping_open = false;
+    let mut bookkeeping_open = None;
     for (i, statement) in work.statements.iter().enumerate() {
         // A statement whose last line holds a comment ends before a line of its own, so that
         // the comment cannot swallow what follows.
@@ -75,7 +75,7 @@ pub(crate) fn step(work: &Work<'_>) -> (String, Vec<Part>) {
             .text
             .lines()
             .last()
-            .is_some_and(|l| l.contains("--"))
+            .is_some_and(|l| l.contains("--") || l.contains('#'))
         {
             true => format!("{}\n", statement.text),
             false => statement.text.to_string(),
@@ -93,7 +93,7 @@ pub(crate) fn step(work: &Work<'_>) -> (String, Vec<Part>) {
             push(BEGIN, Part::Open(i));
             push(&text, Part::Statement(i));
             if Some(i) == last {
-                bookkeeping_open = true;
+                bookkeeping_open = Some(i);
             } else {
                 push(&done, Part::Done(i));
                 push("COMMIT", Part::Done(i));
@@ -110,22 +110,28 @@ pub(crate) fn step(work: &Work<'_>) -> (String, Vec<Part>) {
             }
         }
     }
-    if !bookkeeping_open {
-        push(BEGIN, Part::Bookkeeping);
-    }
+    // The bookkeeping that holds the last data change rolls it back when it fails: it answers
+    // for that statement's `done` row.
+    let bookkeeping = match bookkeeping_open {
+        Some(i) => Part::Done(i),
+        None => {
+            push(BEGIN, Part::Bookkeeping);
+            Part::Bookkeeping
+        }
+    };
     for statement in (work.bookkeeping)(Elapsed::ServerClock) {
-        push(&statement, Part::Bookkeeping);
+        push(&statement, bookkeeping);
     }
     if let Some(journal) = &work.journal {
         push(
             &journal
                 .tables
                 .journal_clear(journal.revision, journal.direction),
-            Part::Bookkeeping,
+            bookkeeping,
         );
     }
     batch.push_str("COMMIT");
-    parts.push(Part::Bookkeeping);
+    parts.push(bookkeeping);
     (batch, parts)
 }
 

@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, Row};
 use super::Postgres;
 use crate::bookkeeping::statement_hash;
 use crate::driver::{Failure, Journaling, StepCheck, database_message, execute};
-use crate::sql::index_build::concurrent_index;
+use crate::sql::index_build::{concurrent_drop, concurrent_index};
 use crate::sql::{first_keyword, literal, terminated};
 use aurora_migrate_core::Database;
 
@@ -105,6 +105,19 @@ impl Postgres {
                     "the index {name} is INVALID: it is dropped and built again"
                 )),
                 None => StepCheck::NotDone(format!("the index {name} does not exist")),
+            });
+        }
+        if let Some(name) = concurrent_drop(text) {
+            let sql = format!("SELECT to_regclass({}) IS NULL", literal(&name));
+            let gone: bool = sqlx::raw_sql(AssertSqlSafe(sql))
+                .fetch_one(self.connection.get())
+                .await?
+                .get(0);
+            return Ok(match gone {
+                true => StepCheck::Done(format!("the index {name} is gone")),
+                false => StepCheck::NotDone(format!(
+                    "the index {name} is still there: it is dropped again"
+                )),
             });
         }
         Ok(rerunnable(text).map_or_else(

@@ -49,7 +49,9 @@ impl Sqlite {
             let _ = self.execute(&failed).await;
             return Err(failure);
         }
+        // The statement ran: a retry must not run it again, whatever stopped its row.
         self.execute(&done).await.map_err(|e| Failure {
+            lock_timeout: false,
             message: format!(
                 "the statement ran, but its row in the step journal could not be written ({}): \
                  the next run checks whether it took effect before going on",

@@ -38,3 +38,18 @@ fn other_statements_and_unnamed_indexes_name_nothing() {
         assert_eq!(concurrent_index(text), None, "{text}");
     }
 }
+
+#[test]
+fn a_concurrent_drop_names_its_index() {
+    assert_eq!(
+        concurrent_drop("DROP INDEX CONCURRENTLY ix_t_v").as_deref(),
+        Some("ix_t_v")
+    );
+    assert_eq!(
+        concurrent_drop("-- gone\ndrop index concurrently if exists s.\"Ix\";").as_deref(),
+        Some("s.\"Ix\"")
+    );
+    assert_eq!(concurrent_drop("DROP INDEX CONCURRENTLY a, b"), None);
+    assert_eq!(concurrent_drop("DROP INDEX CONCURRENTLY a CASCADE"), None);
+    assert_eq!(concurrent_drop("DROP INDEX ix_t_v"), None);
+}
