@@ -31,17 +31,27 @@ pub(crate) fn migration(db: &Db) -> String {
     )
 }
 
+/// m1: the counter `hits`, a row at 0 for each of `steps`, which data statements count their
+/// runs in.
+pub(crate) fn write_counter(dir: &std::path::Path, steps: &[u32]) {
+    let rows: Vec<String> = steps.iter().map(|s| format!("({s}, 0)")).collect();
+    std::fs::write(
+        dir.join("m1_hits.sql"),
+        format!(
+            "-- A counter\n--\n-- Revision ID: m1\n-- Revises:\n\n-- migrate:upgrade\n\
+             CREATE TABLE hits (step INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n\
+             INSERT INTO hits VALUES {};\n\n-- migrate:downgrade\nDROP TABLE hits;\n",
+            rows.join(", ")
+        ),
+    )
+    .expect("write");
+}
+
 /// The line of each statement of [`migration`] in its file.
 pub(crate) const LINES: [usize; 5] = [8, 10, 12, 14, 16];
 
 pub(crate) fn catalog(dir: &std::path::Path, db: &Db) -> Catalog {
-    std::fs::write(
-        dir.join("m1_hits.sql"),
-        "-- A counter\n--\n-- Revision ID: m1\n-- Revises:\n\n-- migrate:upgrade\n\
-         CREATE TABLE hits (step INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n\
-         INSERT INTO hits VALUES (1, 0), (4, 0);\n\n-- migrate:downgrade\nDROP TABLE hits;\n",
-    )
-    .expect("write");
+    crate::journal::write_counter(dir, &[1, 4]);
     std::fs::write(dir.join("m2_steps.sql"), migration(db)).expect("write");
     Catalog::from_scan(scan::scan(dir).expect("valid"))
 }

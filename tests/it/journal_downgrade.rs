@@ -9,13 +9,7 @@ use crate::journal::{Fault, remove_stop, stop_at};
 use crate::support::{Db, MysqlDb, PgDb, SqliteDb, run_with_client, runner};
 
 fn catalog(dir: &std::path::Path) -> Catalog {
-    std::fs::write(
-        dir.join("m1_hits.sql"),
-        "-- A counter\n--\n-- Revision ID: m1\n-- Revises:\n\n-- migrate:upgrade\n\
-         CREATE TABLE hits (step INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n\
-         INSERT INTO hits VALUES (1, 0), (2, 0);\n\n-- migrate:downgrade\nDROP TABLE hits;\n",
-    )
-    .expect("write");
+    crate::journal::write_counter(dir, &[1, 2]);
     std::fs::write(
         dir.join("m2_steps.sql"),
         "-- Statement by statement\n--\n-- Revision ID: m2\n-- Revises: m1\n-- Transaction: none\n\n\

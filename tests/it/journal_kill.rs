@@ -30,13 +30,7 @@ fn pause(db: &Db) -> &'static str {
 /// m1: the counter; m2: DDL, data changes counted in `hits`, an index (built concurrently on
 /// PostgreSQL), with pauses between.
 fn write_catalog(dir: &Path, db: &Db) -> Catalog {
-    std::fs::write(
-        dir.join("m1_hits.sql"),
-        "-- A counter\n--\n-- Revision ID: m1\n-- Revises:\n\n-- migrate:upgrade\n\
-         CREATE TABLE hits (step INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n\
-         INSERT INTO hits VALUES (1, 0), (2, 0);\n\n-- migrate:downgrade\nDROP TABLE hits;\n",
-    )
-    .expect("write");
+    crate::journal::write_counter(dir, &[1, 2]);
     let index = match db {
         Db::Pg(_) => "CREATE INDEX CONCURRENTLY ix_t_m_v ON t_m (v)",
         _ => "CREATE INDEX ix_t_m_v ON t_m (v)",

@@ -59,6 +59,20 @@ impl Tables {
         )
     }
 
+    /// Every row of the journal, each column cast to `text` (the database's text type), in
+    /// [`JOURNAL_COLUMNS`]' order after the `lead` columns, in the order of the statements.
+    pub(crate) fn journal_select(&self, lead: &str, text: &str) -> String {
+        let columns: Vec<String> = JOURNAL_COLUMNS
+            .iter()
+            .map(|c| format!("CAST({c} AS {text})"))
+            .collect();
+        format!(
+            "SELECT {lead}{} FROM {} ORDER BY revision, direction, step",
+            columns.join(", "),
+            self.steps_sql()
+        )
+    }
+
     /// Before a statement that cannot commit with its record: `started`, one attempt more.
     pub(crate) fn journal_started(
         &self,

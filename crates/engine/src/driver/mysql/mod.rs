@@ -24,8 +24,8 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Row};
 
 use super::{Failure, Handle, Work, database_message, run_batch};
+use crate::bookkeeping::statement_hash;
 use crate::bookkeeping::{DirtyMark, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
-use crate::bookkeeping::{JOURNAL_COLUMNS, statement_hash};
 use crate::error::{Error, Result};
 use crate::sql::literal;
 use crate::url::DatabaseUrl;
@@ -213,16 +213,7 @@ impl Mysql {
                 .collect::<Result<_>>()?;
         }
         if has(tables.bare_steps()) {
-            let columns: Vec<String> = JOURNAL_COLUMNS
-                .iter()
-                .map(|c| format!("CAST({c} AS CHAR)"))
-                .collect();
-            let sql = format!(
-                "SELECT {} FROM {} ORDER BY revision, direction, step",
-                columns.join(", "),
-                tables.steps_sql()
-            );
-            let rows = sqlx::query(AssertSqlSafe(sql))
+            let rows = sqlx::query(AssertSqlSafe(tables.journal_select("", "CHAR")))
                 .fetch_all(self.connection.get())
                 .await
                 .map_err(failed)?;

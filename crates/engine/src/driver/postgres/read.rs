@@ -4,7 +4,7 @@
 use sqlx::{AssertSqlSafe, Row};
 
 use super::Postgres;
-use crate::bookkeeping::{JOURNAL_COLUMNS, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
+use crate::bookkeeping::{LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
 use crate::driver::journal_row;
 use crate::error::{Error, Result};
 
@@ -64,15 +64,7 @@ impl Postgres {
             if !sql.is_empty() {
                 sql.push_str(";\n");
             }
-            let columns: Vec<String> = JOURNAL_COLUMNS
-                .iter()
-                .map(|c| format!("{c}::text"))
-                .collect();
-            sql.push_str(&format!(
-                "SELECT 'j', {} FROM {} ORDER BY revision, direction, step",
-                columns.join(", "),
-                tables.steps_sql()
-            ));
+            sql.push_str(&tables.journal_select("'j', ", "text"));
         }
         if sql.is_empty() {
             return Ok(Stored::default());

@@ -4,9 +4,7 @@
 use sqlx::AssertSqlSafe;
 
 use super::Sqlite;
-use crate::bookkeeping::{
-    JOURNAL_COLUMNS, JournalEntry, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables,
-};
+use crate::bookkeeping::{JournalEntry, LogEntry, RECORD_COLUMNS, Stored, StoredRecord, Tables};
 use crate::driver::journal_row;
 use crate::error::{Error, Result};
 
@@ -109,16 +107,7 @@ impl Sqlite {
     /// The step journal's rows: few, and only there after a migration that could not run in
     /// one transaction.
     async fn read_journal(&mut self, tables: &Tables) -> Result<Vec<JournalEntry>> {
-        let columns: Vec<String> = JOURNAL_COLUMNS
-            .iter()
-            .map(|c| format!("CAST({c} AS TEXT)"))
-            .collect();
-        let sql = format!(
-            "SELECT {} FROM {} ORDER BY revision, direction, step",
-            columns.join(", "),
-            tables.steps_sql()
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
+        let rows = sqlx::query(AssertSqlSafe(tables.journal_select("", "TEXT")))
             .fetch_all(self.connection.get())
             .await
             .map_err(|e| Error::database("cannot read the step journal", e))?;
