@@ -167,7 +167,6 @@ pub(crate) fn stop_at(db: &Db, (state, step): (&str, usize), fault: Fault) -> St
             )
         }
         Db::Mysql(_) => {
-            // The journal's table exists: m1 ran through it.
             let condition = match state {
                 "clear" => "TRUE".to_string(),
                 _ => format!("NEW.step = {step} AND NEW.state = '{state}'"),
@@ -181,7 +180,15 @@ pub(crate) fn stop_at(db: &Db, (state, step): (&str, usize), fault: Fault) -> St
                 "clear" => &["DELETE"],
                 _ => &["INSERT", "UPDATE"],
             };
-            let mut script = String::from("DELIMITER //\n");
+            // The runner makes the table before its first journaled migration: the trigger needs
+            // it first.
+            let mut script = format!(
+                "CREATE TABLE IF NOT EXISTS {table} (revision VARCHAR(32) NOT NULL, direction VARCHAR(9) NOT NULL, \
+                 step INTEGER NOT NULL, statement_hash VARCHAR(64) NOT NULL, state VARCHAR(8) NOT NULL, \
+                 attempt INTEGER NOT NULL, error TEXT, note TEXT, who VARCHAR(255) NOT NULL, \
+                 started_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), finished_at TIMESTAMP(6) NULL, \
+                 PRIMARY KEY (revision, direction, step));\nDELIMITER //\n"
+            );
             for event in events {
                 let condition =
                     condition.replace("NEW.", if *event == "DELETE" { "OLD." } else { "NEW." });

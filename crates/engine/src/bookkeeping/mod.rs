@@ -249,9 +249,6 @@ impl Tables {
             ),
         ]);
         if kind == Database::Mysql {
-            // Every MySQL migration keeps its statements in the step journal; elsewhere only
-            // `Transaction: none` does, and the runner makes the table before the first one.
-            statements.push(self.create_journal(kind));
             statements.push(format!(
                 "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(32) NOT NULL PRIMARY KEY, direction VARCHAR(9) NOT NULL, \
                  failed_statement TEXT, message TEXT, started_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",

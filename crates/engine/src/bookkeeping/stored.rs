@@ -15,6 +15,8 @@ pub struct Stored {
     pub dirty: Vec<DirtyMark>,
     /// The step journal's rows: statements of migrations that did not finish.
     pub journal: Vec<super::JournalEntry>,
+    /// The step journal's table exists.
+    pub journal_exists: bool,
     /// The log's columns when it lacks some of [`RECORD_COLUMNS`](super::RECORD_COLUMNS) (a log
     /// an older build created); `None` when it has them all or does not exist.
     pub outdated_log: Option<Vec<String>>,

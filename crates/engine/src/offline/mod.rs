@@ -183,8 +183,7 @@ impl Offline {
             text.push_str(&script::transaction(kind, &self.tables.create(kind))?);
         }
         let journaled = |s: &Step| !catalog.migration(s.revision).transactional;
-        let made = direction == Direction::Upgrade && kind == Database::Mysql;
-        if !made && (kind == Database::Mysql || steps.iter().any(journaled)) {
+        if kind == Database::Mysql || steps.iter().any(journaled) {
             // Made by the runner before its first journaled migration; a database an older
             // build migrated has none yet.
             text.push_str("\n-- The step journal.\n");

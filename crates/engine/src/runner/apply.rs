@@ -33,7 +33,10 @@ impl Runner<'_> {
             false => self.tables.create(connection.kind()),
         };
         ddl.extend(self.outdated_log_ddl(connection.kind(), status));
-        if steps.iter().any(|step| step.journaled(connection.kind())) {
+        // Made once, before the first journaled migration: no statement of a run when it is
+        // there already.
+        let journaled = steps.iter().any(|step| step.journaled(connection.kind()));
+        if journaled && !status.journal_exists {
             ddl.extend(self.tables.journal_ddl(connection.kind(), false));
         }
         if !ddl.is_empty() {
@@ -251,7 +254,11 @@ impl Runner<'_> {
         // SQLite; otherwise the statements before the one that timed out, which the step
         // journal records.
         let journaled = step.journaled(kind);
-        let who = crate::bookkeeping::who();
+        // Read from the system only for a step that writes it.
+        let who = match journaled {
+            true => crate::bookkeeping::who(),
+            false => String::new(),
+        };
         let mut start = resume_at;
         let mut attempt = 0;
         loop {

@@ -41,6 +41,8 @@ pub struct Records {
     pub log: HashMap<String, LogEntry>,
     /// Every bookkeeping table exists.
     pub tables_exist: bool,
+    /// The step journal's table exists.
+    pub journal_exists: bool,
     /// Migrations that started and never finished (MySQL).
     pub dirty: Vec<DirtyMark>,
     /// The step journal: each statement of a migration that runs statement by statement
@@ -146,6 +148,7 @@ impl Records {
             applied,
             log,
             tables_exist: stored.tables_exist,
+            journal_exists: stored.journal_exists,
             dirty: stored.dirty,
             journal: stored.journal,
             outdated_log: stored.outdated_log,

@@ -140,6 +140,7 @@ impl Mysql {
                 .iter()
                 .all(|c| log_columns.iter().any(|p| p == c));
         let mut stored = Stored {
+            journal_exists: has(tables.bare_steps()),
             tables_exist: has(tables.bare_version())
                 && has(tables.bare_log())
                 && has(tables.bare_dirty()),

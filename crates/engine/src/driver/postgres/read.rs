@@ -75,6 +75,7 @@ impl Postgres {
             .map_err(|e| Error::database("cannot read the version table", e))?;
         let mut stored = Stored {
             tables_exist: has_version && has_log,
+            journal_exists: has_steps,
             outdated_log: outdated.then_some(columns),
             ..Stored::default()
         };

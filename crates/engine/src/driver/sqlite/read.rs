@@ -43,6 +43,7 @@ impl Sqlite {
         });
         let mut stored = Stored {
             tables_exist: found(tables.bare_version()) && found(tables.bare_log()),
+            journal_exists: found(tables.bare_steps()),
             outdated_log: log_columns.filter(|_| outdated),
             ..Stored::default()
         };
