@@ -12,6 +12,7 @@ mod alembic_render_fallback;
 mod authoring;
 mod autogen;
 mod autogen_cases;
+mod backfill;
 mod bad_input;
 mod baseline;
 mod beyond;

@@ -106,9 +106,31 @@ fn data(m: &Migration) -> String {
             )
         })
         .collect();
+    let backfills: Vec<String> = m
+        .backfills
+        .iter()
+        .map(|b| {
+            format!(
+                "{CORE}::Backfill {{ database: {}, line: {}, table: {}, key: {}, set: {}, filter: {}, batch_millis: {}, upper_bound: {:?} }}",
+                match b.database {
+                    Some(database) => format!("Some({CORE}::Database::{database:?})"),
+                    None => "None".into(),
+                },
+                b.line,
+                text(&b.table),
+                text(&b.key),
+                text(&b.set),
+                b.filter
+                    .as_deref()
+                    .map_or("None".to_string(), |f| format!("Some({})", text(f))),
+                b.batch_millis,
+                b.upper_bound
+            )
+        })
+        .collect();
     format!(
         "{CORE}::Migration {{ file_name: {}, id: {}, message: {}, parents: {}, depends_on: {}, branch_labels: {}, \
-         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), lock_timeout: {CORE}::source::LockTimeout::{:?}, replaces: {}, refinery: {}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]) }}",
+         create_date: {}, transactional: {}, compatibility: {CORE}::Compatibility::{:?}, lint_allows: {COW}(&[{}]), lock_timeout: {CORE}::source::LockTimeout::{:?}, replaces: {}, refinery: {}, kind: {CORE}::source::FileKind::{:?}, checksum: {}, sections: {COW}(&[{}]), backfills: {COW}(&[{}]), requires_backfill: {} }}",
         text(&m.file_name),
         text(&m.id),
         text(&m.message),
@@ -136,6 +158,8 @@ fn data(m: &Migration) -> String {
         },
         m.kind,
         text(&m.checksum),
-        sections.join(", ")
+        sections.join(", "),
+        backfills.join(", "),
+        texts(&m.requires_backfill)
     )
 }

@@ -144,7 +144,14 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
             offline(context, &catalog, request, args.dialect, &args.database)
         }
         Command::Upgrade(args) => {
-            let flags = |_: &Resolved| settings::migrate_flags(&args.steps, false);
+            let flags = |_: &Resolved| settings::MigrateFlags {
+                backfills: match args.defer_backfills {
+                    true => aurora_migrate::runner::Backfills::Defer,
+                    false => aurora_migrate::runner::Backfills::Inline,
+                },
+                run_backfills: args.run_backfills,
+                ..settings::migrate_flags(&args.steps, false)
+            };
             let (_, runner) = context.runner(&catalog, &args.database, flags)?;
             cmd::migrate::upgrade(&runner, &args.target, printer).await?;
             match &args.dump {
@@ -204,6 +211,10 @@ async fn run(context: &Context<'_>, command: Command) -> Outcome {
                 confirmed_in_production(resolved.production, args.yes, "repair")?;
             }
             cmd::repair::repair(&runner, action, args, printer).await
+        }
+        Command::Backfill(command) => {
+            let (_, runner) = context.runner(&catalog, command.database(), plain)?;
+            cmd::backfill::backfill(&runner, &command, printer).await
         }
         Command::Reset(args) => {
             let (resolved, runner) = context.runner(&catalog, &args.database, plain)?;

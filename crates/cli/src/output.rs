@@ -6,6 +6,7 @@
 //! document stays valid JSON.
 //! Must not import a command.
 
+pub(crate) mod backfill;
 pub(crate) mod documents;
 
 use std::cell::RefCell;

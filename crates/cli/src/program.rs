@@ -70,6 +70,7 @@ fn flag(setting: Setting) -> Option<&'static str> {
         Setting::Yes => "--yes",
         Setting::Production => "production (--env / AURORA_ENV)",
         Setting::Reason => "--reason",
+        Setting::RunBackfills => "--run-backfills",
         _ => return None,
     })
 }

@@ -205,6 +205,10 @@ pub(crate) struct MigrateFlags {
     pub pipeline: usize,
     pub refuse_data_loss: bool,
     pub statement_locks: LockRetries,
+    /// When an upgrade runs the backfills of what it applies.
+    pub backfills: aurora_migrate::runner::Backfills,
+    /// Run the batches a gated revision waits for, instead of refusing it.
+    pub run_backfills: bool,
 }
 
 /// The flags of an `upgrade` or `downgrade`; `refuse_data_loss` as production asks.
@@ -216,6 +220,7 @@ pub(crate) fn migrate_flags(steps: &StepArgs, refuse_data_loss: bool) -> Migrate
         pipeline: steps.pipeline.into(),
         refuse_data_loss,
         statement_locks: statement_locks(steps.statement_lock_timeout, steps.lock_retries),
+        ..MigrateFlags::default()
     }
 }
 
@@ -257,6 +262,8 @@ pub(crate) fn runner<'c>(
                 n => n,
             })
             .with_refuse_data_loss(flags.refuse_data_loss)
-            .with_statement_locks(flags.statement_locks),
+            .with_statement_locks(flags.statement_locks)
+            .with_backfills(flags.backfills)
+            .with_run_backfills(flags.run_backfills),
     )?)
 }

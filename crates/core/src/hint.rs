@@ -33,6 +33,8 @@ pub enum Command {
     Scratch,
     /// Decide by hand about a migration that stands part-way.
     Repair,
+    /// Run, pause, resume, cancel or show a revision's backfill.
+    Backfill,
 }
 
 impl Command {
@@ -51,6 +53,7 @@ impl Command {
             Command::Lease => "lease",
             Command::Scratch => "scratch",
             Command::Repair => "repair",
+            Command::Backfill => "backfill",
         }
     }
 }
@@ -103,6 +106,8 @@ pub enum Setting {
     Production,
     /// Why a repair is made, which its audit keeps.
     Reason,
+    /// Run the batches a gated revision waits for before it, in the same upgrade.
+    RunBackfills,
 }
 
 impl Setting {
@@ -126,6 +131,7 @@ impl Setting {
             Setting::Yes => "an answer given in advance",
             Setting::Production => "production",
             Setting::Reason => "a reason",
+            Setting::RunBackfills => "running the backfills first",
         }
     }
 }

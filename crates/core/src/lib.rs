@@ -30,5 +30,5 @@ pub use catalog::Revisions;
 pub use database::Database;
 pub use direction::Direction;
 pub use hint::Hint;
-pub use migration::{Migration, RefineryOrigin, Section, Statement};
+pub use migration::{Backfill, Migration, RefineryOrigin, Section, Statement};
 pub use source::Compatibility;

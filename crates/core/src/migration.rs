@@ -12,6 +12,7 @@ use crate::direction::Direction;
 use crate::revision::Node;
 pub use crate::source::split::Statement;
 use crate::source::{self, Compatibility, FileKind, LintAllow, LockTimeout, ParseError, Parsed};
+pub use backfill::Backfill;
 
 /// Text that is either compiled in or read at run time.
 pub type Text = Cow<'static, str>;
@@ -63,6 +64,10 @@ pub struct Migration {
     pub checksum: Text,
     /// The SQL sections; empty for a Rust migration.
     pub sections: Cow<'static, [Section]>,
+    /// `-- migrate:backfill` declarations: at most one per database variant.
+    pub backfills: Cow<'static, [Backfill]>,
+    /// `Requires Backfill`: revisions whose backfill must be done before this one runs.
+    pub requires_backfill: Cow<'static, [Text]>,
 }
 
 /// What refinery knows a migration by.
@@ -159,6 +164,8 @@ impl Migration {
             kind: FileKind::from_file_name(file_name).unwrap_or(FileKind::Sql),
             checksum: Cow::Owned(checksum::of_file(text)),
             sections: Cow::Owned(sections),
+            backfills: Cow::Owned(parsed.backfills.iter().map(Backfill::of_text).collect()),
+            requires_backfill: texts(&header.requires_backfill),
         })
     }
 
@@ -184,6 +191,12 @@ impl Migration {
             })
     }
 
+    /// Its backfill on `database`: that database's own declaration, else the plain one.
+    pub fn backfill(&self, database: Database) -> Option<&Backfill> {
+        let of = |wanted| self.backfills.iter().find(|b| b.database == wanted);
+        of(Some(database)).or_else(|| of(None))
+    }
+
     /// What the revision graph needs of it.
     pub fn node(&self) -> Node {
         let strings = |list: &[Text]| list.iter().map(|s| s.to_string()).collect();
@@ -200,6 +213,8 @@ impl Migration {
         self.parents.len() > 1
     }
 }
+
+mod backfill;
 
 #[cfg(test)]
 mod tests;

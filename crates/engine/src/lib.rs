@@ -30,6 +30,7 @@ pub use aurora_migrate_core as migrations;
 pub mod authoring;
 #[cfg(feature = "autogenerate")]
 pub mod autogenerate;
+pub mod backfill;
 mod bookkeeping;
 pub mod catalog;
 #[cfg(feature = "ddl")]

@@ -52,6 +52,13 @@ pub(crate) struct UpgradeArgs {
     pub dialect: Option<Dialect>,
     #[command(flatten)]
     pub steps: StepArgs,
+    /// Leave the backfills of the revisions applied for the service or `backfill run`; a
+    /// revision that requires one not done is refused
+    #[arg(long, conflicts_with = "sql")]
+    pub defer_backfills: bool,
+    /// Before a revision that requires a backfill not done, run its remaining batches
+    #[arg(long, conflicts_with = "sql")]
+    pub run_backfills: bool,
 
     /// After a successful run, rewrite FILE with the schema dump (as `dump --output FILE`)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["sql", "targets", "targets_cmd"])]

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod authoring;
+mod backfill;
 pub(crate) mod bounds;
 mod connect;
 mod migrate;
@@ -17,6 +18,7 @@ pub(crate) use authoring::{
     AdoptFrom, BaselineArgs, CreateArgs, ImportAlembicArgs, ImportFrom, MergeArgs, SquashArgs,
     migrations_dir,
 };
+pub(crate) use backfill::{BackfillCommand, BackfillRunArgs};
 pub(crate) use connect::{
     Connect, ConnectMany, DatabaseArgs, FleetArgs, LeaseAction, LockKind, OnErrorMode,
 };
@@ -258,6 +260,12 @@ pub(crate) enum Command {
         after_help = "A migration that cannot run in one transaction (every one on MySQL, and `Transaction: none`) records each statement in the step journal, and the next run continues at the first one not done. When a statement's outcome cannot be checked, or the file changed since it ran, a person decides here. Each repair shows what it changes and asks first (--dry-run only shows; --yes does not ask); it is written into the journal and kept in the audit table with who made it, when and why.\n\nExamples:\n  aurora-migrate repair mark-done 3f2a9c1b7d4e --reason \"the column exists: checked by hand\"\n  aurora-migrate repair mark-failed 3f2a9c1b7d4e --reason \"the procedure rolled back\" --dry-run\n  aurora-migrate repair accept-edits 3f2a9c1b7d4e --reason \"a comment was reworded\""
     )]
     Repair(RepairCommand),
+    /// Run, pause, resume, cancel or show the backfills: data changes a revision makes in batches
+    #[command(
+        subcommand,
+        after_help = "A revision's `-- migrate:backfill` block changes its table in batches along an integer key, from the lowest key to the highest that existed when it started; each batch commits with the job's cursor, so a killed run resumes where it stopped and no row is changed twice. `upgrade` runs them inline unless --defer-backfills; a service runs them in the background; this command runs them beside the services. One runner at a time holds a job's lease.\n\nExamples:\n  aurora-migrate backfill status\n  aurora-migrate backfill run 8d1e6b0f2a57 --max-lag 2s\n  aurora-migrate backfill pause 8d1e6b0f2a57 --reason \"peak traffic\"\n  aurora-migrate backfill resume 8d1e6b0f2a57"
+    )]
+    Backfill(BackfillCommand),
     /// Revert everything, then apply everything: drops all data the migrations manage
     #[command(
         after_help = "Examples:\n  aurora-migrate reset\n  aurora-migrate reset --yes --database-url sqlite://dev.db"
@@ -334,6 +342,7 @@ impl Command {
                 | Command::Stamp(_)
                 | Command::Reset(_)
                 | Command::Repair(_)
+                | Command::Backfill(_)
                 | Command::Adopt(_)
                 | Command::Baseline(_)
                 | Command::Lease(LeaseAction::Break(_))

@@ -14,8 +14,12 @@ use aurora_migrate::runner::{Event, Runner, StepReport};
 
 pub(crate) async fn upgrade(runner: &Runner<'_>, target: &str, printer: &Printer) -> Outcome {
     let target = Target::parse(target)?;
+    let mut backfills = crate::output::backfill::Progress::new(printer);
     let run = runner
-        .upgrade(&target, &mut |event| progress(event, printer))
+        .upgrade(&target, &mut |event| {
+            backfills.event(event);
+            progress(event, printer)
+        })
         .await?;
     finish(&run.steps, &run.current, "upgrade", printer)
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod author;
 pub(crate) mod autogen;
+pub(crate) mod backfill;
 pub(crate) mod check;
 pub(crate) mod dump;
 pub(crate) mod fleet;

@@ -4,7 +4,7 @@
 
 use crate::failure::{Failure, Outcome};
 use crate::output::Printer;
-use crate::output::documents::{BeyondStatus, Status, UnfinishedStep};
+use crate::output::documents::{BackfillJob, BeyondStatus, Status, UnfinishedStep};
 use crate::revision_text::{ids, logged_not_applied};
 use aurora_migrate::runner::Runner;
 use aurora_migrate::runner::State;
@@ -92,6 +92,9 @@ pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
     for step in &unfinished {
         printer.line(&step.line());
     }
+    for job in &standing.backfills {
+        printer.line(&crate::output::backfill::line(job));
+    }
     printer.line(&format!("state: {summary}"));
     let names = |indices: &[usize]| -> Vec<String> {
         indices.iter().map(|&i| graph.node(i).id.clone()).collect()
@@ -130,6 +133,7 @@ pub(crate) async fn status(runner: &Runner<'_>, printer: &Printer) -> Outcome {
             .map(|i| i.to_string())
             .collect(),
         logged_not_applied: names(&standing.logged_not_applied),
+        backfills: standing.backfills.iter().map(BackfillJob::of).collect(),
     });
     match state {
         State::AtHeads | State::AheadCompatible => Ok(()),

@@ -43,6 +43,7 @@ fn every_flag_a_hint_can_name_is_a_flag_of_the_command_line() {
         Setting::Yes,
         Setting::Production,
         Setting::Reason,
+        Setting::RunBackfills,
     ];
     let root = command("app");
     let mut known = Vec::new();

@@ -74,6 +74,10 @@ pub struct Header {
     /// `Accepted Loss`: a baseline written although its database held objects it does not
     /// rebuild, as its header says (the list follows under the header).
     pub accepted_loss: Option<String>,
+    /// `Requires Backfill`: revisions whose backfill must be done before this one runs.
+    pub requires_backfill: Vec<String>,
+    /// Its line.
+    pub requires_backfill_line: usize,
 }
 
 /// How a migration's statements wait for the locks they need (`Lock Timeout` in the header).
@@ -147,6 +151,8 @@ pub struct Parsed {
     pub header: Header,
     /// Empty for Rust migrations, whose body is code.
     pub sections: Vec<SectionText>,
+    /// `-- migrate:backfill` blocks.
+    pub backfills: Vec<super::backfill::BackfillText>,
     /// A refinery file (`V<n>__<name>`): its header is made from the name, and its parents by
     /// the scanner from the other refinery files.
     pub refinery: Option<super::refinery::RefineryName>,
@@ -173,22 +179,26 @@ pub fn parse(file_name: &str, text: &str) -> Result<Parsed, ParseError> {
         return Ok(Parsed {
             header,
             sections,
+            backfills: Vec::new(),
             refinery: Some(name),
         });
     }
     let (header, body_start) = parse_header(kind, &lines)?;
     check_file_name(file_name, &header)?;
-    let sections = match kind {
+    let (sections, backfills) = match kind {
         FileKind::Sql => {
+            let mut lines = lines;
+            let backfills = super::backfill::extract(&mut lines, body_start)?;
             let sections = read_sections(&lines, body_start)?;
             check_sections(&sections)?;
-            sections
+            (sections, backfills)
         }
-        FileKind::Rust => Vec::new(),
+        FileKind::Rust => (Vec::new(), Vec::new()),
     };
     Ok(Parsed {
         header,
         sections,
+        backfills,
         refinery: None,
     })
 }
@@ -216,7 +226,7 @@ fn check_file_name(file_name: &str, header: &Header) -> Result<(), ParseError> {
 }
 
 /// Keys a header may hold; anything else that looks like `Key: value` is a typo.
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "Revision ID",
     "Revises",
     "Branch Labels",
@@ -227,6 +237,7 @@ const KEYS: [&str; 10] = [
     "Lock Timeout",
     "Replaces",
     "Accepted Loss",
+    "Requires Backfill",
 ];
 
 fn parse_header(kind: FileKind, lines: &[&str]) -> Result<(Header, usize), ParseError> {
@@ -342,6 +353,10 @@ fn apply_key(header: &mut Header, key: &str, value: &str, line: usize) -> Result
                 ));
             }
             header.accepted_loss = Some(value.to_string());
+        }
+        "Requires Backfill" => {
+            header.requires_backfill = id_list(value, line, key)?;
+            header.requires_backfill_line = line;
         }
         "Replaces" => {
             header.replaces = id_list(value, line, key)?;

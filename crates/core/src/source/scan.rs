@@ -133,9 +133,19 @@ fn scan_with(dir: &Path, complete: bool) -> Result<Scan, Vec<Diagnostic>> {
     let (kept, chain): (Vec<usize>, Vec<Node>) = arrange_nodes(&nodes, &replaces, View::Chain)
         .into_iter()
         .unzip();
-    match Graph::new(chain) {
-        Ok(graph) => Ok(Scan { files, graph }),
-        Err(error) => Err(vec![locate(&files, &kept, &error)]),
+    let graph = Graph::new(chain).map_err(|error| vec![locate(&files, &kept, &error)])?;
+    let parsed: Vec<&Parsed> = files.iter().map(|f| &f.parsed).collect();
+    let faults: Vec<Diagnostic> = super::requirement::check(&parsed, &graph)
+        .into_iter()
+        .map(|(index, message)| Diagnostic {
+            path: files[index].path.clone(),
+            line: files[index].parsed.header.requires_backfill_line,
+            message,
+        })
+        .collect();
+    match faults.is_empty() {
+        true => Ok(Scan { files, graph }),
+        false => Err(faults),
     }
 }
 

@@ -95,6 +95,17 @@ pub(super) fn is_blank_or_comment(line: &str) -> bool {
 
 type Marker = (Direction, Option<Database>);
 
+/// The word after `migrate:` on a marker line, and what follows it.
+pub(super) fn marker_word(line: &str) -> Option<(&str, &str)> {
+    let rest = line
+        .trim()
+        .strip_prefix("--")?
+        .trim_start()
+        .strip_prefix("migrate:")?;
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    Some((&rest[..end], &rest[end..]))
+}
+
 pub(super) fn section_marker(line: &str, number: usize) -> Result<Option<Marker>, ParseError> {
     let Some(rest) = line.trim().strip_prefix("--") else {
         return Ok(None);
@@ -122,7 +133,7 @@ pub(super) fn section_marker(line: &str, number: usize) -> Result<Option<Marker>
             return Err(fault(
                 number,
                 format!(
-                    "unknown section `migrate:{}`; use `-- migrate:upgrade` or `-- migrate:downgrade`, optionally followed by a dialect",
+                    "unknown section `migrate:{}`; use `-- migrate:upgrade`, `-- migrate:downgrade` or `-- migrate:backfill`, optionally followed by a dialect",
                     other.unwrap_or("")
                 ),
             ));

@@ -3,12 +3,15 @@
 //! mark; their names, DDL and statements, and what they hold once read. Text and data only:
 //! must not import the drivers or the runner.
 
+mod jobs;
 mod journal;
 mod lease;
 mod record;
 mod statements;
 mod stored;
 
+pub(crate) use jobs::{JOB_COLUMNS, JOB_TEXT_COLUMNS, JobRow, JobSql, job_row_of};
+pub use jobs::{Job, JobState};
 pub(crate) use journal::{JOURNAL_COLUMNS, StepKey, journal_entry, who};
 pub use journal::{JournalEntry, StepState, statement_hash};
 pub(crate) use lease::Claimant;
@@ -84,6 +87,8 @@ pub struct Tables {
     pub steps: String,
     /// Who repaired the step journal by hand, when and why: `<version>_aurora_audit`.
     pub audit: String,
+    /// Backfill jobs: where each one's batches have reached, `<version>_aurora_jobs`.
+    pub jobs: String,
     /// The schema is a tenant's own, made with its bookkeeping when missing (a schema named
     /// only by `--version-table` must exist: a typo there makes no schema).
     pub own_schema: bool,
@@ -108,6 +113,7 @@ impl Tables {
             lease: format!("{name}_aurora_lease"),
             steps: format!("{name}_aurora_steps"),
             audit: format!("{name}_aurora_audit"),
+            jobs: format!("{name}_aurora_jobs"),
             own_schema: false,
         })
     }
@@ -179,8 +185,9 @@ impl Tables {
     }
 
     /// The bookkeeping tables' names without their schema: what a schema read leaves out.
-    pub(crate) fn bare_names(&self) -> [&str; 6] {
+    pub(crate) fn bare_names(&self) -> [&str; 7] {
         [
+            bare(&self.jobs),
             bare(&self.version),
             bare(&self.log),
             bare(&self.dirty),
@@ -280,13 +287,14 @@ impl Tables {
     /// rewrite the log, whose stored downgrades a later run reads; every such write privilege
     /// is revoked, where this session's role owns the table (otherwise it cannot, and leaves
     /// it to the owner).
-    fn owner_only(&self) -> String {
+    pub(crate) fn owner_only(&self) -> String {
         let tables: Vec<String> = [
             &self.version,
             &self.log,
             &self.lease,
             &self.steps,
             &self.audit,
+            &self.jobs,
         ]
         .iter()
         .map(|name| format!("to_regclass({})", crate::sql::literal(&quote_path(name))))

@@ -30,6 +30,7 @@ mod work;
 compile_error!("aurora-migrate needs at least one database feature: postgres, sqlite or mysql");
 
 pub(crate) use crate::error::database_message;
+pub(crate) use backfill::{Batch, BatchSql};
 pub(crate) use batch::{execute, run_batch, run_in_transaction};
 pub(crate) use capabilities::Capabilities;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
@@ -67,6 +68,7 @@ macro_rules! dispatch {
     };
 }
 
+mod backfill;
 mod exists;
 mod lease;
 mod tables;

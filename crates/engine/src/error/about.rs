@@ -21,6 +21,11 @@ impl Error {
             Error::Lease(LeaseError::Live { .. }) => "lease_live",
             Error::Lease(_) => "lease",
             Error::Repair(_) => "repair",
+            Error::Backfill(super::BackfillError::Pending { .. }) => "backfill_pending",
+            Error::Backfill(super::BackfillError::Unknown { .. }) => "backfill_unknown",
+            Error::Backfill(super::BackfillError::Key { .. }) => "backfill_key",
+            Error::Backfill(super::BackfillError::Failed { .. }) => "backfill_failed",
+            Error::Backfill(_) => "backfill_state",
             Error::Baseline(_) => "baseline",
             Error::Scratch(ScratchError::Interrupted { .. }) => "interrupted",
             Error::Scratch(_) => "scratch",
@@ -93,6 +98,26 @@ impl Error {
                     .then_text(" names the migrations that stand part-way")
             }
             Error::Repair(_) => return None,
+            Error::Backfill(super::BackfillError::Pending { job, .. }) => {
+                let state = job.state;
+                use crate::bookkeeping::JobState;
+                match state {
+                    JobState::Paused | JobState::Cancelled => Hint::text("resume it with ")
+                        .then_run(Command::Backfill, ["resume", job.revision.as_str()]),
+                    _ => Hint::text("let it finish, or run it now with ")
+                        .then_run(Command::Backfill, ["run", job.revision.as_str()])
+                        .then_text(", or run its batches first in this upgrade with ")
+                        .then_run(Command::Upgrade, [Setting::RunBackfills]),
+                }
+            }
+            Error::Backfill(super::BackfillError::Unknown { .. }) => {
+                Hint::command(Command::Backfill).then_text(" status lists them")
+            }
+            Error::Backfill(super::BackfillError::Failed { revision, .. }) => {
+                Hint::text("fix the cause; the next run continues after the last batch that committed: ")
+                    .then_run(Command::Backfill, ["run", revision.as_str()])
+            }
+            Error::Backfill(_) => return None,
             Error::Baseline(e) => return e.hint(),
             Error::Scratch(e) => return e.hint(),
             Error::Step(failure) => return failure.hint(),

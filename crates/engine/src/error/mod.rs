@@ -6,6 +6,7 @@
 
 mod about;
 mod adopt;
+mod backfill;
 mod beyond;
 mod lease;
 mod offline;
@@ -17,6 +18,7 @@ mod step;
 use std::time::Duration;
 
 pub use adopt::{AdoptError, BaselineError, ImportError};
+pub use backfill::BackfillError;
 pub use beyond::BeyondError;
 pub use lease::{LeaseError, LeaseHolder};
 pub use offline::OfflineError;
@@ -66,6 +68,9 @@ pub enum Error {
     /// A repair of the step journal that cannot be made.
     #[error(transparent)]
     Repair(#[from] RepairError),
+    /// A backfill refused or failed, or a revision waiting for one.
+    #[error(transparent)]
+    Backfill(#[from] BackfillError),
     /// Alembic scripts that cannot be imported.
     #[error(transparent)]
     Import(#[from] ImportError),

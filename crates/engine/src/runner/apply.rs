@@ -39,6 +39,13 @@ impl Runner<'_> {
         if journaled && !status.journal_exists {
             ddl.extend(self.tables.journal_ddl(connection.kind(), false));
         }
+        // A reverted backfill's job goes with its revision, in the step's transaction.
+        if steps
+            .iter()
+            .any(|s| s.backfill && s.direction == Direction::Downgrade)
+        {
+            ddl.push(self.tables.job_sql(connection.kind()).create());
+        }
         if !ddl.is_empty() {
             connection.run_in_transaction(&ddl).await?;
         }
@@ -224,6 +231,9 @@ impl Runner<'_> {
             (!upgrade).then_some(step.revision.as_str()),
             elapsed,
         ));
+        if step.backfill && !upgrade {
+            statements.push(self.tables.job_sql(kind).delete(&step.revision));
+        }
         statements
     }
 

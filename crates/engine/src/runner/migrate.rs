@@ -2,6 +2,7 @@
 //! (one transaction for the whole run, the data-loss guard), apply it, and say where the
 //! database is left. Must not import autogenerate.
 
+use super::backfills::Gate;
 use super::beyond::View;
 use super::prepared::Prepared;
 use super::{Event, Run, Runner, Transaction};
@@ -129,8 +130,21 @@ impl Runner<'_> {
                 self.refuse_data_loss(&mut connection, view.applied.set.len(), &prepared)
                     .await?;
             }
-            let reports = self
-                .apply(&mut connection, &status, &prepared, on_event)
+            let gates = self.gates(&mut connection, &prepared).await?;
+            let mut reports = Vec::with_capacity(prepared.len());
+            let mut from = 0;
+            for gate in gates.iter().chain([&Gate::end(prepared.len())]) {
+                let segment = &prepared[from..gate.before];
+                reports.extend(
+                    self.apply(&mut connection, &status, segment, on_event)
+                        .await?,
+                );
+                for job in &gate.jobs {
+                    self.walk(&mut connection, job, on_event).await?;
+                }
+                from = gate.before;
+            }
+            self.backfill_applied(&mut connection, &prepared, on_event)
                 .await?;
             Ok(Run {
                 steps: reports,

@@ -5,6 +5,7 @@
 
 mod adopt;
 mod apply;
+mod backfills;
 mod beyond;
 mod durability;
 mod failed_step;
@@ -30,6 +31,7 @@ pub use crate::driver::{Pool, TableSize};
 pub use crate::error::RepairError;
 #[cfg(feature = "refinery")]
 pub use adopt::Adopted;
+pub use backfills::Backfills;
 pub use locks::LockRetries;
 pub use repair::{Repair, RepairAction, RepairChange, RepairPlan};
 pub use reset::ResetPreview;
@@ -77,6 +79,13 @@ pub struct Options {
     /// At most this many transactional migrations travel in one message (PostgreSQL): each
     /// still its own transaction; 1 sends each alone.
     pub pipeline: usize,
+    /// When an upgrade runs the backfills of the revisions it applies.
+    pub backfills: Backfills,
+    /// Before a revision that requires a backfill that is not done, run its remaining
+    /// batches (instead of refusing the upgrade).
+    pub run_backfills: bool,
+    /// How backfill jobs run: lease, batch sizes, throttles.
+    pub backfill: crate::backfill::Settings,
 }
 
 /// When a step's commit waits for its write-ahead log to reach the disk (PostgreSQL; MySQL's
@@ -143,6 +152,12 @@ impl Default for Options {
             lock: Lock::Advisory,
             durability: Durability::Run,
             pipeline: 16,
+            backfills: Backfills::Inline,
+            run_backfills: false,
+            backfill: crate::backfill::Settings {
+                lock_timeouts: Vec::new(),
+                ..crate::backfill::Settings::default()
+            },
         }
     }
 }
@@ -188,6 +203,8 @@ pub enum Event<'a> {
         /// Its stored statements, in order.
         statements: &'a [String],
     },
+    /// A backfill job's progress.
+    Backfill(crate::backfill::Event<'a>),
 }
 
 /// One migration run (or reverted).
@@ -385,6 +402,15 @@ impl Catalog {
     ) -> Result<Run> {
         Runner::with_pool(self, pool, Options::default())?
             .upgrade(target, &mut |_| {})
+            .await
+    }
+
+    /// Runs every backfill not done through the service's own pool, until each is done:
+    /// what a service spawns in the background once it has migrated with
+    /// [`Backfills::Defer`]. Replicas share each job through its lease; a restart resumes it.
+    pub async fn backfill(&self, pool: impl Into<Pool>) -> Result<Vec<crate::backfill::Job>> {
+        Runner::with_pool(self, pool, Options::default())?
+            .run_backfills(None, &mut |_| {})
             .await
     }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Durability, Lock, LockRetries, Options, Transaction};
+use super::{Backfills, Durability, Lock, LockRetries, Options, Transaction};
 use crate::interrupt::Interrupt;
 
 impl Options {
@@ -79,6 +79,25 @@ impl Options {
     /// At most this many transactional migrations in one message (PostgreSQL).
     pub fn with_pipeline(mut self, pipeline: usize) -> Options {
         self.pipeline = pipeline;
+        self
+    }
+
+    /// When an upgrade runs the backfills of the revisions it applies.
+    pub fn with_backfills(mut self, backfills: Backfills) -> Options {
+        self.backfills = backfills;
+        self
+    }
+
+    /// Run the remaining batches of a backfill a revision requires before it, instead of
+    /// refusing the upgrade.
+    pub fn with_run_backfills(mut self, run: bool) -> Options {
+        self.run_backfills = run;
+        self
+    }
+
+    /// How backfill jobs run (an empty lock timeout schedule takes the runner's).
+    pub fn with_backfill_settings(mut self, settings: crate::backfill::Settings) -> Options {
+        self.backfill = settings;
         self
     }
 }

@@ -42,6 +42,10 @@ pub(super) struct Prepared<'a> {
     pub stored: bool,
     /// The step journal's rows for it, this way, left by a run that stopped part-way.
     pub journal: Vec<JournalEntry>,
+    /// It declares a backfill on the runner's database.
+    pub backfill: bool,
+    /// `Requires Backfill`: the revisions whose backfill must be done before it.
+    pub requires_backfill: Vec<String>,
 }
 
 impl Prepared<'_> {
@@ -102,6 +106,8 @@ impl<'c> Runner<'c> {
                     lock_timeout: LockTimeout::Runner,
                     stored: true,
                     journal: Vec::new(),
+                    backfill: false,
+                    requires_backfill: Vec::new(),
                 });
                 continue;
             }
@@ -122,6 +128,12 @@ impl<'c> Runner<'c> {
                 lock_timeout: migration.lock_timeout,
                 stored: false,
                 journal: Vec::new(),
+                backfill: migration.backfill(kind).is_some(),
+                requires_backfill: migration
+                    .requires_backfill
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect(),
             });
         }
         Ok(prepared)

@@ -197,6 +197,8 @@ impl Runner<'_> {
             lock_timeout: migration.lock_timeout,
             stored: false,
             journal: Vec::new(),
+            backfill: false,
+            requires_backfill: Vec::new(),
         })
     }
 

@@ -39,6 +39,9 @@ pub struct Standing {
     pub inconsistencies: Vec<Inconsistency>,
     /// Revisions the log records as applied that the version table does not hold.
     pub logged_not_applied: Vec<usize>,
+    /// The backfills of applied revisions, as their jobs stand: a service is ready while they
+    /// run ("ready, backfill at 40%").
+    pub backfills: Vec<crate::backfill::Job>,
 }
 
 /// The one-word summary of a [`Standing`], worst first.
@@ -104,6 +107,7 @@ impl Standing {
             unfinished: Vec::new(),
             inconsistencies: status.inconsistencies.clone(),
             logged_not_applied: status.logged_not_applied.clone(),
+            backfills: Vec::new(),
         }
     }
 
@@ -135,8 +139,13 @@ impl Standing {
             .collect()
     }
 
+    /// The backfills not done yet.
+    pub fn backfills_left(&self) -> impl Iterator<Item = &crate::backfill::Job> {
+        self.backfills.iter().filter(|job| !job.is_done())
+    }
+
     /// At the heads, or ahead only by expand revisions, with nothing to repair: what a
-    /// readiness probe waits for.
+    /// readiness probe waits for (backfills run while the service is ready).
     pub fn is_ready(&self) -> bool {
         matches!(self.state(), State::AtHeads | State::AheadCompatible)
     }
@@ -148,6 +157,13 @@ impl Runner<'_> {
         let status = self.records().await?;
         let mut standing = Standing::of(self.catalog, &status);
         standing.unfinished = self.unfinished(&status).await?;
+        let declared = self.declared(status.applied.set.iter().copied());
+        if !declared.is_empty() {
+            let mut connection = self.open_for_reading().await?;
+            let jobs = crate::backfill::jobs(&mut connection, &self.tables, &declared).await;
+            connection.close().await;
+            standing.backfills = jobs?;
+        }
         Ok(standing)
     }
 }

@@ -34,6 +34,8 @@ pub(crate) struct Status {
     pub inconsistencies: Vec<String>,
     /// Revisions the log records as applied that the version table does not hold.
     pub logged_not_applied: Vec<String>,
+    /// The backfills of applied revisions: the database is ready while they run.
+    pub backfills: Vec<super::BackfillJob>,
 }
 
 /// A migration that stopped part-way: the statement the next run starts at.

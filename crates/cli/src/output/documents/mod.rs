@@ -3,6 +3,7 @@
 //! structs are the contract: the text a command prints is what serde makes of them. The
 //! constructors here read the engine's data; must not import a command or the printer.
 
+mod backfill;
 mod database;
 mod files;
 mod fleet;
@@ -13,6 +14,7 @@ pub(crate) mod schema;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use backfill::{BackfillJob, Backfills};
 pub(crate) use database::{
     BeyondStatus, Check, LeaseBroken, LeaseHolder, LeaseShown, Repaired, RepairedStep, Status,
     UnfinishedStep,
@@ -118,4 +120,5 @@ documents! {
     Import => "import",
     Fleet => "fleet",
     Repaired => "repair",
+    Backfills => "backfill",
 }

@@ -101,11 +101,15 @@ impl Connection {
 }
 
 /// The table a statement names does not exist, nor perhaps its schema (a tenant's, before
-/// its first upgrade): PostgreSQL's 42P01 and 3F000, MySQL's 1146 and 1049.
-pub(super) fn is_missing_table(error: &sqlx::Error) -> bool {
+/// its first upgrade): PostgreSQL's 42P01 and 3F000, MySQL's 1146 and 1049, SQLite's "no such
+/// table".
+pub(crate) fn is_missing_table(error: &sqlx::Error) -> bool {
     let Some(error) = error.as_database_error() else {
         return false;
     };
+    if error.message().starts_with("no such table") {
+        return true;
+    }
     #[cfg(feature = "mysql")]
     if let Some(mysql) = error.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
         return matches!(mysql.number(), 1146 | 1049);

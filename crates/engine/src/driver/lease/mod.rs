@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 mod beat;
 mod exclusion;
 mod holder;
+pub(crate) use holder::is_missing_table;
 
 use sqlx::Row;
 use tokio::sync::Notify;

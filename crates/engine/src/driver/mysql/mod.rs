@@ -4,6 +4,7 @@
 //! and the journal is cleared with the bookkeeping in one transaction after the last. Everything
 //! this database knows lives in this folder; must not import the runner.
 
+pub(crate) mod backfill;
 mod check;
 #[cfg(feature = "autogenerate")]
 mod introspect;

@@ -4,6 +4,7 @@
 //! database knows lives in this folder; must not import the runner.
 
 mod apply;
+pub(crate) mod backfill;
 #[cfg(feature = "autogenerate")]
 mod introspect;
 mod invalid_index;

@@ -2,6 +2,7 @@
 //! step runs in one transaction, sent to the driver's worker thread as one batch. Everything
 //! this database knows lives in this folder; must not import the runner.
 
+pub(crate) mod backfill;
 #[cfg(feature = "autogenerate")]
 mod create_statement;
 #[cfg(feature = "autogenerate")]

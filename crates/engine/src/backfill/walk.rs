@@ -1,0 +1,360 @@
+//! Running one job: its row made and its lease taken, its range taken when it first runs
+//! (the lowest key, and the highest now unless the declaration bounds it), then batch after
+//! batch, each sized toward its target time, each waiting first for the throttles, each
+//! retried smaller with the runner's lock timeouts when it times out. Jobs read as data, and
+//! an operator's pause, resume and cancel. Must not import the runner.
+
+use std::time::Duration;
+
+use super::settings::{Event, Settings};
+use super::sizing::Sizing;
+use super::throttle::{Pause, lag_over};
+use crate::bookkeeping::Job;
+use crate::bookkeeping::{JobRow, JobSql, JobState, Tables};
+use crate::driver::{Batch, BatchSql, Connection};
+use crate::error::{BackfillError, Error, Result};
+use aurora_migrate_core::{Backfill, Database};
+
+/// Runs `revision`'s job until it is done, cancelled, or paused before it started (a job
+/// paused while it runs waits to be resumed).
+pub(crate) async fn walk(
+    connection: &mut Connection,
+    tables: &Tables,
+    revision: &str,
+    backfill: &Backfill,
+    settings: &Settings,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Job> {
+    let sql = tables.job_sql(connection.kind());
+    let sizing = settings.sizing.unwrap_or(Sizing {
+        target: Duration::from_millis(backfill.batch_millis),
+        ..Sizing::default()
+    });
+    let write = |e| Error::database("cannot write the backfill job", e);
+    connection
+        .exec_job(
+            tables,
+            &sql.ensure(revision, sizing.first, JobState::Running),
+        )
+        .await
+        .map_err(write)?;
+    let mariadb = connection.is_mariadb().await;
+    let mut walker = Walker {
+        sql: &sql,
+        revision,
+        backfill,
+        settings,
+        sizing,
+        mariadb,
+        paused: None,
+        waiting: false,
+        first: true,
+        failures: 0,
+    };
+    let result = walker.run(connection, on_event).await;
+    if result.is_err() {
+        let _ = connection
+            .exec(&sql.release(revision, &settings.owner))
+            .await;
+    }
+    result
+}
+
+struct Walker<'a> {
+    sql: &'a JobSql,
+    revision: &'a str,
+    backfill: &'a Backfill,
+    settings: &'a Settings,
+    sizing: Sizing,
+    mariadb: bool,
+    /// The pause in force, reported once.
+    paused: Option<Pause>,
+    /// Another runner's lease was reported.
+    waiting: bool,
+    /// The first look at the job: a pause then ends the run instead of waiting.
+    first: bool,
+    /// Consecutive failed attempts of the current batch.
+    failures: usize,
+}
+
+impl Walker<'_> {
+    async fn run(
+        &mut self,
+        connection: &mut Connection,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<Job> {
+        loop {
+            if let Some(signal) = self.settings.interrupt.as_ref().and_then(|i| i.raised()) {
+                let _ = connection
+                    .exec(&self.sql.release(self.revision, &self.settings.owner))
+                    .await;
+                return Err(Error::Interrupted {
+                    signal,
+                    revision: Some(self.revision.to_string()),
+                    done: Vec::new(),
+                });
+            }
+            let row = self.row(connection).await?;
+            let first = std::mem::replace(&mut self.first, false);
+            match row.state {
+                JobState::Done | JobState::Cancelled => {
+                    let job = Job::of_row(&row, &self.backfill.table);
+                    on_event(Event::Finished(&job));
+                    return Ok(job);
+                }
+                JobState::Paused if first => return Ok(Job::of_row(&row, &self.backfill.table)),
+                JobState::Paused => {
+                    self.pause(Pause::Flag(row.note.clone()), on_event);
+                    tokio::time::sleep(self.settings.poll).await;
+                    continue;
+                }
+                JobState::Running | JobState::Pending => {}
+            }
+            let claim = self
+                .sql
+                .claim(self.revision, &self.settings.owner, self.lease_ms());
+            if connection.exec(&claim).await.map_err(write)? == 0 {
+                if !self.waiting {
+                    self.waiting = true;
+                    let owner = row.owner.as_deref().unwrap_or("another runner");
+                    on_event(Event::Waiting {
+                        revision: self.revision,
+                        owner,
+                    });
+                }
+                tokio::time::sleep(self.settings.poll).await;
+                continue;
+            }
+            self.waiting = false;
+            let Some(cursor) = row.cursor else {
+                self.start(connection, on_event).await?;
+                continue;
+            };
+            if let Some(pause) = self.throttle(connection).await {
+                self.pause(pause, on_event);
+                tokio::time::sleep(self.settings.poll).await;
+                continue;
+            }
+            if self.paused.take().is_some() {
+                on_event(Event::Resumed {
+                    revision: self.revision,
+                });
+            }
+            self.batch(connection, &row, cursor, on_event).await?;
+        }
+    }
+
+    async fn row(&self, connection: &mut Connection) -> Result<JobRow> {
+        let rows = connection
+            .job_rows(&self.sql.select(Some(self.revision)))
+            .await?;
+        rows.into_iter().next().ok_or_else(|| {
+            Error::database("cannot read the backfill job", sqlx::Error::RowNotFound)
+        })
+    }
+
+    /// Takes the range: the lowest key, the bound, and the keys between as the estimate.
+    async fn start(
+        &mut self,
+        connection: &mut Connection,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<()> {
+        let (table, key) = (&self.backfill.table, &self.backfill.key);
+        let cast = bigint(connection.kind());
+        let range =
+            format!("SELECT CAST(min({key}) AS {cast}), CAST(max({key}) AS {cast}) FROM {table}");
+        let key_error = |e: sqlx::Error| {
+            Error::Backfill(BackfillError::Key {
+                revision: self.revision.to_string(),
+                table: table.to_string(),
+                key: key.to_string(),
+                message: crate::error::database_message(&e),
+            })
+        };
+        let [low, high] = connection.numbers(&range, 2).await.map_err(key_error)?[..] else {
+            unreachable!("two columns asked for");
+        };
+        let owner = &self.settings.owner;
+        let bound = self.backfill.upper_bound.or(high);
+        let (Some(low), Some(bound)) = (low, bound) else {
+            // An empty table: nothing to walk.
+            connection
+                .exec(&self.sql.start(self.revision, owner, 0, -1, 0))
+                .await
+                .map_err(write)?;
+            connection
+                .exec(&self.sql.finish(self.revision, owner))
+                .await
+                .map_err(write)?;
+            return Ok(());
+        };
+        let count =
+            format!("SELECT count(*) FROM {table} WHERE {key} >= {low} AND {key} <= {bound}");
+        let estimate = connection.numbers(&count, 1).await.map_err(key_error)?[0].unwrap_or(0);
+        connection
+            .exec(&self.sql.start(self.revision, owner, low, bound, estimate))
+            .await
+            .map_err(write)?;
+        let row = self.row(connection).await?;
+        on_event(Event::Started(&Job::of_row(&row, table)));
+        Ok(())
+    }
+
+    /// Why the job must wait before its next batch, if it must.
+    async fn throttle(&self, connection: &mut Connection) -> Option<Pause> {
+        let measured = match connection.kind() {
+            Database::Postgres => {
+                let lag = "SELECT CAST(COALESCE(max(EXTRACT(EPOCH FROM replay_lag)), 0) * 1000 AS BIGINT) \
+                           FROM pg_stat_replication";
+                match connection.numbers(lag, 1).await {
+                    Ok(values) => values[0].map(|ms| Duration::from_millis(ms.max(0) as u64)),
+                    Err(_) => None,
+                }
+            }
+            Database::Mysql | Database::Sqlite => None,
+        };
+        lag_over(
+            measured,
+            self.settings.lag_probe.as_ref(),
+            self.settings.max_lag,
+        )
+    }
+
+    fn pause(&mut self, pause: Pause, on_event: &mut dyn FnMut(Event<'_>)) {
+        if self.paused.as_ref() != Some(&pause) {
+            tracing::info!("backfill {} paused: {pause}", self.revision);
+            on_event(Event::Paused {
+                revision: self.revision,
+                pause: &pause,
+            });
+            self.paused = Some(pause);
+        }
+    }
+
+    async fn batch(
+        &mut self,
+        connection: &mut Connection,
+        row: &JobRow,
+        cursor: i64,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<()> {
+        let (table, key) = (&self.backfill.table, &self.backfill.key);
+        let bound = row.bound.unwrap_or(cursor);
+        let size = row.batch_size.clamp(self.sizing.min, self.sizing.max);
+        let lock = connection.key_lock();
+        let schedule = &self.settings.lock_timeouts;
+        let lock_timeout = schedule
+            .get(self.failures.min(schedule.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(Duration::from_secs(1));
+        let statement_timeout = self
+            .settings
+            .statement_timeout
+            .unwrap_or_else(|| (self.sizing.target * 10).max(Duration::from_secs(1)));
+        let filter = self
+            .backfill
+            .filter
+            .as_ref()
+            .map(|f| format!(" AND ({f})"))
+            .unwrap_or_default();
+        let set = &self.backfill.set;
+        let update = move |last: i64| {
+            format!("UPDATE {table} SET {set} WHERE {key} > {cursor} AND {key} <= {last}{filter}")
+        };
+        let (revision, owner, lease_ms) = (self.revision, &self.settings.owner, self.lease_ms());
+        let sizing = self.sizing;
+        let started = std::time::Instant::now();
+        let sql = self.sql;
+        let advance = move |last: i64, changed: u64, seen: i64| {
+            let took = started.elapsed();
+            sql.advance(
+                revision,
+                owner,
+                cursor,
+                last,
+                changed,
+                seen,
+                sizing.next(size, took),
+                took.as_millis() as u64,
+                lease_ms,
+                last >= bound,
+            )
+        };
+        let cast = bigint(connection.kind());
+        let batch = BatchSql {
+            select: format!(
+                "SELECT CAST(max({key}) AS {cast}), count(*) FROM (SELECT {key} FROM {table} \
+                 WHERE {key} > {cursor} AND {key} <= {bound} ORDER BY {key} LIMIT {size}{lock}) aurora_batch"
+            ),
+            update: &update,
+            advance: &advance,
+            finish: self.sql.finish(revision, owner),
+            lock_timeout,
+            statement_timeout,
+            mariadb: self.mariadb,
+        };
+        match connection.backfill_batch(&batch).await {
+            Ok(Batch::Committed {
+                elapsed, waited, ..
+            }) => {
+                self.failures = 0;
+                let row = self.row(connection).await?;
+                let job = Job::of_row(&row, table);
+                on_event(Event::Batch {
+                    job: &job,
+                    took: elapsed,
+                });
+                if connection.kind() == Database::Sqlite && waited > self.settings.writers_wait {
+                    // Other writers held the database: let them through before the next batch.
+                    self.pause(Pause::Writers(waited), on_event);
+                    tokio::time::sleep(waited).await;
+                }
+                Ok(())
+            }
+            Ok(Batch::Exhausted | Batch::Lost) => Ok(()),
+            Err(failure) => {
+                self.failures += 1;
+                let message = crate::error::database_message(&failure.error);
+                let next = match failure.timed_out {
+                    true => self.sizing.split(size),
+                    false => size,
+                };
+                let _ = connection
+                    .exec(&self.sql.failed(revision, owner, &message, next))
+                    .await;
+                if self.failures > schedule.len() || !failure.timed_out && self.failures > 2 {
+                    return Err(Error::Backfill(BackfillError::Failed {
+                        revision: revision.to_string(),
+                        cursor,
+                        attempts: self.failures as u32,
+                        message,
+                        source: failure.error,
+                    }));
+                }
+                on_event(Event::Retry {
+                    revision,
+                    error: &message,
+                    size: next,
+                });
+                tokio::time::sleep(lock_timeout.min(Duration::from_secs(2))).await;
+                Ok(())
+            }
+        }
+    }
+
+    fn lease_ms(&self) -> u64 {
+        self.settings.lease.as_millis() as u64
+    }
+}
+
+pub(super) fn write(error: sqlx::Error) -> Error {
+    Error::database("cannot write the backfill job", error)
+}
+
+/// The integer type a key is read as.
+fn bigint(kind: Database) -> &'static str {
+    match kind {
+        Database::Mysql => "SIGNED",
+        Database::Postgres | Database::Sqlite => "BIGINT",
+    }
+}

@@ -1,0 +1,22 @@
+//! What a backfill batch is on PostgreSQL: a transaction whose own `SET LOCAL` timeouts
+//! bound it, and a key select that takes `FOR NO KEY UPDATE` row locks (which foreign-key
+//! checks of concurrent inserts do not wait for). Must not import the runner.
+
+/// Opens the batch's transaction with its own lock and statement timeouts.
+pub(crate) fn begin(lock_ms: u64, statement_ms: u64) -> String {
+    format!(
+        "BEGIN; SET LOCAL lock_timeout = '{lock_ms}ms'; SET LOCAL statement_timeout = '{statement_ms}ms'"
+    )
+}
+
+/// The locking clause of the batch's key select.
+pub(crate) const KEY_LOCK: &str = " FOR NO KEY UPDATE";
+
+/// `lock_not_available` (a lock timeout) or `query_canceled` (the statement timeout): a
+/// smaller batch may pass.
+pub(crate) fn timed_out(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "55P03" || code == "57014")
+}

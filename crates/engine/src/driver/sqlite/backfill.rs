@@ -1,0 +1,20 @@
+//! What a backfill batch is on SQLite: a short write transaction taken at once (`BEGIN
+//! IMMEDIATE`), waiting at most the lock timeout for other writers. Must not import the
+//! runner.
+
+/// Opens the batch's transaction; the busy timeout is how long it waits for the writer lock.
+pub(crate) fn begin(lock_ms: u64) -> String {
+    format!("PRAGMA busy_timeout = {lock_ms}; BEGIN IMMEDIATE")
+}
+
+/// SQLite locks the whole database for a writer: no row locks to take.
+pub(crate) const KEY_LOCK: &str = "";
+
+/// `SQLITE_BUSY` (5) and its extended codes: another writer held the database too long.
+pub(crate) fn timed_out(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == 5)
+}
