@@ -13,6 +13,7 @@ mod authoring;
 mod autogen;
 mod autogen_cases;
 mod backfill;
+mod backfill_kill;
 mod bad_input;
 mod baseline;
 mod beyond;

@@ -10,7 +10,7 @@ use super::settings::{Event, Settings};
 use super::sizing::Sizing;
 use super::throttle::{Pause, lag_over};
 use crate::bookkeeping::Job;
-use crate::bookkeeping::{JobRow, JobSql, JobState, Tables};
+use crate::bookkeeping::{JobRow, JobSql, JobState, Tables, owner_is_dead};
 use crate::driver::{Batch, BatchSql, Connection};
 use crate::error::{BackfillError, Error, Result};
 use aurora_migrate_core::{Backfill, Database};
@@ -51,7 +51,17 @@ pub(crate) async fn walk(
         first: true,
         failures: 0,
     };
+    // SQLite's busy timeout is the connection's, not the transaction's: set back after.
+    let busy = match connection.kind() {
+        Database::Sqlite => connection.numbers("PRAGMA busy_timeout", 1).await.ok(),
+        _ => None,
+    };
     let result = walker.run(connection, on_event).await;
+    if let Some(Some(ms)) = busy.map(|values| values[0]) {
+        let _ = connection
+            .exec(&format!("PRAGMA busy_timeout = {ms}"))
+            .await;
+    }
     if result.is_err() {
         let _ = connection
             .exec(&sql.release(revision, &settings.owner))
@@ -113,7 +123,19 @@ impl Walker<'_> {
             let claim = self
                 .sql
                 .claim(self.revision, &self.settings.owner, self.lease_ms());
-            if connection.exec(&claim).await.map_err(write)? == 0 {
+            let mut claimed = connection.exec(&claim).await.map_err(write)? == 1;
+            if let Some(dead) = row
+                .owner
+                .as_deref()
+                .filter(|o| !claimed && owner_is_dead(o))
+            {
+                // Its runner died on this host: no need to wait for its lease to run out.
+                let take =
+                    self.sql
+                        .take_over(self.revision, dead, &self.settings.owner, self.lease_ms());
+                claimed = connection.exec(&take).await.map_err(write)? == 1;
+            }
+            if !claimed {
                 if !self.waiting {
                     self.waiting = true;
                     let owner = row.owner.as_deref().unwrap_or("another runner");
@@ -282,6 +304,7 @@ impl Walker<'_> {
         };
         let cast = bigint(connection.kind());
         let batch = BatchSql {
+            hold: self.sql.hold(revision, owner, cursor),
             select: format!(
                 "SELECT CAST(max({key}) AS {cast}), count(*) FROM (SELECT {key} FROM {table} \
                  WHERE {key} > {cursor} AND {key} <= {bound} ORDER BY {key} LIMIT {size}{lock}) aurora_batch"

@@ -10,7 +10,7 @@ mod record;
 mod statements;
 mod stored;
 
-pub(crate) use jobs::{JOB_COLUMNS, JOB_TEXT_COLUMNS, JobRow, JobSql, job_row_of};
+pub(crate) use jobs::{JOB_COLUMNS, JOB_TEXT_COLUMNS, JobRow, JobSql, job_row_of, owner_is_dead};
 pub use jobs::{Job, JobState};
 pub(crate) use journal::{JOURNAL_COLUMNS, StepKey, journal_entry, who};
 pub use journal::{JournalEntry, StepState, statement_hash};

@@ -12,6 +12,8 @@ use aurora_migrate_core::Database;
 
 /// What a batch is asked to do.
 pub(crate) struct BatchSql<'a> {
+    /// Holds the job's row for the batch; it must change one row, or the batch stops.
+    pub hold: String,
     /// `SELECT max(key), count(*)` of the batch's keys.
     pub select: String,
     /// The change over `(cursor, last]`, given the last key.
@@ -70,6 +72,9 @@ impl Connection {
         self.exec(&begin).await.map_err(fail)?;
         let waited = started.elapsed();
         let outcome = async {
+            if self.exec(&batch.hold).await? != 1 {
+                return Ok(Batch::Lost);
+            }
             let range = self.numbers(&batch.select, 2).await?;
             let (Some(last), Some(seen)) = (range[0], range[1]) else {
                 let finished = self.exec(&batch.finish).await?;

@@ -101,6 +101,15 @@ pub(crate) struct JobRow {
     pub now: i64,
 }
 
+/// Whether a job's lease holder (as [`crate::bookkeeping::who`] names it) is known to have
+/// died: it ran on this host and its process is gone.
+pub(crate) fn owner_is_dead(owner: &str) -> bool {
+    owner
+        .rsplit_once(" pid ")
+        .and_then(|(host, pid)| Some((host, pid.parse::<i64>().ok()?)))
+        .is_some_and(|(host, pid)| super::Claimant::is_dead(host, pid))
+}
+
 /// A row from its text columns and its number columns (the clock last), in
 /// [`JOB_COLUMNS`]' order.
 pub(crate) fn job_row_of(

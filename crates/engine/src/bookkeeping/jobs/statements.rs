@@ -90,6 +90,24 @@ impl JobSql {
         )
     }
 
+    /// Takes the lease from `dead`, a holder known to have died on this host.
+    pub(crate) fn take_over(
+        &self,
+        revision: &str,
+        dead: &str,
+        owner: &str,
+        lease_ms: u64,
+    ) -> String {
+        let now = self.now();
+        format!(
+            "UPDATE {} SET owner = {}, lease_until = {now} + {lease_ms}, updated_at = {now}              WHERE revision = {} AND state = 'running' AND owner = {}",
+            self.table,
+            self.text(owner),
+            literal(revision),
+            self.text(dead),
+        )
+    }
+
     /// Records the range the job walks, taken when it first runs.
     pub(crate) fn start(
         &self,
@@ -139,6 +157,19 @@ impl JobSql {
              active_ms = active_ms + {elapsed_ms}{finish} \
              WHERE revision = {} AND owner = {} AND state = 'running' AND cursor_key = {from}",
             self.table,
+            literal(revision),
+            self.text(owner)
+        )
+    }
+
+    /// Opens a batch: holds the job's row (so an operator's change and another runner's batch
+    /// wait for this one) when `owner` runs it from `from`; changes one row, or none and the
+    /// batch stops.
+    pub(crate) fn hold(&self, revision: &str, owner: &str, from: i64) -> String {
+        format!(
+            "UPDATE {} SET updated_at = {} WHERE revision = {} AND owner = {} AND state = 'running' AND cursor_key = {from}",
+            self.table,
+            self.now(),
             literal(revision),
             self.text(owner)
         )

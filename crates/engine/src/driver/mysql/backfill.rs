@@ -20,11 +20,14 @@ pub(crate) fn begin(lock_ms: u64, statement_ms: u64, mariadb: bool) -> String {
     )
 }
 
-/// What a session set for its batches is set back to.
+/// What a session set for its batches is set back to (the server's global values), so that
+/// a migration run after them on the same session waits as it would have.
 pub(crate) fn reset(mariadb: bool) -> &'static str {
     match mariadb {
-        true => "SET SESSION max_statement_time = DEFAULT",
-        false => "DO 0",
+        true => {
+            "SET SESSION innodb_lock_wait_timeout = DEFAULT, SESSION max_statement_time = DEFAULT"
+        }
+        false => "SET SESSION innodb_lock_wait_timeout = DEFAULT",
     }
 }
 
