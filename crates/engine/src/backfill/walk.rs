@@ -17,13 +17,13 @@ use aurora_migrate_core::{Backfill, Database};
 
 /// Runs `revision`'s job until it is done, cancelled, or paused before it started (a job
 /// paused while it runs waits to be resumed).
-pub(crate) async fn walk(
+pub(crate) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
     connection: &mut Connection,
     tables: &Tables,
     revision: &str,
     backfill: &Backfill,
     settings: &Settings,
-    on_event: &mut dyn FnMut(Event<'_>),
+    on_event: &mut F,
 ) -> Result<Job> {
     let sql = tables.job_sql(connection.kind());
     let sizing = settings.sizing.unwrap_or(Sizing {
@@ -88,10 +88,10 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    async fn run(
+    async fn run<F: FnMut(Event<'_>) + ?Sized>(
         &mut self,
         connection: &mut Connection,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut F,
     ) -> Result<Job> {
         loop {
             if let Some(signal) = self.settings.interrupt.as_ref().and_then(|i| i.raised()) {
@@ -176,10 +176,10 @@ impl Walker<'_> {
     }
 
     /// Takes the range: the lowest key, the bound, and the keys between as the estimate.
-    async fn start(
+    async fn start<F: FnMut(Event<'_>) + ?Sized>(
         &mut self,
         connection: &mut Connection,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut F,
     ) -> Result<()> {
         let (table, key) = (&self.backfill.table, &self.backfill.key);
         let cast = bigint(connection.kind());
@@ -242,7 +242,7 @@ impl Walker<'_> {
         )
     }
 
-    fn pause(&mut self, pause: Pause, on_event: &mut dyn FnMut(Event<'_>)) {
+    fn pause<F: FnMut(Event<'_>) + ?Sized>(&mut self, pause: Pause, on_event: &mut F) {
         if self.paused.as_ref() != Some(&pause) {
             tracing::info!("backfill {} paused: {pause}", self.revision);
             on_event(Event::Paused {
@@ -253,12 +253,12 @@ impl Walker<'_> {
         }
     }
 
-    async fn batch(
+    async fn batch<F: FnMut(Event<'_>) + ?Sized>(
         &mut self,
         connection: &mut Connection,
         row: &JobRow,
         cursor: i64,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut F,
     ) -> Result<()> {
         let (table, key) = (&self.backfill.table, &self.backfill.key);
         let bound = row.bound.unwrap_or(cursor);

@@ -17,10 +17,10 @@ pub(crate) struct BatchSql<'a> {
     /// `SELECT max(key), count(*)` of the batch's keys.
     pub select: String,
     /// The change over `(cursor, last]`, given the last key.
-    pub update: &'a dyn Fn(i64) -> String,
+    pub update: &'a (dyn Fn(i64) -> String + Sync),
     /// The job's row moved to the last key, given the rows changed and walked; it must change
     /// one row, or the batch rolls back.
-    pub advance: &'a dyn Fn(i64, u64, i64) -> String,
+    pub advance: &'a (dyn Fn(i64, u64, i64) -> String + Sync),
     /// The job's row marked done when the range held no more keys.
     pub finish: String,
     pub lock_timeout: Duration,

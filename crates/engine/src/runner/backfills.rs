@@ -61,10 +61,11 @@ impl Runner<'_> {
 
     /// Runs the backfill of `revision` (or of every applied revision whose job is not done)
     /// until done, beside the services: batches under each job's lease, not the migration lock.
-    pub async fn run_backfills(
+    /// Its future is `Send` when `on_event` is, so a service can spawn it.
+    pub async fn run_backfills<F: FnMut(Event<'_>) + ?Sized>(
         &self,
         revision: Option<&str>,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut F,
     ) -> Result<Vec<Job>> {
         let jobs = self.backfills().await?;
         let chosen: Vec<&Job> = match revision {
@@ -152,11 +153,11 @@ impl Runner<'_> {
     }
 
     /// Runs one job on `connection`, reporting through the run's events.
-    pub(super) async fn walk(
+    pub(super) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
         &self,
         connection: &mut Connection,
         revision: &str,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut F,
     ) -> Result<Job> {
         let Some(declaration) = self.declaration(revision) else {
             return Err(Error::Backfill(BackfillError::Unknown {

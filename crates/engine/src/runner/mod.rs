@@ -393,14 +393,17 @@ impl<'c> Runner<'c> {
 }
 
 impl Catalog {
-    /// Applies what `target` needs through the service's own pool, with default options:
-    /// what a service runs at start. Returns what ran.
+    /// Applies what `target` needs through the service's own pool, with default options but
+    /// backfills deferred: what a service runs at start, before its health check gives up on
+    /// it. Their jobs wait for [`Catalog::backfill`], which the service runs in the
+    /// background; a revision that requires one not done is refused. Returns what ran.
     pub async fn upgrade(
         &self,
         pool: impl Into<Pool>,
         target: &aurora_migrate_core::revision::Target,
     ) -> Result<Run> {
-        Runner::with_pool(self, pool, Options::default())?
+        let options = Options::default().with_backfills(Backfills::Defer);
+        Runner::with_pool(self, pool, options)?
             .upgrade(target, &mut |_| {})
             .await
     }

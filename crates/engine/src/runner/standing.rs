@@ -139,6 +139,24 @@ impl Standing {
             .collect()
     }
 
+    /// What a readiness probe says: `ready` or `not ready: <state>`, then each backfill not
+    /// done and how far it is, as `ready, backfill 8d1e6b0f2a57 at 40%`.
+    pub fn readiness(&self) -> String {
+        let mut text = match self.is_ready() {
+            true => "ready".to_string(),
+            false => format!("not ready: {}", self.state().name()),
+        };
+        for job in self.backfills_left() {
+            text.push_str(&format!(
+                ", backfill {} {} at {:.0}%",
+                job.revision,
+                job.state.name(),
+                job.percent()
+            ));
+        }
+        text
+    }
+
     /// The backfills not done yet.
     pub fn backfills_left(&self) -> impl Iterator<Item = &crate::backfill::Job> {
         self.backfills.iter().filter(|job| !job.is_done())
