@@ -14,6 +14,7 @@ mod autogen;
 mod autogen_cases;
 mod backfill;
 mod backfill_kill;
+mod backfill_traffic;
 mod bad_input;
 mod baseline;
 mod beyond;

@@ -12,7 +12,8 @@ use crate::interrupt::Interrupt;
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Settings {
-    /// Who runs them, as the lease names its holder.
+    /// Who runs them, as the lease names its holder: this host and process, and a run of its
+    /// own, so that two runners in one process still exclude each other.
     pub owner: String,
     /// How long a lease lasts without a batch renewing it.
     pub lease: Duration,
@@ -38,7 +39,11 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            owner: crate::bookkeeping::who(),
+            owner: format!(
+                "{} run {}",
+                crate::bookkeeping::who(),
+                &uuid::Uuid::new_v4().simple().to_string()[..8]
+            ),
             lease: Duration::from_secs(30),
             sizing: None,
             lock_timeouts: [100, 200, 400, 800, 1600, 3200]

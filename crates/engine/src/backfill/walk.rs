@@ -31,6 +31,19 @@ pub(crate) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
         ..Sizing::default()
     });
     let write = |e| Error::database("cannot write the backfill job", e);
+    // SQLite's busy timeout is the connection's, not the transaction's: between batches the
+    // job's own writes wait as the connection did (at least 5 s), and it is set back after.
+    let busy = match connection.kind() {
+        Database::Sqlite => connection.numbers("PRAGMA busy_timeout", 1).await.ok(),
+        _ => None,
+    };
+    let before = busy.as_ref().and_then(|values| values[0]).unwrap_or(0);
+    let busy_after = Duration::from_millis(before.max(5000) as u64);
+    if connection.kind() == Database::Sqlite {
+        let _ = connection
+            .exec(&format!("PRAGMA busy_timeout = {}", busy_after.as_millis()))
+            .await;
+    }
     connection
         .exec_job(
             tables,
@@ -46,15 +59,11 @@ pub(crate) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
         settings,
         sizing,
         mariadb,
+        busy_after,
         paused: None,
         waiting: false,
         first: true,
         failures: 0,
-    };
-    // SQLite's busy timeout is the connection's, not the transaction's: set back after.
-    let busy = match connection.kind() {
-        Database::Sqlite => connection.numbers("PRAGMA busy_timeout", 1).await.ok(),
-        _ => None,
     };
     let result = walker.run(connection, on_event).await;
     if let Some(Some(ms)) = busy.map(|values| values[0]) {
@@ -77,6 +86,8 @@ struct Walker<'a> {
     settings: &'a Settings,
     sizing: Sizing,
     mariadb: bool,
+    /// SQLite: the busy timeout between batches.
+    busy_after: Duration,
     /// The pause in force, reported once.
     paused: Option<Pause>,
     /// Another runner's lease was reported.
@@ -315,6 +326,7 @@ impl Walker<'_> {
             lock_timeout,
             statement_timeout,
             mariadb: self.mariadb,
+            busy_after: self.busy_after,
         };
         match connection.backfill_batch(&batch).await {
             Ok(Batch::Committed {

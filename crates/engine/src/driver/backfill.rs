@@ -27,6 +27,9 @@ pub(crate) struct BatchSql<'a> {
     pub statement_timeout: Duration,
     /// The server is MariaDB (whose statement time limit a batch sets).
     pub mariadb: bool,
+    /// SQLite: the busy timeout the connection keeps between batches (a batch waits for other
+    /// writers only its lock timeout).
+    pub busy_after: Duration,
 }
 
 /// What a batch did.
@@ -110,7 +113,7 @@ impl Connection {
             Ok(_) => "COMMIT",
         };
         let ended = self.exec(end).await;
-        self.batch_reset(batch.mariadb).await;
+        self.batch_reset(batch).await;
         let outcome = outcome.map_err(fail)?;
         ended.map_err(fail)?;
         Ok(match outcome {
@@ -148,12 +151,15 @@ impl Connection {
     }
 
     /// Sets back what a batch set on the session beyond its transaction.
-    async fn batch_reset(&mut self, mariadb: bool) {
-        #[cfg(feature = "mysql")]
-        if self.kind() == Database::Mysql {
-            let _ = self.exec(super::mysql::backfill::reset(mariadb)).await;
-        }
-        let _ = mariadb;
+    async fn batch_reset(&mut self, batch: &BatchSql<'_>) {
+        let reset = match self.kind() {
+            #[cfg(feature = "mysql")]
+            Database::Mysql => super::mysql::backfill::reset(batch.mariadb).to_string(),
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite => super::sqlite::backfill::reset(batch.busy_after),
+            _ => return,
+        };
+        let _ = self.exec(&reset).await;
     }
 
     /// A MariaDB server (not MySQL, nor another database).
@@ -226,7 +232,16 @@ impl Connection {
                     ddl.push(tables.owner_only());
                 }
                 for statement in ddl {
-                    self.exec(&statement).await?;
+                    // Two runners may make it at once: PostgreSQL refuses the second
+                    // `CREATE TABLE IF NOT EXISTS` then, and the table is there all the same.
+                    if let Err(e) = self.exec(&statement).await
+                        && !matches!(
+                            e.as_database_error().and_then(|d| d.code()).as_deref(),
+                            Some("23505" | "42P07")
+                        )
+                    {
+                        return Err(e);
+                    }
                 }
                 self.exec(sql).await
             }

@@ -39,11 +39,10 @@ impl Runner<'_> {
         if journaled && !status.journal_exists {
             ddl.extend(self.tables.journal_ddl(connection.kind(), false));
         }
-        // A reverted backfill's job goes with its revision, in the step's transaction.
-        if steps
-            .iter()
-            .any(|s| s.backfill && s.direction == Direction::Downgrade)
-        {
+        // The jobs table is made with the first revision that has a backfill, so the runners
+        // that run its job do not race to make it; a reverted backfill's job goes with its
+        // revision, in the step's transaction.
+        if steps.iter().any(|s| s.backfill) {
             ddl.push(self.tables.job_sql(connection.kind()).create());
         }
         if !ddl.is_empty() {

@@ -101,10 +101,13 @@ pub(crate) struct JobRow {
     pub now: i64,
 }
 
-/// Whether a job's lease holder (as [`crate::bookkeeping::who`] names it) is known to have
-/// died: it ran on this host and its process is gone.
+/// Whether a job's lease holder (`<host> pid <pid> run <id>`) is known to have died: it ran
+/// on this host and its process is gone.
 pub(crate) fn owner_is_dead(owner: &str) -> bool {
-    owner
+    let process = owner
+        .rsplit_once(" run ")
+        .map_or(owner, |(process, _)| process);
+    process
         .rsplit_once(" pid ")
         .and_then(|(host, pid)| Some((host, pid.parse::<i64>().ok()?)))
         .is_some_and(|(host, pid)| super::Claimant::is_dead(host, pid))

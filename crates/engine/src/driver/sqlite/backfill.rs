@@ -7,6 +7,11 @@ pub(crate) fn begin(lock_ms: u64) -> String {
     format!("PRAGMA busy_timeout = {lock_ms}; BEGIN IMMEDIATE")
 }
 
+/// Sets back the busy timeout the connection keeps between batches.
+pub(crate) fn reset(busy: std::time::Duration) -> String {
+    format!("PRAGMA busy_timeout = {}", busy.as_millis())
+}
+
 /// SQLite locks the whole database for a writer: no row locks to take.
 pub(crate) const KEY_LOCK: &str = "";
 
