@@ -232,3 +232,67 @@ async fn a_deferred_backfill_gates_the_revision_that_requires_it_until_it_is_don
         );
     }
 }
+
+#[tokio::test]
+async fn an_offline_script_leaves_the_backfill_to_a_runner_and_refuses_the_gated_revision() {
+    use aurora_migrate::migrations::Direction;
+    use aurora_migrate::offline::{Offline, Range};
+    use aurora_migrate::runner::Transaction;
+    use aurora_migrate::version_table::Tables;
+    for db in Db::all() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = write_catalog(dir.path(), "20ms");
+        let kind = match &db {
+            Db::Pg(_) => aurora_migrate::Database::Postgres,
+            Db::Sqlite(_) => aurora_migrate::Database::Sqlite,
+            Db::Mysql(_) => aurora_migrate::Database::Mysql,
+        };
+        let offline = Offline {
+            database: kind,
+            tables: Tables::new("alembic_version").unwrap(),
+            transaction: Transaction::PerMigration,
+        };
+        let script = |direction, range: &str| {
+            offline.script(
+                &catalog,
+                direction,
+                &Range::parse(range, direction).unwrap(),
+            )
+        };
+        let refused = script(Direction::Upgrade, "b1:head").unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("cannot apply b3: it requires the backfill of b2"),
+            "{refused}"
+        );
+        // Up to b2 by the database's own client: the job is left to a runner, which runs it.
+        let deferred = runner(&catalog, &db, Backfills::Defer);
+        deferred
+            .upgrade(&Target::parse("b1").unwrap(), &mut |_| {})
+            .await
+            .unwrap();
+        fill(&db, 500);
+        let up = script(Direction::Upgrade, "b1:b2").unwrap().text;
+        assert!(
+            up.contains("Its backfill (table items) is not in this script"),
+            "{up}"
+        );
+        crate::support::run_with_client(&db, &up);
+        assert_eq!(
+            deferred.backfills().await.unwrap()[0].state,
+            JobState::Pending
+        );
+        deferred.run_backfills(None, &mut |_| {}).await.unwrap();
+        assert_eq!(wrong_rows(&db), "0", "{}", db.name());
+        // Down by a script, up by a script: the job is cleared each time, never left done.
+        crate::support::run_with_client(&db, &script(Direction::Downgrade, "b2:b1").unwrap().text);
+        crate::support::run_with_client(&db, &up);
+        assert_eq!(
+            deferred.backfills().await.unwrap()[0].state,
+            JobState::Pending,
+            "{}: a job left from an earlier application passed for this one's",
+            db.name()
+        );
+    }
+}

@@ -43,6 +43,18 @@ pub enum OfflineError {
         /// The start as given.
         target: String,
     },
+    /// An upgrade to a revision that requires a backfill, which a script can neither run nor
+    /// check.
+    #[error(
+        "an offline script cannot apply {revision}: it requires the backfill of {requires}, which a script \
+         neither runs nor checks"
+    )]
+    RequiresBackfill {
+        /// The revision.
+        revision: String,
+        /// The revision whose backfill it requires.
+        requires: String,
+    },
 }
 
 impl OfflineError {
@@ -61,6 +73,12 @@ impl OfflineError {
                         [Word::from(Setting::Sql), Word::from(format!("{from}:{to}"))],
                     )
                     .then_text(" for that, or swap FROM and TO"),
+            ),
+            OfflineError::RequiresBackfill { revision, requires } => Some(
+                Hint::text("write the script up to the revision before it, run ")
+                    .then_run(Command::Backfill, ["run", requires.as_str()])
+                    .then_text(format!(" on the database, then apply {revision} with "))
+                    .then_command(Command::Upgrade),
             ),
             _ => None,
         }

@@ -142,6 +142,15 @@ impl Offline {
             .into());
         }
         let steps = steps?;
+        let gated = steps.iter().find_map(|s| {
+            let migration = catalog.migration(s.revision);
+            let requires = migration.requires_backfill.first()?;
+            (direction == Direction::Upgrade)
+                .then(|| (migration.id.to_string(), requires.to_string()))
+        });
+        if let Some((revision, requires)) = gated {
+            return Err(OfflineError::RequiresBackfill { revision, requires }.into());
+        }
         if whole
             && let Some(step) = steps
                 .iter()
@@ -191,6 +200,13 @@ impl Offline {
                 text.push_str(&statement);
                 text.push_str(";\n");
             }
+        }
+        let backfilled = |s: &Step| catalog.migration(s.revision).backfill(kind).is_some();
+        if steps.iter().any(backfilled) {
+            // A revision's job is cleared with its bookkeeping, as the runner clears it.
+            text.push_str("\n-- The backfill jobs.\n");
+            text.push_str(&self.tables.job_sql(kind).create());
+            text.push_str(";\n");
         }
         if expected.is_empty() {
             text.push_str(&expect);
@@ -261,8 +277,9 @@ impl Offline {
         let (delete_rows, insert_rows) = (names(&step.delete_rows), names(&step.insert_rows));
         let upgrade = step.direction == Direction::Upgrade;
         let record = upgrade.then(|| Record::of(catalog, step.revision, kind));
+        let backfill = migration.backfill(kind).is_some();
         let bookkeeping = |elapsed| {
-            bookkeeping::step_statements(
+            let mut statements = bookkeeping::step_statements(
                 kind,
                 &self.tables,
                 &delete_rows,
@@ -270,7 +287,11 @@ impl Offline {
                 record.as_ref(),
                 (!upgrade).then_some(migration.id.as_ref()),
                 elapsed,
-            )
+            );
+            if backfill {
+                statements.push(self.tables.job_sql(kind).delete(&migration.id));
+            }
+            statements
         };
         let work = Work {
             statements: &statements,
@@ -316,8 +337,16 @@ impl Offline {
         } else {
             "; Transaction: none"
         };
+        // A script runs no batches: the backfill is left to a runner, and says so.
+        let left = match (backfill, upgrade) {
+            (true, true) => format!(
+                "-- Its backfill (table {}) is not in this script: it runs when a runner runs the backfills of this database.\n",
+                migration.backfill(kind).map_or("", |b| &b.table)
+            ),
+            _ => String::new(),
+        };
         Ok(format!(
-            "-- {} {arrow}, {} (migrations/{}{none})\n{}",
+            "-- {} {arrow}, {} (migrations/{}{none})\n{left}{}",
             step.direction.name(),
             migration.message,
             migration.file_name,

@@ -230,7 +230,9 @@ impl Runner<'_> {
             (!upgrade).then_some(step.revision.as_str()),
             elapsed,
         ));
-        if step.backfill && !upgrade {
+        // Applied or reverted, the revision's job starts afresh: a job left from an earlier
+        // application never passes for this one's.
+        if step.backfill {
             statements.push(self.tables.job_sql(kind).delete(&step.revision));
         }
         statements

@@ -217,11 +217,14 @@ impl Runner<'_> {
                 let Some(job) = jobs.iter().find(|j| j.revision == *required) else {
                     continue; // no backfill on this database
                 };
-                if job.is_done() {
+                // A revision applied in this plan starts its job afresh (its step clears any
+                // row an earlier application left), whatever that row says.
+                let in_plan = steps[..index].iter().any(|s| s.revision == *required);
+                if job.is_done() && !in_plan {
                     continue;
                 }
-                let in_plan = steps[..index].iter().any(|s| s.revision == *required);
-                let runnable = matches!(job.state, JobState::Pending | JobState::Running);
+                let runnable =
+                    in_plan || matches!(job.state, JobState::Pending | JobState::Running);
                 let allowed = match in_plan {
                     true => inline || self.options.run_backfills,
                     false => self.options.run_backfills,

@@ -12,6 +12,7 @@ use aurora_migrate::runner::{Event, Runner, Transaction};
 use aurora_migrate::schema::model::Schema;
 
 use crate::output::Printer;
+pub(crate) use crate::output::documents::FleetBackfill;
 use crate::revision_text::stored_downgrade;
 
 /// The command each database of the fleet runs.
@@ -41,6 +42,8 @@ pub(crate) struct Done {
     pub current: Vec<String>,
     /// Where the database stands (`at_heads`, `behind`, ...), when the job read it.
     pub state: Option<&'static str>,
+    /// Its backfills not done, when the job read them (`status`).
+    pub backfills: Option<Vec<FleetBackfill>>,
 }
 
 /// What a failed run on one database leaves to report.
@@ -143,6 +146,7 @@ impl Job<'_> {
             changed: run.steps.len(),
             current: run.current,
             state: None,
+            backfills: None,
         };
         let catalog = runner.catalog();
         Ok(match self {
@@ -153,6 +157,7 @@ impl Job<'_> {
                 changed: 0,
                 current: runner.stamp(target, *purge).await?,
                 state: None,
+                backfills: None,
             },
             Job::Current => {
                 let status = runner.records().await?;
@@ -161,6 +166,7 @@ impl Job<'_> {
                     changed: 0,
                     current: rows(runner, &status.current, &status.unknown),
                     state: Some(standing.state().name()),
+                    backfills: None,
                 }
             }
             Job::Status => status(runner).await?,
@@ -171,6 +177,7 @@ impl Job<'_> {
                     current: adopted.revisions.last().cloned().into_iter().collect(),
                     changed: adopted.revisions.len(),
                     state: None,
+                    backfills: None,
                 }
             }
         })
@@ -236,7 +243,17 @@ impl Job<'_> {
             Job::Reset => format!("{} applied after reverting, at {at}", done.changed),
             Job::AdoptRefinery => format!("{} recorded as applied, at {at}", done.changed),
             Job::Stamp { .. } => format!("stamped {at}"),
-            Job::Current | Job::Status | Job::Check { .. } => format!("at {at}"),
+            Job::Status => {
+                let mut text = format!("at {at}");
+                for job in done.backfills.iter().flatten() {
+                    text.push_str(&format!(
+                        ", backfill {} {} at {:.0}%",
+                        job.revision, job.state, job.percent
+                    ));
+                }
+                text
+            }
+            Job::Current | Job::Check { .. } => format!("at {at}"),
         }
     }
 }
@@ -265,6 +282,7 @@ async fn status(runner: &Runner<'_>) -> Result<Done, Stop> {
         changed: 0,
         current,
         state: Some(state.name()),
+        backfills: Some(standing.backfills_left().map(FleetBackfill::of).collect()),
     })
 }
 
@@ -289,6 +307,7 @@ async fn check(
             changed: 0,
             current,
             state,
+            backfills: None,
         }),
         false => Err(Stop::Found(Failed {
             message: problems.join("; "),

@@ -271,6 +271,10 @@ fn target(end: &Finished<Done, Failed>) -> documents::FleetTarget {
         state: state.map(str::to_string),
         elapsed_ms: end.elapsed.as_millis() as u64,
         error,
+        backfills: match &end.outcome {
+            Outcome::Done(done) => done.backfills.clone(),
+            _ => None,
+        },
     }
 }
 

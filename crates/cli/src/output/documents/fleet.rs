@@ -32,6 +32,29 @@ pub(crate) struct FleetTarget {
     pub elapsed_ms: u64,
     /// Why it failed, when it did.
     pub error: Option<String>,
+    /// Its backfills not done (`status`); `null` where they were not read.
+    pub backfills: Option<Vec<FleetBackfill>>,
+}
+
+/// A backfill not done on one database of the fleet.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct FleetBackfill {
+    /// The revision that declares it.
+    pub revision: String,
+    /// `pending`, `running`, `paused` or `cancelled`.
+    pub state: String,
+    /// Keys walked of the estimate, 0 to 100.
+    pub percent: f64,
+}
+
+impl FleetBackfill {
+    pub(crate) fn of(job: &aurora_migrate::backfill::Job) -> FleetBackfill {
+        FleetBackfill {
+            revision: job.revision.clone(),
+            state: job.state.name().to_string(),
+            percent: (job.percent() * 10.0).round() / 10.0,
+        }
+    }
 }
 
 /// How one database's run ended.

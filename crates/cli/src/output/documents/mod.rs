@@ -23,7 +23,7 @@ pub(crate) use files::{
     Baseline, Created, Dump, DumpCheck, LeftOut, Lint, LintDiffers, LintFinding, LintSource,
     ModelsCheck, NoChanges, Squash, Written,
 };
-pub(crate) use fleet::{Fleet, FleetOutcome, FleetSummary, FleetTarget};
+pub(crate) use fleet::{Fleet, FleetBackfill, FleetOutcome, FleetSummary, FleetTarget};
 pub(crate) use import::{
     AlembicUsed, Import, ImportScript, ImportSection, ImportSkipped, ImportSummary, ImportTodo,
 };

@@ -59,7 +59,7 @@ impl Context<'_> {
             RowChange::Deleted { every: true } | RowChange::Overwritten { every: true } => {
                 self.find("L017", statement, Some(table),
                     format!("changes every row of {table} in the migration's transaction, holding row locks until it commits"),
-                    "move data changes to a separate, batched job; or add a WHERE that bounds them".into());
+                    "run the change as a `-- migrate:backfill` block (resumable batches along the key, beside the traffic); or add a WHERE that bounds it".into());
             }
             RowChange::Emptied => {
                 let why = match self.subject.database {

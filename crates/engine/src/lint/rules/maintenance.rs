@@ -113,10 +113,10 @@ impl Context<'_> {
                 "add it when the table is created; on a large table, an online schema change tool (gh-ost, pt-online-schema-change)".to_string()),
             (_, Rewrite::StoredGenerated) => (Severity::Warning,
                 format!("adding {column}, {what}, rewrites all of {table} under an ACCESS EXCLUSIVE lock to compute it"),
-                "add a plain nullable column, fill it in batches, keep it filled with a trigger; or compute it in a view".to_string()),
+                "add a plain nullable column, fill it with a `-- migrate:backfill` block, keep it filled with a trigger; or compute it in a view".to_string()),
             _ => (Severity::Warning,
                 format!("adding {column}, {what}, rewrites all of {table} under an ACCESS EXCLUSIVE lock to number every row"),
-                "add a nullable column without a default, fill it in batches from a sequence, then set the default (or the identity) and NOT NULL".to_string()),
+                "add a nullable column without a default, fill it from a sequence with a `-- migrate:backfill` block, then set the default (or the identity) and NOT NULL".to_string()),
         };
         self.find_at("L029", severity, statement, Some(table), why, instead);
     }

@@ -57,12 +57,12 @@ impl Context<'_> {
                         _ => format!("adding {column} NOT NULL without a default fails as soon as {table} holds a row"),
                     };
                     self.find("L004", statement, Some(table), why,
-                        format!("add {column} with a DEFAULT, or add it nullable, backfill it, then set NOT NULL"));
+                        format!("add {column} with a DEFAULT, or add it nullable, fill it with a `-- migrate:backfill` block, then set NOT NULL in a revision that declares `Requires Backfill`"));
                 }
                 if let Some(default) = default.as_deref().filter(|d| is_volatile(d)) {
                     self.find("L005", statement, Some(table),
                         format!("the default {default} is volatile: PostgreSQL rewrites {table} to fill every row, under an exclusive lock"),
-                        format!("add {column} without a default (or with a constant one), backfill it in batches, then set the default"));
+                        format!("add {column} without a default (or with a constant one), fill it with a `-- migrate:backfill` block (resumable batches along the key), then set the default"));
                 }
             }
             Op::ChangeType { table, column, enum_values } if self.existing(table) => match (database, enum_values) {
@@ -71,15 +71,15 @@ impl Context<'_> {
                     "only append values at the end of the ENUM list (an in-place change), or migrate to a lookup table".into()),
                 (Database::Mysql, None) => self.find("L006", statement, Some(table),
                     format!("MODIFY/CHANGE of {table}.{column} copies the whole table, blocking writes on older servers"),
-                    "add a new column, backfill it, switch the code, then drop the old one".into()),
+                    "add a new column, fill it with a `-- migrate:backfill` block, switch the code, then drop the old one".into()),
                 _ => self.find("L006", statement, Some(table),
                     format!("changing the type of {table}.{column} rewrites {table} and its indexes under an ACCESS EXCLUSIVE lock (unless it only widens a varchar)"),
-                    "add a new column of the new type, backfill it in batches, switch the code, then drop the old one".into()),
+                    "add a new column of the new type, fill it with a `-- migrate:backfill` block (resumable batches along the key), switch the code, then drop the old one".into()),
             },
             Op::SetNotNull { table, column } if self.existing(table) => {
                 self.find("L007", statement, Some(table),
                     format!("SET NOT NULL scans all of {table} under an ACCESS EXCLUSIVE lock"),
-                    format!("ADD CONSTRAINT {column}_not_null CHECK ({column} IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT in a later migration; then SET NOT NULL (which uses the valid check) and drop the check"));
+                    format!("fill the NULLs with a `-- migrate:backfill` block, then in a revision that declares `Requires Backfill`: ADD CONSTRAINT {column}_not_null CHECK ({column} IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT in a later migration; then SET NOT NULL (which uses the valid check) and drop the check"));
             }
             Op::AddForeignKey { table, not_valid } | Op::AddCheck { table, not_valid } if self.existing(table) && !not_valid => {
                 let why = match database {
@@ -117,7 +117,7 @@ impl Context<'_> {
             Op::RenameColumn { table, from, to } if self.existing(table) && self.upward() => {
                 self.find("L013", statement, Some(table),
                     format!("code still deployed reads and writes {table}.{from}, now {to}"),
-                    "add the new column, write both, backfill, switch the code, then drop the old one".into());
+                    "add the new column, write both, fill it with a `-- migrate:backfill` block, switch the code, then drop the old one".into());
             }
             Op::Loses(loss) => self.loss(statement, loss),
             Op::Lock { .. } | Op::Vacuum { .. } | Op::Cluster { .. } | Op::Reindex { .. }
