@@ -177,7 +177,10 @@ async fn a_deferred_backfill_gates_the_revision_that_requires_it_until_it_is_don
             .set_backfill("b2", JobState::Paused, Some("peak traffic"))
             .await
             .unwrap();
-        let ran = deferred.run_backfills(None, &mut |_| {}).await.unwrap();
+        let mut settings = aurora_migrate::backfill::Settings::default();
+        settings.stop_when_paused = true;
+        let command = runner(&catalog, &db, Backfills::Defer).with_backfill_settings(settings);
+        let ran = command.run_backfills(None, &mut |_| {}).await.unwrap();
         assert_eq!(ran[0].state, JobState::Paused);
         assert_eq!(
             one(
@@ -292,6 +295,39 @@ async fn an_offline_script_leaves_the_backfill_to_a_runner_and_refuses_the_gated
             deferred.backfills().await.unwrap()[0].state,
             JobState::Pending,
             "{}: a job left from an earlier application passed for this one's",
+            db.name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_key_that_is_not_a_not_null_integer_is_refused_and_nothing_changes() {
+    for db in Db::all() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        file(
+            "k1_tags.sql",
+            "-- Tags\n--\n-- Revision ID: k1\n-- Revises:\n\n-- migrate:upgrade\n\
+             CREATE TABLE tags (name VARCHAR(20) NOT NULL PRIMARY KEY, n INTEGER);\n\
+             INSERT INTO tags (name, n) VALUES ('10', 1), ('9', 2), ('abc', 3);\n\n\
+             -- migrate:downgrade\nDROP TABLE tags;\n",
+        );
+        file(
+            "k2_fill.sql",
+            "-- Fill n\n--\n-- Revision ID: k2\n-- Revises: k1\n\n-- migrate:upgrade\nSELECT 1;\n\n\
+             -- migrate:backfill\n-- Table: tags\n-- Key: name\nSET n = n + 100;\n\n-- migrate:downgrade\n",
+        );
+        let catalog = Catalog::from_scan(scan::scan(dir.path()).expect("valid"));
+        let refused = runner(&catalog, &db, Backfills::Inline)
+            .upgrade(&Target::Head, &mut |_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), "backfill_key", "{}: {refused}", db.name());
+        assert!(refused.to_string().contains("tags.name"), "{refused}");
+        assert_eq!(
+            one(&db, "SELECT CAST(sum(n) AS CHAR(20)) FROM tags"),
+            "6",
+            "{}: a refused backfill changed rows",
             db.name()
         );
     }

@@ -15,7 +15,7 @@ pub(crate) enum BackfillCommand {
     Pause(BackfillNoteArgs),
     /// Let a paused or cancelled backfill run again, from where it stopped
     Resume(BackfillJobArgs),
-    /// Stop a backfill for good: what ran stays, and revisions that require it are refused
+    /// Stop a backfill: what ran stays, and revisions that require it are refused until it is resumed
     Cancel(BackfillNoteArgs),
     /// Where each backfill of the applied revisions stands
     Status(BackfillStatusArgs),

@@ -56,6 +56,8 @@ async fn run(
 ) -> Result<Vec<Job>, aurora_migrate::Error> {
     let mut settings = runner.options().backfill.clone();
     settings.max_lag = args.max_lag;
+    // A job paused before it runs is said so, not waited for.
+    settings.stop_when_paused = true;
     if let Some(target) = args.batch_time {
         settings.sizing = Some(Sizing {
             target,

@@ -4,6 +4,7 @@
 //! under a lease. Jobs as data for status and readiness. Must not import the runner.
 
 mod jobs;
+mod range;
 mod settings;
 mod sizing;
 mod throttle;

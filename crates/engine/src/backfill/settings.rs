@@ -34,6 +34,9 @@ pub struct Settings {
     pub writers_wait: Duration,
     /// Stop when it is raised, after the batch in progress.
     pub interrupt: Option<Interrupt>,
+    /// A job paused before it runs ends the run at once (a command), instead of waiting to be
+    /// resumed (a service's background task).
+    pub stop_when_paused: bool,
 }
 
 impl Default for Settings {
@@ -46,7 +49,8 @@ impl Default for Settings {
             ),
             lease: Duration::from_secs(30),
             sizing: None,
-            lock_timeouts: [100, 200, 400, 800, 1600, 3200]
+            // The runner's default schedule: 100 ms, doubled at each of 8 retries up to 10 s.
+            lock_timeouts: [100, 200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]
                 .map(Duration::from_millis)
                 .to_vec(),
             statement_timeout: None,
@@ -55,6 +59,7 @@ impl Default for Settings {
             poll: Duration::from_secs(1),
             writers_wait: Duration::from_millis(50),
             interrupt: None,
+            stop_when_paused: false,
         }
     }
 }

@@ -52,6 +52,10 @@ pub(crate) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
         .await
         .map_err(write)?;
     let mariadb = connection.is_mariadb().await;
+    let reset = connection
+        .batch_reset(mariadb, busy_after)
+        .await
+        .map_err(|e| Error::database("cannot read the session's settings", e))?;
     let mut walker = Walker {
         sql: &sql,
         revision,
@@ -59,11 +63,12 @@ pub(crate) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
         settings,
         sizing,
         mariadb,
-        busy_after,
+        reset,
         paused: None,
         waiting: false,
         first: true,
         failures: 0,
+        lag_unreadable: false,
     };
     let result = walker.run(connection, on_event).await;
     if let Some(Some(ms)) = busy.map(|values| values[0]) {
@@ -79,23 +84,25 @@ pub(crate) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
     result
 }
 
-struct Walker<'a> {
-    sql: &'a JobSql,
-    revision: &'a str,
-    backfill: &'a Backfill,
-    settings: &'a Settings,
-    sizing: Sizing,
-    mariadb: bool,
-    /// SQLite: the busy timeout between batches.
-    busy_after: Duration,
+pub(super) struct Walker<'a> {
+    pub(super) sql: &'a JobSql,
+    pub(super) revision: &'a str,
+    pub(super) backfill: &'a Backfill,
+    pub(super) settings: &'a Settings,
+    pub(super) sizing: Sizing,
+    pub(super) mariadb: bool,
+    /// What sets the session back after each batch.
+    pub(super) reset: String,
     /// The pause in force, reported once.
-    paused: Option<Pause>,
+    pub(super) paused: Option<Pause>,
     /// Another runner's lease was reported.
-    waiting: bool,
-    /// The first look at the job: a pause then ends the run instead of waiting.
-    first: bool,
+    pub(super) waiting: bool,
+    /// The first look at the job: a pause then may end the run instead of waiting.
+    pub(super) first: bool,
     /// Consecutive failed attempts of the current batch.
-    failures: usize,
+    pub(super) failures: usize,
+    /// PostgreSQL's standbys' lag cannot be read by this role (said once).
+    pub(super) lag_unreadable: bool,
 }
 
 impl Walker<'_> {
@@ -123,7 +130,9 @@ impl Walker<'_> {
                     on_event(Event::Finished(&job));
                     return Ok(job);
                 }
-                JobState::Paused if first => return Ok(Job::of_row(&row, &self.backfill.table)),
+                JobState::Paused if first && self.settings.stop_when_paused => {
+                    return Ok(Job::of_row(&row, &self.backfill.table));
+                }
                 JobState::Paused => {
                     self.pause(Pause::Flag(row.note.clone()), on_event);
                     tokio::time::sleep(self.settings.poll).await;
@@ -177,7 +186,7 @@ impl Walker<'_> {
         }
     }
 
-    async fn row(&self, connection: &mut Connection) -> Result<JobRow> {
+    pub(super) async fn row(&self, connection: &mut Connection) -> Result<JobRow> {
         let rows = connection
             .job_rows(&self.sql.select(Some(self.revision)))
             .await?;
@@ -186,60 +195,27 @@ impl Walker<'_> {
         })
     }
 
-    /// Takes the range: the lowest key, the bound, and the keys between as the estimate.
-    async fn start<F: FnMut(Event<'_>) + ?Sized>(
-        &mut self,
-        connection: &mut Connection,
-        on_event: &mut F,
-    ) -> Result<()> {
-        let (table, key) = (&self.backfill.table, &self.backfill.key);
-        let cast = bigint(connection.kind());
-        let range =
-            format!("SELECT CAST(min({key}) AS {cast}), CAST(max({key}) AS {cast}) FROM {table}");
-        let key_error = |e: sqlx::Error| {
-            Error::Backfill(BackfillError::Key {
-                revision: self.revision.to_string(),
-                table: table.to_string(),
-                key: key.to_string(),
-                message: crate::error::database_message(&e),
-            })
-        };
-        let [low, high] = connection.numbers(&range, 2).await.map_err(key_error)?[..] else {
-            unreachable!("two columns asked for");
-        };
-        let owner = &self.settings.owner;
-        let bound = self.backfill.upper_bound.or(high);
-        let (Some(low), Some(bound)) = (low, bound) else {
-            // An empty table: nothing to walk.
-            connection
-                .exec(&self.sql.start(self.revision, owner, 0, -1, 0))
-                .await
-                .map_err(write)?;
-            connection
-                .exec(&self.sql.finish(self.revision, owner))
-                .await
-                .map_err(write)?;
-            return Ok(());
-        };
-        let count =
-            format!("SELECT count(*) FROM {table} WHERE {key} >= {low} AND {key} <= {bound}");
-        let estimate = connection.numbers(&count, 1).await.map_err(key_error)?[0].unwrap_or(0);
-        connection
-            .exec(&self.sql.start(self.revision, owner, low, bound, estimate))
-            .await
-            .map_err(write)?;
-        let row = self.row(connection).await?;
-        on_event(Event::Started(&Job::of_row(&row, table)));
-        Ok(())
-    }
-
     /// Why the job must wait before its next batch, if it must.
-    async fn throttle(&self, connection: &mut Connection) -> Option<Pause> {
+    async fn throttle(&mut self, connection: &mut Connection) -> Option<Pause> {
         let measured = match connection.kind() {
+            // -1: standbys are there, but this role cannot read their lag (it needs
+            // pg_read_all_stats), which would read as no lag at all.
             Database::Postgres => {
-                let lag = "SELECT CAST(COALESCE(max(EXTRACT(EPOCH FROM replay_lag)), 0) * 1000 AS BIGINT) \
+                let lag = "SELECT CASE WHEN count(*) > 0 AND NOT pg_has_role('pg_read_all_stats', 'MEMBER') \
+                           AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN -1 \
+                           ELSE CAST(COALESCE(max(EXTRACT(EPOCH FROM replay_lag)), 0) * 1000 AS BIGINT) END \
                            FROM pg_stat_replication";
                 match connection.numbers(lag, 1).await {
+                    Ok(values) if values[0] == Some(-1) => {
+                        if !std::mem::replace(&mut self.lag_unreadable, true) {
+                            tracing::warn!(
+                                "backfill {}: the standbys' replay_lag cannot be read by this role (grant it \
+                                 pg_read_all_stats), so replication lag does not pause the job",
+                                self.revision
+                            );
+                        }
+                        None
+                    }
                     Ok(values) => values[0].map(|ms| Duration::from_millis(ms.max(0) as u64)),
                     Err(_) => None,
                 }
@@ -326,7 +302,7 @@ impl Walker<'_> {
             lock_timeout,
             statement_timeout,
             mariadb: self.mariadb,
-            busy_after: self.busy_after,
+            reset: self.reset.clone(),
         };
         match connection.backfill_batch(&batch).await {
             Ok(Batch::Committed {
@@ -357,7 +333,8 @@ impl Walker<'_> {
                 let _ = connection
                     .exec(&self.sql.failed(revision, owner, &message, next))
                     .await;
-                if self.failures > schedule.len() || !failure.timed_out && self.failures > 2 {
+                if self.failures >= schedule.len().max(1) || !failure.timed_out && self.failures > 2
+                {
                     return Err(Error::Backfill(BackfillError::Failed {
                         revision: revision.to_string(),
                         cursor,
@@ -387,7 +364,7 @@ pub(super) fn write(error: sqlx::Error) -> Error {
 }
 
 /// The integer type a key is read as.
-fn bigint(kind: Database) -> &'static str {
+pub(super) fn bigint(kind: Database) -> &'static str {
     match kind {
         Database::Mysql => "SIGNED",
         Database::Postgres | Database::Sqlite => "BIGINT",

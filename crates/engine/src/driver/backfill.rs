@@ -26,10 +26,11 @@ pub(crate) struct BatchSql<'a> {
     pub lock_timeout: Duration,
     pub statement_timeout: Duration,
     /// The server is MariaDB (whose statement time limit a batch sets).
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub mariadb: bool,
-    /// SQLite: the busy timeout the connection keeps between batches (a batch waits for other
-    /// writers only its lock timeout).
-    pub busy_after: Duration,
+    /// Sets back what a batch set on the session beyond its transaction (see
+    /// [`Connection::batch_reset`]); empty where nothing outlives the transaction.
+    pub reset: String,
 }
 
 /// What a batch did.
@@ -113,7 +114,7 @@ impl Connection {
             Ok(_) => "COMMIT",
         };
         let ended = self.exec(end).await;
-        self.batch_reset(batch).await;
+        self.reset_after(batch).await;
         let outcome = outcome.map_err(fail)?;
         ended.map_err(fail)?;
         Ok(match outcome {
@@ -151,15 +152,33 @@ impl Connection {
     }
 
     /// Sets back what a batch set on the session beyond its transaction.
-    async fn batch_reset(&mut self, batch: &BatchSql<'_>) {
-        let reset = match self.kind() {
+    async fn reset_after(&mut self, batch: &BatchSql<'_>) {
+        if !batch.reset.is_empty() {
+            let _ = self.exec(&batch.reset).await;
+        }
+    }
+
+    /// The statement that sets back what batches set on this session beyond their
+    /// transaction: MySQL's lock wait and MariaDB's statement limit as they are now, SQLite's
+    /// busy timeout as `busy` says; nothing on PostgreSQL, whose settings are `SET LOCAL`.
+    pub(crate) async fn batch_reset(
+        &mut self,
+        mariadb: bool,
+        busy: Duration,
+    ) -> std::result::Result<String, sqlx::Error> {
+        let _ = (mariadb, busy);
+        Ok(match self.kind() {
             #[cfg(feature = "mysql")]
-            Database::Mysql => super::mysql::backfill::reset(batch.mariadb).to_string(),
+            Database::Mysql => {
+                let values = self
+                    .numbers(super::mysql::backfill::session_values(mariadb), 2)
+                    .await?;
+                super::mysql::backfill::reset(values[0].unwrap_or(50), values[1])
+            }
             #[cfg(feature = "sqlite")]
-            Database::Sqlite => super::sqlite::backfill::reset(batch.busy_after),
-            _ => return,
-        };
-        let _ = self.exec(&reset).await;
+            Database::Sqlite => super::sqlite::backfill::reset(busy),
+            _ => String::new(),
+        })
     }
 
     /// A MariaDB server (not MySQL, nor another database).
@@ -169,6 +188,34 @@ impl Connection {
         }
         let version = self.numbers("SELECT CAST(VERSION() LIKE '%MariaDB%' AS SIGNED)", 1);
         matches!(version.await.as_deref(), Ok([Some(1)]))
+    }
+
+    /// The same connection, out of the service's pool if it came from one: a backfill task the
+    /// service drops mid-batch closes it, and the server rolls the batch back, instead of a
+    /// transaction left open going back to the service.
+    pub(crate) fn detached(self) -> Connection {
+        match self {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => Connection::Postgres(Box::new(c.detached())),
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite(c) => Connection::Sqlite(c.detached()),
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => Connection::Mysql(c.detached()),
+        }
+    }
+
+    /// A query whose one value is 1 when `key` of `table` is a NOT NULL integer column.
+    pub(crate) fn key_check(&self, table: &str, key: &str) -> String {
+        match self.kind() {
+            #[cfg(feature = "postgres")]
+            Database::Postgres => super::postgres::backfill::key_check(table, key),
+            #[cfg(feature = "mysql")]
+            Database::Mysql => super::mysql::backfill::key_check(table, key),
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite => super::sqlite::backfill::key_check(table, key),
+            #[allow(unreachable_patterns)]
+            _ => String::new(),
+        }
     }
 
     /// The locking clause of a batch's key select on this database.

@@ -19,6 +19,15 @@ impl<DB: sqlx::Database> Handle<DB> {
         }
     }
 
+    /// The same connection, taken out of its pool if it came from one: dropped, it closes
+    /// (and the server rolls back what it left open) instead of going back to the service.
+    pub(crate) fn detached(self) -> Handle<DB> {
+        match self {
+            Handle::Pooled(connection) => Handle::Owned(connection.detach()),
+            owned => owned,
+        }
+    }
+
     /// Closes a connection of the runner's own; hands a pooled one back.
     pub(crate) async fn close(self) {
         match self {

@@ -98,10 +98,14 @@ impl Error {
                     .then_text(" names the migrations that stand part-way")
             }
             Error::Repair(_) => return None,
-            Error::Backfill(super::BackfillError::Pending { job, .. }) => {
+            Error::Backfill(super::BackfillError::Pending { job, in_plan, .. }) => {
                 let state = job.state;
                 use crate::bookkeeping::JobState;
                 match state {
+                    _ if *in_plan => Hint::text("upgrade to ")
+                        .then_run(Command::Upgrade, [job.revision.as_str()])
+                        .then_text(" first and let its backfill finish, or run its batches in this upgrade with ")
+                        .then_run(Command::Upgrade, [Setting::RunBackfills]),
                     JobState::Paused | JobState::Cancelled => Hint::text("resume it with ")
                         .then_run(Command::Backfill, ["resume", job.revision.as_str()]),
                     _ => Hint::text("let it finish, or run it now with ")

@@ -18,6 +18,8 @@ pub enum BackfillError {
         revision: String,
         /// Where the backfill stands.
         job: Box<Job>,
+        /// Its revision is applied by the same upgrade, before the one that requires it.
+        in_plan: bool,
     },
     /// No applied revision declares a backfill by that name.
     #[error("no applied revision has a backfill `{revision}`; the backfills are: {}", list(.known))]

@@ -123,8 +123,10 @@ impl Runner<'_> {
             })
     }
 
+    /// A connection of the jobs' own: taken out of the service's pool, so that a task dropped
+    /// mid-batch never hands back a connection inside a transaction.
     async fn connect_for_backfills(&self) -> Result<Connection> {
-        self.open_for_reading().await
+        Ok(self.open_for_reading().await?.detached())
     }
 
     /// Revisions among `indices` with a backfill on this database, and its table.
@@ -170,13 +172,23 @@ impl Runner<'_> {
             settings.interrupt = self.options.interrupt.clone();
         }
         if settings.lock_timeouts.is_empty() {
+            // The runner's schedule, as the revision's `Lock Timeout` sets it; a batch always
+            // has one (`none` leaves the default), since it runs beside the traffic.
+            let setting = self
+                .catalog
+                .graph()
+                .index_of(revision)
+                .map(|i| self.catalog.migration(i).lock_timeout);
             settings.lock_timeouts = self
                 .options
                 .statement_locks
-                .schedule(Default::default(), connection.lock_timeout_unit())
+                .schedule(setting.unwrap_or_default(), connection.lock_timeout_unit())
                 .into_iter()
                 .flatten()
                 .collect();
+            if settings.lock_timeouts.is_empty() {
+                settings.lock_timeouts = backfill::Settings::default().lock_timeouts;
+            }
         }
         backfill::walk(
             connection,
@@ -233,6 +245,7 @@ impl Runner<'_> {
                     return Err(Error::Backfill(BackfillError::Pending {
                         revision: step.revision.clone(),
                         job: Box::new(job.clone()),
+                        in_plan,
                     }));
                 }
                 run.push(required.clone());

@@ -100,7 +100,8 @@ impl JobSql {
     ) -> String {
         let now = self.now();
         format!(
-            "UPDATE {} SET owner = {}, lease_until = {now} + {lease_ms}, updated_at = {now}              WHERE revision = {} AND state = 'running' AND owner = {}",
+            "UPDATE {} SET owner = {}, lease_until = {now} + {lease_ms}, updated_at = {now} \
+             WHERE revision = {} AND state = 'running' AND owner = {}",
             self.table,
             self.text(owner),
             literal(revision),

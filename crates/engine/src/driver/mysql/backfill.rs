@@ -20,14 +20,27 @@ pub(crate) fn begin(lock_ms: u64, statement_ms: u64, mariadb: bool) -> String {
     )
 }
 
-/// What a session set for its batches is set back to (the server's global values), so that
-/// a migration run after them on the same session waits as it would have.
-pub(crate) fn reset(mariadb: bool) -> &'static str {
+/// What reads the session's own values a batch changes: the lock wait (seconds) and, on
+/// MariaDB, the statement limit (milliseconds).
+pub(crate) fn session_values(mariadb: bool) -> &'static str {
     match mariadb {
         true => {
-            "SET SESSION innodb_lock_wait_timeout = DEFAULT, SESSION max_statement_time = DEFAULT"
+            "SELECT CAST(@@SESSION.innodb_lock_wait_timeout AS SIGNED), \
+             CAST(@@SESSION.max_statement_time * 1000 AS SIGNED)"
         }
-        false => "SET SESSION innodb_lock_wait_timeout = DEFAULT",
+        false => "SELECT CAST(@@SESSION.innodb_lock_wait_timeout AS SIGNED), NULL",
+    }
+}
+
+/// Sets the session back to the values [`session_values`] read, so that what runs after the
+/// batches on it (a migration, the service's own queries) waits as it did before.
+pub(crate) fn reset(lock_s: i64, statement_ms: Option<i64>) -> String {
+    match statement_ms {
+        Some(ms) => format!(
+            "SET SESSION innodb_lock_wait_timeout = {lock_s}, SESSION max_statement_time = {:.3}",
+            ms as f64 / 1000.0
+        ),
+        None => format!("SET SESSION innodb_lock_wait_timeout = {lock_s}"),
     }
 }
 
@@ -41,4 +54,27 @@ pub(crate) fn timed_out(error: &sqlx::Error) -> bool {
         .as_database_error()
         .and_then(|e| e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>())
         .is_some_and(|e| matches!(e.number(), 1205 | 1969 | 3024))
+}
+
+/// One row, 1 when `key` is a NOT NULL integer column of `table`.
+pub(crate) fn key_check(table: &str, key: &str) -> String {
+    let (schema, name) = match table.split_once('.') {
+        Some((schema, name)) => (crate::sql::literal(schema), name),
+        None => ("DATABASE()".to_string(), table),
+    };
+    format!(
+        "SELECT CAST(count(*) AS SIGNED) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = {schema} \
+         AND TABLE_NAME = {} AND COLUMN_NAME = {} AND IS_NULLABLE = 'NO' \
+         AND DATA_TYPE IN ('tinyint', 'smallint', 'mediumint', 'int', 'bigint')",
+        crate::sql::literal(name),
+        crate::sql::literal(key)
+    )
+}
+
+impl super::Mysql {
+    /// This connection out of the service's pool (see [`crate::driver::Handle::detached`]).
+    pub(crate) fn detached(mut self) -> Self {
+        self.connection = self.connection.detached();
+        self
+    }
 }

@@ -20,3 +20,22 @@ pub(crate) fn timed_out(error: &sqlx::Error) -> bool {
         .and_then(|e| e.code())
         .is_some_and(|code| code == "55P03" || code == "57014")
 }
+
+/// One row, 1 when `key` is an integer column of `table` that holds no NULL (declared NOT
+/// NULL): a key the batches can walk. Names as SQL reads them unquoted.
+pub(crate) fn key_check(table: &str, key: &str) -> String {
+    format!(
+        "SELECT CAST(count(*) AS BIGINT) FROM pg_attribute WHERE attrelid = to_regclass({}) \
+         AND attname = lower({}) AND attnotnull AND atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)",
+        crate::sql::literal(table),
+        crate::sql::literal(key)
+    )
+}
+
+impl super::Postgres {
+    /// This connection out of the service's pool (see [`crate::driver::Handle::detached`]).
+    pub(crate) fn detached(mut self) -> Self {
+        self.connection = self.connection.detached();
+        self
+    }
+}
