@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use aurora_migrate::backfill::{JobState, Settings, Sizing};
+use aurora_migrate::backfill::{JobState, Settings};
 use aurora_migrate::migrations::source::scan;
 use aurora_migrate::runner::Backfills;
 use aurora_migrate::{Catalog, DatabaseUrl, Options, Runner, Target};
@@ -17,15 +17,8 @@ use crate::support::{Db, MysqlDb, PgDb, SqliteDb};
 
 /// Small batches of at most `max` rows, so that the kills land inside the job.
 pub(crate) fn slow_settings(max: i64) -> Settings {
-    let mut settings = Settings::default();
-    settings.sizing = Some(Sizing {
-        target: Duration::from_millis(5),
-        first: max.min(200),
-        min: 10,
-        max,
-    });
+    let mut settings = crate::backfill_traffic::settings(max, 5);
     settings.poll = Duration::from_millis(50);
-    settings.lock_timeouts = Vec::new();
     settings
 }
 

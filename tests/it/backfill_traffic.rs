@@ -16,7 +16,8 @@ use sqlx::{Connection, Executor};
 use crate::backfill::{fill, one, runner, write_catalog, wrong_rows};
 use crate::support::{Db, PgDb, SqliteDb};
 
-fn settings(max: i64, target_ms: u64) -> Settings {
+/// Batches of at most `max` rows sized toward `target_ms`, looking again every 20 ms.
+pub(crate) fn settings(max: i64, target_ms: u64) -> Settings {
     let mut settings = Settings::default();
     settings.sizing = Some(Sizing {
         target: Duration::from_millis(target_ms),
