@@ -132,17 +132,29 @@ fn wrong_changes(db: &Db) -> String {
     )
 }
 
+/// The table's size in CI, and with `AURORA_BACKFILL_FULL=1` the full one (1,000,000 rows on
+/// PostgreSQL and MariaDB, 200,000 on SQLite), with batches as many times larger.
+fn scaled(rows: u64, max: i64, full: u64) -> (u64, i64) {
+    match std::env::var("AURORA_BACKFILL_FULL").is_ok_and(|v| v == "1") {
+        true => (full, max * (full / rows) as i64),
+        false => (rows, max),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_backfill_killed_20_times_changes_each_row_once() {
-    killed_at_random_moments(Db::Pg(PgDb::new()), 100_000, 300).await;
+    let (rows, max) = scaled(100_000, 300, 1_000_000);
+    killed_at_random_moments(Db::Pg(PgDb::new()), rows, max).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_backfill_killed_20_times_changes_each_row_once() {
-    killed_at_random_moments(Db::Mysql(MysqlDb::new()), 100_000, 50).await;
+    let (rows, max) = scaled(100_000, 50, 1_000_000);
+    killed_at_random_moments(Db::Mysql(MysqlDb::new()), rows, max).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_backfill_killed_20_times_changes_each_row_once() {
-    killed_at_random_moments(Db::Sqlite(SqliteDb::new()), 50_000, 20).await;
+    let (rows, max) = scaled(50_000, 20, 200_000);
+    killed_at_random_moments(Db::Sqlite(SqliteDb::new()), rows, max).await;
 }

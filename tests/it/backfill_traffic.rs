@@ -415,3 +415,47 @@ fn pause_reasons_read_as_said() {
         "paused by an operator: peak"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_batch_that_times_out_on_a_lock_is_split_and_tried_again() {
+    for db in [
+        Db::Pg(PgDb::new()),
+        Db::Mysql(crate::support::MysqlDb::new()),
+    ] {
+        let (_dir, catalog) = deferred(&db, 5000).await;
+        let mut settings = settings(1000, 50);
+        settings.sizing = settings.sizing.map(|s| Sizing { first: 1000, ..s });
+        settings.lock_timeouts = [100, 200, 400, 800, 1600, 3200, 6400]
+            .map(Duration::from_millis)
+            .to_vec();
+        let backfill = runner_with(&catalog, &db, settings);
+        // The application holds row 2500 in a transaction for 1.5 s.
+        let mut holder = App::connect(&db).await;
+        holder.run("BEGIN".into()).await;
+        holder
+            .run("UPDATE items SET v = v WHERE id = 2500".into())
+            .await;
+        let release = async {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            holder.run("COMMIT".into()).await;
+        };
+        let retries = Arc::new(Mutex::new(Vec::new()));
+        let seen = retries.clone();
+        let mut on_event = move |event: Event<'_>| {
+            if let Event::Backfill(backfill::Event::Retry { size, .. }) = event {
+                seen.lock().unwrap().push(size);
+            }
+        };
+        let run = backfill.run_backfills(None, &mut on_event);
+        let (ran, ()) = tokio::join!(run, release);
+        ran.unwrap_or_else(|e| panic!("{}: {e}", db.name()));
+        let retries = retries.lock().unwrap().clone();
+        assert!(!retries.is_empty(), "{}: no batch timed out", db.name());
+        assert!(
+            retries.windows(2).all(|w| w[1] <= w[0]) && retries[0] < 1000,
+            "{}: the batch was not split: {retries:?}",
+            db.name()
+        );
+        assert_eq!(wrong_rows(&db), "0", "{}", db.name());
+    }
+}
