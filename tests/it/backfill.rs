@@ -28,7 +28,7 @@ pub(crate) fn write_catalog(dir: &Path, batch_time: &str) -> Catalog {
             "-- Fill doubled\n--\n-- Revision ID: b2\n-- Revises: b1\n\n-- migrate:upgrade\n\
              ALTER TABLE items ADD COLUMN doubled INTEGER;\n\n\
              -- migrate:backfill\n-- Table: items\n-- Key: id\n-- Batch Time: {batch_time}\n\
-             SET doubled = v * 2, touch_count = touch_count + 1\nWHERE doubled IS NULL;\n\n\
+             SET doubled = v * 2, touch_count = touch_count + 1 -- each walk of a row counts\nWHERE v >= 0;\n\n\
              -- migrate:downgrade\nALTER TABLE items DROP COLUMN doubled;\n"
         ),
     );

@@ -89,7 +89,7 @@ async fn killed_at_random_moments(db: Db, rows: u64, max: i64) {
     eprintln!("{}: cursor after each kill: {cursors:?}", db.name());
     let landed = cursors.windows(2).filter(|w| w[0] != w[1]).count();
     assert!(
-        landed >= 15,
+        landed >= 10,
         "{}: the kills did not land inside the job: {cursors:?}",
         db.name()
     );

@@ -47,7 +47,7 @@ impl Walker<'_> {
         let (Some(low), Some(bound)) = (low, bound) else {
             // An empty table: nothing to walk.
             connection
-                .exec(&self.sql.start(self.revision, owner, 0, -1, 0))
+                .exec(&self.sql.start(self.revision, owner, 0, -1, Some(0)))
                 .await
                 .map_err(write)?;
             connection
@@ -56,11 +56,25 @@ impl Walker<'_> {
                 .map_err(write)?;
             return Ok(());
         };
+        // The range first, so that a runner that takes the lease while the count runs walks
+        // the same range; the estimate, a full count, after.
+        let started = connection
+            .exec(&self.sql.start(self.revision, owner, low, bound, None))
+            .await
+            .map_err(write)?;
+        if started != 1 {
+            return Ok(()); // another runner took the job: the loop looks again
+        }
         let count =
             format!("SELECT count(*) FROM {table} WHERE {key} >= {low} AND {key} <= {bound}");
         let estimate = connection.numbers(&count, 1).await.map_err(key_error)?[0].unwrap_or(0);
         connection
-            .exec(&self.sql.start(self.revision, owner, low, bound, estimate))
+            .exec(&self.sql.estimate(
+                self.revision,
+                owner,
+                estimate,
+                self.settings.lease.as_millis() as u64,
+            ))
             .await
             .map_err(write)?;
         let row = self.row(connection).await?;

@@ -34,7 +34,7 @@ pub struct Settings {
     pub writers_wait: Duration,
     /// Stop when it is raised, after the batch in progress.
     pub interrupt: Option<Interrupt>,
-    /// A job paused before it runs ends the run at once (a command), instead of waiting to be
+    /// A job found paused ends the run (a command, an upgrade), instead of waiting to be
     /// resumed (a service's background task).
     pub stop_when_paused: bool,
 }

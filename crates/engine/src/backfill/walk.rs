@@ -66,7 +66,6 @@ pub(crate) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
         reset,
         paused: None,
         waiting: false,
-        first: true,
         failures: 0,
         lag_unreadable: false,
     };
@@ -97,8 +96,6 @@ pub(super) struct Walker<'a> {
     pub(super) paused: Option<Pause>,
     /// Another runner's lease was reported.
     pub(super) waiting: bool,
-    /// The first look at the job: a pause then may end the run instead of waiting.
-    pub(super) first: bool,
     /// Consecutive failed attempts of the current batch.
     pub(super) failures: usize,
     /// PostgreSQL's standbys' lag cannot be read by this role (said once).
@@ -123,14 +120,13 @@ impl Walker<'_> {
                 });
             }
             let row = self.row(connection).await?;
-            let first = std::mem::replace(&mut self.first, false);
             match row.state {
                 JobState::Done | JobState::Cancelled => {
                     let job = Job::of_row(&row, &self.backfill.table);
                     on_event(Event::Finished(&job));
                     return Ok(job);
                 }
-                JobState::Paused if first && self.settings.stop_when_paused => {
+                JobState::Paused if self.settings.stop_when_paused => {
                     return Ok(Job::of_row(&row, &self.backfill.table));
                 }
                 JobState::Paused => {
@@ -264,11 +260,12 @@ impl Walker<'_> {
             .backfill
             .filter
             .as_ref()
-            .map(|f| format!(" AND ({f})"))
+            .map(|f| format!(" AND ({f}\n)"))
             .unwrap_or_default();
         let set = &self.backfill.set;
         let update = move |last: i64| {
-            format!("UPDATE {table} SET {set} WHERE {key} > {cursor} AND {key} <= {last}{filter}")
+            // The user's text ends its own line: a trailing comment in it ends there.
+            format!("UPDATE {table} SET {set}\nWHERE {key} > {cursor} AND {key} <= {last}{filter}")
         };
         let (revision, owner, lease_ms) = (self.revision, &self.settings.owner, self.lease_ms());
         let sizing = self.sizing;

@@ -73,7 +73,11 @@ impl Connection {
             timed_out: timed_out(kind, &error),
             error,
         };
-        self.exec(&begin).await.map_err(fail)?;
+        if let Err(error) = self.exec(&begin).await {
+            // What the begin set (SQLite's busy timeout) is set back on this path too.
+            self.reset_after(batch).await;
+            return Err(fail(error));
+        }
         let waited = started.elapsed();
         let outcome = async {
             if self.exec(&batch.hold).await? != 1 {
@@ -171,9 +175,13 @@ impl Connection {
             #[cfg(feature = "mysql")]
             Database::Mysql => {
                 let values = self
-                    .numbers(super::mysql::backfill::session_values(mariadb), 2)
+                    .numbers(super::mysql::backfill::session_values(mariadb), 3)
                     .await?;
-                super::mysql::backfill::reset(values[0].unwrap_or(50), values[1])
+                super::mysql::backfill::reset(
+                    values[0].unwrap_or(50),
+                    values[1],
+                    values[2].unwrap_or(31_536_000),
+                )
             }
             #[cfg(feature = "sqlite")]
             Database::Sqlite => super::sqlite::backfill::reset(busy),

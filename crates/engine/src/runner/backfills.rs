@@ -75,7 +75,9 @@ impl Runner<'_> {
         let mut connection = self.connect_for_backfills().await?;
         let mut finished = Vec::new();
         for job in chosen {
-            let ran = self.walk(&mut connection, &job.revision, on_event).await;
+            let ran = self
+                .walk(&mut connection, &job.revision, false, on_event)
+                .await;
             match ran {
                 Ok(job) => finished.push(job),
                 Err(e) => {
@@ -154,11 +156,33 @@ impl Runner<'_> {
         self.catalog.migration(index).backfill(self.kind())
     }
 
-    /// Runs one job on `connection`, reporting through the run's events.
+    /// Runs the job `step` requires, within an upgrade, until it is done: a job an operator
+    /// pauses or cancels meanwhile stops the upgrade before `step`, refused as the gate refuses.
+    pub(super) async fn walk_for<F: FnMut(Event<'_>) + ?Sized>(
+        &self,
+        connection: &mut Connection,
+        revision: &str,
+        step: &Prepared<'_>,
+        on_event: &mut F,
+    ) -> Result<Job> {
+        let job = self.walk(connection, revision, true, on_event).await?;
+        if !job.is_done() {
+            return Err(Error::Backfill(BackfillError::Pending {
+                revision: step.revision.clone(),
+                job: Box::new(job),
+                in_plan: false,
+            }));
+        }
+        Ok(job)
+    }
+
+    /// Runs one job on `connection`, reporting through the run's events; `in_upgrade`: a
+    /// pause ends it (the runners' lock is not held while an operator decides).
     pub(super) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
         &self,
         connection: &mut Connection,
         revision: &str,
+        in_upgrade: bool,
         on_event: &mut F,
     ) -> Result<Job> {
         let Some(declaration) = self.declaration(revision) else {
@@ -168,6 +192,7 @@ impl Runner<'_> {
             }));
         };
         let mut settings = self.options.backfill.clone();
+        settings.stop_when_paused |= in_upgrade;
         if settings.interrupt.is_none() {
             settings.interrupt = self.options.interrupt.clone();
         }
@@ -274,7 +299,8 @@ impl Runner<'_> {
             return Ok(());
         }
         for step in steps.iter().filter(|s| s.backfill) {
-            self.walk(connection, &step.revision, on_event).await?;
+            self.walk(connection, &step.revision, true, on_event)
+                .await?;
         }
         Ok(())
     }

@@ -133,14 +133,21 @@ impl Runner<'_> {
             let gates = self.gates(&mut connection, &prepared).await?;
             let mut reports = Vec::with_capacity(prepared.len());
             let mut from = 0;
+            // After the first segment the bookkeeping is made: its one-time DDL (an older
+            // log's new columns) is not run again.
+            let mut later = status.clone();
+            later.tables_exist = true;
+            later.outdated_log = None;
             for gate in gates.iter().chain([&Gate::end(prepared.len())]) {
                 let segment = &prepared[from..gate.before];
+                let records = if from == 0 { &status } else { &later };
                 reports.extend(
-                    self.apply(&mut connection, &status, segment, on_event)
+                    self.apply(&mut connection, records, segment, on_event)
                         .await?,
                 );
                 for job in &gate.jobs {
-                    self.walk(&mut connection, job, on_event).await?;
+                    self.walk_for(&mut connection, job, &prepared[gate.before], on_event)
+                        .await?;
                 }
                 from = gate.before;
             }

@@ -116,14 +116,34 @@ impl JobSql {
         owner: &str,
         low: i64,
         bound: i64,
-        estimated: i64,
+        estimated: Option<i64>,
     ) -> String {
         let now = self.now();
+        let estimated = estimated.map_or("NULL".to_string(), |n| n.to_string());
         format!(
             "UPDATE {} SET cursor_key = {}, low_key = {low}, upper_bound = {bound}, rows_estimated = {estimated}, \
              started_at = {now}, updated_at = {now} WHERE revision = {} AND owner = {} AND cursor_key IS NULL",
             self.table,
             low.saturating_sub(1),
+            literal(revision),
+            self.text(owner)
+        )
+    }
+
+    /// Records the estimate, counted once the range is taken, and renews the lease the count
+    /// took time from.
+    pub(crate) fn estimate(
+        &self,
+        revision: &str,
+        owner: &str,
+        estimated: i64,
+        lease_ms: u64,
+    ) -> String {
+        let now = self.now();
+        format!(
+            "UPDATE {} SET rows_estimated = {estimated}, lease_until = {now} + {lease_ms}, updated_at = {now} \
+             WHERE revision = {} AND owner = {}",
+            self.table,
             literal(revision),
             self.text(owner)
         )

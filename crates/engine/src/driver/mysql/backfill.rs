@@ -1,6 +1,6 @@
 //! What a backfill batch is on MySQL and MariaDB: READ COMMITTED for that transaction alone
-//! (no gap locks, no snapshot kept), InnoDB's lock wait and the server's statement time
-//! bounded, and a change by key range, never `UPDATE ... LIMIT`. Must not import the runner.
+//! (no gap locks, no snapshot kept), the row and metadata lock waits and the server's
+//! statement time bounded, and a change by key range, never `UPDATE ... LIMIT`. Must not import the runner.
 
 /// Opens the batch's transaction. Lock waits are whole seconds on these servers; the
 /// statement limit is MariaDB's `max_statement_time` (MySQL's `max_execution_time` bounds
@@ -15,33 +15,35 @@ pub(crate) fn begin(lock_ms: u64, statement_ms: u64, mariadb: bool) -> String {
         false => String::new(),
     };
     format!(
-        "SET SESSION innodb_lock_wait_timeout = {lock_s}; {statement}\
+        "SET SESSION innodb_lock_wait_timeout = {lock_s}, SESSION lock_wait_timeout = {lock_s}; {statement}\
          SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION"
     )
 }
 
-/// What reads the session's own values a batch changes: the lock wait (seconds) and, on
-/// MariaDB, the statement limit (milliseconds).
+/// What reads the session's own values a batch changes: InnoDB's row lock wait (seconds), on
+/// MariaDB the statement limit (milliseconds), and the metadata lock wait (seconds).
 pub(crate) fn session_values(mariadb: bool) -> &'static str {
     match mariadb {
         true => {
             "SELECT CAST(@@SESSION.innodb_lock_wait_timeout AS SIGNED), \
-             CAST(@@SESSION.max_statement_time * 1000 AS SIGNED)"
+             CAST(@@SESSION.max_statement_time * 1000 AS SIGNED), CAST(@@SESSION.lock_wait_timeout AS SIGNED)"
         }
-        false => "SELECT CAST(@@SESSION.innodb_lock_wait_timeout AS SIGNED), NULL",
+        false => {
+            "SELECT CAST(@@SESSION.innodb_lock_wait_timeout AS SIGNED), NULL, \
+             CAST(@@SESSION.lock_wait_timeout AS SIGNED)"
+        }
     }
 }
 
 /// Sets the session back to the values [`session_values`] read, so that what runs after the
 /// batches on it (a migration, the service's own queries) waits as it did before.
-pub(crate) fn reset(lock_s: i64, statement_ms: Option<i64>) -> String {
-    match statement_ms {
-        Some(ms) => format!(
-            "SET SESSION innodb_lock_wait_timeout = {lock_s}, SESSION max_statement_time = {:.3}",
-            ms as f64 / 1000.0
-        ),
-        None => format!("SET SESSION innodb_lock_wait_timeout = {lock_s}"),
-    }
+pub(crate) fn reset(lock_s: i64, statement_ms: Option<i64>, metadata_s: i64) -> String {
+    let statement = statement_ms
+        .map(|ms| format!(", SESSION max_statement_time = {:.3}", ms as f64 / 1000.0))
+        .unwrap_or_default();
+    format!(
+        "SET SESSION innodb_lock_wait_timeout = {lock_s}, SESSION lock_wait_timeout = {metadata_s}{statement}"
+    )
 }
 
 /// The key select reads the latest committed keys without locking them: the UPDATE that

@@ -2,10 +2,12 @@
 //! bound it, and a key select that takes `FOR NO KEY UPDATE` row locks (which foreign-key
 //! checks of concurrent inserts do not wait for). Must not import the runner.
 
-/// Opens the batch's transaction with its own lock and statement timeouts.
+/// Opens the batch's transaction with its own lock and statement timeouts; a runner that
+/// stalls inside it (its process frozen) loses the transaction, and its row locks, as long after.
 pub(crate) fn begin(lock_ms: u64, statement_ms: u64) -> String {
     format!(
-        "BEGIN; SET LOCAL lock_timeout = '{lock_ms}ms'; SET LOCAL statement_timeout = '{statement_ms}ms'"
+        "BEGIN; SET LOCAL lock_timeout = '{lock_ms}ms'; SET LOCAL statement_timeout = '{statement_ms}ms'; \
+         SET LOCAL idle_in_transaction_session_timeout = '{statement_ms}ms'"
     )
 }
 
