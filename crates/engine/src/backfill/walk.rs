@@ -67,6 +67,7 @@ pub(crate) async fn walk<F: FnMut(Event<'_>) + ?Sized>(
         paused: None,
         waiting: false,
         failures: 0,
+        fresh: None,
         lag_unreadable: false,
     };
     let result = walker.run(connection, on_event).await;
@@ -98,6 +99,8 @@ pub(super) struct Walker<'a> {
     pub(super) waiting: bool,
     /// Consecutive failed attempts of the current batch.
     pub(super) failures: usize,
+    /// The job's row as a batch left it, read for its event: the next look needs no new read.
+    pub(super) fresh: Option<JobRow>,
     /// PostgreSQL's standbys' lag cannot be read by this role (said once).
     pub(super) lag_unreadable: bool,
 }
@@ -119,7 +122,11 @@ impl Walker<'_> {
                     done: Vec::new(),
                 });
             }
-            let row = self.row(connection).await?;
+            // The row read just after a batch committed is as fresh as a new read would be.
+            let row = match self.fresh.take() {
+                Some(row) => row,
+                None => self.row(connection).await?,
+            };
             match row.state {
                 JobState::Done | JobState::Cancelled => {
                     let job = Job::of_row(&row, &self.backfill.table);
@@ -136,10 +143,16 @@ impl Walker<'_> {
                 }
                 JobState::Running | JobState::Pending => {}
             }
+            // A lease of its own with more than half its time left needs no claim: each batch
+            // renews it, and each batch's hold checks it.
+            let held = row.owner.as_deref() == Some(self.settings.owner.as_str())
+                && row
+                    .lease_until
+                    .is_some_and(|until| until - row.now > self.lease_ms() as i64 / 2);
             let claim = self
                 .sql
                 .claim(self.revision, &self.settings.owner, self.lease_ms());
-            let mut claimed = connection.exec(&claim).await.map_err(write)? == 1;
+            let mut claimed = held || connection.exec(&claim).await.map_err(write)? == 1;
             if let Some(dead) = row
                 .owner
                 .as_deref()
@@ -316,6 +329,8 @@ impl Walker<'_> {
                     // Other writers held the database: let them through before the next batch.
                     self.pause(Pause::Writers(waited), on_event);
                     tokio::time::sleep(waited).await;
+                } else {
+                    self.fresh = Some(row);
                 }
                 Ok(())
             }

@@ -261,19 +261,6 @@ impl Connection {
             .collect()
     }
 
-    /// The first row's first `count` columns, as numbers (a missing row reads as NULLs).
-    pub(crate) async fn numbers(
-        &mut self,
-        sql: &str,
-        count: usize,
-    ) -> std::result::Result<Vec<Option<i64>>, sqlx::Error> {
-        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
-        dispatch!(self, c => match query.fetch_optional(c.raw()).await? {
-            Some(row) => (0..count).map(|i| sqlx::Row::try_get::<Option<i64>, _>(&row, i)).collect(),
-            None => Ok(vec![None; count]),
-        })
-    }
-
     /// Runs `sql`, making the jobs table first when it is not there; returns the rows changed.
     pub(crate) async fn exec_job(
         &mut self,
@@ -302,12 +289,6 @@ impl Connection {
             }
             other => other,
         }
-    }
-
-    /// Runs `sql`; returns the rows it changed.
-    pub(crate) async fn exec(&mut self, sql: &str) -> std::result::Result<u64, sqlx::Error> {
-        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
-        Ok(dispatch!(self, c => query.execute(c.raw()).await?.rows_affected()))
     }
 }
 

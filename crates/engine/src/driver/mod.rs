@@ -71,6 +71,7 @@ macro_rules! dispatch {
 mod backfill;
 mod exists;
 mod lease;
+mod query;
 mod tables;
 pub use tables::TableSize;
 
@@ -173,7 +174,7 @@ impl Connection {
                 match held.release().await {
                     Ok(()) => Ok(()),
                     // The heartbeat's connection failed: this one gives the lease up instead.
-                    Err(e) => self.simple(&fallback).await.map(|_| ()).map_err(|_| e),
+                    Err(e) => self.exec(&fallback).await.map(|_| ()).map_err(|_| e),
                 }
             }
             None => Ok(()),

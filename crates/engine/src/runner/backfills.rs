@@ -4,7 +4,7 @@
 //! Must not import autogenerate.
 
 use super::prepared::Prepared;
-use super::{Event, Runner, Transaction};
+use super::{Event, Records, Runner, Transaction};
 use crate::backfill::{self, Job, JobState};
 use crate::driver::Connection;
 use crate::error::{BackfillError, Error, Result};
@@ -48,15 +48,28 @@ impl Runner<'_> {
 
     /// The backfills of every applied revision, as their jobs stand; changes nothing.
     pub async fn backfills(&self) -> Result<Vec<Job>> {
-        let records = self.records().await?;
-        let declared = self.declared(records.applied.set.iter().copied());
-        if declared.is_empty() {
-            return Ok(Vec::new());
+        Ok(self.records_and_jobs().await?.1)
+    }
+
+    /// The bookkeeping and the jobs of the applied revisions' backfills, read on one
+    /// connection (a missing SQLite file reads as empty).
+    pub(super) async fn records_and_jobs(&self) -> Result<(Records, Vec<Job>)> {
+        if self.sqlite_file_missing() {
+            return Ok((Records::read(self.catalog, Default::default()), Vec::new()));
         }
         let mut connection = self.open_for_reading().await?;
-        let jobs = backfill::jobs(&mut connection, &self.tables, &declared).await;
+        let read = async {
+            let records = Records::read(self.catalog, connection.read(&self.tables).await?);
+            let declared = self.declared(records.applied.set.iter().copied());
+            let jobs = match declared.is_empty() {
+                true => Vec::new(),
+                false => backfill::jobs(&mut connection, &self.tables, &declared).await?,
+            };
+            Ok((records, jobs))
+        }
+        .await;
         connection.close().await;
-        jobs
+        read
     }
 
     /// Runs the backfill of `revision` (or of every applied revision whose job is not done)

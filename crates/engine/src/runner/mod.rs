@@ -369,6 +369,11 @@ impl<'c> Runner<'c> {
         }
     }
 
+    /// A SQLite URL whose file does not exist: a database at base, which reading would create.
+    fn sqlite_file_missing(&self) -> bool {
+        matches!(&self.source, Source::Url(url) if url.sqlite_path().is_some_and(|p| !p.exists()))
+    }
+
     /// The size of every table, from the database's statistics; changes nothing.
     pub async fn table_sizes(&self) -> Result<Vec<TableSize>> {
         let mut connection = self.open_for_reading().await?;
@@ -380,9 +385,7 @@ impl<'c> Runner<'c> {
     /// Reads what the bookkeeping records without changing anything (a missing SQLite file
     /// reads as empty); [`Runner::standing`] judges it.
     pub async fn records(&self) -> Result<Records> {
-        if let Source::Url(url) = &self.source
-            && url.sqlite_path().is_some_and(|p| !p.exists())
-        {
+        if self.sqlite_file_missing() {
             return Ok(Records::read(self.catalog, Default::default()));
         }
         let mut connection = self.open_for_reading().await?;

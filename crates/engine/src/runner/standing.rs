@@ -172,16 +172,10 @@ impl Standing {
 impl Runner<'_> {
     /// Where the database stands, changing nothing (a missing SQLite file stands at base).
     pub async fn standing(&self) -> Result<Standing> {
-        let status = self.records().await?;
+        let (status, backfills) = self.records_and_jobs().await?;
         let mut standing = Standing::of(self.catalog, &status);
         standing.unfinished = self.unfinished(&status).await?;
-        let declared = self.declared(status.applied.set.iter().copied());
-        if !declared.is_empty() {
-            let mut connection = self.open_for_reading().await?;
-            let jobs = crate::backfill::jobs(&mut connection, &self.tables, &declared).await;
-            connection.close().await;
-            standing.backfills = jobs?;
-        }
+        standing.backfills = backfills;
         Ok(standing)
     }
 }

@@ -49,7 +49,7 @@ impl Beat {
                 () = tokio::time::sleep(self.duration / 3) => {}
             }
             let sent = Instant::now();
-            let answer = match tokio::time::timeout(patience, connection.simple(&renew)).await {
+            let answer = match tokio::time::timeout(patience, connection.exec(&renew)).await {
                 Ok(answer) => answer,
                 Err(_) => Err(no_answer(patience)),
             };
@@ -79,7 +79,7 @@ impl Beat {
             }
         }
         let release = self.tables.release_lease(kind, &self.holder, self.token);
-        let released = match tokio::time::timeout(patience, connection.simple(&release)).await {
+        let released = match tokio::time::timeout(patience, connection.exec(&release)).await {
             Ok(released) => released,
             Err(_) => Err(no_answer(patience)),
         };

@@ -93,7 +93,7 @@ impl Connection {
         holder: &LeaseHolder,
     ) -> Result<bool> {
         let sql = tables.break_lease(self.kind(), &holder.holder, holder.token);
-        self.simple(&sql)
+        self.exec(&sql)
             .await
             .map(|changed| changed > 0)
             .map_err(|e| Error::database("cannot break the migration lease", e))

@@ -15,7 +15,6 @@ mod exclusion;
 mod holder;
 pub(crate) use holder::is_missing_table;
 
-use sqlx::Row;
 use tokio::sync::Notify;
 
 use super::{Connection, LockWait};
@@ -164,7 +163,7 @@ impl Connection {
         let Some(fence) = self.lease_fence(tables) else {
             return Ok(());
         };
-        self.simple(&fence)
+        self.exec(&fence)
             .await
             .map(|_| ())
             .map_err(|e| Error::database("cannot commit the run", e))
@@ -178,7 +177,7 @@ impl Connection {
         loop {
             let mut failed = None;
             for statement in &statements {
-                if let Err(e) = self.simple(statement).await {
+                if let Err(e) = self.exec(statement).await {
                     failed = Some(e);
                     break;
                 }
@@ -207,28 +206,18 @@ impl Connection {
         let acquire = tables.acquire_lease(kind, claimant, duration);
         let failed = |e| Error::database("cannot take the migration lease", e);
         if kind == Database::Postgres {
-            return self.simple_i64(&acquire).await.map_err(failed);
+            return self
+                .numbers(&acquire, 1)
+                .await
+                .map(|v| v[0])
+                .map_err(failed);
         }
-        if self.simple(&acquire).await.map_err(failed)? == 0 {
+        if self.exec(&acquire).await.map_err(failed)? == 0 {
             return Ok(None);
         }
-        self.simple_i64(&tables.lease_token(&claimant.holder))
+        self.numbers(&tables.lease_token(&claimant.holder), 1)
             .await
+            .map(|v| v[0])
             .map_err(failed)
-    }
-
-    /// Runs one statement through the simple query protocol; returns the rows it changed.
-    pub(super) async fn simple(&mut self, sql: &str) -> std::result::Result<u64, sqlx::Error> {
-        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
-        Ok(dispatch!(self, c => query.execute(c.raw()).await?.rows_affected()))
-    }
-
-    /// The first column of the first row, as a number, through the simple query protocol.
-    async fn simple_i64(&mut self, sql: &str) -> std::result::Result<Option<i64>, sqlx::Error> {
-        let query = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()));
-        dispatch!(self, c => match query.fetch_optional(c.raw()).await? {
-            Some(row) => Ok(Some(row.try_get::<i64, _>(0)?)),
-            None => Ok(None),
-        })
     }
 }
