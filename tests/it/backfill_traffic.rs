@@ -177,7 +177,9 @@ async fn an_insert_storm_does_not_keep_a_backfill_from_ending() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_pause_flag_and_replication_lag_stop_a_backfill_within_one_batch() {
     for db in [Db::Pg(PgDb::new()), Db::Sqlite(SqliteDb::new())] {
-        let (_dir, catalog) = deferred(&db, 20_000).await;
+        // Enough batches (1,000 of at most 100 keys) that the job is still running when the
+        // pause arrives, however fast the database walks.
+        let (_dir, catalog) = deferred(&db, 100_000).await;
         let lag_ms = Arc::new(AtomicU64::new(0));
         let mut settings = settings(100, 10);
         settings.max_lag = Duration::from_millis(500);
